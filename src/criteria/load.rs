@@ -1,0 +1,915 @@
+//! Loading criteria TOML strictly: every problem is reported with its file, line and column.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::threshold::Case;
+use super::{
+    Check, CriteriaSet, Criterion, Indicator, Input, Kind, Level, Op, Source, Threshold, Version,
+};
+use crate::diag::Problem;
+use crate::i18n::Text;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[allow(dead_code)]
+    schema: Option<u32>,
+    set: RawSet,
+    #[serde(default)]
+    criterion: Vec<RawCriterion>,
+    #[serde(default)]
+    recognition: Vec<RawIndicator>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSet {
+    id: Spanned<String>,
+    level: Level,
+    name: String,
+    #[serde(default)]
+    name_en: String,
+    version: Spanned<String>,
+    decision: String,
+    decision_date: toml::value::Datetime,
+    #[serde(default)]
+    issuer: String,
+    #[serde(default)]
+    based_on: Vec<String>,
+    valid_from: Spanned<i32>,
+    valid_to: Spanned<i32>,
+    region: String,
+    #[serde(default)]
+    requires: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCriterion {
+    number: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    name_en: String,
+    #[serde(default)]
+    verified: bool,
+    #[serde(default)]
+    indicator: Vec<RawIndicator>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicator {
+    code: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    name_en: String,
+    #[serde(default)]
+    optional: bool,
+    source: RawSource,
+    #[serde(default)]
+    check: Vec<RawCheck>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    decision: String,
+    annex: Option<String>,
+    item: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    column: Option<Spanned<String>>,
+    derive: Option<RawDerive>,
+    label: Option<String>,
+    label_en: Option<String>,
+    kind: Spanned<Kind>,
+    unit: Option<String>,
+    unit_en: Option<String>,
+    op: Option<Spanned<Op>>,
+    threshold: Option<Spanned<toml::Value>>,
+    threshold_from: Option<Spanned<RawFrom>>,
+    threshold_when: Option<Spanned<Vec<RawCase>>>,
+    #[serde(default)]
+    context: bool,
+    verified: bool,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDerive {
+    meets: Option<Spanned<String>>,
+    share_of_communes_meeting: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFrom {
+    set: String,
+    indicator: String,
+    factor: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    column: String,
+    op: Op,
+    value: f64,
+    threshold: f64,
+}
+
+/// Where things stand in one file, for the checks that span the whole version.
+#[derive(Default)]
+struct Locs {
+    set_id: usize,
+    version: usize,
+    requires: Vec<(String, usize)>,
+    /// (column, kind, unit, offset)
+    columns: Vec<(String, Kind, Option<String>, usize)>,
+    /// (set, indicator, offset)
+    froms: Vec<(String, String, usize)>,
+    /// (set, offset) for `derive` references
+    derives: Vec<(String, usize)>,
+}
+
+struct Parsed {
+    set: CriteriaSet,
+    src: String,
+    locs: Locs,
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    src: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, kind: &'static str, offset: usize, message: Text) {
+        self.problems
+            .push(Problem::error(kind, self.file, message).at_offset(self.src, offset));
+    }
+}
+
+/// Load the sets of one version from `(file name, contents)` pairs. `folder` is the version folder's name,
+/// which each set's `version` must equal. Returns the version only when there is no problem.
+pub fn load_version(
+    folder: &str,
+    origin: &str,
+    files: &[(String, String)],
+) -> Result<Version, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut parsed = Vec::new();
+    for (file, src) in files {
+        match parse_file(file, src, folder) {
+            Ok((p, mut warnings)) => {
+                problems.append(&mut warnings);
+                parsed.push(p);
+            }
+            Err(mut errs) => problems.append(&mut errs),
+        }
+    }
+    check_version(&parsed, &mut problems);
+    if problems.iter().any(Problem::is_error) {
+        return Err(problems);
+    }
+    Ok(Version {
+        id: folder.to_string(),
+        origin: origin.to_string(),
+        sets: parsed.into_iter().map(|p| p.set).collect(),
+    })
+}
+
+fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Problem>), Vec<Problem>> {
+    let raw: RawFile = match toml::from_str(src) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let msg = e.message().trim().to_string();
+            let mut p = Problem::error(
+                "toml",
+                file,
+                Text::new(format!("tệp tiêu chí không hợp lệ: {msg}"), format!("invalid criteria file: {msg}")),
+            );
+            if let Some(span) = e.span() {
+                p = p.at_offset(src, span.start);
+            }
+            if msg.starts_with("unknown field") {
+                p.kind = "unknown-key";
+            }
+            return Err(vec![p]);
+        }
+    };
+    let mut cx = Ctx {
+        file,
+        src,
+        problems: Vec::new(),
+    };
+    let mut locs = Locs {
+        set_id: raw.set.id.span().start,
+        version: raw.set.version.span().start,
+        ..Locs::default()
+    };
+    let set_raw = &raw.set;
+    if set_raw.version.get_ref() != folder {
+        cx.err(
+            "version-mismatch",
+            locs.version,
+            Text::new(
+                format!(
+                    "version = \"{}\" nhưng thư mục là \"{folder}\"",
+                    set_raw.version.get_ref()
+                ),
+                format!(
+                    "version = \"{}\" but the folder is \"{folder}\"",
+                    set_raw.version.get_ref()
+                ),
+            ),
+        );
+    }
+    let (valid_from, valid_to) = (*set_raw.valid_from.get_ref(), *set_raw.valid_to.get_ref());
+    if valid_from > valid_to {
+        cx.err(
+            "validity",
+            set_raw.valid_to.span().start,
+            Text::new(
+                format!("valid_to ({valid_to}) trước valid_from ({valid_from})"),
+                format!("valid_to ({valid_to}) is before valid_from ({valid_from})"),
+            ),
+        );
+    }
+    locs.requires = set_raw
+        .requires
+        .iter()
+        .map(|r| (r.get_ref().clone(), r.span().start))
+        .collect();
+
+    let level = set_raw.level;
+    let mut codes: HashMap<String, usize> = HashMap::new();
+    let mut numbers: HashMap<String, usize> = HashMap::new();
+    let mut criteria = Vec::new();
+    for rc in raw.criterion {
+        let num = rc.number.get_ref().clone();
+        if numbers.insert(num.clone(), rc.number.span().start).is_some() {
+            cx.err(
+                "duplicate-criterion",
+                rc.number.span().start,
+                Text::new(
+                    format!("tiêu chí số {num} bị khai báo hai lần"),
+                    format!("criterion {num} is declared twice"),
+                ),
+            );
+        }
+        let mut indicators = Vec::new();
+        for ri in rc.indicator {
+            indicators.push(indicator(ri, &mut cx, &mut locs, &mut codes, level, valid_from));
+        }
+        criteria.push(Criterion {
+            number: num,
+            name: Text::new(rc.name, rc.name_en),
+            verified: rc.verified,
+            indicators,
+        });
+    }
+    let mut rec_codes = HashMap::new();
+    let recognition = raw
+        .recognition
+        .into_iter()
+        .map(|ri| indicator(ri, &mut cx, &mut locs, &mut rec_codes, level, valid_from))
+        .collect();
+
+    let set = CriteriaSet {
+        id: set_raw.id.get_ref().clone(),
+        level,
+        name: Text::new(set_raw.name.clone(), set_raw.name_en.clone()),
+        version: set_raw.version.get_ref().clone(),
+        decision: set_raw.decision.clone(),
+        decision_date: set_raw.decision_date.to_string(),
+        issuer: set_raw.issuer.clone(),
+        based_on: set_raw.based_on.clone(),
+        valid_from,
+        valid_to,
+        region: set_raw.region.clone(),
+        requires: set_raw.requires.iter().map(|r| r.get_ref().clone()).collect(),
+        criteria,
+        recognition,
+        file: file.to_string(),
+    };
+    if cx.problems.iter().any(Problem::is_error) {
+        return Err(cx.problems);
+    }
+    Ok((
+        Parsed {
+            set,
+            src: src.to_string(),
+            locs,
+        },
+        cx.problems,
+    ))
+}
+
+fn indicator(
+    ri: RawIndicator,
+    cx: &mut Ctx,
+    locs: &mut Locs,
+    codes: &mut HashMap<String, usize>,
+    level: Level,
+    valid_from: i32,
+) -> Indicator {
+    let code = ri.code.get_ref().clone();
+    let at = ri.code.span().start;
+    if let Some(first) = codes.insert(code.clone(), at) {
+        let (line, _) = crate::diag::line_col(cx.src, first);
+        cx.err(
+            "duplicate-indicator",
+            at,
+            Text::new(
+                format!("mã chỉ tiêu {code} bị trùng (đã có ở dòng {line})"),
+                format!("duplicate indicator code {code} (already at line {line})"),
+            ),
+        );
+    }
+    if ri.check.is_empty() {
+        cx.err(
+            "no-check",
+            at,
+            Text::new(
+                format!("chỉ tiêu {code} không có [[…check]] nào"),
+                format!("indicator {code} has no [[…check]]"),
+            ),
+        );
+    }
+    let column_names: Vec<String> = ri
+        .check
+        .iter()
+        .filter_map(|c| c.column.as_ref().map(|s| s.get_ref().clone()))
+        .collect();
+    let checks = ri
+        .check
+        .into_iter()
+        .map(|rc| check(rc, &code, &column_names, cx, locs, level, valid_from))
+        .collect();
+    Indicator {
+        code,
+        name: Text::new(ri.name, ri.name_en),
+        optional: ri.optional,
+        source: Source {
+            decision: ri.source.decision,
+            annex: ri.source.annex,
+            item: ri.source.item,
+            note: ri.source.note,
+        },
+        checks,
+    }
+}
+
+fn check(
+    rc: RawCheck,
+    code: &str,
+    siblings: &[String],
+    cx: &mut Ctx,
+    locs: &mut Locs,
+    level: Level,
+    valid_from: i32,
+) -> Check {
+    let kind = *rc.kind.get_ref();
+    let at = rc.kind.span().start;
+    let input = match (&rc.column, &rc.derive) {
+        (Some(col), None) => {
+            locs.columns.push((
+                col.get_ref().clone(),
+                kind,
+                rc.unit.clone(),
+                col.span().start,
+            ));
+            Input::Column(col.get_ref().clone())
+        }
+        (None, Some(d)) => derive(d, kind, level, code, cx, locs, at),
+        _ => {
+            cx.err(
+                "check-input",
+                at,
+                Text::new(
+                    format!("chỉ tiêu {code}: mỗi check cần đúng một trong `column` hoặc `derive`"),
+                    format!("indicator {code}: each check needs exactly one of `column` or `derive`"),
+                ),
+            );
+            Input::Column(String::new())
+        }
+    };
+    if kind == Kind::Num && rc.unit.is_none() {
+        cx.err(
+            "unit",
+            at,
+            Text::new(
+                format!("chỉ tiêu {code}: kind = \"num\" cần `unit`"),
+                format!("indicator {code}: kind = \"num\" needs a `unit`"),
+            ),
+        );
+    }
+    let has_rule = rc.op.is_some()
+        || rc.threshold.is_some()
+        || rc.threshold_from.is_some()
+        || rc.threshold_when.is_some();
+    let mut op = rc.op.as_ref().map(|o| *o.get_ref());
+    let mut threshold = None;
+    if kind == Kind::Bool || rc.context {
+        if has_rule {
+            let why = if rc.context {
+                Text::new(
+                    "cột ngữ cảnh (context = true) không có ngưỡng",
+                    "a context column (context = true) has no threshold",
+                )
+            } else {
+                Text::new(
+                    "kind = \"bool\" chỉ nhận Đạt: bỏ `op` và ngưỡng",
+                    "kind = \"bool\" must be Đạt: remove `op` and the threshold",
+                )
+            };
+            cx.err(
+                "bool-rule",
+                at,
+                Text::new(
+                    format!("chỉ tiêu {code}: {}", why.vi),
+                    format!("indicator {code}: {}", why.en),
+                ),
+            );
+        }
+        op = None;
+    } else {
+        if op.is_none() {
+            cx.err(
+                "no-op",
+                at,
+                Text::new(
+                    format!("chỉ tiêu {code}: thiếu `op` (>=, <=, >, <, =)"),
+                    format!("indicator {code}: missing `op` (>=, <=, >, <, =)"),
+                ),
+            );
+        }
+        threshold = rule(&rc, code, siblings, cx, locs, kind, valid_from);
+    }
+    Check {
+        input,
+        label: rc.label.map(|vi| Text::new(vi, rc.label_en.unwrap_or_default())),
+        kind,
+        unit: rc.unit.map(|vi| Text::new(vi, rc.unit_en.unwrap_or_default())),
+        op,
+        threshold,
+        context: rc.context,
+        verified: rc.verified,
+        note: rc.note,
+    }
+}
+
+fn derive(
+    d: &RawDerive,
+    kind: Kind,
+    level: Level,
+    code: &str,
+    cx: &mut Ctx,
+    locs: &mut Locs,
+    at: usize,
+) -> Input {
+    match (&d.meets, &d.share_of_communes_meeting) {
+        (Some(set), None) => {
+            if kind != Kind::Bool {
+                cx.err(
+                    "derive-kind",
+                    at,
+                    Text::new(
+                        format!("chỉ tiêu {code}: derive.meets cần kind = \"bool\""),
+                        format!("indicator {code}: derive.meets needs kind = \"bool\""),
+                    ),
+                );
+            }
+            locs.derives.push((set.get_ref().clone(), set.span().start));
+            Input::Meets(set.get_ref().clone())
+        }
+        (None, Some(set)) => {
+            if kind != Kind::Pct || level != Level::District {
+                cx.err(
+                    "derive-kind",
+                    at,
+                    Text::new(
+                        format!("chỉ tiêu {code}: share_of_communes_meeting chỉ dùng cho bộ cấp huyện, kind = \"pct\""),
+                        format!("indicator {code}: share_of_communes_meeting is for district sets, with kind = \"pct\""),
+                    ),
+                );
+            }
+            locs.derives.push((set.get_ref().clone(), set.span().start));
+            Input::ShareOfCommunesMeeting(set.get_ref().clone())
+        }
+        _ => {
+            cx.err(
+                "derive",
+                at,
+                Text::new(
+                    format!("chỉ tiêu {code}: derive cần đúng một trong `meets` hoặc `share_of_communes_meeting`"),
+                    format!("indicator {code}: derive needs exactly one of `meets` or `share_of_communes_meeting`"),
+                ),
+            );
+            Input::Meets(String::new())
+        }
+    }
+}
+
+fn rule(
+    rc: &RawCheck,
+    code: &str,
+    siblings: &[String],
+    cx: &mut Ctx,
+    locs: &mut Locs,
+    kind: Kind,
+    valid_from: i32,
+) -> Option<Threshold> {
+    let at = rc.kind.span().start;
+    let base = match (&rc.threshold, &rc.threshold_from) {
+        (Some(t), None) => value_threshold(t, code, cx, kind, valid_from),
+        (None, Some(f)) => {
+            let f = f.get_ref();
+            locs.froms
+                .push((f.set.clone(), f.indicator.clone(), rc.threshold_from.as_ref()?.span().start));
+            Some(Threshold::From {
+                set: f.set.clone(),
+                indicator: f.indicator.clone(),
+                factor: f.factor,
+            })
+        }
+        (Some(_), Some(f)) => {
+            cx.err(
+                "threshold",
+                f.span().start,
+                Text::new(
+                    format!("chỉ tiêu {code}: chỉ dùng một trong `threshold` hoặc `threshold_from`"),
+                    format!("indicator {code}: use only one of `threshold` or `threshold_from`"),
+                ),
+            );
+            None
+        }
+        (None, None) => {
+            cx.err(
+                "threshold",
+                at,
+                Text::new(
+                    format!("chỉ tiêu {code}: thiếu ngưỡng (`threshold` hoặc `threshold_from`)"),
+                    format!("indicator {code}: missing threshold (`threshold` or `threshold_from`)"),
+                ),
+            );
+            None
+        }
+    }?;
+    let Some(when) = &rc.threshold_when else {
+        return Some(base);
+    };
+    let mut cases = Vec::new();
+    for c in when.get_ref() {
+        if !siblings.contains(&c.column) {
+            cx.err(
+                "threshold-when",
+                when.span().start,
+                Text::new(
+                    format!(
+                        "chỉ tiêu {code}: threshold_when đọc cột {} nhưng chỉ tiêu không có check nào đọc cột đó",
+                        c.column
+                    ),
+                    format!(
+                        "indicator {code}: threshold_when reads column {} which no check of the indicator reads",
+                        c.column
+                    ),
+                ),
+            );
+        }
+        check_range(c.threshold, kind, code, cx, when.span().start);
+        cases.push(Case {
+            column: c.column.clone(),
+            op: c.op,
+            value: c.value,
+            threshold: c.threshold,
+        });
+    }
+    Some(Threshold::When {
+        cases,
+        otherwise: Box::new(base),
+    })
+}
+
+fn value_threshold(
+    t: &Spanned<toml::Value>,
+    code: &str,
+    cx: &mut Ctx,
+    kind: Kind,
+    valid_from: i32,
+) -> Option<Threshold> {
+    let at = t.span().start;
+    let number = |v: &toml::Value| match v {
+        toml::Value::Integer(i) => Some(*i as f64),
+        toml::Value::Float(f) => Some(*f),
+        _ => None,
+    };
+    match t.get_ref() {
+        toml::Value::Table(table) => {
+            let mut dated = BTreeMap::new();
+            for (k, v) in table {
+                match (k.trim().parse::<i32>(), number(v)) {
+                    (Ok(y), Some(n)) if (1900..=2200).contains(&y) => {
+                        check_range(n, kind, code, cx, at);
+                        dated.insert(y, n);
+                    }
+                    _ => cx.err(
+                        "threshold",
+                        at,
+                        Text::new(
+                            format!("chỉ tiêu {code}: ngưỡng theo năm cần dạng {{ 2024 = 42 }}, gặp «{k} = {v}»"),
+                            format!("indicator {code}: dated thresholds are written {{ 2024 = 42 }}, found «{k} = {v}»"),
+                        ),
+                    ),
+                }
+            }
+            let first = dated.keys().next().copied();
+            match first {
+                Some(first) if first <= valid_from => {}
+                _ => cx.err(
+                    "missing-year",
+                    at,
+                    Text::new(
+                        format!(
+                            "chỉ tiêu {code}: năm {valid_from} nằm trong thời hạn hiệu lực nhưng không có ngưỡng (giá trị sớm nhất: {})",
+                            first.map_or("không có".into(), |y| y.to_string())
+                        ),
+                        format!(
+                            "indicator {code}: year {valid_from} is in the validity window but has no threshold (earliest value: {})",
+                            first.map_or("none".into(), |y| y.to_string())
+                        ),
+                    ),
+                ),
+            }
+            Some(Threshold::ByYear(dated.into_iter().collect()))
+        }
+        v => match number(v) {
+            Some(n) => {
+                check_range(n, kind, code, cx, at);
+                Some(Threshold::Fixed(n))
+            }
+            None => {
+                cx.err(
+                    "threshold",
+                    at,
+                    Text::new(
+                        format!("chỉ tiêu {code}: ngưỡng phải là một số hoặc bảng theo năm, gặp «{v}»"),
+                        format!("indicator {code}: a threshold is a number or a table by year, found «{v}»"),
+                    ),
+                );
+                None
+            }
+        },
+    }
+}
+
+fn check_range(n: f64, kind: Kind, code: &str, cx: &mut Ctx, at: usize) {
+    let ok = match kind {
+        Kind::Pct => (0.0..=100.0).contains(&n),
+        _ => n >= 0.0 && n.is_finite(),
+    };
+    if !ok {
+        cx.err(
+            "threshold-range",
+            at,
+            Text::new(
+                format!("chỉ tiêu {code}: ngưỡng {n} nằm ngoài khoảng cho phép (tỷ lệ: 0–100; số: ≥ 0)"),
+                format!("indicator {code}: threshold {n} is out of range (percentages 0–100, numbers ≥ 0)"),
+            ),
+        );
+    }
+}
+
+/// The checks that need every set of the version: references between sets and the meaning of columns.
+fn check_version(parsed: &[Parsed], problems: &mut Vec<Problem>) {
+    let ids: Vec<&str> = parsed.iter().map(|p| p.set.id.as_str()).collect();
+    let err = |p: &Parsed, kind: &'static str, off: usize, m: Text| {
+        Problem::error(kind, &p.set.file, m).at_offset(&p.src, off)
+    };
+    for (i, p) in parsed.iter().enumerate() {
+        if ids[..i].contains(&p.set.id.as_str()) {
+            problems.push(err(
+                p,
+                "duplicate-set",
+                p.locs.set_id,
+                Text::new(
+                    format!("bộ tiêu chí {} bị khai báo ở hai tệp", p.set.id),
+                    format!("set {} is declared in two files", p.set.id),
+                ),
+            ));
+        }
+        let unknown_set = |name: &str| {
+            Text::new(
+                format!(
+                    "không có bộ tiêu chí «{name}» trong phiên bản này (có: {})",
+                    ids.join(", ")
+                ),
+                format!(
+                    "no set «{name}» in this version (there are: {})",
+                    ids.join(", ")
+                ),
+            )
+        };
+        for (r, off) in p.locs.requires.iter().chain(&p.locs.derives) {
+            if !ids.contains(&r.as_str()) {
+                problems.push(err(p, "missing-set", *off, unknown_set(r)));
+            }
+        }
+        for (set, ind, off) in &p.locs.froms {
+            let target = parsed.iter().find(|q| &q.set.id == set);
+            let has = target
+                .and_then(|q| q.set.indicator(ind))
+                .is_some_and(|i| i.checks.iter().any(|c| c.threshold.is_some()));
+            if target.is_none() {
+                problems.push(err(p, "missing-set", *off, unknown_set(set)));
+            } else if !has {
+                problems.push(err(
+                    p,
+                    "threshold-from",
+                    *off,
+                    Text::new(
+                        format!("threshold_from: bộ {set} không có chỉ tiêu {ind} có ngưỡng"),
+                        format!("threshold_from: set {set} has no indicator {ind} with a threshold"),
+                    ),
+                ));
+            }
+        }
+    }
+    // A cycle of prerequisites.
+    for p in parsed {
+        if let Some(cycle) = find_cycle(parsed, &p.set.id) {
+            problems.push(err(
+                p,
+                "requires-cycle",
+                p.locs.requires.first().map_or(p.locs.set_id, |r| r.1),
+                Text::new(
+                    format!("điều kiện tiên quyết tạo thành vòng: {}", cycle.join(" → ")),
+                    format!("prerequisites form a cycle: {}", cycle.join(" → ")),
+                ),
+            ));
+            break;
+        }
+    }
+    // One column, one meaning.
+    let mut first: HashMap<&str, (&Parsed, Kind, &Option<String>, usize)> = HashMap::new();
+    for p in parsed {
+        for (col, kind, unit, off) in &p.locs.columns {
+            match first.get(col.as_str()) {
+                None => {
+                    first.insert(col, (p, *kind, unit, *off));
+                }
+                Some((q, k, u, qoff)) if k != kind || *u != unit => {
+                    let (line, _) = crate::diag::line_col(&q.src, *qoff);
+                    let describe = |k: &Kind, u: &Option<String>| {
+                        format!("{k:?}{}", u.as_ref().map(|u| format!(" ({u})")).unwrap_or_default())
+                            .to_lowercase()
+                    };
+                    problems.push(err(
+                        p,
+                        "column-meaning",
+                        *off,
+                        Text::new(
+                            format!(
+                                "cột {col} mang hai nghĩa: {} ở đây, {} ở {}:{line}",
+                                describe(kind, unit),
+                                describe(k, u),
+                                q.set.file
+                            ),
+                            format!(
+                                "column {col} is given two meanings: {} here, {} at {}:{line}",
+                                describe(kind, unit),
+                                describe(k, u),
+                                q.set.file
+                            ),
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+fn find_cycle(parsed: &[Parsed], start: &str) -> Option<Vec<String>> {
+    fn walk(parsed: &[Parsed], id: &str, path: &mut Vec<String>) -> bool {
+        if path.iter().any(|p| p == id) {
+            path.push(id.to_string());
+            return true;
+        }
+        let Some(p) = parsed.iter().find(|p| p.set.id == id) else {
+            return false;
+        };
+        path.push(id.to_string());
+        for r in &p.set.requires {
+            if walk(parsed, r, path) {
+                return true;
+            }
+        }
+        path.pop();
+        false
+    }
+    let mut path = Vec::new();
+    walk(parsed, start, &mut path).then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = r#"
+[set]
+id = "a"
+level = "commune"
+name = "A"
+version = "v1"
+decision = "1/QĐ"
+decision_date = 2024-06-17
+valid_from = 2022
+valid_to = 2025
+region = "TDMNPB"
+"#;
+
+    fn load(body: &str) -> Result<Version, Vec<Problem>> {
+        load_version("v1", "test", &[("a.toml".into(), format!("{HEAD}{body}"))])
+    }
+
+    const GOOD: &str = r#"
+[[criterion]]
+number = "10"
+name = "Thu nhập"
+
+[[criterion.indicator]]
+code = "10"
+name = "Thu nhập"
+source = { decision = "318/QĐ-TTg" }
+  [[criterion.indicator.check]]
+  column = "10"
+  kind = "num"
+  unit = "triệu đồng"
+  op = ">="
+  threshold = { 2022 = 36, 2024 = 42 }
+  verified = false
+"#;
+
+    #[test]
+    fn a_good_file_loads() {
+        let v = load(GOOD).unwrap();
+        let set = v.set("a").unwrap();
+        assert_eq!(set.criteria.len(), 1);
+        assert_eq!(
+            set.indicator("10").unwrap().checks[0].threshold,
+            Some(Threshold::ByYear(vec![(2022, 36.0), (2024, 42.0)]))
+        );
+    }
+
+    #[test]
+    fn a_misspelled_key_names_its_line() {
+        let errs = load(&GOOD.replace("threshold =", "treshold =")).unwrap_err();
+        assert_eq!(errs[0].kind, "unknown-key");
+        assert_eq!(errs[0].line, Some(26));
+        assert!(errs[0].message.en.contains("treshold"));
+    }
+
+    #[test]
+    fn a_year_without_a_threshold_is_an_error() {
+        let errs = load(&GOOD.replace("2022 = 36, ", "")).unwrap_err();
+        assert_eq!(errs[0].kind, "missing-year");
+        assert!(errs[0].message.en.contains("2022"));
+    }
+
+    #[test]
+    fn an_unknown_comparison_is_an_error() {
+        let errs = load(&GOOD.replace("\">=\"", "\"=>\"")).unwrap_err();
+        assert!(errs[0].message.en.contains("=>"), "{:?}", errs[0]);
+        assert_eq!(errs[0].line, Some(25));
+    }
+
+    #[test]
+    fn a_duplicate_code_and_a_bool_with_a_threshold_are_both_reported() {
+        let dup = format!(
+            "{GOOD}\n[[criterion.indicator]]\ncode = \"10\"\nname = \"x\"\nsource = {{ decision = \"d\" }}\n  [[criterion.indicator.check]]\n  column = \"10b\"\n  kind = \"bool\"\n  op = \">=\"\n  verified = false\n"
+        );
+        let errs = load(&dup).unwrap_err();
+        let kinds: Vec<_> = errs.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, ["duplicate-indicator", "bool-rule"]);
+        assert_eq!((errs[0].line, errs[0].col), (Some(30), Some(8)), "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn a_missing_prerequisite_is_an_error() {
+        let src = format!("{}{GOOD}", HEAD.replace("region = \"TDMNPB\"", "region = \"TDMNPB\"\nrequires = [\"xa\"]"));
+        let errs = load_version("v1", "t", &[("a.toml".into(), src)]).unwrap_err();
+        assert_eq!(errs[0].kind, "missing-set");
+        assert_eq!(errs[0].line, Some(12));
+    }
+}

@@ -1,0 +1,340 @@
+//! The criteria model: versions of criteria sets, their criteria, indicators, checks and thresholds.
+//!
+//! Everything here is loaded from TOML ([`load`]); the engine holds no threshold of its own.
+
+pub mod catalog;
+pub mod load;
+pub mod threshold;
+
+use serde::Serialize;
+
+use crate::i18n::Text;
+pub use threshold::{Resolved, Threshold};
+
+/// A commune set or a district set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Commune,
+    District,
+}
+
+/// The kind of value an input column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Đạt / Không đạt.
+    Bool,
+    /// A percentage, 0–100.
+    Pct,
+    /// A non-negative number with a unit.
+    Num,
+}
+
+/// A comparison between a value and its threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum Op {
+    #[serde(rename = ">=", alias = "≥")]
+    Ge,
+    #[serde(rename = "<=", alias = "≤")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "=")]
+    Eq,
+}
+
+impl Op {
+    pub fn holds(self, value: f64, threshold: f64) -> bool {
+        const EPS: f64 = 1e-9;
+        match self {
+            Op::Ge => value >= threshold - EPS,
+            Op::Le => value <= threshold + EPS,
+            Op::Gt => value > threshold + EPS,
+            Op::Lt => value < threshold - EPS,
+            Op::Eq => (value - threshold).abs() <= EPS,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Ge => "≥",
+            Op::Le => "≤",
+            Op::Gt => ">",
+            Op::Lt => "<",
+            Op::Eq => "=",
+        }
+    }
+
+    /// How far `value` is from meeting the threshold, in the value's unit; 0 when it holds.
+    pub fn shortfall(self, value: f64, threshold: f64) -> f64 {
+        if self.holds(value, threshold) {
+            return 0.0;
+        }
+        (threshold - value).abs()
+    }
+}
+
+/// Where a check takes its value from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Input {
+    /// A column of the data file.
+    Column(String),
+    /// Whether the same unit meets another set (kiểu mẫu's first condition).
+    Meets(String),
+    /// District: the share (%) of its communes that meet a commune set.
+    ShareOfCommunesMeeting(String),
+}
+
+impl Input {
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            Input::Column(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// A legal reference.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Source {
+    pub decision: String,
+    pub annex: Option<String>,
+    pub item: Option<String>,
+    pub note: Option<String>,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.decision)?;
+        if let Some(annex) = &self.annex {
+            write!(f, ", PL {annex}")?;
+        }
+        if let Some(item) = &self.item {
+            write!(f, ", {item}")?;
+        }
+        if let Some(note) = &self.note {
+            write!(f, "; {note}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One condition of an indicator: a value, a comparison and a threshold.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub input: Input,
+    pub label: Option<Text>,
+    pub kind: Kind,
+    /// For `Num`: the unit (`triệu đồng/người/năm`).
+    pub unit: Option<Text>,
+    /// `None` for `Bool` (must be Đạt) and for context columns.
+    pub op: Option<Op>,
+    pub threshold: Option<Threshold>,
+    /// Read and shown, never judged (for example the number of schools).
+    pub context: bool,
+    pub verified: bool,
+    pub note: Option<String>,
+}
+
+impl Check {
+    pub fn is_judged(&self) -> bool {
+        !self.context
+    }
+
+    /// Whether this check holds a figure that is not yet verified against the legal text.
+    pub fn is_unverified(&self) -> bool {
+        !self.verified
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Indicator {
+    pub code: String,
+    pub name: Text,
+    /// "nếu có": the data may mark it not applicable.
+    pub optional: bool,
+    pub source: Source,
+    pub checks: Vec<Check>,
+}
+
+impl Indicator {
+    /// An indicator is verified when every figure it holds is.
+    pub fn verified(&self) -> bool {
+        self.checks.iter().all(|c| c.verified)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Criterion {
+    pub number: String,
+    pub name: Text,
+    pub verified: bool,
+    pub indicators: Vec<Indicator>,
+}
+
+/// One criteria set (xa-ntm, nang-cao, kieu-mau, huyen-ntm…).
+#[derive(Debug, Clone, Serialize)]
+pub struct CriteriaSet {
+    pub id: String,
+    pub level: Level,
+    pub name: Text,
+    pub version: String,
+    pub decision: String,
+    pub decision_date: String,
+    pub issuer: String,
+    pub based_on: Vec<String>,
+    pub valid_from: i32,
+    pub valid_to: i32,
+    pub region: String,
+    pub requires: Vec<String>,
+    pub criteria: Vec<Criterion>,
+    pub recognition: Vec<Indicator>,
+    /// The file it was loaded from, for messages.
+    #[serde(skip)]
+    pub file: String,
+}
+
+impl CriteriaSet {
+    pub fn indicators(&self) -> impl Iterator<Item = &Indicator> {
+        self.criteria.iter().flat_map(|c| c.indicators.iter())
+    }
+
+    pub fn checks(&self) -> impl Iterator<Item = &Check> {
+        self.indicators().flat_map(|i| i.checks.iter())
+    }
+
+    pub fn indicator(&self, code: &str) -> Option<&Indicator> {
+        self.indicators().find(|i| i.code == code)
+    }
+
+    pub fn unverified_count(&self) -> usize {
+        self.checks().filter(|c| c.is_unverified()).count()
+    }
+
+    pub fn covers(&self, year: i32) -> bool {
+        (self.valid_from..=self.valid_to).contains(&year)
+    }
+
+    /// The data columns this set reads, in criterion order, without repeats.
+    pub fn columns(&self) -> Vec<&Check> {
+        let mut seen = std::collections::HashSet::new();
+        self.checks()
+            .chain(self.recognition.iter().flat_map(|i| i.checks.iter()))
+            .filter(|c| matches!(&c.input, Input::Column(col) if seen.insert(col.clone())))
+            .collect()
+    }
+}
+
+/// A version of the criteria: the sets issued together (`lang-son-2024`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Version {
+    pub id: String,
+    /// Where it came from: `bundled` or a folder.
+    pub origin: String,
+    pub sets: Vec<CriteriaSet>,
+}
+
+impl Version {
+    pub fn set(&self, id: &str) -> Option<&CriteriaSet> {
+        self.sets.iter().find(|s| s.id == id)
+    }
+
+    /// The commune sets in the order of the chain of levels (each after the sets it requires).
+    pub fn commune_chain(&self) -> Vec<&CriteriaSet> {
+        let communes: Vec<&CriteriaSet> = self
+            .sets
+            .iter()
+            .filter(|s| s.level == Level::Commune)
+            .collect();
+        let mut ordered: Vec<&CriteriaSet> = Vec::new();
+        while ordered.len() < communes.len() {
+            let before = ordered.len();
+            for s in &communes {
+                if ordered.iter().any(|o| o.id == s.id) {
+                    continue;
+                }
+                let ready = s.requires.iter().all(|r| ordered.iter().any(|o| &o.id == r));
+                if ready {
+                    ordered.push(s);
+                }
+            }
+            if ordered.len() == before {
+                break; // a cycle: the loader reports it
+            }
+        }
+        ordered
+    }
+
+    /// The sets a set requires, directly or not, then the set itself, in evaluation order.
+    pub fn closure(&self, id: &str) -> Vec<&CriteriaSet> {
+        let mut out: Vec<&CriteriaSet> = Vec::new();
+        self.visit(id, &mut out, 0);
+        out
+    }
+
+    fn visit<'a>(&'a self, id: &str, out: &mut Vec<&'a CriteriaSet>, depth: usize) {
+        if depth > self.sets.len() || out.iter().any(|s| s.id == id) {
+            return;
+        }
+        if let Some(set) = self.set(id) {
+            for r in &set.requires {
+                self.visit(r, out, depth + 1);
+            }
+            if !out.iter().any(|s| s.id == id) {
+                out.push(set);
+            }
+        }
+    }
+
+    /// The years every set of the version covers, as `(first, last)`.
+    pub fn validity(&self) -> Option<(i32, i32)> {
+        let from = self.sets.iter().map(|s| s.valid_from).min()?;
+        let to = self.sets.iter().map(|s| s.valid_to).max()?;
+        Some((from, to))
+    }
+
+    /// The check that reads `column` in any set, for its kind and unit.
+    pub fn column(&self, column: &str) -> Option<&Check> {
+        self.sets
+            .iter()
+            .flat_map(|s| s.checks().chain(s.recognition.iter().flat_map(|i| i.checks.iter())))
+            .find(|c| c.input.column() == Some(column))
+    }
+
+    /// Every column id any set reads.
+    pub fn all_columns(&self) -> Vec<&str> {
+        let mut cols: Vec<&str> = Vec::new();
+        for s in &self.sets {
+            for c in s.columns() {
+                if let Some(col) = c.input.column()
+                    && !cols.contains(&col)
+                {
+                    cols.push(col);
+                }
+            }
+        }
+        cols
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comparisons_hold_at_the_threshold() {
+        assert!(Op::Ge.holds(70.0, 70.0));
+        assert!(!Op::Ge.holds(69.99, 70.0));
+        assert!(Op::Le.holds(13.0, 13.0));
+        assert!(!Op::Le.holds(13.05, 13.0));
+        assert!(!Op::Gt.holds(3.0, 3.0));
+        assert!(Op::Gt.holds(4.0, 3.0));
+        assert!((Op::Ge.shortfall(66.8, 70.0) - 3.2).abs() < 1e-9);
+        assert_eq!(Op::Le.shortfall(10.0, 13.0), 0.0);
+        assert!((Op::Le.shortfall(14.5, 13.0) - 1.5).abs() < 1e-9);
+    }
+}

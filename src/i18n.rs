@@ -1,0 +1,88 @@
+//! Languages of the user interface and bilingual text.
+
+use serde::Serialize;
+
+/// The language of labels and messages. Vietnamese is the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    /// Pick the Vietnamese or the English form.
+    pub fn pick<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+}
+
+/// A text given in Vietnamese with an English gloss.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Text {
+    pub vi: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Text {
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The text in `lang`, falling back to Vietnamese when no English gloss is given.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En if !self.en.is_empty() => &self.en,
+            _ => &self.vi,
+        }
+    }
+}
+
+/// Format a number the way the user's language writes it: `85,5` in Vietnamese, `85.5` in English.
+/// At most two decimals, trailing zeros dropped.
+pub fn num(value: f64, lang: Lang) -> String {
+    let mut s = format!("{value:.2}");
+    if s.contains('.') {
+        while s.ends_with('0') {
+            s.pop();
+        }
+        if s.ends_with('.') {
+            s.pop();
+        }
+    }
+    if s == "-0" {
+        s = "0".into();
+    }
+    match lang {
+        Lang::Vi => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_use_the_languages_decimal_mark() {
+        assert_eq!(num(85.5, Lang::Vi), "85,5");
+        assert_eq!(num(85.5, Lang::En), "85.5");
+        assert_eq!(num(52.800000001, Lang::En), "52.8");
+        assert_eq!(num(42.0, Lang::Vi), "42");
+        assert_eq!(num(-0.0001, Lang::Vi), "0");
+    }
+
+    #[test]
+    fn text_falls_back_to_vietnamese() {
+        let t = Text::new("Giao thông", "");
+        assert_eq!(t.get(Lang::En), "Giao thông");
+        let t = Text::new("Giao thông", "Transport");
+        assert_eq!(t.get(Lang::En), "Transport");
+    }
+}

@@ -1,0 +1,2 @@
+//! Reading commune and district data.
+pub mod cell;
