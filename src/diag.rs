@@ -141,15 +141,22 @@ mod tests {
 
     #[test]
     fn rendering_names_file_line_column_found_and_expected() {
-        let p = Problem::error("bad-cell", "xa.csv", Text::new("không đọc được", "unreadable"))
-            .at(4, None)
-            .field("2.2")
-            .found("abc")
-            .expected(Text::new("một tỷ lệ %", "a percentage"));
+        let p = Problem::error(
+            "bad-cell",
+            "xa.csv",
+            Text::new("không đọc được", "unreadable"),
+        )
+        .at(4, None)
+        .field("2.2")
+        .found("abc")
+        .expected(Text::new("một tỷ lệ %", "a percentage"));
         assert_eq!(
             p.render(Lang::En),
             "xa.csv:4: error: column 2.2: unreadable; found «abc»; expected a percentage"
         );
-        assert!(p.render(Lang::Vi).starts_with("xa.csv:4: lỗi: cột 2.2: không đọc được"));
+        assert!(
+            p.render(Lang::Vi)
+                .starts_with("xa.csv:4: lỗi: cột 2.2: không đọc được")
+        );
     }
 }

@@ -8,6 +8,7 @@
 pub mod criteria;
 pub mod diag;
 pub mod eval;
+pub mod exit;
 pub mod i18n;
 pub mod input;
 pub mod report;

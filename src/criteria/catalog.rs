@@ -25,7 +25,11 @@ impl Catalog {
         let mut dirs: Vec<&Dir> = BUNDLED.dirs().collect();
         dirs.sort_by_key(|d| d.path());
         for dir in dirs {
-            let name = dir.path().file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let name = dir
+                .path()
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             let mut files: Vec<(String, String)> = dir
                 .files()
                 .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
@@ -148,10 +152,19 @@ impl Catalog {
         }
         match self.versions.as_slice() {
             [only] => Ok(only),
-            [] => Err(Text::new("không có phiên bản tiêu chí nào", "no criteria version")),
+            [] => Err(Text::new(
+                "không có phiên bản tiêu chí nào",
+                "no criteria version",
+            )),
             _ => Err(Text::new(
-                format!("có nhiều phiên bản tiêu chí ({}): chọn một bằng --criteria-version", ids()),
-                format!("several criteria versions ({}): pick one with --criteria-version", ids()),
+                format!(
+                    "có nhiều phiên bản tiêu chí ({}): chọn một bằng --criteria-version",
+                    ids()
+                ),
+                format!(
+                    "several criteria versions ({}): pick one with --criteria-version",
+                    ids()
+                ),
             )),
         }
     }
@@ -174,7 +187,10 @@ fn load_folder(dir: &Path, files: &[std::path::PathBuf]) -> Result<Version, Vec<
             Err(e) => problems.push(Problem::error(
                 "io",
                 &shown,
-                Text::new(format!("không đọc được tệp: {e}"), format!("cannot read the file: {e}")),
+                Text::new(
+                    format!("không đọc được tệp: {e}"),
+                    format!("cannot read the file: {e}"),
+                ),
             )),
         }
     }

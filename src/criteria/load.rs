@@ -32,6 +32,8 @@ struct RawSet {
     name: String,
     #[serde(default)]
     name_en: String,
+    short_name: Option<String>,
+    short_name_en: Option<String>,
     version: Spanned<String>,
     decision: String,
     decision_date: toml::value::Datetime,
@@ -44,6 +46,8 @@ struct RawSet {
     region: String,
     #[serde(default)]
     requires: Vec<Spanned<String>>,
+    #[serde(default)]
+    progress_groups: Vec<usize>,
 }
 
 #[derive(Deserialize)]
@@ -181,11 +185,21 @@ pub fn load_version(
     if problems.iter().any(Problem::is_error) {
         return Err(problems);
     }
-    Ok(Version {
+    let mut version = Version {
         id: folder.to_string(),
         origin: origin.to_string(),
         sets: parsed.into_iter().map(|p| p.set).collect(),
-    })
+    };
+    // Commune sets in the order of their chain (xa-ntm, nang-cao, kieu-mau), then district sets.
+    let chain: Vec<String> = version
+        .commune_chain()
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
+    version
+        .sets
+        .sort_by_key(|s| chain.iter().position(|c| *c == s.id).unwrap_or(usize::MAX));
+    Ok(version)
 }
 
 fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Problem>), Vec<Problem>> {
@@ -196,7 +210,10 @@ fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Proble
             let mut p = Problem::error(
                 "toml",
                 file,
-                Text::new(format!("tệp tiêu chí không hợp lệ: {msg}"), format!("invalid criteria file: {msg}")),
+                Text::new(
+                    format!("tệp tiêu chí không hợp lệ: {msg}"),
+                    format!("invalid criteria file: {msg}"),
+                ),
             );
             if let Some(span) = e.span() {
                 p = p.at_offset(src, span.start);
@@ -257,7 +274,10 @@ fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Proble
     let mut criteria = Vec::new();
     for rc in raw.criterion {
         let num = rc.number.get_ref().clone();
-        if numbers.insert(num.clone(), rc.number.span().start).is_some() {
+        if numbers
+            .insert(num.clone(), rc.number.span().start)
+            .is_some()
+        {
             cx.err(
                 "duplicate-criterion",
                 rc.number.span().start,
@@ -269,7 +289,9 @@ fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Proble
         }
         let mut indicators = Vec::new();
         for ri in rc.indicator {
-            indicators.push(indicator(ri, &mut cx, &mut locs, &mut codes, level, valid_from));
+            indicators.push(indicator(
+                ri, &mut cx, &mut locs, &mut codes, level, valid_from,
+            ));
         }
         criteria.push(Criterion {
             number: num,
@@ -289,6 +311,13 @@ fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Proble
         id: set_raw.id.get_ref().clone(),
         level,
         name: Text::new(set_raw.name.clone(), set_raw.name_en.clone()),
+        short_name: Text::new(
+            set_raw
+                .short_name
+                .clone()
+                .unwrap_or_else(|| set_raw.id.get_ref().clone()),
+            set_raw.short_name_en.clone().unwrap_or_default(),
+        ),
         version: set_raw.version.get_ref().clone(),
         decision: set_raw.decision.clone(),
         decision_date: set_raw.decision_date.to_string(),
@@ -297,7 +326,12 @@ fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Proble
         valid_from,
         valid_to,
         region: set_raw.region.clone(),
-        requires: set_raw.requires.iter().map(|r| r.get_ref().clone()).collect(),
+        requires: set_raw
+            .requires
+            .iter()
+            .map(|r| r.get_ref().clone())
+            .collect(),
+        progress_groups: set_raw.progress_groups.clone(),
         criteria,
         recognition,
         file: file.to_string(),
@@ -398,7 +432,9 @@ fn check(
                 at,
                 Text::new(
                     format!("chỉ tiêu {code}: mỗi check cần đúng một trong `column` hoặc `derive`"),
-                    format!("indicator {code}: each check needs exactly one of `column` or `derive`"),
+                    format!(
+                        "indicator {code}: each check needs exactly one of `column` or `derive`"
+                    ),
                 ),
             );
             Input::Column(String::new())
@@ -458,9 +494,13 @@ fn check(
     }
     Check {
         input,
-        label: rc.label.map(|vi| Text::new(vi, rc.label_en.unwrap_or_default())),
+        label: rc
+            .label
+            .map(|vi| Text::new(vi, rc.label_en.unwrap_or_default())),
         kind,
-        unit: rc.unit.map(|vi| Text::new(vi, rc.unit_en.unwrap_or_default())),
+        unit: rc
+            .unit
+            .map(|vi| Text::new(vi, rc.unit_en.unwrap_or_default())),
         op,
         threshold,
         context: rc.context,
@@ -535,8 +575,11 @@ fn rule(
         (Some(t), None) => value_threshold(t, code, cx, kind, valid_from),
         (None, Some(f)) => {
             let f = f.get_ref();
-            locs.froms
-                .push((f.set.clone(), f.indicator.clone(), rc.threshold_from.as_ref()?.span().start));
+            locs.froms.push((
+                f.set.clone(),
+                f.indicator.clone(),
+                rc.threshold_from.as_ref()?.span().start,
+            ));
             Some(Threshold::From {
                 set: f.set.clone(),
                 indicator: f.indicator.clone(),
@@ -548,7 +591,9 @@ fn rule(
                 "threshold",
                 f.span().start,
                 Text::new(
-                    format!("chỉ tiêu {code}: chỉ dùng một trong `threshold` hoặc `threshold_from`"),
+                    format!(
+                        "chỉ tiêu {code}: chỉ dùng một trong `threshold` hoặc `threshold_from`"
+                    ),
                     format!("indicator {code}: use only one of `threshold` or `threshold_from`"),
                 ),
             );
@@ -560,7 +605,9 @@ fn rule(
                 at,
                 Text::new(
                     format!("chỉ tiêu {code}: thiếu ngưỡng (`threshold` hoặc `threshold_from`)"),
-                    format!("indicator {code}: missing threshold (`threshold` or `threshold_from`)"),
+                    format!(
+                        "indicator {code}: missing threshold (`threshold` or `threshold_from`)"
+                    ),
                 ),
             );
             None
@@ -739,7 +786,9 @@ fn check_version(parsed: &[Parsed], problems: &mut Vec<Problem>) {
                     *off,
                     Text::new(
                         format!("threshold_from: bộ {set} không có chỉ tiêu {ind} có ngưỡng"),
-                        format!("threshold_from: set {set} has no indicator {ind} with a threshold"),
+                        format!(
+                            "threshold_from: set {set} has no indicator {ind} with a threshold"
+                        ),
                     ),
                 ));
             }
@@ -771,8 +820,11 @@ fn check_version(parsed: &[Parsed], problems: &mut Vec<Problem>) {
                 Some((q, k, u, qoff)) if k != kind || *u != unit => {
                     let (line, _) = crate::diag::line_col(&q.src, *qoff);
                     let describe = |k: &Kind, u: &Option<String>| {
-                        format!("{k:?}{}", u.as_ref().map(|u| format!(" ({u})")).unwrap_or_default())
-                            .to_lowercase()
+                        format!(
+                            "{k:?}{}",
+                            u.as_ref().map(|u| format!(" ({u})")).unwrap_or_default()
+                        )
+                        .to_lowercase()
                     };
                     problems.push(err(
                         p,
@@ -902,12 +954,23 @@ source = { decision = "318/QĐ-TTg" }
         let errs = load(&dup).unwrap_err();
         let kinds: Vec<_> = errs.iter().map(|e| e.kind).collect();
         assert_eq!(kinds, ["duplicate-indicator", "bool-rule"]);
-        assert_eq!((errs[0].line, errs[0].col), (Some(30), Some(8)), "{:?}", errs[0]);
+        assert_eq!(
+            (errs[0].line, errs[0].col),
+            (Some(30), Some(8)),
+            "{:?}",
+            errs[0]
+        );
     }
 
     #[test]
     fn a_missing_prerequisite_is_an_error() {
-        let src = format!("{}{GOOD}", HEAD.replace("region = \"TDMNPB\"", "region = \"TDMNPB\"\nrequires = [\"xa\"]"));
+        let src = format!(
+            "{}{GOOD}",
+            HEAD.replace(
+                "region = \"TDMNPB\"",
+                "region = \"TDMNPB\"\nrequires = [\"xa\"]"
+            )
+        );
         let errs = load_version("v1", "t", &[("a.toml".into(), src)]).unwrap_err();
         assert_eq!(errs[0].kind, "missing-set");
         assert_eq!(errs[0].line, Some(12));

@@ -182,6 +182,8 @@ pub struct CriteriaSet {
     pub id: String,
     pub level: Level,
     pub name: Text,
+    /// A short name for table headers (`xã NTM`).
+    pub short_name: Text,
     pub version: String,
     pub decision: String,
     pub decision_date: String,
@@ -191,6 +193,8 @@ pub struct CriteriaSet {
     pub valid_to: i32,
     pub region: String,
     pub requires: Vec<String>,
+    /// Lower bounds of the groups by number of criteria met that the programme reports (19; 15–18…).
+    pub progress_groups: Vec<usize>,
     pub criteria: Vec<Criterion>,
     pub recognition: Vec<Indicator>,
     /// The file it was loaded from, for messages.
@@ -257,7 +261,10 @@ impl Version {
                 if ordered.iter().any(|o| o.id == s.id) {
                     continue;
                 }
-                let ready = s.requires.iter().all(|r| ordered.iter().any(|o| &o.id == r));
+                let ready = s
+                    .requires
+                    .iter()
+                    .all(|r| ordered.iter().any(|o| &o.id == r));
                 if ready {
                     ordered.push(s);
                 }
@@ -301,7 +308,10 @@ impl Version {
     pub fn column(&self, column: &str) -> Option<&Check> {
         self.sets
             .iter()
-            .flat_map(|s| s.checks().chain(s.recognition.iter().flat_map(|i| i.checks.iter())))
+            .flat_map(|s| {
+                s.checks()
+                    .chain(s.recognition.iter().flat_map(|i| i.checks.iter()))
+            })
             .find(|c| c.input.column() == Some(column))
     }
 

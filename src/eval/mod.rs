@@ -1,1 +1,562 @@
-//! Evaluation.
+//! Evaluation: a unit's data against criteria sets, giving a status for every check, indicator,
+//! criterion and set, the level reached along the chain of sets, and recognition readiness.
+
+pub mod needs;
+pub mod summary;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::criteria::threshold::Unresolved;
+use crate::criteria::{Check, CriteriaSet, Indicator, Input, Kind, Op, Resolved, Version};
+use crate::diag::Problem;
+use crate::i18n::Text;
+use crate::input::{Cell, Dataset, Row, Value};
+
+/// The status of a check or an indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    Missing,
+    NotApplicable,
+    /// A context value, shown but not judged.
+    Info,
+}
+
+/// The verdict on a criterion, a set or a unit: missing data gives `Unknown`, never `Fail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    Unknown,
+}
+
+impl Verdict {
+    /// All of several verdicts: any fail fails, else any unknown is unknown.
+    pub fn all(items: impl IntoIterator<Item = Verdict>) -> Verdict {
+        let mut out = Verdict::Pass;
+        for v in items {
+            match v {
+                Verdict::Fail => return Verdict::Fail,
+                Verdict::Unknown => out = Verdict::Unknown,
+                Verdict::Pass => {}
+            }
+        }
+        out
+    }
+
+    pub fn as_bool(self) -> Option<bool> {
+        match self {
+            Verdict::Pass => Some(true),
+            Verdict::Fail => Some(false),
+            Verdict::Unknown => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    /// The column read, or what was derived (`meets:nang-cao`).
+    pub input: String,
+    pub status: Status,
+    pub value: Option<Value>,
+    pub kind: Kind,
+    pub op: Option<Op>,
+    pub threshold: Option<Resolved>,
+    /// How far the value is from the threshold, in the value's unit, when it fails.
+    pub gap: Option<f64>,
+    pub verified: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorResult {
+    pub code: String,
+    pub status: Status,
+    pub verified: bool,
+    pub checks: Vec<CheckResult>,
+}
+
+impl IndicatorResult {
+    /// The first judged check that fails, else the first judged one.
+    pub fn main_check(&self) -> Option<&CheckResult> {
+        self.checks
+            .iter()
+            .find(|c| c.status == Status::Fail)
+            .or_else(|| self.checks.iter().find(|c| c.status == Status::Missing))
+            .or_else(|| self.checks.iter().find(|c| c.status != Status::Info))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionResult {
+    pub number: String,
+    pub status: Verdict,
+    pub indicators: Vec<IndicatorResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SetResult {
+    pub set: String,
+    /// The set's own criteria.
+    pub status: Verdict,
+    /// The set's criteria and its prerequisites: whether the unit qualifies at this level.
+    pub qualified: Verdict,
+    /// Prerequisites that are not met (`Fail`) or not known (`Unknown`).
+    pub prerequisites: Vec<(String, Verdict)>,
+    pub criteria_met: usize,
+    pub criteria_total: usize,
+    pub criteria: Vec<CriterionResult>,
+    /// The year whose thresholds were used (differs from the data year only with `--nearest-year`).
+    pub threshold_year: i32,
+}
+
+impl SetResult {
+    /// Criteria that fail, then those unknown.
+    pub fn failing(&self) -> impl Iterator<Item = &CriterionResult> {
+        self.criteria.iter().filter(|c| c.status == Verdict::Fail)
+    }
+}
+
+/// Recognition readiness (18/2022/QĐ-TTg): beyond the criteria.
+#[derive(Debug, Clone, Serialize)]
+pub struct Readiness {
+    /// The set whose recognition conditions were checked (the level reached, or the level asked).
+    pub set: String,
+    /// `None` when the data carry none of the columns: not assessed.
+    pub conditions: Option<Verdict>,
+    /// Ready to be proposed: qualified at `set` and the conditions met.
+    pub ready: Option<Verdict>,
+    pub indicators: Vec<IndicatorResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitResult {
+    pub code: String,
+    pub name: String,
+    pub parent: String,
+    pub year: i32,
+    pub line: usize,
+    pub sets: Vec<SetResult>,
+    /// The highest level qualified at, along the chain.
+    pub level_reached: Option<String>,
+    pub readiness: Option<Readiness>,
+}
+
+impl UnitResult {
+    pub fn set(&self, id: &str) -> Option<&SetResult> {
+        self.sets.iter().find(|s| s.set == id)
+    }
+}
+
+/// Values the engine derives rather than reads: for a district, its communes' results.
+pub trait Derived {
+    /// The share (%) of the unit's communes meeting `set`, or `None` when unknown.
+    fn share_meeting(&self, unit: &Row, set: &str) -> Option<f64>;
+}
+
+/// Commune evaluation derives nothing beyond `meets`.
+pub struct NoDerived;
+
+impl Derived for NoDerived {
+    fn share_meeting(&self, _: &Row, _: &str) -> Option<f64> {
+        None
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Reuse the nearest year's thresholds for a data year outside a set's validity.
+    pub nearest_year: bool,
+}
+
+/// Evaluates rows of one dataset against a list of sets (given in chain order: prerequisites first).
+pub struct Evaluator<'a> {
+    version: &'a Version,
+    sets: Vec<&'a CriteriaSet>,
+    columns: HashMap<&'a str, usize>,
+    present: Vec<bool>,
+    options: Options,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(
+        version: &'a Version,
+        sets: Vec<&'a CriteriaSet>,
+        ds: &'a Dataset,
+        options: Options,
+    ) -> Self {
+        let columns = ds
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.as_str(), i))
+            .collect();
+        Evaluator {
+            version,
+            sets,
+            columns,
+            present: ds.present.clone(),
+            options,
+        }
+    }
+
+    /// Problems the data cause before any verdict: a year outside a set's validity, `KAD` where the
+    /// indicator may not be not applicable.
+    pub fn precheck(&self, ds: &Dataset, year_column: &str) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for row in &ds.rows {
+            for set in &self.sets {
+                if !set.covers(row.year) {
+                    let range = format!("{}–{}", set.valid_from, set.valid_to);
+                    let p = if self.options.nearest_year {
+                        Problem::warning(
+                            "year-outside",
+                            &ds.file,
+                            Text::new(
+                                format!(
+                                    "năm {} ngoài thời hạn của bộ {} ({range}): dùng ngưỡng của năm gần nhất",
+                                    row.year, set.id
+                                ),
+                                format!(
+                                    "year {} is outside set {}'s validity ({range}): the nearest year's thresholds are used",
+                                    row.year, set.id
+                                ),
+                            ),
+                        )
+                    } else {
+                        Problem::error(
+                            "year-outside",
+                            &ds.file,
+                            Text::new(
+                                format!("năm {} ngoài thời hạn hiệu lực của bộ {}", row.year, set.id),
+                                format!("year {} is outside the validity of set {}", row.year, set.id),
+                            ),
+                        )
+                        .found(row.year.to_string())
+                        .expected(Text::new(
+                            format!("một năm trong {range}, hoặc --nearest-year để dùng ngưỡng năm gần nhất"),
+                            format!("a year in {range}, or --nearest-year to reuse the nearest year's thresholds"),
+                        ))
+                    };
+                    problems.push(p.at(row.line, None).field(year_column));
+                    break;
+                }
+            }
+            for set in &self.sets {
+                for ind in set.indicators().chain(set.recognition.iter()) {
+                    if ind.optional {
+                        continue;
+                    }
+                    for check in &ind.checks {
+                        let Some(col) = check.input.column() else {
+                            continue;
+                        };
+                        if self.cell(row, col) == Cell::NotApplicable
+                            && !self.optional_elsewhere(col)
+                            && !problems.iter().any(|p: &Problem| {
+                                p.line == Some(row.line) && p.field.as_deref() == Some(col)
+                            })
+                        {
+                            problems.push(
+                                Problem::error(
+                                    "not-applicable",
+                                    &ds.file,
+                                    Text::new(
+                                        format!("chỉ tiêu {} không được ghi «không áp dụng» (chỉ các chỉ tiêu «nếu có»)", ind.code),
+                                        format!("indicator {} cannot be marked not applicable (only «if any» indicators can)", ind.code),
+                                    ),
+                                )
+                                .at(row.line, None)
+                                .field(col)
+                                .found("KAD")
+                                .expected(Text::new("một giá trị", "a value")),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        problems
+    }
+
+    fn optional_elsewhere(&self, col: &str) -> bool {
+        self.sets.iter().any(|s| {
+            s.indicators()
+                .any(|i| i.optional && i.checks.iter().any(|c| c.input.column() == Some(col)))
+        })
+    }
+
+    fn cell(&self, row: &Row, col: &str) -> Cell {
+        self.columns
+            .get(col)
+            .and_then(|i| row.cells.get(*i))
+            .copied()
+            .unwrap_or(Cell::Missing)
+    }
+
+    /// Evaluate one unit against every set, in order.
+    pub fn evaluate(&self, row: &Row, derived: &dyn Derived) -> UnitResult {
+        let mut sets: Vec<SetResult> = Vec::with_capacity(self.sets.len());
+        for set in &self.sets {
+            let r = self.evaluate_set(set, row, derived, &sets);
+            sets.push(r);
+        }
+        let chain: Vec<&str> = self.sets.iter().map(|s| s.id.as_str()).collect();
+        let level_reached = chain
+            .iter()
+            .rev()
+            .find(|id| {
+                sets.iter()
+                    .any(|s| s.set == **id && s.qualified == Verdict::Pass)
+            })
+            .map(|s| s.to_string());
+        let readiness = self.readiness(row, &sets, level_reached.as_deref(), derived);
+        UnitResult {
+            code: row.code.clone(),
+            name: row.name.clone(),
+            parent: row.parent.clone(),
+            year: row.year,
+            line: row.line,
+            sets,
+            level_reached,
+            readiness,
+        }
+    }
+
+    fn threshold_year(&self, set: &CriteriaSet, year: i32) -> i32 {
+        year.clamp(set.valid_from, set.valid_to)
+    }
+
+    fn evaluate_set(
+        &self,
+        set: &CriteriaSet,
+        row: &Row,
+        derived: &dyn Derived,
+        done: &[SetResult],
+    ) -> SetResult {
+        let year = self.threshold_year(set, row.year);
+        let criteria: Vec<CriterionResult> = set
+            .criteria
+            .iter()
+            .map(|c| {
+                let indicators: Vec<IndicatorResult> = c
+                    .indicators
+                    .iter()
+                    .map(|i| self.indicator(i, row, year, derived, done))
+                    .collect();
+                let status = Verdict::all(indicators.iter().map(|i| match i.status {
+                    Status::Fail => Verdict::Fail,
+                    Status::Missing => Verdict::Unknown,
+                    _ => Verdict::Pass,
+                }));
+                CriterionResult {
+                    number: c.number.clone(),
+                    status,
+                    indicators,
+                }
+            })
+            .collect();
+        let status = Verdict::all(criteria.iter().map(|c| c.status));
+        let prerequisites: Vec<(String, Verdict)> = set
+            .requires
+            .iter()
+            .map(|r| {
+                let v = done
+                    .iter()
+                    .find(|s| &s.set == r)
+                    .map_or(Verdict::Unknown, |s| s.qualified);
+                (r.clone(), v)
+            })
+            .collect();
+        let qualified =
+            Verdict::all(std::iter::once(status).chain(prerequisites.iter().map(|p| p.1)));
+        SetResult {
+            set: set.id.clone(),
+            status,
+            qualified,
+            prerequisites: prerequisites
+                .into_iter()
+                .filter(|p| p.1 != Verdict::Pass)
+                .collect(),
+            criteria_met: criteria
+                .iter()
+                .filter(|c| c.status == Verdict::Pass)
+                .count(),
+            criteria_total: criteria.len(),
+            criteria,
+            threshold_year: year,
+        }
+    }
+
+    fn indicator(
+        &self,
+        ind: &Indicator,
+        row: &Row,
+        year: i32,
+        derived: &dyn Derived,
+        done: &[SetResult],
+    ) -> IndicatorResult {
+        let checks: Vec<CheckResult> = ind
+            .checks
+            .iter()
+            .map(|c| self.check(c, ind.optional, row, year, derived, done))
+            .collect();
+        let judged: Vec<Status> = checks
+            .iter()
+            .map(|c| c.status)
+            .filter(|s| *s != Status::Info)
+            .collect();
+        let status = if judged.contains(&Status::Fail) {
+            Status::Fail
+        } else if ind.optional && judged.contains(&Status::NotApplicable) {
+            Status::NotApplicable
+        } else if judged.contains(&Status::Missing) || judged.contains(&Status::NotApplicable) {
+            // KAD on an indicator that cannot be not applicable is reported by `precheck`.
+            Status::Missing
+        } else {
+            Status::Pass
+        };
+        IndicatorResult {
+            code: ind.code.clone(),
+            status,
+            verified: ind.verified(),
+            checks,
+        }
+    }
+
+    fn check(
+        &self,
+        check: &Check,
+        optional: bool,
+        row: &Row,
+        year: i32,
+        derived: &dyn Derived,
+        done: &[SetResult],
+    ) -> CheckResult {
+        let (input, cell) = match &check.input {
+            Input::Column(c) => (c.clone(), self.cell(row, c)),
+            Input::Meets(set) => {
+                let cell = match done.iter().find(|s| &s.set == set).map(|s| s.qualified) {
+                    Some(Verdict::Pass) => Cell::Value(Value::Bool(true)),
+                    Some(Verdict::Fail) => Cell::Value(Value::Bool(false)),
+                    _ => Cell::Missing,
+                };
+                (format!("meets:{set}"), cell)
+            }
+            Input::ShareOfCommunesMeeting(set) => (
+                format!("share_of_communes_meeting:{set}"),
+                derived
+                    .share_meeting(row, set)
+                    .map_or(Cell::Missing, |v| Cell::Value(Value::Num(v))),
+            ),
+        };
+        let mut out = CheckResult {
+            input,
+            status: Status::Missing,
+            value: None,
+            kind: check.kind,
+            op: check.op,
+            threshold: None,
+            gap: None,
+            verified: check.verified,
+        };
+        // The threshold is shown even when the value is missing.
+        if let (Some(t), false) = (&check.threshold, check.context) {
+            let lookup = |col: &str| match self.cell(row, col) {
+                Cell::Value(v) => v.as_num(),
+                _ => None,
+            };
+            match t.resolve(year, self.version, &lookup) {
+                Ok(r) => out.threshold = Some(r),
+                Err(Unresolved::MissingCondition(_)) => {}
+                Err(_) => {}
+            }
+        }
+        let value = match cell {
+            Cell::Missing => return out,
+            Cell::NotApplicable => {
+                out.status = if optional || check.context {
+                    Status::NotApplicable
+                } else {
+                    Status::Missing
+                };
+                return out;
+            }
+            Cell::Value(v) => v,
+        };
+        out.value = Some(value);
+        if check.context {
+            out.status = Status::Info;
+            return out;
+        }
+        out.status = match (value, check.op, &out.threshold) {
+            (Value::Bool(b), _, _) => {
+                if b {
+                    Status::Pass
+                } else {
+                    Status::Fail
+                }
+            }
+            (Value::Num(v), Some(op), Some(t)) => {
+                if op.holds(v, t.value) {
+                    Status::Pass
+                } else {
+                    out.gap = Some(op.shortfall(v, t.value));
+                    Status::Fail
+                }
+            }
+            // No threshold could be resolved (a condition's column is missing).
+            _ => Status::Missing,
+        };
+        out
+    }
+
+    fn readiness(
+        &self,
+        row: &Row,
+        sets: &[SetResult],
+        reached: Option<&str>,
+        derived: &dyn Derived,
+    ) -> Option<Readiness> {
+        // The level the unit is proposed at: the level reached, else the first of the chain.
+        let id = reached.or_else(|| self.sets.first().map(|s| s.id.as_str()))?;
+        let set = self.sets.iter().find(|s| s.id == id)?;
+        let qualified = sets
+            .iter()
+            .find(|s| s.set == id)
+            .map_or(Verdict::Unknown, |s| s.qualified);
+        let any_present = set
+            .recognition
+            .iter()
+            .flat_map(|i| i.checks.iter())
+            .filter_map(|c| c.input.column())
+            .any(|c| {
+                self.columns
+                    .get(c)
+                    .is_some_and(|i| self.present.get(*i) == Some(&true))
+            });
+        let year = self.threshold_year(set, row.year);
+        let indicators: Vec<IndicatorResult> = set
+            .recognition
+            .iter()
+            .map(|i| self.indicator(i, row, year, derived, sets))
+            .collect();
+        let conditions = any_present.then(|| {
+            Verdict::all(indicators.iter().map(|i| match i.status {
+                Status::Fail => Verdict::Fail,
+                Status::Missing => Verdict::Unknown,
+                _ => Verdict::Pass,
+            }))
+        });
+        Some(Readiness {
+            set: id.to_string(),
+            conditions,
+            ready: conditions.map(|c| Verdict::all([qualified, c])),
+            indicators,
+        })
+    }
+}

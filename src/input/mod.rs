@@ -1,2 +1,7 @@
-//! Reading commune and district data.
+//! Reading commune and district data: one row per unit and year, one column per indicator input.
+
 pub mod cell;
+pub mod table;
+
+pub use cell::{Cell, Value};
+pub use table::{Dataset, Layout, Row, read_file, read_str};

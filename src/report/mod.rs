@@ -1,1 +1,81 @@
-//! Rendering.
+//! Rendering: criteria and results as text tables, JSON, CSV or Markdown. Every function returns a
+//! string; the binary decides where it goes.
+
+pub mod check;
+pub mod criteria;
+pub mod text;
+
+use comfy_table::{ContentArrangement, Table, presets};
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Md,
+}
+
+/// How tables are drawn.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub lang: crate::i18n::Lang,
+    /// Colour (only on a terminal).
+    pub color: bool,
+    /// Terminal width, if known.
+    pub width: Option<u16>,
+}
+
+/// Version of the JSON documents' layout.
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub(crate) fn new_table(style: &Style, header: Vec<String>) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = style.width {
+        t.set_width(w);
+    } else {
+        t.set_width(160);
+    }
+    if !style.color {
+        t.force_no_tty();
+    } else {
+        t.enforce_styling();
+    }
+    t.set_header(header);
+    t
+}
+
+/// A Markdown table.
+pub(crate) fn md_table(header: &[String], rows: &[Vec<String>]) -> String {
+    let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut out = format!(
+        "| {} |\n",
+        header
+            .iter()
+            .map(|h| esc(h))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
+    out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
+    for r in rows {
+        out.push_str(&format!(
+            "| {} |\n",
+            r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+        ));
+    }
+    out
+}
+
+/// CSV text from a header and rows.
+pub(crate) fn csv_text(header: &[String], rows: &[Vec<String>]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(header);
+    for r in rows {
+        let _ = w.write_record(r);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}

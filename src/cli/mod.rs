@@ -1,0 +1,154 @@
+//! Command-line parsing (clap) and the glue between the library and the terminal.
+
+mod check;
+mod criteria;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use ntm::criteria::catalog::Catalog;
+use ntm::diag::Problem;
+use ntm::exit;
+use ntm::i18n::Lang;
+use ntm::report::{Format, Style};
+
+#[derive(Parser)]
+#[command(
+    name = "ntm",
+    version,
+    about = "Chấm điểm xã, huyện theo Bộ tiêu chí nông thôn mới.\nScore Vietnamese communes and districts against the New Rural Development (NTM) criteria.",
+    after_help = exit::TABLE
+)]
+struct Cli {
+    /// Language of labels and messages: vi (Tiếng Việt) or en.
+    #[arg(long, global = true, value_enum, default_value_t = LangArg::Vi)]
+    lang: LangArg,
+    /// Load criteria from this folder (a version folder, or a folder of version folders) instead of the bundled ones.
+    #[arg(long, global = true, value_name = "DIR")]
+    criteria: Option<PathBuf>,
+    /// Use this criteria version (e.g. lang-son-2024); by default the one covering the data's year.
+    #[arg(long, global = true, value_name = "ID")]
+    criteria_version: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Vi,
+    En,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum FormatArg {
+    Table,
+    Json,
+    Csv,
+    Md,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Md => Format::Md,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List, show and check criteria sets.
+    #[command(subcommand, after_help = exit::TABLE)]
+    Criteria(criteria::CriteriaCmd),
+    /// Score communes from a data file (CSV) against the commune sets.
+    #[command(after_help = exit::TABLE)]
+    Check(check::CheckArgs),
+}
+
+/// What every command needs: language, output style, and where criteria come from.
+pub(crate) struct Ctx {
+    pub lang: Lang,
+    pub style: Style,
+    pub criteria: Option<PathBuf>,
+    pub criteria_version: Option<String>,
+}
+
+impl Ctx {
+    /// The criteria catalog, or the problems that prevent loading it (exit 78).
+    pub fn catalog(&self) -> Result<Catalog, i32> {
+        let loaded = match &self.criteria {
+            Some(dir) => Catalog::from_dir(dir),
+            None => Catalog::bundled(),
+        };
+        loaded.map_err(|problems| {
+            self.report(&problems);
+            exit::CRITERIA
+        })
+    }
+
+    /// Diagnostics go to standard error.
+    pub fn report(&self, problems: &[Problem]) {
+        let mut err = std::io::stderr().lock();
+        for p in problems {
+            let _ = writeln!(err, "{}", p.render(self.lang));
+        }
+    }
+
+    pub fn error(&self, vi: &str, en: &str) {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "ntm: {}: {}",
+            self.lang.pick("lỗi", "error"),
+            self.lang.pick(vi, en)
+        );
+    }
+}
+
+/// Write to standard output; a closed pipe (`ntm … | head`) ends quietly.
+pub(crate) fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush())
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(exit::OK);
+    }
+}
+
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+        }
+    };
+    let lang = match cli.lang {
+        LangArg::Vi => Lang::Vi,
+        LangArg::En => Lang::En,
+    };
+    let tty = std::io::stdout().is_terminal();
+    let color = tty && std::env::var_os("NO_COLOR").is_none();
+    let width = if tty {
+        comfy_table::Table::new().width()
+    } else {
+        None
+    };
+    let ctx = Ctx {
+        lang,
+        style: Style { lang, color, width },
+        criteria: cli.criteria,
+        criteria_version: cli.criteria_version,
+    };
+    match cli.command {
+        Command::Criteria(cmd) => criteria::run(&ctx, cmd),
+        Command::Check(args) => check::run(&ctx, args),
+    }
+}

@@ -1,0 +1,641 @@
+//! A data file (CSV as Excel exports it) read into rows of cells, with every problem collected.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::cell::{self, Cell};
+use crate::criteria::{Kind, Version};
+use crate::diag::Problem;
+use crate::i18n::Text;
+
+/// The identifying columns of a unit's row: `ma_xa, ten_xa, huyen, nam` for communes.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    pub code: &'static str,
+    pub name: &'static str,
+    /// The column naming the parent unit (the commune's district), if any.
+    pub parent: Option<&'static str>,
+    pub year: &'static str,
+}
+
+impl Layout {
+    pub const COMMUNE: Layout = Layout {
+        code: "ma_xa",
+        name: "ten_xa",
+        parent: Some("huyen"),
+        year: "nam",
+    };
+    pub const DISTRICT: Layout = Layout {
+        code: "ma_huyen",
+        name: "ten_huyen",
+        parent: None,
+        year: "nam",
+    };
+
+    fn meta(&self) -> Vec<&'static str> {
+        let mut m = vec![self.code, self.name, self.year];
+        m.extend(self.parent);
+        m
+    }
+}
+
+/// One unit (commune or district) in one year.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The physical line of the file (1-based), as the user sees it in an editor.
+    pub line: usize,
+    pub code: String,
+    pub name: String,
+    pub parent: String,
+    pub year: i32,
+    /// One cell per column of [`Dataset::columns`].
+    pub cells: Vec<Cell>,
+}
+
+/// A data file read against a criteria version.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub file: String,
+    /// The input column ids the version knows, in the version's order; `cells` follow this order.
+    pub columns: Vec<String>,
+    /// The kind of each column.
+    pub kinds: Vec<Kind>,
+    /// Whether the file has each column at all.
+    pub present: Vec<bool>,
+    pub rows: Vec<Row>,
+    /// Every problem found, errors and notes, in file order.
+    pub problems: Vec<Problem>,
+}
+
+impl Dataset {
+    pub fn column_index(&self, id: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == id)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(Problem::is_error)
+    }
+}
+
+/// Read a data file. `keep` decides, from code, name and year, which rows are kept; problems are
+/// reported only for kept rows (and for the header). `used` lists the columns the chosen sets read.
+pub fn read_file(
+    path: &Path,
+    version: &Version,
+    layout: Layout,
+    used: &[&str],
+    keep: &dyn Fn(&str, &str, i32) -> bool,
+) -> Dataset {
+    let shown = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => read_bytes(&shown, &bytes, version, layout, used, keep),
+        Err(e) => empty(
+            &shown,
+            version,
+            Problem::error(
+                "io",
+                &shown,
+                Text::new(
+                    format!("không đọc được tệp: {e}"),
+                    format!("cannot read the file: {e}"),
+                ),
+            ),
+        ),
+    }
+}
+
+/// Read data given as text (for tests and standard input).
+pub fn read_str(
+    file: &str,
+    text: &str,
+    version: &Version,
+    layout: Layout,
+    used: &[&str],
+) -> Dataset {
+    read_bytes(file, text.as_bytes(), version, layout, used, &|_, _, _| {
+        true
+    })
+}
+
+fn empty(file: &str, version: &Version, problem: Problem) -> Dataset {
+    let (columns, kinds) = known_columns(version);
+    Dataset {
+        file: file.to_string(),
+        present: vec![false; columns.len()],
+        columns,
+        kinds,
+        rows: Vec::new(),
+        problems: vec![problem],
+    }
+}
+
+fn known_columns(version: &Version) -> (Vec<String>, Vec<Kind>) {
+    let columns: Vec<String> = version
+        .all_columns()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let kinds = columns
+        .iter()
+        .map(|c| version.column(c).map_or(Kind::Num, |k| k.kind))
+        .collect();
+    (columns, kinds)
+}
+
+fn read_bytes(
+    file: &str,
+    bytes: &[u8],
+    version: &Version,
+    layout: Layout,
+    used: &[&str],
+    keep: &dyn Fn(&str, &str, i32) -> bool,
+) -> Dataset {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return empty(
+            file,
+            version,
+            Problem::error(
+                "encoding",
+                file,
+                Text::new(
+                    "tệp được lưu dạng UTF-16 (Unicode text): trong Excel hãy lưu lại dạng «CSV UTF-8»",
+                    "the file is UTF-16 (Unicode text): save it from Excel as «CSV UTF-8»",
+                ),
+            )
+            .at(1, None),
+        );
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            return empty(
+                file,
+                version,
+                Problem::error(
+                    "encoding",
+                    file,
+                    Text::new(
+                        "tệp không phải UTF-8 (có thể là Windows-1258, TCVN3 hay VNI): trong Excel hãy lưu lại dạng «CSV UTF-8»",
+                        "the file is not UTF-8 (perhaps Windows-1258, TCVN3 or VNI): save it from Excel as «CSV UTF-8»",
+                    ),
+                )
+                .at(line, None),
+            );
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (columns, kinds) = known_columns(version);
+    let mut ds = Dataset {
+        file: file.to_string(),
+        present: vec![false; columns.len()],
+        columns,
+        kinds,
+        rows: Vec::new(),
+        problems: Vec::new(),
+    };
+    let delimiter = detect_delimiter(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => {
+            ds.problems.push(csv_problem(file, &e));
+            return ds;
+        }
+        None => {
+            ds.problems.push(Problem::error(
+                "empty",
+                file,
+                Text::new(
+                    "tệp rỗng: cần một dòng tiêu đề",
+                    "the file is empty: a header line is expected",
+                ),
+            ));
+            return ds;
+        }
+    };
+    let Some(map) = map_header(&header, &mut ds, layout, used, version) else {
+        return ds;
+    };
+    let mut seen: HashMap<(String, i32), usize> = HashMap::new();
+    for rec in records {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                ds.problems.push(csv_problem(file, &e));
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        read_row(&rec, line, &map, &mut ds, layout, keep, &mut seen);
+    }
+    ds
+}
+
+/// Where each header field goes.
+struct HeaderMap {
+    meta: HashMap<&'static str, usize>,
+    /// (field position, dataset column index)
+    cells: Vec<(usize, usize)>,
+    width: usize,
+}
+
+fn map_header(
+    header: &csv::StringRecord,
+    ds: &mut Dataset,
+    layout: Layout,
+    used: &[&str],
+    version: &Version,
+) -> Option<HeaderMap> {
+    let file = ds.file.clone();
+    let hline = header.position().map_or(1, |p| p.line() as usize);
+    let mut meta = HashMap::new();
+    let mut cells = Vec::new();
+    let mut unknown = Vec::new();
+    let mut unused = Vec::new();
+    for (pos, raw) in header.iter().enumerate() {
+        let folded = cell::fold(raw).replace(' ', "_");
+        if let Some(m) = layout.meta().into_iter().find(|m| *m == folded) {
+            meta.insert(m, pos);
+            continue;
+        }
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let id = column_id(raw);
+        match ds.columns.iter().position(|c| c.to_lowercase() == id) {
+            Some(idx) => {
+                if ds.present[idx] {
+                    ds.problems.push(
+                        Problem::error(
+                            "duplicate-column",
+                            &file,
+                            Text::new(
+                                "cột xuất hiện hai lần trong dòng tiêu đề",
+                                "the column appears twice in the header",
+                            ),
+                        )
+                        .at(hline, None)
+                        .field(ds.columns[idx].clone()),
+                    );
+                    continue;
+                }
+                ds.present[idx] = true;
+                if used.contains(&ds.columns[idx].as_str()) {
+                    cells.push((pos, idx));
+                } else {
+                    unused.push(ds.columns[idx].clone());
+                }
+            }
+            None => unknown.push((raw.trim().to_string(), id)),
+        }
+    }
+    let known: Vec<String> = ds
+        .columns
+        .iter()
+        .cloned()
+        .chain(layout.meta().iter().map(|m| m.to_string()))
+        .collect();
+    for (raw, id) in unknown {
+        let mut p = Problem::warning(
+            "unknown-column",
+            &file,
+            Text::new(
+                "cột không thuộc bộ tiêu chí nào, bỏ qua",
+                "column not read by any criteria set, ignored",
+            ),
+        )
+        .at(hline, None)
+        .field(raw);
+        if let Some(hint) = nearest(&id, &known) {
+            p = p.expected(Text::new(
+                format!("có phải là {hint}?"),
+                format!("did you mean {hint}?"),
+            ));
+        }
+        ds.problems.push(p);
+    }
+    if !unused.is_empty() {
+        ds.problems.push(
+            Problem::warning(
+                "unused-column",
+                &file,
+                Text::new(
+                    format!(
+                        "các cột không dùng ở mức đánh giá đã chọn, bỏ qua: {}",
+                        unused.join(", ")
+                    ),
+                    format!(
+                        "columns not used at the chosen level, ignored: {}",
+                        unused.join(", ")
+                    ),
+                ),
+            )
+            .at(hline, None),
+        );
+    }
+    let mut missing_meta = Vec::new();
+    for m in [layout.code, layout.year] {
+        if !meta.contains_key(m) {
+            missing_meta.push(m);
+        }
+    }
+    if !missing_meta.is_empty() {
+        ds.problems.push(
+            Problem::error(
+                "missing-column",
+                &file,
+                Text::new(
+                    format!("thiếu cột bắt buộc: {}", missing_meta.join(", ")),
+                    format!("required column missing: {}", missing_meta.join(", ")),
+                ),
+            )
+            .at(hline, None),
+        );
+        return None;
+    }
+    // Recognition columns may be absent: readiness is then "not assessed".
+    let recognition: Vec<&str> = version
+        .sets
+        .iter()
+        .flat_map(|s| s.recognition.iter().flat_map(|i| i.checks.iter()))
+        .filter_map(|c| c.input.column())
+        .collect();
+    let absent: Vec<&str> = used
+        .iter()
+        .copied()
+        .filter(|u| ds.column_index(u).is_some_and(|i| !ds.present[i]) && !recognition.contains(u))
+        .collect();
+    if !absent.is_empty() && absent.len() < used.len() {
+        ds.problems.push(
+            Problem::warning(
+                "absent-column",
+                &file,
+                Text::new(
+                    format!(
+                        "tệp không có các cột sau, coi là thiếu số liệu: {}",
+                        absent.join(", ")
+                    ),
+                    format!(
+                        "the file has no column for these, treated as missing data: {}",
+                        absent.join(", ")
+                    ),
+                ),
+            )
+            .at(hline, None),
+        );
+    }
+    Some(HeaderMap {
+        meta,
+        cells,
+        width: header.len(),
+    })
+}
+
+fn read_row(
+    rec: &csv::StringRecord,
+    line: usize,
+    map: &HeaderMap,
+    ds: &mut Dataset,
+    layout: Layout,
+    keep: &dyn Fn(&str, &str, i32) -> bool,
+    seen: &mut HashMap<(String, i32), usize>,
+) {
+    let file = ds.file.clone();
+    let get = |m: &str| {
+        map.meta
+            .get(m)
+            .and_then(|i| rec.get(*i))
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
+    let code = get(layout.code);
+    let name = get(layout.name);
+    let parent = layout.parent.map(get).unwrap_or_default();
+    let year_raw = get(layout.year);
+    let year = year_raw
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1900..=2200).contains(y));
+    if let Some(y) = year
+        && !keep(&code, &name, y)
+    {
+        return;
+    }
+    let mut ok = true;
+    if rec.len() != map.width {
+        ds.problems.push(
+            Problem::error(
+                "row-width",
+                &file,
+                Text::new(
+                    format!(
+                        "dòng có {} ô nhưng dòng tiêu đề có {} cột",
+                        rec.len(),
+                        map.width
+                    ),
+                    format!(
+                        "the row has {} fields but the header has {} columns",
+                        rec.len(),
+                        map.width
+                    ),
+                ),
+            )
+            .at(line, None),
+        );
+        ok = false;
+    }
+    if code.is_empty() {
+        ds.problems.push(
+            Problem::error(
+                "missing-code",
+                &file,
+                Text::new("thiếu mã đơn vị", "missing unit code"),
+            )
+            .at(line, None)
+            .field(layout.code)
+            .expected(Text::new("mã xã/huyện", "a commune/district code")),
+        );
+        ok = false;
+    }
+    let Some(year) = year else {
+        ds.problems.push(
+            Problem::error(
+                "bad-year",
+                &file,
+                Text::new("năm đánh giá không hợp lệ", "invalid assessment year"),
+            )
+            .at(line, None)
+            .field(layout.year)
+            .found(year_raw)
+            .expected(Text::new("một năm, ví dụ 2024", "a year, e.g. 2024")),
+        );
+        return;
+    };
+    if !code.is_empty()
+        && let Some(first) = seen.insert((code.clone(), year), line)
+    {
+        ds.problems.push(
+            Problem::error(
+                "duplicate-row",
+                &file,
+                Text::new(
+                    format!("mã {code} năm {year} đã có ở dòng {first}"),
+                    format!("code {code}, year {year} is already at line {first}"),
+                ),
+            )
+            .at(line, None)
+            .field(layout.code)
+            .found(code.clone()),
+        );
+        ok = false;
+    }
+    let mut cells = vec![Cell::Missing; ds.columns.len()];
+    for &(pos, idx) in &map.cells {
+        let raw = rec.get(pos).unwrap_or("");
+        match cell::parse(raw, ds.kinds[idx]) {
+            Ok(c) => cells[idx] = c,
+            Err(e) => {
+                ds.problems.push(
+                    Problem::error("bad-cell", &file, e.message)
+                        .at(line, None)
+                        .field(ds.columns[idx].clone())
+                        .found(raw.trim())
+                        .expected(e.expected),
+                );
+                ok = false;
+            }
+        }
+    }
+    if ok {
+        ds.rows.push(Row {
+            line,
+            code,
+            name,
+            parent,
+            year,
+            cells,
+        });
+    }
+}
+
+/// The column id of a header field: its first word, without trailing punctuation, lower-case
+/// (`2.2 Đường thôn…` → `2.2`, `NC2.2.` → `nc2.2`).
+pub fn column_id(raw: &str) -> String {
+    let first = raw.split_whitespace().next().unwrap_or("");
+    first.trim_end_matches(['.', ':', '-', ')']).to_lowercase()
+}
+
+/// The nearest known id, if close enough to be a likely typo.
+pub fn nearest(id: &str, known: &[String]) -> Option<String> {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(id, &k.to_lowercase()), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3) && *d < k.len().max(id.len()))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.clone())
+}
+
+fn detect_delimiter(text: &str) -> u8 {
+    let first = text.lines().find(|l| !l.starts_with('#')).unwrap_or("");
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for c in first.bytes() {
+        if c == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for (d, n) in counts.iter_mut() {
+                if c == *d {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    counts
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n > 0)
+        .map_or(b',', |(d, _)| *d)
+}
+
+fn csv_problem(file: &str, e: &csv::Error) -> Problem {
+    let line = e.position().map(|p| p.line() as usize);
+    let mut p = Problem::error(
+        "csv",
+        file,
+        Text::new(
+            format!("không đọc được dòng CSV: {e}"),
+            format!("unreadable CSV line: {e}"),
+        ),
+    );
+    if let Some(line) = line {
+        p = p.at(line, None);
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_fields_give_their_id() {
+        assert_eq!(column_id("2.2 Đường thôn, liên thôn"), "2.2");
+        assert_eq!(column_id(" NC2.2. Đường"), "nc2.2");
+        assert_eq!(column_id("17.10"), "17.10");
+    }
+
+    #[test]
+    fn typos_get_a_hint() {
+        let known: Vec<String> = ["2.2", "2.3a", "17.10", "ten_xa", "km3"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(nearest("2.22", &known).as_deref(), Some("2.2"));
+        assert_eq!(nearest("17.1O", &known).as_deref(), Some("17.10"));
+        assert_eq!(nearest("ten_x", &known).as_deref(), Some("ten_xa"));
+        assert_eq!(nearest("ghi_chu", &known), None);
+    }
+
+    #[test]
+    fn delimiters_are_detected() {
+        assert_eq!(detect_delimiter("ma_xa;ten_xa;nam\n"), b';');
+        assert_eq!(detect_delimiter("ma_xa,ten_xa,nam\n"), b',');
+        assert_eq!(detect_delimiter("\"a;b\",c,d\n"), b',');
+    }
+}
+
+/// The year of the first data row, to pick a criteria version before reading the file properly.
+pub fn first_year(path: &Path) -> Option<i32> {
+    let bytes = std::fs::read(path).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(detect_delimiter(text))
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = records.next()?.ok()?;
+    let pos = header
+        .iter()
+        .position(|h| cell::fold(h).replace(' ', "_") == "nam")?;
+    records
+        .filter_map(Result::ok)
+        .find_map(|r| r.get(pos).and_then(|y| y.trim().parse().ok()))
+}

@@ -1,0 +1,947 @@
+//! `check` results: the batch table with the programme's measures, the appraisal-prep report for one
+//! commune, and the JSON, CSV and Markdown forms.
+
+use comfy_table::{Cell as TCell, Color};
+use serde_json::{Value as Json, json};
+
+use super::text::{self, UNVERIFIED};
+use super::{Format, SCHEMA_VERSION, Style, csv_text, md_table, new_table};
+use crate::criteria::{Check, CriteriaSet, Version};
+use crate::diag::Problem;
+use crate::eval::needs::{Needs, still_needed};
+use crate::eval::summary::Summary;
+use crate::eval::{CheckResult, IndicatorResult, SetResult, Status, UnitResult, Verdict};
+use crate::i18n::{Lang, num};
+
+/// Everything a `check` run produced, ready to render.
+pub struct CheckReport<'a> {
+    pub version: &'a Version,
+    /// The sets evaluated, prerequisites first.
+    pub sets: Vec<&'a CriteriaSet>,
+    /// The level asked (`xa-ntm`…, or `all`).
+    pub level: String,
+    /// The set whose verdict answers "qualified" (the level asked; the first of the chain for `all`).
+    pub target: String,
+    pub file: String,
+    pub results: Vec<UnitResult>,
+    pub summary: Summary,
+    pub problems: Vec<Problem>,
+    /// Show every indicator with its comparison, dated value and source.
+    pub explain: bool,
+    /// One report per unit (appraisal preparation) rather than one table.
+    pub detail: bool,
+}
+
+impl CheckReport<'_> {
+    pub fn qualified(&self, r: &UnitResult) -> Verdict {
+        r.set(&self.target)
+            .map_or(Verdict::Unknown, |s| s.qualified)
+    }
+
+    fn set_def(&self, id: &str) -> Option<&CriteriaSet> {
+        self.sets.iter().copied().find(|s| s.id == id)
+    }
+
+    fn check_def(&self, set: &str, indicator: &str, i: usize) -> Option<&Check> {
+        self.set_def(set)
+            .and_then(|s| {
+                s.indicator(indicator)
+                    .or_else(|| s.recognition.iter().find(|r| r.code == indicator))
+            })
+            .and_then(|ind| ind.checks.get(i))
+    }
+}
+
+pub fn render(rep: &CheckReport, format: Format, style: &Style) -> String {
+    match format {
+        Format::Json => super::criteria::pretty(&json(rep)),
+        Format::Csv if rep.detail => csv_detail(rep, style.lang),
+        Format::Csv => csv_batch(rep, style.lang),
+        Format::Md | Format::Table if rep.detail => {
+            let mut out = String::new();
+            for r in &rep.results {
+                out.push_str(&detail(rep, r, format, style));
+                out.push('\n');
+            }
+            out
+        }
+        Format::Md | Format::Table => batch(rep, format, style),
+    }
+}
+
+fn color_of(v: Verdict) -> Color {
+    match v {
+        Verdict::Pass => Color::Green,
+        Verdict::Fail => Color::Red,
+        Verdict::Unknown => Color::Yellow,
+    }
+}
+
+fn status_color(s: Status) -> Option<Color> {
+    match s {
+        Status::Pass => Some(Color::Green),
+        Status::Fail => Some(Color::Red),
+        Status::Missing => Some(Color::Yellow),
+        _ => None,
+    }
+}
+
+/// The level cell: the level reached, or why none.
+fn level_text(rep: &CheckReport, r: &UnitResult, lang: Lang) -> String {
+    match &r.level_reached {
+        Some(id) => rep
+            .set_def(id)
+            .map_or(id.clone(), |s| s.short_name.get(lang).to_string()),
+        None => match r.sets.first().map(|s| s.qualified) {
+            Some(Verdict::Unknown) => text::verdict(Verdict::Unknown, lang).to_string(),
+            _ => lang.pick("Chưa đạt", "None").to_string(),
+        },
+    }
+}
+
+/// The criteria that block the next level: `xã NTM: 10, 17; thiếu số liệu: 15`.
+fn blocking_text(rep: &CheckReport, r: &UnitResult, lang: Lang) -> String {
+    let Some(next) = r.sets.iter().find(|s| s.qualified != Verdict::Pass) else {
+        return String::new();
+    };
+    let name = rep
+        .set_def(&next.set)
+        .map_or(next.set.clone(), |s| s.short_name.get(lang).to_string());
+    let failing: Vec<&str> = next.failing().map(|c| c.number.as_str()).collect();
+    let unknown: Vec<&str> = next
+        .criteria
+        .iter()
+        .filter(|c| c.status == Verdict::Unknown)
+        .map(|c| c.number.as_str())
+        .collect();
+    let mut parts = Vec::new();
+    if !failing.is_empty() {
+        parts.push(failing.join(", "));
+    }
+    if !unknown.is_empty() {
+        parts.push(format!(
+            "{}: {}",
+            lang.pick("thiếu số liệu", "missing data"),
+            unknown.join(", ")
+        ));
+    }
+    let blocked: Vec<&str> = next
+        .prerequisites
+        .iter()
+        .filter(|p| p.1 == Verdict::Fail)
+        .map(|p| p.0.as_str())
+        .collect();
+    if parts.is_empty() && !blocked.is_empty() {
+        parts.push(format!(
+            "{} {}",
+            lang.pick("chưa đạt", "needs"),
+            blocked.join(", ")
+        ));
+    }
+    format!("{name}: {}", parts.join("; "))
+}
+
+fn readiness_text(r: &UnitResult, lang: Lang) -> String {
+    match r.readiness.as_ref().and_then(|x| x.ready) {
+        None => lang.pick("chưa đánh giá", "not assessed").to_string(),
+        Some(Verdict::Pass) => lang.pick("Sẵn sàng", "Ready").to_string(),
+        Some(Verdict::Fail) => lang.pick("Chưa", "Not ready").to_string(),
+        Some(Verdict::Unknown) => lang.pick("Chưa rõ", "Unknown").to_string(),
+    }
+}
+
+fn batch(rep: &CheckReport, format: Format, style: &Style) -> String {
+    let lang = style.lang;
+    let mut header: Vec<String> = vec![
+        lang.pick("Mã", "Code").into(),
+        lang.pick("Xã", "Commune").into(),
+        lang.pick("Huyện", "District").into(),
+        lang.pick("Năm", "Year").into(),
+    ];
+    for s in &rep.sets {
+        header.push(format!(
+            "{} ({})",
+            s.short_name.get(lang),
+            lang.pick("TC đạt", "criteria met")
+        ));
+    }
+    header.push(lang.pick("Mức đạt", "Level reached").into());
+    header.push(
+        lang.pick(
+            "Tiêu chí còn thiếu (mức tiếp theo)",
+            "Criteria still open (next level)",
+        )
+        .into(),
+    );
+    let show_ready = rep
+        .results
+        .iter()
+        .any(|r| r.readiness.as_ref().is_some_and(|x| x.conditions.is_some()));
+    if show_ready {
+        header.push(
+            lang.pick("Đủ điều kiện đề nghị công nhận", "Ready for recognition")
+                .into(),
+        );
+    }
+    let mut rows: Vec<Vec<(String, Option<Color>)>> = Vec::new();
+    for r in &rep.results {
+        let mut row = vec![
+            (r.code.clone(), None),
+            (r.name.clone(), None),
+            (r.parent.clone(), None),
+            (r.year.to_string(), None),
+        ];
+        for s in &rep.sets {
+            let cell = r.set(&s.id).map_or((String::new(), None), |x| {
+                (
+                    format!("{}/{}", x.criteria_met, x.criteria_total),
+                    Some(color_of(x.status)),
+                )
+            });
+            row.push(cell);
+        }
+        let lvl_color = if r.level_reached.is_some() {
+            Some(Color::Green)
+        } else {
+            r.sets.first().map(|s| color_of(s.qualified))
+        };
+        row.push((level_text(rep, r, lang), lvl_color));
+        row.push((blocking_text(rep, r, lang), None));
+        if show_ready {
+            row.push((readiness_text(r, lang), None));
+        }
+        rows.push(row);
+    }
+    let mut out = String::new();
+    if format == Format::Md {
+        let plain: Vec<Vec<String>> = rows
+            .into_iter()
+            .map(|r| r.into_iter().map(|c| c.0).collect())
+            .collect();
+        out.push_str(&md_table(&header, &plain));
+    } else {
+        let mut t = new_table(style, header);
+        for r in rows {
+            t.add_row(r.into_iter().map(|(s, c)| match c {
+                Some(c) if style.color => TCell::new(s).fg(c),
+                _ => TCell::new(s),
+            }));
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    out.push('\n');
+    out.push_str(&summary(rep, format, style));
+    out
+}
+
+fn summary(rep: &CheckReport, format: Format, style: &Style) -> String {
+    let lang = style.lang;
+    let s = &rep.summary;
+    let base = rep.set_def(&s.set);
+    let base_name = base.map_or(s.set.clone(), |b| b.short_name.get(lang).to_string());
+    let mut out = format!(
+        "{}: {} {}",
+        lang.pick("Tổng hợp", "Summary"),
+        s.units,
+        lang.pick("xã", "commune(s)")
+    );
+    if let Some(avg) = s.average_criteria_met {
+        out.push_str(&format!(
+            "; {} {} {} {base_name}/{}",
+            lang.pick("bình quân", "average"),
+            num(avg, lang),
+            lang.pick("tiêu chí", "criteria"),
+            lang.pick("xã", "commune")
+        ));
+    }
+    out.push('\n');
+    // Groups and levels side by side in one small table.
+    let group_name = |g: &crate::eval::summary::Group| {
+        if g.from == g.to {
+            format!("{} {}", g.from, lang.pick("tiêu chí", "criteria"))
+        } else if g.from == 0 {
+            format!("{} {}", lang.pick("dưới", "under"), g.to + 1)
+        } else {
+            format!("{}–{}", g.from, g.to)
+        }
+    };
+    let header: Vec<String> = vec![
+        format!(
+            "{} ({base_name})",
+            lang.pick("Nhóm theo số tiêu chí đạt", "Group by criteria met")
+        ),
+        lang.pick("Số xã", "Communes").into(),
+    ];
+    let rows: Vec<Vec<String>> = s
+        .groups
+        .iter()
+        .map(|g| vec![group_name(g), g.count.to_string()])
+        .collect();
+    out.push_str(&table_or_md(format, style, header, rows));
+    let header: Vec<String> = vec![
+        lang.pick("Mức", "Level").into(),
+        lang.pick("Đạt", "Qualified").into(),
+        lang.pick("Chưa đạt", "Not qualified").into(),
+        lang.pick("Chưa đủ dữ liệu", "Unknown").into(),
+    ];
+    let rows: Vec<Vec<String>> = s
+        .levels
+        .iter()
+        .map(|l| {
+            vec![
+                rep.set_def(&l.set)
+                    .map_or(l.set.clone(), |d| d.short_name.get(lang).to_string()),
+                l.qualified.to_string(),
+                l.not_qualified.to_string(),
+                l.unknown.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&table_or_md(format, style, header, rows));
+    if let Some(base) = base {
+        let header: Vec<String> = vec![
+            lang.pick("Tiêu chí", "Criterion").into(),
+            format!(
+                "{} ({base_name})",
+                lang.pick("Số xã đạt", "Communes meeting it")
+            ),
+        ];
+        let rows: Vec<Vec<String>> = base
+            .criteria
+            .iter()
+            .zip(&s.criteria_passed)
+            .map(|(c, (_, n))| {
+                vec![
+                    format!("{}. {}", c.number, c.name.get(lang)),
+                    format!("{n}/{}", s.units),
+                ]
+            })
+            .collect();
+        out.push_str(&table_or_md(format, style, header, rows));
+    }
+    let unverified: usize = rep.sets.iter().map(|s| s.unverified_count()).sum();
+    let total: usize = rep.sets.iter().map(|s| s.checks().count()).sum();
+    if unverified > 0 {
+        out.push_str(&format!(
+            "{}: {unverified}/{total} {}\n",
+            lang.pick("Lưu ý", "Note"),
+            lang.pick(
+                "ngưỡng dùng trong kết luận chưa được đối chiếu với văn bản (xem ntm criteria show --unverified)",
+                "thresholds used in these verdicts are not yet checked against the decision (see ntm criteria show --unverified)"
+            )
+        ));
+    }
+    out
+}
+
+fn table_or_md(
+    format: Format,
+    style: &Style,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+) -> String {
+    if format == Format::Md {
+        format!("\n{}", md_table(&header, &rows))
+    } else {
+        let mut t = new_table(style, header);
+        for r in rows {
+            t.add_row(r);
+        }
+        format!("{t}\n")
+    }
+}
+
+/// One row of the indicator table.
+struct IndRow {
+    criterion: String,
+    code: String,
+    content: String,
+    value: String,
+    rule: String,
+    status: Status,
+    gap: String,
+    how: String,
+    source: String,
+}
+
+fn indicator_rows(rep: &CheckReport, set: &SetResult, lang: Lang) -> Vec<IndRow> {
+    let Some(def) = rep.set_def(&set.set) else {
+        return Vec::new();
+    };
+    let rank_v = |v: Verdict| match v {
+        Verdict::Fail => 0,
+        Verdict::Unknown => 1,
+        Verdict::Pass => 2,
+    };
+    let rank_s = |s: Status| match s {
+        Status::Fail => 0,
+        Status::Missing => 1,
+        Status::NotApplicable => 3,
+        _ => 2,
+    };
+    let mut criteria: Vec<_> = set.criteria.iter().zip(&def.criteria).collect();
+    criteria.sort_by_key(|(c, _)| rank_v(c.status));
+    let mut rows = Vec::new();
+    for (c, cdef) in criteria {
+        let mut inds: Vec<&IndicatorResult> = c.indicators.iter().collect();
+        inds.sort_by_key(|i| rank_s(i.status));
+        let mut first = true;
+        for ind in inds {
+            let Some(idef) = def.indicator(&ind.code) else {
+                continue;
+            };
+            for (i, ch) in ind.checks.iter().enumerate() {
+                let Some(chdef) = rep.check_def(&set.set, &ind.code, i) else {
+                    continue;
+                };
+                let mut content = idef.name.get(lang).to_string();
+                let label = text::label(chdef, lang);
+                if idef.checks.len() > 1 && !label.is_empty() {
+                    content = format!("{content} — {label}");
+                }
+                rows.push(IndRow {
+                    criterion: if first {
+                        format!(
+                            "{}. {} — {}",
+                            c.number,
+                            cdef.name.get(lang),
+                            text::verdict(c.status, lang)
+                        )
+                    } else {
+                        String::new()
+                    },
+                    code: if i == 0 {
+                        ind.code.clone()
+                    } else {
+                        String::new()
+                    },
+                    content,
+                    value: text::value(ch.value, chdef, lang),
+                    rule: check_rule(ch, chdef, rep.version, set.threshold_year, lang),
+                    status: if ch.status == Status::Info {
+                        ch.status
+                    } else {
+                        ind.status.min_for(ch.status)
+                    },
+                    gap: text::gap(ch, chdef, lang),
+                    how: how(ch, set, lang),
+                    source: idef.source.to_string(),
+                });
+                first = false;
+            }
+        }
+    }
+    rows
+}
+
+trait StatusExt {
+    fn min_for(self, check: Status) -> Status;
+}
+
+impl StatusExt for Status {
+    /// The status to show on a check's row: the check's own, except that a not-applicable indicator
+    /// shows as such.
+    fn min_for(self, check: Status) -> Status {
+        if self == Status::NotApplicable {
+            self
+        } else {
+            check
+        }
+    }
+}
+
+/// The requirement of a check as evaluated: the resolved threshold when there is one.
+fn check_rule(ch: &CheckResult, def: &Check, version: &Version, year: i32, lang: Lang) -> String {
+    let mark = if def.verified { "" } else { UNVERIFIED };
+    match (ch.op, &ch.threshold) {
+        (Some(op), Some(r)) => format!(
+            "{}{mark}",
+            text::resolved(op, r, &text::unit(def, lang), lang)
+        ),
+        _ => text::rule(def, Some(year), version, lang),
+    }
+}
+
+/// For `--explain`: the comparison made and the dated value used.
+fn how(ch: &CheckResult, set: &SetResult, lang: Lang) -> String {
+    let v = match ch.value {
+        Some(crate::input::Value::Num(n)) => num(n, lang),
+        Some(crate::input::Value::Bool(b)) => (if b { "Đạt" } else { "Không đạt" }).to_string(),
+        None => "—".into(),
+    };
+    let mut s = match (ch.op, &ch.threshold) {
+        (Some(op), Some(t)) => format!("{v} {} {}", op.symbol(), num(t.value, lang)),
+        _ => format!("{v} = Đạt"),
+    };
+    if let Some(y) = ch.threshold.as_ref().and_then(|t| t.dated) {
+        s.push_str(&format!(
+            "; {} {y}",
+            lang.pick("giá trị năm", "value dated")
+        ));
+    }
+    if set.threshold_year != 0 {
+        s.push_str(&format!(
+            "; {} {}",
+            lang.pick("ngưỡng năm", "thresholds of"),
+            set.threshold_year
+        ));
+    }
+    s.push_str(if ch.verified {
+        lang.pick("; đã đối chiếu", "; verified")
+    } else {
+        lang.pick("; chưa đối chiếu", "; unverified")
+    });
+    s
+}
+
+fn detail(rep: &CheckReport, r: &UnitResult, format: Format, style: &Style) -> String {
+    let lang = style.lang;
+    let mut out = String::new();
+    let title = format!(
+        "{} {} ({} {}){} — {} {}",
+        lang.pick("Xã", "Commune"),
+        r.name,
+        lang.pick("mã", "code"),
+        r.code,
+        if r.parent.is_empty() {
+            String::new()
+        } else {
+            format!(", {} {}", lang.pick("huyện", "district"), r.parent)
+        },
+        lang.pick("năm", "year"),
+        r.year
+    );
+    if format == Format::Md {
+        out.push_str(&format!("## {title}\n\n"));
+    } else {
+        out.push_str(&format!("{title}\n{}\n", "=".repeat(title.chars().count())));
+    }
+    out.push_str(&format!(
+        "{}: {}\n",
+        lang.pick("Mức đạt", "Level reached"),
+        level_text(rep, r, lang)
+    ));
+    if let Some(rd) = &r.readiness {
+        let set_name = rep
+            .set_def(&rd.set)
+            .map_or(rd.set.clone(), |s| s.short_name.get(lang).to_string());
+        out.push_str(&format!(
+            "{} ({set_name}): {}\n",
+            lang.pick(
+                "Đủ điều kiện đề nghị công nhận",
+                "Ready to be proposed for recognition"
+            ),
+            readiness_text(r, lang)
+        ));
+    }
+    for set in &r.sets {
+        let def = rep.set_def(&set.set);
+        let name = def.map_or(set.set.clone(), |d| d.name.get(lang).to_string());
+        let mut head = format!(
+            "{name}: {}/{} {} — {}",
+            set.criteria_met,
+            set.criteria_total,
+            lang.pick("tiêu chí đạt", "criteria met"),
+            text::verdict(set.qualified, lang)
+        );
+        for (p, v) in &set.prerequisites {
+            head.push_str(&format!(
+                "; {} {p}: {}",
+                lang.pick("điều kiện tiên quyết", "prerequisite"),
+                text::verdict(*v, lang)
+            ));
+        }
+        if let Some(d) = def
+            && !d.covers(r.year)
+        {
+            head.push_str(&format!(
+                "; {} {}",
+                lang.pick(
+                    "dùng ngưỡng của năm gần nhất:",
+                    "thresholds of the nearest year:"
+                ),
+                set.threshold_year
+            ));
+        }
+        out.push_str(&format!(
+            "\n{}{head}\n",
+            if format == Format::Md { "### " } else { "" }
+        ));
+        let mut header: Vec<String> = [
+            lang.pick("Tiêu chí", "Criterion"),
+            lang.pick("Chỉ tiêu", "Indicator"),
+            lang.pick("Nội dung", "Content"),
+            lang.pick("Giá trị", "Value"),
+            lang.pick("Yêu cầu", "Requirement"),
+            lang.pick("Kết quả", "Result"),
+            lang.pick("Chênh lệch", "Gap"),
+        ]
+        .map(String::from)
+        .to_vec();
+        if rep.explain {
+            header.push(lang.pick("Cách tính", "Comparison").into());
+            header.push(lang.pick("Nguồn", "Source").into());
+        }
+        let rows = indicator_rows(rep, set, lang);
+        let cells = |row: &IndRow| {
+            let mut v = vec![
+                row.criterion.clone(),
+                row.code.clone(),
+                row.content.clone(),
+                row.value.clone(),
+                row.rule.clone(),
+                text::status(row.status, lang).to_string(),
+                row.gap.clone(),
+            ];
+            if rep.explain {
+                v.push(row.how.clone());
+                v.push(row.source.clone());
+            }
+            v
+        };
+        if format == Format::Md {
+            out.push('\n');
+            out.push_str(&md_table(
+                &header,
+                &rows.iter().map(cells).collect::<Vec<_>>(),
+            ));
+        } else {
+            let mut t = new_table(style, header);
+            for row in &rows {
+                let color = status_color(row.status);
+                t.add_row(
+                    cells(row)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, s)| match color {
+                            Some(c) if style.color && (i == 5 || i == 6) => TCell::new(s).fg(c),
+                            _ => TCell::new(s),
+                        }),
+                );
+            }
+            out.push_str(&format!("{t}\n"));
+        }
+    }
+    out.push_str(&needs_text(rep, r, &still_needed(r), lang));
+    out.push_str(text::unverified_legend(lang));
+    out.push('\n');
+    out
+}
+
+fn needs_text(rep: &CheckReport, r: &UnitResult, needs: &Needs, lang: Lang) -> String {
+    let Some(next) = &needs.next_level else {
+        return format!(
+            "\n{}\n",
+            lang.pick(
+                "Đã đạt mọi mức được đánh giá.",
+                "Every level evaluated is met."
+            )
+        );
+    };
+    let next_name = rep
+        .set_def(next)
+        .map_or(next.clone(), |s| s.name.get(lang).to_string());
+    let mut out = format!(
+        "\n{} {next_name}:\n",
+        lang.pick("Còn cần để đạt", "Still needed for")
+    );
+    if let Some(set) = r.set(next) {
+        for (p, v) in &set.prerequisites {
+            if *v == Verdict::Fail {
+                out.push_str(&format!(
+                    "  - {} {p}\n",
+                    lang.pick("đạt trước bộ", "first meet set")
+                ));
+            }
+        }
+    }
+    for (i, n) in needs.items.iter().enumerate() {
+        let set = r.set(&n.set);
+        let (def, ch) = set
+            .and_then(|s| s.criteria.iter().find(|c| c.number == n.criterion))
+            .and_then(|c| c.indicators.iter().find(|x| x.code == n.indicator))
+            .map(|ind| {
+                let idx = ind
+                    .checks
+                    .iter()
+                    .position(|c| c.input == n.input)
+                    .unwrap_or(0);
+                (
+                    rep.check_def(&n.set, &n.indicator, idx),
+                    ind.checks.get(idx),
+                )
+            })
+            .unwrap_or((None, None));
+        let name = rep
+            .set_def(&n.set)
+            .and_then(|s| s.indicator(&n.indicator))
+            .map_or(String::new(), |d| d.name.get(lang).to_string());
+        let what = match (n.status, def, ch) {
+            (Status::Missing, _, _) => format!(
+                "{} ({} {})",
+                lang.pick("thiếu số liệu", "missing data"),
+                lang.pick("cột", "column"),
+                n.input
+            ),
+            (_, Some(def), Some(ch)) => {
+                let g = text::gap(ch, def, lang);
+                format!(
+                    "{} {}, {} {}{}",
+                    lang.pick("hiện", "now"),
+                    text::value(ch.value, def, lang),
+                    lang.pick("cần", "needs"),
+                    check_rule(
+                        ch,
+                        def,
+                        rep.version,
+                        set.map_or(r.year, |s| s.threshold_year),
+                        lang
+                    ),
+                    if g.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {g}")
+                    }
+                )
+            }
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "  {}. {} {} / {} {}: {name} — {what}\n",
+            i + 1,
+            lang.pick("TC", "Crit."),
+            n.criterion,
+            lang.pick("chỉ tiêu", "indicator"),
+            n.indicator
+        ));
+    }
+    out
+}
+
+fn csv_batch(rep: &CheckReport, lang: Lang) -> String {
+    let mut header: Vec<String> = [
+        "code",
+        "name",
+        "district",
+        "year",
+        "line",
+        "level_reached",
+        "qualified",
+    ]
+    .map(String::from)
+    .to_vec();
+    for s in &rep.sets {
+        header.push(format!("{}_met", s.id));
+        header.push(format!("{}_total", s.id));
+        header.push(format!("{}_status", s.id));
+    }
+    header.extend(["still_open", "recognition_ready"].map(String::from));
+    let rows: Vec<Vec<String>> = rep
+        .results
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                r.code.clone(),
+                r.name.clone(),
+                r.parent.clone(),
+                r.year.to_string(),
+                r.line.to_string(),
+                r.level_reached.clone().unwrap_or_default(),
+                verdict_json(rep.qualified(r)),
+            ];
+            for s in &rep.sets {
+                match r.set(&s.id) {
+                    Some(x) => {
+                        row.push(x.criteria_met.to_string());
+                        row.push(x.criteria_total.to_string());
+                        row.push(verdict_json(x.qualified));
+                    }
+                    None => row.extend([String::new(), String::new(), String::new()]),
+                }
+            }
+            row.push(blocking_text(rep, r, lang));
+            row.push(
+                r.readiness
+                    .as_ref()
+                    .and_then(|x| x.ready)
+                    .map(verdict_json)
+                    .unwrap_or_default(),
+            );
+            row
+        })
+        .collect();
+    csv_text(&header, &rows)
+}
+
+/// One row per commune, set and check: for spreadsheets.
+fn csv_detail(rep: &CheckReport, lang: Lang) -> String {
+    let header: Vec<String> = [
+        "code",
+        "name",
+        "year",
+        "set",
+        "criterion",
+        "indicator",
+        "input",
+        "status",
+        "value",
+        "op",
+        "threshold",
+        "gap",
+        "verified",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut rows = Vec::new();
+    for r in &rep.results {
+        for s in &r.sets {
+            for c in &s.criteria {
+                for ind in &c.indicators {
+                    for ch in &ind.checks {
+                        rows.push(vec![
+                            r.code.clone(),
+                            r.name.clone(),
+                            r.year.to_string(),
+                            s.set.clone(),
+                            c.number.clone(),
+                            ind.code.clone(),
+                            ch.input.clone(),
+                            status_json(ch.status).to_string(),
+                            ch.value.map(|v| value_plain(v, lang)).unwrap_or_default(),
+                            ch.op.map(|o| o.symbol().to_string()).unwrap_or_default(),
+                            ch.threshold
+                                .as_ref()
+                                .map(|t| num(t.value, Lang::En))
+                                .unwrap_or_default(),
+                            ch.gap.map(|g| num(g, Lang::En)).unwrap_or_default(),
+                            ch.verified.to_string(),
+                        ]);
+                    }
+                }
+            }
+        }
+    }
+    csv_text(&header, &rows)
+}
+
+fn value_plain(v: crate::input::Value, _lang: Lang) -> String {
+    match v {
+        crate::input::Value::Bool(b) => (if b { "true" } else { "false" }).into(),
+        crate::input::Value::Num(n) => num(n, Lang::En),
+    }
+}
+
+fn verdict_json(v: Verdict) -> String {
+    match v {
+        Verdict::Pass => "true",
+        Verdict::Fail => "false",
+        Verdict::Unknown => "",
+    }
+    .into()
+}
+
+fn status_json(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "pass",
+        Status::Fail => "fail",
+        Status::Missing => "missing",
+        Status::NotApplicable => "not_applicable",
+        Status::Info => "info",
+    }
+}
+
+fn criteria_json(set: &SetResult) -> Json {
+    json!(
+        set.criteria
+            .iter()
+            .map(|c| json!({
+                "number": c.number,
+                "status": c.status,
+                "indicators": c.indicators.iter().map(indicator_json).collect::<Vec<_>>(),
+            }))
+            .collect::<Vec<_>>()
+    )
+}
+
+fn indicator_json(i: &IndicatorResult) -> Json {
+    let main = i.main_check();
+    json!({
+        "code": i.code,
+        "status": i.status,
+        "value": main.and_then(|c| c.value),
+        "threshold": main.and_then(|c| c.threshold.as_ref().map(|t| t.value)),
+        "op": main.and_then(|c| c.op.map(|o| o.symbol())),
+        "gap": main.and_then(|c| c.gap),
+        "verified": i.verified,
+        "checks": i.checks.iter().map(|c| json!({
+            "input": c.input,
+            "status": c.status,
+            "value": c.value,
+            "op": c.op.map(|o| o.symbol()),
+            "threshold": c.threshold.as_ref().map(|t| t.value),
+            "threshold_dated": c.threshold.as_ref().and_then(|t| t.dated),
+            "threshold_case": c.threshold.as_ref().and_then(|t| t.case.clone()),
+            "gap": c.gap,
+            "verified": c.verified,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn json(rep: &CheckReport) -> Json {
+    let communes: Vec<Json> = rep
+        .results
+        .iter()
+        .map(|r| {
+            let target = r.set(&rep.target);
+            json!({
+                "code": r.code,
+                "name": r.name,
+                "district": r.parent,
+                "year": r.year,
+                "line": r.line,
+                "level_reached": r.level_reached,
+                "qualified": rep.qualified(r).as_bool(),
+                "criteria_met": target.map(|s| s.criteria_met),
+                "criteria_total": target.map(|s| s.criteria_total),
+                "criteria": target.map(criteria_json),
+                "sets": r.sets.iter().map(|s| json!({
+                    "set": s.set,
+                    "status": s.status,
+                    "qualified": s.qualified.as_bool(),
+                    "prerequisites_unmet": s.prerequisites.iter().map(|(p, v)| json!({"set": p, "status": v})).collect::<Vec<_>>(),
+                    "criteria_met": s.criteria_met,
+                    "criteria_total": s.criteria_total,
+                    "threshold_year": s.threshold_year,
+                    "criteria": criteria_json(s),
+                })).collect::<Vec<_>>(),
+                "still_needed": still_needed(r),
+                "recognition": r.readiness.as_ref().map(|x| json!({
+                    "set": x.set,
+                    "assessed": x.conditions.is_some(),
+                    "conditions": x.conditions,
+                    "ready": x.ready.and_then(Verdict::as_bool),
+                    "indicators": x.indicators.iter().map(indicator_json).collect::<Vec<_>>(),
+                })),
+            })
+        })
+        .collect();
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "criteria_version": rep.version.id,
+        "criteria_origin": rep.version.origin,
+        "level": rep.level,
+        "target": rep.target,
+        "file": rep.file,
+        "sets": rep.sets.iter().map(|s| json!({
+            "id": s.id,
+            "name": s.name.vi,
+            "name_en": s.name.en,
+            "decision": s.decision,
+            "decision_date": s.decision_date,
+            "unverified": s.unverified_count(),
+        })).collect::<Vec<_>>(),
+        "communes": communes,
+        "summary": rep.summary,
+        "problems": rep.problems,
+    })
+}

@@ -1,0 +1,264 @@
+//! `criteria list` and `criteria show`: the criteria as a person reads them, or as JSON.
+
+use serde_json::{Value as Json, json};
+
+use super::text::{self, UNVERIFIED};
+use super::{Format, SCHEMA_VERSION, Style, csv_text, md_table, new_table};
+use crate::criteria::catalog::Catalog;
+use crate::criteria::{CriteriaSet, Input, Level, Threshold, Version};
+use crate::i18n::Lang;
+
+fn set_summary(v: &Version, s: &CriteriaSet) -> Json {
+    json!({
+        "id": s.id,
+        "level": s.level,
+        "name": s.name.vi,
+        "name_en": s.name.en,
+        "version": v.id,
+        "origin": v.origin,
+        "decision": s.decision,
+        "decision_date": s.decision_date,
+        "issuer": s.issuer,
+        "based_on": s.based_on,
+        "valid_from": s.valid_from,
+        "valid_to": s.valid_to,
+        "region": s.region,
+        "requires": s.requires,
+        "criteria": s.criteria.len(),
+        "indicators": s.indicators().count(),
+        "unverified": s.unverified_count(),
+    })
+}
+
+/// `criteria list`.
+pub fn list(catalog: &Catalog, format: Format, style: &Style) -> String {
+    let lang = style.lang;
+    match format {
+        Format::Json => {
+            let doc = json!({
+                "schema_version": SCHEMA_VERSION,
+                "versions": catalog.versions.iter().map(|v| json!({
+                    "id": v.id,
+                    "origin": v.origin,
+                    "sets": v.sets.iter().map(|s| set_summary(v, s)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            });
+            pretty(&doc)
+        }
+        _ => {
+            let header: Vec<String> = [
+                lang.pick("Phiên bản", "Version"),
+                lang.pick("Bộ", "Set"),
+                lang.pick("Tên", "Name"),
+                lang.pick("Cấp", "Level"),
+                lang.pick("Quyết định", "Decision"),
+                lang.pick("Hiệu lực", "Valid"),
+                lang.pick("Tiêu chí", "Criteria"),
+                lang.pick("Chỉ tiêu", "Indicators"),
+                lang.pick("Chưa đối chiếu", "Unverified"),
+            ]
+            .map(String::from)
+            .to_vec();
+            let rows: Vec<Vec<String>> = catalog
+                .versions
+                .iter()
+                .flat_map(|v| {
+                    v.sets.iter().map(move |s| {
+                        vec![
+                            v.id.clone(),
+                            s.id.clone(),
+                            s.name.get(lang).to_string(),
+                            match s.level {
+                                Level::Commune => lang.pick("xã", "commune").to_string(),
+                                Level::District => lang.pick("huyện", "district").to_string(),
+                            },
+                            format!("{} ({})", s.decision, s.decision_date),
+                            format!("{}–{}", s.valid_from, s.valid_to),
+                            s.criteria.len().to_string(),
+                            s.indicators().count().to_string(),
+                            s.unverified_count().to_string(),
+                        ]
+                    })
+                })
+                .collect();
+            render_rows(format, style, header, rows)
+        }
+    }
+}
+
+fn render_rows(
+    format: Format,
+    style: &Style,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+) -> String {
+    match format {
+        Format::Md => md_table(&header, &rows),
+        Format::Csv => csv_text(&header, &rows),
+        _ => {
+            let mut t = new_table(style, header);
+            for r in rows {
+                t.add_row(r);
+            }
+            format!("{t}\n")
+        }
+    }
+}
+
+/// `criteria show SET`: every criterion, indicator and check, with the threshold for `year` (or all
+/// dated values), the source and a mark on unverified figures. `only_unverified` keeps only those.
+pub fn show(
+    version: &Version,
+    set: &CriteriaSet,
+    year: Option<i32>,
+    only_unverified: bool,
+    format: Format,
+    style: &Style,
+) -> String {
+    let lang = style.lang;
+    if format == Format::Json {
+        return pretty(&show_json(version, set, year, only_unverified));
+    }
+    let header: Vec<String> = [
+        lang.pick("Tiêu chí", "Criterion"),
+        lang.pick("Chỉ tiêu", "Indicator"),
+        lang.pick("Nội dung", "Content"),
+        lang.pick("Cột", "Column"),
+        lang.pick("Yêu cầu", "Requirement"),
+        lang.pick("Nguồn", "Source"),
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut rows = Vec::new();
+    for c in &set.criteria {
+        let mut first = true;
+        for ind in &c.indicators {
+            for check in &ind.checks {
+                if only_unverified && check.verified {
+                    continue;
+                }
+                let mut content = ind.name.get(lang).to_string();
+                let label = text::label(check, lang);
+                if ind.checks.len() > 1 && !label.is_empty() {
+                    content = format!("{content} — {label}");
+                }
+                if ind.optional {
+                    content.push_str(lang.pick(" (nếu có)", " (if any)"));
+                }
+                let crit = if first {
+                    first = false;
+                    format!("{}. {}", c.number, c.name.get(lang))
+                } else {
+                    String::new()
+                };
+                rows.push(vec![
+                    crit,
+                    ind.code.clone(),
+                    content,
+                    input_name(&check.input),
+                    text::rule(check, year, version, lang),
+                    ind.source.to_string(),
+                ]);
+            }
+        }
+    }
+    let mut out = format!(
+        "{} — {} {} ({}), {} {}–{}{}\n",
+        set.name.get(lang),
+        lang.pick("Quyết định", "Decision"),
+        set.decision,
+        set.decision_date,
+        lang.pick("hiệu lực", "valid"),
+        set.valid_from,
+        set.valid_to,
+        year.map(|y| format!(", {} {y}", lang.pick("ngưỡng năm", "thresholds for")))
+            .unwrap_or_default()
+    );
+    if !set.requires.is_empty() {
+        out.push_str(&format!(
+            "{}: {}\n",
+            lang.pick("Điều kiện tiên quyết", "Prerequisites"),
+            set.requires.join(", ")
+        ));
+    }
+    out.push_str(&render_rows(format, style, header, rows));
+    if format != Format::Csv {
+        out.push_str(&format!(
+            "{}: {} / {}\n{}\n",
+            lang.pick("Ngưỡng chưa đối chiếu", "Unverified thresholds"),
+            set.unverified_count(),
+            set.checks().count(),
+            text::unverified_legend(lang)
+        ));
+    }
+    out
+}
+
+fn input_name(input: &Input) -> String {
+    match input {
+        Input::Column(c) => c.clone(),
+        Input::Meets(s) => format!("= {s}"),
+        Input::ShareOfCommunesMeeting(s) => format!("% {s}"),
+    }
+}
+
+fn show_json(
+    version: &Version,
+    set: &CriteriaSet,
+    year: Option<i32>,
+    only_unverified: bool,
+) -> Json {
+    let criteria: Vec<Json> = set
+        .criteria
+        .iter()
+        .map(|c| {
+            json!({
+                "number": c.number,
+                "name": c.name.vi,
+                "name_en": c.name.en,
+                "verified": c.verified,
+                "indicators": c.indicators.iter().filter(|i| !only_unverified || !i.verified()).map(|i| json!({
+                    "code": i.code,
+                    "name": i.name.vi,
+                    "name_en": i.name.en,
+                    "optional": i.optional,
+                    "verified": i.verified(),
+                    "source": i.source,
+                    "checks": i.checks.iter().filter(|ch| !only_unverified || !ch.verified).map(|ch| {
+                        let value = match (year, &ch.threshold) {
+                            (Some(y), Some(t)) => t.resolve(y, version, &|_| None).ok().map(|r| r.value),
+                            (None, Some(Threshold::Fixed(v))) => Some(*v),
+                            _ => None,
+                        };
+                        json!({
+                            "input": ch.input,
+                            "label": ch.label,
+                            "kind": ch.kind,
+                            "unit": ch.unit,
+                            "op": ch.op,
+                            "threshold": value,
+                            "threshold_rule": ch.threshold,
+                            "requirement": text::rule(ch, year, version, Lang::Vi).trim_end_matches(UNVERIFIED),
+                            "requirement_en": text::rule(ch, year, version, Lang::En).trim_end_matches(UNVERIFIED),
+                            "context": ch.context,
+                            "verified": ch.verified,
+                            "note": ch.note,
+                        })
+                    }).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut doc = set_summary(version, set);
+    doc["schema_version"] = json!(SCHEMA_VERSION);
+    doc["year"] = json!(year);
+    doc["criteria"] = json!(criteria);
+    doc["criteria_count"] = json!(set.criteria.len());
+    doc
+}
+
+pub(crate) fn pretty(doc: &Json) -> String {
+    let mut s = serde_json::to_string_pretty(doc).unwrap_or_default();
+    s.push('\n');
+    s
+}

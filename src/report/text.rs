@@ -1,0 +1,212 @@
+//! Words and figures as a person reads them: statuses, thresholds, values and gaps, in Vietnamese or English.
+
+use crate::criteria::{Check, Kind, Op, Resolved, Threshold, Version};
+use crate::eval::{CheckResult, Status, Verdict};
+use crate::i18n::{Lang, Text, num};
+use crate::input::Value;
+
+/// The mark on a figure not yet checked against the legal text.
+pub const UNVERIFIED: &str = "*";
+
+pub fn unverified_legend(lang: Lang) -> &'static str {
+    lang.pick(
+        "* ngưỡng chưa được đối chiếu với văn bản quyết định: cần kiểm tra lại trước khi dùng làm căn cứ",
+        "* threshold not yet checked against the decision's text: verify before relying on it",
+    )
+}
+
+pub fn status(s: Status, lang: Lang) -> &'static str {
+    match s {
+        Status::Pass => lang.pick("Đạt", "Pass"),
+        Status::Fail => lang.pick("Không đạt", "Fail"),
+        Status::Missing => lang.pick("Thiếu số liệu", "Missing"),
+        Status::NotApplicable => lang.pick("Không áp dụng", "Not applicable"),
+        Status::Info => lang.pick("(thông tin)", "(context)"),
+    }
+}
+
+pub fn verdict(v: Verdict, lang: Lang) -> &'static str {
+    match v {
+        Verdict::Pass => lang.pick("Đạt", "Met"),
+        Verdict::Fail => lang.pick("Chưa đạt", "Not met"),
+        Verdict::Unknown => lang.pick("Chưa đủ dữ liệu", "Unknown (missing data)"),
+    }
+}
+
+/// The short name of a level: the set's name.
+pub fn level(version: &Version, id: Option<&str>, lang: Lang) -> String {
+    match id {
+        None => lang.pick("Chưa đạt mức nào", "No level").to_string(),
+        Some(id) => version
+            .set(id)
+            .map_or(id.to_string(), |s| s.name.get(lang).to_string()),
+    }
+}
+
+/// The unit of a check's values: `%`, or the declared unit.
+pub fn unit(check: &Check, lang: Lang) -> String {
+    match check.kind {
+        Kind::Pct => "%".into(),
+        Kind::Num => check
+            .unit
+            .as_ref()
+            .map(|u| u.get(lang).to_string())
+            .unwrap_or_default(),
+        Kind::Bool => String::new(),
+    }
+}
+
+fn with_unit(value: f64, unit: &str, lang: Lang) -> String {
+    match unit {
+        "" => num(value, lang),
+        "%" => format!("{} %", num(value, lang)),
+        u => format!("{} {u}", num(value, lang)),
+    }
+}
+
+/// A resolved threshold: `≥ 42 triệu đồng/người/năm (2024)`, `≥ 52,8 … (1,1 × nang-cao 10)`.
+pub fn resolved(op: Op, r: &Resolved, unit: &str, lang: Lang) -> String {
+    let mut s = format!("{} {}", op.symbol(), with_unit(r.value, unit, lang));
+    let mut notes = Vec::new();
+    if let Some((set, ind, base, factor)) = &r.derived {
+        notes.push(format!(
+            "{} × {} ({set} {ind})",
+            num(*factor, lang),
+            num(*base, lang)
+        ));
+    }
+    if let Some(y) = r.dated {
+        notes.push(y.to_string());
+    }
+    if let Some(case) = &r.case {
+        notes.push(case.clone());
+    }
+    if !notes.is_empty() {
+        s.push_str(&format!(" ({})", notes.join("; ")));
+    }
+    s
+}
+
+/// A check's rule for a year, or in full when no year is given.
+pub fn rule(check: &Check, year: Option<i32>, version: &Version, lang: Lang) -> String {
+    if check.context {
+        return lang
+            .pick(
+                "(thông tin, dùng cho ngưỡng)",
+                "(context, used by a threshold)",
+            )
+            .into();
+    }
+    let (Some(op), Some(t)) = (check.op, &check.threshold) else {
+        return lang.pick("Đạt", "Đạt (met)").into();
+    };
+    let u = unit(check, lang);
+    let mark = if check.verified { "" } else { UNVERIFIED };
+    let body = match (t, year) {
+        (Threshold::Fixed(v), _) => format!("{} {}", op.symbol(), with_unit(*v, &u, lang)),
+        (Threshold::ByYear(values), None) => format!(
+            "{} {} {}",
+            op.symbol(),
+            values
+                .iter()
+                .map(|(y, v)| format!("{} ({y})", num(*v, lang)))
+                .collect::<Vec<_>>()
+                .join(" · "),
+            u
+        ),
+        (
+            Threshold::From {
+                set,
+                indicator,
+                factor,
+            },
+            None,
+        ) => format!(
+            "{} {} × {} {set} {indicator}",
+            op.symbol(),
+            num(*factor, lang),
+            lang.pick("ngưỡng", "threshold of")
+        ),
+        (Threshold::When { cases, otherwise }, _) => {
+            let other = Check {
+                threshold: Some((**otherwise).clone()),
+                verified: true,
+                ..check.clone()
+            };
+            let mut parts: Vec<String> = cases
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} {} {} {}",
+                        op.symbol(),
+                        with_unit(c.threshold, &u, lang),
+                        lang.pick("khi", "when"),
+                        c.describe()
+                    )
+                })
+                .collect();
+            parts.push(format!(
+                "{} {}",
+                lang.pick("ngược lại", "otherwise"),
+                rule(&other, year, version, lang)
+            ));
+            parts.join("; ")
+        }
+        (t, Some(y)) => match t.resolve(y, version, &|_| None) {
+            Ok(r) => resolved(op, &r, &u, lang),
+            Err(_) => lang
+                .pick(
+                    "(không có ngưỡng cho năm này)",
+                    "(no threshold for this year)",
+                )
+                .into(),
+        },
+    };
+    format!("{}{mark}", body.trim_end())
+}
+
+/// A value as read: `85,5 %`, `Đạt`, `45,36 triệu đồng/người/năm`.
+pub fn value(v: Option<Value>, check: &Check, lang: Lang) -> String {
+    match v {
+        None => "—".into(),
+        Some(Value::Bool(true)) => lang.pick("Đạt", "Đạt (yes)").into(),
+        Some(Value::Bool(false)) => lang.pick("Không đạt", "Không đạt (no)").into(),
+        Some(Value::Num(n)) => with_unit(n, &unit(check, lang), lang),
+    }
+}
+
+/// How far a failing value is from its threshold: `còn thiếu 3,2 điểm %`, `vượt 1,5 điểm %`.
+pub fn gap(r: &CheckResult, check: &Check, lang: Lang) -> String {
+    let Some(g) = r.gap else {
+        return match r.status {
+            Status::Fail if r.kind == Kind::Bool => lang.pick("chưa đạt", "not met").into(),
+            _ => String::new(),
+        };
+    };
+    let u = match check.kind {
+        Kind::Pct => lang.pick("điểm %", "percentage points").to_string(),
+        _ => unit(check, lang),
+    };
+    let amount = if u.is_empty() {
+        num(g, lang)
+    } else {
+        format!("{} {u}", num(g, lang))
+    };
+    match r.op {
+        Some(Op::Le) | Some(Op::Lt) => format!("{} {amount}", lang.pick("vượt", "over by")),
+        _ => format!("{} {amount}", lang.pick("còn thiếu", "short by")),
+    }
+}
+
+/// The label of a check within its indicator (compound indicators), or empty.
+pub fn label(check: &Check, lang: Lang) -> String {
+    check
+        .label
+        .as_ref()
+        .map(|l| l.get(lang).to_string())
+        .unwrap_or_default()
+}
+
+pub fn t(text: &Text, lang: Lang) -> String {
+    text.get(lang).to_string()
+}
