@@ -588,6 +588,27 @@ fn csv_problem(file: &str, e: &csv::Error) -> Problem {
     p
 }
 
+/// The year of the first data row, to pick a criteria version before reading the file properly.
+pub fn first_year(path: &Path) -> Option<i32> {
+    let bytes = std::fs::read(path).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(detect_delimiter(text))
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = records.next()?.ok()?;
+    let pos = header
+        .iter()
+        .position(|h| cell::fold(h).replace(' ', "_") == "nam")?;
+    records
+        .filter_map(Result::ok)
+        .find_map(|r| r.get(pos).and_then(|y| y.trim().parse().ok()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -617,25 +638,4 @@ mod tests {
         assert_eq!(detect_delimiter("ma_xa,ten_xa,nam\n"), b',');
         assert_eq!(detect_delimiter("\"a;b\",c,d\n"), b',');
     }
-}
-
-/// The year of the first data row, to pick a criteria version before reading the file properly.
-pub fn first_year(path: &Path) -> Option<i32> {
-    let bytes = std::fs::read(path).ok()?;
-    let text = std::str::from_utf8(&bytes).ok()?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(detect_delimiter(text))
-        .has_headers(false)
-        .flexible(true)
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = records.next()?.ok()?;
-    let pos = header
-        .iter()
-        .position(|h| cell::fold(h).replace(' ', "_") == "nam")?;
-    records
-        .filter_map(Result::ok)
-        .find_map(|r| r.get(pos).and_then(|y| y.trim().parse().ok()))
 }

@@ -32,11 +32,12 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub(crate) fn new_table(style: &Style, header: Vec<String>) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED);
-    t.set_content_arrangement(ContentArrangement::Dynamic);
+    // On a terminal, wrap to its width; in a file or a pipe, one line per row (grep-friendly).
     if let Some(w) = style.width {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
         t.set_width(w);
     } else {
-        t.set_width(160);
+        t.set_content_arrangement(ContentArrangement::Disabled);
     }
     if !style.color {
         t.force_no_tty();

@@ -1,0 +1,7 @@
+//! Integration tests: they run the `ntm` binary on data and assert verdicts, values and messages.
+//! One test binary for build speed; one module per command.
+
+mod bad_input;
+mod check;
+mod common;
+mod criteria;
