@@ -6,7 +6,10 @@
 use std::io::{BufWriter, Write};
 
 fn main() {
-    let rows: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let rows: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1000);
     let catalog = match ntm::criteria::catalog::Catalog::bundled() {
         Ok(c) => c,
         Err(_) => std::process::exit(78),
@@ -29,7 +32,9 @@ fn main() {
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut seed: u64 = 0x2024_0617;
     let mut next = move || {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (seed >> 33) as f64 / (1u64 << 31) as f64
     };
     let header: Vec<&str> = cols.iter().map(|c| c.0).collect();
@@ -44,10 +49,18 @@ fn main() {
                 "KAD".into()
             } else {
                 match kind {
-                    ntm::criteria::Kind::Bool => (if r < 0.95 { "Đạt" } else { "Không đạt" }).into(),
-                    ntm::criteria::Kind::Pct => format!("{:.1}", 40.0 + 60.0 * next()).replace('.', ","),
-                    ntm::criteria::Kind::Num if *col == "10" => format!("{:.2}", 35.0 + 25.0 * next()).replace('.', ","),
-                    ntm::criteria::Kind::Num if *col == "9.1" => (if r < 0.9 { "0" } else { "2" }).into(),
+                    ntm::criteria::Kind::Bool => {
+                        (if r < 0.95 { "Đạt" } else { "Không đạt" }).into()
+                    }
+                    ntm::criteria::Kind::Pct => {
+                        format!("{:.1}", 40.0 + 60.0 * next()).replace('.', ",")
+                    }
+                    ntm::criteria::Kind::Num if *col == "10" => {
+                        format!("{:.2}", 35.0 + 25.0 * next()).replace('.', ",")
+                    }
+                    ntm::criteria::Kind::Num if *col == "9.1" => {
+                        (if r < 0.9 { "0" } else { "2" }).into()
+                    }
                     ntm::criteria::Kind::Num => format!("{}", (1.0 + 80.0 * next()) as u32),
                 }
             };

@@ -4,14 +4,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 use ntm::criteria::{CriteriaSet, Level};
-use ntm::eval::summary::summarize;
-use ntm::eval::{Evaluator, NoDerived, Options, Verdict};
+use ntm::eval::{Evaluator, NoDerived, Options};
 use ntm::exit;
 use ntm::input::cell::fold;
 use ntm::input::{Layout, read_file};
-use ntm::report::check::{CheckReport, render};
+use ntm::report::check::{CheckReport, CheckWriter, Tally};
 
-use super::{Ctx, FormatArg, emit};
+use super::{Ctx, FormatArg};
 
 #[derive(Args)]
 pub(crate) struct CheckArgs {
@@ -37,7 +36,6 @@ pub(crate) struct CheckArgs {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
-    let lang = ctx.lang;
     let catalog = match ctx.catalog() {
         Ok(c) => c,
         Err(code) => return code,
@@ -149,37 +147,56 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
         }
         return exit::DATA;
     }
-    let results: Vec<_> = ds
-        .rows
-        .iter()
-        .filter(|r| !bad_lines.contains(&r.line))
-        .map(|r| evaluator.evaluate(r, &NoDerived))
-        .collect();
-    let base = sets[0];
-    let summary = summarize(&results, base, &sets);
     let report = CheckReport {
         version,
         sets: sets.clone(),
         level: args.level.clone(),
         target,
         file: ds.file.clone(),
-        results,
-        summary,
-        problems,
         explain: args.explain,
         detail: !args.commune.is_empty() || args.explain,
     };
-    emit(&render(&report, args.format.into(), &ctx.style));
+    let rows = ds.rows.iter().filter(|r| !bad_lines.contains(&r.line));
+    let tally = match write_report(
+        &report,
+        args.format.into(),
+        ctx,
+        rows.map(|r| evaluator.evaluate(r, &NoDerived)),
+        &problems,
+    ) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return exit::OK,
+        Err(e) => {
+            ctx.error(
+                &format!("không ghi được kết quả: {e}"),
+                &format!("cannot write the report: {e}"),
+            );
+            return exit::DATA;
+        }
+    };
     if has_errors {
-        return exit::DATA;
-    }
-    let verdicts: Vec<Verdict> = report.results.iter().map(|r| report.qualified(r)).collect();
-    let _ = lang;
-    if verdicts.contains(&Verdict::Fail) {
+        exit::DATA
+    } else if tally.not_qualified > 0 {
         exit::NOT_QUALIFIED
-    } else if verdicts.contains(&Verdict::Unknown) {
+    } else if tally.unknown > 0 {
         exit::UNKNOWN
     } else {
         exit::OK
     }
+}
+
+/// Stream the results to standard output.
+fn write_report(
+    report: &CheckReport,
+    format: ntm::report::Format,
+    ctx: &Ctx,
+    results: impl Iterator<Item = ntm::eval::UnitResult>,
+    problems: &[ntm::diag::Problem],
+) -> std::io::Result<Tally> {
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut w = CheckWriter::new(report, format, ctx.style, out)?;
+    for r in results {
+        w.unit(&r)?;
+    }
+    w.finish(problems)
 }

@@ -529,6 +529,7 @@ impl<'a> Evaluator<'a> {
             .iter()
             .find(|s| s.set == id)
             .map_or(Verdict::Unknown, |s| s.qualified);
+        // Not assessed when the file has none of the columns, or this row leaves them all empty.
         let any_present = set
             .recognition
             .iter()
@@ -538,6 +539,7 @@ impl<'a> Evaluator<'a> {
                 self.columns
                     .get(c)
                     .is_some_and(|i| self.present.get(*i) == Some(&true))
+                    && self.cell(row, c) != Cell::Missing
             });
         let year = self.threshold_year(set, row.year);
         let indicators: Vec<IndicatorResult> = set

@@ -1,5 +1,8 @@
 //! The programme's own measures over many units: groups by criteria met, average, levels reached,
-//! and how many units pass each criterion.
+//! and how many units pass each criterion. Built one unit at a time, so that a run keeps only these
+//! aggregates, never every result.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -15,21 +18,6 @@ pub struct Group {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Summary {
-    pub units: usize,
-    /// The set the groups and the average refer to (xa-ntm).
-    pub set: String,
-    pub groups: Vec<Group>,
-    pub average_criteria_met: Option<f64>,
-    /// Per level of the chain: `(set, qualified, unknown)`.
-    pub levels: Vec<LevelCount>,
-    /// Per criterion of the base set: how many units pass it.
-    pub criteria_passed: Vec<(String, usize)>,
-    /// Units whose result is unknown at the base set because of missing data.
-    pub unknown: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct LevelCount {
     pub set: String,
     pub qualified: usize,
@@ -37,76 +25,139 @@ pub struct LevelCount {
     pub unknown: usize,
 }
 
-/// Summarise results against `base` (the first set of the chain) and every set of `chain`.
-pub fn summarize<'a>(
-    results: impl IntoIterator<Item = &'a UnitResult>,
-    base: &CriteriaSet,
-    chain: &[&CriteriaSet],
-) -> Summary {
-    let bounds: Vec<usize> = if base.progress_groups.is_empty() {
-        vec![base.criteria.len(), 0]
-    } else {
-        base.progress_groups.clone()
-    };
-    let mut groups: Vec<Group> = bounds
-        .iter()
-        .enumerate()
-        .map(|(i, from)| Group {
-            from: *from,
-            to: if i == 0 {
-                base.criteria.len()
-            } else {
-                bounds[i - 1].saturating_sub(1)
-            },
-            count: 0,
-        })
-        .collect();
-    let mut levels: Vec<LevelCount> = chain
-        .iter()
-        .map(|s| LevelCount {
-            set: s.id.clone(),
-            qualified: 0,
-            not_qualified: 0,
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// The data year summarised (communes of different years are never mixed).
+    pub year: i32,
+    pub units: usize,
+    /// The set the groups and the average refer to (xa-ntm).
+    pub set: String,
+    pub groups: Vec<Group>,
+    pub average_criteria_met: Option<f64>,
+    /// Per level of the chain.
+    pub levels: Vec<LevelCount>,
+    /// Per criterion of the base set: `(number, units passing it)`.
+    pub criteria_passed: Vec<(String, usize)>,
+    /// Units whose result at the base set is unknown because of missing data.
+    pub unknown: usize,
+}
+
+/// Accumulates [`Summary`]s, one per data year.
+pub struct SummaryBuilder {
+    base: String,
+    bounds: Vec<usize>,
+    total: usize,
+    chain: Vec<String>,
+    criteria: Vec<String>,
+    years: BTreeMap<i32, (Summary, usize)>,
+}
+
+impl SummaryBuilder {
+    /// Summaries against `base` (the first set of the chain) and every set of `chain`.
+    pub fn new(base: &CriteriaSet, chain: &[&CriteriaSet]) -> Self {
+        let bounds = if base.progress_groups.is_empty() {
+            vec![base.criteria.len(), 0]
+        } else {
+            base.progress_groups.clone()
+        };
+        SummaryBuilder {
+            base: base.id.clone(),
+            bounds,
+            total: base.criteria.len(),
+            chain: chain.iter().map(|s| s.id.clone()).collect(),
+            criteria: base.criteria.iter().map(|c| c.number.clone()).collect(),
+            years: BTreeMap::new(),
+        }
+    }
+
+    fn empty(&self, year: i32) -> Summary {
+        Summary {
+            year,
+            units: 0,
+            set: self.base.clone(),
+            groups: self
+                .bounds
+                .iter()
+                .enumerate()
+                .map(|(i, from)| Group {
+                    from: *from,
+                    to: if i == 0 {
+                        self.total
+                    } else {
+                        self.bounds[i - 1].saturating_sub(1)
+                    },
+                    count: 0,
+                })
+                .collect(),
+            average_criteria_met: None,
+            levels: self
+                .chain
+                .iter()
+                .map(|s| LevelCount {
+                    set: s.clone(),
+                    qualified: 0,
+                    not_qualified: 0,
+                    unknown: 0,
+                })
+                .collect(),
+            criteria_passed: self.criteria.iter().map(|c| (c.clone(), 0)).collect(),
             unknown: 0,
-        })
-        .collect();
-    let mut criteria_passed: Vec<(String, usize)> = base
-        .criteria
-        .iter()
-        .map(|c| (c.number.clone(), 0))
-        .collect();
-    let (mut units, mut met_total, mut unknown) = (0usize, 0usize, 0usize);
-    for r in results {
-        units += 1;
-        if let Some(b) = r.set(&base.id) {
-            met_total += b.criteria_met;
-            if let Some(g) = groups.iter_mut().find(|g| b.criteria_met >= g.from) {
+        }
+    }
+
+    pub fn add(&mut self, r: &UnitResult) {
+        if !self.years.contains_key(&r.year) {
+            let empty = self.empty(r.year);
+            self.years.insert(r.year, (empty, 0));
+        }
+        let Some((s, met_total)) = self.years.get_mut(&r.year) else {
+            return;
+        };
+        s.units += 1;
+        if let Some(b) = r.set(&s.set) {
+            *met_total += b.criteria_met;
+            if let Some(g) = s.groups.iter_mut().find(|g| b.criteria_met >= g.from) {
                 g.count += 1;
             }
-            for (c, n) in b.criteria.iter().zip(criteria_passed.iter_mut()) {
+            for (c, n) in b.criteria.iter().zip(s.criteria_passed.iter_mut()) {
                 if c.status == Verdict::Pass {
                     n.1 += 1;
                 }
             }
             if b.qualified == Verdict::Unknown {
-                unknown += 1;
+                s.unknown += 1;
             }
         }
-        for l in levels.iter_mut() {
-            match r.set(&l.set).map(|s| s.qualified) {
+        for l in s.levels.iter_mut() {
+            match r.set(&l.set).map(|x| x.qualified) {
                 Some(Verdict::Pass) => l.qualified += 1,
                 Some(Verdict::Fail) => l.not_qualified += 1,
                 _ => l.unknown += 1,
             }
         }
     }
-    Summary {
-        units,
-        set: base.id.clone(),
-        groups,
-        average_criteria_met: (units > 0).then(|| met_total as f64 / units as f64),
-        levels,
-        criteria_passed,
-        unknown,
+
+    /// One summary per year, oldest first.
+    pub fn finish(self) -> Vec<Summary> {
+        self.years
+            .into_values()
+            .map(|(mut s, met)| {
+                s.average_criteria_met = (s.units > 0).then(|| met as f64 / s.units as f64);
+                s
+            })
+            .collect()
     }
+}
+
+/// Summaries of a list of results (one per year).
+pub fn summarize<'a>(
+    results: impl IntoIterator<Item = &'a UnitResult>,
+    base: &CriteriaSet,
+    chain: &[&CriteriaSet],
+) -> Vec<Summary> {
+    let mut b = SummaryBuilder::new(base, chain);
+    for r in results {
+        b.add(r);
+    }
+    b.finish()
 }

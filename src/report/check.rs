@@ -5,15 +5,18 @@ use comfy_table::{Cell as TCell, Color};
 use serde_json::{Value as Json, json};
 
 use super::text::{self, UNVERIFIED};
-use super::{Format, SCHEMA_VERSION, Style, csv_text, md_table, new_table};
+use std::io::{self, Write};
+
+use super::json_out::commune_out;
+use super::{Format, SCHEMA_VERSION, Style, csv_line, md_table, new_table};
 use crate::criteria::{Check, CriteriaSet, Version};
 use crate::diag::Problem;
 use crate::eval::needs::{Needs, still_needed};
-use crate::eval::summary::Summary;
+use crate::eval::summary::{Summary, SummaryBuilder};
 use crate::eval::{CheckResult, IndicatorResult, SetResult, Status, UnitResult, Verdict};
 use crate::i18n::{Lang, num};
 
-/// Everything a `check` run produced, ready to render.
+/// What a `check` run is about: the criteria, the level asked and how to show results.
 pub struct CheckReport<'a> {
     pub version: &'a Version,
     /// The sets evaluated, prerequisites first.
@@ -23,9 +26,6 @@ pub struct CheckReport<'a> {
     /// The set whose verdict answers "qualified" (the level asked; the first of the chain for `all`).
     pub target: String,
     pub file: String,
-    pub results: Vec<UnitResult>,
-    pub summary: Summary,
-    pub problems: Vec<Problem>,
     /// Show every indicator with its comparison, dated value and source.
     pub explain: bool,
     /// One report per unit (appraisal preparation) rather than one table.
@@ -52,20 +52,126 @@ impl CheckReport<'_> {
     }
 }
 
-pub fn render(rep: &CheckReport, format: Format, style: &Style) -> String {
-    match format {
-        Format::Json => super::criteria::pretty(&json(rep)),
-        Format::Csv if rep.detail => csv_detail(rep, style.lang),
-        Format::Csv => csv_batch(rep, style.lang),
-        Format::Md | Format::Table if rep.detail => {
-            let mut out = String::new();
-            for r in &rep.results {
-                out.push_str(&detail(rep, r, format, style));
-                out.push('\n');
+/// How many units qualified at the level asked, did not, or are unknown.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tally {
+    pub qualified: usize,
+    pub not_qualified: usize,
+    pub unknown: usize,
+}
+
+/// Writes a `check` report one unit at a time, keeping only what the chosen format needs at the end
+/// (the rows of a table, the summaries).
+pub struct CheckWriter<'a, W: Write> {
+    rep: &'a CheckReport<'a>,
+    format: Format,
+    style: Style,
+    out: W,
+    summary: SummaryBuilder,
+    rows: Vec<Vec<(String, Option<Color>)>>,
+    any_ready: bool,
+    count: usize,
+    tally: Tally,
+}
+
+impl<'a, W: Write> CheckWriter<'a, W> {
+    pub fn new(
+        rep: &'a CheckReport<'a>,
+        format: Format,
+        style: Style,
+        mut out: W,
+    ) -> io::Result<Self> {
+        let base = rep.sets[0];
+        let summary = SummaryBuilder::new(base, &rep.sets);
+        match format {
+            Format::Json => {
+                let head = json_head(rep);
+                let head = serde_json::to_string(&head).unwrap_or_default();
+                // `{…,"communes":[` : the head without its closing brace.
+                let open = head.strip_suffix('}').unwrap_or(&head);
+                write!(out, "{open},\"communes\":[")?;
             }
-            out
+            Format::Csv if rep.detail => {
+                out.write_all(csv_line(&DETAIL_HEADER.map(String::from)).as_bytes())?
+            }
+            Format::Csv => out.write_all(csv_line(&csv_batch_header(rep)).as_bytes())?,
+            _ => {}
         }
-        Format::Md | Format::Table => batch(rep, format, style),
+        Ok(CheckWriter {
+            rep,
+            format,
+            style,
+            out,
+            summary,
+            rows: Vec::new(),
+            any_ready: false,
+            count: 0,
+            tally: Tally::default(),
+        })
+    }
+
+    pub fn unit(&mut self, r: &UnitResult) -> io::Result<()> {
+        let rep = self.rep;
+        match rep.qualified(r) {
+            Verdict::Pass => self.tally.qualified += 1,
+            Verdict::Fail => self.tally.not_qualified += 1,
+            Verdict::Unknown => self.tally.unknown += 1,
+        }
+        self.summary.add(r);
+        let lang = self.style.lang;
+        match self.format {
+            Format::Json => {
+                let sep = if self.count == 0 { "\n" } else { ",\n" };
+                self.out.write_all(sep.as_bytes())?;
+                serde_json::to_writer(
+                    &mut self.out,
+                    &commune_out(r, &rep.target, rep.qualified(r)),
+                )?;
+            }
+            Format::Csv if rep.detail => self.out.write_all(csv_detail_rows(r, lang).as_bytes())?,
+            Format::Csv => self
+                .out
+                .write_all(csv_line(&csv_batch_row(rep, r, lang)).as_bytes())?,
+            Format::Md | Format::Table if rep.detail => {
+                let text = detail(rep, r, self.format, &self.style);
+                writeln!(self.out, "{text}")?;
+            }
+            Format::Md | Format::Table => {
+                self.any_ready |= r.readiness.as_ref().is_some_and(|x| x.conditions.is_some());
+                self.rows.push(batch_row(rep, r, lang));
+            }
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Write what comes after the units (the table, the summaries) and return the tally.
+    pub fn finish(mut self, problems: &[Problem]) -> io::Result<Tally> {
+        let rep = self.rep;
+        let summaries = self.summary.finish();
+        match self.format {
+            Format::Json => {
+                let tail = json!({ "summaries": summaries, "problems": problems });
+                let tail = serde_json::to_string(&tail).unwrap_or_default();
+                let inner = tail.strip_prefix('{').unwrap_or(&tail);
+                writeln!(self.out, "\n],{inner}")?;
+            }
+            Format::Csv => {}
+            Format::Md | Format::Table if rep.detail => {}
+            Format::Md | Format::Table => {
+                let text = batch(
+                    rep,
+                    std::mem::take(&mut self.rows),
+                    self.any_ready,
+                    &summaries,
+                    self.format,
+                    &self.style,
+                );
+                self.out.write_all(text.as_bytes())?;
+            }
+        }
+        self.out.flush()?;
+        Ok(self.tally)
     }
 }
 
@@ -150,7 +256,41 @@ fn readiness_text(r: &UnitResult, lang: Lang) -> String {
     }
 }
 
-fn batch(rep: &CheckReport, format: Format, style: &Style) -> String {
+fn batch_row(rep: &CheckReport, r: &UnitResult, lang: Lang) -> Vec<(String, Option<Color>)> {
+    let mut row = vec![
+        (r.code.clone(), None),
+        (r.name.clone(), None),
+        (r.parent.clone(), None),
+        (r.year.to_string(), None),
+    ];
+    for s in &rep.sets {
+        let cell = r.set(&s.id).map_or((String::new(), None), |x| {
+            (
+                format!("{}/{}", x.criteria_met, x.criteria_total),
+                Some(color_of(x.status)),
+            )
+        });
+        row.push(cell);
+    }
+    let lvl_color = if r.level_reached.is_some() {
+        Some(Color::Green)
+    } else {
+        r.sets.first().map(|s| color_of(s.qualified))
+    };
+    row.push((level_text(rep, r, lang), lvl_color));
+    row.push((blocking_text(rep, r, lang), None));
+    row.push((readiness_text(r, lang), None));
+    row
+}
+
+fn batch(
+    rep: &CheckReport,
+    mut rows: Vec<Vec<(String, Option<Color>)>>,
+    show_ready: bool,
+    summaries: &[Summary],
+    format: Format,
+    style: &Style,
+) -> String {
     let lang = style.lang;
     let mut header: Vec<String> = vec![
         lang.pick("Mã", "Code").into(),
@@ -173,44 +313,15 @@ fn batch(rep: &CheckReport, format: Format, style: &Style) -> String {
         )
         .into(),
     );
-    let show_ready = rep
-        .results
-        .iter()
-        .any(|r| r.readiness.as_ref().is_some_and(|x| x.conditions.is_some()));
     if show_ready {
         header.push(
             lang.pick("Đủ điều kiện đề nghị công nhận", "Ready for recognition")
                 .into(),
         );
-    }
-    let mut rows: Vec<Vec<(String, Option<Color>)>> = Vec::new();
-    for r in &rep.results {
-        let mut row = vec![
-            (r.code.clone(), None),
-            (r.name.clone(), None),
-            (r.parent.clone(), None),
-            (r.year.to_string(), None),
-        ];
-        for s in &rep.sets {
-            let cell = r.set(&s.id).map_or((String::new(), None), |x| {
-                (
-                    format!("{}/{}", x.criteria_met, x.criteria_total),
-                    Some(color_of(x.status)),
-                )
-            });
-            row.push(cell);
+    } else {
+        for r in rows.iter_mut() {
+            r.pop();
         }
-        let lvl_color = if r.level_reached.is_some() {
-            Some(Color::Green)
-        } else {
-            r.sets.first().map(|s| color_of(s.qualified))
-        };
-        row.push((level_text(rep, r, lang), lvl_color));
-        row.push((blocking_text(rep, r, lang), None));
-        if show_ready {
-            row.push((readiness_text(r, lang), None));
-        }
-        rows.push(row);
     }
     let mut out = String::new();
     if format == Format::Md {
@@ -229,19 +340,21 @@ fn batch(rep: &CheckReport, format: Format, style: &Style) -> String {
         }
         out.push_str(&format!("{t}\n"));
     }
-    out.push('\n');
-    out.push_str(&summary(rep, format, style));
+    for s in summaries {
+        out.push('\n');
+        out.push_str(&summary(rep, s, format, style));
+    }
     out
 }
 
-fn summary(rep: &CheckReport, format: Format, style: &Style) -> String {
+fn summary(rep: &CheckReport, s: &Summary, format: Format, style: &Style) -> String {
     let lang = style.lang;
-    let s = &rep.summary;
     let base = rep.set_def(&s.set);
     let base_name = base.map_or(s.set.clone(), |b| b.short_name.get(lang).to_string());
     let mut out = format!(
-        "{}: {} {}",
-        lang.pick("Tổng hợp", "Summary"),
+        "{} {}: {} {}",
+        lang.pick("Tổng hợp năm", "Summary for"),
+        s.year,
         s.units,
         lang.pick("xã", "commune(s)")
     );
@@ -497,9 +610,18 @@ fn how(ch: &CheckResult, set: &SetResult, lang: Lang) -> String {
 fn detail(rep: &CheckReport, r: &UnitResult, format: Format, style: &Style) -> String {
     let lang = style.lang;
     let mut out = String::new();
+    // "Xã Gia Cát", unless the name already says "Xã …" or "Phường …".
+    let folded = crate::input::cell::fold(&r.name);
+    let prefix = if ["xa ", "phuong ", "thi tran "]
+        .iter()
+        .any(|p| folded.starts_with(p))
+    {
+        String::new()
+    } else {
+        format!("{} ", lang.pick("Xã", "Commune"))
+    };
     let title = format!(
-        "{} {} ({} {}){} — {} {}",
-        lang.pick("Xã", "Commune"),
+        "{prefix}{} ({} {}){} — {} {}",
         r.name,
         lang.pick("mã", "code"),
         r.code,
@@ -533,6 +655,29 @@ fn detail(rep: &CheckReport, r: &UnitResult, format: Format, style: &Style) -> S
             ),
             readiness_text(r, lang)
         ));
+        if rd.conditions.is_some() {
+            for ind in &rd.indicators {
+                let Some(def) = rep
+                    .set_def(&rd.set)
+                    .and_then(|s| s.recognition.iter().find(|i| i.code == ind.code))
+                else {
+                    continue;
+                };
+                let (value, rule) = match (ind.checks.first(), def.checks.first()) {
+                    (Some(ch), Some(cd)) => (
+                        text::value(ch.value, cd, lang),
+                        check_rule(ch, cd, rep.version, r.year, lang),
+                    ),
+                    _ => (String::new(), String::new()),
+                };
+                out.push_str(&format!(
+                    "  - {}: {value} ({} {rule}) — {}\n",
+                    def.name.get(lang),
+                    lang.pick("cần", "needs"),
+                    text::status(ind.status, lang)
+                ));
+            }
+        }
     }
     for set in &r.sets {
         let def = rep.set_def(&set.set);
@@ -718,7 +863,7 @@ fn needs_text(rep: &CheckReport, r: &UnitResult, needs: &Needs, lang: Lang) -> S
     out
 }
 
-fn csv_batch(rep: &CheckReport, lang: Lang) -> String {
+fn csv_batch_header(rep: &CheckReport) -> Vec<String> {
     let mut header: Vec<String> = [
         "code",
         "name",
@@ -733,105 +878,99 @@ fn csv_batch(rep: &CheckReport, lang: Lang) -> String {
     for s in &rep.sets {
         header.push(format!("{}_met", s.id));
         header.push(format!("{}_total", s.id));
-        header.push(format!("{}_status", s.id));
+        header.push(format!("{}_qualified", s.id));
     }
     header.extend(["still_open", "recognition_ready"].map(String::from));
-    let rows: Vec<Vec<String>> = rep
-        .results
-        .iter()
-        .map(|r| {
-            let mut row = vec![
-                r.code.clone(),
-                r.name.clone(),
-                r.parent.clone(),
-                r.year.to_string(),
-                r.line.to_string(),
-                r.level_reached.clone().unwrap_or_default(),
-                verdict_json(rep.qualified(r)),
-            ];
-            for s in &rep.sets {
-                match r.set(&s.id) {
-                    Some(x) => {
-                        row.push(x.criteria_met.to_string());
-                        row.push(x.criteria_total.to_string());
-                        row.push(verdict_json(x.qualified));
-                    }
-                    None => row.extend([String::new(), String::new(), String::new()]),
-                }
-            }
-            row.push(blocking_text(rep, r, lang));
-            row.push(
-                r.readiness
-                    .as_ref()
-                    .and_then(|x| x.ready)
-                    .map(verdict_json)
-                    .unwrap_or_default(),
-            );
-            row
-        })
-        .collect();
-    csv_text(&header, &rows)
+    header
 }
 
-/// One row per commune, set and check: for spreadsheets.
-fn csv_detail(rep: &CheckReport, lang: Lang) -> String {
-    let header: Vec<String> = [
-        "code",
-        "name",
-        "year",
-        "set",
-        "criterion",
-        "indicator",
-        "input",
-        "status",
-        "value",
-        "op",
-        "threshold",
-        "gap",
-        "verified",
-    ]
-    .map(String::from)
-    .to_vec();
-    let mut rows = Vec::new();
-    for r in &rep.results {
-        for s in &r.sets {
-            for c in &s.criteria {
-                for ind in &c.indicators {
-                    for ch in &ind.checks {
-                        rows.push(vec![
-                            r.code.clone(),
-                            r.name.clone(),
-                            r.year.to_string(),
-                            s.set.clone(),
-                            c.number.clone(),
-                            ind.code.clone(),
-                            ch.input.clone(),
-                            status_json(ch.status).to_string(),
-                            ch.value.map(|v| value_plain(v, lang)).unwrap_or_default(),
-                            ch.op.map(|o| o.symbol().to_string()).unwrap_or_default(),
-                            ch.threshold
-                                .as_ref()
-                                .map(|t| num(t.value, Lang::En))
-                                .unwrap_or_default(),
-                            ch.gap.map(|g| num(g, Lang::En)).unwrap_or_default(),
-                            ch.verified.to_string(),
-                        ]);
-                    }
+fn csv_batch_row(rep: &CheckReport, r: &UnitResult, lang: Lang) -> Vec<String> {
+    let mut row = vec![
+        r.code.clone(),
+        r.name.clone(),
+        r.parent.clone(),
+        r.year.to_string(),
+        r.line.to_string(),
+        r.level_reached.clone().unwrap_or_default(),
+        verdict_plain(rep.qualified(r)),
+    ];
+    for s in &rep.sets {
+        match r.set(&s.id) {
+            Some(x) => {
+                row.push(x.criteria_met.to_string());
+                row.push(x.criteria_total.to_string());
+                row.push(verdict_plain(x.qualified));
+            }
+            None => row.extend([String::new(), String::new(), String::new()]),
+        }
+    }
+    row.push(blocking_text(rep, r, lang));
+    row.push(
+        r.readiness
+            .as_ref()
+            .and_then(|x| x.ready)
+            .map(verdict_plain)
+            .unwrap_or_default(),
+    );
+    row
+}
+
+const DETAIL_HEADER: [&str; 13] = [
+    "code",
+    "name",
+    "year",
+    "set",
+    "criterion",
+    "indicator",
+    "input",
+    "status",
+    "value",
+    "op",
+    "threshold",
+    "gap",
+    "verified",
+];
+
+/// One row per set and check of a unit: for spreadsheets.
+fn csv_detail_rows(r: &UnitResult, _lang: Lang) -> String {
+    let mut out = String::new();
+    for s in &r.sets {
+        for c in &s.criteria {
+            for ind in &c.indicators {
+                for ch in &ind.checks {
+                    out.push_str(&csv_line(&[
+                        r.code.clone(),
+                        r.name.clone(),
+                        r.year.to_string(),
+                        s.set.clone(),
+                        c.number.clone(),
+                        ind.code.clone(),
+                        ch.input.clone(),
+                        status_plain(ch.status).to_string(),
+                        ch.value.map(value_plain).unwrap_or_default(),
+                        ch.op.map(|o| o.symbol().to_string()).unwrap_or_default(),
+                        ch.threshold
+                            .as_ref()
+                            .map(|t| num(t.value, Lang::En))
+                            .unwrap_or_default(),
+                        ch.gap.map(|g| num(g, Lang::En)).unwrap_or_default(),
+                        ch.verified.to_string(),
+                    ]));
                 }
             }
         }
     }
-    csv_text(&header, &rows)
+    out
 }
 
-fn value_plain(v: crate::input::Value, _lang: Lang) -> String {
+fn value_plain(v: crate::input::Value) -> String {
     match v {
         crate::input::Value::Bool(b) => (if b { "true" } else { "false" }).into(),
         crate::input::Value::Num(n) => num(n, Lang::En),
     }
 }
 
-fn verdict_json(v: Verdict) -> String {
+fn verdict_plain(v: Verdict) -> String {
     match v {
         Verdict::Pass => "true",
         Verdict::Fail => "false",
@@ -840,7 +979,7 @@ fn verdict_json(v: Verdict) -> String {
     .into()
 }
 
-fn status_json(s: Status) -> &'static str {
+fn status_plain(s: Status) -> &'static str {
     match s {
         Status::Pass => "pass",
         Status::Fail => "fail",
@@ -850,81 +989,7 @@ fn status_json(s: Status) -> &'static str {
     }
 }
 
-fn criteria_json(set: &SetResult) -> Json {
-    json!(
-        set.criteria
-            .iter()
-            .map(|c| json!({
-                "number": c.number,
-                "status": c.status,
-                "indicators": c.indicators.iter().map(indicator_json).collect::<Vec<_>>(),
-            }))
-            .collect::<Vec<_>>()
-    )
-}
-
-fn indicator_json(i: &IndicatorResult) -> Json {
-    let main = i.main_check();
-    json!({
-        "code": i.code,
-        "status": i.status,
-        "value": main.and_then(|c| c.value),
-        "threshold": main.and_then(|c| c.threshold.as_ref().map(|t| t.value)),
-        "op": main.and_then(|c| c.op.map(|o| o.symbol())),
-        "gap": main.and_then(|c| c.gap),
-        "verified": i.verified,
-        "checks": i.checks.iter().map(|c| json!({
-            "input": c.input,
-            "status": c.status,
-            "value": c.value,
-            "op": c.op.map(|o| o.symbol()),
-            "threshold": c.threshold.as_ref().map(|t| t.value),
-            "threshold_dated": c.threshold.as_ref().and_then(|t| t.dated),
-            "threshold_case": c.threshold.as_ref().and_then(|t| t.case.clone()),
-            "gap": c.gap,
-            "verified": c.verified,
-        })).collect::<Vec<_>>(),
-    })
-}
-
-fn json(rep: &CheckReport) -> Json {
-    let communes: Vec<Json> = rep
-        .results
-        .iter()
-        .map(|r| {
-            let target = r.set(&rep.target);
-            json!({
-                "code": r.code,
-                "name": r.name,
-                "district": r.parent,
-                "year": r.year,
-                "line": r.line,
-                "level_reached": r.level_reached,
-                "qualified": rep.qualified(r).as_bool(),
-                "criteria_met": target.map(|s| s.criteria_met),
-                "criteria_total": target.map(|s| s.criteria_total),
-                "criteria": target.map(criteria_json),
-                "sets": r.sets.iter().map(|s| json!({
-                    "set": s.set,
-                    "status": s.status,
-                    "qualified": s.qualified.as_bool(),
-                    "prerequisites_unmet": s.prerequisites.iter().map(|(p, v)| json!({"set": p, "status": v})).collect::<Vec<_>>(),
-                    "criteria_met": s.criteria_met,
-                    "criteria_total": s.criteria_total,
-                    "threshold_year": s.threshold_year,
-                    "criteria": criteria_json(s),
-                })).collect::<Vec<_>>(),
-                "still_needed": still_needed(r),
-                "recognition": r.readiness.as_ref().map(|x| json!({
-                    "set": x.set,
-                    "assessed": x.conditions.is_some(),
-                    "conditions": x.conditions,
-                    "ready": x.ready.and_then(Verdict::as_bool),
-                    "indicators": x.indicators.iter().map(indicator_json).collect::<Vec<_>>(),
-                })),
-            })
-        })
-        .collect();
+fn json_head(rep: &CheckReport) -> Json {
     json!({
         "schema_version": SCHEMA_VERSION,
         "criteria_version": rep.version.id,
@@ -940,8 +1005,5 @@ fn json(rep: &CheckReport) -> Json {
             "decision_date": s.decision_date,
             "unverified": s.unverified_count(),
         })).collect::<Vec<_>>(),
-        "communes": communes,
-        "summary": rep.summary,
-        "problems": rep.problems,
     })
 }

@@ -142,9 +142,6 @@ pub fn show(
                 if ind.checks.len() > 1 && !label.is_empty() {
                     content = format!("{content} — {label}");
                 }
-                if ind.optional {
-                    content.push_str(lang.pick(" (nếu có)", " (if any)"));
-                }
                 let crit = if first {
                     first = false;
                     format!("{}. {}", c.number, c.name.get(lang))

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod criteria;
+mod json_out;
 pub mod text;
 
 use comfy_table::{ContentArrangement, Table, presets};
@@ -67,6 +68,11 @@ pub(crate) fn md_table(header: &[String], rows: &[Vec<String>]) -> String {
         ));
     }
     out
+}
+
+/// One CSV record, with its line end.
+pub(crate) fn csv_line(fields: &[String]) -> String {
+    csv_text(fields, &[])
 }
 
 /// CSV text from a header and rows.

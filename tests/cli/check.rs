@@ -383,7 +383,7 @@ fn the_batch_table_counts_groups_levels_and_criteria() {
     );
     let (code, doc) = json(&["check", &f, "--format", "json"]);
     assert_eq!(code, 1);
-    let s = &doc["summary"];
+    let s = &doc["summaries"][0];
     let counts: Vec<u64> = s["groups"]
         .as_array()
         .unwrap()
@@ -538,4 +538,54 @@ fn a_closed_pipe_ends_quietly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn the_sample_district_matches_its_hand_worked_outcomes() {
+    // samples/README.md: outcomes worked out by hand from the reference thresholds.
+    let f = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/communes.csv");
+    let (code, doc) = json(&["check", f, "--format", "json", "--year", "2024"]);
+    assert_eq!(code, 1);
+    let expect = [
+        ("06501", Some("kieu-mau")),
+        ("06502", Some("nang-cao")),
+        ("06503", Some("nang-cao")),
+        ("06504", Some("xa-ntm")),
+        ("06506", Some("xa-ntm")),
+        ("06508", None),
+        ("06509", None),
+        ("06510", None),
+        ("06513", None),
+    ];
+    for (code, level) in expect {
+        assert_eq!(
+            commune(&doc, code)["level_reached"].as_str(),
+            level,
+            "{code}"
+        );
+    }
+    assert_eq!(
+        commune(&doc, "06511")["qualified"],
+        serde_json::Value::Null,
+        "Xuân Long: 12.3 and 17.8 empty"
+    );
+    assert_eq!(commune(&doc, "06513")["criteria_met"], 13);
+    assert_eq!(
+        commune(&doc, "06505")["recognition"]["ready"],
+        false,
+        "Tân Liên: outstanding debt"
+    );
+    assert_eq!(commune(&doc, "06501")["recognition"]["ready"], true);
+    assert_eq!(
+        commune(&doc, "06512")["recognition"]["assessed"],
+        false,
+        "Công Sơn: recognition cells left blank"
+    );
+    let s = &doc["summaries"][0];
+    assert_eq!(s["average_criteria_met"], 18.0);
+    assert_eq!(s["levels"][0]["qualified"], 7);
+    // 2023: Lộc Yên's 40,5 met 39; Phú Xá had 17/19.
+    let (_, doc) = json(&["check", f, "--format", "json", "--year", "2023"]);
+    assert_eq!(commune(&doc, "06510")["level_reached"], "xa-ntm");
+    assert_eq!(commune(&doc, "06507")["criteria_met"], 17);
 }

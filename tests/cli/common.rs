@@ -161,12 +161,17 @@ pub fn commune<'a>(doc: &'a Value, code: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no commune {code} in {doc}"))
 }
 
-/// The indicator `code` of set `set` of a commune of a JSON document.
+/// The indicator `code` of set `set` of a commune of a JSON document (the target set's criteria are
+/// the commune's top-level `criteria`, the others' are under `sets[]`).
 pub fn indicator<'a>(commune: &'a Value, set: &str, code: &str) -> &'a Value {
     commune["sets"]
         .as_array()
         .and_then(|s| s.iter().find(|s| s["set"] == set))
-        .and_then(|s| s["criteria"].as_array())
+        .and_then(|s| {
+            s["criteria"]
+                .as_array()
+                .or_else(|| commune["criteria"].as_array())
+        })
         .and_then(|cs| {
             cs.iter()
                 .flat_map(|c| c["indicators"].as_array().into_iter().flatten())
