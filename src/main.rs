@@ -2,6 +2,11 @@
 
 mod cli;
 
+/// mimalloc: the evaluation allocates many short-lived results beside the long-lived rows, which
+/// fragments the system allocator (glibc) badly on large files.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     std::process::exit(cli::run());
 }

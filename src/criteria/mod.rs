@@ -73,7 +73,8 @@ impl Op {
         if self.holds(value, threshold) {
             return 0.0;
         }
-        (threshold - value).abs()
+        // Rounded so that 70 − 66.8 reads 3.2, not 3.2000000000000028.
+        ((threshold - value).abs() * 1e6).round() / 1e6
     }
 }
 

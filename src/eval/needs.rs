@@ -15,6 +15,7 @@ pub struct Need {
     pub status: Status,
     pub gap: Option<f64>,
     /// Gap relative to the threshold, for ordering (0 for a missing value or a Đạt/Không đạt).
+    #[serde(skip)]
     pub relative_gap: f64,
     /// How many indicators of the same criterion are still open: 1 means fixing this one completes it.
     pub open_in_criterion: usize,
