@@ -112,6 +112,7 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
     let ds = read_file(&args.data, version, Layout::COMMUNE, &used, &keep);
     let options = Options {
         nearest_year: args.nearest_year,
+        thresholds_of: None,
     };
     let evaluator = Evaluator::new(version, sets.clone(), &ds, options);
     let mut problems = ds.problems.clone();

@@ -171,6 +171,8 @@ impl Derived for NoDerived {
 pub struct Options {
     /// Reuse the nearest year's thresholds for a data year outside a set's validity.
     pub nearest_year: bool,
+    /// Score every row with this year's thresholds instead of its own year's (`diff --same-year`).
+    pub thresholds_of: Option<i32>,
 }
 
 /// Evaluates rows of one dataset against a list of sets (given in chain order: prerequisites first).
@@ -209,8 +211,9 @@ impl<'a> Evaluator<'a> {
     pub fn precheck(&self, ds: &Dataset, year_column: &str) -> Vec<Problem> {
         let mut problems = Vec::new();
         for row in &ds.rows {
+            let year = self.options.thresholds_of.unwrap_or(row.year);
             for set in &self.sets {
-                if !set.covers(row.year) {
+                if !set.covers(year) {
                     let range = format!("{}–{}", set.valid_from, set.valid_to);
                     let p = if self.options.nearest_year {
                         Problem::warning(
@@ -219,11 +222,11 @@ impl<'a> Evaluator<'a> {
                             Text::new(
                                 format!(
                                     "năm {} ngoài thời hạn của bộ {} ({range}): dùng ngưỡng của năm gần nhất",
-                                    row.year, set.id
+                                    year, set.id
                                 ),
                                 format!(
                                     "year {} is outside set {}'s validity ({range}): the nearest year's thresholds are used",
-                                    row.year, set.id
+                                    year, set.id
                                 ),
                             ),
                         )
@@ -232,11 +235,11 @@ impl<'a> Evaluator<'a> {
                             "year-outside",
                             &ds.file,
                             Text::new(
-                                format!("năm {} ngoài thời hạn hiệu lực của bộ {}", row.year, set.id),
-                                format!("year {} is outside the validity of set {}", row.year, set.id),
+                                format!("năm {} ngoài thời hạn hiệu lực của bộ {}", year, set.id),
+                                format!("year {} is outside the validity of set {}", year, set.id),
                             ),
                         )
-                        .found(row.year.to_string())
+                        .found(year.to_string())
                         .expected(Text::new(
                             format!("một năm trong {range}, hoặc --nearest-year để dùng ngưỡng năm gần nhất"),
                             format!("a year in {range}, or --nearest-year to reuse the nearest year's thresholds"),
@@ -328,7 +331,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn threshold_year(&self, set: &CriteriaSet, year: i32) -> i32 {
-        year.clamp(set.valid_from, set.valid_to)
+        self.options.thresholds_of.unwrap_or(year).clamp(set.valid_from, set.valid_to)
     }
 
     fn evaluate_set(
