@@ -1,24 +1,34 @@
-//! `ntm check DATA`: score communes against the commune sets.
+//! `ntm check DATA [--districts FILE]`: score communes against the commune sets, and districts
+//! against the district set with their communes' results.
 
 use std::path::PathBuf;
 
 use clap::Args;
-use ntm::criteria::{CriteriaSet, Level};
+use ntm::criteria::{CriteriaSet, Level, Version};
+use ntm::diag::Problem;
+use ntm::eval::district::{CommuneIndex, district_key, evaluate_district};
 use ntm::eval::{Evaluator, NoDerived, Options};
 use ntm::exit;
+use ntm::i18n::Text;
 use ntm::input::cell::fold;
-use ntm::input::{Layout, read_file};
+use ntm::input::{Dataset, Layout, read_file};
 use ntm::report::check::{CheckReport, CheckWriter, Tally};
 
 use super::{Ctx, FormatArg};
 
 #[derive(Args)]
 pub(crate) struct CheckArgs {
-    /// The commune data: a CSV with ma_xa, ten_xa, huyen, nam and one column per indicator input.
-    data: PathBuf,
-    /// The level to check: xa-ntm, nang-cao, kieu-mau, or all (every commune level; exit codes then refer to the first, xa-ntm).
+    /// The commune data: CSV files with ma_xa, ten_xa, huyen, nam and one column per indicator input
+    /// (several files, e.g. one per district, are read as one).
+    #[arg(required = true)]
+    data: Vec<PathBuf>,
+    /// The level to check: xa-ntm, nang-cao, kieu-mau, huyen-ntm (needs --districts), or all (every
+    /// commune level, and the district level with --districts; exit codes then refer to xa-ntm and huyen-ntm).
     #[arg(long, default_value = "all")]
     level: String,
+    /// The district data: a CSV with ma_huyen, ten_huyen, nam and one column per district indicator input.
+    #[arg(long, value_name = "FILE")]
+    districts: Option<PathBuf>,
     /// Keep only the rows of this year.
     #[arg(long)]
     year: Option<i32>,
@@ -35,14 +45,131 @@ pub(crate) struct CheckArgs {
     format: FormatArg,
 }
 
+/// What the level asked means: which sets to evaluate on communes and on districts, and which
+/// commune set answers "qualified".
+struct Plan<'v> {
+    communes: Vec<&'v CriteriaSet>,
+    districts: Vec<&'v CriteriaSet>,
+    target: String,
+}
+
+fn plan<'v>(
+    ctx: &Ctx,
+    version: &'v Version,
+    level: &str,
+    with_districts: bool,
+) -> Result<Plan<'v>, i32> {
+    let chain = version.commune_chain();
+    let district_sets: Vec<&CriteriaSet> = version
+        .sets
+        .iter()
+        .filter(|s| s.level == Level::District)
+        .collect();
+    let (wanted, districts): (Vec<&str>, Vec<&CriteriaSet>) = match version.set(level) {
+        _ if level == "all" => (
+            chain.iter().map(|s| s.id.as_str()).collect(),
+            if with_districts {
+                district_sets
+            } else {
+                Vec::new()
+            },
+        ),
+        Some(s) if s.level == Level::Commune => (
+            vec![s.id.as_str()],
+            if with_districts {
+                district_sets
+            } else {
+                Vec::new()
+            },
+        ),
+        Some(s) if with_districts => (Vec::new(), vec![s]),
+        Some(s) => {
+            ctx.error(
+                &format!("mức «{}» là bộ cấp huyện: cần --districts TỆP_HUYỆN", s.id),
+                &format!(
+                    "level «{}» is a district set: it needs --districts DISTRICT_FILE",
+                    s.id
+                ),
+            );
+            return Err(exit::USAGE);
+        }
+        None => {
+            let ids: Vec<&str> = version.sets.iter().map(|s| s.id.as_str()).collect();
+            ctx.error(
+                &format!(
+                    "mức «{level}» không có trong {} (có: {}, all)",
+                    version.id,
+                    ids.join(", ")
+                ),
+                &format!(
+                    "level «{level}» is not in {} (there are: {}, all)",
+                    version.id,
+                    ids.join(", ")
+                ),
+            );
+            return Err(exit::USAGE);
+        }
+    };
+    // Commune sets: those asked, their prerequisites, and what the district sets require, in chain order.
+    let mut needed: Vec<&str> = Vec::new();
+    for id in wanted.iter().copied().chain(
+        districts
+            .iter()
+            .flat_map(|d| d.requires.iter().map(String::as_str)),
+    ) {
+        for s in version.closure(id) {
+            if !needed.contains(&s.id.as_str()) {
+                needed.push(&s.id);
+            }
+        }
+    }
+    let communes: Vec<&CriteriaSet> = chain
+        .into_iter()
+        .filter(|s| needed.contains(&s.id.as_str()))
+        .collect();
+    let target = match level {
+        "all" => communes.first().map(|s| s.id.clone()),
+        l if wanted.contains(&l) => Some(l.to_string()),
+        _ => communes.first().map(|s| s.id.clone()),
+    };
+    let Some(target) = target else {
+        ctx.error(
+            "phiên bản tiêu chí không có bộ cấp xã nào",
+            "the criteria version has no commune set",
+        );
+        return Err(exit::USAGE);
+    };
+    Ok(Plan {
+        communes,
+        districts,
+        target,
+    })
+}
+
+fn columns<'a>(sets: &[&'a CriteriaSet]) -> Vec<&'a str> {
+    let mut cols: Vec<&str> = Vec::new();
+    for s in sets {
+        for c in s.columns() {
+            if let Some(col) = c.input.column()
+                && !cols.contains(&col)
+            {
+                cols.push(col);
+            }
+        }
+    }
+    cols
+}
+
 pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
     let catalog = match ctx.catalog() {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let year_hint = args
-        .year
-        .or_else(|| ntm::input::table::first_year(&args.data));
+    let year_hint = args.year.or_else(|| {
+        args.data
+            .first()
+            .and_then(|d| ntm::input::table::first_year(d))
+    });
     let version = match catalog.select(ctx.criteria_version.as_deref(), year_hint) {
         Ok(v) => v,
         Err(msg) => {
@@ -50,121 +177,143 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
             return exit::USAGE;
         }
     };
-    let sets: Vec<&CriteriaSet> = if args.level == "all" {
-        version.commune_chain()
-    } else {
-        match version.set(&args.level) {
-            Some(s) if s.level == Level::Commune => version.closure(&s.id),
-            _ => {
-                let ids: Vec<&str> = version
-                    .commune_chain()
-                    .iter()
-                    .map(|s| s.id.as_str())
-                    .collect();
-                ctx.error(
-                    &format!(
-                        "mức «{}» không phải bộ tiêu chí cấp xã của {} (có: {}, all)",
-                        args.level,
-                        version.id,
-                        ids.join(", ")
-                    ),
-                    &format!(
-                        "level «{}» is not a commune set of {} (there are: {}, all)",
-                        args.level,
-                        version.id,
-                        ids.join(", ")
-                    ),
-                );
-                return exit::USAGE;
-            }
-        }
-    };
-    let Some(target) = (if args.level == "all" {
-        sets.first()
-    } else {
-        sets.last()
-    })
-    .map(|s| s.id.clone()) else {
-        ctx.error(
-            "phiên bản tiêu chí không có bộ cấp xã nào",
-            "the criteria version has no commune set",
-        );
-        return exit::USAGE;
-    };
-    let used: Vec<&str> = {
-        let mut cols: Vec<&str> = Vec::new();
-        for s in &sets {
-            for c in s.columns() {
-                if let Some(col) = c.input.column()
-                    && !cols.contains(&col)
-                {
-                    cols.push(col);
-                }
-            }
-        }
-        cols
+    let plan = match plan(ctx, version, &args.level, args.districts.is_some()) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     let wanted: Vec<String> = args.commune.iter().map(|c| fold(c)).collect();
     let keep = |code: &str, name: &str, year: i32| {
         args.year.is_none_or(|y| y == year)
             && (wanted.is_empty() || wanted.iter().any(|w| *w == fold(code) || *w == fold(name)))
     };
-    let ds = read_file(&args.data, version, Layout::COMMUNE, &used, &keep);
     let options = Options {
         nearest_year: args.nearest_year,
         thresholds_of: None,
     };
-    let evaluator = Evaluator::new(version, sets.clone(), &ds, options);
-    let mut problems = ds.problems.clone();
-    let pre = evaluator.precheck(&ds, Layout::COMMUNE.year);
-    let bad_lines: Vec<usize> = pre
+    let datasets: Vec<Dataset> = args
+        .data
         .iter()
-        .filter(|p| p.is_error())
-        .filter_map(|p| p.line)
+        .map(|p| read_file(p, version, Layout::COMMUNE, &columns(&plan.communes), &keep))
         .collect();
-    problems.extend(pre);
+    let evaluators: Vec<Evaluator> = datasets
+        .iter()
+        .map(|ds| Evaluator::new(version, plan.communes.clone(), ds, options))
+        .collect();
+    let mut problems = Vec::new();
+    let mut bad_lines: Vec<Vec<usize>> = Vec::new();
+    for (ds, ev) in datasets.iter().zip(&evaluators) {
+        problems.extend(ds.problems.iter().cloned());
+        let pre = ev.precheck(ds, Layout::COMMUNE.year);
+        let mut bad: Vec<usize> = pre
+            .iter()
+            .filter(|p| p.is_error())
+            .filter_map(|p| p.line)
+            .collect();
+        bad.sort_unstable();
+        bad_lines.push(bad);
+        problems.extend(pre);
+    }
+    problems.extend(duplicates_across(&datasets));
+
+    let district_year = |_: &str, _: &str, year: i32| args.year.is_none_or(|y| y == year);
+    let dds = args.districts.as_ref().map(|p| {
+        read_file(
+            p,
+            version,
+            Layout::DISTRICT,
+            &columns(&plan.districts),
+            &district_year,
+        )
+    });
+    let devaluator = dds
+        .as_ref()
+        .map(|d| Evaluator::new(version, plan.districts.clone(), d, options));
+    let mut bad_district_lines = Vec::new();
+    if let (Some(d), Some(ev)) = (&dds, &devaluator) {
+        problems.extend(d.problems.iter().cloned());
+        let pre = ev.precheck(d, Layout::DISTRICT.year);
+        bad_district_lines = pre
+            .iter()
+            .filter(|p| p.is_error())
+            .filter_map(|p| p.line)
+            .collect();
+        problems.extend(pre);
+        for ds in &datasets {
+            problems.extend(unmatched_communes(ds, d));
+        }
+    }
     ctx.report(&problems);
     let has_errors = problems.iter().any(|p| p.is_error());
-
-    if ds.rows.is_empty() {
-        if !has_errors {
+    if datasets.iter().all(|ds| ds.rows.is_empty()) && !has_errors {
+        if args.commune.is_empty() {
             ctx.error(
-                &if args.commune.is_empty() {
-                    "không có dòng dữ liệu nào để đánh giá".to_string()
-                } else {
-                    format!("không tìm thấy xã nào khớp với {}", args.commune.join(", "))
-                },
-                &if args.commune.is_empty() {
-                    "no data row to evaluate".to_string()
-                } else {
-                    format!("no commune matches {}", args.commune.join(", "))
-                },
+                "không có dòng dữ liệu nào để đánh giá",
+                "no data row to evaluate",
             );
-            return if args.commune.is_empty() && args.year.is_none() {
+            return if args.year.is_none() {
                 exit::DATA
             } else {
                 exit::USAGE
             };
         }
-        return exit::DATA;
+        ctx.error(
+            &format!("không tìm thấy xã nào khớp với {}", args.commune.join(", ")),
+            &format!("no commune matches {}", args.commune.join(", ")),
+        );
+        return exit::USAGE;
     }
     let report = CheckReport {
         version,
-        sets: sets.clone(),
+        sets: plan.communes.clone(),
         level: args.level.clone(),
-        target,
-        file: ds.file.clone(),
+        target: plan.target.clone(),
+        file: datasets
+            .iter()
+            .map(|d| d.file.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         explain: args.explain,
         detail: !args.commune.is_empty() || args.explain,
+        district_sets: plan.districts.clone(),
     };
-    let rows = ds.rows.iter().filter(|r| !bad_lines.contains(&r.line));
-    let tally = match write_report(
-        &report,
-        args.format.into(),
-        ctx,
-        rows.map(|r| evaluator.evaluate(r, &NoDerived)),
-        &problems,
-    ) {
+    // With only a district set asked, the communes are context: they do not decide the exit code.
+    let districts_only = version
+        .set(&args.level)
+        .is_some_and(|s| s.level == Level::District);
+    let written = (|| -> std::io::Result<Tally> {
+        let out = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut w = CheckWriter::new(&report, args.format.into(), ctx.style, out)?;
+        let mut index = CommuneIndex::default();
+        for ((ds, ev), bad) in datasets.iter().zip(&evaluators).zip(&bad_lines) {
+            for row in ds
+                .rows
+                .iter()
+                .filter(|r| bad.binary_search(&r.line).is_err())
+            {
+                let r = ev.evaluate(row, &NoDerived);
+                index.add(&r);
+                w.unit(&r)?;
+            }
+        }
+        let commune_tally = w.tally();
+        if let (Some(d), Some(ev), Some(set)) = (&dds, &devaluator, plan.districts.last()) {
+            let base = plan.communes.first().map_or("", |s| s.id.as_str());
+            for row in d
+                .rows
+                .iter()
+                .filter(|r| !bad_district_lines.contains(&r.line))
+            {
+                w.district(evaluate_district(ev, row, &index, base, set))?;
+            }
+        }
+        let total = w.finish(&problems)?;
+        Ok(if districts_only {
+            total.minus(commune_tally)
+        } else {
+            total
+        })
+    })();
+    let tally = match written {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return exit::OK,
         Err(e) => {
@@ -186,18 +335,77 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
     }
 }
 
-/// Stream the results to standard output.
-fn write_report(
-    report: &CheckReport,
-    format: ntm::report::Format,
-    ctx: &Ctx,
-    results: impl Iterator<Item = ntm::eval::UnitResult>,
-    problems: &[ntm::diag::Problem],
-) -> std::io::Result<Tally> {
-    let out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut w = CheckWriter::new(report, format, ctx.style, out)?;
-    for r in results {
-        w.unit(&r)?;
+/// The same commune and year in two files.
+fn duplicates_across(datasets: &[Dataset]) -> Vec<Problem> {
+    let mut seen: std::collections::HashMap<(&str, i32), (&str, usize)> =
+        std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for ds in datasets {
+        let mut here = Vec::new();
+        for r in &ds.rows {
+            if let Some((file, line)) = seen.get(&(r.code.as_str(), r.year))
+                && *file != ds.file
+            {
+                out.push(
+                    Problem::error(
+                        "duplicate-row",
+                        &ds.file,
+                        Text::new(
+                            format!("mã {} năm {} đã có ở {file}:{line}", r.code, r.year),
+                            format!(
+                                "code {}, year {} is already at {file}:{line}",
+                                r.code, r.year
+                            ),
+                        ),
+                    )
+                    .at(r.line, None)
+                    .field("ma_xa")
+                    .found(r.code.clone()),
+                );
+            }
+            here.push(((r.code.as_str(), r.year), (ds.file.as_str(), r.line)));
+        }
+        for (k, v) in here {
+            seen.entry(k).or_insert(v);
+        }
     }
-    w.finish(problems)
+    out
+}
+
+/// Communes whose district is not in the district file: reported, still evaluated.
+fn unmatched_communes(communes: &Dataset, districts: &Dataset) -> Vec<Problem> {
+    let keys: Vec<(String, i32)> = districts
+        .rows
+        .iter()
+        .flat_map(|d| {
+            [
+                (district_key(&d.code), d.year),
+                (district_key(&d.name), d.year),
+            ]
+        })
+        .collect();
+    communes
+        .rows
+        .iter()
+        .filter(|c| !keys.contains(&(district_key(&c.parent), c.year)))
+        .map(|c| {
+            Problem::warning(
+                "unknown-district",
+                &communes.file,
+                Text::new(
+                    format!(
+                        "huyện «{}» của xã {} không có trong tệp huyện {} (năm {}): xã vẫn được chấm",
+                        c.parent, c.code, districts.file, c.year
+                    ),
+                    format!(
+                        "district «{}» of commune {} is not in the district file {} (year {}): the commune is still scored",
+                        c.parent, c.code, districts.file, c.year
+                    ),
+                ),
+            )
+            .at(c.line, None)
+            .field("huyen")
+            .found(c.parent.clone())
+        })
+        .collect()
 }

@@ -1,6 +1,7 @@
 //! Evaluation: a unit's data against criteria sets, giving a status for every check, indicator,
 //! criterion and set, the level reached along the chain of sets, and recognition readiness.
 
+pub mod district;
 pub mod needs;
 pub mod summary;
 
@@ -154,15 +155,17 @@ impl UnitResult {
 
 /// Values the engine derives rather than reads: for a district, its communes' results.
 pub trait Derived {
-    /// The share (%) of the unit's communes meeting `set`, or `None` when unknown.
-    fn share_meeting(&self, unit: &Row, set: &str) -> Option<f64>;
+    /// The share (%) of the unit's communes meeting `set`, as the range `(lowest, highest)` that the
+    /// communes with missing data leave open (equal when every commune is known); `None` when the unit
+    /// has no commune.
+    fn share_meeting(&self, unit: &Row, set: &str) -> Option<(f64, f64)>;
 }
 
 /// Commune evaluation derives nothing beyond `meets`.
 pub struct NoDerived;
 
 impl Derived for NoDerived {
-    fn share_meeting(&self, _: &Row, _: &str) -> Option<f64> {
+    fn share_meeting(&self, _: &Row, _: &str) -> Option<(f64, f64)> {
         None
     }
 }
@@ -286,6 +289,10 @@ impl<'a> Evaluator<'a> {
         problems
     }
 
+    pub fn version(&self) -> &'a Version {
+        self.version
+    }
+
     fn optional_elsewhere(&self, col: &str) -> bool {
         self.sets.iter().any(|s| {
             s.indicators()
@@ -331,7 +338,10 @@ impl<'a> Evaluator<'a> {
     }
 
     fn threshold_year(&self, set: &CriteriaSet, year: i32) -> i32 {
-        self.options.thresholds_of.unwrap_or(year).clamp(set.valid_from, set.valid_to)
+        self.options
+            .thresholds_of
+            .unwrap_or(year)
+            .clamp(set.valid_from, set.valid_to)
     }
 
     fn evaluate_set(
@@ -364,9 +374,11 @@ impl<'a> Evaluator<'a> {
             })
             .collect();
         let status = Verdict::all(criteria.iter().map(|c| c.status));
+        // Prerequisites on the same unit; a district set's commune sets are its share conditions.
         let prerequisites: Vec<(String, Verdict)> = set
             .requires
             .iter()
+            .filter(|r| self.version.set(r).is_some_and(|p| p.level == set.level))
             .map(|r| {
                 let v = done
                     .iter()
@@ -450,12 +462,16 @@ impl<'a> Evaluator<'a> {
                 };
                 (format!("meets:{set}"), cell)
             }
-            Input::ShareOfCommunesMeeting(set) => (
-                format!("share_of_communes_meeting:{set}"),
-                derived
-                    .share_meeting(row, set)
-                    .map_or(Cell::Missing, |v| Cell::Value(Value::Num(v))),
-            ),
+            Input::ShareOfCommunesMeeting(set) => {
+                let name = format!("share_of_communes_meeting:{set}");
+                match derived.share_meeting(row, set) {
+                    None => (name, Cell::Missing),
+                    Some((low, high)) if (high - low).abs() < 1e-9 => {
+                        (name, Cell::Value(Value::Num(low)))
+                    }
+                    Some((low, high)) => return self.share_range(check, name, low, high, year),
+                }
+            }
         };
         let mut out = CheckResult {
             input,
@@ -516,6 +532,40 @@ impl<'a> Evaluator<'a> {
             _ => Status::Missing,
         };
         out
+    }
+
+    /// A share left open by communes with missing data: it passes or fails only when both ends of
+    /// the range agree, and is missing otherwise.
+    fn share_range(
+        &self,
+        check: &Check,
+        input: String,
+        low: f64,
+        high: f64,
+        year: i32,
+    ) -> CheckResult {
+        let threshold = check
+            .threshold
+            .as_ref()
+            .and_then(|t| t.resolve(year, self.version, &|_| None).ok());
+        let (status, value, gap) = match (check.op, &threshold) {
+            (Some(op), Some(t)) => match (op.holds(low, t.value), op.holds(high, t.value)) {
+                (true, true) => (Status::Pass, Some(low), None),
+                (false, false) => (Status::Fail, Some(high), Some(op.shortfall(high, t.value))),
+                _ => (Status::Missing, None, None),
+            },
+            _ => (Status::Missing, None, None),
+        };
+        CheckResult {
+            input,
+            status,
+            value: value.map(Value::Num),
+            kind: check.kind,
+            op: check.op,
+            threshold,
+            gap,
+            verified: check.verified,
+        }
     }
 
     fn readiness(

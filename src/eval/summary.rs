@@ -29,6 +29,10 @@ pub struct LevelCount {
 pub struct Summary {
     /// The data year summarised (communes of different years are never mixed).
     pub year: i32,
+    /// The district summarised (as the communes name it), or `None` for the whole file.
+    pub district: Option<String>,
+    /// Share (%) of the units meeting the base set.
+    pub share_meeting_base: Option<f64>,
     pub units: usize,
     /// The set the groups and the average refer to (xa-ntm).
     pub set: String,
@@ -49,7 +53,8 @@ pub struct SummaryBuilder {
     total: usize,
     chain: Vec<String>,
     criteria: Vec<String>,
-    years: BTreeMap<i32, (Summary, usize)>,
+    /// Per (year, district key): the summary and the criteria met so far. The key `""` is the whole file.
+    years: BTreeMap<(i32, String), (Summary, usize)>,
 }
 
 impl SummaryBuilder {
@@ -70,9 +75,11 @@ impl SummaryBuilder {
         }
     }
 
-    fn empty(&self, year: i32) -> Summary {
+    fn empty(&self, year: i32, district: Option<String>) -> Summary {
         Summary {
             year,
+            district,
+            share_meeting_base: None,
             units: 0,
             set: self.base.clone(),
             groups: self
@@ -106,11 +113,17 @@ impl SummaryBuilder {
     }
 
     pub fn add(&mut self, r: &UnitResult) {
-        if !self.years.contains_key(&r.year) {
-            let empty = self.empty(r.year);
-            self.years.insert(r.year, (empty, 0));
+        self.add_to((r.year, String::new()), None, r);
+        let key = super::district::district_key(&r.parent);
+        self.add_to((r.year, key), Some(r.parent.clone()), r);
+    }
+
+    fn add_to(&mut self, key: (i32, String), district: Option<String>, r: &UnitResult) {
+        if !self.years.contains_key(&key) {
+            let empty = self.empty(r.year, district);
+            self.years.insert(key.clone(), (empty, 0));
         }
-        let Some((s, met_total)) = self.years.get_mut(&r.year) else {
+        let Some((s, met_total)) = self.years.get_mut(&key) else {
             return;
         };
         s.units += 1;
@@ -137,15 +150,28 @@ impl SummaryBuilder {
         }
     }
 
-    /// One summary per year, oldest first.
+    /// Per year, oldest first: the whole file, then each district when the file covers several.
     pub fn finish(self) -> Vec<Summary> {
-        self.years
-            .into_values()
-            .map(|(mut s, met)| {
-                s.average_criteria_met = (s.units > 0).then(|| met as f64 / s.units as f64);
-                s
-            })
-            .collect()
+        let mut per_year: BTreeMap<i32, Vec<Summary>> = BTreeMap::new();
+        for ((year, _), (mut s, met)) in self.years {
+            s.average_criteria_met = (s.units > 0).then(|| met as f64 / s.units as f64);
+            s.share_meeting_base = s
+                .levels
+                .first()
+                .filter(|_| s.units > 0)
+                .map(|l| 100.0 * l.qualified as f64 / s.units as f64);
+            per_year.entry(year).or_default().push(s);
+        }
+        let mut out = Vec::new();
+        for (_, mut list) in per_year {
+            // The whole file first (key ""), then districts; one district alone adds nothing.
+            list.sort_by_key(|s| s.district.is_some());
+            if list.len() == 2 {
+                list.truncate(1);
+            }
+            out.extend(list);
+        }
+        out
     }
 }
 

@@ -7,10 +7,11 @@ use serde_json::{Value as Json, json};
 use super::text::{self, UNVERIFIED};
 use std::io::{self, Write};
 
-use super::json_out::commune_out;
+use super::json_out::{commune_out, district_out};
 use super::{Format, SCHEMA_VERSION, Style, csv_line, md_table, new_table};
 use crate::criteria::{Check, CriteriaSet, Version};
 use crate::diag::Problem;
+use crate::eval::district::{DistrictResult, district_key};
 use crate::eval::needs::{Needs, still_needed};
 use crate::eval::summary::{Summary, SummaryBuilder};
 use crate::eval::{CheckResult, IndicatorResult, SetResult, Status, UnitResult, Verdict};
@@ -30,6 +31,8 @@ pub struct CheckReport<'a> {
     pub explain: bool,
     /// One report per unit (appraisal preparation) rather than one table.
     pub detail: bool,
+    /// The district sets evaluated (empty without a district file).
+    pub district_sets: Vec<&'a CriteriaSet>,
 }
 
 impl CheckReport<'_> {
@@ -39,7 +42,11 @@ impl CheckReport<'_> {
     }
 
     fn set_def(&self, id: &str) -> Option<&CriteriaSet> {
-        self.sets.iter().copied().find(|s| s.id == id)
+        self.sets
+            .iter()
+            .chain(&self.district_sets)
+            .copied()
+            .find(|s| s.id == id)
     }
 
     fn check_def(&self, set: &str, indicator: &str, i: usize) -> Option<&Check> {
@@ -60,6 +67,17 @@ pub struct Tally {
     pub unknown: usize,
 }
 
+impl Tally {
+    /// What `self` counted beyond `earlier` (the districts, after the communes).
+    pub fn minus(self, earlier: Tally) -> Tally {
+        Tally {
+            qualified: self.qualified.saturating_sub(earlier.qualified),
+            not_qualified: self.not_qualified.saturating_sub(earlier.not_qualified),
+            unknown: self.unknown.saturating_sub(earlier.unknown),
+        }
+    }
+}
+
 /// Writes a `check` report one unit at a time, keeping only what the chosen format needs at the end
 /// (the rows of a table, the summaries).
 pub struct CheckWriter<'a, W: Write> {
@@ -72,6 +90,9 @@ pub struct CheckWriter<'a, W: Write> {
     any_ready: bool,
     count: usize,
     tally: Tally,
+    districts: Vec<DistrictResult>,
+    /// Districts' verdicts by (district key, year), for the summaries.
+    district_verdicts: Vec<(String, i32, Verdict)>,
 }
 
 impl<'a, W: Write> CheckWriter<'a, W> {
@@ -107,6 +128,8 @@ impl<'a, W: Write> CheckWriter<'a, W> {
             any_ready: false,
             count: 0,
             tally: Tally::default(),
+            districts: Vec::new(),
+            district_verdicts: Vec::new(),
         })
     }
 
@@ -145,6 +168,53 @@ impl<'a, W: Write> CheckWriter<'a, W> {
         Ok(())
     }
 
+    /// The tally so far.
+    pub fn tally(&self) -> Tally {
+        self.tally
+    }
+
+    /// A district, after all the communes. Counted in the tally at the district set's level.
+    pub fn district(&mut self, d: DistrictResult) -> io::Result<()> {
+        let rep = self.rep;
+        let verdict = d.unit.sets.last().map_or(Verdict::Unknown, |s| s.qualified);
+        match verdict {
+            Verdict::Pass => self.tally.qualified += 1,
+            Verdict::Fail => self.tally.not_qualified += 1,
+            Verdict::Unknown => self.tally.unknown += 1,
+        }
+        for k in [&d.unit.code, &d.unit.name] {
+            if !k.is_empty() {
+                self.district_verdicts
+                    .push((district_key(k), d.unit.year, verdict));
+            }
+        }
+        match self.format {
+            Format::Json => {
+                let sep = if self.districts.is_empty() {
+                    "\n],\"districts\":[\n"
+                } else {
+                    ",\n"
+                };
+                self.out.write_all(sep.as_bytes())?;
+                serde_json::to_writer(&mut self.out, &district_out(&d))?;
+                // Only the first one matters for the separator.
+                if self.districts.is_empty() {
+                    self.districts.push(d);
+                }
+            }
+            Format::Csv => self
+                .out
+                .write_all(csv_line(&csv_district_row(rep, &d, self.style.lang)).as_bytes())?,
+            Format::Md | Format::Table if rep.detail => {
+                let text = district_detail(rep, &d, self.format, &self.style);
+                writeln!(self.out, "{text}")?;
+                self.districts.push(d);
+            }
+            Format::Md | Format::Table => self.districts.push(d),
+        }
+        Ok(())
+    }
+
     /// Write what comes after the units (the table, the summaries) and return the tally.
     pub fn finish(mut self, problems: &[Problem]) -> io::Result<Tally> {
         let rep = self.rep;
@@ -154,19 +224,42 @@ impl<'a, W: Write> CheckWriter<'a, W> {
                 let tail = json!({ "summaries": summaries, "problems": problems });
                 let tail = serde_json::to_string(&tail).unwrap_or_default();
                 let inner = tail.strip_prefix('{').unwrap_or(&tail);
-                writeln!(self.out, "\n],{inner}")?;
+                if rep.district_sets.is_empty() || !self.districts.is_empty() {
+                    writeln!(self.out, "\n],{inner}")?;
+                } else {
+                    writeln!(self.out, "\n],\"districts\":[],{inner}")?;
+                }
             }
             Format::Csv => {}
-            Format::Md | Format::Table if rep.detail => {}
             Format::Md | Format::Table => {
-                let text = batch(
-                    rep,
-                    std::mem::take(&mut self.rows),
-                    self.any_ready,
-                    &summaries,
-                    self.format,
-                    &self.style,
-                );
+                let mut text = String::new();
+                if !rep.detail {
+                    text.push_str(&batch(
+                        rep,
+                        std::mem::take(&mut self.rows),
+                        self.any_ready,
+                        self.format,
+                        &self.style,
+                    ));
+                    if !self.districts.is_empty() {
+                        text.push('\n');
+                        text.push_str(&districts_table(
+                            rep,
+                            &self.districts,
+                            self.format,
+                            &self.style,
+                        ));
+                    }
+                }
+                if !rep.detail {
+                    text.push_str(&summaries_text(
+                        rep,
+                        &summaries,
+                        &self.district_verdicts,
+                        self.format,
+                        &self.style,
+                    ));
+                }
                 self.out.write_all(text.as_bytes())?;
             }
         }
@@ -287,7 +380,6 @@ fn batch(
     rep: &CheckReport,
     mut rows: Vec<Vec<(String, Option<Color>)>>,
     show_ready: bool,
-    summaries: &[Summary],
     format: Format,
     style: &Style,
 ) -> String {
@@ -339,10 +431,6 @@ fn batch(
             }));
         }
         out.push_str(&format!("{t}\n"));
-    }
-    for s in summaries {
-        out.push('\n');
-        out.push_str(&summary(rep, s, format, style));
     }
     out
 }
@@ -608,17 +696,35 @@ fn how(ch: &CheckResult, set: &SetResult, lang: Lang) -> String {
 }
 
 fn detail(rep: &CheckReport, r: &UnitResult, format: Format, style: &Style) -> String {
+    detail_unit(rep, r, ("Xã", "Commune"), format, style)
+}
+
+/// The appraisal-prep report of one unit; `kind` names it (`Xã`, `Huyện`).
+fn detail_unit(
+    rep: &CheckReport,
+    r: &UnitResult,
+    kind: (&str, &str),
+    format: Format,
+    style: &Style,
+) -> String {
     let lang = style.lang;
     let mut out = String::new();
-    // "Xã Gia Cát", unless the name already says "Xã …" or "Phường …".
+    // "Xã Gia Cát", unless the name already says "Xã …", "Phường …", "Huyện …".
     let folded = crate::input::cell::fold(&r.name);
-    let prefix = if ["xa ", "phuong ", "thi tran "]
-        .iter()
-        .any(|p| folded.starts_with(p))
+    let prefix = if [
+        "xa ",
+        "phuong ",
+        "thi tran ",
+        "huyen ",
+        "thanh pho ",
+        "thi xa ",
+    ]
+    .iter()
+    .any(|p| folded.starts_with(p))
     {
         String::new()
     } else {
-        format!("{} ", lang.pick("Xã", "Commune"))
+        format!("{} ", lang.pick(kind.0, kind.1))
     };
     let title = format!(
         "{prefix}{} ({} {}){} — {} {}",
@@ -863,6 +969,288 @@ fn needs_text(rep: &CheckReport, r: &UnitResult, needs: &Needs, lang: Lang) -> S
     out
 }
 
+/// A district's appraisal-prep report: its criteria, then the communes that hold it back.
+fn district_detail(rep: &CheckReport, d: &DistrictResult, format: Format, style: &Style) -> String {
+    let lang = style.lang;
+    let mut out = detail_unit(rep, &d.unit, ("Huyện", "District"), format, style);
+    out.push_str(&format!(
+        "\n{}: {}/{} ({})\n",
+        lang.pick("Số xã đạt chuẩn NTM", "Communes meeting xã NTM"),
+        d.communes_ntm,
+        d.communes_total,
+        d.share_ntm
+            .map_or("—".into(), |s| format!("{} %", num(s, lang)))
+    ));
+    out.push_str(&shares_text(rep, d, lang));
+    out
+}
+
+/// The district's conditions on its communes that do not hold: who holds it back, or how many more.
+fn shares_text(rep: &CheckReport, d: &DistrictResult, lang: Lang) -> String {
+    let mut out = String::new();
+    if d.communes_total == 0 {
+        out.push_str(lang.pick(
+            "  Không có xã nào của huyện trong tệp số liệu xã: chưa đủ dữ liệu.\n",
+            "  No commune of this district in the commune file: unknown.\n",
+        ));
+        return out;
+    }
+    for sh in d.shares.iter().filter(|s| s.needed_more > 0) {
+        let set = rep
+            .set_def(&sh.set)
+            .map_or(sh.set.clone(), |s| s.short_name.get(lang).to_string());
+        let blocking: Vec<String> = d
+            .blocking_communes
+            .iter()
+            .filter(|b| b.set == sh.set)
+            .map(|b| {
+                format!(
+                    "{} ({}, {}/{} {}{})",
+                    b.name,
+                    b.code,
+                    b.criteria_met,
+                    b.criteria_total,
+                    lang.pick("tiêu chí", "criteria"),
+                    if b.status == Verdict::Unknown {
+                        lang.pick(", thiếu số liệu", ", missing data")
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect();
+        if blocking.is_empty() {
+            out.push_str(&format!(
+                "  {}: {} {} {set} ({}/{})\n",
+                sh.indicator,
+                lang.pick("cần thêm", "needs"),
+                sh.needed_more,
+                sh.communes_meeting,
+                sh.communes_total
+            ));
+        } else {
+            out.push_str(&format!(
+                "  {}: {} {set}: {}\n",
+                sh.indicator,
+                lang.pick("xã chưa đạt", "communes not meeting"),
+                blocking.join("; ")
+            ));
+        }
+    }
+    out
+}
+
+/// One row per district: communes, share meeting xã NTM, the district set's verdict, who holds it back.
+fn districts_table(
+    rep: &CheckReport,
+    districts: &[DistrictResult],
+    format: Format,
+    style: &Style,
+) -> String {
+    let lang = style.lang;
+    let mut header: Vec<String> = vec![
+        lang.pick("Mã", "Code").into(),
+        lang.pick("Huyện", "District").into(),
+        lang.pick("Năm", "Year").into(),
+        lang.pick("Số xã", "Communes").into(),
+        lang.pick("Xã đạt xã NTM", "Communes at xã NTM").into(),
+    ];
+    for s in &rep.district_sets {
+        header.push(format!(
+            "{} ({})",
+            s.short_name.get(lang),
+            lang.pick("TC đạt", "criteria met")
+        ));
+        header.push(lang.pick("Kết quả", "Result").into());
+    }
+    header.push(lang.pick("Còn vướng", "Held back by").into());
+    let rows: Vec<Vec<String>> = districts
+        .iter()
+        .map(|d| {
+            let mut row = vec![
+                d.unit.code.clone(),
+                d.unit.name.clone(),
+                d.unit.year.to_string(),
+                d.communes_total.to_string(),
+                format!(
+                    "{} ({})",
+                    d.communes_ntm,
+                    d.share_ntm
+                        .map_or("—".into(), |s| format!("{} %", num(s, lang)))
+                ),
+            ];
+            for s in &rep.district_sets {
+                match d.unit.set(&s.id) {
+                    Some(x) => {
+                        row.push(format!("{}/{}", x.criteria_met, x.criteria_total));
+                        row.push(text::verdict(x.qualified, lang).to_string());
+                    }
+                    None => row.extend([String::new(), String::new()]),
+                }
+            }
+            let mut held = shares_text(rep, d, lang).trim().replace('\n', "; ");
+            let failing: Vec<&str> = d
+                .unit
+                .sets
+                .iter()
+                .flat_map(|s| s.failing())
+                .filter(|c| {
+                    !d.shares
+                        .iter()
+                        .any(|sh| c.indicators.iter().any(|i| i.code == sh.indicator))
+                })
+                .map(|c| c.number.as_str())
+                .collect();
+            if !failing.is_empty() {
+                if !held.is_empty() {
+                    held.push_str("; ");
+                }
+                held.push_str(&format!(
+                    "{}: {}",
+                    lang.pick("tiêu chí huyện", "district criteria"),
+                    failing.join(", ")
+                ));
+            }
+            row.push(held);
+            row
+        })
+        .collect();
+    table_or_md(format, style, header, rows)
+}
+
+/// Per year: a table of the districts' measures when the file covers several, then the whole file.
+fn summaries_text(
+    rep: &CheckReport,
+    summaries: &[Summary],
+    verdicts: &[(String, i32, Verdict)],
+    format: Format,
+    style: &Style,
+) -> String {
+    let lang = style.lang;
+    let mut out = String::new();
+    let mut years: Vec<i32> = summaries.iter().map(|s| s.year).collect();
+    years.dedup();
+    for year in years {
+        let of_year: Vec<&Summary> = summaries.iter().filter(|s| s.year == year).collect();
+        let districts: Vec<&&Summary> = of_year.iter().filter(|s| s.district.is_some()).collect();
+        if !districts.is_empty() {
+            out.push('\n');
+            out.push_str(&format!(
+                "{} {year}\n",
+                lang.pick("Tổng hợp theo huyện, năm", "Summary by district,")
+            ));
+            let mut header: Vec<String> = vec![
+                lang.pick("Huyện", "District").into(),
+                lang.pick("Số xã", "Communes").into(),
+            ];
+            if let Some(first) = of_year.first() {
+                for g in &first.groups {
+                    header.push(group_name(g, lang));
+                }
+                for l in &first.levels {
+                    header.push(
+                        rep.set_def(&l.set)
+                            .map_or(l.set.clone(), |d| d.short_name.get(lang).to_string()),
+                    );
+                }
+            }
+            header.push(lang.pick("Bình quân TC", "Avg criteria").into());
+            header.push(lang.pick("% đạt xã NTM", "% at xã NTM").into());
+            if !verdicts.is_empty() {
+                for s in &rep.district_sets {
+                    header.push(s.short_name.get(lang).to_string());
+                }
+            }
+            let row = |s: &Summary, name: String| {
+                let mut r = vec![name, s.units.to_string()];
+                r.extend(s.groups.iter().map(|g| g.count.to_string()));
+                r.extend(s.levels.iter().map(|l| l.qualified.to_string()));
+                r.push(s.average_criteria_met.map_or("—".into(), |a| num(a, lang)));
+                r.push(
+                    s.share_meeting_base
+                        .map_or("—".into(), |a| format!("{} %", num(a, lang))),
+                );
+                if !verdicts.is_empty() && !rep.district_sets.is_empty() {
+                    let key = s.district.as_deref().map(district_key);
+                    let v =
+                        key.and_then(|k| verdicts.iter().find(|(dk, y, _)| *dk == k && *y == year));
+                    r.push(match (v, &s.district) {
+                        (Some((_, _, v)), _) => text::verdict(*v, lang).to_string(),
+                        (None, Some(_)) => lang
+                            .pick("(không có trong tệp huyện)", "(not in the district file)")
+                            .into(),
+                        (None, None) => String::new(),
+                    });
+                }
+                r
+            };
+            let mut rows: Vec<Vec<String>> = districts
+                .iter()
+                .map(|s| row(s, s.district.clone().unwrap_or_default()))
+                .collect();
+            if let Some(all) = of_year.iter().find(|s| s.district.is_none()) {
+                rows.push(row(all, lang.pick("Toàn bộ tệp", "Whole file").into()));
+            }
+            out.push_str(&table_or_md(format, style, header, rows));
+        }
+        if let Some(all) = of_year.iter().find(|s| s.district.is_none()) {
+            out.push('\n');
+            out.push_str(&summary(rep, all, format, style));
+        }
+    }
+    out
+}
+
+fn group_name(g: &crate::eval::summary::Group, lang: Lang) -> String {
+    if g.from == g.to {
+        format!("{} TC", g.from)
+    } else if g.from == 0 {
+        format!("{} {}", lang.pick("dưới", "under"), g.to + 1)
+    } else {
+        format!("{}–{}", g.from, g.to)
+    }
+}
+
+fn csv_district_row(rep: &CheckReport, d: &DistrictResult, lang: Lang) -> Vec<String> {
+    let target = rep
+        .district_sets
+        .last()
+        .map(|s| s.id.as_str())
+        .unwrap_or_default();
+    let mut row = vec![
+        d.unit.code.clone(),
+        d.unit.name.clone(),
+        String::new(),
+        d.unit.year.to_string(),
+        d.unit.line.to_string(),
+        d.unit.level_reached.clone().unwrap_or_default(),
+        verdict_plain(d.unit.set(target).map_or(Verdict::Unknown, |s| s.qualified)),
+    ];
+    for _ in &rep.sets {
+        row.extend([String::new(), String::new(), String::new()]);
+    }
+    for s in &rep.district_sets {
+        match d.unit.set(&s.id) {
+            Some(x) => {
+                row.push(x.criteria_met.to_string());
+                row.push(x.criteria_total.to_string());
+                row.push(verdict_plain(x.qualified));
+            }
+            None => row.extend([String::new(), String::new(), String::new()]),
+        }
+    }
+    row.push(shares_text(rep, d, lang).trim().replace('\n', "; "));
+    row.push(
+        d.unit
+            .readiness
+            .as_ref()
+            .and_then(|x| x.ready)
+            .map(verdict_plain)
+            .unwrap_or_default(),
+    );
+    row
+}
+
 fn csv_batch_header(rep: &CheckReport) -> Vec<String> {
     let mut header: Vec<String> = [
         "code",
@@ -875,7 +1263,7 @@ fn csv_batch_header(rep: &CheckReport) -> Vec<String> {
     ]
     .map(String::from)
     .to_vec();
-    for s in &rep.sets {
+    for s in rep.sets.iter().chain(&rep.district_sets) {
         header.push(format!("{}_met", s.id));
         header.push(format!("{}_total", s.id));
         header.push(format!("{}_qualified", s.id));
@@ -903,6 +1291,9 @@ fn csv_batch_row(rep: &CheckReport, r: &UnitResult, lang: Lang) -> Vec<String> {
             }
             None => row.extend([String::new(), String::new(), String::new()]),
         }
+    }
+    for _ in &rep.district_sets {
+        row.extend([String::new(), String::new(), String::new()]);
     }
     row.push(blocking_text(rep, r, lang));
     row.push(

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::eval::district::{Blocking, DistrictResult, ShareOutcome};
 use crate::eval::needs::{Needs, still_needed};
 use crate::eval::{
     CheckResult, CriterionResult, IndicatorResult, SetResult, Status, UnitResult, Verdict,
@@ -169,6 +170,53 @@ pub(crate) fn commune_out<'a>(
                 criteria: (s.set != target).then(|| criteria_out(s)),
             })
             .collect(),
+        still_needed: still_needed(r),
+        recognition: r.readiness.as_ref().map(|x| RecognitionOut {
+            set: &x.set,
+            assessed: x.conditions.is_some(),
+            conditions: x.conditions,
+            ready: x.ready.and_then(Verdict::as_bool),
+            indicators: x.indicators.iter().map(indicator_out).collect(),
+        }),
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct DistrictOut<'a> {
+    code: &'a str,
+    name: &'a str,
+    year: i32,
+    line: usize,
+    qualified: Option<bool>,
+    communes_total: usize,
+    communes_ntm: usize,
+    share_ntm: Option<f64>,
+    criteria_met: Option<usize>,
+    criteria_total: Option<usize>,
+    criteria: Option<Vec<CriterionOut<'a>>>,
+    shares: &'a [ShareOutcome],
+    blocking_communes: &'a [Blocking],
+    still_needed: Needs,
+    recognition: Option<RecognitionOut<'a>>,
+}
+
+pub(crate) fn district_out(d: &DistrictResult) -> DistrictOut<'_> {
+    let r = &d.unit;
+    let set = r.sets.last();
+    DistrictOut {
+        code: &r.code,
+        name: &r.name,
+        year: r.year,
+        line: r.line,
+        qualified: set.and_then(|s| s.qualified.as_bool()),
+        communes_total: d.communes_total,
+        communes_ntm: d.communes_ntm,
+        share_ntm: d.share_ntm,
+        criteria_met: set.map(|s| s.criteria_met),
+        criteria_total: set.map(|s| s.criteria_total),
+        criteria: set.map(criteria_out),
+        shares: &d.shares,
+        blocking_communes: &d.blocking_communes,
         still_needed: still_needed(r),
         recognition: r.readiness.as_ref().map(|x| RecognitionOut {
             set: &x.set,

@@ -127,18 +127,68 @@ pub struct Commune<'a> {
     pub set: &'a [(&'a str, &'a str)],
 }
 
-/// A semicolon-separated file as a Vietnamese Excel exports it.
+/// A semicolon-separated file as a Vietnamese Excel exports it, every commune in Cao Lộc.
 pub fn csv(communes: &[Commune]) -> String {
+    let placed: Vec<(&str, &Commune)> = communes.iter().map(|c| ("Cao Lộc", c)).collect();
+    csv_in(&placed)
+}
+
+/// The same, each commune in the district given with it.
+pub fn csv_in(communes: &[(&str, &Commune)]) -> String {
     let mut out = String::from("ma_xa;ten_xa;huyen;nam");
     for (col, _) in BASE {
         out.push(';');
         out.push_str(col);
     }
     out.push('\n');
-    for c in communes {
-        out.push_str(&format!("{};{};Cao Lộc;{}", c.code, c.name, c.year));
+    for (district, c) in communes {
+        out.push_str(&format!("{};{};{district};{}", c.code, c.name, c.year));
         for (col, v) in BASE {
             let v = c.set.iter().find(|(k, _)| k == col).map_or(*v, |(_, v)| *v);
+            out.push(';');
+            out.push_str(v);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A district meeting every district indicator of huyện NTM (reference §5), each with its margin:
+/// h0.4 satisfaction 92 ≥ 90, h5.3 schools 65 ≥ 60, h7.1 waste 85 ≥ 80, h8 water 40 ≥ 35.
+pub const DISTRICT_BASE: &[(&str, &str)] = &[
+    ("h0.3", "100"),
+    ("h0.4", "92"),
+    ("h1", "Đạt"),
+    ("h2.1", "100"),
+    ("h2.2", "100"),
+    ("h2.4", "Đạt"),
+    ("h3", "Đạt"),
+    ("h4", "Đạt"),
+    ("h5.1", "Đạt"),
+    ("h5.2", "Đạt"),
+    ("h5.3", "65"),
+    ("h6", "Đạt"),
+    ("h7.1", "85"),
+    ("h7.2", "100"),
+    ("h8", "40"),
+    ("h9", "Đạt"),
+];
+
+/// A district row: code, name, year, values that differ from [`DISTRICT_BASE`].
+pub type DistrictRow<'a> = (&'a str, &'a str, i32, &'a [(&'a str, &'a str)]);
+
+/// A district file.
+pub fn districts_csv(rows: &[DistrictRow]) -> String {
+    let mut out = String::from("ma_huyen;ten_huyen;nam");
+    for (col, _) in DISTRICT_BASE {
+        out.push(';');
+        out.push_str(col);
+    }
+    out.push('\n');
+    for (code, name, year, set) in rows {
+        out.push_str(&format!("{code};{name};{year}"));
+        for (col, v) in DISTRICT_BASE {
+            let v = set.iter().find(|(k, _)| k == col).map_or(*v, |(_, v)| *v);
             out.push(';');
             out.push_str(v);
         }

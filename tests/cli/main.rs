@@ -5,3 +5,4 @@ mod bad_input;
 mod check;
 mod common;
 mod criteria;
+mod district;

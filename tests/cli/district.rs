@@ -1,0 +1,376 @@
+//! `ntm check --districts`: huyện NTM from the district's own indicators and its communes' results.
+//! Expected verdicts are worked out from the reference (§2.7, §5): every commune meets xã NTM, at
+//! least 10 % meet nâng cao, and every district criterion passes.
+
+use crate::common::{Commune, DistrictRow, csv_in, districts_csv, json, run, write};
+
+const NC_FAILS: &[(&str, &str)] = &[("nc5", "40")]; // nâng cao criterion 5: 40 % < 50 %
+
+fn district<'a>(doc: &'a serde_json::Value, code: &str) -> &'a serde_json::Value {
+    doc["districts"]
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["code"] == code))
+        .unwrap_or_else(|| panic!("no district {code} in {doc}"))
+}
+
+fn files(
+    dir: &tempfile::TempDir,
+    communes: &[(&str, &Commune)],
+    districts: &[DistrictRow],
+) -> (String, String) {
+    (
+        write(dir.path(), "xa.csv", &csv_in(communes)),
+        write(dir.path(), "huyen.csv", &districts_csv(districts)),
+    )
+}
+
+#[test]
+fn a_district_whose_communes_and_indicators_all_pass_qualifies() {
+    // 3 communes, all xã NTM (100 %), 1 of 3 at nâng cao (33 % ≥ 10 %); every district indicator passes.
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        Commune {
+            code: "X1",
+            name: "Gia Cát",
+            year: 2024,
+            set: &[],
+        },
+        Commune {
+            code: "X2",
+            name: "Tân Liên",
+            year: 2024,
+            set: NC_FAILS,
+        },
+        Commune {
+            code: "X3",
+            name: "Hợp Thành",
+            year: 2024,
+            set: NC_FAILS,
+        },
+    );
+    let (xa, huyen) = files(
+        &dir,
+        &[("Cao Lộc", &a), ("cao loc", &b), ("Huyện Cao Lộc", &c)],
+        &[("180", "Huyện Cao Lộc", 2024, &[])],
+    );
+    let (code, doc) = json(&[
+        "check",
+        &xa,
+        "--districts",
+        &huyen,
+        "--level",
+        "huyen-ntm",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let d = district(&doc, "180");
+    assert_eq!(d["qualified"], true);
+    assert_eq!(d["communes_total"], 3);
+    assert_eq!(d["communes_ntm"], 3);
+    assert_eq!(d["share_ntm"], 100.0);
+    assert_eq!(d["criteria_met"], 10);
+    assert_eq!(d["criteria_total"], 10);
+    let h02 = &d["criteria"][0]["indicators"][1];
+    assert_eq!(h02["code"], "H0.2");
+    assert!((h02["value"].as_f64().unwrap() - 100.0 / 3.0).abs() < 1e-9);
+    assert_eq!(d["blocking_communes"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn a_district_held_back_by_one_commune_names_it() {
+    // Chi Lăng: 2 communes; Y2 has 2.2 = 66 % (< 70): 18/19, so 50 % at xã NTM < 100 %.
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        Commune {
+            code: "Y1",
+            name: "Quang Lang",
+            year: 2024,
+            set: &[],
+        },
+        Commune {
+            code: "Y2",
+            name: "Vân An",
+            year: 2024,
+            set: &[("2.2", "66")],
+        },
+    );
+    let (xa, huyen) = files(
+        &dir,
+        &[("Chi Lăng", &a), ("Chi Lăng", &b)],
+        &[("181", "Huyện Chi Lăng", 2024, &[])],
+    );
+    let (code, doc) = json(&[
+        "check",
+        &xa,
+        "--districts",
+        &huyen,
+        "--level",
+        "huyen-ntm",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let d = district(&doc, "181");
+    assert_eq!(d["qualified"], false);
+    assert_eq!(d["share_ntm"], 50.0);
+    assert_eq!(d["criteria_met"], 9, "criterion 0 fails on H0.1 only");
+    let blocking = d["blocking_communes"].as_array().unwrap();
+    assert_eq!(blocking.len(), 1);
+    assert_eq!(blocking[0]["code"], "Y2");
+    assert_eq!(blocking[0]["criteria_met"], 18);
+    assert_eq!(blocking[0]["status"], "fail");
+    let (_, out, _) = run(&["check", &xa, "--districts", &huyen, "--level", "huyen-ntm"]);
+    assert!(
+        out.contains("xã chưa đạt xã NTM: Vân An (Y2, 18/19 tiêu chí)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_district_failing_its_own_indicator_fails() {
+    // Lộc Bình: its communes all pass, but h7.1 household waste 75 % < 80 %: criterion 7 fails.
+    let dir = tempfile::tempdir().unwrap();
+    let a = Commune {
+        code: "Z1",
+        name: "Tú Đoạn",
+        year: 2024,
+        set: &[],
+    };
+    let (xa, huyen) = files(
+        &dir,
+        &[("Lộc Bình", &a)],
+        &[("182", "Lộc Bình", 2024, &[("h7.1", "75")])],
+    );
+    let (code, doc) = json(&[
+        "check",
+        &xa,
+        "--districts",
+        &huyen,
+        "--level",
+        "huyen-ntm",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let d = district(&doc, "182");
+    assert_eq!(d["qualified"], false);
+    assert_eq!(d["blocking_communes"].as_array().unwrap().len(), 0);
+    let c7 = d["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["number"] == "7")
+        .unwrap();
+    assert_eq!(c7["status"], "fail");
+    assert_eq!(c7["indicators"][0]["gap"], 5.0);
+    let (_, out, _) = run(&[
+        "check",
+        &xa,
+        "--districts",
+        &huyen,
+        "--level",
+        "huyen-ntm",
+        "--lang",
+        "en",
+    ]);
+    assert!(out.contains("district criteria: 7"), "{out}");
+}
+
+#[test]
+fn missing_data_makes_a_district_unknown() {
+    // Văn Quan: one commune has 17.8 empty (xã NTM unknown): the share is 50–100 %, not known.
+    // Bắc Sơn: no commune in the file at all. Both unknown, exit 2.
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        Commune {
+            code: "V1",
+            name: "Tri Lễ",
+            year: 2024,
+            set: &[],
+        },
+        Commune {
+            code: "V2",
+            name: "Văn An",
+            year: 2024,
+            set: &[("17.8", "")],
+        },
+    );
+    let (xa, huyen) = files(
+        &dir,
+        &[("Văn Quan", &a), ("Văn Quan", &b)],
+        &[
+            ("183", "Văn Quan", 2024, &[]),
+            ("184", "Bắc Sơn", 2024, &[]),
+        ],
+    );
+    let (code, doc) = json(&[
+        "check",
+        &xa,
+        "--districts",
+        &huyen,
+        "--level",
+        "huyen-ntm",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 2);
+    let d = district(&doc, "183");
+    assert_eq!(d["qualified"], serde_json::Value::Null);
+    assert_eq!(d["criteria"][0]["indicators"][0]["status"], "missing");
+    assert_eq!(d["blocking_communes"][0]["status"], "unknown");
+    let empty = district(&doc, "184");
+    assert_eq!(empty["qualified"], serde_json::Value::Null);
+    assert_eq!(empty["communes_total"], 0);
+}
+
+#[test]
+fn level_all_scores_communes_and_districts_and_summarises_by_district() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        Commune {
+            code: "X1",
+            name: "Gia Cát",
+            year: 2024,
+            set: &[],
+        },
+        Commune {
+            code: "Y1",
+            name: "Quang Lang",
+            year: 2024,
+            set: NC_FAILS,
+        },
+        Commune {
+            code: "Y2",
+            name: "Vân An",
+            year: 2024,
+            set: &[("2.2", "66")],
+        },
+    );
+    let (xa, huyen) = files(
+        &dir,
+        &[("Cao Lộc", &a), ("Chi Lăng", &b), ("Chi Lăng", &c)],
+        &[
+            ("180", "Cao Lộc", 2024, &[]),
+            ("181", "Chi Lăng", 2024, &[]),
+        ],
+    );
+    let (code, doc) = json(&["check", &xa, "--districts", &huyen, "--format", "json"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["communes"].as_array().unwrap().len(), 3);
+    assert_eq!(doc["communes"][0]["level_reached"], "kieu-mau");
+    assert_eq!(district(&doc, "180")["qualified"], true);
+    assert_eq!(district(&doc, "181")["qualified"], false);
+    let summaries = doc["summaries"].as_array().unwrap();
+    assert_eq!(summaries.len(), 3, "whole file, then each district");
+    assert_eq!(summaries[0]["district"], serde_json::Value::Null);
+    assert_eq!(summaries[0]["units"], 3);
+    let chi_lang = summaries
+        .iter()
+        .find(|s| s["district"] == "Chi Lăng")
+        .unwrap();
+    assert_eq!(chi_lang["units"], 2);
+    assert_eq!(chi_lang["share_meeting_base"], 50.0);
+    assert_eq!(chi_lang["average_criteria_met"], 18.5);
+    let (_, out, _) = run(&["check", &xa, "--districts", &huyen]);
+    assert!(out.contains("Tổng hợp theo huyện, năm 2024"), "{out}");
+    assert!(out.contains("Toàn bộ tệp"), "{out}");
+}
+
+#[test]
+fn a_commune_outside_the_district_file_is_reported_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        Commune {
+            code: "X1",
+            name: "Gia Cát",
+            year: 2024,
+            set: &[],
+        },
+        Commune {
+            code: "W1",
+            name: "Hữu Lân",
+            year: 2024,
+            set: &[],
+        },
+    );
+    let (xa, huyen) = files(
+        &dir,
+        &[("Cao Lộc", &a), ("Lộc Bình", &b)],
+        &[("180", "Cao Lộc", 2024, &[])],
+    );
+    let (_, doc) = json(&["check", &xa, "--districts", &huyen, "--format", "json"]);
+    assert_eq!(doc["communes"].as_array().unwrap().len(), 2);
+    let (_, _, err) = run(&["check", &xa, "--districts", &huyen, "--lang", "en"]);
+    assert!(err.contains("xa.csv:3: note: column huyen: district «Lộc Bình» of commune W1 is not in the district file"), "{err}");
+}
+
+#[test]
+fn several_commune_files_are_read_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Commune {
+        code: "X1",
+        name: "Gia Cát",
+        year: 2024,
+        set: &[],
+    };
+    let b = Commune {
+        code: "Y1",
+        name: "Quang Lang",
+        year: 2024,
+        set: &[],
+    };
+    let f1 = write(dir.path(), "cao-loc.csv", &csv_in(&[("Cao Lộc", &a)]));
+    let f2 = write(dir.path(), "chi-lang.csv", &csv_in(&[("Chi Lăng", &b)]));
+    let (code, doc) = json(&["check", &f1, &f2, "--format", "json"]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["communes"].as_array().unwrap().len(), 2);
+    // The same commune in both files is an error naming both places.
+    let f3 = write(dir.path(), "again.csv", &csv_in(&[("Cao Lộc", &a)]));
+    let (code, _, err) = run(&["check", &f1, &f3, "--lang", "en"]);
+    assert_eq!(code, 65);
+    assert!(
+        err.contains("again.csv:2: error: column ma_xa: code X1, year 2024 is already at"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_district_level_needs_a_district_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Commune {
+        code: "X1",
+        name: "Gia Cát",
+        year: 2024,
+        set: &[],
+    };
+    let xa = write(dir.path(), "xa.csv", &csv_in(&[("Cao Lộc", &a)]));
+    let (code, _, err) = run(&["check", &xa, "--level", "huyen-ntm", "--lang", "en"]);
+    assert_eq!(code, 64);
+    assert!(
+        err.contains("level «huyen-ntm» is a district set: it needs --districts"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_district_cell_is_named_like_a_commune_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Commune {
+        code: "X1",
+        name: "Gia Cát",
+        year: 2024,
+        set: &[],
+    };
+    let (xa, huyen) = files(
+        &dir,
+        &[("Cao Lộc", &a)],
+        &[("180", "Cao Lộc", 2024, &[("h8", "bốn mươi")])],
+    );
+    let (code, _, err) = run(&["check", &xa, "--districts", &huyen, "--lang", "en"]);
+    assert_eq!(code, 65);
+    assert!(
+        err.contains("huyen.csv:2: error: column h8: not a percentage; found «bốn mươi»"),
+        "{err}"
+    );
+}
