@@ -1,6 +1,7 @@
 //! `ntm check DATA [--districts FILE]`: score communes against the commune sets, and districts
 //! against the district set with their communes' results.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -11,7 +12,8 @@ use ntm::eval::{Evaluator, NoDerived, Options};
 use ntm::exit;
 use ntm::i18n::Text;
 use ntm::input::cell::fold;
-use ntm::input::{Dataset, Layout, read_file};
+use ntm::input::table::Reader;
+use ntm::input::{Layout, Row, read_file};
 use ntm::report::check::{CheckReport, CheckWriter, Tally};
 
 use super::{Ctx, FormatArg};
@@ -190,31 +192,7 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
         nearest_year: args.nearest_year,
         thresholds_of: None,
     };
-    let datasets: Vec<Dataset> = args
-        .data
-        .iter()
-        .map(|p| read_file(p, version, Layout::COMMUNE, &columns(&plan.communes), &keep))
-        .collect();
-    let evaluators: Vec<Evaluator> = datasets
-        .iter()
-        .map(|ds| Evaluator::new(version, plan.communes.clone(), ds, options))
-        .collect();
-    let mut problems = Vec::new();
-    let mut bad_lines: Vec<Vec<usize>> = Vec::new();
-    for (ds, ev) in datasets.iter().zip(&evaluators) {
-        problems.extend(ds.problems.iter().cloned());
-        let pre = ev.precheck(ds, Layout::COMMUNE.year);
-        let mut bad: Vec<usize> = pre
-            .iter()
-            .filter(|p| p.is_error())
-            .filter_map(|p| p.line)
-            .collect();
-        bad.sort_unstable();
-        bad_lines.push(bad);
-        problems.extend(pre);
-    }
-    problems.extend(duplicates_across(&datasets));
-
+    // The district file is small: read it whole, first.
     let district_year = |_: &str, _: &str, year: i32| args.year.is_none_or(|y| y == year);
     let dds = args.districts.as_ref().map(|p| {
         read_file(
@@ -228,48 +206,38 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
     let devaluator = dds
         .as_ref()
         .map(|d| Evaluator::new(version, plan.districts.clone(), d, options));
+    let mut diag = Diagnostics::new(ctx);
     let mut bad_district_lines = Vec::new();
     if let (Some(d), Some(ev)) = (&dds, &devaluator) {
-        problems.extend(d.problems.iter().cloned());
+        diag.add(d.problems.iter().cloned());
         let pre = ev.precheck(d, Layout::DISTRICT.year);
         bad_district_lines = pre
             .iter()
             .filter(|p| p.is_error())
             .filter_map(|p| p.line)
             .collect();
-        problems.extend(pre);
-        for ds in &datasets {
-            problems.extend(unmatched_communes(ds, d));
-        }
+        diag.add(pre);
     }
-    ctx.report(&problems);
-    let has_errors = problems.iter().any(|p| p.is_error());
-    if datasets.iter().all(|ds| ds.rows.is_empty()) && !has_errors {
-        if args.commune.is_empty() {
-            ctx.error(
-                "không có dòng dữ liệu nào để đánh giá",
-                "no data row to evaluate",
-            );
-            return if args.year.is_none() {
-                exit::DATA
-            } else {
-                exit::USAGE
-            };
-        }
-        ctx.error(
-            &format!("không tìm thấy xã nào khớp với {}", args.commune.join(", ")),
-            &format!("no commune matches {}", args.commune.join(", ")),
-        );
-        return exit::USAGE;
-    }
+    let district_keys: Option<Vec<(String, i32)>> = dds.as_ref().map(|d| {
+        d.rows
+            .iter()
+            .flat_map(|r| {
+                [
+                    (district_key(&r.code), r.year),
+                    (district_key(&r.name), r.year),
+                ]
+            })
+            .collect()
+    });
     let report = CheckReport {
         version,
         sets: plan.communes.clone(),
         level: args.level.clone(),
         target: plan.target.clone(),
-        file: datasets
+        file: args
+            .data
             .iter()
-            .map(|d| d.file.as_str())
+            .map(|d| d.display().to_string())
             .collect::<Vec<_>>()
             .join(", "),
         explain: args.explain,
@@ -280,19 +248,46 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
     let districts_only = version
         .set(&args.level)
         .is_some_and(|s| s.level == Level::District);
+    let used = columns(&plan.communes);
+    let mut evaluated = 0usize;
     let written = (|| -> std::io::Result<Tally> {
         let out = std::io::BufWriter::new(std::io::stdout().lock());
         let mut w = CheckWriter::new(&report, args.format.into(), ctx.style, out)?;
         let mut index = CommuneIndex::default();
-        for ((ds, ev), bad) in datasets.iter().zip(&evaluators).zip(&bad_lines) {
-            for row in ds
-                .rows
-                .iter()
-                .filter(|r| bad.binary_search(&r.line).is_err())
-            {
-                let r = ev.evaluate(row, &NoDerived);
-                index.add(&r);
+        let mut seen: HashMap<(String, i32), (String, usize)> = HashMap::new();
+        for path in &args.data {
+            let mut reader = Reader::open(path, version, Layout::COMMUNE, &used, &keep);
+            let head = reader.head.clone();
+            diag.add(std::mem::take(&mut reader.head.problems));
+            let ev = Evaluator::new(version, plan.communes.clone(), &head, options);
+            for read in reader {
+                diag.add(read.problems);
+                let Some(row) = read.row else { continue };
+                let pre = ev.precheck_row(&head.file, &row, Layout::COMMUNE.year);
+                let bad = pre.iter().any(|p| p.is_error());
+                diag.add(pre);
+                if let Some(p) = duplicate_across(&mut seen, &head.file, &row) {
+                    diag.add([p]);
+                    continue;
+                }
+                if let Some(keys) = &district_keys
+                    && !keys.contains(&(district_key(&row.parent), row.year))
+                {
+                    diag.add([unmatched(
+                        &head.file,
+                        dds.as_ref().map_or("", |d| d.file.as_str()),
+                        &row,
+                    )]);
+                }
+                if bad {
+                    continue;
+                }
+                let r = ev.evaluate(&row, &NoDerived);
+                if dds.is_some() {
+                    index.add(&r);
+                }
                 w.unit(&r)?;
+                evaluated += 1;
             }
         }
         let commune_tally = w.tally();
@@ -306,7 +301,7 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
                 w.district(evaluate_district(ev, row, &index, base, set))?;
             }
         }
-        let total = w.finish(&problems)?;
+        let total = w.finish(&diag.all)?;
         Ok(if districts_only {
             total.minus(commune_tally)
         } else {
@@ -324,9 +319,28 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
             return exit::DATA;
         }
     };
-    if has_errors {
-        exit::DATA
-    } else if tally.not_qualified > 0 {
+    if diag.errors > 0 {
+        return exit::DATA;
+    }
+    if evaluated == 0 {
+        if !args.commune.is_empty() {
+            ctx.error(
+                &format!("không tìm thấy xã nào khớp với {}", args.commune.join(", ")),
+                &format!("no commune matches {}", args.commune.join(", ")),
+            );
+            return exit::USAGE;
+        }
+        ctx.error(
+            "không có dòng dữ liệu nào để đánh giá",
+            "no data row to evaluate",
+        );
+        return if args.year.is_none() {
+            exit::DATA
+        } else {
+            exit::USAGE
+        };
+    }
+    if tally.not_qualified > 0 {
         exit::NOT_QUALIFIED
     } else if tally.unknown > 0 {
         exit::UNKNOWN
@@ -335,77 +349,79 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
     }
 }
 
-/// The same commune and year in two files.
-fn duplicates_across(datasets: &[Dataset]) -> Vec<Problem> {
-    let mut seen: std::collections::HashMap<(&str, i32), (&str, usize)> =
-        std::collections::HashMap::new();
-    let mut out = Vec::new();
-    for ds in datasets {
-        let mut here = Vec::new();
-        for r in &ds.rows {
-            if let Some((file, line)) = seen.get(&(r.code.as_str(), r.year))
-                && *file != ds.file
-            {
-                out.push(
-                    Problem::error(
-                        "duplicate-row",
-                        &ds.file,
-                        Text::new(
-                            format!("mã {} năm {} đã có ở {file}:{line}", r.code, r.year),
-                            format!(
-                                "code {}, year {} is already at {file}:{line}",
-                                r.code, r.year
-                            ),
-                        ),
-                    )
-                    .at(r.line, None)
-                    .field("ma_xa")
-                    .found(r.code.clone()),
-                );
-            }
-            here.push(((r.code.as_str(), r.year), (ds.file.as_str(), r.line)));
-        }
-        for (k, v) in here {
-            seen.entry(k).or_insert(v);
-        }
-    }
-    out
+/// Problems are written to standard error as they are found, and kept for the JSON report.
+struct Diagnostics<'c> {
+    ctx: &'c Ctx,
+    all: Vec<Problem>,
+    errors: usize,
 }
 
-/// Communes whose district is not in the district file: reported, still evaluated.
-fn unmatched_communes(communes: &Dataset, districts: &Dataset) -> Vec<Problem> {
-    let keys: Vec<(String, i32)> = districts
-        .rows
-        .iter()
-        .flat_map(|d| {
-            [
-                (district_key(&d.code), d.year),
-                (district_key(&d.name), d.year),
-            ]
-        })
-        .collect();
-    communes
-        .rows
-        .iter()
-        .filter(|c| !keys.contains(&(district_key(&c.parent), c.year)))
-        .map(|c| {
-            Problem::warning(
-                "unknown-district",
-                &communes.file,
+impl<'c> Diagnostics<'c> {
+    fn new(ctx: &'c Ctx) -> Self {
+        Diagnostics {
+            ctx,
+            all: Vec::new(),
+            errors: 0,
+        }
+    }
+
+    fn add(&mut self, problems: impl IntoIterator<Item = Problem>) {
+        for p in problems {
+            self.ctx.report(std::slice::from_ref(&p));
+            self.errors += usize::from(p.is_error());
+            self.all.push(p);
+        }
+    }
+}
+
+/// The same commune and year already read from another file.
+fn duplicate_across(
+    seen: &mut HashMap<(String, i32), (String, usize)>,
+    file: &str,
+    row: &Row,
+) -> Option<Problem> {
+    match seen.get(&(row.code.clone(), row.year)) {
+        Some((first, line)) if first != file => Some(
+            Problem::error(
+                "duplicate-row",
+                file,
                 Text::new(
+                    format!("mã {} năm {} đã có ở {first}:{line}", row.code, row.year),
                     format!(
-                        "huyện «{}» của xã {} không có trong tệp huyện {} (năm {}): xã vẫn được chấm",
-                        c.parent, c.code, districts.file, c.year
-                    ),
-                    format!(
-                        "district «{}» of commune {} is not in the district file {} (year {}): the commune is still scored",
-                        c.parent, c.code, districts.file, c.year
+                        "code {}, year {} is already at {first}:{line}",
+                        row.code, row.year
                     ),
                 ),
             )
-            .at(c.line, None)
-            .field("huyen")
-            .found(c.parent.clone())
-        })
-        .collect()
+            .at(row.line, None)
+            .field("ma_xa")
+            .found(row.code.clone()),
+        ),
+        Some(_) => None,
+        None => {
+            seen.insert((row.code.clone(), row.year), (file.to_string(), row.line));
+            None
+        }
+    }
+}
+
+/// A commune whose district is not in the district file: reported, still evaluated.
+fn unmatched(file: &str, district_file: &str, c: &Row) -> Problem {
+    Problem::warning(
+        "unknown-district",
+        file,
+        Text::new(
+            format!(
+                "huyện «{}» của xã {} không có trong tệp huyện {district_file} (năm {}): xã vẫn được chấm",
+                c.parent, c.code, c.year
+            ),
+            format!(
+                "district «{}» of commune {} is not in the district file {district_file} (year {}): the commune is still scored",
+                c.parent, c.code, c.year
+            ),
+        ),
+    )
+    .at(c.line, None)
+    .field("huyen")
+    .found(c.parent.clone())
 }

@@ -212,8 +212,16 @@ impl<'a> Evaluator<'a> {
     /// Problems the data cause before any verdict: a year outside a set's validity, `KAD` where the
     /// indicator may not be not applicable.
     pub fn precheck(&self, ds: &Dataset, year_column: &str) -> Vec<Problem> {
+        ds.rows
+            .iter()
+            .flat_map(|row| self.precheck_row(&ds.file, row, year_column))
+            .collect()
+    }
+
+    /// [`Evaluator::precheck`] for one row of `file`.
+    pub fn precheck_row(&self, file: &str, row: &Row, year_column: &str) -> Vec<Problem> {
         let mut problems = Vec::new();
-        for row in &ds.rows {
+        {
             let year = self.options.thresholds_of.unwrap_or(row.year);
             for set in &self.sets {
                 if !set.covers(year) {
@@ -221,7 +229,7 @@ impl<'a> Evaluator<'a> {
                     let p = if self.options.nearest_year {
                         Problem::warning(
                             "year-outside",
-                            &ds.file,
+                            file,
                             Text::new(
                                 format!(
                                     "năm {} ngoài thời hạn của bộ {} ({range}): dùng ngưỡng của năm gần nhất",
@@ -236,7 +244,7 @@ impl<'a> Evaluator<'a> {
                     } else {
                         Problem::error(
                             "year-outside",
-                            &ds.file,
+                            file,
                             Text::new(
                                 format!("năm {} ngoài thời hạn hiệu lực của bộ {}", year, set.id),
                                 format!("year {} is outside the validity of set {}", year, set.id),
@@ -270,7 +278,7 @@ impl<'a> Evaluator<'a> {
                             problems.push(
                                 Problem::error(
                                     "not-applicable",
-                                    &ds.file,
+                                    file,
                                     Text::new(
                                         format!("chỉ tiêu {} không được ghi «không áp dụng» (chỉ các chỉ tiêu «nếu có»)", ind.code),
                                         format!("indicator {} cannot be marked not applicable (only «if any» indicators can)", ind.code),
@@ -551,7 +559,8 @@ impl<'a> Evaluator<'a> {
         let (status, value, gap) = match (check.op, &threshold) {
             (Some(op), Some(t)) => match (op.holds(low, t.value), op.holds(high, t.value)) {
                 (true, true) => (Status::Pass, Some(low), None),
-                (false, false) => (Status::Fail, Some(high), Some(op.shortfall(high, t.value))),
+                // Fails however the missing communes turn out; the value shown is the known share.
+                (false, false) => (Status::Fail, Some(low), Some(op.shortfall(low, t.value))),
                 _ => (Status::Missing, None, None),
             },
             _ => (Status::Missing, None, None),

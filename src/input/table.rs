@@ -1,6 +1,7 @@
 //! A data file (CSV as Excel exports it) read into rows of cells, with every problem collected.
 
 use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use super::cell::{self, Cell};
@@ -77,8 +78,8 @@ impl Dataset {
     }
 }
 
-/// Read a data file. `keep` decides, from code, name and year, which rows are kept; problems are
-/// reported only for kept rows (and for the header). `used` lists the columns the chosen sets read.
+/// Read a whole data file. `keep` decides, from code, name and year, which rows are kept; problems
+/// are reported only for kept rows (and for the header). `used` lists the columns the chosen sets read.
 pub fn read_file(
     path: &Path,
     version: &Version,
@@ -86,25 +87,10 @@ pub fn read_file(
     used: &[&str],
     keep: &dyn Fn(&str, &str, i32) -> bool,
 ) -> Dataset {
-    let shown = path.display().to_string();
-    match std::fs::read(path) {
-        Ok(bytes) => read_bytes(&shown, &bytes, version, layout, used, keep),
-        Err(e) => empty(
-            &shown,
-            version,
-            Problem::error(
-                "io",
-                &shown,
-                Text::new(
-                    format!("không đọc được tệp: {e}"),
-                    format!("cannot read the file: {e}"),
-                ),
-            ),
-        ),
-    }
+    collect(Reader::open(path, version, layout, used, keep))
 }
 
-/// Read data given as text (for tests and standard input).
+/// Read data given as text (for tests).
 pub fn read_str(
     file: &str,
     text: &str,
@@ -112,20 +98,213 @@ pub fn read_str(
     layout: Layout,
     used: &[&str],
 ) -> Dataset {
-    read_bytes(file, text.as_bytes(), version, layout, used, &|_, _, _| {
-        true
-    })
+    let all = |_: &str, _: &str, _: i32| true;
+    collect(Reader::from_reader(
+        file,
+        Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
+        version,
+        layout,
+        used,
+        &all,
+    ))
 }
 
-fn empty(file: &str, version: &Version, problem: Problem) -> Dataset {
-    let (columns, kinds) = known_columns(version);
-    Dataset {
-        file: file.to_string(),
-        present: vec![false; columns.len()],
-        columns,
-        kinds,
-        rows: Vec::new(),
-        problems: vec![problem],
+fn collect(mut reader: Reader) -> Dataset {
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for r in reader.by_ref() {
+        problems.extend(r.problems);
+        rows.extend(r.row);
+    }
+    let mut ds = reader.head;
+    ds.problems.extend(problems);
+    ds.rows = rows;
+    ds
+}
+
+/// One row read: the row (unless it could not be read) and its problems.
+pub struct RowRead {
+    pub row: Option<Row>,
+    pub problems: Vec<Problem>,
+}
+
+/// A data file read one row at a time, so that a run keeps only what it needs of each row.
+pub struct Reader<'k> {
+    /// The file's header as read: columns, kinds, which are present, and the header's problems
+    /// (its `rows` stay empty).
+    pub head: Dataset,
+    records: Option<csv::StringRecordsIntoIter<Box<dyn Read>>>,
+    map: Option<HeaderMap>,
+    layout: Layout,
+    keep: &'k dyn Fn(&str, &str, i32) -> bool,
+    seen: HashMap<(String, i32), usize>,
+}
+
+impl<'k> Reader<'k> {
+    /// Open a file: its header is read at once (see [`Reader::head`]), its rows as they are asked for.
+    pub fn open(
+        path: &Path,
+        version: &Version,
+        layout: Layout,
+        used: &[&str],
+        keep: &'k dyn Fn(&str, &str, i32) -> bool,
+    ) -> Self {
+        let shown = path.display().to_string();
+        match std::fs::File::open(path) {
+            Ok(f) => Reader::from_reader(&shown, Box::new(f), version, layout, used, keep),
+            Err(e) => {
+                let mut r = Reader::empty(&shown, version, layout, keep);
+                r.head.problems.push(Problem::error(
+                    "io",
+                    &shown,
+                    Text::new(
+                        format!("không đọc được tệp: {e}"),
+                        format!("cannot read the file: {e}"),
+                    ),
+                ));
+                r
+            }
+        }
+    }
+
+    fn empty(
+        file: &str,
+        version: &Version,
+        layout: Layout,
+        keep: &'k dyn Fn(&str, &str, i32) -> bool,
+    ) -> Self {
+        let (columns, kinds) = known_columns(version);
+        Reader {
+            head: Dataset {
+                file: file.to_string(),
+                present: vec![false; columns.len()],
+                columns,
+                kinds,
+                rows: Vec::new(),
+                problems: Vec::new(),
+            },
+            records: None,
+            map: None,
+            layout,
+            keep,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// Read from any byte source (a file, or bytes in memory).
+    pub fn from_reader(
+        file: &str,
+        source: Box<dyn Read>,
+        version: &Version,
+        layout: Layout,
+        used: &[&str],
+        keep: &'k dyn Fn(&str, &str, i32) -> bool,
+    ) -> Self {
+        let mut r = Reader::empty(file, version, layout, keep);
+        let mut buf = BufReader::with_capacity(1 << 16, source);
+        let start = match buf.fill_buf() {
+            Ok(b) => b.to_vec(),
+            Err(e) => {
+                r.head.problems.push(Problem::error(
+                    "io",
+                    file,
+                    Text::new(
+                        format!("không đọc được tệp: {e}"),
+                        format!("cannot read the file: {e}"),
+                    ),
+                ));
+                return r;
+            }
+        };
+        if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
+            r.head.problems.push(
+                Problem::error(
+                    "encoding",
+                    file,
+                    Text::new(
+                        "tệp được lưu dạng UTF-16 (Unicode text): trong Excel hãy lưu lại dạng «CSV UTF-8»",
+                        "the file is UTF-16 (Unicode text): save it from Excel as «CSV UTF-8»",
+                    ),
+                )
+                .at(1, None),
+            );
+            return r;
+        }
+        if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            buf.consume(3);
+        }
+        let delimiter = detect_delimiter(&String::from_utf8_lossy(&start));
+        let source: Box<dyn Read> = Box::new(buf);
+        let mut records = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .comment(Some(b'#'))
+            .from_reader(source)
+            .into_records();
+        let header = match records.next() {
+            Some(Ok(h)) => h,
+            Some(Err(e)) => {
+                r.head.problems.push(csv_problem(file, &e));
+                return r;
+            }
+            None => {
+                r.head.problems.push(Problem::error(
+                    "empty",
+                    file,
+                    Text::new(
+                        "tệp rỗng: cần một dòng tiêu đề",
+                        "the file is empty: a header line is expected",
+                    ),
+                ));
+                return r;
+            }
+        };
+        r.map = map_header(&header, &mut r.head, layout, used, version);
+        if r.map.is_some() {
+            r.records = Some(records);
+        }
+        r
+    }
+}
+
+impl Iterator for Reader<'_> {
+    type Item = RowRead;
+
+    fn next(&mut self) -> Option<RowRead> {
+        loop {
+            let records = self.records.as_mut()?;
+            let map = self.map.as_ref()?;
+            let rec = match records.next()? {
+                Ok(r) => r,
+                Err(e) => {
+                    let problem = csv_problem(&self.head.file, &e);
+                    // A file in another encoding fails on every line: say it once and stop.
+                    if problem.kind == "encoding" {
+                        self.records = None;
+                    }
+                    return Some(RowRead {
+                        row: None,
+                        problems: vec![problem],
+                    });
+                }
+            };
+            let line = rec.position().map_or(0, |p| p.line() as usize);
+            if rec.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            if let Some(read) = read_row(
+                &rec,
+                line,
+                map,
+                &self.head,
+                self.layout,
+                self.keep,
+                &mut self.seen,
+            ) {
+                return Some(read);
+            }
+        }
     }
 }
 
@@ -140,109 +319,6 @@ fn known_columns(version: &Version) -> (Vec<String>, Vec<Kind>) {
         .map(|c| version.column(c).map_or(Kind::Num, |k| k.kind))
         .collect();
     (columns, kinds)
-}
-
-fn read_bytes(
-    file: &str,
-    bytes: &[u8],
-    version: &Version,
-    layout: Layout,
-    used: &[&str],
-    keep: &dyn Fn(&str, &str, i32) -> bool,
-) -> Dataset {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return empty(
-            file,
-            version,
-            Problem::error(
-                "encoding",
-                file,
-                Text::new(
-                    "tệp được lưu dạng UTF-16 (Unicode text): trong Excel hãy lưu lại dạng «CSV UTF-8»",
-                    "the file is UTF-16 (Unicode text): save it from Excel as «CSV UTF-8»",
-                ),
-            )
-            .at(1, None),
-        );
-    }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1;
-            return empty(
-                file,
-                version,
-                Problem::error(
-                    "encoding",
-                    file,
-                    Text::new(
-                        "tệp không phải UTF-8 (có thể là Windows-1258, TCVN3 hay VNI): trong Excel hãy lưu lại dạng «CSV UTF-8»",
-                        "the file is not UTF-8 (perhaps Windows-1258, TCVN3 or VNI): save it from Excel as «CSV UTF-8»",
-                    ),
-                )
-                .at(line, None),
-            );
-        }
-    };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (columns, kinds) = known_columns(version);
-    let mut ds = Dataset {
-        file: file.to_string(),
-        present: vec![false; columns.len()],
-        columns,
-        kinds,
-        rows: Vec::new(),
-        problems: Vec::new(),
-    };
-    let delimiter = detect_delimiter(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => {
-            ds.problems.push(csv_problem(file, &e));
-            return ds;
-        }
-        None => {
-            ds.problems.push(Problem::error(
-                "empty",
-                file,
-                Text::new(
-                    "tệp rỗng: cần một dòng tiêu đề",
-                    "the file is empty: a header line is expected",
-                ),
-            ));
-            return ds;
-        }
-    };
-    let Some(map) = map_header(&header, &mut ds, layout, used, version) else {
-        return ds;
-    };
-    let mut seen: HashMap<(String, i32), usize> = HashMap::new();
-    for rec in records {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                ds.problems.push(csv_problem(file, &e));
-                continue;
-            }
-        };
-        let line = rec.position().map_or(0, |p| p.line() as usize);
-        if rec.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        read_row(&rec, line, &map, &mut ds, layout, keep, &mut seen);
-    }
-    ds
 }
 
 /// Where each header field goes.
@@ -409,12 +485,13 @@ fn read_row(
     rec: &csv::StringRecord,
     line: usize,
     map: &HeaderMap,
-    ds: &mut Dataset,
+    ds: &Dataset,
     layout: Layout,
     keep: &dyn Fn(&str, &str, i32) -> bool,
     seen: &mut HashMap<(String, i32), usize>,
-) {
+) -> Option<RowRead> {
     let file = ds.file.clone();
+    let mut problems = Vec::new();
     let get = |m: &str| {
         map.meta
             .get(m)
@@ -434,11 +511,11 @@ fn read_row(
     if let Some(y) = year
         && !keep(&code, &name, y)
     {
-        return;
+        return None;
     }
     let mut ok = true;
     if rec.len() != map.width {
-        ds.problems.push(
+        problems.push(
             Problem::error(
                 "row-width",
                 &file,
@@ -460,7 +537,7 @@ fn read_row(
         ok = false;
     }
     if code.is_empty() {
-        ds.problems.push(
+        problems.push(
             Problem::error(
                 "missing-code",
                 &file,
@@ -473,7 +550,7 @@ fn read_row(
         ok = false;
     }
     let Some(year) = year else {
-        ds.problems.push(
+        problems.push(
             Problem::error(
                 "bad-year",
                 &file,
@@ -484,12 +561,15 @@ fn read_row(
             .found(year_raw)
             .expected(Text::new("một năm, ví dụ 2024", "a year, e.g. 2024")),
         );
-        return;
+        return Some(RowRead {
+            row: None,
+            problems,
+        });
     };
     if !code.is_empty()
         && let Some(first) = seen.insert((code.clone(), year), line)
     {
-        ds.problems.push(
+        problems.push(
             Problem::error(
                 "duplicate-row",
                 &file,
@@ -510,7 +590,7 @@ fn read_row(
         match cell::parse(raw, ds.kinds[idx]) {
             Ok(c) => cells[idx] = c,
             Err(e) => {
-                ds.problems.push(
+                problems.push(
                     Problem::error("bad-cell", &file, e.message)
                         .at(line, None)
                         .field(ds.columns[idx].clone())
@@ -521,16 +601,15 @@ fn read_row(
             }
         }
     }
-    if ok {
-        ds.rows.push(Row {
-            line,
-            code,
-            name,
-            parent,
-            year,
-            cells,
-        });
-    }
+    let row = ok.then_some(Row {
+        line,
+        code,
+        name,
+        parent,
+        year,
+        cells,
+    });
+    Some(RowRead { row, problems })
 }
 
 /// The column id of a header field: its first word, without trailing punctuation, lower-case
@@ -573,6 +652,20 @@ fn detect_delimiter(text: &str) -> u8 {
 }
 
 fn csv_problem(file: &str, e: &csv::Error) -> Problem {
+    if let csv::ErrorKind::Utf8 { pos, .. } = e.kind() {
+        let mut p = Problem::error(
+            "encoding",
+            file,
+            Text::new(
+                "tệp không phải UTF-8 (có thể là Windows-1258, TCVN3 hay VNI): trong Excel hãy lưu lại dạng «CSV UTF-8»",
+                "the file is not UTF-8 (perhaps Windows-1258, TCVN3 or VNI): save it from Excel as «CSV UTF-8»",
+            ),
+        );
+        if let Some(pos) = pos {
+            p = p.at(pos.line() as usize, None);
+        }
+        return p;
+    }
     let line = e.position().map(|p| p.line() as usize);
     let mut p = Problem::error(
         "csv",

@@ -293,7 +293,7 @@ fn level_text(rep: &CheckReport, r: &UnitResult, lang: Lang) -> String {
             .map_or(id.clone(), |s| s.short_name.get(lang).to_string()),
         None => match r.sets.first().map(|s| s.qualified) {
             Some(Verdict::Unknown) => text::verdict(Verdict::Unknown, lang).to_string(),
-            _ => lang.pick("Chưa đạt", "None").to_string(),
+            _ => lang.pick("Chưa đạt", "Not met").to_string(),
         },
     }
 }
@@ -1088,7 +1088,10 @@ fn districts_table(
                     None => row.extend([String::new(), String::new()]),
                 }
             }
-            let mut held = shares_text(rep, d, lang).trim().replace('\n', "; ");
+            let mut held = shares_text(rep, d, lang)
+                .trim()
+                .trim_end_matches('.')
+                .replace('\n', "; ");
             let failing: Vec<&str> = d
                 .unit
                 .sets
@@ -1101,15 +1104,34 @@ fn districts_table(
                 })
                 .map(|c| c.number.as_str())
                 .collect();
-            if !failing.is_empty() {
-                if !held.is_empty() {
-                    held.push_str("; ");
+            let unknown: Vec<&str> = d
+                .unit
+                .sets
+                .iter()
+                .flat_map(|s| s.criteria.iter())
+                .filter(|c| c.status == Verdict::Unknown)
+                .filter(|c| {
+                    !d.shares.iter().any(|sh| {
+                        c.indicators.iter().any(|i| {
+                            i.code == sh.indicator && i.status == crate::eval::Status::Missing
+                        })
+                    })
+                })
+                .map(|c| c.number.as_str())
+                .collect();
+            for (label, list) in [
+                (lang.pick("tiêu chí huyện", "district criteria"), &failing),
+                (
+                    lang.pick("thiếu số liệu huyện", "district data missing"),
+                    &unknown,
+                ),
+            ] {
+                if !list.is_empty() {
+                    if !held.is_empty() {
+                        held.push_str("; ");
+                    }
+                    held.push_str(&format!("{label}: {}", list.join(", ")));
                 }
-                held.push_str(&format!(
-                    "{}: {}",
-                    lang.pick("tiêu chí huyện", "district criteria"),
-                    failing.join(", ")
-                ));
             }
             row.push(held);
             row
