@@ -266,7 +266,10 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
                 let pre = ev.precheck_row(&head.file, &row, Layout::COMMUNE.year);
                 let bad = pre.iter().any(|p| p.is_error());
                 diag.add(pre);
-                if let Some(p) = duplicate_across(&mut seen, &head.file, &row) {
+                // Within one file the reader finds duplicates; across files, this map does.
+                if args.data.len() > 1
+                    && let Some(p) = duplicate_across(&mut seen, &head.file, &row)
+                {
                     diag.add([p]);
                     continue;
                 }
