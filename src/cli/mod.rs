@@ -2,6 +2,7 @@
 
 mod check;
 mod criteria;
+mod diff;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -67,6 +68,9 @@ enum Command {
     /// Score communes from a data file (CSV) against the commune sets.
     #[command(after_help = exit::TABLE)]
     Check(check::CheckArgs),
+    /// Compare two years (or two files) of commune results: levels, criteria, indicators that turned.
+    #[command(after_help = diff::EXIT_CODES)]
+    Diff(diff::DiffArgs),
 }
 
 /// What every command needs: language, output style, and where criteria come from.
@@ -150,5 +154,6 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Criteria(cmd) => criteria::run(&ctx, cmd),
         Command::Check(args) => check::run(&ctx, args),
+        Command::Diff(args) => diff::run(&ctx, args),
     }
 }

@@ -1,6 +1,7 @@
 //! Evaluation: a unit's data against criteria sets, giving a status for every check, indicator,
 //! criterion and set, the level reached along the chain of sets, and recognition readiness.
 
+pub mod diff;
 pub mod district;
 pub mod needs;
 pub mod summary;

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod criteria;
+pub mod diff;
 mod json_out;
 pub mod text;
 

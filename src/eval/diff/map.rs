@@ -1,0 +1,269 @@
+//! The map of old commune codes to new ones (`ma_xa_cu, ma_xa_moi`), for communes that were merged
+//! or renamed between the two sides of a comparison (Lạng Sơn merged its communes in 2024 and again
+//! on 1/7/2025). A code the map does not list as old keeps its code.
+
+use crate::diag::Problem;
+use crate::i18n::Text;
+use crate::input::cell::fold;
+
+/// The header names of the map file.
+pub const OLD_COLUMN: &str = "ma_xa_cu";
+pub const NEW_COLUMN: &str = "ma_xa_moi";
+
+/// One line of the map: `old` became (part of) `new`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapEntry {
+    pub old: String,
+    pub new: String,
+    /// The physical line of the map file, for messages.
+    pub line: usize,
+}
+
+/// Old codes to new codes, as read from a map file.
+#[derive(Debug, Clone, Default)]
+pub struct CodeMap {
+    pub file: String,
+    pub entries: Vec<MapEntry>,
+}
+
+impl CodeMap {
+    /// No map: every code keeps its code.
+    pub fn none() -> Self {
+        CodeMap::default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Whether the map gives `old` a code (itself or another): it is then matched only through the map.
+    pub fn lists_old(&self, old: &str) -> bool {
+        self.entries.iter().any(|e| e.old == old)
+    }
+
+    /// The old codes the map sends to `new`, in map order, without repeats.
+    pub fn olds_of(&self, new: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for e in self.entries.iter().filter(|e| e.new == new) {
+            if !out.contains(&e.old.as_str()) {
+                out.push(&e.old);
+            }
+        }
+        out
+    }
+
+    /// Read a map file's bytes. Every problem is collected with its line; good lines are kept.
+    pub fn parse(file: &str, bytes: &[u8]) -> (CodeMap, Vec<Problem>) {
+        let mut map = CodeMap {
+            file: file.to_string(),
+            entries: Vec::new(),
+        };
+        let mut problems = Vec::new();
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            problems.push(
+                Problem::error(
+                    "encoding",
+                    file,
+                    Text::new(
+                        "tệp không phải UTF-8: trong Excel hãy lưu lại dạng «CSV UTF-8»",
+                        "the file is not UTF-8: save it from Excel as «CSV UTF-8»",
+                    ),
+                )
+                .at(1, None),
+            );
+            return (map, problems);
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter(text))
+            .has_headers(false)
+            .flexible(true)
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
+        let mut records = reader.records();
+        let Some((old_col, new_col)) = header(file, records.next(), &mut problems) else {
+            return (map, problems);
+        };
+        for rec in records {
+            match rec {
+                Ok(rec) => map.read_line(&rec, old_col, new_col, &mut problems),
+                Err(e) => problems.push(csv_problem(file, &e)),
+            }
+        }
+        (map, problems)
+    }
+
+    fn read_line(
+        &mut self,
+        rec: &csv::StringRecord,
+        old_col: usize,
+        new_col: usize,
+        problems: &mut Vec<Problem>,
+    ) {
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            return;
+        }
+        let old = rec.get(old_col).unwrap_or("").trim();
+        let new = rec.get(new_col).unwrap_or("").trim();
+        for (value, column) in [(old, OLD_COLUMN), (new, NEW_COLUMN)] {
+            if value.is_empty() {
+                problems.push(
+                    Problem::error(
+                        "map-missing-code",
+                        &self.file,
+                        Text::new("thiếu mã xã", "missing commune code"),
+                    )
+                    .at(line, None)
+                    .field(column)
+                    .expected(Text::new("một mã xã", "a commune code")),
+                );
+            }
+        }
+        if old.is_empty() || new.is_empty() {
+            return;
+        }
+        if let Some(first) = self.entries.iter().find(|e| e.old == old && e.new == new) {
+            problems.push(
+                Problem::warning(
+                    "map-duplicate",
+                    &self.file,
+                    Text::new(
+                        format!("dòng trùng với dòng {}, bỏ qua", first.line),
+                        format!("same as line {}, ignored", first.line),
+                    ),
+                )
+                .at(line, None),
+            );
+            return;
+        }
+        self.entries.push(MapEntry {
+            old: old.to_string(),
+            new: new.to_string(),
+            line,
+        });
+    }
+}
+
+/// The positions of the two code columns, or the problem that there are none.
+fn header(
+    file: &str,
+    first: Option<csv::Result<csv::StringRecord>>,
+    problems: &mut Vec<Problem>,
+) -> Option<(usize, usize)> {
+    let header = match first {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => {
+            problems.push(csv_problem(file, &e));
+            return None;
+        }
+        None => {
+            problems.push(Problem::error(
+                "empty",
+                file,
+                Text::new(
+                    "tệp rỗng: cần dòng tiêu đề ma_xa_cu, ma_xa_moi",
+                    "the file is empty: a header line ma_xa_cu, ma_xa_moi is expected",
+                ),
+            ));
+            return None;
+        }
+    };
+    let find = |name: &str| {
+        header
+            .iter()
+            .position(|h| fold(h).replace(' ', "_") == name)
+    };
+    match (find(OLD_COLUMN), find(NEW_COLUMN)) {
+        (Some(o), Some(n)) => Some((o, n)),
+        (o, _) => {
+            let missing = if o.is_none() { OLD_COLUMN } else { NEW_COLUMN };
+            let line = header.position().map_or(1, |p| p.line() as usize);
+            problems.push(
+                Problem::error(
+                    "missing-column",
+                    file,
+                    Text::new(
+                        format!("thiếu cột bắt buộc: {missing}"),
+                        format!("required column missing: {missing}"),
+                    ),
+                )
+                .at(line, None)
+                .found(header.iter().collect::<Vec<_>>().join(", "))
+                .expected(Text::new(
+                    "dòng tiêu đề có ma_xa_cu và ma_xa_moi",
+                    "a header with ma_xa_cu and ma_xa_moi",
+                )),
+            );
+            None
+        }
+    }
+}
+
+/// `;`, tab or `,`: whichever the header line holds most of.
+fn delimiter(text: &str) -> u8 {
+    let first = text.lines().find(|l| !l.starts_with('#')).unwrap_or("");
+    [b';', b'\t', b',']
+        .into_iter()
+        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
+        .filter(|d| first.as_bytes().contains(d))
+        .unwrap_or(b',')
+}
+
+fn csv_problem(file: &str, e: &csv::Error) -> Problem {
+    let p = Problem::error(
+        "csv",
+        file,
+        Text::new(
+            format!("không đọc được dòng CSV: {e}"),
+            format!("unreadable CSV line: {e}"),
+        ),
+    );
+    match e.position() {
+        Some(pos) => p.at(pos.line() as usize, None),
+        None => p,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_map_is_read_with_its_lines_and_problems() {
+        let text = "# sáp nhập 2025\nMa xa cu;ma_xa_moi;ghi chú\n06501;20001;Gia Cát\n06502;20001;\n;20002;\n06501;20001;\n";
+        let (map, problems) = CodeMap::parse("map.csv", text.as_bytes());
+        assert_eq!(map.entries.len(), 2);
+        assert_eq!(map.entries[0].line, 3);
+        assert_eq!(map.olds_of("20001"), vec!["06501", "06502"]);
+        assert!(map.lists_old("06502"));
+        assert!(!map.lists_old("20001"));
+        let rendered: Vec<String> = problems
+            .iter()
+            .map(|p| p.render(crate::i18n::Lang::En))
+            .collect();
+        assert_eq!(
+            rendered,
+            vec![
+                "map.csv:5: error: column ma_xa_cu: missing commune code; expected a commune code",
+                "map.csv:6: note: same as line 3, ignored",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_header_without_the_code_columns_is_an_error() {
+        let (map, problems) = CodeMap::parse("m.csv", b"cu,moi\n1,2\n");
+        assert!(map.is_empty());
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0]
+                .render(crate::i18n::Lang::Vi)
+                .starts_with("m.csv:1: lỗi: thiếu cột bắt buộc: ma_xa_cu"),
+            "{}",
+            problems[0].render(crate::i18n::Lang::Vi)
+        );
+        let (_, problems) = CodeMap::parse("m.csv", &[0xff, 0xfe, 0x41]);
+        assert_eq!(problems[0].kind, "encoding");
+    }
+}

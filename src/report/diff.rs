@@ -1,0 +1,550 @@
+//! `diff` results: a table per commune, the indicators that turned with both values and thresholds,
+//! and the summary then and now; or the same as JSON, CSV or Markdown.
+
+mod csv_out;
+mod json;
+mod summary;
+
+use std::io::{self, Write};
+
+use comfy_table::{Cell as TCell, Color};
+
+use super::text::{self, UNVERIFIED};
+use super::{Format, Style, md_table, new_table};
+use crate::criteria::{Check, CriteriaSet, Version};
+use crate::diag::Problem;
+use crate::eval::diff::{Cause, Change, Delta, Diff, Flip, NotCompared, Part, Presence, UnitDiff};
+use crate::eval::{CheckResult, Status, UnitResult, Verdict};
+use crate::i18n::{Lang, num};
+
+/// One side of the comparison: the file, the data year, and the year whose thresholds scored it.
+#[derive(Debug, Clone)]
+pub struct SideInfo {
+    pub file: String,
+    pub year: i32,
+    pub threshold_year: i32,
+}
+
+/// What a `diff` run compared and how.
+pub struct DiffReport<'a> {
+    pub version: &'a Version,
+    /// The sets evaluated, prerequisites first.
+    pub sets: Vec<&'a CriteriaSet>,
+    /// The level asked (`xa-ntm`…, or `all`).
+    pub level: String,
+    /// The set whose criteria met are compared (the level asked; the first of the chain for `all`).
+    pub target: String,
+    pub before: SideInfo,
+    pub after: SideInfo,
+    /// `--same-year Y`: both sides scored with year Y's thresholds.
+    pub same_year: Option<i32>,
+    pub map: Option<String>,
+    /// Units left out because their row on one side could not be read: `(code, side)`.
+    pub skipped: Vec<(String, Presence)>,
+}
+
+impl DiffReport<'_> {
+    fn set_def(&self, id: &str) -> Option<&CriteriaSet> {
+        self.sets.iter().copied().find(|s| s.id == id)
+    }
+
+    fn short(&self, id: &str, lang: Lang) -> String {
+        self.set_def(id)
+            .map_or(id.to_string(), |s| s.short_name.get(lang).to_string())
+    }
+
+    fn check_def(&self, set: &str, indicator: &str, i: usize) -> Option<&Check> {
+        self.set_def(set)?.indicator(indicator)?.checks.get(i)
+    }
+
+    /// `2023`, or `trước (2024)` when both sides hold the same year.
+    fn label(&self, old: bool, lang: Lang) -> String {
+        let side = if old { &self.before } else { &self.after };
+        if self.before.year != self.after.year {
+            side.year.to_string()
+        } else if old {
+            format!("{} ({})", lang.pick("trước", "before"), side.year)
+        } else {
+            format!("{} ({})", lang.pick("sau", "after"), side.year)
+        }
+    }
+}
+
+/// Write the whole report in `format` to `out` (JSON and CSV are written as they are produced).
+pub fn write(
+    rep: &DiffReport,
+    diff: &Diff,
+    problems: &[Problem],
+    format: Format,
+    style: &Style,
+    mut out: impl Write,
+) -> io::Result<()> {
+    match format {
+        Format::Json => json::write(rep, diff, problems, &mut out)?,
+        Format::Csv => csv_out::write(rep, diff, &mut out)?,
+        Format::Table | Format::Md => out.write_all(tables(rep, diff, format, style).as_bytes())?,
+    }
+    out.flush()
+}
+
+type Row = Vec<(String, Option<Color>)>;
+
+fn tables(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> String {
+    let lang = style.lang;
+    let mut out = heading(rep, format, lang);
+    let mut rows: Vec<Row> = Vec::new();
+    let mut flips: Vec<Row> = Vec::new();
+    let mut one_sided: Vec<Row> = Vec::new();
+    for u in &diff.units {
+        rows.push(unit_row(rep, u, lang));
+        if let Some(d) = &u.delta {
+            let code = u
+                .renamed_from()
+                .map_or(u.code.clone(), |o| format!("{o} → {}", u.code));
+            flips.extend(
+                d.flipped
+                    .iter()
+                    .map(|f| flip_row(rep, &code, u.name(), f, lang)),
+            );
+            one_sided.extend(
+                d.not_compared
+                    .iter()
+                    .map(|n| one_sided_row(rep, &code, u.name(), n, lang)),
+            );
+        }
+        for p in &u.parts {
+            rows.push(part_row(rep, u, p, lang));
+            if let Some(d) = &p.delta {
+                let code = format!("{} → {}", p.code, u.code);
+                let name = p.before.as_ref().map_or("", |b| b.name.as_str());
+                flips.extend(
+                    d.flipped
+                        .iter()
+                        .map(|f| flip_row(rep, &code, name, f, lang)),
+                );
+                one_sided.extend(
+                    d.not_compared
+                        .iter()
+                        .map(|n| one_sided_row(rep, &code, name, n, lang)),
+                );
+            }
+        }
+    }
+    let (b, a) = (rep.label(true, lang), rep.label(false, lang));
+    let met = format!(
+        "{} ({})",
+        lang.pick("TC đạt", "Criteria met"),
+        rep.short(&rep.target, lang)
+    );
+    let header = vec![
+        lang.pick("Mã", "Code").to_string(),
+        lang.pick("Xã", "Commune").to_string(),
+        format!("{} {b}", lang.pick("Mức", "Level")),
+        format!("{} {a}", lang.pick("Mức", "Level")),
+        lang.pick("Thay đổi", "Change").to_string(),
+        met,
+        lang.pick("Chỉ tiêu đổi trạng thái", "Indicators that turned")
+            .to_string(),
+    ];
+    out.push_str(&block(format, style, None, header, rows));
+    if !flips.is_empty() {
+        let title = lang.pick(
+            "Chỉ tiêu đổi trạng thái (Đạt ↔ Không đạt): giá trị và ngưỡng hai bên",
+            "Indicators that turned (pass ↔ fail): values and thresholds on each side",
+        );
+        let header = vec![
+            lang.pick("Mã", "Code").to_string(),
+            lang.pick("Xã", "Commune").to_string(),
+            lang.pick("Bộ", "Set").to_string(),
+            lang.pick("Chỉ tiêu", "Indicator").to_string(),
+            lang.pick("Nội dung", "Content").to_string(),
+            b.clone(),
+            a.clone(),
+            format!("{} {b}", lang.pick("Ngưỡng", "Threshold")),
+            format!("{} {a}", lang.pick("Ngưỡng", "Threshold")),
+            lang.pick("Chiều", "Direction").to_string(),
+            lang.pick("Do", "Cause").to_string(),
+        ];
+        out.push_str(&block(format, style, Some(title), header, flips));
+    }
+    if !one_sided.is_empty() {
+        let title = lang.pick(
+            "Chỉ tiêu chỉ chấm được ở một bên (thiếu số liệu hoặc không áp dụng ở bên kia): không tính là đổi trạng thái",
+            "Indicators judged on one side only (missing data or not applicable on the other): not counted as turned",
+        );
+        let header = vec![
+            lang.pick("Mã", "Code").to_string(),
+            lang.pick("Xã", "Commune").to_string(),
+            lang.pick("Bộ", "Set").to_string(),
+            lang.pick("Chỉ tiêu", "Indicator").to_string(),
+            b,
+            a,
+        ];
+        out.push_str(&block(format, style, Some(title), header, one_sided));
+    }
+    out.push_str(&summary::section(rep, diff, format, style));
+    out
+}
+
+fn heading(rep: &DiffReport, format: Format, lang: Lang) -> String {
+    let title = format!(
+        "{}: {} ({}) → {} ({}); {} {}",
+        lang.pick("So sánh kết quả xã", "Commune comparison"),
+        rep.label(true, lang),
+        rep.before.file,
+        rep.label(false, lang),
+        rep.after.file,
+        lang.pick("bộ tiêu chí", "criteria version"),
+        rep.version.id
+    );
+    let mut out = if format == Format::Md {
+        format!("## {title}\n\n")
+    } else {
+        format!("{title}\n")
+    };
+    out.push_str(&thresholds_line(rep, lang));
+    out.push('\n');
+    if let Some(map) = &rep.map {
+        out.push_str(&format!(
+            "{}: {map}\n",
+            lang.pick(
+                "Xã sáp nhập, đổi mã theo tệp",
+                "Merged and renamed communes followed through"
+            )
+        ));
+    }
+    out
+}
+
+/// Which thresholds scored each side, and what that means for reading the changes.
+pub fn thresholds_line(rep: &DiffReport, lang: Lang) -> String {
+    let (b, a) = (rep.before.threshold_year, rep.after.threshold_year);
+    if let Some(y) = rep.same_year {
+        return match lang {
+            Lang::Vi => format!(
+                "Ngưỡng: cả hai bên chấm theo ngưỡng năm {y} (--same-year {y}), nên mọi thay đổi dưới đây là do số liệu, không do ngưỡng."
+            ),
+            Lang::En => format!(
+                "Thresholds: both sides scored with year {y}'s thresholds (--same-year {y}), so every change below comes from the data, not from the thresholds."
+            ),
+        };
+    }
+    if a == b {
+        return match lang {
+            Lang::Vi => format!("Ngưỡng: cả hai bên chấm theo ngưỡng năm {a}."),
+            Lang::En => format!("Thresholds: both sides scored with year {a}'s thresholds."),
+        };
+    }
+    match lang {
+        Lang::Vi => format!(
+            "Ngưỡng: mỗi bên chấm theo ngưỡng của năm mình ({b} | {a}), như khi thẩm định. Một chỉ tiêu có thể đổi trạng thái vì số liệu hoặc vì ngưỡng (ngưỡng thu nhập tăng mỗi năm): cột «Do» nói rõ; --same-year NĂM chấm cả hai bên theo cùng một năm."
+        ),
+        Lang::En => format!(
+            "Thresholds: each side scored with its own year's thresholds ({b} | {a}), as an appraisal would. An indicator may turn because of the data or because of the threshold (income thresholds rise each year): the «Cause» column says which; --same-year YEAR scores both sides with one year's thresholds."
+        ),
+    }
+}
+
+/// A titled table, or a Markdown section.
+fn block(
+    format: Format,
+    style: &Style,
+    title: Option<&str>,
+    header: Vec<String>,
+    rows: Vec<Row>,
+) -> String {
+    let mut out = String::new();
+    if format == Format::Md {
+        if let Some(t) = title {
+            out.push_str(&format!("\n### {t}\n"));
+        }
+        let plain: Vec<Vec<String>> = rows
+            .into_iter()
+            .map(|r| r.into_iter().map(|c| c.0).collect())
+            .collect();
+        out.push('\n');
+        out.push_str(&md_table(&header, &plain));
+    } else {
+        if let Some(t) = title {
+            out.push_str(&format!("\n{t}\n"));
+        }
+        let mut t = new_table(style, header);
+        for r in rows {
+            t.add_row(r.into_iter().map(|(s, c)| match c {
+                Some(c) if style.color => TCell::new(s).fg(c),
+                _ => TCell::new(s),
+            }));
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    out
+}
+
+/// The level reached, or why none: `xã NTM`, `Chưa đạt`, `Chưa đủ dữ liệu`.
+fn level_cell(rep: &DiffReport, r: Option<&UnitResult>, lang: Lang) -> String {
+    let Some(r) = r else {
+        return "—".into();
+    };
+    match &r.level_reached {
+        Some(id) => rep.short(id, lang),
+        None => match r.sets.first().map(|s| s.qualified) {
+            Some(Verdict::Unknown) => text::verdict(Verdict::Unknown, lang).to_string(),
+            _ => lang.pick("Chưa đạt", "None").to_string(),
+        },
+    }
+}
+
+fn change_cell(c: Change, lang: Lang) -> (String, Option<Color>) {
+    match c {
+        Change::Gained => (lang.pick("Lên mức", "Gained").into(), Some(Color::Green)),
+        Change::Lost => (lang.pick("Xuống mức", "Lost").into(), Some(Color::Red)),
+        Change::Unchanged => (lang.pick("Giữ nguyên", "Unchanged").into(), None),
+        Change::Unknown => (
+            lang.pick("Chưa rõ (thiếu số liệu)", "Unknown (missing data)")
+                .into(),
+            Some(Color::Yellow),
+        ),
+    }
+}
+
+fn met(rep: &DiffReport, r: Option<&UnitResult>) -> Option<usize> {
+    r.and_then(|r| r.set(&rep.target)).map(|s| s.criteria_met)
+}
+
+/// `18 → 19 (+1)`, or one side's count.
+fn met_cell(rep: &DiffReport, b: Option<&UnitResult>, a: Option<&UnitResult>) -> String {
+    let show = |n: Option<usize>| n.map_or("—".to_string(), |n| n.to_string());
+    match (met(rep, b), met(rep, a)) {
+        (Some(x), Some(y)) => format!("{x} → {y} ({})", signed(y as f64 - x as f64, Lang::En)),
+        (x, y) => format!("{} → {}", show(x), show(y)),
+    }
+}
+
+/// A difference with its sign: `+1`, `−0,2`, `±0`.
+fn signed(d: f64, lang: Lang) -> String {
+    let sign = if d > 1e-9 {
+        "+"
+    } else if d < -1e-9 {
+        "−"
+    } else {
+        "±"
+    };
+    format!("{sign}{}", num(d.abs(), lang))
+}
+
+fn arrow(f: &Flip) -> &'static str {
+    if f.after.status == Status::Pass {
+        "↑"
+    } else {
+        "↓"
+    }
+}
+
+/// `xã NTM ↓15.1 · NTM nâng cao ↓2.2`.
+fn flips_cell(rep: &DiffReport, d: &Delta, lang: Lang) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut last_set = "";
+    for f in &d.flipped {
+        let item = format!("{}{}", arrow(f), f.code());
+        if f.set == last_set {
+            if let Some(p) = parts.last_mut() {
+                p.push_str(&format!(" {item}"));
+            }
+        } else {
+            parts.push(format!("{} {item}", rep.short(&f.set, lang)));
+            last_set = &f.set;
+        }
+    }
+    parts.join(" · ")
+}
+
+fn unit_row(rep: &DiffReport, u: &UnitDiff, lang: Lang) -> Row {
+    let code = u
+        .renamed_from()
+        .map_or(u.code.clone(), |o| format!("{o} → {}", u.code));
+    let (change, color) = match (&u.delta, u.presence) {
+        (Some(d), _) => change_cell(d.change, lang),
+        (None, Presence::Both) => (
+            lang.pick(
+                "Sáp nhập: so sánh từng phần",
+                "Merged: compared part by part",
+            )
+            .into(),
+            None,
+        ),
+        (None, Presence::Old) => (
+            format!(
+                "{} ({})",
+                lang.pick("Chỉ có ở bên cũ", "Only in the old side"),
+                rep.before.year
+            ),
+            None,
+        ),
+        (None, Presence::New) => (
+            format!(
+                "{} ({})",
+                lang.pick("Chỉ có ở bên mới", "Only in the new side"),
+                rep.after.year
+            ),
+            None,
+        ),
+    };
+    let before = if u.merged() {
+        lang.pick("(xem từng phần)", "(see parts)").to_string()
+    } else {
+        level_cell(rep, u.before.as_ref(), lang)
+    };
+    vec![
+        (code, None),
+        (u.name().to_string(), None),
+        (before, None),
+        (level_cell(rep, u.after.as_ref(), lang), None),
+        (change, color),
+        (met_cell(rep, u.before.as_ref(), u.after.as_ref()), None),
+        (
+            u.delta
+                .as_ref()
+                .map(|d| flips_cell(rep, d, lang))
+                .unwrap_or_default(),
+            None,
+        ),
+    ]
+}
+
+fn part_row(rep: &DiffReport, u: &UnitDiff, p: &Part, lang: Lang) -> Row {
+    let code = &p.code;
+    let after = u.after.as_ref();
+    let (Some(b), Some(d)) = (&p.before, &p.delta) else {
+        return vec![
+            (format!("  ↳ {code}"), None),
+            (
+                lang.pick("(không có ở bên cũ)", "(not in the old side)")
+                    .into(),
+                None,
+            ),
+            ("—".into(), None),
+            (level_cell(rep, after, lang), None),
+            (String::new(), None),
+            (String::new(), None),
+            (String::new(), None),
+        ];
+    };
+    let (change, color) = change_cell(d.change, lang);
+    vec![
+        (format!("  ↳ {code}"), None),
+        (format!("{} ({})", b.name, lang.pick("phần", "part")), None),
+        (level_cell(rep, Some(b), lang), None),
+        (level_cell(rep, after, lang), None),
+        (change, color),
+        (met_cell(rep, Some(b), after), None),
+        (flips_cell(rep, d, lang), None),
+    ]
+}
+
+/// A check's requirement as evaluated: `≥ 42 triệu đồng/người/năm (2024)*`, `Đạt`.
+fn threshold_cell(ch: Option<&CheckResult>, def: Option<&Check>, lang: Lang) -> String {
+    let (Some(ch), Some(def)) = (ch, def) else {
+        return "—".into();
+    };
+    let mark = if def.verified { "" } else { UNVERIFIED };
+    match (ch.op, &ch.threshold) {
+        (Some(op), Some(r)) => format!(
+            "{}{mark}",
+            text::resolved(op, r, &text::unit(def, lang), lang)
+        ),
+        (None, _) if def.threshold.is_none() && !def.context => {
+            lang.pick("Đạt", "Đạt (met)").to_string()
+        }
+        _ => "—".into(),
+    }
+}
+
+fn value_cell(ch: Option<&CheckResult>, def: Option<&Check>, lang: Lang) -> String {
+    match (ch, def) {
+        (Some(ch), Some(def)) => text::value(ch.value, def, lang),
+        _ => "—".into(),
+    }
+}
+
+fn cause_text(f: &Flip, lang: Lang) -> String {
+    match f.cause {
+        Cause::Data => lang.pick("số liệu", "data").into(),
+        Cause::Both => lang.pick("số liệu và ngưỡng", "data and threshold").into(),
+        Cause::Threshold => {
+            let dated = |c: Option<&CheckResult>| {
+                c.and_then(|c| c.threshold.as_ref()).and_then(|t| t.dated)
+            };
+            match (dated(f.check_before()), dated(f.check_after())) {
+                (Some(x), Some(y)) if x != y => match lang {
+                    Lang::Vi => format!("chỉ do ngưỡng (năm {x} → {y}), cùng giá trị"),
+                    Lang::En => format!("threshold only ({x} → {y}), same value"),
+                },
+                _ => lang
+                    .pick("chỉ do ngưỡng, cùng giá trị", "threshold only, same value")
+                    .into(),
+            }
+        }
+    }
+}
+
+fn flip_row(rep: &DiffReport, code: &str, name: &str, f: &Flip, lang: Lang) -> Row {
+    let def = rep.check_def(&f.set, f.code(), f.check);
+    let idef = rep.set_def(&f.set).and_then(|s| s.indicator(f.code()));
+    let mut content = idef.map_or(String::new(), |i| i.name.get(lang).to_string());
+    if let (Some(i), Some(d)) = (idef, def) {
+        let label = text::label(d, lang);
+        if i.checks.len() > 1 && !label.is_empty() {
+            content = format!("{content} — {label}");
+        }
+    }
+    let (dir, color) = if f.after.status == Status::Pass {
+        (
+            lang.pick("↑ Không đạt → Đạt", "↑ fail → pass"),
+            Color::Green,
+        )
+    } else {
+        (lang.pick("↓ Đạt → Không đạt", "↓ pass → fail"), Color::Red)
+    };
+    vec![
+        (code.to_string(), None),
+        (name.to_string(), None),
+        (rep.short(&f.set, lang), None),
+        (f.code().to_string(), None),
+        (content, None),
+        (value_cell(f.check_before(), def, lang), None),
+        (value_cell(f.check_after(), def, lang), None),
+        (threshold_cell(f.check_before(), def, lang), None),
+        (threshold_cell(f.check_after(), def, lang), None),
+        (dir.to_string(), Some(color)),
+        (cause_text(f, lang), None),
+    ]
+}
+
+fn one_sided_row(rep: &DiffReport, code: &str, name: &str, n: &NotCompared, lang: Lang) -> Row {
+    let side = |i: Option<&crate::eval::IndicatorResult>| {
+        let Some(i) = i else {
+            return "—".to_string();
+        };
+        let main = i.main_check();
+        let idx = main.and_then(|m| i.checks.iter().position(|c| std::ptr::eq(c, m)));
+        let def = idx.and_then(|x| rep.check_def(&n.set, &n.code, x));
+        match (i.status, main) {
+            (Status::Pass | Status::Fail, Some(m)) => {
+                format!(
+                    "{}: {}",
+                    text::status(i.status, lang),
+                    value_cell(Some(m), def, lang)
+                )
+            }
+            _ => text::status(i.status, lang).to_string(),
+        }
+    };
+    vec![
+        (code.to_string(), None),
+        (name.to_string(), None),
+        (rep.short(&n.set, lang), None),
+        (n.code.clone(), None),
+        (side(n.before.as_ref()), None),
+        (side(n.after.as_ref()), None),
+    ]
+}

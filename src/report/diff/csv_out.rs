@@ -1,0 +1,237 @@
+//! The CSV form of `diff`, for spreadsheets: one row per commune and indicator that changed (a
+//! commune with no change has one row with the indicator columns empty). A merged commune has a row
+//! of its own, then its parts' rows with `part_of` set.
+
+use std::io::{self, Write};
+
+use super::DiffReport;
+use crate::eval::diff::{Cause, Change, Delta, Diff, Presence, UnitDiff};
+use crate::eval::{CheckResult, IndicatorResult, Status, UnitResult};
+use crate::i18n::{Lang, num};
+use crate::input::Value;
+
+const HEADER: [&str; 24] = [
+    "code",
+    "name",
+    "in",
+    "old_code",
+    "part_of",
+    "level_before",
+    "level_after",
+    "change",
+    "criteria_met_before",
+    "criteria_met_after",
+    "threshold_year_before",
+    "threshold_year_after",
+    "kind",
+    "set",
+    "criterion",
+    "indicator",
+    "input",
+    "from",
+    "to",
+    "value_before",
+    "value_after",
+    "threshold_before",
+    "threshold_after",
+    "cause",
+];
+
+fn presence(p: Presence) -> &'static str {
+    match p {
+        Presence::Both => "both",
+        Presence::Old => "old",
+        Presence::New => "new",
+    }
+}
+
+fn change(c: Change) -> &'static str {
+    match c {
+        Change::Gained => "gained",
+        Change::Lost => "lost",
+        Change::Unchanged => "unchanged",
+        Change::Unknown => "unknown",
+    }
+}
+
+fn status(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "pass",
+        Status::Fail => "fail",
+        Status::Missing => "missing",
+        Status::NotApplicable => "not_applicable",
+        Status::Info => "info",
+    }
+}
+
+fn cause(c: Cause) -> &'static str {
+    match c {
+        Cause::Data => "data",
+        Cause::Threshold => "threshold",
+        Cause::Both => "both",
+    }
+}
+
+fn value(v: Option<Value>) -> String {
+    match v {
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Num(n)) => num(n, Lang::En),
+        None => String::new(),
+    }
+}
+
+fn threshold(c: Option<&CheckResult>) -> String {
+    c.and_then(|c| c.threshold.as_ref())
+        .map(|t| num(t.value, Lang::En))
+        .unwrap_or_default()
+}
+
+fn main_check(i: Option<&IndicatorResult>) -> Option<&CheckResult> {
+    i.and_then(|i| i.main_check())
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The commune columns (everything before `kind`).
+struct Head {
+    cells: Vec<String>,
+}
+
+fn head(
+    rep: &DiffReport,
+    code: &str,
+    name: &str,
+    (p, old_code, part_of): (&str, Option<&str>, Option<&str>),
+    (b, a, c): (Option<&UnitResult>, Option<&UnitResult>, Option<Change>),
+) -> Head {
+    let met = |r: Option<&UnitResult>| r.and_then(|r| r.set(&rep.target)).map(|s| s.criteria_met);
+    Head {
+        cells: vec![
+            code.to_string(),
+            name.to_string(),
+            p.to_string(),
+            opt(old_code),
+            opt(part_of),
+            opt(b.and_then(|r| r.level_reached.as_deref())),
+            opt(a.and_then(|r| r.level_reached.as_deref())),
+            opt(c.map(change)),
+            opt(met(b)),
+            opt(met(a)),
+            opt(b.map(|_| rep.before.threshold_year)),
+            opt(a.map(|_| rep.after.threshold_year)),
+        ],
+    }
+}
+
+fn with(head: &Head, tail: Vec<String>) -> Vec<String> {
+    let mut row = head.cells.clone();
+    row.extend(tail);
+    row
+}
+
+fn delta_rows(head: &Head, d: &Delta, rows: &mut Vec<Vec<String>>) {
+    let before = rows.len();
+    for f in &d.flipped {
+        let (b, a) = (f.check_before(), f.check_after());
+        rows.push(with(
+            head,
+            vec![
+                "flip".into(),
+                f.set.to_string(),
+                f.criterion.to_string(),
+                f.code().to_string(),
+                opt(b.map(|c| c.input.as_str())),
+                status(f.before.status).into(),
+                status(f.after.status).into(),
+                value(b.and_then(|c| c.value)),
+                value(a.and_then(|c| c.value)),
+                threshold(b),
+                threshold(a),
+                cause(f.cause).into(),
+            ],
+        ));
+    }
+    for n in &d.not_compared {
+        let (b, a) = (main_check(n.before.as_ref()), main_check(n.after.as_ref()));
+        rows.push(with(
+            head,
+            vec![
+                "not_compared".into(),
+                n.set.to_string(),
+                String::new(),
+                n.code.to_string(),
+                opt(b.or(a).map(|c| c.input.as_str())),
+                opt(n.before.as_ref().map(|i| status(i.status))),
+                opt(n.after.as_ref().map(|i| status(i.status))),
+                value(b.and_then(|c| c.value)),
+                value(a.and_then(|c| c.value)),
+                threshold(b),
+                threshold(a),
+                String::new(),
+            ],
+        ));
+    }
+    if rows.len() == before {
+        rows.push(with(
+            head,
+            vec![String::new(); HEADER.len() - head.cells.len()],
+        ));
+    }
+}
+
+fn unit_rows(rep: &DiffReport, u: &UnitDiff, rows: &mut Vec<Vec<String>>) {
+    let h = head(
+        rep,
+        &u.code,
+        u.name(),
+        (presence(u.presence), u.renamed_from(), None),
+        (
+            u.before.as_ref(),
+            u.after.as_ref(),
+            u.delta.as_ref().map(|d| d.change),
+        ),
+    );
+    match &u.delta {
+        Some(d) => delta_rows(&h, d, rows),
+        None => rows.push(with(&h, vec![String::new(); HEADER.len() - h.cells.len()])),
+    }
+    for p in &u.parts {
+        let name = p.before.as_ref().map_or("", |r| r.name.as_str());
+        // A part is an old commune: compared with the new one, or missing from the old side.
+        let found = if p.before.is_some() {
+            "both"
+        } else {
+            "missing"
+        };
+        let h = head(
+            rep,
+            &p.code,
+            name,
+            (found, None, Some(&u.code)),
+            (
+                p.before.as_ref(),
+                u.after.as_ref(),
+                p.delta.as_ref().map(|d| d.change),
+            ),
+        );
+        match &p.delta {
+            Some(d) => delta_rows(&h, d, rows),
+            None => rows.push(with(&h, vec![String::new(); HEADER.len() - h.cells.len()])),
+        }
+    }
+}
+
+pub(super) fn write(rep: &DiffReport, diff: &Diff, out: &mut impl Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(HEADER)?;
+    let mut rows = Vec::new();
+    for u in &diff.units {
+        unit_rows(rep, u, &mut rows);
+        for r in rows.drain(..) {
+            w.write_record(&r)?;
+        }
+    }
+    w.flush()
+}

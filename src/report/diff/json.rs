@@ -1,0 +1,343 @@
+//! The JSON form of `diff`: schema_version, the thresholds' years on each side, `communes[]` and the
+//! summary. Typed structs, serialized straight from the comparison.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::DiffReport;
+use crate::diag::Problem;
+use crate::eval::diff::{
+    Cause, Change, Diff, DiffSummary, Flip, NotCompared, Part, Presence, SetDelta, UnitDiff,
+};
+use crate::eval::{CheckResult, IndicatorResult, Status, UnitResult};
+use crate::input::Value;
+use crate::report::SCHEMA_VERSION;
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    schema_version: u32,
+    command: &'static str,
+    criteria_version: &'a str,
+    criteria_origin: &'a str,
+    level: &'a str,
+    target: &'a str,
+    /// `own_year` (each side with its own year's thresholds) or `same_year`.
+    thresholds: &'static str,
+    threshold_year_before: i32,
+    threshold_year_after: i32,
+    before: SideOut<'a>,
+    after: SideOut<'a>,
+    map: Option<&'a str>,
+    /// How a merged commune is compared: always `part_by_part` (never added up).
+    merged_compared: &'static str,
+    sets: Vec<SetInfo<'a>>,
+    communes: Vec<UnitOut<'a>>,
+    summary: &'a DiffSummary,
+    skipped: Vec<Skipped<'a>>,
+    problems: &'a [Problem],
+}
+
+#[derive(Serialize)]
+struct SideOut<'a> {
+    file: &'a str,
+    year: i32,
+    threshold_year: i32,
+}
+
+#[derive(Serialize)]
+struct SetInfo<'a> {
+    id: &'a str,
+    name: &'a str,
+    name_en: &'a str,
+    unverified: usize,
+}
+
+#[derive(Serialize)]
+struct Skipped<'a> {
+    code: &'a str,
+    side: Presence,
+}
+
+#[derive(Serialize)]
+struct UnitOut<'a> {
+    code: &'a str,
+    name: &'a str,
+    district: &'a str,
+    #[serde(rename = "in")]
+    presence: Presence,
+    /// The old code of a commune renamed through the map.
+    old_code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_before: Option<&'a str>,
+    merged: bool,
+    line_before: Option<usize>,
+    line_after: Option<usize>,
+    level_before: Option<&'a str>,
+    level_after: Option<&'a str>,
+    change: Option<Change>,
+    criteria_met_before: Option<usize>,
+    criteria_met_after: Option<usize>,
+    criteria_met_diff: Option<i64>,
+    criteria_total: Option<usize>,
+    sets: Vec<SetOut<'a>>,
+    flipped: Vec<FlipOut<'a>>,
+    not_compared: Vec<NotComparedOut<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    parts: Vec<PartOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct PartOut<'a> {
+    code: &'a str,
+    /// `false` when the map names it but the old side has no such commune.
+    found: bool,
+    name: Option<&'a str>,
+    line_before: Option<usize>,
+    level_before: Option<&'a str>,
+    change: Option<Change>,
+    criteria_met_before: Option<usize>,
+    criteria_met_diff: Option<i64>,
+    sets: Vec<SetOut<'a>>,
+    flipped: Vec<FlipOut<'a>>,
+    not_compared: Vec<NotComparedOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct SetOut<'a> {
+    set: &'a str,
+    qualified_before: Option<bool>,
+    qualified_after: Option<bool>,
+    criteria_met_before: usize,
+    criteria_met_after: usize,
+    criteria_lost: &'a [String],
+    criteria_gained: &'a [String],
+}
+
+#[derive(Serialize)]
+struct FlipOut<'a> {
+    set: &'a str,
+    criterion: &'a str,
+    code: &'a str,
+    input: Option<&'a str>,
+    from: Status,
+    to: Status,
+    value_before: Option<Value>,
+    value_after: Option<Value>,
+    op: Option<&'static str>,
+    threshold_before: Option<f64>,
+    threshold_after: Option<f64>,
+    threshold_dated_before: Option<i32>,
+    threshold_dated_after: Option<i32>,
+    cause: Cause,
+    verified: bool,
+    /// Every check of a compound or conditional indicator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checks: Option<Vec<CheckOut<'a>>>,
+}
+
+#[derive(Serialize)]
+struct CheckOut<'a> {
+    input: &'a str,
+    status_before: Status,
+    status_after: Status,
+    value_before: Option<Value>,
+    value_after: Option<Value>,
+    threshold_before: Option<f64>,
+    threshold_after: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct NotComparedOut<'a> {
+    set: &'a str,
+    code: &'a str,
+    /// `null` when the indicator is absent from that side.
+    before: Option<Status>,
+    after: Option<Status>,
+    value_before: Option<Value>,
+    value_after: Option<Value>,
+}
+
+fn threshold(c: Option<&CheckResult>) -> Option<f64> {
+    c.and_then(|c| c.threshold.as_ref()).map(|t| t.value)
+}
+
+fn flip_out(f: &Flip) -> FlipOut<'_> {
+    let (b, a) = (f.check_before(), f.check_after());
+    let dated =
+        |c: Option<&CheckResult>| c.and_then(|c| c.threshold.as_ref()).and_then(|t| t.dated);
+    FlipOut {
+        set: &f.set,
+        criterion: &f.criterion,
+        code: f.code(),
+        input: b.map(|c| c.input.as_str()),
+        from: f.before.status,
+        to: f.after.status,
+        value_before: b.and_then(|c| c.value),
+        value_after: a.and_then(|c| c.value),
+        op: b.and_then(|c| c.op).map(|o| o.symbol()),
+        threshold_before: threshold(b),
+        threshold_after: threshold(a),
+        threshold_dated_before: dated(b),
+        threshold_dated_after: dated(a),
+        cause: f.cause,
+        verified: f.before.verified,
+        checks: (f.before.checks.len() > 1).then(|| {
+            f.before
+                .checks
+                .iter()
+                .zip(&f.after.checks)
+                .map(|(x, y)| CheckOut {
+                    input: &x.input,
+                    status_before: x.status,
+                    status_after: y.status,
+                    value_before: x.value,
+                    value_after: y.value,
+                    threshold_before: threshold(Some(x)),
+                    threshold_after: threshold(Some(y)),
+                })
+                .collect()
+        }),
+    }
+}
+
+fn not_compared_out(n: &NotCompared) -> NotComparedOut<'_> {
+    let value = |i: Option<&IndicatorResult>| i.and_then(|i| i.main_check()).and_then(|c| c.value);
+    NotComparedOut {
+        set: &n.set,
+        code: &n.code,
+        before: n.before.as_ref().map(|i| i.status),
+        after: n.after.as_ref().map(|i| i.status),
+        value_before: value(n.before.as_ref()),
+        value_after: value(n.after.as_ref()),
+    }
+}
+
+fn set_out(s: &SetDelta) -> SetOut<'_> {
+    SetOut {
+        set: &s.set,
+        qualified_before: s.qualified_before.as_bool(),
+        qualified_after: s.qualified_after.as_bool(),
+        criteria_met_before: s.criteria_met_before,
+        criteria_met_after: s.criteria_met_after,
+        criteria_lost: &s.criteria_lost,
+        criteria_gained: &s.criteria_gained,
+    }
+}
+
+fn met(target: &str, r: Option<&UnitResult>) -> Option<usize> {
+    r.and_then(|r| r.set(target)).map(|s| s.criteria_met)
+}
+
+fn diff_of(x: Option<usize>, y: Option<usize>) -> Option<i64> {
+    Some(y? as i64 - x? as i64)
+}
+
+fn unit_out<'a>(rep: &'a DiffReport, u: &'a UnitDiff) -> UnitOut<'a> {
+    let t = rep.target.as_str();
+    let (b, a) = (u.before.as_ref(), u.after.as_ref());
+    let name_before = b
+        .zip(a)
+        .filter(|(b, a)| b.name != a.name)
+        .map(|(b, _)| b.name.as_str());
+    let delta = u.delta.as_ref();
+    UnitOut {
+        code: &u.code,
+        name: u.name(),
+        district: a.or(b).map_or("", |r| r.parent.as_str()),
+        presence: u.presence,
+        old_code: u.renamed_from(),
+        name_before,
+        merged: u.merged(),
+        line_before: b.map(|r| r.line),
+        line_after: a.map(|r| r.line),
+        level_before: b.and_then(|r| r.level_reached.as_deref()),
+        level_after: a.and_then(|r| r.level_reached.as_deref()),
+        change: delta.map(|d| d.change),
+        criteria_met_before: met(t, b),
+        criteria_met_after: met(t, a),
+        criteria_met_diff: diff_of(met(t, b), met(t, a)),
+        criteria_total: a.or(b).and_then(|r| r.set(t)).map(|s| s.criteria_total),
+        sets: delta.map_or(Vec::new(), |d| d.sets.iter().map(set_out).collect()),
+        flipped: delta.map_or(Vec::new(), |d| d.flipped.iter().map(flip_out).collect()),
+        not_compared: delta.map_or(Vec::new(), |d| {
+            d.not_compared.iter().map(not_compared_out).collect()
+        }),
+        parts: u.parts.iter().map(|p| part_out(t, p, a)).collect(),
+    }
+}
+
+fn part_out<'a>(target: &str, p: &'a Part, after: Option<&UnitResult>) -> PartOut<'a> {
+    let b = p.before.as_ref();
+    let d = p.delta.as_ref();
+    PartOut {
+        code: &p.code,
+        found: b.is_some(),
+        name: b.map(|r| r.name.as_str()),
+        line_before: b.map(|r| r.line),
+        level_before: b.and_then(|r| r.level_reached.as_deref()),
+        change: d.map(|d| d.change),
+        criteria_met_before: met(target, b),
+        criteria_met_diff: diff_of(met(target, b), met(target, after)),
+        sets: d.map_or(Vec::new(), |d| d.sets.iter().map(set_out).collect()),
+        flipped: d.map_or(Vec::new(), |d| d.flipped.iter().map(flip_out).collect()),
+        not_compared: d.map_or(Vec::new(), |d| {
+            d.not_compared.iter().map(not_compared_out).collect()
+        }),
+    }
+}
+
+pub(super) fn write(
+    rep: &DiffReport,
+    diff: &Diff,
+    problems: &[Problem],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let doc = Doc {
+        schema_version: SCHEMA_VERSION,
+        command: "diff",
+        criteria_version: &rep.version.id,
+        criteria_origin: &rep.version.origin,
+        level: &rep.level,
+        target: &rep.target,
+        thresholds: if rep.same_year.is_some() {
+            "same_year"
+        } else {
+            "own_year"
+        },
+        threshold_year_before: rep.before.threshold_year,
+        threshold_year_after: rep.after.threshold_year,
+        before: SideOut {
+            file: &rep.before.file,
+            year: rep.before.year,
+            threshold_year: rep.before.threshold_year,
+        },
+        after: SideOut {
+            file: &rep.after.file,
+            year: rep.after.year,
+            threshold_year: rep.after.threshold_year,
+        },
+        map: rep.map.as_deref(),
+        merged_compared: "part_by_part",
+        sets: rep
+            .sets
+            .iter()
+            .map(|s| SetInfo {
+                id: &s.id,
+                name: &s.name.vi,
+                name_en: &s.name.en,
+                unverified: s.unverified_count(),
+            })
+            .collect(),
+        communes: diff.units.iter().map(|u| unit_out(rep, u)).collect(),
+        summary: &diff.summary,
+        skipped: rep
+            .skipped
+            .iter()
+            .map(|(code, side)| Skipped { code, side: *side })
+            .collect(),
+        problems,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
+}

@@ -1,0 +1,241 @@
+//! The summary of a `diff` report as tables: levels then and now, groups by criteria met, the average,
+//! the criteria lost most often, and the notes that say how to read them.
+
+use super::{DiffReport, Row, block, signed};
+use crate::eval::diff::{Diff, Presence};
+use crate::eval::summary::{Group, Summary};
+use crate::i18n::{Lang, num};
+use crate::report::text;
+use crate::report::{Format, Style};
+
+fn group_name(g: &Group, lang: Lang) -> String {
+    if g.from == g.to {
+        format!("{} {}", g.from, lang.pick("tiêu chí", "criteria"))
+    } else if g.from == 0 {
+        format!("{} {}", lang.pick("dưới", "under"), g.to + 1)
+    } else {
+        format!("{}–{}", g.from, g.to)
+    }
+}
+
+pub(super) fn section(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> String {
+    let lang = style.lang;
+    let s = &diff.summary;
+    let (b, a) = (rep.label(true, lang), rep.label(false, lang));
+    let mut out = String::new();
+    out.push_str(if format == Format::Md { "\n## " } else { "\n" });
+    out.push_str(lang.pick("Tổng hợp", "Summary"));
+    out.push('\n');
+    out.push_str(&counts_line(rep, diff, lang));
+    let level_of = |sum: Option<&Summary>, set: &str| {
+        sum.and_then(|x| x.levels.iter().find(|l| l.set == set))
+            .map_or("—".to_string(), |l| l.qualified.to_string())
+    };
+    let header = vec![
+        lang.pick("Mức", "Level").to_string(),
+        format!("{} {b}", lang.pick("Đạt", "Met")),
+        format!("{} {a}", lang.pick("Đạt", "Met")),
+        lang.pick("Lên mức (xã)", "Gained (communes)").to_string(),
+        lang.pick("Mất mức (xã)", "Lost (communes)").to_string(),
+        lang.pick("Chưa rõ", "Unknown").to_string(),
+    ];
+    let rows: Vec<Row> = s
+        .levels
+        .iter()
+        .map(|l| {
+            plain(vec![
+                rep.short(&l.set, lang),
+                level_of(s.before.as_ref(), &l.set),
+                level_of(s.after.as_ref(), &l.set),
+                l.gained.to_string(),
+                l.lost.to_string(),
+                l.unknown.to_string(),
+            ])
+        })
+        .collect();
+    out.push_str(&block(format, style, None, header, rows));
+    out.push_str(&groups(rep, diff, format, style));
+    out.push_str(&lost_criteria(rep, diff, format, style));
+    out.push_str(&notes(rep, diff, lang));
+    out
+}
+
+fn plain(cells: Vec<String>) -> Row {
+    cells.into_iter().map(|c| (c, None)).collect()
+}
+
+fn counts_line(rep: &DiffReport, diff: &Diff, lang: Lang) -> String {
+    let s = &diff.summary;
+    let mut out = match lang {
+        Lang::Vi => format!(
+            "{} xã có ở cả hai bên; {} chỉ có ở bên cũ ({}); {} chỉ có ở bên mới ({})",
+            s.both, s.only_old, rep.before.year, s.only_new, rep.after.year
+        ),
+        Lang::En => format!(
+            "{} communes on both sides; {} only in the old side ({}); {} only in the new side ({})",
+            s.both, s.only_old, rep.before.year, s.only_new, rep.after.year
+        ),
+    };
+    if s.merged > 0 {
+        out.push_str(&format!(
+            "; {} {}",
+            s.merged,
+            lang.pick("xã sáp nhập", "merged")
+        ));
+    }
+    if s.renamed > 0 {
+        out.push_str(&format!(
+            "; {} {}",
+            s.renamed,
+            lang.pick("xã đổi mã", "renamed")
+        ));
+    }
+    out.push_str(".\n");
+    out
+}
+
+fn groups(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> String {
+    let lang = style.lang;
+    let s = &diff.summary;
+    let (b, a) = (rep.label(true, lang), rep.label(false, lang));
+    let Some(base) = rep.sets.first() else {
+        return String::new();
+    };
+    let base_name = base.short_name.get(lang);
+    let side = |x: Option<&Summary>| x.map(|x| x.groups.clone()).unwrap_or_default();
+    let (gb, ga) = (side(s.before.as_ref()), side(s.after.as_ref()));
+    let count = |gs: &[Group], g: &Group| {
+        gs.iter()
+            .find(|x| x.from == g.from)
+            .map_or("0".to_string(), |x| x.count.to_string())
+    };
+    let header = vec![
+        format!(
+            "{} ({base_name})",
+            lang.pick("Nhóm theo số tiêu chí đạt", "Group by criteria met")
+        ),
+        format!("{} {b}", lang.pick("Số xã", "Communes")),
+        format!("{} {a}", lang.pick("Số xã", "Communes")),
+    ];
+    let rows: Vec<Row> = (if gb.is_empty() { &ga } else { &gb })
+        .iter()
+        .map(|g| plain(vec![group_name(g, lang), count(&gb, g), count(&ga, g)]))
+        .collect();
+    let mut out = block(format, style, None, header, rows);
+    let avg = |x: Option<&Summary>| x.and_then(|x| x.average_criteria_met);
+    let (xb, xa) = (avg(s.before.as_ref()), avg(s.after.as_ref()));
+    let show = |v: Option<f64>| v.map_or("—".to_string(), |v| num(v, lang));
+    let mut line = format!(
+        "{} {base_name}/{}: {} ({b}) → {} ({a})",
+        lang.pick("Bình quân tiêu chí", "Average criteria"),
+        lang.pick("xã", "commune"),
+        show(xb),
+        show(xa)
+    );
+    if let (Some(x), Some(y)) = (xb, xa) {
+        line.push_str(&format!(", {}", signed(y - x, lang)));
+    }
+    out.push_str(&format!("{line}\n"));
+    out
+}
+
+fn lost_criteria(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> String {
+    let lang = style.lang;
+    let rows: Vec<Row> = diff
+        .summary
+        .criteria
+        .iter()
+        .map(|c| {
+            let name = rep
+                .set_def(&c.set)
+                .and_then(|s| s.criteria.iter().find(|x| x.number == c.number))
+                .map_or(String::new(), |x| x.name.get(lang).to_string());
+            plain(vec![
+                rep.short(&c.set, lang),
+                format!("{}. {name}", c.number),
+                c.lost.to_string(),
+                c.gained.to_string(),
+            ])
+        })
+        .collect();
+    if rows.is_empty() {
+        return format!(
+            "{}\n",
+            lang.pick(
+                "Không tiêu chí nào đổi trạng thái.",
+                "No criterion changed."
+            )
+        );
+    }
+    let header = vec![
+        lang.pick("Bộ", "Set").to_string(),
+        lang.pick("Tiêu chí", "Criterion").to_string(),
+        lang.pick("Số xã mất", "Communes losing it").to_string(),
+        lang.pick("Số xã đạt mới", "Communes gaining it")
+            .to_string(),
+    ];
+    let title = lang.pick(
+        "Tiêu chí bị mất nhiều nhất (xã so sánh một-một)",
+        "Criteria lost most often (communes compared one to one)",
+    );
+    block(format, style, Some(title), header, rows)
+}
+
+fn notes(rep: &DiffReport, diff: &Diff, lang: Lang) -> String {
+    let s = &diff.summary;
+    let mut out = String::from("\n");
+    if s.threshold_only > 0 {
+        let n = s.threshold_only;
+        out.push_str(&match (rep.same_year, lang) {
+            (None, Lang::Vi) => format!(
+                "Lưu ý: {n} chỉ tiêu đổi trạng thái chỉ vì ngưỡng thay đổi (cùng giá trị ở hai bên), không phải vì số liệu; chạy lại với --same-year {} để chỉ thấy thay đổi của số liệu.\n",
+                rep.after.year
+            ),
+            (None, Lang::En) => format!(
+                "Note: {n} indicator(s) turned only because the threshold changed (same value on both sides), not the data; run again with --same-year {} to see the data's changes alone.\n",
+                rep.after.year
+            ),
+            (Some(_), Lang::Vi) => format!(
+                "Lưu ý: {n} chỉ tiêu đổi trạng thái vì ngưỡng của nó phụ thuộc một cột khác đã thay đổi (ví dụ số trường).\n"
+            ),
+            (Some(_), Lang::En) => format!(
+                "Note: {n} indicator(s) turned because their threshold depends on another column that changed (e.g. the number of schools).\n"
+            ),
+        });
+    }
+    if s.merged > 0 {
+        out.push_str(lang.pick(
+            "Xã sáp nhập được so sánh từng phần: kết quả của mỗi xã cũ so với xã mới, không cộng dồn; không tính vào số xã lên mức, mất mức hay tiêu chí bị mất.\n",
+            "Merged communes are compared part by part: each old commune's result against the new commune's, not added up; they are not counted among communes gaining or losing a level or a criterion.\n",
+        ));
+    }
+    if !rep.skipped.is_empty() {
+        let list: Vec<String> = rep
+            .skipped
+            .iter()
+            .map(|(c, side)| {
+                let y = if *side == Presence::Old {
+                    rep.before.year
+                } else {
+                    rep.after.year
+                };
+                format!("{c} ({y})")
+            })
+            .collect();
+        out.push_str(&format!(
+            "{}: {}\n",
+            lang.pick(
+                "Không so sánh vì dòng số liệu lỗi (xem thông báo lỗi)",
+                "Not compared because a data row is unreadable (see the errors)"
+            ),
+            list.join(", ")
+        ));
+    }
+    out.push_str(lang.pick(
+        "↑ Không đạt → Đạt, ↓ Đạt → Không đạt.\n",
+        "↑ fail → pass, ↓ pass → fail.\n",
+    ));
+    out.push_str(text::unverified_legend(lang));
+    out.push('\n');
+    out
+}
