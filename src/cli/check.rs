@@ -148,20 +148,6 @@ fn plan<'v>(
     })
 }
 
-fn columns<'a>(sets: &[&'a CriteriaSet]) -> Vec<&'a str> {
-    let mut cols: Vec<&str> = Vec::new();
-    for s in sets {
-        for c in s.columns() {
-            if let Some(col) = c.input.column()
-                && !cols.contains(&col)
-            {
-                cols.push(col);
-            }
-        }
-    }
-    cols
-}
-
 pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
     let catalog = match ctx.catalog() {
         Ok(c) => c,
@@ -199,7 +185,7 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
             p,
             version,
             Layout::DISTRICT,
-            &columns(&plan.districts),
+            &Version::columns_of(&plan.districts),
             &district_year,
         )
     });
@@ -248,7 +234,7 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
     let districts_only = version
         .set(&args.level)
         .is_some_and(|s| s.level == Level::District);
-    let used = columns(&plan.communes);
+    let used = Version::columns_of(&plan.communes);
     let mut evaluated = 0usize;
     let written = (|| -> std::io::Result<Tally> {
         let out = std::io::BufWriter::new(std::io::stdout().lock());

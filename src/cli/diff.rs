@@ -120,7 +120,7 @@ fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>
             ),
         ));
     }
-    let used = used_columns(&sets);
+    let used = Version::columns_of(&sets);
     let (from, to) = match &args.new {
         None => years_of_one_file(ctx, args, version, &used)?,
         Some(new) => (
@@ -265,20 +265,6 @@ fn level_sets<'v>(
             "the criteria version has no commune set",
         )),
     }
-}
-
-fn used_columns<'v>(sets: &[&'v CriteriaSet]) -> Vec<&'v str> {
-    let mut cols: Vec<&str> = Vec::new();
-    for s in sets {
-        for c in s.columns() {
-            if let Some(col) = c.input.column()
-                && !cols.contains(&col)
-            {
-                cols.push(col);
-            }
-        }
-    }
-    cols
 }
 
 /// The years of a file's rows (without judging any cell), and the errors that stop reading it.

@@ -305,6 +305,21 @@ impl Version {
         Some((from, to))
     }
 
+    /// The columns that `sets` read, in their order, without repeats.
+    pub fn columns_of<'s>(sets: &[&'s CriteriaSet]) -> Vec<&'s str> {
+        let mut cols: Vec<&str> = Vec::new();
+        for s in sets {
+            for c in s.columns() {
+                if let Some(col) = c.input.column()
+                    && !cols.contains(&col)
+                {
+                    cols.push(col);
+                }
+            }
+        }
+        cols
+    }
+
     /// The check that reads `column` in any set, for its kind and unit.
     pub fn column(&self, column: &str) -> Option<&Check> {
         self.sets

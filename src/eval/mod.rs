@@ -37,6 +37,19 @@ pub enum Verdict {
     Unknown,
 }
 
+impl Status {
+    /// The status as in JSON and CSV output (`pass`, `not_applicable`…).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Missing => "missing",
+            Status::NotApplicable => "not_applicable",
+            Status::Info => "info",
+        }
+    }
+}
+
 impl Verdict {
     /// All of several verdicts: any fail fails, else any unknown is unknown.
     pub fn all(items: impl IntoIterator<Item = Verdict>) -> Verdict {

@@ -457,15 +457,6 @@ fn summary(rep: &CheckReport, s: &Summary, format: Format, style: &Style) -> Str
     }
     out.push('\n');
     // Groups and levels side by side in one small table.
-    let group_name = |g: &crate::eval::summary::Group| {
-        if g.from == g.to {
-            format!("{} {}", g.from, lang.pick("tiêu chí", "criteria"))
-        } else if g.from == 0 {
-            format!("{} {}", lang.pick("dưới", "under"), g.to + 1)
-        } else {
-            format!("{}–{}", g.from, g.to)
-        }
-    };
     let header: Vec<String> = vec![
         format!(
             "{} ({base_name})",
@@ -476,7 +467,7 @@ fn summary(rep: &CheckReport, s: &Summary, format: Format, style: &Style) -> Str
     let rows: Vec<Vec<String>> = s
         .groups
         .iter()
-        .map(|g| vec![group_name(g), g.count.to_string()])
+        .map(|g| vec![text::group_name(g, lang), g.count.to_string()])
         .collect();
     out.push_str(&table_or_md(format, style, header, rows));
     let header: Vec<String> = vec![
@@ -1167,7 +1158,7 @@ fn summaries_text(
             ];
             if let Some(first) = of_year.first() {
                 for g in &first.groups {
-                    header.push(group_name(g, lang));
+                    header.push(text::group_name(g, lang));
                 }
                 for l in &first.levels {
                     header.push(
@@ -1221,16 +1212,6 @@ fn summaries_text(
         }
     }
     out
-}
-
-fn group_name(g: &crate::eval::summary::Group, lang: Lang) -> String {
-    if g.from == g.to {
-        format!("{} TC", g.from)
-    } else if g.from == 0 {
-        format!("{} {}", lang.pick("dưới", "under"), g.to + 1)
-    } else {
-        format!("{}–{}", g.from, g.to)
-    }
 }
 
 fn csv_district_row(rep: &CheckReport, d: &DistrictResult, lang: Lang) -> Vec<String> {
@@ -1359,7 +1340,7 @@ fn csv_detail_rows(r: &UnitResult, _lang: Lang) -> String {
                         c.number.clone(),
                         ind.code.clone(),
                         ch.input.clone(),
-                        status_plain(ch.status).to_string(),
+                        ch.status.as_str().to_string(),
                         ch.value.map(value_plain).unwrap_or_default(),
                         ch.op.map(|o| o.symbol().to_string()).unwrap_or_default(),
                         ch.threshold
@@ -1390,16 +1371,6 @@ fn verdict_plain(v: Verdict) -> String {
         Verdict::Unknown => "",
     }
     .into()
-}
-
-fn status_plain(s: Status) -> &'static str {
-    match s {
-        Status::Pass => "pass",
-        Status::Fail => "fail",
-        Status::Missing => "missing",
-        Status::NotApplicable => "not_applicable",
-        Status::Info => "info",
-    }
 }
 
 fn json_head(rep: &CheckReport) -> Json {

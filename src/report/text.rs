@@ -210,3 +210,14 @@ pub fn label(check: &Check, lang: Lang) -> String {
 pub fn t(text: &Text, lang: Lang) -> String {
     text.get(lang).to_string()
 }
+
+/// A group of the programme's progress measure: `19 tiêu chí`, `15–18`, `dưới 5`.
+pub fn group_name(g: &crate::eval::summary::Group, lang: Lang) -> String {
+    if g.from == g.to {
+        format!("{} {}", g.from, lang.pick("tiêu chí", "criteria"))
+    } else if g.from == 0 {
+        format!("{} {}", lang.pick("dưới", "under"), g.to + 1)
+    } else {
+        format!("{}–{}", g.from, g.to)
+    }
+}

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use super::DiffReport;
 use crate::eval::diff::{Cause, Change, Delta, Diff, Presence, UnitDiff};
-use crate::eval::{CheckResult, IndicatorResult, Status, UnitResult};
+use crate::eval::{CheckResult, IndicatorResult, UnitResult};
 use crate::i18n::{Lang, num};
 use crate::input::Value;
 
@@ -51,16 +51,6 @@ fn change(c: Change) -> &'static str {
         Change::Lost => "lost",
         Change::Unchanged => "unchanged",
         Change::Unknown => "unknown",
-    }
-}
-
-fn status(s: Status) -> &'static str {
-    match s {
-        Status::Pass => "pass",
-        Status::Fail => "fail",
-        Status::Missing => "missing",
-        Status::NotApplicable => "not_applicable",
-        Status::Info => "info",
     }
 }
 
@@ -143,8 +133,8 @@ fn delta_rows(head: &Head, d: &Delta, rows: &mut Vec<Vec<String>>) {
                 f.criterion.to_string(),
                 f.code().to_string(),
                 opt(b.map(|c| c.input.as_str())),
-                status(f.before.status).into(),
-                status(f.after.status).into(),
+                f.before.status.as_str().into(),
+                f.after.status.as_str().into(),
                 value(b.and_then(|c| c.value)),
                 value(a.and_then(|c| c.value)),
                 threshold(b),
@@ -163,8 +153,8 @@ fn delta_rows(head: &Head, d: &Delta, rows: &mut Vec<Vec<String>>) {
                 String::new(),
                 n.code.to_string(),
                 opt(b.or(a).map(|c| c.input.as_str())),
-                opt(n.before.as_ref().map(|i| status(i.status))),
-                opt(n.after.as_ref().map(|i| status(i.status))),
+                opt(n.before.as_ref().map(|i| i.status.as_str())),
+                opt(n.after.as_ref().map(|i| i.status.as_str())),
                 value(b.and_then(|c| c.value)),
                 value(a.and_then(|c| c.value)),
                 threshold(b),

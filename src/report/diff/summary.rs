@@ -8,16 +8,6 @@ use crate::i18n::{Lang, num};
 use crate::report::text;
 use crate::report::{Format, Style};
 
-fn group_name(g: &Group, lang: Lang) -> String {
-    if g.from == g.to {
-        format!("{} {}", g.from, lang.pick("tiêu chí", "criteria"))
-    } else if g.from == 0 {
-        format!("{} {}", lang.pick("dưới", "under"), g.to + 1)
-    } else {
-        format!("{}–{}", g.from, g.to)
-    }
-}
-
 pub(super) fn section(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> String {
     let lang = style.lang;
     let s = &diff.summary;
@@ -119,7 +109,13 @@ fn groups(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> Strin
     ];
     let rows: Vec<Row> = (if gb.is_empty() { &ga } else { &gb })
         .iter()
-        .map(|g| plain(vec![group_name(g, lang), count(&gb, g), count(&ga, g)]))
+        .map(|g| {
+            plain(vec![
+                text::group_name(g, lang),
+                count(&gb, g),
+                count(&ga, g),
+            ])
+        })
         .collect();
     let mut out = block(format, style, None, header, rows);
     let avg = |x: Option<&Summary>| x.and_then(|x| x.average_criteria_met);
