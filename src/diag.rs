@@ -22,6 +22,8 @@ pub struct Problem {
     pub line: Option<usize>,
     /// 1-based character column, for text files such as criteria TOML.
     pub col: Option<usize>,
+    /// The spreadsheet cell, as the user sees it in Excel (`Sheet1!F12`).
+    pub cell: Option<String>,
     /// The data column id or criteria key concerned.
     pub field: Option<String>,
     /// The value found, as written in the file.
@@ -39,6 +41,7 @@ impl Problem {
             file: file.into(),
             line: None,
             col: None,
+            cell: None,
             field: None,
             found: None,
             expected: None,
@@ -98,6 +101,9 @@ impl Problem {
             Severity::Warning => lang.pick("lưu ý", "note"),
         };
         out.push_str(&format!(": {sev}: "));
+        if let Some(cell) = &self.cell {
+            out.push_str(&format!("{} {cell}, ", lang.pick("ô", "cell")));
+        }
         if let Some(field) = &self.field {
             out.push_str(&format!("{} {field}: ", lang.pick("cột", "column")));
         }

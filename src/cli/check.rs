@@ -31,6 +31,9 @@ pub(crate) struct CheckArgs {
     /// The district data: a CSV with ma_huyen, ten_huyen, nam and one column per district indicator input.
     #[arg(long, value_name = "FILE")]
     districts: Option<PathBuf>,
+    /// The sheet to read in Excel workbooks (.xlsx); by default the first.
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
     /// Keep only the rows of this year.
     #[arg(long)]
     year: Option<i32>,
@@ -242,7 +245,14 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
         let mut index = CommuneIndex::default();
         let mut seen: HashMap<(String, i32), (String, usize)> = HashMap::new();
         for path in &args.data {
-            let mut reader = Reader::open(path, version, Layout::COMMUNE, &used, &keep);
+            let mut reader = Reader::open_sheet(
+                path,
+                args.sheet.as_deref(),
+                version,
+                Layout::COMMUNE,
+                &used,
+                &keep,
+            );
             let head = reader.head.clone();
             diag.add(std::mem::take(&mut reader.head.problems));
             let ev = Evaluator::new(version, plan.communes.clone(), &head, options);

@@ -5,6 +5,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use super::cell::{self, Cell};
+use super::record::{Fields, Rec, Records};
 use crate::criteria::{Kind, Version};
 use crate::diag::Problem;
 use crate::i18n::Text;
@@ -133,7 +134,7 @@ pub struct Reader<'k> {
     /// The file's header as read: columns, kinds, which are present, and the header's problems
     /// (its `rows` stay empty).
     pub head: Dataset,
-    records: Option<csv::StringRecordsIntoIter<Box<dyn Read>>>,
+    records: Option<Records>,
     map: Option<HeaderMap>,
     layout: Layout,
     keep: &'k dyn Fn(&str, &str, i32) -> bool,
@@ -149,7 +150,23 @@ impl<'k> Reader<'k> {
         used: &[&str],
         keep: &'k dyn Fn(&str, &str, i32) -> bool,
     ) -> Self {
+        Reader::open_sheet(path, None, version, layout, used, keep)
+    }
+
+    /// [`Reader::open`], naming the sheet to read when the file is an Excel workbook (default: the first).
+    pub fn open_sheet(
+        path: &Path,
+        sheet: Option<&str>,
+        version: &Version,
+        layout: Layout,
+        used: &[&str],
+        keep: &'k dyn Fn(&str, &str, i32) -> bool,
+    ) -> Self {
         let shown = path.display().to_string();
+        if super::xlsx::is_workbook(path) {
+            let records = super::xlsx::records(path, sheet, &shown);
+            return Reader::from_records(&shown, records, version, layout, used, keep);
+        }
         match std::fs::File::open(path) {
             Ok(f) => Reader::from_reader(&shown, Box::new(f), version, layout, used, keep),
             Err(e) => {
@@ -235,34 +252,81 @@ impl<'k> Reader<'k> {
         }
         let delimiter = detect_delimiter(&String::from_utf8_lossy(&start));
         let source: Box<dyn Read> = Box::new(buf);
-        let mut records = csv::ReaderBuilder::new()
+        let shown = file.to_string();
+        let records = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
             .flexible(true)
             .comment(Some(b'#'))
             .from_reader(source)
-            .into_records();
-        let header = match records.next() {
-            Some(Ok(h)) => h,
-            Some(Err(e)) => {
-                r.head.problems.push(csv_problem(file, &e));
-                return r;
-            }
-            None => {
-                r.head.problems.push(Problem::error(
-                    "empty",
-                    file,
-                    Text::new(
-                        "tệp rỗng: cần một dòng tiêu đề",
-                        "the file is empty: a header line is expected",
-                    ),
-                ));
-                return r;
+            .into_records()
+            .map(move |r| match r {
+                Ok(rec) => Ok(Rec {
+                    line: rec.position().map_or(0, |p| p.line() as usize),
+                    fields: Fields::Csv(rec),
+                }),
+                Err(e) => Err(Box::new(csv_problem(&shown, &e))),
+            });
+        r.start(Box::new(records), version, used);
+        r
+    }
+
+    /// Read the header from `records`, then leave the rows to the iterator.
+    fn start(&mut self, mut records: Records, version: &Version, used: &[&str]) {
+        let file = self.head.file.clone();
+        // A spreadsheet may have title rows above the header: the header is the row naming the
+        // code column; without one, the first row.
+        let mut skipped = Vec::new();
+        let header = loop {
+            match records.next() {
+                Some(Ok(h)) if h.is_blank() => continue,
+                Some(Ok(h)) => {
+                    let names_code = (0..h.len()).any(|i| {
+                        h.get(i)
+                            .is_some_and(|f| cell::fold(f).replace(' ', "_") == self.layout.code)
+                    });
+                    if names_code || matches!(h.fields, Fields::Csv(_)) || skipped.len() >= 20 {
+                        break Some(h);
+                    }
+                    skipped.push(h);
+                }
+                Some(Err(e)) => {
+                    self.head.problems.push(*e);
+                    return;
+                }
+                None => break skipped.drain(..).next(),
             }
         };
-        r.map = map_header(&header, &mut r.head, layout, used, version);
-        if r.map.is_some() {
-            r.records = Some(records);
+        let Some(header) = header else {
+            self.head.problems.push(Problem::error(
+                "empty",
+                &file,
+                Text::new(
+                    "tệp rỗng: cần một dòng tiêu đề",
+                    "the file is empty: a header line is expected",
+                ),
+            ));
+            return;
+        };
+        self.map = map_header(&header, &mut self.head, self.layout, used, version);
+        if self.map.is_some() {
+            self.records = Some(records);
+        }
+    }
+
+    /// Rows of a spreadsheet already turned into records (see [`super::xlsx`]).
+    pub fn from_records(
+        file: &str,
+        records: Result<Records, Box<Problem>>,
+        version: &Version,
+        layout: Layout,
+        used: &[&str],
+        keep: &'k dyn Fn(&str, &str, i32) -> bool,
+    ) -> Self {
+        let mut r = Reader::empty(file, version, layout, keep);
+        match records {
+            Ok(records) => r.start(records, version, used),
+            Err(p) => r.head.problems.push(*p),
         }
         r
     }
@@ -277,25 +341,22 @@ impl Iterator for Reader<'_> {
             let map = self.map.as_ref()?;
             let rec = match records.next()? {
                 Ok(r) => r,
-                Err(e) => {
-                    let problem = csv_problem(&self.head.file, &e);
+                Err(problem) => {
                     // A file in another encoding fails on every line: say it once and stop.
                     if problem.kind == "encoding" {
                         self.records = None;
                     }
                     return Some(RowRead {
                         row: None,
-                        problems: vec![problem],
+                        problems: vec![*problem],
                     });
                 }
             };
-            let line = rec.position().map_or(0, |p| p.line() as usize);
-            if rec.iter().all(|f| f.trim().is_empty()) {
+            if rec.is_blank() {
                 continue;
             }
             if let Some(read) = read_row(
                 &rec,
-                line,
                 map,
                 &self.head,
                 self.layout,
@@ -330,19 +391,19 @@ struct HeaderMap {
 }
 
 fn map_header(
-    header: &csv::StringRecord,
+    header: &Rec,
     ds: &mut Dataset,
     layout: Layout,
     used: &[&str],
     version: &Version,
 ) -> Option<HeaderMap> {
     let file = ds.file.clone();
-    let hline = header.position().map_or(1, |p| p.line() as usize);
+    let hline = header.line;
     let mut meta = HashMap::new();
     let mut cells = Vec::new();
     let mut unknown = Vec::new();
     let mut unused = Vec::new();
-    for (pos, raw) in header.iter().enumerate() {
+    for (pos, raw) in (0..header.len()).filter_map(|i| header.get(i).map(|f| (i, f))) {
         let folded = cell::fold(raw).replace(' ', "_");
         if let Some(m) = layout.meta().into_iter().find(|m| *m == folded) {
             meta.insert(m, pos);
@@ -482,8 +543,7 @@ fn map_header(
 }
 
 fn read_row(
-    rec: &csv::StringRecord,
-    line: usize,
+    rec: &Rec,
     map: &HeaderMap,
     ds: &Dataset,
     layout: Layout,
@@ -491,6 +551,7 @@ fn read_row(
     seen: &mut HashMap<(String, i32), usize>,
 ) -> Option<RowRead> {
     let file = ds.file.clone();
+    let line = rec.line;
     let mut problems = Vec::new();
     let get = |m: &str| {
         map.meta
@@ -590,13 +651,13 @@ fn read_row(
         match cell::parse(raw, ds.kinds[idx]) {
             Ok(c) => cells[idx] = c,
             Err(e) => {
-                problems.push(
-                    Problem::error("bad-cell", &file, e.message)
-                        .at(line, None)
-                        .field(ds.columns[idx].clone())
-                        .found(raw.trim())
-                        .expected(e.expected),
-                );
+                let mut p = Problem::error("bad-cell", &file, e.message)
+                    .at(line, None)
+                    .field(ds.columns[idx].clone())
+                    .found(raw.trim())
+                    .expected(e.expected);
+                p.cell = rec.cell_ref(pos).map(String::from);
+                problems.push(p);
                 ok = false;
             }
         }

@@ -7,3 +7,4 @@ mod common;
 mod criteria;
 mod diff;
 mod district;
+mod xlsx;

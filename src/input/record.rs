@@ -1,0 +1,83 @@
+//! One record of a data file, whatever the file: a CSV line or a spreadsheet row.
+
+use crate::diag::Problem;
+
+/// The fields of a record.
+pub enum Fields {
+    Csv(csv::StringRecord),
+    /// Spreadsheet cells as text, with their references as the user sees them (`Sheet1!F12`).
+    Cells {
+        values: Vec<String>,
+        refs: Vec<String>,
+    },
+}
+
+/// A record and the line (CSV) or row (spreadsheet) it comes from, 1-based.
+pub struct Rec {
+    pub line: usize,
+    pub fields: Fields,
+}
+
+impl Rec {
+    pub fn get(&self, i: usize) -> Option<&str> {
+        match &self.fields {
+            Fields::Csv(r) => r.get(i),
+            Fields::Cells { values, .. } => values.get(i).map(String::as_str),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.fields {
+            Fields::Csv(r) => r.len(),
+            Fields::Cells { values, .. } => values.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn is_blank(&self) -> bool {
+        (0..self.len()).all(|i| self.get(i).is_none_or(|f| f.trim().is_empty()))
+    }
+
+    /// The spreadsheet reference of field `i` (`Sheet1!F12`), for a spreadsheet.
+    pub fn cell_ref(&self, i: usize) -> Option<&str> {
+        match &self.fields {
+            Fields::Csv(_) => None,
+            Fields::Cells { refs, .. } => refs.get(i).map(String::as_str),
+        }
+    }
+}
+
+/// Records as they are read; a problem that stops a record (an encoding error…) comes as `Err`.
+pub type Records = Box<dyn Iterator<Item = Result<Rec, Box<Problem>>>>;
+
+/// A spreadsheet column's letters: 0 → `A`, 26 → `AA`.
+pub fn column_letters(mut col: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_follow_excel() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(5), "F");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+}

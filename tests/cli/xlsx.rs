@@ -1,0 +1,162 @@
+//! Excel workbooks in: the same verdicts as the equivalent CSV, cells named as Excel names them.
+
+use rust_xlsxwriter::{Format, Workbook};
+
+use crate::common::{BASE, Commune, csv, json, run, write};
+
+/// The communes as an .xlsx that a commune officer would type: percentages typed as fractions and
+/// shown with a % format, other numbers sometimes stored as text, a title row above the header.
+fn workbook(path: &std::path::Path, communes: &[Commune]) {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let pct = Format::new().set_num_format("0.0%");
+    ws.write_string(0, 0, "BẢNG TỰ ĐÁNH GIÁ TIÊU CHÍ NÔNG THÔN MỚI")
+        .unwrap();
+    let header: Vec<&str> = ["ma_xa", "ten_xa", "huyen", "nam"]
+        .into_iter()
+        .chain(BASE.iter().map(|(c, _)| *c))
+        .collect();
+    for (j, h) in header.iter().enumerate() {
+        ws.write_string(2, j as u16, *h).unwrap();
+    }
+    let pct_cols = ["2.2", "2.4", "11", "16"];
+    for (i, c) in communes.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string(r, 0, c.code).unwrap();
+        ws.write_string(r, 1, c.name).unwrap();
+        ws.write_string(r, 2, "Cao Lộc").unwrap();
+        ws.write_number(r, 3, c.year as f64).unwrap();
+        for (j, (col, v)) in BASE.iter().enumerate() {
+            let v = c.set.iter().find(|(k, _)| k == col).map_or(*v, |(_, v)| *v);
+            let cell = 4 + j as u16;
+            match v.replace(',', ".").parse::<f64>() {
+                Ok(n) if pct_cols.contains(col) => ws
+                    .write_number_with_format(r, cell, n / 100.0, &pct)
+                    .map(|_| ()),
+                // every other number stored as text, as pasted from another program
+                Ok(_) if j % 2 == 0 => ws.write_string(r, cell, v).map(|_| ()),
+                Ok(n) => ws.write_number(r, cell, n).map(|_| ()),
+                Err(_) => ws.write_string(r, cell, v).map(|_| ()),
+            }
+            .unwrap();
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn an_xlsx_gives_the_same_verdicts_as_the_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let communes = [
+        Commune {
+            code: "A",
+            name: "Gia Cát",
+            year: 2024,
+            set: &[],
+        },
+        Commune {
+            code: "B",
+            name: "Tân Liên",
+            year: 2024,
+            set: &[("2.2", "66,8")],
+        },
+        Commune {
+            code: "C",
+            name: "Hợp Thành",
+            year: 2024,
+            set: &[("11", "14"), ("17.8", "")],
+        },
+    ];
+    let x = dir.path().join("xa.xlsx");
+    workbook(&x, &communes);
+    let c = write(dir.path(), "xa.csv", &csv(&communes));
+    let (code_x, from_x) = json(&["check", x.to_str().unwrap(), "--format", "json"]);
+    let (code_c, from_c) = json(&["check", &c, "--format", "json"]);
+    assert_eq!(code_x, code_c);
+    let levels = |d: &serde_json::Value| -> Vec<(String, serde_json::Value, serde_json::Value)> {
+        d["communes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["code"].as_str().unwrap().to_string(),
+                    c["level_reached"].clone(),
+                    c["criteria_met"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(levels(&from_x), levels(&from_c));
+    // 66,8 % typed as 0.668 with a % format is read as 66.8, short by 3.2 points.
+    let b = crate::common::commune(&from_x, "B");
+    let i22 = crate::common::indicator(b, "xa-ntm", "2.2");
+    assert_eq!(i22["value"], 66.8);
+    assert!((i22["gap"].as_f64().unwrap() - 3.2).abs() < 1e-9);
+    // The row numbers are the workbook's: the header is on row 3, so A is on row 4.
+    assert_eq!(crate::common::commune(&from_x, "A")["line"], 4);
+}
+
+#[test]
+fn a_bad_cell_is_named_as_excel_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = dir.path().join("xa.xlsx");
+    workbook(
+        &x,
+        &[Commune {
+            code: "A",
+            name: "Gia Cát",
+            year: 2024,
+            set: &[("1.2", "có lẽ")],
+        }],
+    );
+    let (code, _, err) = run(&["check", x.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(code, 65);
+    // 1.2 is the 6th column (F), the commune on row 4.
+    assert!(
+        err.contains(
+            "xa.xlsx:4: error: cell Sheet1!F4, column 1.2: not a Đạt/Không đạt value; found «có lẽ»"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_sheet_and_a_merged_header_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = dir.path().join("xa.xlsx");
+    workbook(
+        &x,
+        &[Commune {
+            code: "A",
+            name: "Gia Cát",
+            year: 2024,
+            set: &[],
+        }],
+    );
+    let (code, _, err) = run(&[
+        "check",
+        x.to_str().unwrap(),
+        "--sheet",
+        "Xã",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 65);
+    assert!(err.contains("no sheet «Xã» (there are: Sheet1)"), "{err}");
+
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.merge_range(0, 4, 0, 5, "2.1", &Format::new()).unwrap();
+    for (j, h) in ["ma_xa", "ten_xa", "huyen", "nam"].iter().enumerate() {
+        ws.write_string(0, j as u16, *h).unwrap();
+    }
+    let m = dir.path().join("merged.xlsx");
+    wb.save(&m).unwrap();
+    let (code, _, err) = run(&["check", m.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(code, 65);
+    assert!(
+        err.contains("the header row has merged cells (Sheet1!E1:F1)"),
+        "{err}"
+    );
+}
