@@ -16,6 +16,7 @@ use ntm::input::table::Reader;
 use ntm::input::{Layout, Row, read_file};
 use ntm::report::check::{CheckReport, CheckWriter, Tally};
 
+use super::output::Output;
 use super::{Ctx, FormatArg};
 
 #[derive(Args)]
@@ -46,8 +47,18 @@ pub(crate) struct CheckArgs {
     /// For a year outside a set's validity, reuse the nearest year's thresholds (the report says so).
     #[arg(long)]
     nearest_year: bool,
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    format: FormatArg,
+    /// Output format; by default a table, or the output file's extension (.json, .csv, .md, .html, .xlsx).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Only the summaries (groups, averages, levels, criteria), no row per commune.
+    #[arg(long)]
+    summary: bool,
+    /// Write the report to this file (written whole or not at all) instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    force: bool,
 }
 
 /// What the level asked means: which sets to evaluate on communes and on districts, and which
@@ -230,8 +241,16 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
             .collect::<Vec<_>>()
             .join(", "),
         explain: args.explain,
-        detail: !args.commune.is_empty() || args.explain,
+        detail: (!args.commune.is_empty() || args.explain) && !args.summary,
+        summary_only: args.summary,
         district_sets: plan.districts.clone(),
+    };
+    let format = Output::format(args.format, args.output.as_deref());
+    let mut inputs: Vec<&std::path::Path> = args.data.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.districts.as_deref());
+    let mut output = match Output::open(ctx, args.output.as_deref(), args.force, &inputs, format) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
     // With only a district set asked, the communes are context: they do not decide the exit code.
     let districts_only = version
@@ -240,8 +259,8 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
     let used = Version::columns_of(&plan.communes);
     let mut evaluated = 0usize;
     let written = (|| -> std::io::Result<Tally> {
-        let out = std::io::BufWriter::new(std::io::stdout().lock());
-        let mut w = CheckWriter::new(&report, args.format.into(), ctx.style, out)?;
+        let out = output.writer();
+        let mut w = CheckWriter::new(&report, format, ctx.style, out)?;
         let mut index = CommuneIndex::default();
         let mut seen: HashMap<(String, i32), (String, usize)> = HashMap::new();
         for path in &args.data {
@@ -307,7 +326,7 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
             total
         })
     })();
-    let tally = match written {
+    let tally = match written.and_then(|t| output.commit().map(|_| t)) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return exit::OK,
         Err(e) => {

@@ -3,6 +3,7 @@
 mod check;
 mod criteria;
 mod diff;
+mod output;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ pub(crate) enum FormatArg {
     Json,
     Csv,
     Md,
+    Html,
+    Xlsx,
 }
 
 impl From<FormatArg> for Format {
@@ -56,6 +59,8 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
             FormatArg::Csv => Format::Csv,
             FormatArg::Md => Format::Md,
+            FormatArg::Html => Format::Html,
+            FormatArg::Xlsx => Format::Xlsx,
         }
     }
 }

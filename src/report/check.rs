@@ -31,6 +31,8 @@ pub struct CheckReport<'a> {
     pub explain: bool,
     /// One report per unit (appraisal preparation) rather than one table.
     pub detail: bool,
+    /// Only the summaries, no row per unit.
+    pub summary_only: bool,
     /// The district sets evaluated (empty without a district file).
     pub district_sets: Vec<&'a CriteriaSet>,
 }
@@ -91,6 +93,8 @@ pub struct CheckWriter<'a, W: Write> {
     count: usize,
     tally: Tally,
     districts: Vec<DistrictResult>,
+    /// Every unit, for the formats that need them all at the end (HTML, Excel).
+    units: Vec<UnitResult>,
     /// Districts' verdicts by (district key, year), for the summaries.
     district_verdicts: Vec<(String, i32, Verdict)>,
 }
@@ -129,6 +133,7 @@ impl<'a, W: Write> CheckWriter<'a, W> {
             count: 0,
             tally: Tally::default(),
             districts: Vec::new(),
+            units: Vec::new(),
             district_verdicts: Vec::new(),
         })
     }
@@ -142,7 +147,12 @@ impl<'a, W: Write> CheckWriter<'a, W> {
         }
         self.summary.add(r);
         let lang = self.style.lang;
+        if rep.summary_only {
+            self.count += 1;
+            return Ok(());
+        }
         match self.format {
+            Format::Html | Format::Xlsx => self.units.push(r.clone()),
             Format::Json => {
                 let sep = if self.count == 0 { "\n" } else { ",\n" };
                 self.out.write_all(sep.as_bytes())?;
@@ -189,6 +199,7 @@ impl<'a, W: Write> CheckWriter<'a, W> {
             }
         }
         match self.format {
+            Format::Html | Format::Xlsx => self.districts.push(d),
             Format::Json => {
                 let sep = if self.districts.is_empty() {
                     "\n],\"districts\":[\n"
@@ -231,9 +242,25 @@ impl<'a, W: Write> CheckWriter<'a, W> {
                 }
             }
             Format::Csv => {}
+            Format::Html => {
+                let page =
+                    super::html::render(rep, &self.units, &self.districts, &summaries, &self.style);
+                self.out.write_all(page.as_bytes())?;
+            }
+            Format::Xlsx => {
+                let bytes = super::xlsx_out::render(
+                    rep,
+                    &self.units,
+                    &self.districts,
+                    &summaries,
+                    self.style.lang,
+                )
+                .map_err(|e| io::Error::other(e.to_string()))?;
+                self.out.write_all(&bytes)?;
+            }
             Format::Md | Format::Table => {
                 let mut text = String::new();
-                if !rep.detail {
+                if !rep.detail && !rep.summary_only {
                     text.push_str(&batch(
                         rep,
                         std::mem::take(&mut self.rows),
@@ -268,7 +295,7 @@ impl<'a, W: Write> CheckWriter<'a, W> {
     }
 }
 
-fn color_of(v: Verdict) -> Color {
+pub(super) fn color_of(v: Verdict) -> Color {
     match v {
         Verdict::Pass => Color::Green,
         Verdict::Fail => Color::Red,
@@ -276,7 +303,7 @@ fn color_of(v: Verdict) -> Color {
     }
 }
 
-fn status_color(s: Status) -> Option<Color> {
+pub(super) fn status_color(s: Status) -> Option<Color> {
     match s {
         Status::Pass => Some(Color::Green),
         Status::Fail => Some(Color::Red),
@@ -286,7 +313,7 @@ fn status_color(s: Status) -> Option<Color> {
 }
 
 /// The level cell: the level reached, or why none.
-fn level_text(rep: &CheckReport, r: &UnitResult, lang: Lang) -> String {
+pub(super) fn level_text(rep: &CheckReport, r: &UnitResult, lang: Lang) -> String {
     match &r.level_reached {
         Some(id) => rep
             .set_def(id)
@@ -299,7 +326,7 @@ fn level_text(rep: &CheckReport, r: &UnitResult, lang: Lang) -> String {
 }
 
 /// The criteria that block the next level: `xã NTM: 10, 17; thiếu số liệu: 15`.
-fn blocking_text(rep: &CheckReport, r: &UnitResult, lang: Lang) -> String {
+pub(super) fn blocking_text(rep: &CheckReport, r: &UnitResult, lang: Lang) -> String {
     let Some(next) = r.sets.iter().find(|s| s.qualified != Verdict::Pass) else {
         return String::new();
     };
@@ -340,7 +367,7 @@ fn blocking_text(rep: &CheckReport, r: &UnitResult, lang: Lang) -> String {
     format!("{name}: {}", parts.join("; "))
 }
 
-fn readiness_text(r: &UnitResult, lang: Lang) -> String {
+pub(super) fn readiness_text(r: &UnitResult, lang: Lang) -> String {
     match r.readiness.as_ref().and_then(|x| x.ready) {
         None => lang.pick("chưa đánh giá", "not assessed").to_string(),
         Some(Verdict::Pass) => lang.pick("Sẵn sàng", "Ready").to_string(),
@@ -544,19 +571,19 @@ fn table_or_md(
 }
 
 /// One row of the indicator table.
-struct IndRow {
-    criterion: String,
-    code: String,
-    content: String,
-    value: String,
-    rule: String,
-    status: Status,
-    gap: String,
-    how: String,
-    source: String,
+pub(super) struct IndRow {
+    pub(super) criterion: String,
+    pub(super) code: String,
+    pub(super) content: String,
+    pub(super) value: String,
+    pub(super) rule: String,
+    pub(super) status: Status,
+    pub(super) gap: String,
+    pub(super) how: String,
+    pub(super) source: String,
 }
 
-fn indicator_rows(rep: &CheckReport, set: &SetResult, lang: Lang) -> Vec<IndRow> {
+pub(super) fn indicator_rows(rep: &CheckReport, set: &SetResult, lang: Lang) -> Vec<IndRow> {
     let Some(def) = rep.set_def(&set.set) else {
         return Vec::new();
     };
@@ -643,7 +670,13 @@ impl StatusExt for Status {
 }
 
 /// The requirement of a check as evaluated: the resolved threshold when there is one.
-fn check_rule(ch: &CheckResult, def: &Check, version: &Version, year: i32, lang: Lang) -> String {
+pub(super) fn check_rule(
+    ch: &CheckResult,
+    def: &Check,
+    version: &Version,
+    year: i32,
+    lang: Lang,
+) -> String {
     let mark = if def.verified { "" } else { UNVERIFIED };
     match (ch.op, &ch.threshold) {
         (Some(op), Some(r)) => format!(
@@ -870,7 +903,7 @@ fn detail_unit(
     out
 }
 
-fn needs_text(rep: &CheckReport, r: &UnitResult, needs: &Needs, lang: Lang) -> String {
+pub(super) fn needs_text(rep: &CheckReport, r: &UnitResult, needs: &Needs, lang: Lang) -> String {
     let Some(next) = &needs.next_level else {
         return format!(
             "\n{}\n",
@@ -977,7 +1010,7 @@ fn district_detail(rep: &CheckReport, d: &DistrictResult, format: Format, style:
 }
 
 /// The district's conditions on its communes that do not hold: who holds it back, or how many more.
-fn shares_text(rep: &CheckReport, d: &DistrictResult, lang: Lang) -> String {
+pub(super) fn shares_text(rep: &CheckReport, d: &DistrictResult, lang: Lang) -> String {
     let mut out = String::new();
     if d.communes_total == 0 {
         out.push_str(lang.pick(

@@ -82,7 +82,9 @@ pub fn write(
     match format {
         Format::Json => json::write(rep, diff, problems, &mut out)?,
         Format::Csv => csv_out::write(rep, diff, &mut out)?,
-        Format::Table | Format::Md => out.write_all(tables(rep, diff, format, style).as_bytes())?,
+        Format::Table | Format::Md | Format::Html | Format::Xlsx => {
+            out.write_all(tables(rep, diff, format, style).as_bytes())?
+        }
     }
     out.flush()
 }

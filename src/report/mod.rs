@@ -4,8 +4,10 @@
 pub mod check;
 pub mod criteria;
 pub mod diff;
+pub mod html;
 mod json_out;
 pub mod text;
+pub mod xlsx_out;
 
 use comfy_table::{ContentArrangement, Table, presets};
 
@@ -16,6 +18,30 @@ pub enum Format {
     Json,
     Csv,
     Md,
+    /// One self-contained, printable page (check only).
+    Html,
+    /// An Excel workbook (needs an output file).
+    Xlsx,
+}
+
+impl Format {
+    /// The format an output file's extension asks for.
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            "md" => Some(Format::Md),
+            "html" | "htm" => Some(Format::Html),
+            "xlsx" => Some(Format::Xlsx),
+            "txt" => Some(Format::Table),
+            _ => None,
+        }
+    }
+
+    /// Binary formats cannot go to a terminal.
+    pub fn is_binary(self) -> bool {
+        self == Format::Xlsx
+    }
 }
 
 /// How tables are drawn.

@@ -7,4 +7,5 @@ mod common;
 mod criteria;
 mod diff;
 mod district;
+mod report_files;
 mod xlsx;

@@ -1,0 +1,383 @@
+//! `check -o report.xlsx`: a workbook that officers can forward: a summary sheet (one row per
+//! commune, then the group counts and levels of each year), a sheet for the districts when there are
+//! any, and one sheet per commune with every indicator, coloured by result, with gaps and sources.
+
+use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+
+use super::check::{CheckReport, blocking_text, indicator_rows, level_text, readiness_text};
+use super::text;
+use crate::eval::district::DistrictResult;
+use crate::eval::summary::Summary;
+use crate::eval::{Status, UnitResult};
+use crate::i18n::Lang;
+
+struct Styles {
+    head: Format,
+    wrap: Format,
+    pass: Format,
+    fail: Format,
+    missing: Format,
+}
+
+impl Styles {
+    fn new() -> Self {
+        let base = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+        Styles {
+            head: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_background_color(Color::RGB(0xDDEBF7))
+                .set_align(FormatAlign::Top),
+            wrap: base.clone(),
+            pass: base
+                .clone()
+                .set_background_color(Color::RGB(0xC6EFCE))
+                .set_font_color(Color::RGB(0x006100)),
+            fail: base
+                .clone()
+                .set_background_color(Color::RGB(0xFFC7CE))
+                .set_font_color(Color::RGB(0x9C0006)),
+            missing: base
+                .set_background_color(Color::RGB(0xFFEB9C))
+                .set_font_color(Color::RGB(0x9C5700)),
+        }
+    }
+
+    fn status(&self, s: Status) -> &Format {
+        match s {
+            Status::Pass => &self.pass,
+            Status::Fail => &self.fail,
+            Status::Missing => &self.missing,
+            _ => &self.wrap,
+        }
+    }
+}
+
+/// The workbook's bytes.
+pub fn render(
+    rep: &CheckReport,
+    units: &[UnitResult],
+    districts: &[DistrictResult],
+    summaries: &[Summary],
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    let mut used_names: Vec<String> = Vec::new();
+    summary_sheet(
+        wb.add_worksheet(),
+        rep,
+        units,
+        summaries,
+        lang,
+        &st,
+        &mut used_names,
+    )?;
+    if !districts.is_empty() {
+        district_sheet(
+            wb.add_worksheet(),
+            rep,
+            districts,
+            lang,
+            &st,
+            &mut used_names,
+        )?;
+    }
+    for u in units {
+        unit_sheet(wb.add_worksheet(), rep, u, lang, &st, &mut used_names)?;
+    }
+    wb.save_to_buffer()
+}
+
+/// A sheet name Excel accepts (31 characters, none of `[]:*?/\`), unique in the workbook.
+fn sheet_name(wanted: &str, used: &mut Vec<String>) -> String {
+    let clean: String = wanted
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
+        .collect();
+    let base: String = clean.trim().chars().take(31).collect();
+    let mut name = base.clone();
+    let mut n = 2;
+    while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) || name.is_empty() {
+        let suffix = format!(" ({n})");
+        name = format!(
+            "{}{suffix}",
+            base.chars()
+                .take(31 - suffix.chars().count())
+                .collect::<String>()
+        );
+        n += 1;
+    }
+    used.push(name.clone());
+    name
+}
+
+fn header(ws: &mut Worksheet, row: u32, cells: &[String], st: &Styles) -> Result<(), XlsxError> {
+    for (j, h) in cells.iter().enumerate() {
+        ws.write_string_with_format(row, j as u16, h, &st.head)?;
+    }
+    Ok(())
+}
+
+fn summary_sheet(
+    ws: &mut Worksheet,
+    rep: &CheckReport,
+    units: &[UnitResult],
+    summaries: &[Summary],
+    lang: Lang,
+    st: &Styles,
+    used: &mut Vec<String>,
+) -> Result<(), XlsxError> {
+    ws.set_name(sheet_name(lang.pick("Tổng hợp", "Summary"), used))?;
+    let mut cols: Vec<String> = vec![
+        lang.pick("Mã", "Code").into(),
+        lang.pick("Xã", "Commune").into(),
+        lang.pick("Huyện", "District").into(),
+        lang.pick("Năm", "Year").into(),
+    ];
+    for s in &rep.sets {
+        cols.push(format!(
+            "{} ({})",
+            s.short_name.get(lang),
+            lang.pick("TC đạt", "criteria met")
+        ));
+    }
+    cols.push(lang.pick("Mức đạt", "Level reached").into());
+    cols.push(
+        lang.pick(
+            "Tiêu chí còn thiếu (mức tiếp theo)",
+            "Criteria still open (next level)",
+        )
+        .into(),
+    );
+    cols.push(
+        lang.pick("Đủ điều kiện đề nghị công nhận", "Ready for recognition")
+            .into(),
+    );
+    header(ws, 0, &cols, st)?;
+    for (i, u) in units.iter().enumerate() {
+        let r = 1 + i as u32;
+        ws.write_string(r, 0, &u.code)?;
+        ws.write_string(r, 1, &u.name)?;
+        ws.write_string(r, 2, &u.parent)?;
+        ws.write_number(r, 3, f64::from(u.year))?;
+        let mut c = 4u16;
+        for s in &rep.sets {
+            if let Some(x) = u.set(&s.id) {
+                let status = match x.status {
+                    crate::eval::Verdict::Pass => Status::Pass,
+                    crate::eval::Verdict::Fail => Status::Fail,
+                    crate::eval::Verdict::Unknown => Status::Missing,
+                };
+                ws.write_string_with_format(
+                    r,
+                    c,
+                    format!("{}/{}", x.criteria_met, x.criteria_total),
+                    st.status(status),
+                )?;
+            }
+            c += 1;
+        }
+        ws.write_string(r, c, level_text(rep, u, lang))?;
+        ws.write_string_with_format(r, c + 1, blocking_text(rep, u, lang), &st.wrap)?;
+        ws.write_string(r, c + 2, readiness_text(u, lang))?;
+    }
+    ws.set_freeze_panes(1, 2)?;
+    let widths = [8.0, 18.0, 12.0, 6.0];
+    for (j, w) in widths.iter().enumerate() {
+        ws.set_column_width(j as u16, *w)?;
+    }
+    let last = cols.len() as u16;
+    for j in 4..last {
+        ws.set_column_width(j, 14.0)?;
+    }
+    ws.set_column_width(last - 2, 40.0)?;
+    // The programme's measures of each year, below the communes.
+    let mut r = units.len() as u32 + 2;
+    for s in summaries.iter().filter(|s| s.district.is_none()) {
+        ws.write_string_with_format(
+            r,
+            0,
+            format!("{} {}", lang.pick("Tổng hợp năm", "Summary for"), s.year),
+            &st.head,
+        )?;
+        r += 1;
+        for g in &s.groups {
+            ws.write_string(r, 1, text::group_name(g, lang))?;
+            ws.write_number(r, 2, g.count as f64)?;
+            r += 1;
+        }
+        if let Some(avg) = s.average_criteria_met {
+            ws.write_string(
+                r,
+                1,
+                lang.pick("Bình quân tiêu chí/xã", "Average criteria per commune"),
+            )?;
+            ws.write_number(r, 2, (avg * 100.0).round() / 100.0)?;
+            r += 1;
+        }
+        for l in &s.levels {
+            let name = rep
+                .sets
+                .iter()
+                .find(|d| d.id == l.set)
+                .map_or(l.set.clone(), |d| d.short_name.get(lang).to_string());
+            ws.write_string(r, 1, format!("{}: {}", lang.pick("Đạt", "Qualified"), name))?;
+            ws.write_number(r, 2, l.qualified as f64)?;
+            r += 1;
+        }
+        r += 1;
+    }
+    Ok(())
+}
+
+fn district_sheet(
+    ws: &mut Worksheet,
+    rep: &CheckReport,
+    districts: &[DistrictResult],
+    lang: Lang,
+    st: &Styles,
+    used: &mut Vec<String>,
+) -> Result<(), XlsxError> {
+    ws.set_name(sheet_name(lang.pick("Huyện", "Districts"), used))?;
+    let cols: Vec<String> = vec![
+        lang.pick("Mã", "Code").into(),
+        lang.pick("Huyện", "District").into(),
+        lang.pick("Năm", "Year").into(),
+        lang.pick("Số xã", "Communes").into(),
+        lang.pick("Xã đạt xã NTM", "Communes at xã NTM").into(),
+        lang.pick("Tiêu chí đạt", "Criteria met").into(),
+        lang.pick("Kết quả", "Result").into(),
+        lang.pick("Còn vướng", "Held back by").into(),
+    ];
+    header(ws, 0, &cols, st)?;
+    for (i, d) in districts.iter().enumerate() {
+        let r = 1 + i as u32;
+        let set = d.unit.sets.last();
+        ws.write_string(r, 0, &d.unit.code)?;
+        ws.write_string(r, 1, &d.unit.name)?;
+        ws.write_number(r, 2, f64::from(d.unit.year))?;
+        ws.write_number(r, 3, d.communes_total as f64)?;
+        ws.write_number(r, 4, d.communes_ntm as f64)?;
+        if let Some(s) = set {
+            ws.write_string(r, 5, format!("{}/{}", s.criteria_met, s.criteria_total))?;
+            let status = match s.qualified {
+                crate::eval::Verdict::Pass => Status::Pass,
+                crate::eval::Verdict::Fail => Status::Fail,
+                crate::eval::Verdict::Unknown => Status::Missing,
+            };
+            ws.write_string_with_format(r, 6, text::verdict(s.qualified, lang), st.status(status))?;
+        }
+        let held = super::check::shares_text(rep, d, lang)
+            .trim()
+            .replace('\n', "; ");
+        ws.write_string_with_format(r, 7, held, &st.wrap)?;
+    }
+    ws.set_freeze_panes(1, 2)?;
+    for (j, w) in [8.0, 18.0, 6.0, 8.0, 12.0, 12.0, 16.0, 60.0]
+        .iter()
+        .enumerate()
+    {
+        ws.set_column_width(j as u16, *w)?;
+    }
+    Ok(())
+}
+
+fn unit_sheet(
+    ws: &mut Worksheet,
+    rep: &CheckReport,
+    u: &UnitResult,
+    lang: Lang,
+    st: &Styles,
+    used: &mut Vec<String>,
+) -> Result<(), XlsxError> {
+    ws.set_name(sheet_name(
+        &format!("{} {} {}", u.code, u.name, u.year),
+        used,
+    ))?;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!(
+            "{} — {} {} — {}: {}",
+            u.name,
+            lang.pick("năm", "year"),
+            u.year,
+            lang.pick("Mức đạt", "Level reached"),
+            level_text(rep, u, lang)
+        ),
+        &st.head,
+    )?;
+    let cols: Vec<String> = [
+        lang.pick("Bộ tiêu chí", "Set"),
+        lang.pick("Tiêu chí", "Criterion"),
+        lang.pick("Chỉ tiêu", "Indicator"),
+        lang.pick("Nội dung", "Content"),
+        lang.pick("Giá trị", "Value"),
+        lang.pick("Yêu cầu", "Requirement"),
+        lang.pick("Kết quả", "Result"),
+        lang.pick("Chênh lệch", "Gap"),
+        lang.pick("Nguồn", "Source"),
+    ]
+    .map(String::from)
+    .to_vec();
+    header(ws, 1, &cols, st)?;
+    let mut r = 2u32;
+    for set in &u.sets {
+        let name = rep
+            .sets
+            .iter()
+            .find(|d| d.id == set.set)
+            .map_or(set.set.clone(), |d| d.short_name.get(lang).to_string());
+        for row in indicator_rows(rep, set, lang) {
+            ws.write_string(r, 0, &name)?;
+            ws.write_string_with_format(r, 1, &row.criterion, &st.wrap)?;
+            ws.write_string(r, 2, &row.code)?;
+            ws.write_string_with_format(r, 3, &row.content, &st.wrap)?;
+            ws.write_string(r, 4, &row.value)?;
+            ws.write_string(r, 5, &row.rule)?;
+            ws.write_string_with_format(
+                r,
+                6,
+                text::status(row.status, lang),
+                st.status(row.status),
+            )?;
+            ws.write_string(r, 7, &row.gap)?;
+            ws.write_string_with_format(r, 8, &row.source, &st.wrap)?;
+            r += 1;
+        }
+    }
+    ws.write_string(r + 1, 0, text::unverified_legend(lang))?;
+    ws.set_freeze_panes(2, 0)?;
+    for (j, w) in [12.0, 24.0, 8.0, 50.0, 16.0, 24.0, 12.0, 20.0, 30.0]
+        .iter()
+        .enumerate()
+    {
+        ws.set_column_width(j as u16, *w)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_short_clean_and_unique() {
+        let mut used = Vec::new();
+        assert_eq!(
+            sheet_name("06501 Gia Cát 2024", &mut used),
+            "06501 Gia Cát 2024"
+        );
+        assert_eq!(
+            sheet_name("06501 Gia Cát 2024", &mut used),
+            "06501 Gia Cát 2024 (2)"
+        );
+        assert_eq!(sheet_name("a/b:c", &mut used), "a-b-c");
+        let long = sheet_name(
+            "06502 Một tên xã rất dài để thử giới hạn ba mươi mốt ký tự",
+            &mut used,
+        );
+        assert_eq!(long.chars().count(), 31);
+    }
+}
