@@ -4,6 +4,7 @@ mod check;
 mod criteria;
 mod diff;
 mod output;
+mod template;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -70,6 +71,8 @@ enum Command {
     /// List, show and check criteria sets.
     #[command(subcommand, after_help = exit::TABLE)]
     Criteria(criteria::CriteriaCmd),
+    /// An empty data-entry file (CSV or Excel) with the columns the chosen level reads.
+    Template(template::TemplateArgs),
     /// Score communes from a data file (CSV) against the commune sets.
     #[command(after_help = exit::TABLE)]
     Check(check::CheckArgs),
@@ -159,6 +162,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Criteria(cmd) => criteria::run(&ctx, cmd),
         Command::Check(args) => check::run(&ctx, args),
+        Command::Template(args) => template::run(&ctx, args),
         Command::Diff(args) => diff::run(&ctx, args),
     }
 }

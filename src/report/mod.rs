@@ -6,6 +6,7 @@ pub mod criteria;
 pub mod diff;
 pub mod html;
 mod json_out;
+pub mod template;
 pub mod text;
 pub mod xlsx_out;
 

@@ -8,4 +8,5 @@ mod criteria;
 mod diff;
 mod district;
 mod report_files;
+mod template;
 mod xlsx;

@@ -1,0 +1,134 @@
+//! `ntm template`: an empty data-entry file for the chosen level and year.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use ntm::criteria::{CriteriaSet, Level};
+use ntm::exit;
+use ntm::input::Layout;
+use ntm::report::Format;
+use ntm::report::template;
+
+use super::Ctx;
+use super::output::Output;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum TemplateFormat {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Args)]
+pub(crate) struct TemplateArgs {
+    /// The level: xa-ntm, nang-cao, kieu-mau, all (every commune level), or huyen-ntm (a district file).
+    #[arg(long, default_value = "all")]
+    level: String,
+    /// The year whose requirements the labels show (default: the last year of the criteria's validity).
+    #[arg(long)]
+    year: Option<i32>,
+    /// csv (semicolon-separated, as Excel in Vietnamese exports) or xlsx; by default from -o's extension, else csv.
+    #[arg(long, value_enum)]
+    format: Option<TemplateFormat>,
+    /// Write to this file instead of standard output (xlsx needs a file).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    force: bool,
+}
+
+pub(crate) fn run(ctx: &Ctx, args: TemplateArgs) -> i32 {
+    let catalog = match ctx.catalog() {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let version = match catalog.select(ctx.criteria_version.as_deref(), args.year) {
+        Ok(v) => v,
+        Err(msg) => {
+            ctx.error(&msg.vi, &msg.en);
+            return exit::USAGE;
+        }
+    };
+    let (sets, layout): (Vec<&CriteriaSet>, Layout) = match version.set(&args.level) {
+        _ if args.level == "all" => (version.commune_chain(), Layout::COMMUNE),
+        Some(s) if s.level == Level::Commune => (version.closure(&s.id), Layout::COMMUNE),
+        Some(s) => (vec![s], Layout::DISTRICT),
+        None => {
+            let ids: Vec<&str> = version.sets.iter().map(|s| s.id.as_str()).collect();
+            ctx.error(
+                &format!(
+                    "mức «{}» không có trong {} (có: {}, all)",
+                    args.level,
+                    version.id,
+                    ids.join(", ")
+                ),
+                &format!(
+                    "level «{}» is not in {} (there are: {}, all)",
+                    args.level,
+                    version.id,
+                    ids.join(", ")
+                ),
+            );
+            return exit::USAGE;
+        }
+    };
+    let year = args
+        .year
+        .or_else(|| sets.iter().map(|s| s.valid_to).min())
+        .unwrap_or_default();
+    if let Some(s) = sets.iter().find(|s| !s.covers(year)) {
+        ctx.error(
+            &format!(
+                "năm {year} ngoài thời hạn của bộ {} ({}–{})",
+                s.id, s.valid_from, s.valid_to
+            ),
+            &format!(
+                "year {year} is outside set {}'s validity ({}–{})",
+                s.id, s.valid_from, s.valid_to
+            ),
+        );
+        return exit::USAGE;
+    }
+    let format = match (
+        args.format,
+        args.output.as_deref().and_then(Format::from_path),
+    ) {
+        (Some(TemplateFormat::Xlsx), _) | (None, Some(Format::Xlsx)) => Format::Xlsx,
+        _ => Format::Csv,
+    };
+    let cols = template::columns(version, &sets, layout, year, ctx.lang);
+    let bytes = match format {
+        Format::Xlsx => match template::xlsx(&cols, ctx.lang) {
+            Ok(b) => b,
+            Err(e) => {
+                ctx.error(
+                    &format!("không tạo được tệp Excel: {e}"),
+                    &format!("cannot build the workbook: {e}"),
+                );
+                return exit::DATA;
+            }
+        },
+        _ => template::csv(&cols).into_bytes(),
+    };
+    let mut output = match Output::open(ctx, args.output.as_deref(), args.force, &[], format) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let written = {
+        let mut w = output.writer();
+        w.write_all(&bytes).and_then(|_| w.flush())
+    };
+    let written = written.and_then(|_| output.commit());
+    match written {
+        Ok(()) => exit::OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
+        Err(e) => {
+            ctx.error(
+                &format!("không ghi được tệp: {e}"),
+                &format!("cannot write the file: {e}"),
+            );
+            exit::DATA
+        }
+    }
+}
