@@ -274,7 +274,9 @@ impl<'a> Evaluator<'a> {
                     break;
                 }
             }
-            for set in &self.sets {
+            // Most rows have no "not applicable" cell at all.
+            let any_na = row.cells.contains(&Cell::NotApplicable);
+            for set in self.sets.iter().filter(|_| any_na) {
                 for ind in set.indicators().chain(set.recognition.iter()) {
                     if ind.optional {
                         continue;

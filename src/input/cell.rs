@@ -74,6 +74,24 @@ pub fn parse(raw: &str, kind: Kind) -> Result<Cell, CellError> {
     if trimmed.is_empty() {
         return Ok(Cell::Missing);
     }
+    // Fast paths for what most cells hold: a plain number, or Đạt / Không đạt as typed.
+    match kind {
+        Kind::Pct | Kind::Num
+            if trimmed
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b',') =>
+        {
+            if let Some(n) = number(trimmed)
+                && n >= 0.0
+                && (kind == Kind::Num || n <= 100.0)
+            {
+                return Ok(Cell::Value(Value::Num(n)));
+            }
+        }
+        Kind::Bool if trimmed == "Đạt" => return Ok(Cell::Value(Value::Bool(true))),
+        Kind::Bool if trimmed == "Không đạt" => return Ok(Cell::Value(Value::Bool(false))),
+        _ => {}
+    }
     let folded = fold(trimmed);
     if NOT_APPLICABLE.contains(&folded.as_str()) {
         return Ok(Cell::NotApplicable);
