@@ -5,6 +5,7 @@
 //! command line and writes what these modules return.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod cases;
 pub mod criteria;
 pub mod diag;
 pub mod eval;

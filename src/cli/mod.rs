@@ -5,6 +5,7 @@ mod criteria;
 mod diff;
 mod output;
 mod template;
+mod test;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -79,6 +80,9 @@ enum Command {
     /// Compare two years (or two files) of commune results: levels, criteria, indicators that turned.
     #[command(after_help = diff::EXIT_CODES)]
     Diff(diff::DiffArgs),
+    /// Run test cases written by domain experts: inputs of one commune or district, and the outcome expected.
+    #[command(after_help = test::EXIT_CODES)]
+    Test(test::TestArgs),
 }
 
 /// What every command needs: language, output style, and where criteria come from.
@@ -164,5 +168,6 @@ pub fn run() -> i32 {
         Command::Check(args) => check::run(&ctx, args),
         Command::Template(args) => template::run(&ctx, args),
         Command::Diff(args) => diff::run(&ctx, args),
+        Command::Test(args) => test::run(&ctx, args),
     }
 }

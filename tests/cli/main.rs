@@ -2,6 +2,7 @@
 //! One test binary for build speed; one module per command.
 
 mod bad_input;
+mod cases;
 mod check;
 mod common;
 mod criteria;

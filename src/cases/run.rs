@@ -1,0 +1,129 @@
+//! Running a case: evaluate its unit (and a district's communes) as `ntm check` does, then compare
+//! each expectation with what came out.
+
+use super::{Case, Got, Item, Key, Mismatch, Outcome, same_number};
+use crate::criteria::{CriteriaSet, Version};
+use crate::eval::district::{CommuneIndex, evaluate_district};
+use crate::eval::{
+    CheckResult, Evaluator, IndicatorResult, NoDerived, Options, Status, UnitResult, Verdict,
+};
+
+/// Evaluate `case` with `version` (the one it was read against) and compare.
+pub fn run<'c>(case: &'c Case, version: &Version) -> Outcome<'c> {
+    let sets = |ids: &[String]| -> Vec<&CriteriaSet> {
+        ids.iter().filter_map(|id| version.set(id)).collect()
+    };
+    let ev = Evaluator::new(version, sets(&case.sets), &case.data, Options::default());
+    let (unit, communes) = match (&case.communes, version.set(&case.set)) {
+        (Some(rows), Some(set)) => {
+            let cev = Evaluator::new(
+                version,
+                sets(&case.commune_sets),
+                &case.data,
+                Options::default(),
+            );
+            let mut index = CommuneIndex::default();
+            let mut results = Vec::new();
+            for row in rows {
+                let r = cev.evaluate(row, &NoDerived);
+                index.add(&r);
+                results.push(r);
+            }
+            let base = case.commune_sets.first().map_or("", String::as_str);
+            let d = evaluate_district(&ev, &case.unit, &index, base, set);
+            (d.unit, results)
+        }
+        _ => (ev.evaluate(&case.unit, &NoDerived), Vec::new()),
+    };
+    let mismatches = compare(case, &unit);
+    Outcome {
+        case,
+        unit,
+        communes,
+        mismatches,
+    }
+}
+
+fn compare(case: &Case, unit: &UnitResult) -> Vec<Mismatch> {
+    let e = &case.expect;
+    let mut out = Vec::new();
+    let mut differ = |item: Item, expected: Got, actual: Got| {
+        let same = match (&expected, &actual) {
+            (Got::Number(Some(a)), Got::Number(Some(b))) => same_number(*b, *a),
+            (a, b) => a == b,
+        };
+        if !same {
+            out.push(Mismatch {
+                item,
+                expected,
+                actual,
+            });
+        }
+    };
+    if let Some(level) = &e.level {
+        differ(
+            Item::Level,
+            Got::Level(level.clone()),
+            Got::Level(unit.level_reached.clone()),
+        );
+    }
+    if let Some(q) = e.qualified {
+        let actual = unit
+            .set(&case.set)
+            .map_or(Verdict::Unknown, |s| s.qualified);
+        differ(Item::Qualified, Got::Verdict(q), Got::Verdict(actual));
+    }
+    for (key, v) in &e.criteria {
+        let actual = unit
+            .set(&key.set)
+            .and_then(|s| s.criteria.iter().find(|c| c.number == key.code))
+            .map_or(Verdict::Unknown, |c| c.status);
+        differ(
+            Item::Criterion(key.clone()),
+            Got::Verdict(*v),
+            Got::Verdict(actual),
+        );
+    }
+    for (key, s) in &e.indicators {
+        let actual = indicator(unit, key).map_or(Status::Missing, |i| i.status);
+        differ(
+            Item::Indicator(key.clone()),
+            Got::Status(*s),
+            Got::Status(actual),
+        );
+    }
+    for (key, g) in &e.gap {
+        let actual = check(unit, key).and_then(|c| match c.status {
+            Status::Pass => Some(0.0),
+            Status::Fail => c.gap,
+            _ => None,
+        });
+        differ(
+            Item::Gap(key.clone()),
+            Got::Number(Some(*g)),
+            Got::Number(actual),
+        );
+    }
+    for (key, t) in &e.threshold {
+        let actual = check(unit, key).and_then(|c| c.threshold.as_ref().map(|r| r.value));
+        differ(
+            Item::Threshold(key.clone()),
+            Got::Number(Some(*t)),
+            Got::Number(actual),
+        );
+    }
+    out
+}
+
+/// The result of the indicator a key names.
+pub(super) fn indicator<'r>(unit: &'r UnitResult, key: &Key) -> Option<&'r IndicatorResult> {
+    unit.set(&key.set)?
+        .criteria
+        .iter()
+        .flat_map(|c| c.indicators.iter())
+        .find(|i| i.code == key.code)
+}
+
+fn check<'r>(unit: &'r UnitResult, key: &Key) -> Option<&'r CheckResult> {
+    indicator(unit, key)?.checks.get(key.check)
+}
