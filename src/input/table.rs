@@ -138,7 +138,9 @@ pub struct Reader<'k> {
     map: Option<HeaderMap>,
     layout: Layout,
     keep: &'k dyn Fn(&str, &str, i32) -> bool,
-    seen: HashMap<(String, i32), usize>,
+    /// The lines of the (code, year) keys read so far, by a 64-bit hash of the key: a few bytes a
+    /// row and no allocation per row, so that long files do not fragment memory.
+    seen: HashMap<u64, usize>,
 }
 
 impl<'k> Reader<'k> {
@@ -548,7 +550,7 @@ fn read_row(
     ds: &Dataset,
     layout: Layout,
     keep: &dyn Fn(&str, &str, i32) -> bool,
-    seen: &mut HashMap<(String, i32), usize>,
+    seen: &mut HashMap<u64, usize>,
 ) -> Option<RowRead> {
     let file = ds.file.clone();
     let line = rec.line;
@@ -628,7 +630,7 @@ fn read_row(
         });
     };
     if !code.is_empty()
-        && let Some(first) = seen.insert((code.clone(), year), line)
+        && let Some(first) = seen.insert(key_hash(&code, year), line)
     {
         problems.push(
             Problem::error(
@@ -671,6 +673,14 @@ fn read_row(
         cells,
     });
     Some(RowRead { row, problems })
+}
+
+fn key_hash(code: &str, year: i32) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    code.hash(&mut h);
+    year.hash(&mut h);
+    h.finish()
 }
 
 /// The column id of a header field: its first word, without trailing punctuation, lower-case
@@ -744,23 +754,40 @@ fn csv_problem(file: &str, e: &csv::Error) -> Problem {
 
 /// The year of the first data row, to pick a criteria version before reading the file properly.
 pub fn first_year(path: &Path) -> Option<i32> {
-    let bytes = std::fs::read(path).ok()?;
-    let text = std::str::from_utf8(&bytes).ok()?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(detect_delimiter(text))
-        .has_headers(false)
-        .flexible(true)
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = records.next()?.ok()?;
-    let pos = header
-        .iter()
-        .position(|h| cell::fold(h).replace(' ', "_") == "nam")?;
-    records
-        .filter_map(Result::ok)
-        .find_map(|r| r.get(pos).and_then(|y| y.trim().parse().ok()))
+    // Only the start of the file is read: the data file may be large.
+    let records: Records = if super::xlsx::is_workbook(path) {
+        super::xlsx::records(path, None, "").ok()?
+    } else {
+        let mut buf = BufReader::with_capacity(1 << 16, std::fs::File::open(path).ok()?);
+        let start = String::from_utf8_lossy(buf.fill_buf().ok()?).into_owned();
+        if start.starts_with('\u{feff}') {
+            buf.consume(3);
+        }
+        Box::new(
+            csv::ReaderBuilder::new()
+                .delimiter(detect_delimiter(&start))
+                .has_headers(false)
+                .flexible(true)
+                .comment(Some(b'#'))
+                .from_reader(buf)
+                .into_records()
+                .map_while(Result::ok)
+                .map(|r| {
+                    Ok(Rec {
+                        line: 0,
+                        fields: Fields::Csv(r),
+                    })
+                }),
+        )
+    };
+    let mut records = records.map_while(Result::ok).take(10_000);
+    let pos = records.by_ref().find_map(|h| {
+        (0..h.len()).find(|i| {
+            h.get(*i)
+                .is_some_and(|f| cell::fold(f).replace(' ', "_") == "nam")
+        })
+    })?;
+    records.find_map(|r| r.get(pos).and_then(|y| y.trim().parse().ok()))
 }
 
 #[cfg(test)]
