@@ -1,39 +1,475 @@
-//! `check --format html`: one self-contained, printable page (A4): a summary page, then one page per
-//! commune for the appraisal visit.
+//! `check --format html`: one self-contained, printable document (A4): a summary page (a chart of
+//! criteria met per commune, the programme's group counts and levels per year, the districts'
+//! verdicts), then one page per commune for the appraisal visit. No external asset, no timestamp:
+//! the same input gives the same bytes.
+
+mod chart;
+mod commune;
+mod indicators;
 
 use super::Style;
-use super::check::CheckReport;
-use crate::eval::UnitResult;
+use super::check::{CheckReport, blocking_text, level_text, readiness_text, shares_text};
+use super::text;
+use crate::criteria::CriteriaSet;
 use crate::eval::district::DistrictResult;
 use crate::eval::summary::Summary;
+use crate::eval::{UnitResult, Verdict};
+use crate::i18n::{Lang, num};
 
-/// Escape text for HTML.
+/// The print style sheet, inlined in the document.
+const CSS: &str = include_str!("html/report.css");
+
+/// Escape text for HTML (element content and quoted attribute values).
 pub(crate) fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The whole report as one HTML document.
 pub fn render(
     rep: &CheckReport,
     units: &[UnitResult],
-    _districts: &[DistrictResult],
-    _summaries: &[Summary],
+    districts: &[DistrictResult],
+    summaries: &[Summary],
     style: &Style,
 ) -> String {
     let lang = style.lang;
-    let mut body = String::new();
-    for u in units {
-        body.push_str(&format!(
-            "<section class=\"commune\"><h2>{}</h2></section>\n",
-            esc(&u.name)
-        ));
+    let years = years_text(summaries);
+    let mut body = summary_page(rep, units, districts, summaries, &years, lang);
+    for (i, u) in units.iter().enumerate() {
+        body.push_str(&commune::page(rep, u, i, lang));
     }
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>\n{body}</body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{} — {}{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         lang.pick("vi", "en"),
-        esc(&rep.file)
+        esc(title(lang)),
+        esc(&rep.file),
+        if years.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", esc(&years))
+        },
+    )
+}
+
+fn title(lang: Lang) -> &'static str {
+    lang.pick(
+        "Đánh giá tiêu chí nông thôn mới",
+        "New Rural Development criteria assessment",
+    )
+}
+
+/// The years covered: `2024`, `2023–2024`, `2021, 2024`.
+fn years_text(summaries: &[Summary]) -> String {
+    let mut years: Vec<i32> = summaries.iter().map(|s| s.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    match years.as_slice() {
+        [] => String::new(),
+        [y] => y.to_string(),
+        [first, .., last] if (last - first) as usize + 1 == years.len() => {
+            format!("{first}–{last}")
+        }
+        _ => years
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// A set of the report, commune or district, by id.
+pub(super) fn set_def<'a>(rep: &'a CheckReport, id: &str) -> Option<&'a CriteriaSet> {
+    rep.sets
+        .iter()
+        .chain(&rep.district_sets)
+        .copied()
+        .find(|s| s.id == id)
+}
+
+pub(super) fn short_name(rep: &CheckReport, id: &str, lang: Lang) -> String {
+    set_def(rep, id).map_or(id.to_string(), |s| s.short_name.get(lang).to_string())
+}
+
+/// The CSS class of a verdict.
+pub(super) fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => "pass",
+        Verdict::Fail => "fail",
+        Verdict::Unknown => "unknown",
+    }
+}
+
+/// A coloured verdict badge.
+pub(super) fn badge(v: Verdict, lang: Lang) -> String {
+    format!(
+        "<span class=\"badge {}\">{}</span>",
+        verdict_class(v),
+        esc(text::verdict(v, lang))
+    )
+}
+
+fn th(cells: &[String]) -> String {
+    let mut out = String::from("<tr>");
+    for c in cells {
+        out.push_str(&format!("<th>{}</th>", esc(c)));
+    }
+    out.push_str("</tr>\n");
+    out
+}
+
+fn summary_page(
+    rep: &CheckReport,
+    units: &[UnitResult],
+    districts: &[DistrictResult],
+    summaries: &[Summary],
+    years: &str,
+    lang: Lang,
+) -> String {
+    let mut out = String::from("<section class=\"summary\">\n");
+    out.push_str(&format!("<h1>{}</h1>\n", esc(title(lang))));
+    out.push_str(&format!(
+        "<p class=\"meta\">{}: <b>{}</b> · {}: <b>{}</b>{} · {}: <b>{}</b></p>\n",
+        lang.pick("Bộ tiêu chí", "Criteria version"),
+        esc(&rep.version.id),
+        lang.pick("Tệp số liệu", "Data file"),
+        esc(&rep.file),
+        if years.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}: <b>{}</b>", lang.pick("Năm", "Year"), esc(years))
+        },
+        lang.pick("Mức đánh giá", "Level asked"),
+        esc(&rep.level),
+    ));
+    let sets: Vec<String> = rep
+        .sets
+        .iter()
+        .chain(&rep.district_sets)
+        .map(|s| {
+            format!(
+                "{} ({} {}, {})",
+                esc(s.name.get(lang)),
+                lang.pick("QĐ", "decision"),
+                esc(&s.decision),
+                esc(&s.decision_date)
+            )
+        })
+        .collect();
+    out.push_str(&format!(
+        "<p class=\"meta small\">{}</p>\n",
+        sets.join("; ")
+    ));
+    if !units.is_empty() {
+        out.push_str(&chart::bars(rep, units, lang));
+    }
+    out.push_str(&measures(rep, summaries, lang));
+    if !units.is_empty() {
+        out.push_str(&units_table(rep, units, lang));
+    }
+    if !districts.is_empty() {
+        out.push_str(&districts_table(rep, districts, lang));
+    }
+    out.push_str(&unverified_note(rep, lang));
+    out.push_str("</section>\n");
+    out
+}
+
+/// Groups by criteria met and levels, per year: the programme's own measures.
+fn measures(rep: &CheckReport, summaries: &[Summary], lang: Lang) -> String {
+    let whole: Vec<&Summary> = summaries.iter().filter(|s| s.district.is_none()).collect();
+    let Some(first) = whole.first() else {
+        return String::new();
+    };
+    let base = short_name(rep, &first.set, lang);
+    let mut groups = String::from("<table class=\"groups\">\n");
+    let mut head = vec![format!(
+        "{} ({base})",
+        lang.pick("Nhóm theo số tiêu chí đạt", "Group by criteria met")
+    )];
+    head.extend(whole.iter().map(|s| s.year.to_string()));
+    groups.push_str(&th(&head));
+    for (i, g) in first.groups.iter().enumerate() {
+        groups.push_str(&format!("<tr><td>{}</td>", esc(&text::group_name(g, lang))));
+        for s in &whole {
+            let n = s.groups.get(i).map_or(0, |g| g.count);
+            groups.push_str(&format!("<td class=\"n\">{n}</td>"));
+        }
+        groups.push_str("</tr>\n");
+    }
+    let rows: [(String, Vec<String>); 3] = [
+        (
+            lang.pick("Tổng số xã", "Communes").to_string(),
+            whole.iter().map(|s| s.units.to_string()).collect(),
+        ),
+        (
+            lang.pick("Bình quân tiêu chí đạt/xã", "Average criteria met")
+                .to_string(),
+            whole
+                .iter()
+                .map(|s| s.average_criteria_met.map_or("—".into(), |a| num(a, lang)))
+                .collect(),
+        ),
+        (
+            format!("{} {base}", lang.pick("Tỷ lệ xã đạt", "Share meeting")),
+            whole
+                .iter()
+                .map(|s| {
+                    s.share_meeting_base
+                        .map_or("—".into(), |a| format!("{} %", num(a, lang)))
+                })
+                .collect(),
+        ),
+    ];
+    for (label, cells) in rows {
+        groups.push_str(&format!("<tr><th>{}</th>", esc(&label)));
+        for c in cells {
+            groups.push_str(&format!("<td class=\"n\">{}</td>", esc(&c)));
+        }
+        groups.push_str("</tr>\n");
+    }
+    groups.push_str("</table>\n");
+    let mut levels = String::from("<table class=\"levels\">\n");
+    levels.push_str(&th(&[
+        lang.pick("Năm", "Year").into(),
+        lang.pick("Mức", "Level").into(),
+        lang.pick("Đạt", "Qualified").into(),
+        lang.pick("Chưa đạt", "Not qualified").into(),
+        lang.pick("Chưa đủ dữ liệu", "Unknown").into(),
+    ]));
+    for s in &whole {
+        for (i, l) in s.levels.iter().enumerate() {
+            let year = if i == 0 {
+                format!("<th rowspan=\"{}\">{}</th>", s.levels.len(), s.year)
+            } else {
+                String::new()
+            };
+            levels.push_str(&format!(
+                "<tr>{year}<td>{}</td><td class=\"n pass\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+                esc(&short_name(rep, &l.set, lang)),
+                l.qualified,
+                l.not_qualified,
+                l.unknown
+            ));
+        }
+    }
+    levels.push_str("</table>\n");
+    let mut out = format!("<div class=\"row\"><div>{groups}</div><div>{levels}</div></div>\n");
+    out.push_str(&district_measures(rep, summaries, lang));
+    out
+}
+
+/// When the file covers several districts: one row per district and year.
+fn district_measures(rep: &CheckReport, summaries: &[Summary], lang: Lang) -> String {
+    let by_district: Vec<&Summary> = summaries.iter().filter(|s| s.district.is_some()).collect();
+    let Some(first) = by_district.first() else {
+        return String::new();
+    };
+    let mut head: Vec<String> = vec![
+        lang.pick("Năm", "Year").into(),
+        lang.pick("Huyện", "District").into(),
+        lang.pick("Số xã", "Communes").into(),
+    ];
+    head.extend(first.groups.iter().map(|g| text::group_name(g, lang)));
+    head.extend(first.levels.iter().map(|l| short_name(rep, &l.set, lang)));
+    head.push(lang.pick("Bình quân TC", "Avg criteria").into());
+    let mut out = format!(
+        "<h4>{}</h4>\n<table class=\"small\">\n{}",
+        lang.pick("Tổng hợp theo huyện", "By district"),
+        th(&head)
+    );
+    for s in by_district {
+        out.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td>",
+            s.year,
+            esc(s.district.as_deref().unwrap_or_default()),
+            s.units
+        ));
+        for g in &s.groups {
+            out.push_str(&format!("<td class=\"n\">{}</td>", g.count));
+        }
+        for l in &s.levels {
+            out.push_str(&format!("<td class=\"n\">{}</td>", l.qualified));
+        }
+        out.push_str(&format!(
+            "<td class=\"n\">{}</td></tr>\n",
+            s.average_criteria_met.map_or("—".into(), |a| num(a, lang))
+        ));
+    }
+    out.push_str("</table>\n");
+    out
+}
+
+/// One row per commune: criteria met of each set, level, what blocks the next one, readiness.
+fn units_table(rep: &CheckReport, units: &[UnitResult], lang: Lang) -> String {
+    let mut head: Vec<String> = vec![
+        lang.pick("Mã", "Code").into(),
+        lang.pick("Xã", "Commune").into(),
+        lang.pick("Huyện", "District").into(),
+        lang.pick("Năm", "Year").into(),
+    ];
+    head.extend(rep.sets.iter().map(|s| s.short_name.get(lang).to_string()));
+    head.push(lang.pick("Mức đạt", "Level reached").into());
+    head.push(
+        lang.pick("Còn vướng (mức tiếp theo)", "Still open (next level)")
+            .into(),
+    );
+    head.push(lang.pick("Đề nghị công nhận", "Ready").into());
+    let mut out = format!(
+        "<h4>{}</h4>\n<table class=\"units small\">\n{}",
+        lang.pick("Kết quả từng xã", "Result per commune"),
+        th(&head)
+    );
+    for (i, u) in units.iter().enumerate() {
+        out.push_str(&format!(
+            "<tr><td>{}</td><td><a href=\"#u{}\">{}</a></td><td>{}</td><td>{}</td>",
+            esc(&u.code),
+            i + 1,
+            esc(&u.name),
+            esc(&u.parent),
+            u.year
+        ));
+        for s in &rep.sets {
+            match u.set(&s.id) {
+                Some(x) => out.push_str(&format!(
+                    "<td class=\"n {}\">{}/{}</td>",
+                    verdict_class(x.status),
+                    x.criteria_met,
+                    x.criteria_total
+                )),
+                None => out.push_str("<td></td>"),
+            }
+        }
+        let lvl = if u.level_reached.is_some() {
+            "pass"
+        } else {
+            u.sets
+                .first()
+                .map_or("unknown", |s| verdict_class(s.qualified))
+        };
+        out.push_str(&format!(
+            "<td class=\"{lvl}\">{}</td><td>{}</td><td>{}</td></tr>\n",
+            esc(&level_text(rep, u, lang)),
+            esc(&blocking_text(rep, u, lang)),
+            esc(&readiness_text(u, lang))
+        ));
+    }
+    out.push_str("</table>\n");
+    out
+}
+
+/// The districts' verdicts and what holds each back.
+fn districts_table(rep: &CheckReport, districts: &[DistrictResult], lang: Lang) -> String {
+    let mut head: Vec<String> = vec![
+        lang.pick("Mã", "Code").into(),
+        lang.pick("Huyện", "District").into(),
+        lang.pick("Năm", "Year").into(),
+        lang.pick("Số xã", "Communes").into(),
+        lang.pick("Xã đạt xã NTM", "Communes at xã NTM").into(),
+    ];
+    for s in &rep.district_sets {
+        head.push(format!(
+            "{} ({})",
+            s.short_name.get(lang),
+            lang.pick("TC đạt", "criteria met")
+        ));
+    }
+    head.push(lang.pick("Còn vướng", "Held back by").into());
+    let mut out = format!(
+        "<h4>{}</h4>\n<table class=\"small\">\n{}",
+        lang.pick("Huyện", "Districts"),
+        th(&head)
+    );
+    for d in districts {
+        out.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} ({})</td>",
+            esc(&d.unit.code),
+            esc(&d.unit.name),
+            d.unit.year,
+            d.communes_total,
+            d.communes_ntm,
+            d.share_ntm
+                .map_or("—".into(), |s| format!("{} %", num(s, lang)))
+        ));
+        for s in &rep.district_sets {
+            match d.unit.set(&s.id) {
+                Some(x) => out.push_str(&format!(
+                    "<td class=\"{}\">{}/{} — {}</td>",
+                    verdict_class(x.qualified),
+                    x.criteria_met,
+                    x.criteria_total,
+                    esc(text::verdict(x.qualified, lang))
+                )),
+                None => out.push_str("<td></td>"),
+            }
+        }
+        let mut held: Vec<String> = shares_text(rep, d, lang)
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+        // District criteria not met beyond the shares of communes (already said above).
+        let own = |c: &&crate::eval::CriterionResult| {
+            !d.shares
+                .iter()
+                .any(|sh| c.indicators.iter().any(|i| i.code == sh.indicator))
+        };
+        for (v, label) in [
+            (
+                Verdict::Fail,
+                lang.pick("tiêu chí huyện chưa đạt", "district criteria not met"),
+            ),
+            (
+                Verdict::Unknown,
+                lang.pick("thiếu số liệu huyện", "district data missing"),
+            ),
+        ] {
+            let list: Vec<&str> = d
+                .unit
+                .sets
+                .iter()
+                .flat_map(|s| s.criteria.iter())
+                .filter(|c| c.status == v)
+                .filter(own)
+                .map(|c| c.number.as_str())
+                .collect();
+            if !list.is_empty() {
+                held.push(format!("{label}: {}", list.join(", ")));
+            }
+        }
+        out.push_str(&format!("<td>{}</td></tr>\n", esc(&held.join("; "))));
+    }
+    out.push_str("</table>\n");
+    out
+}
+
+/// How many thresholds behind these verdicts are not checked against the decision's text.
+fn unverified_note(rep: &CheckReport, lang: Lang) -> String {
+    let sets = || rep.sets.iter().chain(&rep.district_sets);
+    let unverified: usize = sets().map(|s| s.unverified_count()).sum();
+    let total: usize = sets().map(|s| s.checks().count()).sum();
+    if unverified == 0 {
+        return String::new();
+    }
+    format!(
+        "<p class=\"note\"><b>{}:</b> {unverified}/{total} {}<br>{}</p>\n",
+        lang.pick("Lưu ý", "Note"),
+        esc(lang.pick(
+            "ngưỡng dùng trong kết luận chưa được đối chiếu với văn bản quyết định (ntm criteria show --unverified liệt kê chúng); chúng mang dấu * trong mọi bảng.",
+            "thresholds used in these verdicts are not yet checked against the decision's text (ntm criteria show --unverified lists them); they carry a * in every table."
+        )),
+        esc(text::unverified_legend(lang))
     )
 }

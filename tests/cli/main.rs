@@ -8,6 +8,7 @@ mod common;
 mod criteria;
 mod diff;
 mod district;
+mod html;
 mod report_files;
 mod template;
 mod xlsx;
