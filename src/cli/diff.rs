@@ -1,13 +1,15 @@
 //! `ntm diff OLD NEW` or `ntm diff DATA --from Y1 --to Y2`: compare the communes' results of two years
-//! (or two files), each side scored with its own year's thresholds unless `--same-year`.
+//! (or two files), each side scored with its own year's thresholds unless `--same-year`; with
+//! `--districts OLD_D [NEW_D]`, the districts' results too (huyện NTM, H0.1/H0.2 from the communes).
 //!
 //! What the user typed becomes a [`Plan`] (criteria, sets, years, thresholds) before any scoring; the
-//! comparison itself is `ntm::eval::diff`, the rendering `ntm::report::diff`. A district comparison
-//! (`--districts OLD_D NEW_D`) would add a second pair of files, the district layout and chain, and
-//! feed the same comparison.
+//! comparison itself is `ntm::eval::diff`, the rendering `ntm::report::diff`. Reading the files is
+//! [`files`], the district step [`district`].
 
-use std::cell::RefCell;
-use std::collections::{BTreeSet, HashSet};
+mod district;
+mod files;
+
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -18,10 +20,11 @@ use ntm::eval::diff::{CodeMap, Presence, Side, compare};
 use ntm::eval::{Evaluator, NoDerived, Options};
 use ntm::exit;
 use ntm::i18n::Text;
-use ntm::input::{Dataset, Layout, Row, read_file};
+use ntm::input::{Layout, Row};
 use ntm::report::diff::{DiffReport, SideInfo, write};
 
 use super::{Ctx, FormatArg};
+use files::{Scope, Source, list, read_map, rows_of, sides, skipped_codes, years_found};
 
 /// The exit codes of `diff`: it compares, it does not judge qualification (see `check`).
 pub(crate) const EXIT_CODES: &str = "\
@@ -48,16 +51,22 @@ pub(crate) struct DiffArgs {
     /// the thresholds (income thresholds rise each year). By default each side uses its own year's.
     #[arg(long, value_name = "YEAR")]
     same_year: Option<i32>,
-    /// The levels compared: xa-ntm, nang-cao, kieu-mau, or all (every commune level).
+    /// The levels compared: xa-ntm, nang-cao, kieu-mau, huyen-ntm (needs --districts), or all (every
+    /// commune level, and the district level with --districts).
     #[arg(long, default_value = "all")]
     level: String,
+    /// Compare districts too: the district data of the old side, then of the new side (one file holding
+    /// both years is enough), each with ma_huyen, ten_huyen, nam and the district indicator columns.
+    /// Put it after the commune files.
+    #[arg(long, value_name = "DISTRICTS.csv", num_args = 1..=2)]
+    districts: Vec<PathBuf>,
     /// Merged or renamed communes: a CSV with columns ma_xa_cu, ma_xa_moi (one line per old commune).
     #[arg(long, value_name = "MAP.csv")]
     map: Option<PathBuf>,
     /// For a year outside a set's validity, reuse the nearest year's thresholds (the report says so).
     #[arg(long)]
     nearest_year: bool,
-    /// Output: table, json, csv (one row per commune and indicator that changed) or md.
+    /// Output: table, json, csv (one row per unit and indicator that changed) or md.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     format: FormatArg,
 }
@@ -65,22 +74,47 @@ pub(crate) struct DiffArgs {
 /// The comparison to run, settled from the command line and the files' years.
 struct Plan<'v> {
     version: &'v Version,
-    /// The sets compared, prerequisites first.
+    /// The commune sets compared, prerequisites first (with --districts, also those the district
+    /// sets require).
     sets: Vec<&'v CriteriaSet>,
     /// The set whose criteria met are compared.
     target: String,
     used: Vec<&'v str>,
+    /// The district sets compared, prerequisites first; empty without --districts.
+    districts: Vec<&'v CriteriaSet>,
+    district_used: Vec<&'v str>,
     from: i32,
     to: i32,
     options: Options,
 }
 
-/// A data file read for the years compared, with the (code, year) of every row kept, readable or not.
-struct Source {
-    ds: Dataset,
-    kept: Vec<(String, i32)>,
-    /// Lines the evaluation refuses (a year outside the sets, `KAD` where not allowed).
-    bad_lines: HashSet<usize>,
+impl<'v> Plan<'v> {
+    fn communes(&self) -> Scope<'_, 'v> {
+        Scope {
+            version: self.version,
+            layout: Layout::COMMUNE,
+            sets: &self.sets,
+            used: &self.used,
+            options: self.options,
+        }
+    }
+
+    fn district_scope(&self) -> Scope<'_, 'v> {
+        Scope {
+            version: self.version,
+            layout: Layout::DISTRICT,
+            sets: &self.districts,
+            used: &self.district_used,
+            options: self.options,
+        }
+    }
+}
+
+/// The sets a `--level` asks for.
+struct Levels<'v> {
+    communes: Vec<&'v CriteriaSet>,
+    districts: Vec<&'v CriteriaSet>,
+    target: String,
 }
 
 pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
@@ -102,10 +136,24 @@ fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>
     let version = catalog
         .select(ctx.criteria_version.as_deref(), hint)
         .map_err(|msg| usage(ctx, &msg))?;
-    let (sets, target) = level_sets(version, &args.level).map_err(|msg| usage(ctx, &msg))?;
+    if args.districts.len() > 2 {
+        return Err(usage(
+            ctx,
+            &Text::new(
+                "--districts nhận một tệp (có cả hai năm) hoặc hai tệp (bên cũ, bên mới)",
+                "--districts takes one file (holding both years) or two (the old side's, the new side's)",
+            ),
+        ));
+    }
+    let levels = level_sets(version, &args.level, !args.districts.is_empty())
+        .map_err(|msg| usage(ctx, &msg))?;
     if let Some(y) = args.same_year
         && !args.nearest_year
-        && let Some(s) = sets.iter().find(|s| !s.covers(y))
+        && let Some(s) = levels
+            .communes
+            .iter()
+            .chain(&levels.districts)
+            .find(|s| !s.covers(y))
     {
         let (id, a, b) = (&s.id, s.valid_from, s.valid_to);
         return Err(usage(
@@ -120,53 +168,83 @@ fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>
             ),
         ));
     }
-    let used = Version::columns_of(&sets);
-    let (from, to) = match &args.new {
-        None => years_of_one_file(ctx, args, version, &used)?,
-        Some(new) => (
-            year_of(ctx, &args.old, args.from, "--from", version, &used)?,
-            year_of(ctx, new, args.to, "--to", version, &used)?,
-        ),
-    };
-    Ok(Plan {
+    let mut plan = Plan {
         version,
-        sets,
-        target,
-        used,
-        from,
-        to,
+        used: Version::columns_of(&levels.communes),
+        district_used: Version::columns_of(&levels.districts),
+        sets: levels.communes,
+        districts: levels.districts,
+        target: levels.target,
+        from: 0,
+        to: 0,
         options: Options {
             nearest_year: args.nearest_year,
             thresholds_of: args.same_year,
         },
-    })
+    };
+    let scope = plan.communes();
+    (plan.from, plan.to) = match &args.new {
+        None => years_of_one_file(ctx, args, scope)?,
+        Some(new) => (
+            year_of(ctx, &args.old, args.from, "--from", scope)?,
+            year_of(ctx, new, args.to, "--to", scope)?,
+        ),
+    };
+    Ok(plan)
 }
 
 fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
     let mut problems = Vec::new();
-    let sources: Vec<Source> = match &args.new {
-        None => vec![load(&args.old, &[plan.from, plan.to], plan, &mut problems)],
-        Some(new) => vec![
-            load(&args.old, &[plan.from], plan, &mut problems),
-            load(new, &[plan.to], plan, &mut problems),
-        ],
+    let years = (plan.from, plan.to);
+    let sources = match sides(
+        ctx,
+        (&args.old, args.new.as_deref()),
+        years,
+        plan.communes(),
+        &mut problems,
+    ) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let dsources = match args.districts.as_slice() {
+        [] => None,
+        [old, rest @ ..] => {
+            match sides(
+                ctx,
+                (old, rest.first().map(PathBuf::as_path)),
+                years,
+                plan.district_scope(),
+                &mut problems,
+            ) {
+                Ok(s) => Some(s),
+                Err(code) => return code,
+            }
+        }
     };
     let (old_src, new_src) = (&sources[0], &sources[sources.len() - 1]);
-    for (src, year) in [(old_src, plan.from), (new_src, plan.to)] {
-        if !src.kept.iter().any(|k| k.1 == year) {
-            ctx.report(&problems);
-            // An unreadable file (its errors are reported), or a readable one without that year.
-            return if src.kept.is_empty() && src.ds.has_errors() {
-                exit::DATA
-            } else {
-                no_rows(ctx, plan, &src.ds.file, year)
-            };
-        }
-    }
     let ev_old = Evaluator::new(plan.version, plan.sets.clone(), &old_src.ds, plan.options);
     let ev_new = Evaluator::new(plan.version, plan.sets.clone(), &new_src.ds, plan.options);
-    let score_old = |r: &Row| ev_old.evaluate(r, &NoDerived);
-    let score_new = |r: &Row| ev_new.evaluate(r, &NoDerived);
+    // With districts, each side's commune results are gathered by district as they are scored.
+    let communes = dsources.as_ref().map(|d| {
+        (
+            district::Gathered::new(old_src, &d[0], plan.from),
+            district::Gathered::new(new_src, &d[d.len() - 1], plan.to),
+        )
+    });
+    let score_old = |r: &Row| {
+        let u = ev_old.evaluate(r, &NoDerived);
+        if let Some((c, _)) = &communes {
+            c.add(r, &u);
+        }
+        u
+    };
+    let score_new = |r: &Row| {
+        let u = ev_new.evaluate(r, &NoDerived);
+        if let Some((_, c)) = &communes {
+            c.add(r, &u);
+        }
+        u
+    };
     let old = Side {
         rows: rows_of(old_src, plan.from),
         score: &score_old,
@@ -182,24 +260,28 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
         None => CodeMap::none(),
     };
     let skip: HashSet<&str> = skipped.iter().map(|(c, _)| c.as_str()).collect();
-    let diff = compare(&plan.sets, &old, &new, &map, &skip);
+    let mut diff = compare(&plan.sets, &old, &new, &map, &skip);
     problems.extend(diff.problems.iter().cloned());
+    let mut info = None;
+    if let (Some(d), Some((co, cn))) = (&dsources, &communes) {
+        co.complete(&old.rows, &|r| ev_old.evaluate(r, &NoDerived));
+        cn.complete(&new.rows, &|r| ev_new.evaluate(r, &NoDerived));
+        let (dd, di) = district::compare(plan, d, (co, cn), &mut problems);
+        diff.districts = Some(dd);
+        info = Some(di);
+    }
     ctx.report(&problems);
-    let side = |src: &Source, year: i32, scored: Option<i32>| SideInfo {
-        file: src.ds.file.clone(),
-        year,
-        threshold_year: scored.unwrap_or(plan.options.thresholds_of.unwrap_or(year)),
-    };
     let report = DiffReport {
         version: plan.version,
         sets: plan.sets.clone(),
         level: args.level.clone(),
         target: plan.target.clone(),
-        before: side(old_src, plan.from, diff.threshold_years.0),
-        after: side(new_src, plan.to, diff.threshold_years.1),
+        before: side_info(plan, old_src, plan.from, diff.threshold_years.0),
+        after: side_info(plan, new_src, plan.to, diff.threshold_years.1),
         same_year: plan.options.thresholds_of,
         map: args.map.as_ref().map(|p| p.display().to_string()),
         skipped,
+        districts: info,
     };
     let out = std::io::BufWriter::new(std::io::stdout().lock());
     match write(
@@ -227,39 +309,119 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
     }
 }
 
+/// A side's file, data year, and the year whose thresholds scored it (its first unit's, else the
+/// one the options give).
+fn side_info(plan: &Plan, src: &Source, year: i32, scored: Option<i32>) -> SideInfo {
+    SideInfo {
+        file: src.ds.file.clone(),
+        year,
+        threshold_year: scored.unwrap_or(plan.options.thresholds_of.unwrap_or(year)),
+    }
+}
+
 fn usage(ctx: &Ctx, msg: &Text) -> i32 {
     ctx.error(&msg.vi, &msg.en);
     exit::USAGE
 }
 
-/// The sets compared (prerequisites first) and the one whose criteria met are compared.
+/// The sets compared for `--level`: commune sets (prerequisites first, and with districts those the
+/// district sets require), district sets, and the commune set whose criteria met are compared.
 fn level_sets<'v>(
     version: &'v Version,
     level: &str,
-) -> Result<(Vec<&'v CriteriaSet>, String), Text> {
-    let sets = if level == "all" {
-        version.commune_chain()
-    } else {
-        match version.set(level) {
-            Some(s) if s.level == Level::Commune => version.closure(&s.id),
-            _ => {
-                let chain = version.commune_chain();
-                let ids: Vec<&str> = chain.iter().map(|s| s.id.as_str()).collect();
-                let (v, ids) = (&version.id, ids.join(", "));
-                return Err(Text::new(
-                    format!("mức «{level}» không phải bộ tiêu chí cấp xã của {v} (có: {ids}, all)"),
-                    format!("level «{level}» is not a commune set of {v} (there are: {ids}, all)"),
-                ));
+    with_districts: bool,
+) -> Result<Levels<'v>, Text> {
+    let district_closure = |id: &str| -> Vec<&'v CriteriaSet> {
+        version
+            .closure(id)
+            .into_iter()
+            .filter(|s| s.level == Level::District)
+            .collect()
+    };
+    let all_districts = || {
+        let mut out: Vec<&'v CriteriaSet> = Vec::new();
+        for d in version.sets.iter().filter(|s| s.level == Level::District) {
+            for s in district_closure(&d.id) {
+                if !out.iter().any(|o| o.id == s.id) {
+                    out.push(s);
+                }
             }
         }
+        out
     };
-    let target = if level == "all" {
-        sets.first()
-    } else {
-        sets.last()
+    let every_district = || {
+        if with_districts {
+            all_districts()
+        } else {
+            Vec::new()
+        }
+    };
+    let (wanted, districts) = match version.set(level) {
+        _ if level == "all" => (version.commune_chain(), every_district()),
+        Some(s) if s.level == Level::Commune => (version.closure(&s.id), every_district()),
+        Some(s) if with_districts => (Vec::new(), district_closure(&s.id)),
+        Some(s) => {
+            return Err(Text::new(
+                format!("mức «{}» là bộ cấp huyện: cần --districts TỆP_HUYỆN", s.id),
+                format!(
+                    "level «{}» is a district set: it needs --districts DISTRICT_FILE",
+                    s.id
+                ),
+            ));
+        }
+        None => {
+            let chain = version.commune_chain();
+            let ids: Vec<&str> = chain.iter().map(|s| s.id.as_str()).collect();
+            let districts = all_districts();
+            let dids: Vec<&str> = districts.iter().map(|s| s.id.as_str()).collect();
+            let (v, ids, dids) = (&version.id, ids.join(", "), dids.join(", "));
+            return Err(Text::new(
+                format!(
+                    "mức «{level}» không phải bộ tiêu chí cấp xã của {v} (có: {ids}, all; với --districts: {dids})"
+                ),
+                format!(
+                    "level «{level}» is not a commune set of {v} (there are: {ids}, all; with --districts: {dids})"
+                ),
+            ));
+        }
+    };
+    if with_districts && districts.is_empty() {
+        return Err(Text::new(
+            format!(
+                "phiên bản tiêu chí {} không có bộ cấp huyện nào",
+                version.id
+            ),
+            format!("the criteria version {} has no district set", version.id),
+        ));
+    }
+    // The commune sets: those asked, and what the district sets require, in chain order.
+    let mut needed: Vec<&str> = wanted.iter().map(|s| s.id.as_str()).collect();
+    for r in districts.iter().flat_map(|d| d.requires.iter()) {
+        for s in version
+            .closure(r)
+            .into_iter()
+            .filter(|s| s.level == Level::Commune)
+        {
+            if !needed.contains(&s.id.as_str()) {
+                needed.push(&s.id);
+            }
+        }
+    }
+    let communes: Vec<&'v CriteriaSet> = version
+        .commune_chain()
+        .into_iter()
+        .filter(|s| needed.contains(&s.id.as_str()))
+        .collect();
+    let target = match version.set(level) {
+        Some(s) if s.level == Level::Commune => Some(s),
+        _ => communes.first().copied(),
     };
     match target {
-        Some(t) => Ok((sets.clone(), t.id.clone())),
+        Some(t) => Ok(Levels {
+            target: t.id.clone(),
+            communes,
+            districts,
+        }),
         None => Err(Text::new(
             "phiên bản tiêu chí không có bộ cấp xã nào",
             "the criteria version has no commune set",
@@ -267,55 +429,12 @@ fn level_sets<'v>(
     }
 }
 
-/// The years of a file's rows (without judging any cell), and the errors that stop reading it.
-fn years_in(path: &Path, version: &Version, used: &[&str]) -> (BTreeSet<i32>, Vec<Problem>) {
-    let seen = RefCell::new(BTreeSet::new());
-    let ds = read_file(path, version, Layout::COMMUNE, used, &|_, _, y| {
-        seen.borrow_mut().insert(y);
-        false
-    });
-    let errors = ds.problems.into_iter().filter(Problem::is_error).collect();
-    (seen.into_inner(), errors)
-}
-
-/// The years a file holds, or the exit code after saying why there are none.
-fn years_found(
-    ctx: &Ctx,
-    path: &Path,
-    version: &Version,
-    used: &[&str],
-) -> Result<BTreeSet<i32>, i32> {
-    let (ys, errors) = years_in(path, version, used);
-    if ys.is_empty() {
-        ctx.report(&errors);
-        if errors.is_empty() {
-            let p = path.display();
-            ctx.error(
-                &format!("{p}: không có dòng dữ liệu nào"),
-                &format!("{p}: no data row"),
-            );
-        }
-        return Err(exit::DATA);
-    }
-    Ok(ys)
-}
-
-fn list(years: &BTreeSet<i32>) -> String {
-    let ys: Vec<String> = years.iter().map(i32::to_string).collect();
-    ys.join(", ")
-}
-
 /// One file: the two years given, or the file's two years when it holds exactly two.
-fn years_of_one_file(
-    ctx: &Ctx,
-    args: &DiffArgs,
-    version: &Version,
-    used: &[&str],
-) -> Result<(i32, i32), i32> {
+fn years_of_one_file(ctx: &Ctx, args: &DiffArgs, scope: Scope) -> Result<(i32, i32), i32> {
     let (from, to) = match (args.from, args.to) {
         (Some(f), Some(t)) => (f, t),
         (f, t) => {
-            let ys = years_found(ctx, &args.old, version, used)?;
+            let ys = years_found(ctx, &args.old, scope)?;
             let (Some(&lo), Some(&hi), 2) = (ys.first(), ys.last(), ys.len()) else {
                 let (p, l) = (args.old.display(), list(&ys));
                 return Err(usage(
@@ -356,13 +475,12 @@ fn year_of(
     path: &Path,
     given: Option<i32>,
     flag: &str,
-    version: &Version,
-    used: &[&str],
+    scope: Scope,
 ) -> Result<i32, i32> {
     if let Some(y) = given {
         return Ok(y);
     }
-    let ys = years_found(ctx, path, version, used)?;
+    let ys = years_found(ctx, path, scope)?;
     match (ys.first(), ys.len()) {
         (Some(&y), 1) => Ok(y),
         _ => {
@@ -374,102 +492,6 @@ fn year_of(
                     format!("{p} holds the years {l}: pick one with {flag}"),
                 ),
             ))
-        }
-    }
-}
-
-/// No row of `year` in a readable file: say which years it holds.
-fn no_rows(ctx: &Ctx, plan: &Plan, file: &str, year: i32) -> i32 {
-    match years_found(ctx, Path::new(file), plan.version, &plan.used) {
-        Ok(ys) => usage(
-            ctx,
-            &Text::new(
-                format!("{file}: không có dòng nào năm {year} (có: {})", list(&ys)),
-                format!("{file}: no row of year {year} (there are: {})", list(&ys)),
-            ),
-        ),
-        Err(code) => code,
-    }
-}
-
-/// Read a file's rows of `years`, then the evaluation's own checks on them.
-fn load(path: &Path, years: &[i32], plan: &Plan, problems: &mut Vec<Problem>) -> Source {
-    let kept = RefCell::new(Vec::new());
-    let ds = read_file(
-        path,
-        plan.version,
-        Layout::COMMUNE,
-        &plan.used,
-        &|code, _, y| {
-            let keep = years.contains(&y);
-            if keep {
-                kept.borrow_mut().push((code.to_string(), y));
-            }
-            keep
-        },
-    );
-    let pre = Evaluator::new(plan.version, plan.sets.clone(), &ds, plan.options)
-        .precheck(&ds, Layout::COMMUNE.year);
-    let bad_lines = pre
-        .iter()
-        .filter(|p| p.is_error())
-        .filter_map(|p| p.line)
-        .collect();
-    problems.extend(ds.problems.iter().cloned());
-    problems.extend(pre);
-    Source {
-        ds,
-        kept: kept.into_inner(),
-        bad_lines,
-    }
-}
-
-/// The rows of `year` the evaluation accepts.
-fn rows_of(src: &Source, year: i32) -> Vec<&Row> {
-    src.ds
-        .rows
-        .iter()
-        .filter(|r| r.year == year && !src.bad_lines.contains(&r.line))
-        .collect()
-}
-
-/// Codes of rows kept for `year` that give no result (unreadable or refused): left out of the
-/// comparison rather than reported as present on one side only.
-fn skipped_codes(
-    src: &Source,
-    year: i32,
-    rows: &[&Row],
-    side: Presence,
-) -> Vec<(String, Presence)> {
-    let scored: HashSet<&str> = rows.iter().map(|r| r.code.as_str()).collect();
-    let mut seen: HashSet<&str> = HashSet::new();
-    src.kept
-        .iter()
-        .filter(|(code, y)| {
-            *y == year && !code.is_empty() && !scored.contains(code.as_str()) && seen.insert(code)
-        })
-        .map(|(code, _)| (code.clone(), side))
-        .collect()
-}
-
-fn read_map(path: &Path, problems: &mut Vec<Problem>) -> CodeMap {
-    let shown = path.display().to_string();
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            let (map, mut p) = CodeMap::parse(&shown, &bytes);
-            problems.append(&mut p);
-            map
-        }
-        Err(e) => {
-            problems.push(Problem::error(
-                "io",
-                &shown,
-                Text::new(
-                    format!("không đọc được tệp: {e}"),
-                    format!("cannot read the file: {e}"),
-                ),
-            ));
-            CodeMap::none()
         }
     }
 }

@@ -6,11 +6,12 @@
 //! commune is compared part by part (each old commune against the new one), never added up.
 //!
 //! Each side is a list of rows and a way to score one ([`Side`]), so the comparison works for any
-//! layout (communes now, districts later) and scores rows one pair at a time: it keeps a small
+//! layout (communes, and districts in [`district`]) and scores rows one pair at a time: it keeps a small
 //! snapshot of every unit and the detail of what changed, never every full result of both sides.
 //! Nothing here prints: `report::diff` renders a [`Diff`].
 
 mod delta;
+pub mod district;
 pub mod map;
 mod summary;
 
@@ -210,6 +211,8 @@ pub struct Diff {
     pub threshold_years: (Option<i32>, Option<i32>),
     /// Map lines that matched nothing (warnings).
     pub problems: Vec<Problem>,
+    /// The districts compared, when district files were given (set by the caller: [`district`]).
+    pub districts: Option<district::DistrictsDiff>,
 }
 
 /// One side of a comparison: the rows of its units (one per code) and how to score one.
@@ -310,6 +313,7 @@ pub fn compare(
         threshold_years: (olds.threshold_year, new_year),
         problems: unmatched_map_lines(map, old, new),
         units,
+        districts: None,
     }
 }
 

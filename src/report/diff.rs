@@ -1,7 +1,9 @@
 //! `diff` results: a table per commune, the indicators that turned with both values and thresholds,
-//! and the summary then and now; or the same as JSON, CSV or Markdown.
+//! and the summary then and now, then the same for districts when they were compared; or the same as
+//! JSON, CSV or Markdown.
 
 mod csv_out;
+mod district;
 mod json;
 mod summary;
 
@@ -41,11 +43,29 @@ pub struct DiffReport<'a> {
     pub map: Option<String>,
     /// Units left out because their row on one side could not be read: `(code, side)`.
     pub skipped: Vec<(String, Presence)>,
+    /// The district files compared (`--districts`), if any.
+    pub districts: Option<DistrictInfo<'a>>,
+}
+
+/// The district part of a comparison: the district sets and each side's district file.
+pub struct DistrictInfo<'a> {
+    /// The district sets evaluated, prerequisites first.
+    pub sets: Vec<&'a CriteriaSet>,
+    pub before: SideInfo,
+    pub after: SideInfo,
+    /// Districts left out because their row on one side could not be read: `(code, side)`.
+    pub skipped: Vec<(String, Presence)>,
 }
 
 impl DiffReport<'_> {
+    /// A commune or district set compared.
     fn set_def(&self, id: &str) -> Option<&CriteriaSet> {
-        self.sets.iter().copied().find(|s| s.id == id)
+        let districts = self.districts.iter().flat_map(|d| d.sets.iter());
+        self.sets
+            .iter()
+            .chain(districts)
+            .copied()
+            .find(|s| s.id == id)
     }
 
     fn short(&self, id: &str, lang: Lang) -> String {
@@ -185,6 +205,10 @@ fn tables(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> Strin
         out.push_str(&block(format, style, Some(title), header, one_sided));
     }
     out.push_str(&summary::section(rep, diff, format, style));
+    if let (Some(info), Some(dd)) = (&rep.districts, &diff.districts) {
+        out.push_str(&district::section(rep, info, dd, format, style));
+    }
+    out.push_str(&summary::notes(rep, diff, lang));
     out
 }
 

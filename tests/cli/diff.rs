@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::common::{Commune, commune, csv, json, run, write};
 
 mod bad_input;
+mod district;
 mod map;
 
 const NC9: (&str, &str) = ("nc9", "70");

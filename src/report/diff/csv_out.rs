@@ -1,10 +1,12 @@
 //! The CSV form of `diff`, for spreadsheets: one row per commune and indicator that changed (a
 //! commune with no change has one row with the indicator columns empty). A merged commune has a row
-//! of its own, then its parts' rows with `part_of` set.
+//! of its own, then its parts' rows with `part_of` set. With `--districts`, the districts follow in
+//! the same columns, and [`DISTRICT_COLUMNS`] are added at the end (`unit` = commune or district).
 
 use std::io::{self, Write};
 
-use super::DiffReport;
+use super::{DiffReport, DistrictInfo};
+use crate::eval::diff::district::{Communes, DistrictDiff};
 use crate::eval::diff::{Cause, Change, Delta, Diff, Presence, UnitDiff};
 use crate::eval::{CheckResult, IndicatorResult, UnitResult};
 use crate::i18n::{Lang, num};
@@ -35,6 +37,15 @@ const HEADER: [&str; 24] = [
     "threshold_before",
     "threshold_after",
     "cause",
+];
+
+/// The columns added when districts are compared: empty on commune rows but `unit`.
+const DISTRICT_COLUMNS: [&str; 5] = [
+    "unit",
+    "share_ntm_before",
+    "share_ntm_after",
+    "blocking_communes_before",
+    "blocking_communes_after",
 ];
 
 fn presence(p: Presence) -> &'static str {
@@ -84,19 +95,27 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// The commune columns (everything before `kind`).
+/// The unit columns (everything before `kind`).
 struct Head {
     cells: Vec<String>,
 }
 
+/// What the unit columns depend on: the set whose criteria met are shown, and each side's
+/// thresholds year.
+#[derive(Clone, Copy)]
+struct Frame<'a> {
+    target: &'a str,
+    years: (i32, i32),
+}
+
 fn head(
-    rep: &DiffReport,
+    frame: Frame,
     code: &str,
     name: &str,
     (p, old_code, part_of): (&str, Option<&str>, Option<&str>),
     (b, a, c): (Option<&UnitResult>, Option<&UnitResult>, Option<Change>),
 ) -> Head {
-    let met = |r: Option<&UnitResult>| r.and_then(|r| r.set(&rep.target)).map(|s| s.criteria_met);
+    let met = |r: Option<&UnitResult>| r.and_then(|r| r.set(frame.target)).map(|s| s.criteria_met);
     Head {
         cells: vec![
             code.to_string(),
@@ -109,8 +128,8 @@ fn head(
             opt(c.map(change)),
             opt(met(b)),
             opt(met(a)),
-            opt(b.map(|_| rep.before.threshold_year)),
-            opt(a.map(|_| rep.after.threshold_year)),
+            opt(b.map(|_| frame.years.0)),
+            opt(a.map(|_| frame.years.1)),
         ],
     }
 }
@@ -164,16 +183,13 @@ fn delta_rows(head: &Head, d: &Delta, rows: &mut Vec<Vec<String>>) {
         ));
     }
     if rows.len() == before {
-        rows.push(with(
-            head,
-            vec![String::new(); HEADER.len() - head.cells.len()],
-        ));
+        rows.push(with(head, vec![String::new(); TAIL]));
     }
 }
 
-fn unit_rows(rep: &DiffReport, u: &UnitDiff, rows: &mut Vec<Vec<String>>) {
+fn unit_rows(frame: Frame, u: &UnitDiff, rows: &mut Vec<Vec<String>>) {
     let h = head(
-        rep,
+        frame,
         &u.code,
         u.name(),
         (presence(u.presence), u.renamed_from(), None),
@@ -185,7 +201,7 @@ fn unit_rows(rep: &DiffReport, u: &UnitDiff, rows: &mut Vec<Vec<String>>) {
     );
     match &u.delta {
         Some(d) => delta_rows(&h, d, rows),
-        None => rows.push(with(&h, vec![String::new(); HEADER.len() - h.cells.len()])),
+        None => rows.push(with(&h, vec![String::new(); TAIL])),
     }
     for p in &u.parts {
         let name = p.before.as_ref().map_or("", |r| r.name.as_str());
@@ -196,7 +212,7 @@ fn unit_rows(rep: &DiffReport, u: &UnitDiff, rows: &mut Vec<Vec<String>>) {
             "missing"
         };
         let h = head(
-            rep,
+            frame,
             &p.code,
             name,
             (found, None, Some(&u.code)),
@@ -208,19 +224,79 @@ fn unit_rows(rep: &DiffReport, u: &UnitDiff, rows: &mut Vec<Vec<String>>) {
         );
         match &p.delta {
             Some(d) => delta_rows(&h, d, rows),
-            None => rows.push(with(&h, vec![String::new(); HEADER.len() - h.cells.len()])),
+            None => rows.push(with(&h, vec![String::new(); TAIL])),
         }
+    }
+}
+
+/// The indicator columns (`kind` … `cause`, after the 12 unit columns): empty on a unit's row when
+/// nothing changed.
+const TAIL: usize = HEADER.len() - 12;
+
+/// `87.5`.
+fn share(c: Option<&Communes>) -> String {
+    opt(c.and_then(|c| c.share_ntm).map(|s| num(s, Lang::En)))
+}
+
+/// The codes of the communes holding a district back, separated by spaces.
+fn blocking(c: Option<&Communes>) -> String {
+    c.map_or(String::new(), |c| {
+        let codes: Vec<&str> = c.blocking.iter().map(|b| b.code.as_str()).collect();
+        codes.join(" ")
+    })
+}
+
+fn district_rows(info: &DistrictInfo, d: &DistrictDiff, rows: &mut Vec<Vec<String>>) {
+    let frame = Frame {
+        target: info.sets.last().map_or("", |s| s.id.as_str()),
+        years: (info.before.threshold_year, info.after.threshold_year),
+    };
+    let before = rows.len();
+    unit_rows(frame, &d.unit, rows);
+    let (b, a) = (d.before.as_ref(), d.after.as_ref());
+    for r in &mut rows[before..] {
+        r.extend([
+            "district".to_string(),
+            share(b),
+            share(a),
+            blocking(b),
+            blocking(a),
+        ]);
     }
 }
 
 pub(super) fn write(rep: &DiffReport, diff: &Diff, out: &mut impl Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(HEADER)?;
+    let districts = rep.districts.as_ref().zip(diff.districts.as_ref());
+    let mut header = HEADER.to_vec();
+    if districts.is_some() {
+        header.extend(DISTRICT_COLUMNS);
+    }
+    w.write_record(&header)?;
+    let frame = Frame {
+        target: &rep.target,
+        years: (rep.before.threshold_year, rep.after.threshold_year),
+    };
     let mut rows = Vec::new();
     for u in &diff.units {
-        unit_rows(rep, u, &mut rows);
-        for r in rows.drain(..) {
+        unit_rows(frame, u, &mut rows);
+        for mut r in rows.drain(..) {
+            if districts.is_some() {
+                r.push("commune".into());
+                r.extend(std::iter::repeat_n(
+                    String::new(),
+                    DISTRICT_COLUMNS.len() - 1,
+                ));
+            }
             w.write_record(&r)?;
+        }
+    }
+    if let Some((info, dd)) = districts {
+        for d in &dd.units {
+            district_rows(info, d, &mut rows);
+            for r in rows.drain(..) {
+                w.write_record(&r)?;
+            }
         }
     }
     w.flush()

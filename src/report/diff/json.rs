@@ -1,15 +1,20 @@
 //! The JSON form of `diff`: schema_version, the thresholds' years on each side, `communes[]` and the
-//! summary. Typed structs, serialized straight from the comparison.
+//! summary; with `--districts`, `districts[]` and `district_comparison` (files, sets, summary), both
+//! left out otherwise. Typed structs, serialized straight from the comparison.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::DiffReport;
+use super::{DiffReport, DistrictInfo};
+use crate::criteria::CriteriaSet;
 use crate::diag::Problem;
+use crate::eval::diff::district::{DistrictDiff, DistrictsDiff};
 use crate::eval::diff::{
     Cause, Change, Diff, DiffSummary, Flip, NotCompared, Part, Presence, SetDelta, UnitDiff,
 };
+use crate::eval::district::{Blocking, ShareOutcome};
+use crate::eval::summary::LevelCount;
 use crate::eval::{CheckResult, IndicatorResult, Status, UnitResult};
 use crate::input::Value;
 use crate::report::SCHEMA_VERSION;
@@ -35,7 +40,63 @@ struct Doc<'a> {
     communes: Vec<UnitOut<'a>>,
     summary: &'a DiffSummary,
     skipped: Vec<Skipped<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    districts: Option<Vec<DistrictOut<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    district_comparison: Option<DistrictComparison<'a>>,
     problems: &'a [Problem],
+}
+
+/// The district files compared, the district sets, and the districts' summary.
+#[derive(Serialize)]
+struct DistrictComparison<'a> {
+    before: SideOut<'a>,
+    after: SideOut<'a>,
+    sets: Vec<SetInfo<'a>>,
+    /// Per district set: districts qualifying, not qualifying and unknown on each side.
+    levels_before: &'a [LevelCount],
+    levels_after: &'a [LevelCount],
+    /// Who gained or lost each level, the criteria that changed (`before`/`after` are null: see
+    /// `levels_before`, `levels_after`).
+    summary: &'a DiffSummary,
+    skipped: Vec<Skipped<'a>>,
+}
+
+#[derive(Serialize)]
+struct DistrictOut<'a> {
+    code: &'a str,
+    name: &'a str,
+    #[serde(rename = "in")]
+    presence: Presence,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_before: Option<&'a str>,
+    line_before: Option<usize>,
+    line_after: Option<usize>,
+    /// `null` (not qualified, or not on that side) or the district set id.
+    level_before: Option<&'a str>,
+    level_after: Option<&'a str>,
+    change: Option<Change>,
+    /// `null` when unknown (missing data) or not on that side.
+    qualified_before: Option<bool>,
+    qualified_after: Option<bool>,
+    criteria_met_before: Option<usize>,
+    criteria_met_after: Option<usize>,
+    criteria_met_diff: Option<i64>,
+    criteria_total: Option<usize>,
+    communes_before: Option<usize>,
+    communes_after: Option<usize>,
+    communes_ntm_before: Option<usize>,
+    communes_ntm_after: Option<usize>,
+    share_ntm_before: Option<f64>,
+    share_ntm_after: Option<f64>,
+    sets: Vec<SetOut<'a>>,
+    flipped: Vec<FlipOut<'a>>,
+    not_compared: Vec<NotComparedOut<'a>>,
+    /// The conditions on communes (H0.1, H0.2) on each side, and how many more communes each needs.
+    shares_before: &'a [ShareOutcome],
+    shares_after: &'a [ShareOutcome],
+    blocking_communes_before: &'a [Blocking],
+    blocking_communes_after: &'a [Blocking],
 }
 
 #[derive(Serialize)]
@@ -287,12 +348,96 @@ fn part_out<'a>(target: &str, p: &'a Part, after: Option<&UnitResult>) -> PartOu
     }
 }
 
+fn set_infos<'a>(sets: &[&'a CriteriaSet]) -> Vec<SetInfo<'a>> {
+    sets.iter()
+        .map(|s| SetInfo {
+            id: &s.id,
+            name: &s.name.vi,
+            name_en: &s.name.en,
+            unverified: s.unverified_count(),
+        })
+        .collect()
+}
+
+fn skipped_out(skipped: &[(String, Presence)]) -> Vec<Skipped<'_>> {
+    skipped
+        .iter()
+        .map(|(code, side)| Skipped { code, side: *side })
+        .collect()
+}
+
+fn district_out<'a>(info: &DistrictInfo, d: &'a DistrictDiff) -> DistrictOut<'a> {
+    let t = info.sets.last().map_or("", |s| s.id.as_str());
+    let u = &d.unit;
+    let (b, a) = (u.before.as_ref(), u.after.as_ref());
+    let delta = u.delta.as_ref();
+    let qualified =
+        |r: Option<&UnitResult>| r.and_then(|r| r.set(t)).and_then(|s| s.qualified.as_bool());
+    let (cb, ca) = (d.before.as_ref(), d.after.as_ref());
+    DistrictOut {
+        code: &u.code,
+        name: u.name(),
+        presence: u.presence,
+        name_before: b
+            .zip(a)
+            .filter(|(b, a)| b.name != a.name)
+            .map(|(b, _)| b.name.as_str()),
+        line_before: b.map(|r| r.line),
+        line_after: a.map(|r| r.line),
+        level_before: b.and_then(|r| r.level_reached.as_deref()),
+        level_after: a.and_then(|r| r.level_reached.as_deref()),
+        change: delta.map(|d| d.change),
+        qualified_before: qualified(b),
+        qualified_after: qualified(a),
+        criteria_met_before: met(t, b),
+        criteria_met_after: met(t, a),
+        criteria_met_diff: diff_of(met(t, b), met(t, a)),
+        criteria_total: a.or(b).and_then(|r| r.set(t)).map(|s| s.criteria_total),
+        communes_before: cb.map(|c| c.total),
+        communes_after: ca.map(|c| c.total),
+        communes_ntm_before: cb.map(|c| c.ntm),
+        communes_ntm_after: ca.map(|c| c.ntm),
+        share_ntm_before: cb.and_then(|c| c.share_ntm),
+        share_ntm_after: ca.and_then(|c| c.share_ntm),
+        sets: delta.map_or(Vec::new(), |d| d.sets.iter().map(set_out).collect()),
+        flipped: delta.map_or(Vec::new(), |d| d.flipped.iter().map(flip_out).collect()),
+        not_compared: delta.map_or(Vec::new(), |d| {
+            d.not_compared.iter().map(not_compared_out).collect()
+        }),
+        shares_before: cb.map_or(&[][..], |c| &c.shares),
+        shares_after: ca.map_or(&[][..], |c| &c.shares),
+        blocking_communes_before: cb.map_or(&[][..], |c| &c.blocking),
+        blocking_communes_after: ca.map_or(&[][..], |c| &c.blocking),
+    }
+}
+
+fn district_comparison<'a>(
+    info: &'a DistrictInfo,
+    dd: &'a DistrictsDiff,
+) -> DistrictComparison<'a> {
+    let side = |s: &'a super::SideInfo| SideOut {
+        file: &s.file,
+        year: s.year,
+        threshold_year: s.threshold_year,
+    };
+    DistrictComparison {
+        before: side(&info.before),
+        after: side(&info.after),
+        sets: set_infos(&info.sets),
+        levels_before: &dd.levels_before,
+        levels_after: &dd.levels_after,
+        summary: &dd.summary,
+        skipped: skipped_out(&info.skipped),
+    }
+}
+
 pub(super) fn write(
     rep: &DiffReport,
     diff: &Diff,
     problems: &[Problem],
     out: &mut impl Write,
 ) -> io::Result<()> {
+    let districts = rep.districts.as_ref().zip(diff.districts.as_ref());
     let doc = Doc {
         schema_version: SCHEMA_VERSION,
         command: "diff",
@@ -319,23 +464,13 @@ pub(super) fn write(
         },
         map: rep.map.as_deref(),
         merged_compared: "part_by_part",
-        sets: rep
-            .sets
-            .iter()
-            .map(|s| SetInfo {
-                id: &s.id,
-                name: &s.name.vi,
-                name_en: &s.name.en,
-                unverified: s.unverified_count(),
-            })
-            .collect(),
+        sets: set_infos(&rep.sets),
         communes: diff.units.iter().map(|u| unit_out(rep, u)).collect(),
         summary: &diff.summary,
-        skipped: rep
-            .skipped
-            .iter()
-            .map(|(code, side)| Skipped { code, side: *side })
-            .collect(),
+        skipped: skipped_out(&rep.skipped),
+        districts: districts
+            .map(|(info, dd)| dd.units.iter().map(|d| district_out(info, d)).collect()),
+        district_comparison: districts.map(|(info, dd)| district_comparison(info, dd)),
         problems,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;

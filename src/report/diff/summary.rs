@@ -46,7 +46,6 @@ pub(super) fn section(rep: &DiffReport, diff: &Diff, format: Format, style: &Sty
     out.push_str(&block(format, style, None, header, rows));
     out.push_str(&groups(rep, diff, format, style));
     out.push_str(&lost_criteria(rep, diff, format, style));
-    out.push_str(&notes(rep, diff, lang));
     out
 }
 
@@ -177,7 +176,8 @@ fn lost_criteria(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -
     block(format, style, Some(title), header, rows)
 }
 
-fn notes(rep: &DiffReport, diff: &Diff, lang: Lang) -> String {
+/// How to read the report; written last, after the districts.
+pub(super) fn notes(rep: &DiffReport, diff: &Diff, lang: Lang) -> String {
     let s = &diff.summary;
     let mut out = String::from("\n");
     if s.threshold_only > 0 {

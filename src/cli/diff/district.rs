@@ -1,0 +1,150 @@
+//! The district part of `ntm diff … --districts OLD_D [NEW_D]`: each side's commune results are
+//! gathered by district as the communes are compared ([`Gathered`]), then the district rows of that
+//! side are scored with them and the districts compared (`ntm::eval::diff::district`).
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use ntm::diag::Problem;
+use ntm::eval::diff::Presence;
+use ntm::eval::diff::district::{DistrictSide, DistrictsDiff, compare_districts};
+use ntm::eval::district::{CommuneIndex, district_key};
+use ntm::eval::{Evaluator, UnitResult};
+use ntm::i18n::Text;
+use ntm::input::Row;
+use ntm::report::diff::DistrictInfo;
+
+use super::files::{Source, rows_of, skipped_codes};
+use super::{Plan, side_info};
+
+/// One side's commune results by district and year, filled as the communes are scored.
+pub(super) struct Gathered {
+    index: RefCell<CommuneIndex>,
+    /// Lines already added: a row scored twice is counted once.
+    seen: RefCell<HashSet<usize>>,
+    /// The districts of the side's district rows (code and name, as compared) and year.
+    districts: HashSet<(String, i32)>,
+    file: String,
+    district_file: String,
+    /// Communes whose district is not in the district file (warnings).
+    problems: RefCell<Vec<Problem>>,
+}
+
+impl Gathered {
+    pub fn new(communes: &Source, districts: &Source, year: i32) -> Self {
+        // Every district row of the year, readable or not: a commune of an unreadable district is
+        // not "in no district".
+        let mut keys = HashSet::new();
+        for r in districts.kept.iter().filter(|k| k.year == year) {
+            for k in [&r.code, &r.name].into_iter().filter(|k| !k.is_empty()) {
+                keys.insert((district_key(k), year));
+            }
+        }
+        Gathered {
+            index: RefCell::new(CommuneIndex::default()),
+            seen: RefCell::new(HashSet::new()),
+            districts: keys,
+            file: communes.ds.file.clone(),
+            district_file: districts.ds.file.clone(),
+            problems: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Add a commune's result (once per row).
+    pub fn add(&self, row: &Row, r: &UnitResult) {
+        if !self.seen.borrow_mut().insert(row.line) {
+            return;
+        }
+        self.index.borrow_mut().add(r);
+        if !self
+            .districts
+            .contains(&(district_key(&row.parent), row.year))
+        {
+            self.problems
+                .borrow_mut()
+                .push(unmatched(&self.file, &self.district_file, row));
+        }
+    }
+
+    /// Score and add the rows the comparison did not score.
+    pub fn complete(&self, rows: &[&Row], score: &dyn Fn(&Row) -> UnitResult) {
+        for row in rows {
+            if !self.seen.borrow().contains(&row.line) {
+                self.add(row, &score(row));
+            }
+        }
+    }
+
+    pub fn take_problems(&self) -> Vec<Problem> {
+        std::mem::take(&mut self.problems.borrow_mut())
+    }
+}
+
+/// A commune whose district is not in the district file: still compared as a commune.
+fn unmatched(file: &str, district_file: &str, c: &Row) -> Problem {
+    Problem::warning(
+        "unknown-district",
+        file,
+        Text::new(
+            format!(
+                "huyện «{}» của xã {} không có trong tệp huyện {district_file} (năm {}): xã vẫn được so sánh, không tính vào huyện nào",
+                c.parent, c.code, c.year
+            ),
+            format!(
+                "district «{}» of commune {} is not in the district file {district_file} (year {}): the commune is still compared, counted in no district",
+                c.parent, c.code, c.year
+            ),
+        ),
+    )
+    .at(c.line, None)
+    .field("huyen")
+    .found(c.parent.clone())
+}
+
+/// Compare the districts of both sides with the communes gathered: the comparison, and what the
+/// report says of the district files. `problems` receives the communes found in no district.
+pub(super) fn compare<'v>(
+    plan: &Plan<'v>,
+    sources: &[Source],
+    communes: (&Gathered, &Gathered),
+    problems: &mut Vec<Problem>,
+) -> (DistrictsDiff, DistrictInfo<'v>) {
+    problems.extend(communes.0.take_problems());
+    problems.extend(communes.1.take_problems());
+    let (old_src, new_src) = (&sources[0], &sources[sources.len() - 1]);
+    let ev_old = Evaluator::new(
+        plan.version,
+        plan.districts.clone(),
+        &old_src.ds,
+        plan.options,
+    );
+    let ev_new = Evaluator::new(
+        plan.version,
+        plan.districts.clone(),
+        &new_src.ds,
+        plan.options,
+    );
+    let (io, inew) = (communes.0.index.borrow(), communes.1.index.borrow());
+    let old = DistrictSide {
+        rows: rows_of(old_src, plan.from),
+        ev: &ev_old,
+        communes: &io,
+    };
+    let new = DistrictSide {
+        rows: rows_of(new_src, plan.to),
+        ev: &ev_new,
+        communes: &inew,
+    };
+    let mut skipped = skipped_codes(old_src, plan.from, &old.rows, Presence::Old);
+    skipped.extend(skipped_codes(new_src, plan.to, &new.rows, Presence::New));
+    let skip: HashSet<&str> = skipped.iter().map(|(c, _)| c.as_str()).collect();
+    let base = plan.sets.first().map_or("", |s| s.id.as_str());
+    let diff = compare_districts(&plan.districts, base, &old, &new, &skip);
+    let info = DistrictInfo {
+        sets: plan.districts.clone(),
+        before: side_info(plan, old_src, plan.from, diff.threshold_years.0),
+        after: side_info(plan, new_src, plan.to, diff.threshold_years.1),
+        skipped,
+    };
+    (diff, info)
+}

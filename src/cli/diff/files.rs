@@ -1,0 +1,209 @@
+//! Reading the files of a comparison: which years a file holds, each side's rows, and the rows that
+//! give no result. The same for commune files and district files ([`Scope`] says which).
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+
+use ntm::criteria::{CriteriaSet, Version};
+use ntm::diag::Problem;
+use ntm::eval::diff::{CodeMap, Presence};
+use ntm::eval::{Evaluator, Options};
+use ntm::exit;
+use ntm::i18n::Text;
+use ntm::input::{Dataset, Layout, Row, read_file};
+
+use super::super::Ctx;
+use super::usage;
+
+/// What a file is read as: its layout, the sets scored on its rows, and the columns they read.
+#[derive(Clone, Copy)]
+pub(super) struct Scope<'p, 'v> {
+    pub version: &'v Version,
+    pub layout: Layout,
+    pub sets: &'p [&'v CriteriaSet],
+    pub used: &'p [&'v str],
+    pub options: Options,
+}
+
+/// One row kept for the years compared, readable or not.
+pub(super) struct Kept {
+    pub code: String,
+    pub name: String,
+    pub year: i32,
+}
+
+/// A data file read for the years compared, with every row kept, readable or not.
+pub(super) struct Source {
+    pub ds: Dataset,
+    pub kept: Vec<Kept>,
+    /// Lines the evaluation refuses (a year outside the sets, `KAD` where not allowed).
+    pub bad_lines: HashSet<usize>,
+}
+
+/// The years of a file's rows (without judging any cell), and the errors that stop reading it.
+fn years_in(path: &Path, scope: Scope) -> (BTreeSet<i32>, Vec<Problem>) {
+    let seen = RefCell::new(BTreeSet::new());
+    let ds = read_file(path, scope.version, scope.layout, scope.used, &|_, _, y| {
+        seen.borrow_mut().insert(y);
+        false
+    });
+    let errors = ds.problems.into_iter().filter(Problem::is_error).collect();
+    (seen.into_inner(), errors)
+}
+
+/// The years a file holds, or the exit code after saying why there are none.
+pub(super) fn years_found(ctx: &Ctx, path: &Path, scope: Scope) -> Result<BTreeSet<i32>, i32> {
+    let (ys, errors) = years_in(path, scope);
+    if ys.is_empty() {
+        ctx.report(&errors);
+        if errors.is_empty() {
+            let p = path.display();
+            ctx.error(
+                &format!("{p}: không có dòng dữ liệu nào"),
+                &format!("{p}: no data row"),
+            );
+        }
+        return Err(exit::DATA);
+    }
+    Ok(ys)
+}
+
+pub(super) fn list(years: &BTreeSet<i32>) -> String {
+    let ys: Vec<String> = years.iter().map(i32::to_string).collect();
+    ys.join(", ")
+}
+
+/// No row of `year` in a readable file: say which years it holds.
+fn no_rows(ctx: &Ctx, scope: Scope, file: &str, year: i32) -> i32 {
+    match years_found(ctx, Path::new(file), scope) {
+        Ok(ys) => usage(
+            ctx,
+            &Text::new(
+                format!("{file}: không có dòng nào năm {year} (có: {})", list(&ys)),
+                format!("{file}: no row of year {year} (there are: {})", list(&ys)),
+            ),
+        ),
+        Err(code) => code,
+    }
+}
+
+/// Read a file's rows of `years`, then the evaluation's own checks on them.
+fn load(path: &Path, years: &[i32], scope: Scope, problems: &mut Vec<Problem>) -> Source {
+    let kept = RefCell::new(Vec::new());
+    let ds = read_file(
+        path,
+        scope.version,
+        scope.layout,
+        scope.used,
+        &|code, name, y| {
+            let keep = years.contains(&y);
+            if keep {
+                kept.borrow_mut().push(Kept {
+                    code: code.to_string(),
+                    name: name.to_string(),
+                    year: y,
+                });
+            }
+            keep
+        },
+    );
+    let pre = Evaluator::new(scope.version, scope.sets.to_vec(), &ds, scope.options)
+        .precheck(&ds, scope.layout.year);
+    let bad_lines = pre
+        .iter()
+        .filter(|p| p.is_error())
+        .filter_map(|p| p.line)
+        .collect();
+    problems.extend(ds.problems.iter().cloned());
+    problems.extend(pre);
+    Source {
+        ds,
+        kept: kept.into_inner(),
+        bad_lines,
+    }
+}
+
+/// The sources of both sides: one file read for both years, or each file for its own year. Stops
+/// (after reporting what was found so far) when a side has no row of its year.
+pub(super) fn sides(
+    ctx: &Ctx,
+    (old, new): (&Path, Option<&Path>),
+    (from, to): (i32, i32),
+    scope: Scope,
+    problems: &mut Vec<Problem>,
+) -> Result<Vec<Source>, i32> {
+    let sources = match new {
+        None => vec![load(old, &[from, to], scope, problems)],
+        Some(new) => vec![
+            load(old, &[from], scope, problems),
+            load(new, &[to], scope, problems),
+        ],
+    };
+    let last = sources.len() - 1;
+    for (src, year) in [(&sources[0], from), (&sources[last], to)] {
+        if !src.kept.iter().any(|k| k.year == year) {
+            ctx.report(problems);
+            // An unreadable file (its errors are reported), or a readable one without that year.
+            return Err(if src.kept.is_empty() && src.ds.has_errors() {
+                exit::DATA
+            } else {
+                no_rows(ctx, scope, &src.ds.file, year)
+            });
+        }
+    }
+    Ok(sources)
+}
+
+/// The rows of `year` the evaluation accepts.
+pub(super) fn rows_of(src: &Source, year: i32) -> Vec<&Row> {
+    src.ds
+        .rows
+        .iter()
+        .filter(|r| r.year == year && !src.bad_lines.contains(&r.line))
+        .collect()
+}
+
+/// Codes of rows kept for `year` that give no result (unreadable or refused): left out of the
+/// comparison rather than reported as present on one side only.
+pub(super) fn skipped_codes(
+    src: &Source,
+    year: i32,
+    rows: &[&Row],
+    side: Presence,
+) -> Vec<(String, Presence)> {
+    let scored: HashSet<&str> = rows.iter().map(|r| r.code.as_str()).collect();
+    let mut seen: HashSet<&str> = HashSet::new();
+    src.kept
+        .iter()
+        .filter(|k| {
+            k.year == year
+                && !k.code.is_empty()
+                && !scored.contains(k.code.as_str())
+                && seen.insert(&k.code)
+        })
+        .map(|k| (k.code.clone(), side))
+        .collect()
+}
+
+pub(super) fn read_map(path: &Path, problems: &mut Vec<Problem>) -> CodeMap {
+    let shown = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let (map, mut p) = CodeMap::parse(&shown, &bytes);
+            problems.append(&mut p);
+            map
+        }
+        Err(e) => {
+            problems.push(Problem::error(
+                "io",
+                &shown,
+                Text::new(
+                    format!("không đọc được tệp: {e}"),
+                    format!("cannot read the file: {e}"),
+                ),
+            ));
+            CodeMap::none()
+        }
+    }
+}
