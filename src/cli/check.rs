@@ -277,6 +277,12 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
             let ev = Evaluator::new(version, plan.communes.clone(), &head, options);
             for read in reader {
                 diag.add(read.problems);
+                // A commune that could not be read still belongs to its district, as unknown.
+                if let Some(bad) = &read.rejected
+                    && dds.is_some()
+                {
+                    index.add_unknown(bad);
+                }
                 let Some(row) = read.row else { continue };
                 let pre = ev.precheck_row(&head.file, &row, Layout::COMMUNE.year);
                 let bad = pre.iter().any(|p| p.is_error());
@@ -298,6 +304,9 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
                     )]);
                 }
                 if bad {
+                    if dds.is_some() {
+                        index.add_unknown(&row);
+                    }
                     continue;
                 }
                 let r = ev.evaluate(&row, &NoDerived);

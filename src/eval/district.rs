@@ -72,13 +72,38 @@ impl CommuneIndex {
             .push(c);
     }
 
-    /// The communes of a district row (matched on its code or its name) in its year.
-    pub fn communes(&self, district: &Row) -> &[CommuneRef] {
-        [&district.code, &district.name]
-            .iter()
-            .filter(|k| !k.is_empty())
-            .find_map(|k| self.by.get(&(district_key(k), district.year)))
-            .map_or(&[], |v| v.as_slice())
+    /// A commune whose row could not be read: it belongs to its district, with every result unknown.
+    pub fn add_unknown(&mut self, row: &Row) {
+        let c = CommuneRef {
+            code: row.code.clone(),
+            name: row.name.clone(),
+            line: row.line,
+            criteria_met: 0,
+            criteria_total: 0,
+            level_reached: None,
+            qualified: Vec::new(),
+        };
+        self.by
+            .entry((district_key(&row.parent), row.year))
+            .or_default()
+            .push(c);
+    }
+
+    /// The communes of a district row in its year, whether they name the district by its code or
+    /// by its name (a file may mix both).
+    pub fn communes(&self, district: &Row) -> Vec<&CommuneRef> {
+        let mut keys = vec![district_key(&district.code), district_key(&district.name)];
+        keys.retain(|k| !k.is_empty());
+        keys.dedup();
+        let mut out: Vec<&CommuneRef> = Vec::new();
+        for k in keys {
+            for c in self.by.get(&(k, district.year)).into_iter().flatten() {
+                if !out.iter().any(|o| o.code == c.code) {
+                    out.push(c);
+                }
+            }
+        }
+        out
     }
 
     /// District keys (and years) that have communes, for telling which communes found no district.

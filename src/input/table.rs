@@ -127,6 +127,9 @@ fn collect(mut reader: Reader) -> Dataset {
 pub struct RowRead {
     pub row: Option<Row>,
     pub problems: Vec<Problem>,
+    /// A row whose code and year could be read but some cell could not: not evaluated, but a
+    /// district counts it as a commune whose result is unknown.
+    pub rejected: Option<Row>,
 }
 
 /// A data file read one row at a time, so that a run keeps only what it needs of each row.
@@ -253,15 +256,17 @@ impl<'k> Reader<'k> {
             buf.consume(3);
         }
         let delimiter = detect_delimiter(&String::from_utf8_lossy(&start));
-        let source: Box<dyn Read> = Box::new(buf);
+        let source: Box<dyn Read> = Box::new(BlankLines::new(buf));
         let shown = file.to_string();
         let records = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
             .flexible(true)
-            .comment(Some(b'#'))
             .from_reader(source)
             .into_records()
+            // Comment lines (`# …`) are skipped here rather than by the csv reader, whose line
+            // count does not include the lines it skips.
+            .filter(|r| !matches!(r, Ok(rec) if rec.get(0).is_some_and(|f| f.trim_start().starts_with('#'))))
             .map(move |r| match r {
                 Ok(rec) => Ok(Rec {
                     line: rec.position().map_or(0, |p| p.line() as usize),
@@ -351,6 +356,7 @@ impl Iterator for Reader<'_> {
                     return Some(RowRead {
                         row: None,
                         problems: vec![*problem],
+                        rejected: None,
                     });
                 }
             };
@@ -627,6 +633,7 @@ fn read_row(
         return Some(RowRead {
             row: None,
             problems,
+            rejected: None,
         });
     };
     if !code.is_empty()
@@ -664,15 +671,102 @@ fn read_row(
             }
         }
     }
-    let row = ok.then_some(Row {
+    let row = Row {
         line,
         code,
         name,
         parent,
         year,
         cells,
-    });
-    Some(RowRead { row, problems })
+    };
+    let (row, rejected) = if ok {
+        (Some(row), None)
+    } else {
+        (None, Some(row))
+    };
+    Some(RowRead {
+        row,
+        problems,
+        rejected,
+    })
+}
+
+/// Normalises line ends to `\n` (Excel writes `\r\n`) and puts a space on every empty line, so
+/// that the csv reader, which counts `\r\n` and skipped empty lines unreliably, reports the physical
+/// line of every record. (A cell quoted over several lines gets `\n` line ends, and a space on an
+/// empty line inside it.)
+struct BlankLines<R> {
+    inner: R,
+    at_line_start: bool,
+    pending_cr: bool,
+    out: Vec<u8>,
+    pos: usize,
+}
+
+impl<R: Read> BlankLines<R> {
+    fn new(inner: R) -> Self {
+        BlankLines {
+            inner,
+            at_line_start: true,
+            pending_cr: false,
+            out: Vec::new(),
+            pos: 0,
+        }
+    }
+
+    fn newline(&mut self) {
+        if self.at_line_start {
+            self.out.push(b' ');
+        }
+        self.out.push(b'\n');
+        self.at_line_start = true;
+    }
+
+    fn fill(&mut self) -> std::io::Result<bool> {
+        let mut chunk = [0u8; 1 << 14];
+        let n = self.inner.read(&mut chunk)?;
+        self.out.clear();
+        self.pos = 0;
+        if n == 0 {
+            if self.pending_cr {
+                self.pending_cr = false;
+                self.newline();
+            }
+            return Ok(!self.out.is_empty());
+        }
+        for &b in &chunk[..n] {
+            if self.pending_cr {
+                self.pending_cr = false;
+                self.newline();
+                if b == b'\n' {
+                    continue;
+                }
+            }
+            match b {
+                b'\r' => self.pending_cr = true,
+                b'\n' => self.newline(),
+                _ => {
+                    self.out.push(b);
+                    self.at_line_start = false;
+                }
+            }
+        }
+        Ok(true)
+    }
+}
+
+impl<R: Read> Read for BlankLines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos >= self.out.len() {
+            if !self.fill()? {
+                return Ok(0);
+            }
+        }
+        let n = buf.len().min(self.out.len() - self.pos);
+        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
 }
 
 fn key_hash(code: &str, year: i32) -> u64 {
@@ -701,7 +795,10 @@ pub fn nearest(id: &str, known: &[String]) -> Option<String> {
 }
 
 fn detect_delimiter(text: &str) -> u8 {
-    let first = text.lines().find(|l| !l.starts_with('#')).unwrap_or("");
+    let first = text
+        .lines()
+        .find(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .unwrap_or("");
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
     let mut quoted = false;
     for c in first.bytes() {

@@ -271,3 +271,23 @@ fn a_missing_file_is_a_data_error() {
         "{err}"
     );
 }
+
+#[test]
+fn lines_are_physical_after_comments_blank_lines_and_crlf() {
+    // Header on line 3 (after a comment), then a comment, a blank line, X1 on line 6, a blank line,
+    // X2 on line 8; with Windows line ends, as Excel writes them.
+    let text = with(&[("2.2", "abc")]);
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let row = lines.next().unwrap();
+    let body = format!(
+        "# số liệu minh họa\r\n\r\n{header}\r\n# ghi chú\r\n\r\n{row}\r\n\r\n{}\r\n",
+        row.replacen("06001", "06002", 1)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "crlf.csv", &body);
+    let (code, _, err) = run(&["check", &f, "--lang", "en"]);
+    assert_eq!(code, 65);
+    assert!(err.contains("crlf.csv:6: error: column 2.2"), "{err}");
+    assert!(err.contains("crlf.csv:8: error: column 2.2"), "{err}");
+}

@@ -374,3 +374,90 @@ fn a_bad_district_cell_is_named_like_a_commune_cell() {
         "{err}"
     );
 }
+
+#[test]
+fn communes_naming_their_district_by_code_or_by_name_are_all_counted() {
+    // Y01 names the district by its code, Y02 and Y03 by its name; Y02 and Y03 fail 2.2 (66 < 70):
+    // 1 of 3 communes at xã NTM (33 %), not 1 of 1.
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        Commune {
+            code: "Y01",
+            name: "Một",
+            year: 2024,
+            set: &[],
+        },
+        Commune {
+            code: "Y02",
+            name: "Hai",
+            year: 2024,
+            set: &[("2.2", "66")],
+        },
+        Commune {
+            code: "Y03",
+            name: "Ba",
+            year: 2024,
+            set: &[("2.2", "66")],
+        },
+    );
+    let (xa, huyen) = files(
+        &dir,
+        &[("888", &a), ("Huyện Y", &b), ("huyen y", &c)],
+        &[("888", "Huyện Y", 2024, &[])],
+    );
+    let (code, doc) = json(&[
+        "check",
+        &xa,
+        "--districts",
+        &huyen,
+        "--level",
+        "huyen-ntm",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let d = district(&doc, "888");
+    assert_eq!(d["communes_total"], 3);
+    assert_eq!(d["communes_ntm"], 1);
+    assert_eq!(d["qualified"], false);
+}
+
+#[test]
+fn a_commune_whose_row_cannot_be_read_makes_its_district_unknown_not_qualified() {
+    // Z02's row has an unreadable cell: it is not scored, but the district cannot be said to have
+    // all its communes at xã NTM.
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        Commune {
+            code: "Z01",
+            name: "Một",
+            year: 2024,
+            set: &[],
+        },
+        Commune {
+            code: "Z02",
+            name: "Hai",
+            year: 2024,
+            set: &[("nc9", "8O")],
+        },
+    );
+    let (xa, huyen) = files(
+        &dir,
+        &[("Z", &a), ("Z", &b)],
+        &[("Z", "Huyện Z", 2024, &[])],
+    );
+    let (code, doc) = json(&[
+        "check",
+        &xa,
+        "--districts",
+        &huyen,
+        "--level",
+        "huyen-ntm",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 65);
+    let d = district(&doc, "Z");
+    assert_eq!(d["communes_total"], 2);
+    assert_eq!(d["qualified"], serde_json::Value::Null);
+}
