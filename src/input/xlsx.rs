@@ -10,6 +10,9 @@ use super::record::{Fields, Rec, Records, column_letters};
 use crate::diag::Problem;
 use crate::i18n::Text;
 
+/// The most non-empty cells read from one sheet (about 50,000 communes of 100 columns).
+const MAX_CELLS: usize = 5_000_000;
+
 /// Whether a path names a workbook this module reads.
 pub fn is_workbook(path: &Path) -> bool {
     path.extension()
@@ -45,40 +48,89 @@ pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Records, 
             )
         })?,
     };
-    let range = wb.worksheet_range(&name).map_err(|e| {
-        fail(
-            format!("không đọc được trang tính «{name}»: {e}"),
-            format!("cannot read sheet «{name}»: {e}"),
-        )
-    })?;
+    // Read the cells that hold something, one by one: a stray cell far away (XFD1048576) must not
+    // make a dense sheet of billions of cells.
+    let mut cells: Vec<((u32, u32), Data)> = Vec::new();
+    {
+        let unreadable = |e: calamine::XlsxError| {
+            fail(
+                format!("không đọc được trang tính «{name}»: {e}"),
+                format!("cannot read sheet «{name}»: {e}"),
+            )
+        };
+        let mut reader = wb.worksheet_cells_reader(&name).map_err(unreadable)?;
+        while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+            let value: Data = cell.get_value().clone().into();
+            if !matches!(value, Data::Empty) {
+                cells.push((cell.get_position(), value));
+            }
+            if cells.len() > MAX_CELLS {
+                return Err(fail(
+                    format!(
+                        "trang tính «{name}» có hơn {MAX_CELLS} ô có dữ liệu: hãy chia nhỏ tệp"
+                    ),
+                    format!(
+                        "sheet «{name}» has more than {MAX_CELLS} non-empty cells: split the file"
+                    ),
+                ));
+            }
+        }
+    }
+    cells.sort_by_key(|(pos, _)| *pos);
     // Styles tell which numbers are shown as percentages; without them, numbers are read as they are.
     let styles = wb.worksheet_style(&name).ok();
     let merged = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-    let Some((row0, col0)) = range.start() else {
+    let Some(col0) = cells.iter().map(|((_, c), _)| *c).min() else {
         return Ok(Box::new(std::iter::empty()));
     };
+    // The header row (the one naming the code column) sets the width; cells right of it are ignored.
+    let header_row = cells
+        .iter()
+        .find(|(_, v)| is_code_header(&text(v, false)))
+        .map(|((r, _), _)| *r);
+    let width = |row: u32| {
+        cells
+            .iter()
+            .filter(|((r, _), _)| *r == row)
+            .map(|((_, c), _)| c + 1 - col0)
+            .max()
+            .unwrap_or(0)
+    };
+    let fixed_width = header_row.map(width);
     let mut recs = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let r = row0 + i as u32;
-        let mut values = Vec::with_capacity(row.len());
-        let mut refs = Vec::with_capacity(row.len());
-        for (j, cell) in row.iter().enumerate() {
-            let c = col0 + j as u32;
-            let percent = styles
-                .as_ref()
-                .and_then(|s| s.get((r, c)))
-                .and_then(|st| st.number_format.as_ref())
-                .is_some_and(|f| f.format_code.contains('%'));
-            values.push(text(cell, percent));
-            refs.push(format!("{name}!{}{}", column_letters(c as usize), r + 1));
+    let mut k = 0;
+    while k < cells.len() {
+        let r = cells[k].0.0;
+        let end = k + cells[k..]
+            .iter()
+            .take_while(|((row, _), _)| *row == r)
+            .count();
+        let own = cells[k..end]
+            .iter()
+            .map(|((_, c), _)| c + 1 - col0)
+            .max()
+            .unwrap_or(0);
+        let n = fixed_width.unwrap_or(own) as usize;
+        let mut values = vec![String::new(); n];
+        let refs: Vec<String> = (0..n)
+            .map(|j| format!("{name}!{}{}", column_letters(col0 as usize + j), r + 1))
+            .collect();
+        while k < cells.len() && cells[k].0.0 == r {
+            let ((_, c), v) = &cells[k];
+            let j = (c - col0) as usize;
+            if j < n {
+                let percent = styles
+                    .as_ref()
+                    .and_then(|s| s.get((r, *c)))
+                    .and_then(|st| st.number_format.as_ref())
+                    .is_some_and(|f| f.format_code.contains('%'));
+                values[j] = text(v, percent);
+            }
+            k += 1;
         }
         recs.push((r, values, refs));
     }
     // Merged cells in the header row cannot be told apart: refuse them with their place.
-    let header_row = recs
-        .iter()
-        .find(|(_, v, _)| v.iter().any(|f| is_code_header(f)))
-        .map(|(r, _, _)| *r);
     if let Some(hr) = header_row
         && let Some(m) = merged
             .iter()

@@ -160,3 +160,28 @@ fn a_missing_sheet_and_a_merged_header_are_refused_clearly() {
         "{err}"
     );
 }
+
+#[test]
+fn a_stray_cell_far_away_does_not_blow_up_the_sheet() {
+    // One commune, and a stray note in the very last cell of the sheet (XFD1048576).
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let csv_text = csv(&[Commune {
+        code: "A",
+        name: "Gia Cát",
+        year: 2024,
+        set: &[],
+    }]);
+    for (r, line) in csv_text.lines().enumerate() {
+        for (c, f) in line.split(';').enumerate() {
+            ws.write_string(r as u32, c as u16, f).unwrap();
+        }
+    }
+    ws.write_string(1_048_575, 16_383, "ghi chú").unwrap();
+    let stray = dir.path().join("stray.xlsx");
+    wb.save(&stray).unwrap();
+    let (code, doc) = json(&["check", stray.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["communes"][0]["level_reached"], "kieu-mau");
+}
