@@ -45,9 +45,9 @@ impl Text {
 }
 
 /// Format a number the way the user's language writes it: `85,5` in Vietnamese, `85.5` in English.
-/// At most two decimals, trailing zeros dropped.
+/// At most three decimals, trailing zeros dropped (so that 69,999 % never reads as 70 %).
 pub fn num(value: f64, lang: Lang) -> String {
-    let mut s = format!("{value:.2}");
+    let mut s = format!("{value:.3}");
     if s.contains('.') {
         while s.ends_with('0') {
             s.pop();
@@ -74,6 +74,7 @@ mod tests {
         assert_eq!(num(85.5, Lang::Vi), "85,5");
         assert_eq!(num(85.5, Lang::En), "85.5");
         assert_eq!(num(52.800000001, Lang::En), "52.8");
+        assert_eq!(num(69.999, Lang::Vi), "69,999");
         assert_eq!(num(42.0, Lang::Vi), "42");
         assert_eq!(num(-0.0001, Lang::Vi), "0");
     }

@@ -439,11 +439,11 @@ fn unmatched(file: &str, district_file: &str, c: &Row) -> Problem {
         file,
         Text::new(
             format!(
-                "huyện «{}» của xã {} không có trong tệp huyện {district_file} (năm {}): xã vẫn được chấm",
+                "huyện «{}» của xã {} không có trong tệp huyện {district_file} (năm {}): xã vẫn được chấm nếu số liệu đọc được, nhưng không tính cho huyện nào",
                 c.parent, c.code, c.year
             ),
             format!(
-                "district «{}» of commune {} is not in the district file {district_file} (year {}): the commune is still scored",
+                "district «{}» of commune {} is not in the district file {district_file} (year {}): the commune is still scored if its row can be read, but counts for no district",
                 c.parent, c.code, c.year
             ),
         ),

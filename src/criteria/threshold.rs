@@ -140,6 +140,21 @@ impl Threshold {
         }
     }
 
+    /// Every value this threshold can take for `year`, whatever its conditions' columns hold.
+    pub fn candidates(&self, year: i32, version: &Version) -> Vec<f64> {
+        match self {
+            Threshold::When { cases, otherwise } => {
+                let mut all: Vec<f64> = cases.iter().map(|c| c.threshold).collect();
+                all.extend(otherwise.candidates(year, version));
+                all
+            }
+            t => t
+                .resolve(year, version, &|_| None)
+                .map(|r| vec![r.value])
+                .unwrap_or_default(),
+        }
+    }
+
     /// The columns this threshold's conditions read.
     pub fn condition_columns(&self) -> Vec<&str> {
         match self {

@@ -519,6 +519,11 @@ impl<'a> Evaluator<'a> {
                 Err(_) => {}
             }
         }
+        // A context value is shown, never judged: its absence matters only through the thresholds
+        // that read it.
+        if check.context {
+            out.status = Status::Info;
+        }
         let value = match cell {
             Cell::Missing => return out,
             Cell::NotApplicable => {
@@ -552,7 +557,25 @@ impl<'a> Evaluator<'a> {
                     Status::Fail
                 }
             }
-            // No threshold could be resolved (a condition's column is missing).
+            // The condition that picks the threshold cannot be read (5n missing): the verdict is still
+            // known when the value meets every possible threshold, or none of them.
+            (Value::Num(v), Some(op), None) => match &check.threshold {
+                Some(t) => {
+                    let all = t.candidates(year, self.version);
+                    if !all.is_empty() && all.iter().all(|c| op.holds(v, *c)) {
+                        Status::Pass
+                    } else if !all.is_empty() && all.iter().all(|c| !op.holds(v, *c)) {
+                        out.gap = all
+                            .iter()
+                            .map(|c| op.shortfall(v, *c))
+                            .min_by(f64::total_cmp);
+                        Status::Fail
+                    } else {
+                        Status::Missing
+                    }
+                }
+                None => Status::Missing,
+            },
             _ => Status::Missing,
         };
         out

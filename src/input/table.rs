@@ -786,9 +786,27 @@ pub fn column_id(raw: &str) -> String {
 
 /// The nearest known id, if close enough to be a likely typo.
 pub fn nearest(id: &str, known: &[String]) -> Option<String> {
+    // Letters typed for look-alike digits (O for 0, l or I for 1) cost nothing.
+    let plain = |s: &str| -> String {
+        s.to_lowercase()
+            .chars()
+            .map(|c| match c {
+                'o' => '0',
+                'l' | 'i' => '1',
+                c => c,
+            })
+            .collect()
+    };
+    let typed = plain(id);
+    // A known id that starts with what was typed (`ma` for `ma_xa`) is the likeliest.
+    if typed.chars().count() >= 2
+        && let Some(k) = known.iter().find(|k| plain(k).starts_with(&typed))
+    {
+        return Some(k.clone());
+    }
     known
         .iter()
-        .map(|k| (strsim::damerau_levenshtein(id, &k.to_lowercase()), k))
+        .map(|k| (strsim::damerau_levenshtein(&typed, &plain(k)), k))
         .filter(|(d, k)| *d <= 2.max(k.len() / 3) && *d < k.len().max(id.len()))
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k.clone())
@@ -908,6 +926,12 @@ mod tests {
         assert_eq!(nearest("17.1O", &known).as_deref(), Some("17.10"));
         assert_eq!(nearest("ten_x", &known).as_deref(), Some("ten_xa"));
         assert_eq!(nearest("ghi_chu", &known), None);
+        let known: Vec<String> = ["5a", "ma_xa", "17.1a", "17.10"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(nearest("ma", &known).as_deref(), Some("ma_xa"));
+        assert_eq!(nearest("17.1O", &known).as_deref(), Some("17.10"));
     }
 
     #[test]

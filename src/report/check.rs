@@ -106,7 +106,9 @@ impl<'a, W: Write> CheckWriter<'a, W> {
         style: Style,
         mut out: W,
     ) -> io::Result<Self> {
-        let base = rep.sets[0];
+        let Some(base) = rep.sets.first() else {
+            return Err(io::Error::other("no commune set to evaluate"));
+        };
         let summary = SummaryBuilder::new(base, &rep.sets);
         match format {
             Format::Json => {
@@ -538,8 +540,9 @@ fn summary(rep: &CheckReport, s: &Summary, format: Format, style: &Style) -> Str
             .collect();
         out.push_str(&table_or_md(format, style, header, rows));
     }
-    let unverified: usize = rep.sets.iter().map(|s| s.unverified_count()).sum();
-    let total: usize = rep.sets.iter().map(|s| s.checks().count()).sum();
+    let all = || rep.sets.iter().chain(&rep.district_sets);
+    let unverified: usize = all().map(|s| s.unverified_count()).sum();
+    let total: usize = all().map(|s| s.checks().count()).sum();
     if unverified > 0 {
         out.push_str(&format!(
             "{}: {unverified}/{total} {}\n",
@@ -1414,7 +1417,7 @@ fn json_head(rep: &CheckReport) -> Json {
         "level": rep.level,
         "target": rep.target,
         "file": rep.file,
-        "sets": rep.sets.iter().map(|s| json!({
+        "sets": rep.sets.iter().chain(&rep.district_sets).map(|s| json!({
             "id": s.id,
             "name": s.name.vi,
             "name_en": s.name.en,

@@ -121,7 +121,8 @@ pub fn xlsx(cols: &[Column], lang: Lang) -> Result<Vec<u8>, XlsxError> {
         ws.write_string_with_format(1, col, &c.id, &id_fmt)?;
         ws.insert_note(1, col, &Note::new(&c.label).set_author("ntm"))?;
         ws.set_column_width(col, if j < 4 { 14.0 } else { 16.0 })?;
-        if j < 4 {
+        // Identifying columns, and numbers that may be KAD ("nếu có"), take any text.
+        if j < 4 || (c.optional && c.kind != Kind::Bool) {
             continue;
         }
         let validation = match c.kind {

@@ -95,10 +95,12 @@ fn sheet_name(wanted: &str, used: &mut Vec<String>) -> String {
         .chars()
         .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
         .collect();
-    let base: String = clean.trim().chars().take(31).collect();
+    // Excel refuses a leading or trailing apostrophe, and compares names without case.
+    let base: String = clean.trim().trim_matches('\'').chars().take(31).collect();
+    let same = |a: &str, b: &str| a.to_lowercase() == b.to_lowercase();
     let mut name = base.clone();
     let mut n = 2;
-    while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) || name.is_empty() {
+    while used.iter().any(|u| same(u, &name)) || name.is_empty() {
         let suffix = format!(" ({n})");
         name = format!(
             "{}{suffix}",
@@ -374,6 +376,8 @@ mod tests {
             "06501 Gia Cát 2024 (2)"
         );
         assert_eq!(sheet_name("a/b:c", &mut used), "a-b-c");
+        assert_eq!(sheet_name("'Đ1", &mut used), "Đ1");
+        assert_eq!(sheet_name("đ1", &mut used), "đ1 (2)");
         let long = sheet_name(
             "06502 Một tên xã rất dài để thử giới hạn ba mươi mốt ký tự",
             &mut used,

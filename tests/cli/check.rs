@@ -589,3 +589,57 @@ fn the_sample_district_matches_its_hand_worked_outcomes() {
     assert_eq!(commune(&doc, "06510")["level_reached"], "xa-ntm");
     assert_eq!(commune(&doc, "06507")["criteria_met"], 17);
 }
+
+#[test]
+fn a_missing_school_count_leaves_the_verdict_open_only_when_it_matters() {
+    // 5n empty: the 5b threshold is 50 or 70. 40 % fails both (short by 10 at best), 80 % passes
+    // both, 60 % depends on the count: missing.
+    let dir = tempfile::tempdir().unwrap();
+    let f = file(
+        &dir,
+        &[
+            Commune {
+                code: "A",
+                name: "a",
+                year: 2024,
+                set: &[("5n", ""), ("5b", "40")],
+            },
+            Commune {
+                code: "B",
+                name: "b",
+                year: 2024,
+                set: &[("5n", ""), ("5b", "80")],
+            },
+            Commune {
+                code: "C",
+                name: "c",
+                year: 2024,
+                set: &[("5n", ""), ("5b", "60")],
+            },
+        ],
+    );
+    let (_, doc) = json(&["check", &f, "--format", "json", "--level", "xa-ntm"]);
+    let i = |code: &str| indicator(commune(&doc, code), "xa-ntm", "5").clone();
+    assert_eq!(i("A")["status"], "fail");
+    assert_eq!(i("A")["checks"][1]["gap"], 10.0);
+    assert_eq!(i("B")["status"], "pass");
+    assert_eq!(i("C")["status"], "missing");
+    assert_eq!(commune(&doc, "C")["qualified"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_value_just_under_its_threshold_never_reads_as_meeting_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = file(
+        &dir,
+        &[Commune {
+            code: "A",
+            name: "a",
+            year: 2024,
+            set: &[("2.2", "69,999")],
+        }],
+    );
+    let (_, out, _) = run(&["check", &f, "--commune", "A", "--level", "xa-ntm"]);
+    assert!(out.contains("69,999 %"), "{out}");
+    assert!(out.contains("còn thiếu 0,001 điểm %"), "{out}");
+}

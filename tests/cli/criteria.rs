@@ -99,7 +99,21 @@ fn show_unverified_lists_only_unverified_figures() {
         .collect();
     assert!(!checks.is_empty());
     assert!(checks.iter().all(|c| c["verified"] == false));
+    let (_, doc_all) = json(&["criteria", "list", "--format", "json"]);
+    let xa = doc_all["versions"][0]["sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "xa-ntm")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        checks.len() as u64,
+        xa["unverified"].as_u64().unwrap(),
+        "every unverified figure listed"
+    );
     let (_, out, _) = run(&["criteria", "show", "xa-ntm", "--unverified"]);
+    assert!(out.contains("┆ 2.2 "), "2.2 is unverified: {out}");
     assert!(!out.contains("┆ 3.1 "), "3.1 is verified: {out}");
 }
 
@@ -230,18 +244,23 @@ fn lint_finds_a_missing_prerequisite_a_cycle_and_a_column_with_two_meanings() {
 
 #[test]
 fn lint_refuses_an_unknown_comparison_and_kind() {
-    let dir = tempfile::tempdir().unwrap();
-    let v = copy_version(dir.path(), "v2", "xa-ntm.toml", |t| {
-        t.replacen("op = \">=\"", "op = \"=>\"", 1).replacen(
-            "kind = \"bool\"",
-            "kind = \"yesno\"",
-            1,
-        )
-    });
-    let (code, _, err) = run(&["criteria", "lint", &v, "--lang", "en"]);
-    assert_eq!(code, 78);
-    assert!(err.contains("yesno") || err.contains("=>"), "{err}");
-    assert!(err.contains("xa-ntm.toml:"), "{err}");
+    for (name, from, to, said) in [
+        ("v2", "op = \">=\"", "op = \"=>\"", "=>"),
+        ("v3", "kind = \"bool\"", "kind = \"yesno\"", "yesno"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let v = copy_version(dir.path(), name, "xa-ntm.toml", |t| t.replacen(from, to, 1));
+        let (code, _, err) = run(&["criteria", "lint", &v, "--lang", "en"]);
+        assert_eq!(code, 78);
+        assert!(err.contains(said), "{err}");
+        let line = std::fs::read_to_string(format!("{v}/xa-ntm.toml"))
+            .unwrap()
+            .lines()
+            .position(|l| l.contains(to))
+            .unwrap()
+            + 1;
+        assert!(err.contains(&format!("xa-ntm.toml:{line}:")), "{err}");
+    }
 }
 
 #[test]
