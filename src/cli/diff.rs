@@ -23,6 +23,7 @@ use ntm::i18n::Text;
 use ntm::input::{Layout, Row};
 use ntm::report::diff::{DiffReport, SideInfo, write};
 
+use super::output::Output;
 use super::{Ctx, FormatArg};
 use files::{Scope, Source, list, read_map, rows_of, sides, skipped_codes, years_found};
 
@@ -66,9 +67,16 @@ pub(crate) struct DiffArgs {
     /// For a year outside a set's validity, reuse the nearest year's thresholds (the report says so).
     #[arg(long)]
     nearest_year: bool,
-    /// Output: table, json, csv (one row per unit and indicator that changed) or md.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    format: FormatArg,
+    /// Output: table, json, csv (one row per unit and indicator that changed) or md; by default a
+    /// table, or the output file's extension.
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Write the comparison to this file (written whole or not at all) instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    force: bool,
 }
 
 /// The comparison to run, settled from the command line and the files' years.
@@ -283,15 +291,34 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
         skipped,
         districts: info,
     };
-    let out = std::io::BufWriter::new(std::io::stdout().lock());
-    match write(
+    let format = Output::format(args.format, args.output.as_deref());
+    if matches!(
+        format,
+        ntm::report::Format::Html | ntm::report::Format::Xlsx
+    ) {
+        ctx.error(
+            "diff ghi bảng, json, csv hoặc md",
+            "diff writes a table, json, csv or md",
+        );
+        return exit::USAGE;
+    }
+    let mut inputs: Vec<&std::path::Path> = vec![args.old.as_path()];
+    inputs.extend(args.new.as_deref());
+    inputs.extend(args.districts.iter().map(PathBuf::as_path));
+    inputs.extend(args.map.as_deref());
+    let mut output = match Output::open(ctx, args.output.as_deref(), args.force, &inputs, format) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let written = write(
         &report,
         &diff,
         &problems,
-        args.format.into(),
+        format,
         &ctx.style,
-        out,
-    ) {
+        output.writer(),
+    );
+    match written.and_then(|_| output.commit()) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return exit::OK,
         Err(e) => {

@@ -119,3 +119,32 @@ fn xlsx_needs_an_output_file_and_summary_prints_only_the_measures() {
     );
     assert!(!out.contains("Tân Liên"), "no row per commune: {out}");
 }
+
+#[test]
+fn diff_writes_to_a_file_too_and_refuses_formats_it_does_not_have() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/communes.csv");
+    let out = dir.path().join("so-sanh.md");
+    let (code, stdout, err) = run(&[
+        "diff",
+        f,
+        "--from",
+        "2023",
+        "--to",
+        "2024",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.is_empty());
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(md.contains("| 06508 | Thạch Đạn |"), "{md}");
+    let (code, _, err) = run(&[
+        "diff", f, "--from", "2023", "--to", "2024", "--format", "xlsx", "--lang", "en",
+    ]);
+    assert_eq!(code, 64);
+    assert!(
+        err.contains("diff writes a table, json, csv or md"),
+        "{err}"
+    );
+}
