@@ -434,7 +434,9 @@ fn map_header(
                             ),
                         )
                         .at(hline, None)
-                        .field(ds.columns[idx].clone()),
+                        .field(ds.columns[idx].clone())
+                        .found(raw.trim())
+                        .expected(Text::new("mỗi mã cột một lần", "each column id once")),
                     );
                     continue;
                 }
@@ -508,7 +510,11 @@ fn map_header(
                     format!("required column missing: {}", missing_meta.join(", ")),
                 ),
             )
-            .at(hline, None),
+            .at(hline, None)
+            .expected(Text::new(
+                format!("dòng tiêu đề có cột {}", layout.meta().join(", ")),
+                format!("a header with the columns {}", layout.meta().join(", ")),
+            )),
         );
         return None;
     }
@@ -601,35 +607,48 @@ fn read_row(
                     ),
                 ),
             )
-            .at(line, None),
+            .at(line, None)
+            .found(format!("{} ô", rec.len()))
+            .expected(Text::new(
+                format!("{} ô", map.width),
+                format!("{} fields", map.width),
+            )),
         );
         ok = false;
     }
+    // Where an identifying cell stands, as Excel names it.
+    let meta_cell = |m: &str| {
+        map.meta
+            .get(m)
+            .and_then(|i| rec.cell_ref(*i))
+            .map(String::from)
+    };
     if code.is_empty() {
-        problems.push(
-            Problem::error(
-                "missing-code",
-                &file,
-                Text::new("thiếu mã đơn vị", "missing unit code"),
-            )
-            .at(line, None)
-            .field(layout.code)
-            .expected(Text::new("mã xã/huyện", "a commune/district code")),
-        );
+        let mut p = Problem::error(
+            "missing-code",
+            &file,
+            Text::new("thiếu mã đơn vị", "missing unit code"),
+        )
+        .at(line, None)
+        .field(layout.code)
+        .found("")
+        .expected(Text::new("mã xã/huyện", "a commune/district code"));
+        p.cell = meta_cell(layout.code);
+        problems.push(p);
         ok = false;
     }
     let Some(year) = year else {
-        problems.push(
-            Problem::error(
-                "bad-year",
-                &file,
-                Text::new("năm đánh giá không hợp lệ", "invalid assessment year"),
-            )
-            .at(line, None)
-            .field(layout.year)
-            .found(year_raw)
-            .expected(Text::new("một năm, ví dụ 2024", "a year, e.g. 2024")),
-        );
+        let mut p = Problem::error(
+            "bad-year",
+            &file,
+            Text::new("năm đánh giá không hợp lệ", "invalid assessment year"),
+        )
+        .at(line, None)
+        .field(layout.year)
+        .found(year_raw)
+        .expected(Text::new("một năm, ví dụ 2024", "a year, e.g. 2024"));
+        p.cell = meta_cell(layout.year);
+        problems.push(p);
         return Some(RowRead {
             row: None,
             problems,
@@ -639,19 +658,23 @@ fn read_row(
     if !code.is_empty()
         && let Some(first) = seen.insert(key_hash(&code, year), line)
     {
-        problems.push(
-            Problem::error(
-                "duplicate-row",
-                &file,
-                Text::new(
-                    format!("mã {code} năm {year} đã có ở dòng {first}"),
-                    format!("code {code}, year {year} is already at line {first}"),
-                ),
-            )
-            .at(line, None)
-            .field(layout.code)
-            .found(code.clone()),
-        );
+        let mut p = Problem::error(
+            "duplicate-row",
+            &file,
+            Text::new(
+                format!("mã {code} năm {year} đã có ở dòng {first}"),
+                format!("code {code}, year {year} is already at line {first}"),
+            ),
+        )
+        .at(line, None)
+        .field(layout.code)
+        .found(code.clone())
+        .expected(Text::new(
+            "một dòng cho mỗi xã và năm",
+            "one row per unit and year",
+        ));
+        p.cell = meta_cell(layout.code);
+        problems.push(p);
         ok = false;
     }
     let mut cells = vec![Cell::Missing; ds.columns.len()];
