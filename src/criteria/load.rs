@@ -5,6 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::lint::{
+    self, Ctx, Locs, Parsed, YEARS, check_range, metadata_column, not_finite, toml_error,
+};
 use super::threshold::Case;
 use super::{
     Check, CriteriaSet, Criterion, Indicator, Input, Kind, Level, Op, Source, Threshold, Version,
@@ -47,7 +50,7 @@ struct RawSet {
     #[serde(default)]
     requires: Vec<Spanned<String>>,
     #[serde(default)]
-    progress_groups: Vec<usize>,
+    progress_groups: Vec<Spanned<usize>>,
 }
 
 #[derive(Deserialize)]
@@ -118,49 +121,16 @@ struct RawDerive {
 struct RawFrom {
     set: String,
     indicator: String,
-    factor: f64,
+    factor: Spanned<f64>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCase {
-    column: String,
+    column: Spanned<String>,
     op: Op,
-    value: f64,
-    threshold: f64,
-}
-
-/// Where things stand in one file, for the checks that span the whole version.
-#[derive(Default)]
-struct Locs {
-    set_id: usize,
-    version: usize,
-    requires: Vec<(String, usize)>,
-    /// (column, kind, unit, offset)
-    columns: Vec<(String, Kind, Option<String>, usize)>,
-    /// (set, indicator, offset)
-    froms: Vec<(String, String, usize)>,
-    /// (set, offset) for `derive` references
-    derives: Vec<(String, usize)>,
-}
-
-struct Parsed {
-    set: CriteriaSet,
-    src: String,
-    locs: Locs,
-}
-
-struct Ctx<'a> {
-    file: &'a str,
-    src: &'a str,
-    problems: Vec<Problem>,
-}
-
-impl Ctx<'_> {
-    fn err(&mut self, kind: &'static str, offset: usize, message: Text) {
-        self.problems
-            .push(Problem::error(kind, self.file, message).at_offset(self.src, offset));
-    }
+    value: Spanned<f64>,
+    threshold: Spanned<f64>,
 }
 
 /// Load the sets of one version from `(file name, contents)` pairs. `folder` is the version folder's name,
@@ -172,16 +142,21 @@ pub fn load_version(
 ) -> Result<Version, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut parsed = Vec::new();
+    // The sets whose file did not load: references to them are not reported again.
+    let mut failed = Vec::new();
     for (file, src) in files {
         match parse_file(file, src, folder) {
             Ok((p, mut warnings)) => {
                 problems.append(&mut warnings);
                 parsed.push(p);
             }
-            Err(mut errs) => problems.append(&mut errs),
+            Err((id, mut errs)) => {
+                problems.append(&mut errs);
+                failed.extend(id);
+            }
         }
     }
-    check_version(&parsed, &mut problems);
+    lint::check_version(&parsed, &failed, &mut problems);
     if problems.iter().any(Problem::is_error) {
         return Err(problems);
     }
@@ -202,26 +177,20 @@ pub fn load_version(
     Ok(version)
 }
 
-fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Problem>), Vec<Problem>> {
+/// A file's problems, with its set's id when it can be read, so that references to the set are not
+/// reported as missing.
+type Failed = (Option<String>, Vec<Problem>);
+
+fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Problem>), Failed> {
     let raw: RawFile = match toml::from_str(src) {
         Ok(raw) => raw,
         Err(e) => {
-            let msg = e.message().trim().to_string();
-            let mut p = Problem::error(
-                "toml",
-                file,
-                Text::new(
-                    format!("tệp tiêu chí không hợp lệ: {msg}"),
-                    format!("invalid criteria file: {msg}"),
-                ),
-            );
-            if let Some(span) = e.span() {
-                p = p.at_offset(src, span.start);
-            }
-            if msg.starts_with("unknown field") {
-                p.kind = "unknown-key";
-            }
-            return Err(vec![p]);
+            // A file that is valid TOML but not a valid criteria file still names its set.
+            let id = toml::from_str::<toml::Table>(src).ok().and_then(|t| {
+                let id = t.get("set")?.get("id")?.as_str()?;
+                Some(id.to_string())
+            });
+            return Err((id, vec![toml_error(file, src, &e)]));
         }
     };
     let mut cx = Ctx {
@@ -231,14 +200,13 @@ fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Proble
     };
     let mut locs = Locs {
         set_id: raw.set.id.span().start,
-        version: raw.set.version.span().start,
         ..Locs::default()
     };
     let set_raw = &raw.set;
     if set_raw.version.get_ref() != folder {
         cx.err(
             "version-mismatch",
-            locs.version,
+            set_raw.version.span().start,
             Text::new(
                 format!(
                     "version = \"{}\" nhưng thư mục là \"{folder}\"",
@@ -252,6 +220,8 @@ fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Proble
         );
     }
     let (valid_from, valid_to) = (*set_raw.valid_from.get_ref(), *set_raw.valid_to.get_ref());
+    lint::validity_year("valid_from", &set_raw.valid_from, &mut cx);
+    lint::validity_year("valid_to", &set_raw.valid_to, &mut cx);
     if valid_from > valid_to {
         cx.err(
             "validity",
@@ -269,6 +239,7 @@ fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Proble
         .collect();
 
     let level = set_raw.level;
+    lint::progress_groups(&set_raw.progress_groups, raw.criterion.len(), &mut cx);
     let mut codes: HashMap<String, usize> = HashMap::new();
     let mut numbers: HashMap<String, usize> = HashMap::new();
     let mut criteria = Vec::new();
@@ -286,6 +257,9 @@ fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Proble
                     format!("criterion {num} is declared twice"),
                 ),
             );
+        }
+        if rc.indicator.is_empty() {
+            lint::no_indicator(&num, rc.number.span().start, level, &mut cx);
         }
         let mut indicators = Vec::new();
         for ri in rc.indicator {
@@ -331,13 +305,17 @@ fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Proble
             .iter()
             .map(|r| r.get_ref().clone())
             .collect(),
-        progress_groups: set_raw.progress_groups.clone(),
+        progress_groups: set_raw
+            .progress_groups
+            .iter()
+            .map(|g| *g.get_ref())
+            .collect(),
         criteria,
         recognition,
         file: file.to_string(),
     };
     if cx.problems.iter().any(Problem::is_error) {
-        return Err(cx.problems);
+        return Err((Some(set.id), cx.problems));
     }
     Ok((
         Parsed {
@@ -380,15 +358,15 @@ fn indicator(
             ),
         );
     }
-    let column_names: Vec<String> = ri
+    let siblings: Vec<(String, Kind)> = ri
         .check
         .iter()
-        .filter_map(|c| c.column.as_ref().map(|s| s.get_ref().clone()))
+        .filter_map(|c| Some((c.column.as_ref()?.get_ref().clone(), *c.kind.get_ref())))
         .collect();
     let checks = ri
         .check
         .into_iter()
-        .map(|rc| check(rc, &code, &column_names, cx, locs, level, valid_from))
+        .map(|rc| check(rc, &code, &siblings, cx, locs, level, valid_from))
         .collect();
     Indicator {
         code,
@@ -407,7 +385,7 @@ fn indicator(
 fn check(
     rc: RawCheck,
     code: &str,
-    siblings: &[String],
+    siblings: &[(String, Kind)],
     cx: &mut Ctx,
     locs: &mut Locs,
     level: Level,
@@ -417,6 +395,7 @@ fn check(
     let at = rc.kind.span().start;
     let input = match (&rc.column, &rc.derive) {
         (Some(col), None) => {
+            metadata_column(col, code, cx);
             locs.columns.push((
                 col.get_ref().clone(),
                 kind,
@@ -530,8 +509,10 @@ fn derive(
                     ),
                 );
             }
-            locs.derives.push((set.get_ref().clone(), set.span().start));
-            Input::Meets(set.get_ref().clone())
+            let input = Input::Meets(set.get_ref().clone());
+            locs.derives
+                .push((code.to_string(), input.clone(), set.span().start));
+            input
         }
         (None, Some(set)) => {
             if kind != Kind::Pct || level != Level::District {
@@ -544,8 +525,10 @@ fn derive(
                     ),
                 );
             }
-            locs.derives.push((set.get_ref().clone(), set.span().start));
-            Input::ShareOfCommunesMeeting(set.get_ref().clone())
+            let input = Input::ShareOfCommunesMeeting(set.get_ref().clone());
+            locs.derives
+                .push((code.to_string(), input.clone(), set.span().start));
+            input
         }
         _ => {
             cx.err(
@@ -564,7 +547,7 @@ fn derive(
 fn rule(
     rc: &RawCheck,
     code: &str,
-    siblings: &[String],
+    siblings: &[(String, Kind)],
     cx: &mut Ctx,
     locs: &mut Locs,
     kind: Kind,
@@ -574,16 +557,35 @@ fn rule(
     let base = match (&rc.threshold, &rc.threshold_from) {
         (Some(t), None) => value_threshold(t, code, cx, kind, valid_from),
         (None, Some(f)) => {
-            let f = f.get_ref();
             locs.froms.push((
-                f.set.clone(),
-                f.indicator.clone(),
-                rc.threshold_from.as_ref()?.span().start,
+                f.get_ref().set.clone(),
+                f.get_ref().indicator.clone(),
+                f.span().start,
             ));
+            let f = f.get_ref();
+            let factor = *f.factor.get_ref();
+            if !(factor.is_finite() && factor > 0.0) {
+                cx.err_exp(
+                    "threshold-factor",
+                    f.factor.span().start,
+                    Text::new(
+                        format!(
+                            "chỉ tiêu {code}: threshold_from.factor = {factor} không dùng được"
+                        ),
+                        format!(
+                            "indicator {code}: threshold_from.factor = {factor} cannot be used"
+                        ),
+                    ),
+                    Text::new(
+                        "một số hữu hạn lớn hơn 0 (1.10 cho 110 %)",
+                        "a finite number greater than 0 (1.10 for 110 %)",
+                    ),
+                );
+            }
             Some(Threshold::From {
                 set: f.set.clone(),
                 indicator: f.indicator.clone(),
-                factor: f.factor,
+                factor,
             })
         }
         (Some(_), Some(f)) => {
@@ -618,28 +620,49 @@ fn rule(
     };
     let mut cases = Vec::new();
     for c in when.get_ref() {
-        if !siblings.contains(&c.column) {
-            cx.err(
+        let column = c.column.get_ref();
+        let at = c.column.span().start;
+        match siblings.iter().find(|(s, _)| s == column) {
+            None => cx.err(
                 "threshold-when",
-                when.span().start,
+                at,
                 Text::new(
                     format!(
-                        "chỉ tiêu {code}: threshold_when đọc cột {} nhưng chỉ tiêu không có check nào đọc cột đó",
-                        c.column
+                        "chỉ tiêu {code}: threshold_when đọc cột {column} nhưng chỉ tiêu không có check nào đọc cột đó"
                     ),
                     format!(
-                        "indicator {code}: threshold_when reads column {} which no check of the indicator reads",
-                        c.column
+                        "indicator {code}: threshold_when reads column {column} which no check of the indicator reads"
                     ),
                 ),
-            );
+            ),
+            // Đạt/Không đạt is not a number: the condition could never be evaluated.
+            Some((_, Kind::Bool)) => cx.err_exp(
+                "threshold-when-bool",
+                at,
+                Text::new(
+                    format!("chỉ tiêu {code}: threshold_when so sánh cột {column} (kind = \"bool\", Đạt/Không đạt) với một số"),
+                    format!("indicator {code}: threshold_when compares column {column} (kind = \"bool\", Đạt/Không đạt) with a number"),
+                ),
+                Text::new("một cột kind = \"pct\" hoặc \"num\"", "a column of kind \"pct\" or \"num\""),
+            ),
+            Some(_) => {}
         }
-        check_range(c.threshold, kind, code, cx, when.span().start);
+        not_finite(
+            "threshold_when.value",
+            *c.value.get_ref(),
+            code,
+            cx,
+            c.value.span().start,
+        );
+        let (n, t_at) = (*c.threshold.get_ref(), c.threshold.span().start);
+        if !not_finite("threshold_when.threshold", n, code, cx, t_at) {
+            check_range(n, kind, code, cx, t_at);
+        }
         cases.push(Case {
-            column: c.column.clone(),
+            column: column.clone(),
             op: c.op,
-            value: c.value,
-            threshold: c.threshold,
+            value: *c.value.get_ref(),
+            threshold: *c.threshold.get_ref(),
         });
     }
     Some(Threshold::When {
@@ -666,7 +689,7 @@ fn value_threshold(
             let mut dated = BTreeMap::new();
             for (k, v) in table {
                 match (k.trim().parse::<i32>(), number(v)) {
-                    (Ok(y), Some(n)) if (1900..=2200).contains(&y) => {
+                    (Ok(y), Some(n)) if YEARS.contains(&y) => {
                         check_range(n, kind, code, cx, at);
                         dated.insert(y, n);
                     }
@@ -683,6 +706,8 @@ fn value_threshold(
             let first = dated.keys().next().copied();
             match first {
                 Some(first) if first <= valid_from => {}
+                // An impossible valid_from is reported on its own; not again for every threshold.
+                _ if !YEARS.contains(&valid_from) => {}
                 _ => cx.err(
                     "missing-year",
                     at,
@@ -718,160 +743,6 @@ fn value_threshold(
             }
         },
     }
-}
-
-fn check_range(n: f64, kind: Kind, code: &str, cx: &mut Ctx, at: usize) {
-    let ok = match kind {
-        Kind::Pct => (0.0..=100.0).contains(&n),
-        _ => n >= 0.0 && n.is_finite(),
-    };
-    if !ok {
-        cx.err(
-            "threshold-range",
-            at,
-            Text::new(
-                format!("chỉ tiêu {code}: ngưỡng {n} nằm ngoài khoảng cho phép (tỷ lệ: 0–100; số: ≥ 0)"),
-                format!("indicator {code}: threshold {n} is out of range (percentages 0–100, numbers ≥ 0)"),
-            ),
-        );
-    }
-}
-
-/// The checks that need every set of the version: references between sets and the meaning of columns.
-fn check_version(parsed: &[Parsed], problems: &mut Vec<Problem>) {
-    let ids: Vec<&str> = parsed.iter().map(|p| p.set.id.as_str()).collect();
-    let err = |p: &Parsed, kind: &'static str, off: usize, m: Text| {
-        Problem::error(kind, &p.set.file, m).at_offset(&p.src, off)
-    };
-    for (i, p) in parsed.iter().enumerate() {
-        if ids[..i].contains(&p.set.id.as_str()) {
-            problems.push(err(
-                p,
-                "duplicate-set",
-                p.locs.set_id,
-                Text::new(
-                    format!("bộ tiêu chí {} bị khai báo ở hai tệp", p.set.id),
-                    format!("set {} is declared in two files", p.set.id),
-                ),
-            ));
-        }
-        let unknown_set = |name: &str| {
-            Text::new(
-                format!(
-                    "không có bộ tiêu chí «{name}» trong phiên bản này (có: {})",
-                    ids.join(", ")
-                ),
-                format!(
-                    "no set «{name}» in this version (there are: {})",
-                    ids.join(", ")
-                ),
-            )
-        };
-        for (r, off) in p.locs.requires.iter().chain(&p.locs.derives) {
-            if !ids.contains(&r.as_str()) {
-                problems.push(err(p, "missing-set", *off, unknown_set(r)));
-            }
-        }
-        for (set, ind, off) in &p.locs.froms {
-            let target = parsed.iter().find(|q| &q.set.id == set);
-            let has = target
-                .and_then(|q| q.set.indicator(ind))
-                .is_some_and(|i| i.checks.iter().any(|c| c.threshold.is_some()));
-            if target.is_none() {
-                problems.push(err(p, "missing-set", *off, unknown_set(set)));
-            } else if !has {
-                problems.push(err(
-                    p,
-                    "threshold-from",
-                    *off,
-                    Text::new(
-                        format!("threshold_from: bộ {set} không có chỉ tiêu {ind} có ngưỡng"),
-                        format!(
-                            "threshold_from: set {set} has no indicator {ind} with a threshold"
-                        ),
-                    ),
-                ));
-            }
-        }
-    }
-    // A cycle of prerequisites.
-    for p in parsed {
-        if let Some(cycle) = find_cycle(parsed, &p.set.id) {
-            problems.push(err(
-                p,
-                "requires-cycle",
-                p.locs.requires.first().map_or(p.locs.set_id, |r| r.1),
-                Text::new(
-                    format!("điều kiện tiên quyết tạo thành vòng: {}", cycle.join(" → ")),
-                    format!("prerequisites form a cycle: {}", cycle.join(" → ")),
-                ),
-            ));
-            break;
-        }
-    }
-    // One column, one meaning.
-    let mut first: HashMap<&str, (&Parsed, Kind, &Option<String>, usize)> = HashMap::new();
-    for p in parsed {
-        for (col, kind, unit, off) in &p.locs.columns {
-            match first.get(col.as_str()) {
-                None => {
-                    first.insert(col, (p, *kind, unit, *off));
-                }
-                Some((q, k, u, qoff)) if k != kind || *u != unit => {
-                    let (line, _) = crate::diag::line_col(&q.src, *qoff);
-                    let describe = |k: &Kind, u: &Option<String>| {
-                        format!(
-                            "{k:?}{}",
-                            u.as_ref().map(|u| format!(" ({u})")).unwrap_or_default()
-                        )
-                        .to_lowercase()
-                    };
-                    problems.push(err(
-                        p,
-                        "column-meaning",
-                        *off,
-                        Text::new(
-                            format!(
-                                "cột {col} mang hai nghĩa: {} ở đây, {} ở {}:{line}",
-                                describe(kind, unit),
-                                describe(k, u),
-                                q.set.file
-                            ),
-                            format!(
-                                "column {col} is given two meanings: {} here, {} at {}:{line}",
-                                describe(kind, unit),
-                                describe(k, u),
-                                q.set.file
-                            ),
-                        ),
-                    ));
-                }
-                Some(_) => {}
-            }
-        }
-    }
-}
-
-fn find_cycle(parsed: &[Parsed], start: &str) -> Option<Vec<String>> {
-    fn walk(parsed: &[Parsed], id: &str, path: &mut Vec<String>) -> bool {
-        if path.iter().any(|p| p == id) {
-            path.push(id.to_string());
-            return true;
-        }
-        let Some(p) = parsed.iter().find(|p| p.set.id == id) else {
-            return false;
-        };
-        path.push(id.to_string());
-        for r in &p.set.requires {
-            if walk(parsed, r, path) {
-                return true;
-            }
-        }
-        path.pop();
-        false
-    }
-    let mut path = Vec::new();
-    walk(parsed, start, &mut path).then_some(path)
 }
 
 #[cfg(test)]
@@ -974,5 +845,43 @@ source = { decision = "318/QĐ-TTg" }
         let errs = load_version("v1", "t", &[("a.toml".into(), src)]).unwrap_err();
         assert_eq!(errs[0].kind, "missing-set");
         assert_eq!(errs[0].line, Some(12));
+    }
+
+    #[test]
+    fn values_that_would_silently_change_verdicts_are_errors() {
+        let head = |from: &str, to: &str| HEAD.replace(from, to);
+        let good = |from: &str, to: &str| GOOD.replace(from, to);
+        let cases = [
+            (
+                format!("{HEAD}{GOOD}[[criterion]]\nnumber = \"11\"\nname = \"x\"\n"),
+                "no-indicator",
+            ),
+            (
+                format!(
+                    "{}{GOOD}",
+                    head("region", "progress_groups = [2, 0]\nregion")
+                ),
+                "progress-groups",
+            ),
+            // Only the year is reported, not each dated threshold lacking a value for 1022.
+            (
+                format!("{}{GOOD}", head("valid_from = 2022", "valid_from = 1022")),
+                "validity-range",
+            ),
+            (
+                format!("{HEAD}{}", good("2024 = 42", "2024 = nan")),
+                "not-finite",
+            ),
+            (
+                format!("{HEAD}{}", good("column = \"10\"", "column = \"Năm\"")),
+                "metadata-column",
+            ),
+        ];
+        for (src, kind) in cases {
+            let errs = load_version("v1", "t", &[("a.toml".into(), src)]).unwrap_err();
+            let kinds: Vec<_> = errs.iter().map(|e| e.kind).collect();
+            assert_eq!(kinds, [kind], "{errs:?}");
+            assert!(errs[0].line.is_some() && errs[0].expected.is_some());
+        }
     }
 }

@@ -9,6 +9,7 @@ mod criteria;
 mod diff;
 mod district;
 mod html;
+mod lint;
 mod report_files;
 mod template;
 mod xlsx;

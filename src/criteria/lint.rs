@@ -1,0 +1,655 @@
+//! The rules criteria files must follow. [`super::load`] reads each file into the model and applies the
+//! rules on single values as it goes ([`Ctx`], [`check_range`], [`progress_groups`]…), recording where
+//! things stand ([`Locs`]); [`check_version`] then judges what needs every set of the version:
+//! references between sets, their levels, cycles of prerequisites and the meaning of columns.
+
+use std::collections::HashMap;
+
+use toml::Spanned;
+
+use super::{CriteriaSet, Input, Kind, Level};
+use crate::diag::Problem;
+use crate::i18n::Text;
+
+/// The problems found in one file, located in its text.
+pub(super) struct Ctx<'a> {
+    pub file: &'a str,
+    pub src: &'a str,
+    pub problems: Vec<Problem>,
+}
+
+impl Ctx<'_> {
+    pub fn err(&mut self, kind: &'static str, offset: usize, message: Text) {
+        self.problems
+            .push(Problem::error(kind, self.file, message).at_offset(self.src, offset));
+    }
+
+    /// An error that also says what was expected instead.
+    pub fn err_exp(&mut self, kind: &'static str, offset: usize, message: Text, expected: Text) {
+        self.err(kind, offset, message);
+        if let Some(p) = self.problems.last_mut() {
+            p.expected = Some(expected);
+        }
+    }
+}
+
+/// The input columns read as a row's identity, never as indicator values (commune and district files).
+const METADATA_COLUMNS: [&str; 6] = ["ma_xa", "ten_xa", "huyen", "nam", "ma_huyen", "ten_huyen"];
+
+/// The years a validity window or a dated threshold may name.
+pub(super) const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// A serde or TOML error, located. Serde stops at the first error, so a file gets one such problem.
+pub(super) fn toml_error(file: &str, src: &str, e: &toml::de::Error) -> Problem {
+    let msg = e.message().trim().to_string();
+    let (kind, vi) = match unknown_field(&msg) {
+        Some((field, allowed)) => {
+            let hint = nearest_field(&field, &allowed)
+                .map(|n| format!(" Có phải ý bạn là «{n}»?"))
+                .unwrap_or_default();
+            let allowed = if allowed.is_empty() {
+                "không có khóa nào".to_string()
+            } else {
+                allowed.join(", ")
+            };
+            (
+                "unknown-key",
+                format!("khóa «{field}» không hợp lệ ở đây; các khóa được phép: {allowed}.{hint}"),
+            )
+        }
+        None => ("toml", format!("tệp tiêu chí không hợp lệ: {msg}")),
+    };
+    let mut p = Problem::error(
+        kind,
+        file,
+        Text::new(vi, format!("invalid criteria file: {msg}")),
+    );
+    if let Some(span) = e.span() {
+        p = p.at_offset(src, span.start);
+    }
+    p
+}
+
+/// The field and the allowed fields of serde's "unknown field `x`, expected one of `a`, `b`".
+fn unknown_field(msg: &str) -> Option<(String, Vec<String>)> {
+    let rest = msg.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    // The allowed fields are the quoted words that follow (none for "there are no fields").
+    let allowed = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(String::from)
+        .collect();
+    Some((field.to_string(), allowed))
+}
+
+/// The allowed field nearest to `field`, when close enough to be a likely typo.
+fn nearest_field<'a>(field: &str, allowed: &'a [String]) -> Option<&'a str> {
+    allowed
+        .iter()
+        .map(|a| (strsim::damerau_levenshtein(field, a), a))
+        .filter(|(d, a)| *d <= 2.max(a.len() / 3) && *d < a.len().max(field.len()))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, a)| a.as_str())
+}
+
+/// `progress_groups` are the lower bounds of groups by criteria met: strictly decreasing, from at most the
+/// number of criteria, down to 0 (so that every unit falls in one group).
+pub(super) fn progress_groups(groups: &[Spanned<usize>], criteria: usize, cx: &mut Ctx) {
+    let expected = || {
+        Text::new(
+            format!(
+                "các cận dưới giảm dần từ tối đa {criteria} (số tiêu chí) đến 0, ví dụ [19, 15, 10, 5, 0]"
+            ),
+            format!(
+                "lower bounds decreasing from at most {criteria} (the number of criteria) to 0, such as [19, 15, 10, 5, 0]"
+            ),
+        )
+    };
+    let (Some(first), Some(last)) = (groups.first(), groups.last()) else {
+        return;
+    };
+    if *first.get_ref() > criteria {
+        cx.err_exp(
+            "progress-groups",
+            first.span().start,
+            Text::new(
+                format!(
+                    "progress_groups bắt đầu từ {} nhưng bộ chỉ có {criteria} tiêu chí",
+                    first.get_ref()
+                ),
+                format!(
+                    "progress_groups starts at {} but the set has {criteria} criteria",
+                    first.get_ref()
+                ),
+            ),
+            expected(),
+        );
+    }
+    for pair in groups.windows(2) {
+        let (a, b) = (*pair[0].get_ref(), *pair[1].get_ref());
+        if b >= a {
+            cx.err_exp(
+                "progress-groups",
+                pair[1].span().start,
+                Text::new(
+                    format!("progress_groups không giảm dần: {b} đứng sau {a}"),
+                    format!("progress_groups is not strictly decreasing: {b} follows {a}"),
+                ),
+                expected(),
+            );
+        }
+    }
+    if *last.get_ref() != 0 {
+        cx.err_exp(
+            "progress-groups",
+            last.span().start,
+            Text::new(
+                format!(
+                    "progress_groups kết thúc ở {} thay vì 0: đơn vị đạt ít tiêu chí hơn không thuộc nhóm nào",
+                    last.get_ref()
+                ),
+                format!(
+                    "progress_groups ends at {} instead of 0: units meeting fewer criteria fall in no group",
+                    last.get_ref()
+                ),
+            ),
+            expected(),
+        );
+    }
+}
+
+pub(super) fn check_range(n: f64, kind: Kind, code: &str, cx: &mut Ctx, at: usize) {
+    if not_finite("threshold", n, code, cx, at) {
+        return;
+    }
+    let ok = match kind {
+        Kind::Pct => (0.0..=100.0).contains(&n),
+        _ => n >= 0.0 && n.is_finite(),
+    };
+    if !ok {
+        cx.err(
+            "threshold-range",
+            at,
+            Text::new(
+                format!("chỉ tiêu {code}: ngưỡng {n} nằm ngoài khoảng cho phép (tỷ lệ: 0–100; số: ≥ 0)"),
+                format!("indicator {code}: threshold {n} is out of range (percentages 0–100, numbers ≥ 0)"),
+            ),
+        );
+    }
+}
+
+/// Reports a NaN or infinite number (TOML allows `nan` and `inf`); returns whether it was one.
+pub(super) fn not_finite(key: &str, n: f64, code: &str, cx: &mut Ctx, at: usize) -> bool {
+    if n.is_finite() {
+        return false;
+    }
+    cx.err_exp(
+        "not-finite",
+        at,
+        Text::new(
+            format!("chỉ tiêu {code}: {key} = {n} không phải là một số hữu hạn"),
+            format!("indicator {code}: {key} = {n} is not a finite number"),
+        ),
+        Text::new("một số hữu hạn", "a finite number"),
+    );
+    true
+}
+
+/// A check may not read an identifying column: the reader takes it as the row's identity, so the
+/// indicator would always be missing.
+pub(super) fn metadata_column(col: &Spanned<String>, code: &str, cx: &mut Ctx) {
+    // As the data reader matches a header: case, accents and spaces do not matter.
+    let folded = deunicode::deunicode(&col.get_ref().trim().to_lowercase()).replace(' ', "_");
+    if METADATA_COLUMNS.contains(&folded.as_str()) {
+        let list = METADATA_COLUMNS.join(", ");
+        cx.err_exp(
+            "metadata-column",
+            col.span().start,
+            Text::new(
+                format!("chỉ tiêu {code}: cột {} là cột định danh ({list}), được đọc làm thông tin của đơn vị: chỉ tiêu sẽ luôn thiếu số liệu", col.get_ref()),
+                format!("indicator {code}: column {} is an identifying column ({list}), read as the unit's metadata: the indicator would always be missing", col.get_ref()),
+            ),
+            Text::new(
+                "mã cột của một chỉ tiêu (2.2, nc2.2, km3…)",
+                "an indicator column id (2.2, nc2.2, km3…)",
+            ),
+        );
+    }
+}
+
+/// `valid_from` and `valid_to` name plausible years.
+pub(super) fn validity_year(key: &str, year: &Spanned<i32>, cx: &mut Ctx) {
+    let y = *year.get_ref();
+    if !YEARS.contains(&y) {
+        cx.err_exp(
+            "validity-range",
+            year.span().start,
+            Text::new(
+                format!("{key} = {y} nằm ngoài khoảng năm cho phép"),
+                format!("{key} = {y} is outside the years allowed"),
+            ),
+            Text::new("một năm từ 1900 đến 2200", "a year from 1900 to 2200"),
+        );
+    }
+}
+
+/// A criterion with no indicator would pass for every unit.
+pub(super) fn no_indicator(number: &str, at: usize, level: Level, cx: &mut Ctx) {
+    let (vi, en) = level_words(level);
+    cx.err_exp(
+        "no-indicator",
+        at,
+        Text::new(
+            format!("tiêu chí {number} không có chỉ tiêu nào: sẽ đạt với mọi {vi}"),
+            format!("criterion {number} has no indicator: it would pass for every {en}"),
+        ),
+        Text::new(
+            "ít nhất một [[criterion.indicator]]",
+            "at least one [[criterion.indicator]]",
+        ),
+    );
+}
+
+/// Where things stand in one file, for the checks that span the whole version.
+#[derive(Default)]
+pub(super) struct Locs {
+    pub set_id: usize,
+    pub requires: Vec<(String, usize)>,
+    /// (column, kind, unit, offset)
+    pub columns: Vec<(String, Kind, Option<String>, usize)>,
+    /// (set, indicator, offset)
+    pub froms: Vec<(String, String, usize)>,
+    /// (indicator code, the derived input, offset of the set it names)
+    pub derives: Vec<(String, Input, usize)>,
+}
+
+/// A file that parsed and passed the checks of its own.
+pub(super) struct Parsed {
+    pub set: CriteriaSet,
+    pub src: String,
+    pub locs: Locs,
+}
+
+/// "xã"/"commune" or "huyện"/"district".
+fn level_words(level: Level) -> (&'static str, &'static str) {
+    match level {
+        Level::Commune => ("xã", "commune"),
+        Level::District => ("huyện", "district"),
+    }
+}
+
+/// What a reference to a set of `level` expects: such a set, with the ids of those there are.
+fn expected_level(parsed: &[Parsed], level: Level, except: &str) -> Text {
+    let (vi, en) = level_words(level);
+    let ids: Vec<&str> = parsed
+        .iter()
+        .filter(|q| q.set.level == level && q.set.id != except)
+        .map(|q| q.set.id.as_str())
+        .collect();
+    let list = if ids.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", ids.join(", "))
+    };
+    Text::new(
+        format!("một bộ tiêu chí cấp {vi}{list}"),
+        format!("a {en} set{list}"),
+    )
+}
+
+/// The checks that need every set of the version. `failed` holds the ids of the sets whose file did not
+/// load: a reference to one of them is not reported, since its file already is.
+pub(super) fn check_version(parsed: &[Parsed], failed: &[String], problems: &mut Vec<Problem>) {
+    let ids: Vec<&str> = parsed.iter().map(|p| p.set.id.as_str()).collect();
+    let find = |id: &str| parsed.iter().find(|q| q.set.id == id);
+    let err = |p: &Parsed, kind: &'static str, off: usize, m: Text| {
+        Problem::error(kind, &p.set.file, m).at_offset(&p.src, off)
+    };
+    let unknown_set = |name: &str| {
+        Text::new(
+            format!(
+                "không có bộ tiêu chí «{name}» trong phiên bản này (có: {})",
+                ids.join(", ")
+            ),
+            format!(
+                "no set «{name}» in this version (there are: {})",
+                ids.join(", ")
+            ),
+        )
+    };
+    let missing = |name: &str| find(name).is_none() && !failed.iter().any(|f| f == name);
+    for (i, p) in parsed.iter().enumerate() {
+        if ids[..i].contains(&p.set.id.as_str()) {
+            problems.push(err(
+                p,
+                "duplicate-set",
+                p.locs.set_id,
+                Text::new(
+                    format!("bộ tiêu chí {} bị khai báo ở hai tệp", p.set.id),
+                    format!("set {} is declared in two files", p.set.id),
+                ),
+            ));
+        }
+        let (lvl_vi, lvl_en) = level_words(p.set.level);
+        for (r, off) in &p.locs.requires {
+            if missing(r) {
+                problems.push(err(p, "missing-set", *off, unknown_set(r)));
+            }
+            // A commune set is evaluated on commune rows: a district prerequisite has nothing to read.
+            if let Some(target) = find(r)
+                && p.set.level == Level::Commune
+                && target.set.level == Level::District
+            {
+                problems.push(
+                    err(
+                        p,
+                        "requires-level",
+                        *off,
+                        Text::new(
+                            format!("bộ cấp xã {} không thể yêu cầu bộ cấp huyện {r}", p.set.id),
+                            format!(
+                                "commune set {} cannot require {r}, a district set",
+                                p.set.id
+                            ),
+                        ),
+                    )
+                    .expected(expected_level(
+                        parsed,
+                        Level::Commune,
+                        &p.set.id,
+                    )),
+                );
+            }
+        }
+        for (code, input, off) in &p.locs.derives {
+            let (name, want, key) = match input {
+                Input::Meets(s) => (s, p.set.level, "derive.meets"),
+                Input::ShareOfCommunesMeeting(s) => {
+                    (s, Level::Commune, "derive.share_of_communes_meeting")
+                }
+                Input::Column(_) => continue,
+            };
+            let Some(target) = find(name) else {
+                if missing(name) {
+                    problems.push(err(p, "missing-set", *off, unknown_set(name)));
+                }
+                continue;
+            };
+            if matches!(input, Input::Meets(_)) && *name == p.set.id {
+                problems.push(
+                    err(
+                        p,
+                        "derive-self",
+                        *off,
+                        Text::new(
+                            format!("chỉ tiêu {code}: {key} chỉ đến chính bộ {name}: giá trị luôn thiếu"),
+                            format!("indicator {code}: {key} names its own set {name}: the value would always be missing"),
+                        ),
+                    )
+                    .expected(expected_level(parsed, want, &p.set.id)),
+                );
+            } else if target.set.level != want {
+                let (t_vi, t_en) = level_words(target.set.level);
+                let (why_vi, why_en) = match input {
+                    Input::Meets(_) => (
+                        format!("bộ này là bộ cấp {lvl_vi}"),
+                        format!("this is a {lvl_en} set"),
+                    ),
+                    _ => (
+                        "tỷ lệ tính trên các xã của huyện".to_string(),
+                        "the share is counted over the district's communes".to_string(),
+                    ),
+                };
+                problems.push(
+                    err(
+                        p,
+                        "derive-level",
+                        *off,
+                        Text::new(
+                            format!("chỉ tiêu {code}: {key} chỉ đến {name}, một bộ cấp {t_vi}, nhưng {why_vi}"),
+                            format!("indicator {code}: {key} names {name}, a {t_en} set, but {why_en}"),
+                        ),
+                    )
+                    .expected(expected_level(parsed, want, &p.set.id)),
+                );
+            }
+        }
+        for (set, ind, off) in &p.locs.froms {
+            let has = find(set)
+                .and_then(|q| q.set.indicator(ind))
+                .is_some_and(|i| i.checks.iter().any(|c| c.threshold.is_some()));
+            if find(set).is_none() {
+                if missing(set) {
+                    problems.push(err(p, "missing-set", *off, unknown_set(set)));
+                }
+            } else if !has {
+                problems.push(err(
+                    p,
+                    "threshold-from",
+                    *off,
+                    Text::new(
+                        format!("threshold_from: bộ {set} không có chỉ tiêu {ind} có ngưỡng"),
+                        format!(
+                            "threshold_from: set {set} has no indicator {ind} with a threshold"
+                        ),
+                    ),
+                ));
+            }
+        }
+    }
+    // A cycle of prerequisites.
+    for p in parsed {
+        if let Some(cycle) = find_cycle(parsed, &p.set.id) {
+            problems.push(err(
+                p,
+                "requires-cycle",
+                p.locs.requires.first().map_or(p.locs.set_id, |r| r.1),
+                Text::new(
+                    format!("điều kiện tiên quyết tạo thành vòng: {}", cycle.join(" → ")),
+                    format!("prerequisites form a cycle: {}", cycle.join(" → ")),
+                ),
+            ));
+            break;
+        }
+    }
+    column_meanings(parsed, problems);
+}
+
+/// One column, one meaning: the same kind and unit in every set of the version.
+fn column_meanings(parsed: &[Parsed], problems: &mut Vec<Problem>) {
+    let mut first: HashMap<&str, (&Parsed, Kind, &Option<String>, usize)> = HashMap::new();
+    for p in parsed {
+        for (col, kind, unit, off) in &p.locs.columns {
+            match first.get(col.as_str()) {
+                None => {
+                    first.insert(col, (p, *kind, unit, *off));
+                }
+                Some((q, k, u, qoff)) if k != kind || *u != unit => {
+                    let (line, _) = crate::diag::line_col(&q.src, *qoff);
+                    let describe = |k: &Kind, u: &Option<String>| {
+                        format!(
+                            "{k:?}{}",
+                            u.as_ref().map(|u| format!(" ({u})")).unwrap_or_default()
+                        )
+                        .to_lowercase()
+                    };
+                    problems.push(
+                        Problem::error(
+                            "column-meaning",
+                            &p.set.file,
+                            Text::new(
+                                format!(
+                                    "cột {col} mang hai nghĩa: {} ở đây, {} ở {}:{line}",
+                                    describe(kind, unit),
+                                    describe(k, u),
+                                    q.set.file
+                                ),
+                                format!(
+                                    "column {col} is given two meanings: {} here, {} at {}:{line}",
+                                    describe(kind, unit),
+                                    describe(k, u),
+                                    q.set.file
+                                ),
+                            ),
+                        )
+                        .at_offset(&p.src, *off),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+fn find_cycle(parsed: &[Parsed], start: &str) -> Option<Vec<String>> {
+    fn walk(parsed: &[Parsed], id: &str, path: &mut Vec<String>) -> bool {
+        if path.iter().any(|p| p == id) {
+            path.push(id.to_string());
+            return true;
+        }
+        let Some(p) = parsed.iter().find(|p| p.set.id == id) else {
+            return false;
+        };
+        path.push(id.to_string());
+        for r in &p.set.requires {
+            if walk(parsed, r, path) {
+                return true;
+            }
+        }
+        path.pop();
+        false
+    }
+    let mut path = Vec::new();
+    walk(parsed, start, &mut path).then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::criteria::load::load_version;
+
+    /// A set file: one criterion whose one indicator reads `column`, then `extra` TOML.
+    fn set(id: &str, level: &str, requires: &str, column: &str, extra: &str) -> (String, String) {
+        let src = format!(
+            r#"
+[set]
+id = "{id}"
+level = "{level}"
+name = "{id}"
+version = "v1"
+decision = "1/QĐ"
+decision_date = 2024-06-17
+valid_from = 2022
+valid_to = 2025
+region = "TDMNPB"
+requires = [{requires}]
+
+[[criterion]]
+number = "1"
+name = "Một"
+
+[[criterion.indicator]]
+code = "{id}.1"
+name = "x"
+source = {{ decision = "d" }}
+  [[criterion.indicator.check]]
+  column = "{column}"
+  kind = "pct"
+  op = ">="
+  threshold = 50
+  verified = false
+{extra}"#
+        );
+        (format!("{id}.toml"), src)
+    }
+
+    fn kinds(files: &[(String, String)]) -> Vec<(String, &'static str)> {
+        match load_version("v1", "test", files) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems.iter().map(|p| (p.file.clone(), p.kind)).collect(),
+        }
+    }
+
+    #[test]
+    fn serde_unknown_field_messages_give_the_field_and_the_allowed_ones() {
+        let (field, allowed) =
+            unknown_field("unknown field `factr`, expected one of `set`, `indicator`, `factor`")
+                .unwrap();
+        assert_eq!(field, "factr");
+        assert_eq!(allowed, ["set", "indicator", "factor"]);
+        assert_eq!(nearest_field(&field, &allowed), Some("factor"));
+        let (_, one) = unknown_field("unknown field `x`, expected `id`").unwrap();
+        assert_eq!(one, ["id"]);
+        let (_, none) = unknown_field("unknown field `x`, there are no fields").unwrap();
+        assert!(none.is_empty());
+        assert_eq!(unknown_field("missing field `id`"), None);
+        // No hint when nothing is close.
+        let allowed: Vec<String> = ["column", "derive", "op"].map(String::from).to_vec();
+        assert_eq!(nearest_field("ghi_chu", &allowed), None);
+        assert_eq!(nearest_field("colum", &allowed), Some("column"));
+    }
+
+    #[test]
+    fn a_set_whose_file_fails_is_not_reported_missing_by_the_sets_requiring_it() {
+        // a fails after parsing (a percentage over 100); b fails to parse (an unknown key);
+        // c requires both and a set that does not exist.
+        let a = set("a", "commune", "", "c1", "").1.replace("50", "150");
+        let b = set("b", "commune", "", "c2", "").1.replace("op =", "opp =");
+        let c = set("c", "commune", r#""a", "b", "zz""#, "c3", "");
+        let found = kinds(&[("a.toml".into(), a), ("b.toml".into(), b), c]);
+        assert_eq!(
+            found,
+            [
+                ("a.toml".into(), "threshold-range"),
+                ("b.toml".into(), "unknown-key"),
+                ("c.toml".into(), "missing-set"),
+            ]
+        );
+    }
+
+    #[test]
+    fn references_between_sets_respect_levels() {
+        let meets = |target: &str| {
+            format!(
+                "  [[criterion.indicator.check]]\n  derive = {{ meets = \"{target}\" }}\n  kind = \"bool\"\n  verified = false\n"
+            )
+        };
+        let share = |target: &str| {
+            format!(
+                "  [[criterion.indicator.check]]\n  derive = {{ share_of_communes_meeting = \"{target}\" }}\n  kind = \"pct\"\n  op = \">=\"\n  threshold = 50\n  verified = false\n"
+            )
+        };
+        let xa = || set("xa", "commune", "", "c1", "");
+        let good = kinds(&[
+            xa(),
+            set("nc", "commune", r#""xa""#, "c2", &meets("xa")),
+            set("h", "district", r#""xa""#, "c3", &share("xa")),
+        ]);
+        assert!(good.is_empty(), "{good:?}");
+        let bad = kinds(&[
+            xa(),
+            set("nc", "commune", r#""h""#, "c2", &meets("nc")),
+            set(
+                "h",
+                "district",
+                "",
+                "c3",
+                &format!("{}{}", share("h"), meets("xa")),
+            ),
+        ]);
+        let bad: Vec<&str> = bad.iter().map(|(_, k)| *k).collect();
+        // nc requires the district set h and meets itself; h's share counts a district set and it
+        // asks whether the district meets a commune set.
+        assert_eq!(
+            bad,
+            [
+                "requires-level",
+                "derive-self",
+                "derive-level",
+                "derive-level"
+            ]
+        );
+    }
+}
