@@ -189,6 +189,12 @@ fn explain(
                     lang.pick("tỷ lệ xã đạt", "share of communes meeting")
                 )
             }
+            Input::MinOverCommunes(col) => {
+                format!(
+                    "{} {col}",
+                    lang.pick("thấp nhất trong các xã:", "lowest among communes:")
+                )
+            }
         };
         let name = if label.is_empty() {
             input

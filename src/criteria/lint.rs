@@ -369,7 +369,7 @@ pub(super) fn check_version(parsed: &[Parsed], failed: &[String], problems: &mut
                 Input::ShareOfCommunesMeeting(s) => {
                     (s, Level::Commune, "derive.share_of_communes_meeting")
                 }
-                Input::Column(_) => continue,
+                Input::Column(_) | Input::MinOverCommunes(_) => continue,
             };
             let Some(target) = find(name) else {
                 if missing(name) {

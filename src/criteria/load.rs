@@ -114,6 +114,7 @@ struct RawCheck {
 struct RawDerive {
     meets: Option<Spanned<String>>,
     share_of_communes_meeting: Option<Spanned<String>>,
+    min_over_communes: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -497,6 +498,23 @@ fn derive(
     locs: &mut Locs,
     at: usize,
 ) -> Input {
+    if let Some(col) = &d.min_over_communes {
+        if d.meets.is_some()
+            || d.share_of_communes_meeting.is_some()
+            || level != Level::District
+            || kind == Kind::Bool
+        {
+            cx.err(
+                "derive-kind",
+                at,
+                Text::new(
+                    format!("chỉ tiêu {code}: min_over_communes dùng riêng, cho bộ cấp huyện, với kind = \"pct\" hoặc \"num\""),
+                    format!("indicator {code}: min_over_communes stands alone, in district sets, with kind = \"pct\" or \"num\""),
+                ),
+            );
+        }
+        return Input::MinOverCommunes(col.get_ref().clone());
+    }
     match (&d.meets, &d.share_of_communes_meeting) {
         (Some(set), None) => {
             if kind != Kind::Bool {

@@ -89,6 +89,9 @@ pub enum Input {
     Meets(String),
     /// District: the share (%) of its communes that meet a commune set.
     ShareOfCommunesMeeting(String),
+    /// District: the lowest value of a column among its communes (each commune's satisfaction must
+    /// reach a threshold).
+    MinOverCommunes(String),
 }
 
 impl Input {

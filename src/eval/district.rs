@@ -33,6 +33,9 @@ pub struct CommuneRef {
     pub level_reached: Option<String>,
     #[serde(skip)]
     pub qualified: Vec<(String, Verdict)>,
+    /// The commune's recognition values (`hai_long`…), for the district's conditions on each commune.
+    #[serde(skip)]
+    pub values: Vec<(String, Option<f64>)>,
 }
 
 impl CommuneRef {
@@ -65,6 +68,12 @@ impl CommuneIndex {
                 .iter()
                 .map(|s| (s.set.clone(), s.qualified))
                 .collect(),
+            values: r
+                .readiness
+                .iter()
+                .flat_map(|x| x.indicators.iter().flat_map(|i| i.checks.iter()))
+                .map(|c| (c.input.clone(), c.value.and_then(|v| v.as_num())))
+                .collect(),
         };
         self.by
             .entry((district_key(&r.parent), r.year))
@@ -82,6 +91,7 @@ impl CommuneIndex {
             criteria_total: 0,
             level_reached: None,
             qualified: Vec::new(),
+            values: Vec::new(),
         };
         self.by
             .entry((district_key(&row.parent), row.year))
@@ -128,6 +138,20 @@ impl Derived for CommuneIndex {
             .filter(|c| c.verdict(set) == Verdict::Unknown)
             .count() as f64;
         Some((100.0 * pass / n, 100.0 * (pass + unknown) / n))
+    }
+
+    fn min_over_communes(&self, unit: &Row, column: &str) -> Option<f64> {
+        let communes = self.communes(unit);
+        let mut low: Option<f64> = None;
+        for c in &communes {
+            let v = c
+                .values
+                .iter()
+                .find(|(k, _)| k == column)
+                .and_then(|(_, v)| *v)?;
+            low = Some(low.map_or(v, |l: f64| l.min(v)));
+        }
+        low
     }
 }
 

@@ -173,6 +173,12 @@ pub trait Derived {
     /// communes with missing data leave open (equal when every commune is known); `None` when the unit
     /// has no commune.
     fn share_meeting(&self, unit: &Row, set: &str) -> Option<(f64, f64)>;
+
+    /// The lowest value of `column` among the unit's communes, or `None` when it has no commune or
+    /// one of them has no value.
+    fn min_over_communes(&self, _unit: &Row, _column: &str) -> Option<f64> {
+        None
+    }
 }
 
 /// Commune evaluation derives nothing beyond `meets`.
@@ -486,6 +492,12 @@ impl<'a> Evaluator<'a> {
                 };
                 (format!("meets:{set}"), cell)
             }
+            Input::MinOverCommunes(col) => (
+                format!("min_over_communes:{col}"),
+                derived
+                    .min_over_communes(row, col)
+                    .map_or(Cell::Missing, |v| Cell::Value(Value::Num(v))),
+            ),
             Input::ShareOfCommunesMeeting(set) => {
                 let name = format!("share_of_communes_meeting:{set}");
                 match derived.share_meeting(row, set) {

@@ -196,6 +196,7 @@ fn input_name(input: &Input) -> String {
         Input::Column(c) => c.clone(),
         Input::Meets(s) => format!("= {s}"),
         Input::ShareOfCommunesMeeting(s) => format!("% {s}"),
+        Input::MinOverCommunes(c) => format!("min {c}"),
     }
 }
 

@@ -461,3 +461,77 @@ fn a_commune_whose_row_cannot_be_read_makes_its_district_unknown_not_qualified()
     assert_eq!(d["communes_total"], 2);
     assert_eq!(d["qualified"], serde_json::Value::Null);
 }
+
+#[test]
+fn a_district_is_ready_for_recognition_only_if_every_commune_is_satisfied() {
+    // Reference §5b: satisfaction ≥ 90 % for the district and ≥ 80 % in each commune. The district says
+    // 95 %, but commune W0 says 60 %: not ready, although huyện NTM is met.
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        Commune {
+            code: "W0",
+            name: "Một",
+            year: 2024,
+            set: &[],
+        },
+        Commune {
+            code: "W1",
+            name: "Hai",
+            year: 2024,
+            set: &[],
+        },
+    );
+    let mut lines: Vec<String> = csv_in(&[("W", &a), ("W", &b)])
+        .lines()
+        .map(String::from)
+        .collect();
+    lines[0].push_str(";no_xdcb;hai_long;an_ninh");
+    lines[1].push_str(";Đạt;60;Đạt");
+    lines[2].push_str(";Đạt;85;Đạt");
+    let xa = write(dir.path(), "xa.csv", &(lines.join("\n") + "\n"));
+    let mut d: Vec<String> = districts_csv(&[("W", "Huyện W", 2024, &[])])
+        .lines()
+        .map(String::from)
+        .collect();
+    d[0].push_str(";no_xdcb;hai_long;an_ninh");
+    d[1].push_str(";Đạt;95;Đạt");
+    let huyen = write(dir.path(), "huyen.csv", &(d.join("\n") + "\n"));
+    let (_, doc) = json(&[
+        "check",
+        &xa,
+        "--districts",
+        &huyen,
+        "--level",
+        "huyen-ntm",
+        "--format",
+        "json",
+    ]);
+    let w = district(&doc, "W");
+    assert_eq!(w["qualified"], true);
+    assert_eq!(w["recognition"]["ready"], false);
+    let each = w["recognition"]["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "hai_long_xa")
+        .unwrap();
+    assert_eq!(each["value"], 60.0);
+    assert_eq!(each["status"], "fail");
+    // With W0 at 80 %, ready.
+    let xa2 = write(
+        dir.path(),
+        "xa2.csv",
+        &(lines.join("\n").replace(";Đạt;60;Đạt", ";Đạt;80;Đạt") + "\n"),
+    );
+    let (_, doc) = json(&[
+        "check",
+        &xa2,
+        "--districts",
+        &huyen,
+        "--level",
+        "huyen-ntm",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(district(&doc, "W")["recognition"]["ready"], true);
+}
