@@ -10,12 +10,12 @@ use super::Case;
 use super::Loaded;
 use super::expect::{RawExpect, expectations};
 use crate::criteria::catalog::Catalog;
-use crate::criteria::{CriteriaSet, Kind, Level, Version};
+use crate::criteria::{CriteriaSet, Level, Version};
 use crate::diag::Problem;
 use crate::eval::{Evaluator, Options};
 use crate::i18n::Text;
 use crate::input::cell::{self, Cell};
-use crate::input::table::nearest;
+use crate::input::table::{empty_dataset, nearest};
 use crate::input::{Dataset, Row};
 
 pub(super) type Map<T> = BTreeMap<Spanned<String>, Spanned<T>>;
@@ -281,7 +281,7 @@ fn build(
                 .unwrap_or_default(),
         ),
     };
-    let mut data = dataset(cx.file, version);
+    let mut data = empty_dataset(cx.file, version);
     let unit_cols = Version::columns_of(&unit_sets);
     let mut unit = Row {
         line: crate::diag::line_col(cx.src, at).0,
@@ -366,27 +366,6 @@ fn build(
         unit,
         communes,
     })
-}
-
-/// The version's columns and their kinds, as a data file read against it would have them.
-fn dataset(file: &str, version: &Version) -> Dataset {
-    let columns: Vec<String> = version
-        .all_columns()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    let kinds = columns
-        .iter()
-        .map(|c| version.column(c).map_or(Kind::Num, |k| k.kind))
-        .collect();
-    Dataset {
-        file: file.to_string(),
-        present: vec![false; columns.len()],
-        columns,
-        kinds,
-        rows: Vec::new(),
-        problems: Vec::new(),
-    }
 }
 
 /// Put a unit's inputs into its row: the defaults the unit's sets read, then the case's own (each of

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use ntm::criteria::{CriteriaSet, Level, Version};
 use ntm::diag::Problem;
-use ntm::eval::district::{CommuneIndex, district_key, evaluate_district};
+use ntm::eval::district::{CommuneIndex, district_key, evaluate_district, unknown_district};
 use ntm::eval::{Evaluator, NoDerived, Options};
 use ntm::exit;
 use ntm::i18n::Text;
@@ -434,21 +434,13 @@ fn duplicate_across(
 
 /// A commune whose district is not in the district file: reported, still evaluated.
 fn unmatched(file: &str, district_file: &str, c: &Row) -> Problem {
-    Problem::warning(
-        "unknown-district",
+    unknown_district(
         file,
+        district_file,
+        c,
         Text::new(
-            format!(
-                "huyện «{}» của xã {} không có trong tệp huyện {district_file} (năm {}): xã vẫn được chấm nếu số liệu đọc được, nhưng không tính cho huyện nào",
-                c.parent, c.code, c.year
-            ),
-            format!(
-                "district «{}» of commune {} is not in the district file {district_file} (year {}): the commune is still scored if its row can be read, but counts for no district",
-                c.parent, c.code, c.year
-            ),
+            "xã vẫn được chấm nếu số liệu đọc được, nhưng không tính cho huyện nào",
+            "the commune is still scored if its row can be read, but counts for no district",
         ),
     )
-    .at(c.line, None)
-    .field("huyen")
-    .found(c.parent.clone())
 }

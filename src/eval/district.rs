@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use super::{Derived, Evaluator, UnitResult, Verdict};
 use crate::criteria::{CriteriaSet, Input};
+use crate::diag::Problem;
+use crate::i18n::Text;
 use crate::input::Row;
 use crate::input::cell::fold;
 
@@ -19,6 +21,29 @@ pub fn district_key(s: &str) -> String {
         .find_map(|p| f.strip_prefix(p))
         .unwrap_or(&f);
     rest.replace(' ', "")
+}
+
+/// A commune whose district is not in the district file `district_file` (`unknown-district`, a
+/// warning at the commune's row of `file`); `then` says what becomes of the commune, e.g. that it
+/// is still scored but counts for no district.
+pub fn unknown_district(file: &str, district_file: &str, c: &Row, then: Text) -> Problem {
+    Problem::warning(
+        "unknown-district",
+        file,
+        Text::new(
+            format!(
+                "huyện «{}» của xã {} không có trong tệp huyện {district_file} (năm {}): {}",
+                c.parent, c.code, c.year, then.vi
+            ),
+            format!(
+                "district «{}» of commune {} is not in the district file {district_file} (year {}): {}",
+                c.parent, c.code, c.year, then.en
+            ),
+        ),
+    )
+    .at(c.line, None)
+    .field("huyen")
+    .found(c.parent.clone())
 }
 
 /// What a district needs to know of one of its communes.

@@ -195,16 +195,8 @@ impl<'k> Reader<'k> {
         layout: Layout,
         keep: &'k dyn Fn(&str, &str, i32) -> bool,
     ) -> Self {
-        let (columns, kinds) = known_columns(version);
         Reader {
-            head: Dataset {
-                file: file.to_string(),
-                present: vec![false; columns.len()],
-                columns,
-                kinds,
-                rows: Vec::new(),
-                problems: Vec::new(),
-            },
+            head: empty_dataset(file, version),
             records: None,
             map: None,
             layout,
@@ -377,7 +369,9 @@ impl Iterator for Reader<'_> {
     }
 }
 
-fn known_columns(version: &Version) -> (Vec<String>, Vec<Kind>) {
+/// A dataset of `file` with no row yet: every column the version knows, none present, and the kind
+/// of each (a number where the version does not say), as a data file read against it would have them.
+pub(crate) fn empty_dataset(file: &str, version: &Version) -> Dataset {
     let columns: Vec<String> = version
         .all_columns()
         .iter()
@@ -387,7 +381,14 @@ fn known_columns(version: &Version) -> (Vec<String>, Vec<Kind>) {
         .iter()
         .map(|c| version.column(c).map_or(Kind::Num, |k| k.kind))
         .collect();
-    (columns, kinds)
+    Dataset {
+        file: file.to_string(),
+        present: vec![false; columns.len()],
+        columns,
+        kinds,
+        rows: Vec::new(),
+        problems: Vec::new(),
+    }
 }
 
 /// Where each header field goes.

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 
 use super::json_out::{commune_out, district_out};
 use super::{Format, SCHEMA_VERSION, Style, csv_line, md_table, new_table};
-use crate::criteria::{Check, CriteriaSet, Version};
+use crate::criteria::{Check, CriteriaSet, Indicator, Version};
 use crate::diag::Problem;
 use crate::eval::district::{DistrictResult, district_key};
 use crate::eval::needs::{Needs, still_needed};
@@ -405,27 +405,17 @@ fn batch_row(rep: &CheckReport, r: &UnitResult, lang: Lang) -> Vec<(String, Opti
     row
 }
 
-fn batch(
-    rep: &CheckReport,
-    mut rows: Vec<Vec<(String, Option<Color>)>>,
-    show_ready: bool,
-    format: Format,
-    style: &Style,
-) -> String {
-    let lang = style.lang;
+/// The header of the one-row-per-commune table (the terminal/Markdown/CSV batch and the workbook's
+/// summary sheet): code, commune, district, year, criteria met per set, level, what is still open,
+/// and with `show_ready` the readiness for recognition.
+pub(super) fn batch_header(rep: &CheckReport, show_ready: bool, lang: Lang) -> Vec<String> {
     let mut header: Vec<String> = vec![
         lang.pick("Mã", "Code").into(),
         lang.pick("Xã", "Commune").into(),
         lang.pick("Huyện", "District").into(),
         lang.pick("Năm", "Year").into(),
     ];
-    for s in &rep.sets {
-        header.push(format!(
-            "{} ({})",
-            s.short_name.get(lang),
-            lang.pick("TC đạt", "criteria met")
-        ));
-    }
+    header.extend(rep.sets.iter().map(|s| met_header(s, lang)));
     header.push(lang.pick("Mức đạt", "Level reached").into());
     header.push(
         lang.pick(
@@ -439,7 +429,49 @@ fn batch(
             lang.pick("Đủ điều kiện đề nghị công nhận", "Ready for recognition")
                 .into(),
         );
-    } else {
+    }
+    header
+}
+
+/// `Xã NTM (TC đạt)`: the column of a set's criteria met.
+fn met_header(s: &CriteriaSet, lang: Lang) -> String {
+    format!(
+        "{} ({})",
+        s.short_name.get(lang),
+        lang.pick("TC đạt", "criteria met")
+    )
+}
+
+/// The header of the one-row-per-district table: code, district, year, communes, communes at xã NTM,
+/// criteria met per district set (each followed by its result when `with_result`), who holds it back.
+pub(super) fn districts_header(rep: &CheckReport, with_result: bool, lang: Lang) -> Vec<String> {
+    let mut header: Vec<String> = vec![
+        lang.pick("Mã", "Code").into(),
+        lang.pick("Huyện", "District").into(),
+        lang.pick("Năm", "Year").into(),
+        lang.pick("Số xã", "Communes").into(),
+        lang.pick("Xã đạt xã NTM", "Communes at xã NTM").into(),
+    ];
+    for s in &rep.district_sets {
+        header.push(met_header(s, lang));
+        if with_result {
+            header.push(lang.pick("Kết quả", "Result").into());
+        }
+    }
+    header.push(lang.pick("Còn vướng", "Held back by").into());
+    header
+}
+
+fn batch(
+    rep: &CheckReport,
+    mut rows: Vec<Vec<(String, Option<Color>)>>,
+    show_ready: bool,
+    format: Format,
+    style: &Style,
+) -> String {
+    let lang = style.lang;
+    let header = batch_header(rep, show_ready, lang);
+    if !show_ready {
         for r in rows.iter_mut() {
             r.pop();
         }
@@ -672,6 +704,24 @@ impl StatusExt for Status {
     }
 }
 
+/// A recognition condition's value and requirement (those of its first check), or two empty cells
+/// when it has no check.
+pub(super) fn condition_cells(
+    ind: &IndicatorResult,
+    def: &Indicator,
+    version: &Version,
+    year: i32,
+    lang: Lang,
+) -> (String, String) {
+    match (ind.checks.first(), def.checks.first()) {
+        (Some(ch), Some(cd)) => (
+            text::value(ch.value, cd, lang),
+            check_rule(ch, cd, version, year, lang),
+        ),
+        _ => (String::new(), String::new()),
+    }
+}
+
 /// The requirement of a check as evaluated: the resolved threshold when there is one.
 pub(super) fn check_rule(
     ch: &CheckResult,
@@ -796,13 +846,7 @@ fn detail_unit(
                 else {
                     continue;
                 };
-                let (value, rule) = match (ind.checks.first(), def.checks.first()) {
-                    (Some(ch), Some(cd)) => (
-                        text::value(ch.value, cd, lang),
-                        check_rule(ch, cd, rep.version, r.year, lang),
-                    ),
-                    _ => (String::new(), String::new()),
-                };
+                let (value, rule) = condition_cells(ind, def, rep.version, r.year, lang);
                 out.push_str(&format!(
                     "  - {}: {value} ({} {rule}) — {}\n",
                     def.name.get(lang),
@@ -1075,22 +1119,7 @@ fn districts_table(
     style: &Style,
 ) -> String {
     let lang = style.lang;
-    let mut header: Vec<String> = vec![
-        lang.pick("Mã", "Code").into(),
-        lang.pick("Huyện", "District").into(),
-        lang.pick("Năm", "Year").into(),
-        lang.pick("Số xã", "Communes").into(),
-        lang.pick("Xã đạt xã NTM", "Communes at xã NTM").into(),
-    ];
-    for s in &rep.district_sets {
-        header.push(format!(
-            "{} ({})",
-            s.short_name.get(lang),
-            lang.pick("TC đạt", "criteria met")
-        ));
-        header.push(lang.pick("Kết quả", "Result").into());
-    }
-    header.push(lang.pick("Còn vướng", "Held back by").into());
+    let header = districts_header(rep, true, lang);
     let rows: Vec<Vec<String>> = districts
         .iter()
         .map(|d| {

@@ -174,19 +174,7 @@ fn tables(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> Strin
             "Chỉ tiêu đổi trạng thái (Đạt ↔ Không đạt): giá trị và ngưỡng hai bên",
             "Indicators that turned (pass ↔ fail): values and thresholds on each side",
         );
-        let header = vec![
-            lang.pick("Mã", "Code").to_string(),
-            lang.pick("Xã", "Commune").to_string(),
-            lang.pick("Bộ", "Set").to_string(),
-            lang.pick("Chỉ tiêu", "Indicator").to_string(),
-            lang.pick("Nội dung", "Content").to_string(),
-            b.clone(),
-            a.clone(),
-            format!("{} {b}", lang.pick("Ngưỡng", "Threshold")),
-            format!("{} {a}", lang.pick("Ngưỡng", "Threshold")),
-            lang.pick("Chiều", "Direction").to_string(),
-            lang.pick("Do", "Cause").to_string(),
-        ];
+        let header = flip_header(lang.pick("Xã", "Commune"), &b, &a, lang);
         out.push_str(&block(format, style, Some(title), header, flips));
     }
     if !one_sided.is_empty() {
@@ -194,14 +182,7 @@ fn tables(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> Strin
             "Chỉ tiêu chỉ chấm được ở một bên (thiếu số liệu hoặc không áp dụng ở bên kia): không tính là đổi trạng thái",
             "Indicators judged on one side only (missing data or not applicable on the other): not counted as turned",
         );
-        let header = vec![
-            lang.pick("Mã", "Code").to_string(),
-            lang.pick("Xã", "Commune").to_string(),
-            lang.pick("Bộ", "Set").to_string(),
-            lang.pick("Chỉ tiêu", "Indicator").to_string(),
-            b,
-            a,
-        ];
+        let header = one_sided_header(lang.pick("Xã", "Commune"), b, a, lang);
         out.push_str(&block(format, style, Some(title), header, one_sided));
     }
     out.push_str(&summary::section(rep, diff, format, style));
@@ -543,6 +524,36 @@ fn flip_row(rep: &DiffReport, code: &str, name: &str, f: &Flip, lang: Lang) -> R
         (threshold_cell(f.check_after(), def, lang), None),
         (dir.to_string(), Some(color)),
         (cause_text(f, lang), None),
+    ]
+}
+
+/// The header of the [`flip_row`] table; `unit` names the second column (commune or district),
+/// `b` and `a` the two sides.
+fn flip_header(unit: &str, b: &str, a: &str, lang: Lang) -> Vec<String> {
+    vec![
+        lang.pick("Mã", "Code").to_string(),
+        unit.to_string(),
+        lang.pick("Bộ", "Set").to_string(),
+        lang.pick("Chỉ tiêu", "Indicator").to_string(),
+        lang.pick("Nội dung", "Content").to_string(),
+        b.to_string(),
+        a.to_string(),
+        format!("{} {b}", lang.pick("Ngưỡng", "Threshold")),
+        format!("{} {a}", lang.pick("Ngưỡng", "Threshold")),
+        lang.pick("Chiều", "Direction").to_string(),
+        lang.pick("Do", "Cause").to_string(),
+    ]
+}
+
+/// The header of the [`one_sided_row`] table; `unit` names the second column.
+fn one_sided_header(unit: &str, b: String, a: String, lang: Lang) -> Vec<String> {
+    vec![
+        lang.pick("Mã", "Code").to_string(),
+        unit.to_string(),
+        lang.pick("Bộ", "Set").to_string(),
+        lang.pick("Chỉ tiêu", "Indicator").to_string(),
+        b,
+        a,
     ]
 }
 

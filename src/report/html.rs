@@ -8,7 +8,9 @@ mod commune;
 mod indicators;
 
 use super::Style;
-use super::check::{CheckReport, blocking_text, level_text, readiness_text, shares_text};
+use super::check::{
+    CheckReport, blocking_text, districts_header, level_text, readiness_text, shares_text,
+};
 use super::text;
 use crate::criteria::CriteriaSet;
 use crate::eval::district::DistrictResult;
@@ -372,21 +374,7 @@ fn units_table(rep: &CheckReport, units: &[UnitResult], lang: Lang) -> String {
 
 /// The districts' verdicts and what holds each back.
 fn districts_table(rep: &CheckReport, districts: &[DistrictResult], lang: Lang) -> String {
-    let mut head: Vec<String> = vec![
-        lang.pick("Mã", "Code").into(),
-        lang.pick("Huyện", "District").into(),
-        lang.pick("Năm", "Year").into(),
-        lang.pick("Số xã", "Communes").into(),
-        lang.pick("Xã đạt xã NTM", "Communes at xã NTM").into(),
-    ];
-    for s in &rep.district_sets {
-        head.push(format!(
-            "{} ({})",
-            s.short_name.get(lang),
-            lang.pick("TC đạt", "criteria met")
-        ));
-    }
-    head.push(lang.pick("Còn vướng", "Held back by").into());
+    let head = districts_header(rep, false, lang);
     let mut out = format!(
         "<h4>{}</h4>\n<table class=\"small\">\n{}",
         lang.pick("Huyện", "Districts"),

@@ -4,7 +4,9 @@
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::check::{CheckReport, blocking_text, indicator_rows, level_text, readiness_text};
+use super::check::{
+    CheckReport, batch_header, blocking_text, indicator_rows, level_text, readiness_text,
+};
 use super::text;
 use crate::eval::district::DistrictResult;
 use crate::eval::summary::Summary;
@@ -131,31 +133,7 @@ fn summary_sheet(
     used: &mut Vec<String>,
 ) -> Result<(), XlsxError> {
     ws.set_name(sheet_name(lang.pick("Tổng hợp", "Summary"), used))?;
-    let mut cols: Vec<String> = vec![
-        lang.pick("Mã", "Code").into(),
-        lang.pick("Xã", "Commune").into(),
-        lang.pick("Huyện", "District").into(),
-        lang.pick("Năm", "Year").into(),
-    ];
-    for s in &rep.sets {
-        cols.push(format!(
-            "{} ({})",
-            s.short_name.get(lang),
-            lang.pick("TC đạt", "criteria met")
-        ));
-    }
-    cols.push(lang.pick("Mức đạt", "Level reached").into());
-    cols.push(
-        lang.pick(
-            "Tiêu chí còn thiếu (mức tiếp theo)",
-            "Criteria still open (next level)",
-        )
-        .into(),
-    );
-    cols.push(
-        lang.pick("Đủ điều kiện đề nghị công nhận", "Ready for recognition")
-            .into(),
-    );
+    let cols = batch_header(rep, true, lang);
     header(ws, 0, &cols, st)?;
     for (i, u) in units.iter().enumerate() {
         let r = 1 + i as u32;

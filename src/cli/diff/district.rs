@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use ntm::diag::Problem;
 use ntm::eval::diff::Presence;
 use ntm::eval::diff::district::{DistrictSide, DistrictsDiff, compare_districts};
-use ntm::eval::district::{CommuneIndex, district_key};
+use ntm::eval::district::{CommuneIndex, district_key, unknown_district};
 use ntm::eval::{Evaluator, UnitResult};
 use ntm::i18n::Text;
 use ntm::input::Row;
@@ -82,23 +82,15 @@ impl Gathered {
 
 /// A commune whose district is not in the district file: still compared as a commune.
 fn unmatched(file: &str, district_file: &str, c: &Row) -> Problem {
-    Problem::warning(
-        "unknown-district",
+    unknown_district(
         file,
+        district_file,
+        c,
         Text::new(
-            format!(
-                "huyện «{}» của xã {} không có trong tệp huyện {district_file} (năm {}): xã vẫn được so sánh, không tính vào huyện nào",
-                c.parent, c.code, c.year
-            ),
-            format!(
-                "district «{}» of commune {} is not in the district file {district_file} (year {}): the commune is still compared, counted in no district",
-                c.parent, c.code, c.year
-            ),
+            "xã vẫn được so sánh, không tính vào huyện nào",
+            "the commune is still compared, counted in no district",
         ),
     )
-    .at(c.line, None)
-    .field("huyen")
-    .found(c.parent.clone())
 }
 
 /// Compare the districts of both sides with the communes gathered: the comparison, and what the

@@ -3,7 +3,8 @@
 //! H0.2 among them) with both values and thresholds, and the communes holding it back on each side.
 
 use super::{
-    DiffReport, DistrictInfo, Row, block, change_cell, flip_row, level_cell, one_sided_row, signed,
+    DiffReport, DistrictInfo, Row, block, change_cell, flip_header, flip_row, level_cell,
+    one_sided_header, one_sided_row, signed,
 };
 use crate::eval::diff::Presence;
 use crate::eval::diff::district::{Communes, DistrictDiff, DistrictsDiff};
@@ -234,19 +235,7 @@ pub(super) fn section(
             "Chỉ tiêu huyện đổi trạng thái (Đạt ↔ Không đạt): giá trị và ngưỡng hai bên",
             "District indicators that turned (pass ↔ fail): values and thresholds on each side",
         );
-        let header = vec![
-            lang.pick("Mã", "Code").to_string(),
-            lang.pick("Huyện", "District").to_string(),
-            lang.pick("Bộ", "Set").to_string(),
-            lang.pick("Chỉ tiêu", "Indicator").to_string(),
-            lang.pick("Nội dung", "Content").to_string(),
-            b.clone(),
-            a.clone(),
-            format!("{} {b}", lang.pick("Ngưỡng", "Threshold")),
-            format!("{} {a}", lang.pick("Ngưỡng", "Threshold")),
-            lang.pick("Chiều", "Direction").to_string(),
-            lang.pick("Do", "Cause").to_string(),
-        ];
+        let header = flip_header(lang.pick("Huyện", "District"), &b, &a, lang);
         out.push_str(&block(format, style, Some(title), header, flips));
     }
     if !one_sided.is_empty() {
@@ -254,14 +243,7 @@ pub(super) fn section(
             "Chỉ tiêu huyện chỉ chấm được ở một bên (thiếu số liệu ở bên kia): không tính là đổi trạng thái",
             "District indicators judged on one side only (missing data on the other): not counted as turned",
         );
-        let header = vec![
-            lang.pick("Mã", "Code").to_string(),
-            lang.pick("Huyện", "District").to_string(),
-            lang.pick("Bộ", "Set").to_string(),
-            lang.pick("Chỉ tiêu", "Indicator").to_string(),
-            b,
-            a,
-        ];
+        let header = one_sided_header(lang.pick("Huyện", "District"), b, a, lang);
         out.push_str(&block(format, style, Some(title), header, one_sided));
     }
     out.push_str(&summary_line(rep, info, dd, lang));

@@ -8,7 +8,7 @@ use crate::eval::needs::still_needed;
 use crate::eval::{Status, UnitResult, Verdict};
 use crate::i18n::Lang;
 use crate::report::check::{
-    CheckReport, blocking_text, check_rule, level_text, needs_text, readiness_text,
+    CheckReport, blocking_text, condition_cells, level_text, needs_text, readiness_text,
 };
 use crate::report::text;
 
@@ -152,13 +152,7 @@ fn conditions(rep: &CheckReport, u: &UnitResult, lang: Lang) -> String {
         let Some(idef) = def.recognition.iter().find(|i| i.code == ind.code) else {
             continue;
         };
-        let (value, rule) = match (ind.checks.first(), idef.checks.first()) {
-            (Some(ch), Some(cd)) => (
-                text::value(ch.value, cd, lang),
-                check_rule(ch, cd, rep.version, u.year, lang),
-            ),
-            _ => (String::new(), String::new()),
-        };
+        let (value, rule) = condition_cells(ind, idef, rep.version, u.year, lang);
         out.push_str(&format!(
             "<li><span class=\"chip {}\">{} {}</span> {}: {} ({} {})</li>",
             status_class(ind.status),
