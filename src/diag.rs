@@ -73,8 +73,18 @@ impl Problem {
         self
     }
 
+    /// What was found, cut to 200 characters (a cell may hold megabytes).
     pub fn found(mut self, found: impl Into<String>) -> Self {
-        self.found = Some(found.into());
+        let found: String = found.into();
+        let n = found.chars().count();
+        self.found = Some(if n > 200 {
+            format!(
+                "{}… ({n} ký tự / characters)",
+                found.chars().take(200).collect::<String>()
+            )
+        } else {
+            found
+        });
         self
     }
 

@@ -439,13 +439,25 @@ pub(super) fn check_version(parsed: &[Parsed], failed: &[String], problems: &mut
             }
         }
     }
-    // A cycle of prerequisites.
+    // A cycle of prerequisites, reported where it closes: the set whose `requires` names the set
+    // that starts it again.
     for p in parsed {
         if let Some(cycle) = find_cycle(parsed, &p.set.id) {
+            let (closer, again) = match cycle.as_slice() {
+                [.., a, b] => (a.as_str(), b.as_str()),
+                _ => (p.set.id.as_str(), p.set.id.as_str()),
+            };
+            let at = parsed.iter().find(|q| q.set.id == closer).unwrap_or(p);
+            let off = at
+                .locs
+                .requires
+                .iter()
+                .find(|(r, _)| r == again)
+                .map_or(at.locs.set_id, |r| r.1);
             problems.push(err(
-                p,
+                at,
                 "requires-cycle",
-                p.locs.requires.first().map_or(p.locs.set_id, |r| r.1),
+                off,
                 Text::new(
                     format!("điều kiện tiên quyết tạo thành vòng: {}", cycle.join(" → ")),
                     format!("prerequisites form a cycle: {}", cycle.join(" → ")),
@@ -454,7 +466,48 @@ pub(super) fn check_version(parsed: &[Parsed], failed: &[String], problems: &mut
             break;
         }
     }
+    threshold_cycles(parsed, problems);
     column_meanings(parsed, problems);
+}
+
+/// `threshold_from` that leads back to itself (nâng cao 10 ← kiểu mẫu KM.2 ← nâng cao 10).
+fn threshold_cycles(parsed: &[Parsed], problems: &mut Vec<Problem>) {
+    let version = crate::criteria::Version {
+        id: String::new(),
+        origin: String::new(),
+        sets: parsed.iter().map(|p| p.set.clone()).collect(),
+    };
+    for p in parsed {
+        for (set, ind, off) in &p.locs.froms {
+            let Some(t) = version
+                .set(set)
+                .and_then(|s| s.indicator(ind))
+                .and_then(|i| i.checks.iter().find_map(|c| c.threshold.as_ref()))
+            else {
+                continue;
+            };
+            if let Err(crate::criteria::threshold::Unresolved::BadReference(why)) =
+                t.resolve(p.set.valid_from, &version, &|_| Some(0.0))
+                && why.contains("cycle")
+            {
+                problems.push(
+                    Problem::error(
+                        "threshold-from-cycle",
+                        &p.set.file,
+                        Text::new(
+                            format!("threshold_from dẫn về chính nó qua {set} {ind}: ngưỡng không xác định được"),
+                            format!("threshold_from leads back to itself through {set} {ind}: the threshold cannot be known"),
+                        ),
+                    )
+                    .at_offset(&p.src, *off)
+                    .expected(Text::new(
+                        "một chuỗi threshold_from dừng ở một ngưỡng có số",
+                        "a chain of threshold_from ending at a threshold with a number",
+                    )),
+                );
+            }
+        }
+    }
 }
 
 /// One column, one meaning: the same kind and unit in every set of the version.

@@ -244,6 +244,30 @@ impl<'k> Reader<'k> {
             );
             return r;
         }
+        // UTF-16 saved without its byte order mark: every other byte of ASCII text is zero.
+        let sample = &start[..start.len().min(200)];
+        let zeros = |parity: usize| {
+            sample
+                .iter()
+                .skip(parity)
+                .step_by(2)
+                .filter(|b| **b == 0)
+                .count()
+        };
+        if sample.len() >= 8 && (zeros(0) * 3 > sample.len() || zeros(1) * 3 > sample.len()) {
+            r.head.problems.push(
+                Problem::error(
+                    "encoding",
+                    file,
+                    Text::new(
+                        "tệp được lưu dạng UTF-16 (Unicode text): trong Excel hãy lưu lại dạng «CSV UTF-8»",
+                        "the file is UTF-16 (Unicode text): save it from Excel as «CSV UTF-8»",
+                    ),
+                )
+                .at(1, None),
+            );
+            return r;
+        }
         if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
             buf.consume(3);
         }
@@ -457,7 +481,28 @@ fn map_header(
         .cloned()
         .chain(layout.meta().iter().map(|m| m.to_string()))
         .collect();
-    for (raw, id) in unknown {
+    // A note (with a hint) for each of the first unknown columns; the rest are counted in one line.
+    const NOTED: usize = 20;
+    if unknown.len() > NOTED {
+        ds.problems.push(
+            Problem::warning(
+                "unknown-columns",
+                &file,
+                Text::new(
+                    format!(
+                        "còn {} cột khác không thuộc bộ tiêu chí nào, bỏ qua",
+                        unknown.len() - NOTED
+                    ),
+                    format!(
+                        "{} more columns not read by any criteria set, ignored",
+                        unknown.len() - NOTED
+                    ),
+                ),
+            )
+            .at(hline, None),
+        );
+    }
+    for (raw, id) in unknown.into_iter().take(NOTED) {
         let mut p = Problem::warning(
             "unknown-column",
             &file,
@@ -591,29 +636,35 @@ fn read_row(
     }
     let mut ok = true;
     if rec.len() != map.width {
-        problems.push(
-            Problem::error(
-                "row-width",
-                &file,
-                Text::new(
-                    format!(
-                        "dòng có {} ô nhưng dòng tiêu đề có {} cột",
-                        rec.len(),
-                        map.width
-                    ),
-                    format!(
-                        "the row has {} fields but the header has {} columns",
-                        rec.len(),
-                        map.width
-                    ),
+        // A field running over several lines: a quote opened and never closed.
+        let open_quote = (0..rec.len()).any(|i| rec.get(i).is_some_and(|f| f.contains('\n')));
+        let message = if open_quote {
+            Text::new(
+                "dấu ngoặc kép (\") mở ở dòng này không được đóng: các dòng sau bị gộp vào một ô",
+                "a quote (\") opened on this line is never closed: the lines after it ran into one cell",
+            )
+        } else {
+            Text::new(
+                format!(
+                    "dòng có {} ô nhưng dòng tiêu đề có {} cột",
+                    rec.len(),
+                    map.width
+                ),
+                format!(
+                    "the row has {} fields but the header has {} columns",
+                    rec.len(),
+                    map.width
                 ),
             )
-            .at(line, None)
-            .found(format!("{} ô", rec.len()))
-            .expected(Text::new(
-                format!("{} ô", map.width),
-                format!("{} fields", map.width),
-            )),
+        };
+        problems.push(
+            Problem::error("row-width", &file, message)
+                .at(line, None)
+                .found(format!("{} ô", rec.len()))
+                .expected(Text::new(
+                    format!("{} ô", map.width),
+                    format!("{} fields", map.width),
+                )),
         );
         ok = false;
     }

@@ -1,0 +1,658 @@
+//! Property tests (proptest) of the scoring engine on the bundled criteria:
+//! - raising a value under a ≥ rule never turns a pass into a fail, at any level (indicator,
+//!   criterion, set, qualification, level reached), and lowering one under a ≤ rule likewise;
+//! - scoring is deterministic: the same input gives byte-identical output, in every format;
+//! - every (set, indicator, year of the set's validity window) resolves to exactly one threshold,
+//!   for the bundled sets and for generated dated thresholds that the loader accepts.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::sync::LazyLock;
+
+use ntm::criteria::catalog::Catalog;
+use ntm::criteria::load::load_version;
+use ntm::criteria::threshold::Unresolved;
+use ntm::criteria::{CriteriaSet, Input, Kind, Op, Threshold, Version};
+use ntm::eval::{Evaluator, NoDerived, Options, Status, UnitResult, Verdict};
+use ntm::input::{Cell, Dataset, Layout, Row, Value, read_str};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::Config;
+
+static CATALOG: LazyLock<Catalog> =
+    LazyLock::new(|| Catalog::bundled().expect("the bundled criteria load"));
+
+fn version() -> &'static Version {
+    CATALOG.versions.first().expect("a bundled version")
+}
+
+/// A header-only dataset with every column of the commune chain, so that every column is present.
+static HEAD: LazyLock<Dataset> = LazyLock::new(|| {
+    let v = version();
+    let cols = Version::columns_of(&v.commune_chain());
+    let header = format!("ma_xa;ten_xa;huyen;nam;{}\n", cols.join(";"));
+    read_str("props.csv", &header, v, Layout::COMMUNE, &cols)
+});
+
+/// What a column is judged by in the commune chain.
+#[derive(Debug, Clone)]
+struct ColumnRule {
+    index: usize,
+    id: String,
+    kind: Kind,
+    optional: bool,
+    /// The comparisons of every judged check that reads it.
+    ops: Vec<Op>,
+    /// A threshold it is compared with (for values near it), if any.
+    near: Option<f64>,
+    /// Values that pass every check reading it, in every year: `(low, high)`.
+    pass: (f64, f64),
+    /// Read by a conditional threshold (`5n`): changing it moves another check's threshold.
+    condition: bool,
+    /// The position in the chain of the first set that reads it.
+    first_set: usize,
+}
+
+static RULES: LazyLock<Vec<ColumnRule>> = LazyLock::new(|| {
+    let v = version();
+    let chain = v.commune_chain();
+    let conditions: Vec<&str> = chain
+        .iter()
+        .flat_map(|s| s.checks())
+        .filter_map(|c| c.threshold.as_ref())
+        .flat_map(|t| t.condition_columns())
+        .collect();
+    HEAD.columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| Version::columns_of(&chain).contains(&c.as_str()))
+        .map(|(index, id)| {
+            let mut ops = Vec::new();
+            let mut near = None;
+            let mut optional = false;
+            let max = if HEAD.kinds[index] == Kind::Pct {
+                100.0
+            } else {
+                200.0
+            };
+            let (mut low, mut high): (f64, f64) = (0.0, max);
+            for set in &chain {
+                for ind in set.indicators() {
+                    for check in ind.checks.iter().filter(|c| c.input.column() == Some(id)) {
+                        optional |= ind.optional;
+                        if check.context {
+                            continue;
+                        }
+                        ops.extend(check.op);
+                        let Some(t) = &check.threshold else { continue };
+                        if near.is_none() {
+                            near = t.resolve(2024, v, &|_| Some(0.0)).ok().map(|r| r.value);
+                        }
+                        // Every year, every case of a conditional threshold.
+                        for year in set.valid_from..=set.valid_to {
+                            for c in [0.0, 10.0] {
+                                let Ok(r) = t.resolve(year, v, &|_| Some(c)) else {
+                                    continue;
+                                };
+                                match check.op {
+                                    Some(Op::Ge | Op::Gt) => low = low.max(r.value + 0.5),
+                                    Some(Op::Le | Op::Lt) => high = high.min(r.value),
+                                    Some(Op::Eq) => (low, high) = (r.value, r.value),
+                                    None => {}
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            ColumnRule {
+                index,
+                id: id.clone(),
+                kind: HEAD.kinds[index],
+                optional,
+                ops,
+                near,
+                pass: if high < low {
+                    (low, low)
+                } else {
+                    (low, high.min(low + 20.0))
+                },
+                condition: conditions.contains(&id.as_str()),
+                first_set: chain
+                    .iter()
+                    .position(|s| s.columns().iter().any(|c| c.input.column() == Some(id)))
+                    .unwrap_or(0),
+            }
+        })
+        .collect()
+});
+
+/// A value for a column, often near its threshold so that passes and fails both occur.
+fn value(rule: &ColumnRule) -> BoxedStrategy<f64> {
+    let max = if rule.kind == Kind::Pct { 100.0 } else { 200.0 };
+    let around = match rule.near {
+        Some(t) => ((t - 15.0).max(0.0)..=(t + 15.0).min(max)).boxed(),
+        None => (0.0..=max).boxed(),
+    };
+    prop_oneof![
+        6 => around,
+        2 => (0.0..=max).boxed(),
+        1 => (0u32..=8).prop_map(f64::from).boxed(),
+    ]
+    .boxed()
+}
+
+/// A cell: a passing value with weight `pass`, any value with weight `any`, missing with weight
+/// `missing` (or not applicable, for an «if any» indicator).
+fn cell(rule: &ColumnRule, (w_pass, w_any, w_missing): (u32, u32, u32)) -> BoxedStrategy<Cell> {
+    let num = |s: BoxedStrategy<f64>| s.prop_map(|n| Cell::Value(Value::Num(n))).boxed();
+    let (good, other) = if rule.kind == Kind::Bool {
+        (
+            Just(Cell::Value(Value::Bool(true))).boxed(),
+            any::<bool>()
+                .prop_map(|b| Cell::Value(Value::Bool(b)))
+                .boxed(),
+        )
+    } else {
+        let (lo, hi) = rule.pass;
+        (num((lo..=hi).boxed()), num(value(rule)))
+    };
+    let absent = if rule.optional {
+        prop_oneof![Just(Cell::Missing), Just(Cell::NotApplicable)].boxed()
+    } else {
+        Just(Cell::Missing).boxed()
+    };
+    prop_oneof![w_pass => good, w_any => other, w_missing => absent].boxed()
+}
+
+/// A commune of the commune chain: its year and its cells.
+/// Communes come in tiers, so that every verdict and every level occurs: `(k, low, high)` draws the
+/// columns of the first `k` sets of the chain with the weights `low`, the others with `high`.
+fn commune() -> impl Strategy<Value = Row> {
+    const MIXED: (u32, u32, u32) = (2, 2, 1);
+    const PASS: (u32, u32, u32) = (1, 0, 0);
+    let tiers = [
+        (3, PASS, MIXED),
+        (2, PASS, MIXED),
+        (1, PASS, MIXED),
+        (0, PASS, MIXED),
+        (3, (600, 1, 1), MIXED),
+        (3, (150, 1, 1), MIXED),
+    ];
+    let cells = move |tier: usize| -> Vec<BoxedStrategy<Cell>> {
+        let (k, low, high) = tiers[tier];
+        RULES
+            .iter()
+            .map(|r| cell(r, if r.first_set < k { low } else { high }))
+            .collect()
+    };
+    let cells = (0..tiers.len()).prop_flat_map(cells);
+    (2022..=2025i32, cells).prop_map(|(year, values)| {
+        let mut cells = vec![Cell::Missing; HEAD.columns.len()];
+        for (rule, c) in RULES.iter().zip(values) {
+            cells[rule.index] = c;
+        }
+        Row {
+            line: 2,
+            code: "X1".into(),
+            name: "Xã".into(),
+            parent: "Huyện".into(),
+            year,
+            cells,
+        }
+    })
+}
+
+fn evaluate(row: &Row) -> UnitResult {
+    let v = version();
+    let ev = Evaluator::new(v, v.commune_chain(), &HEAD, Options::default());
+    ev.evaluate(row, &NoDerived)
+}
+
+/// A pass stays a pass, and a fail after was a fail before.
+fn kept<T: PartialEq>(before: T, after: T, pass: T, fail: T) -> bool {
+    (before != pass || after == pass) && (after != fail || before == fail)
+}
+
+/// Pass before implies pass after, and fail after implies fail before, at every level.
+fn no_pass_turns_to_fail(before: &UnitResult, after: &UnitResult, what: &str) {
+    let chain: Vec<&str> = version()
+        .commune_chain()
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect();
+    let rank = |r: &UnitResult| {
+        r.level_reached
+            .as_deref()
+            .map_or(0, |l| 1 + chain.iter().position(|c| *c == l).unwrap())
+    };
+    assert!(
+        rank(after) >= rank(before),
+        "{what}: level reached went down"
+    );
+    for (b, a) in before.sets.iter().zip(&after.sets) {
+        let verdicts = [
+            (b.status, a.status, "status"),
+            (b.qualified, a.qualified, "qualified"),
+        ];
+        for (vb, va, name) in verdicts {
+            assert!(
+                kept(vb, va, Verdict::Pass, Verdict::Fail),
+                "{what}: set {} {name} {vb:?} → {va:?}",
+                b.set
+            );
+        }
+        for (cb, ca) in b.criteria.iter().zip(&a.criteria) {
+            assert!(
+                kept(cb.status, ca.status, Verdict::Pass, Verdict::Fail),
+                "{what}: {} criterion {} {:?} → {:?}",
+                b.set,
+                cb.number,
+                cb.status,
+                ca.status
+            );
+            for (ib, ia) in cb.indicators.iter().zip(&ca.indicators) {
+                assert!(
+                    kept(ib.status, ia.status, Status::Pass, Status::Fail),
+                    "{what}: {} indicator {} {:?} → {:?}",
+                    b.set,
+                    ib.code,
+                    ib.status,
+                    ia.status
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_condition_column_is_left_out_because_raising_it_can_turn_a_pass_into_a_fail() {
+    // 5b needs 50 % with at most 3 schools (5n), 70 % with more: 60 % passes with 3, fails with 4.
+    // So the monotonicity properties below must not move 5n, and they don't (`condition`).
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut row = commune().new_tree(&mut runner).unwrap().current();
+    let col = |id: &str| HEAD.column_index(id).unwrap();
+    let status = |row: &Row| {
+        let r = evaluate(row);
+        let ind = r.sets[0].criteria.iter().flat_map(|c| &c.indicators);
+        ind.clone().find(|i| i.code == "5").unwrap().status
+    };
+    row.cells[col("5a")] = Cell::Value(Value::Num(100.0));
+    row.cells[col("5b")] = Cell::Value(Value::Num(60.0));
+    row.cells[col("5n")] = Cell::Value(Value::Num(3.0));
+    assert_eq!(status(&row), Status::Pass);
+    row.cells[col("5n")] = Cell::Value(Value::Num(4.0));
+    assert_eq!(status(&row), Status::Fail);
+}
+
+/// Columns whose every judged check uses one of `ops`, and that move no other check's threshold.
+fn columns_under(ops: &[Op]) -> Vec<ColumnRule> {
+    RULES
+        .iter()
+        .filter(|r| {
+            r.kind != Kind::Bool
+                && !r.condition
+                && !r.ops.is_empty()
+                && r.ops.iter().all(|o| ops.contains(o))
+        })
+        .cloned()
+        .collect()
+}
+
+/// Moves the value of `rule`'s column by `delta` (up or down), within its kind's range.
+fn moved(row: &Row, rule: &ColumnRule, delta: f64) -> Option<Row> {
+    let Cell::Value(Value::Num(n)) = row.cells[rule.index] else {
+        return None;
+    };
+    let mut v = n + delta;
+    if rule.kind == Kind::Pct {
+        v = v.min(100.0);
+    }
+    let mut out = row.clone();
+    out.cells[rule.index] = Cell::Value(Value::Num(v.max(0.0)));
+    Some(out)
+}
+
+#[test]
+fn there_are_columns_under_each_kind_of_rule() {
+    // Guards the properties below against testing nothing.
+    let ge = columns_under(&[Op::Ge, Op::Gt]);
+    let le = columns_under(&[Op::Le, Op::Lt]);
+    assert!(ge.len() > 20, "{} ≥ columns", ge.len());
+    assert!(le.iter().any(|r| r.id == "11"), "{le:?}");
+    assert!(RULES.iter().any(|r| r.condition && r.id == "5n"));
+}
+
+#[test]
+fn generated_communes_reach_every_verdict() {
+    // Guards the properties below against testing nothing: a fair share of the generated communes
+    // qualify at xã NTM, and some at each level.
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = commune();
+    let mut reached: BTreeMap<String, usize> = BTreeMap::new();
+    let mut failed = 0;
+    for _ in 0..400 {
+        let row = strategy.new_tree(&mut runner).unwrap().current();
+        let r = evaluate(&row);
+        *reached
+            .entry(r.level_reached.clone().unwrap_or_default())
+            .or_default() += 1;
+        failed += usize::from(r.sets[0].qualified == Verdict::Fail);
+    }
+    for level in ["", "xa-ntm", "nang-cao", "kieu-mau"] {
+        assert!(reached.get(level).is_some_and(|n| *n >= 4), "{reached:?}");
+    }
+    assert!(failed >= 40, "{failed} failing communes; {reached:?}");
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 256, ..Config::default() })]
+
+    #[test]
+    fn raising_a_value_under_a_ge_rule_never_turns_a_pass_into_a_fail(
+        row in commune(),
+        pick in any::<prop::sample::Index>(),
+        delta in prop_oneof![0.0..=5.0f64, 0.0..=60.0f64, Just(1e-9f64)],
+    ) {
+        let columns = columns_under(&[Op::Ge, Op::Gt]);
+        let rule = &columns[pick.index(columns.len())];
+        if let Some(up) = moved(&row, rule, delta) {
+            no_pass_turns_to_fail(&evaluate(&row), &evaluate(&up), &format!("raising {} by {delta}", rule.id));
+        }
+    }
+
+    #[test]
+    fn lowering_a_value_under_a_le_rule_never_turns_a_pass_into_a_fail(
+        row in commune(),
+        pick in any::<prop::sample::Index>(),
+        delta in prop_oneof![0.0..=5.0f64, 0.0..=60.0f64, Just(1e-9f64)],
+    ) {
+        let columns = columns_under(&[Op::Le, Op::Lt]);
+        let rule = &columns[pick.index(columns.len())];
+        if let Some(down) = moved(&row, rule, -delta) {
+            no_pass_turns_to_fail(&evaluate(&row), &evaluate(&down), &format!("lowering {} by {delta}", rule.id));
+        }
+    }
+
+    #[test]
+    fn raising_every_ge_value_and_lowering_every_le_value_at_once_never_turns_a_pass_into_a_fail(
+        row in commune(),
+        delta in 0.0..=30.0f64,
+    ) {
+        let mut better = row.clone();
+        for rule in columns_under(&[Op::Ge, Op::Gt]) {
+            better = moved(&better, &rule, delta).unwrap_or(better);
+        }
+        for rule in columns_under(&[Op::Le, Op::Lt]) {
+            better = moved(&better, &rule, -delta).unwrap_or(better);
+        }
+        no_pass_turns_to_fail(&evaluate(&row), &evaluate(&better), "improving every value");
+    }
+
+    #[test]
+    fn scoring_the_same_row_twice_gives_the_same_result(row in commune()) {
+        let a = serde_json::to_string(&evaluate(&row)).unwrap();
+        let b = serde_json::to_string(&evaluate(&row)).unwrap();
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn every_condition_value_resolves_to_one_threshold(
+        year_offset in 0..8i32,
+        condition in prop_oneof![0.0..=10.0f64, (0u32..=10).prop_map(f64::from), 0.0..=1e6f64],
+    ) {
+        for set in &version().sets {
+            let year = set.valid_from + year_offset % (set.valid_to - set.valid_from + 1);
+            for ind in set.indicators().chain(set.recognition.iter()) {
+                for check in &ind.checks {
+                    let Some(t) = &check.threshold else { continue };
+                    let r = t.resolve(year, version(), &|_| Some(condition));
+                    let r = r.unwrap_or_else(|e| panic!("{} {} {year}: {e:?}", set.id, ind.code));
+                    prop_assert!(r.value.is_finite());
+                    if let Threshold::When { cases, .. } = t {
+                        let holding = cases.iter().filter(|c| c.op.holds(condition, c.value)).count();
+                        prop_assert!(holding <= 1, "{} {}: {holding} cases hold for {condition}", set.id, ind.code);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The bundled sets: every thresholded check of every indicator has exactly one value for each year
+/// of its set's window: dated values are in strictly increasing years and start on or before the
+/// window; a derived threshold names an indicator with exactly one thresholded check.
+#[test]
+fn every_bundled_threshold_has_exactly_one_value_per_year_of_its_window() {
+    let v = version();
+    let mut resolved = 0;
+    for set in &v.sets {
+        for ind in set.indicators().chain(set.recognition.iter()) {
+            for check in ind.checks.iter().filter(|c| !c.context) {
+                let Some(t) = &check.threshold else {
+                    assert!(
+                        check.kind == Kind::Bool || matches!(check.input, Input::Meets(_)),
+                        "{} {}: a judged number without threshold",
+                        set.id,
+                        ind.code
+                    );
+                    continue;
+                };
+                unique(v, set, &ind.code, t);
+                for year in set.valid_from..=set.valid_to {
+                    let r = t
+                        .resolve(year, v, &|_| Some(1.0))
+                        .unwrap_or_else(|e| panic!("{} {} {year}: {e:?}", set.id, ind.code));
+                    assert!(r.value.is_finite());
+                    resolved += 1;
+                }
+                if let Threshold::ByYear(values) = t {
+                    assert!(
+                        matches!(
+                            t.resolve(values[0].0 - 1, v, &|_| None),
+                            Err(Unresolved::NoValueForYear(_))
+                        ),
+                        "{} {}: a year before the first dated value resolves",
+                        set.id,
+                        ind.code
+                    );
+                }
+            }
+        }
+    }
+    assert!(resolved > 200, "{resolved} resolutions");
+}
+
+fn unique(v: &Version, set: &CriteriaSet, code: &str, t: &Threshold) {
+    match t {
+        Threshold::Fixed(_) => {}
+        Threshold::ByYear(values) => {
+            assert!(
+                values.windows(2).all(|w| w[0].0 < w[1].0),
+                "{} {code}: dated years not strictly increasing: {values:?}",
+                set.id
+            );
+            assert!(
+                values[0].0 <= set.valid_from,
+                "{} {code}: {values:?}",
+                set.id
+            );
+        }
+        Threshold::From {
+            set: other,
+            indicator,
+            ..
+        } => {
+            let target = v
+                .set(other)
+                .and_then(|s| s.indicator(indicator))
+                .unwrap_or_else(|| panic!("{} {code}: {other}:{indicator} not found", set.id));
+            let n = target
+                .checks
+                .iter()
+                .filter(|c| c.threshold.is_some())
+                .count();
+            assert_eq!(
+                n, 1,
+                "{} {code}: {other}:{indicator} has {n} thresholded checks",
+                set.id
+            );
+        }
+        Threshold::When { otherwise, .. } => unique(v, set, code, otherwise),
+    }
+}
+
+/// One commune set with one indicator whose threshold is dated at `years`.
+fn dated_set(valid_from: i32, valid_to: i32, years: &BTreeMap<i32, u32>) -> String {
+    let dated: Vec<String> = years.iter().map(|(y, v)| format!("{y} = {v}")).collect();
+    format!(
+        r#"[set]
+id = "xa-ntm"
+level = "commune"
+name = "Xã NTM"
+version = "v"
+decision = "1062/QĐ-UBND"
+decision_date = 2024-06-17
+valid_from = {valid_from}
+valid_to = {valid_to}
+region = "TDMNPB"
+
+[[criterion]]
+number = "10"
+name = "Thu nhập"
+[[criterion.indicator]]
+code = "10"
+name = "Thu nhập"
+source = {{ decision = "318/QĐ-TTg" }}
+  [[criterion.indicator.check]]
+  column = "10"
+  kind = "num"
+  unit = "triệu đồng"
+  op = ">="
+  threshold = {{ {} }}
+  verified = false
+"#,
+        dated.join(", ")
+    )
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 256, ..Config::default() })]
+
+    /// A generated dated threshold: the loader accepts it exactly when every year of the window has
+    /// a value, and then each year resolves to the newest value dated on or before it.
+    #[test]
+    fn a_loaded_dated_threshold_resolves_once_for_every_year_of_its_window(
+        valid_from in 2015..2030i32,
+        span in 0..8i32,
+        years in prop::collection::btree_map(2010..2040i32, 1..200u32, 1..6),
+    ) {
+        let valid_to = valid_from + span;
+        let text = dated_set(valid_from, valid_to, &years);
+        let loaded = load_version("v", "props", &[("v/xa-ntm.toml".into(), text)]);
+        let first = *years.keys().next().unwrap();
+        match loaded {
+            Err(problems) => prop_assert!(
+                first > valid_from,
+                "refused though {first} ≤ {valid_from}: {:?}",
+                problems.iter().map(|p| p.message.en.clone()).collect::<Vec<_>>()
+            ),
+            Ok(version) => {
+                prop_assert!(first <= valid_from, "accepted with no value for {valid_from}");
+                let t = version.sets[0].indicators().next().unwrap().checks[0].threshold.clone().unwrap();
+                for year in valid_from..=valid_to {
+                    let expected = years.range(..=year).next_back().map(|(y, v)| (*y, f64::from(*v)));
+                    let r = t.resolve(year, &version, &|_| None).unwrap();
+                    prop_assert_eq!(Some((r.dated.unwrap(), r.value)), expected, "year {}", year);
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- byte-identical output
+
+/// How an official might type a value of this kind.
+fn spelled(rule: &ColumnRule) -> BoxedStrategy<String> {
+    let typed: BoxedStrategy<String> = match rule.kind {
+        Kind::Bool => prop::sample::select(vec![
+            "Đạt",
+            "đạt",
+            "x",
+            "Không đạt",
+            "Chưa đạt",
+            "1",
+            "0",
+            "có",
+        ])
+        .prop_map(str::to_string)
+        .boxed(),
+        _ => (value(rule), 0..3usize)
+            .prop_map(|(n, style)| {
+                let s = format!("{:.1}", (n * 10.0).round() / 10.0);
+                match style {
+                    0 => s.replace('.', ","),
+                    1 => s,
+                    _ => format!("{} %", s.replace('.', ",")),
+                }
+            })
+            .boxed(),
+    };
+    let typed = if rule.kind == Kind::Num {
+        typed
+            .prop_map(|s| s.trim_end_matches(" %").to_string())
+            .boxed()
+    } else {
+        typed
+    };
+    let na = if rule.optional { 1 } else { 0 };
+    prop_oneof![1 => Just(String::new()), na => Just("KAD".to_string()), 20 => typed].boxed()
+}
+
+fn data_file() -> impl Strategy<Value = String> {
+    let row: Vec<BoxedStrategy<String>> = RULES.iter().map(spelled).collect();
+    prop::collection::vec((2022..=2025i32, row), 1..12).prop_map(|rows| {
+        let cols: Vec<&str> = RULES.iter().map(|r| r.id.as_str()).collect();
+        let mut text = format!("ma_xa;ten_xa;huyen;nam;{}\n", cols.join(";"));
+        for (i, (year, cells)) in rows.iter().enumerate() {
+            text.push_str(&format!(
+                "X{i:03};Xã {i};Huyện {};{year};{}\n",
+                i % 3,
+                cells.join(";")
+            ));
+        }
+        text
+    })
+}
+
+/// (exit code, stdout, stderr) of a fresh `ntm` process: hash maps are seeded per process.
+fn run(args: &[&str]) -> (Option<i32>, Vec<u8>, Vec<u8>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ntm"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run ntm");
+    (out.status.code(), out.stdout, out.stderr)
+}
+
+proptest! {
+    // Each case starts 16 processes: few cases.
+    #![proptest_config(Config { cases: 8, ..Config::default() })]
+
+    #[test]
+    fn the_same_file_gives_byte_identical_output_in_every_format(text in data_file()) {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("communes.csv");
+        std::fs::write(&f, &text).unwrap();
+        let f = f.to_str().unwrap();
+        for format in ["table", "json", "csv", "md"] {
+            for lang in ["vi", "en"] {
+                let args = ["check", f, "--format", format, "--lang", lang];
+                let first = run(&args);
+                let second = run(&args);
+                prop_assert!(first.0.is_some_and(|c| c <= 2 || c == 65), "exit {:?}", first.0);
+                prop_assert!(first == second, "ntm {} differs between two runs", args.join(" "));
+            }
+        }
+    }
+}
