@@ -2,8 +2,7 @@
 //! size): each gets a message that names the file, and the line where there is one, and the
 //! documented exit code (65 unreadable data, 78 bad criteria), never a panic.
 //!
-//! Tests marked `#[ignore = "bug: …"]` show a defect in `src/` that is still open; they pass once it
-//! is fixed.
+//! A test that shows a defect still open in `src/` is marked `#[ignore = "bug: …"]` until it is fixed.
 
 use std::path::Path;
 use std::process::Command;
@@ -80,6 +79,16 @@ fn a_truncated_row_names_its_line_and_the_rows_before_it_are_still_scored() {
         out.contains("06501"),
         "the readable row is reported:\n{out}"
     );
+}
+
+#[test]
+fn a_short_row_gets_one_message_in_the_language_asked() {
+    let f = corpus("truncated-row.csv");
+    let (_, _, err) = check(&f);
+    let at = format!("{f}:3:");
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with(&at)).collect();
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(!lines[0].contains(" ô»"), "{}", lines[0]);
 }
 
 #[test]

@@ -660,7 +660,7 @@ fn read_row(
         problems.push(
             Problem::error("row-width", &file, message)
                 .at(line, None)
-                .found(format!("{} ô", rec.len()))
+                .found(rec.len().to_string())
                 .expected(Text::new(
                     format!("{} ô", map.width),
                     format!("{} fields", map.width),
@@ -690,6 +690,14 @@ fn read_row(
         ok = false;
     }
     let Some(year) = year else {
+        // A short row has no year cell: its width was reported already.
+        if !ok && year_raw.is_empty() {
+            return Some(RowRead {
+                row: None,
+                problems,
+                rejected: None,
+            });
+        }
         let mut p = Problem::error(
             "bad-year",
             &file,
