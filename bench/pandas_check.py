@@ -12,7 +12,8 @@ files that bench/examples' generator writes (`;`, decimal comma, Đạt/Không �
 
 Verdicts follow ntm's rules: an empty cell is missing (never a fail); a criterion fails if one of its
 indicators fails, else is unknown if one is missing; KAD skips an «if any» indicator; a level needs
-the levels below it. Comparisons allow 1e-9, as ntm does.
+the levels below it; 5b without 5n is decided when it meets both of its thresholds, or neither.
+Comparisons allow 1e-9, as ntm does.
 """
 
 import argparse
@@ -164,9 +165,16 @@ def check_status(df, years, column, op, threshold, optional):
         if isinstance(threshold, dict):
             t = years.map(threshold).to_numpy(dtype=float)
         elif threshold == "schools":
-            # 5b: 70 % where the commune has more than 3 schools (5n), 50 % otherwise.
+            # 5b: 70 % where the commune has more than 3 schools (5n), 50 % otherwise. Without 5n the
+            # verdict is still known when the value meets both thresholds, or neither.
             schools = number(cells(df, "5n")[0])
-            t = np.where(np.isnan(schools), np.nan, np.where(schools > 3 + EPS, 70.0, 50.0))
+            v = number(text)
+            known = compare(v, op, np.where(schools > 3 + EPS, 70.0, 50.0))
+            both_pass = compare(v, op, np.full(len(df), 70.0)) == PASS
+            both_fail = compare(v, op, np.full(len(df), 50.0)) == FAIL
+            open_ = np.where(both_pass, PASS, np.where(both_fail, FAIL, UNKNOWN))
+            value = np.where(np.isnan(schools), open_, known)
+            return np.where(na.to_numpy(), PASS if optional else UNKNOWN, value)
         else:
             t = np.full(len(df), float(threshold))
         value = compare(number(text), op, t)
