@@ -230,21 +230,7 @@ impl<'k> Reader<'k> {
                 return r;
             }
         };
-        if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
-            r.head.problems.push(
-                Problem::error(
-                    "encoding",
-                    file,
-                    Text::new(
-                        "tệp được lưu dạng UTF-16 (Unicode text): trong Excel hãy lưu lại dạng «CSV UTF-8»",
-                        "the file is UTF-16 (Unicode text): save it from Excel as «CSV UTF-8»",
-                    ),
-                )
-                .at(1, None),
-            );
-            return r;
-        }
-        // UTF-16 saved without its byte order mark: every other byte of ASCII text is zero.
+        // UTF-16, with its byte order mark or without (then every other byte of ASCII text is zero).
         let sample = &start[..start.len().min(200)];
         let zeros = |parity: usize| {
             sample
@@ -254,7 +240,10 @@ impl<'k> Reader<'k> {
                 .filter(|b| **b == 0)
                 .count()
         };
-        if sample.len() >= 8 && (zeros(0) * 3 > sample.len() || zeros(1) * 3 > sample.len()) {
+        let utf16 = start.starts_with(&[0xFF, 0xFE])
+            || start.starts_with(&[0xFE, 0xFF])
+            || (sample.len() >= 8 && (zeros(0) * 3 > sample.len() || zeros(1) * 3 > sample.len()));
+        if utf16 {
             r.head.problems.push(
                 Problem::error(
                     "encoding",
