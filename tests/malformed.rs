@@ -352,7 +352,7 @@ fn a_cycle_of_derived_thresholds_is_refused() {
 
 #[test]
 fn a_year_of_the_window_without_a_threshold_is_refused() {
-    bad_criteria("year-gap", "xa-ntm.toml:60:", &["2022"]);
+    bad_criteria("year-gap", "xa-ntm.toml:62:", &["2022"]);
 }
 
 #[test]

@@ -70,7 +70,7 @@ static RULES: LazyLock<Vec<ColumnRule>> = LazyLock::new(|| {
             let mut ops = Vec::new();
             let mut near = None;
             let mut optional = false;
-            let max = if HEAD.kinds[index] == Kind::Pct {
+            let max = if HEAD.specs[index].kind == Kind::Pct {
                 100.0
             } else {
                 200.0
@@ -108,7 +108,7 @@ static RULES: LazyLock<Vec<ColumnRule>> = LazyLock::new(|| {
             ColumnRule {
                 index,
                 id: id.clone(),
-                kind: HEAD.kinds[index],
+                kind: HEAD.specs[index].kind,
                 optional,
                 ops,
                 near,

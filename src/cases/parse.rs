@@ -438,11 +438,17 @@ fn fill(
                     .trim()
                     .to_string(),
             };
-            let text = match value.get_ref() {
-                toml::Value::String(s) => s.clone(),
-                toml::Value::Integer(i) => i.to_string(),
-                toml::Value::Float(f) => f.to_string(),
-                toml::Value::Boolean(b) => b.to_string(),
+            let raw = match value.get_ref() {
+                toml::Value::String(s) => cell::Raw::Text(s),
+                toml::Value::Integer(i) => cell::Raw::Number {
+                    value: *i as f64,
+                    percent: false,
+                },
+                toml::Value::Float(f) => cell::Raw::Number {
+                    value: *f,
+                    percent: false,
+                },
+                toml::Value::Boolean(b) => cell::Raw::Bool(*b),
                 _ => {
                     cx.problems.push(
                         Problem::error(
@@ -461,9 +467,9 @@ fn fill(
                     continue;
                 }
             };
-            match cell::parse(&text, data.kinds[idx]) {
+            match cell::parse(raw, &data.specs[idx], &cell::Decimal::default()) {
                 Ok(c) => {
-                    row.cells[idx] = c;
+                    row.cells[idx] = c.cell;
                     data.present[idx] = true;
                 }
                 Err(e) => cx.problems.push(

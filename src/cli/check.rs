@@ -12,7 +12,7 @@ use ntm::eval::{Evaluator, NoDerived, Options};
 use ntm::exit;
 use ntm::i18n::Text;
 use ntm::input::cell::fold;
-use ntm::input::table::Reader;
+use ntm::input::table::{ReadOptions, Reader};
 use ntm::input::{Layout, Row, read_file};
 use ntm::report::check::{CheckReport, CheckWriter, Tally};
 
@@ -197,6 +197,7 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
     let dds = args.districts.as_ref().map(|p| {
         read_file(
             p,
+            &ctx.read,
             version,
             Layout::DISTRICT,
             &Version::columns_of(&plan.districts),
@@ -257,6 +258,10 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
         .set(&args.level)
         .is_some_and(|s| s.level == Level::District);
     let used = Version::columns_of(&plan.communes);
+    let read_options = ReadOptions {
+        sheet: args.sheet.clone(),
+        ..ctx.read.clone()
+    };
     let mut evaluated = 0usize;
     let written = (|| -> std::io::Result<Tally> {
         let out = output.writer();
@@ -264,14 +269,8 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
         let mut index = CommuneIndex::default();
         let mut seen: HashMap<(String, i32), (String, usize)> = HashMap::new();
         for path in &args.data {
-            let mut reader = Reader::open_sheet(
-                path,
-                args.sheet.as_deref(),
-                version,
-                Layout::COMMUNE,
-                &used,
-                &keep,
-            );
+            let mut reader =
+                Reader::open(path, &read_options, version, Layout::COMMUNE, &used, &keep);
             let head = reader.head.clone();
             diag.add(std::mem::take(&mut reader.head.problems));
             let ev = Evaluator::new(version, plan.communes.clone(), &head, options);

@@ -94,11 +94,13 @@ struct Plan<'v> {
     from: i32,
     to: i32,
     options: Options,
+    read: ntm::input::table::ReadOptions,
 }
 
 impl<'v> Plan<'v> {
     fn communes(&self) -> Scope<'_, 'v> {
         Scope {
+            read: &self.read,
             version: self.version,
             layout: Layout::COMMUNE,
             sets: &self.sets,
@@ -109,6 +111,7 @@ impl<'v> Plan<'v> {
 
     fn district_scope(&self) -> Scope<'_, 'v> {
         Scope {
+            read: &self.read,
             version: self.version,
             layout: Layout::DISTRICT,
             sets: &self.districts,
@@ -189,6 +192,7 @@ fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>
             nearest_year: args.nearest_year,
             thresholds_of: args.same_year,
         },
+        read: ctx.read.clone(),
     };
     let scope = plan.communes();
     (plan.from, plan.to) = match &args.new {

@@ -15,6 +15,8 @@ use ntm::criteria::catalog::Catalog;
 use ntm::diag::Problem;
 use ntm::exit;
 use ntm::i18n::Lang;
+use ntm::input::number::Mark;
+use ntm::input::table::ReadOptions;
 use ntm::report::{Format, Style};
 
 #[derive(Parser)]
@@ -34,8 +36,19 @@ struct Cli {
     /// Use this criteria version (e.g. lang-son-2024); by default the one covering the data's year.
     #[arg(long, global = true, value_name = "ID")]
     criteria_version: Option<String>,
+    /// The decimal mark of the data files' numbers: comma (85,5) or point (85.5). By default each file
+    /// settles it by the first number that shows it; a number that reads two ways (42.000) is refused
+    /// until then.
+    #[arg(long, global = true, value_enum)]
+    decimal: Option<DecimalArg>,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DecimalArg {
+    Comma,
+    Point,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -91,6 +104,8 @@ pub(crate) struct Ctx {
     pub style: Style,
     pub criteria: Option<PathBuf>,
     pub criteria_version: Option<String>,
+    /// How data files are read (the decimal mark when given).
+    pub read: ReadOptions,
 }
 
 impl Ctx {
@@ -162,6 +177,13 @@ pub fn run() -> i32 {
         style: Style { lang, color, width },
         criteria: cli.criteria,
         criteria_version: cli.criteria_version,
+        read: ReadOptions {
+            sheet: None,
+            decimal: cli.decimal.map(|d| match d {
+                DecimalArg::Comma => Mark::Comma,
+                DecimalArg::Point => Mark::Point,
+            }),
+        },
     };
     match cli.command {
         Command::Criteria(cmd) => criteria::run(&ctx, cmd),

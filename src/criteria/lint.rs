@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use toml::Spanned;
 
-use super::{CriteriaSet, Input, Kind, Level};
+use super::{CriteriaSet, Input, Kind, Level, Plausible, Threshold, Version};
 use crate::diag::Problem;
 use crate::i18n::Text;
 
@@ -180,6 +180,70 @@ pub(super) fn check_range(n: f64, kind: Kind, code: &str, cx: &mut Ctx, at: usiz
     }
 }
 
+/// A check's `plausible = { min, max }`: finite, `min ≤ max`, not negative, within 0–100 for a percentage,
+/// and only on a number or a percentage. Returns the bounds when they can be used.
+pub(super) fn plausible(
+    min: Spanned<f64>,
+    max: Spanned<f64>,
+    kind: Kind,
+    code: &str,
+    cx: &mut Ctx,
+    at: usize,
+) -> Option<(f64, f64)> {
+    if kind == Kind::Bool {
+        cx.err_exp(
+            "plausible",
+            at,
+            Text::new(
+                format!("chỉ tiêu {code}: kind = \"bool\" (Đạt/Không đạt) không có khoảng giá trị"),
+                format!("indicator {code}: kind = \"bool\" (Đạt/Không đạt) has no range of values"),
+            ),
+            Text::new("bỏ `plausible`", "remove `plausible`"),
+        );
+        return None;
+    }
+    let (lo, hi) = (*min.get_ref(), *max.get_ref());
+    let bad_lo = not_finite("plausible.min", lo, code, cx, min.span().start);
+    let bad_hi = not_finite("plausible.max", hi, code, cx, max.span().start);
+    if bad_lo || bad_hi {
+        return None;
+    }
+    let domain = Plausible::of_kind(kind);
+    let expected = || {
+        Text::new(
+            format!(
+                "0 ≤ min ≤ max{}",
+                if kind == Kind::Pct {
+                    " ≤ 100 (tỷ lệ %)"
+                } else {
+                    ""
+                }
+            ),
+            format!(
+                "0 ≤ min ≤ max{}",
+                if kind == Kind::Pct {
+                    " ≤ 100 (a percentage)"
+                } else {
+                    ""
+                }
+            ),
+        )
+    };
+    if lo > hi || lo < domain.min || hi > domain.max {
+        cx.err_exp(
+            "plausible",
+            min.span().start,
+            Text::new(
+                format!("chỉ tiêu {code}: khoảng giá trị hợp lý {lo}–{hi} không dùng được"),
+                format!("indicator {code}: the plausible range {lo}–{hi} cannot be used"),
+            ),
+            expected(),
+        );
+        return None;
+    }
+    Some((lo, hi))
+}
+
 /// Reports a NaN or infinite number (TOML allows `nan` and `inf`); returns whether it was one.
 pub(super) fn not_finite(key: &str, n: f64, code: &str, cx: &mut Ctx, at: usize) -> bool {
     if n.is_finite() {
@@ -252,15 +316,43 @@ pub(super) fn no_indicator(number: &str, at: usize, level: Level, cx: &mut Ctx) 
     );
 }
 
+/// A check that reads a data column, where it stands.
+pub(super) struct ColumnLoc {
+    pub column: String,
+    pub kind: Kind,
+    pub unit: Option<String>,
+    pub plausible: Option<Plausible>,
+    pub offset: usize,
+}
+
+/// A check's threshold, where it stands, for the checks against the column's plausible values.
+pub(super) struct RuleLoc {
+    /// The indicator's code.
+    pub code: String,
+    pub column: Option<String>,
+    pub threshold: Threshold,
+    pub offset: usize,
+}
+
+/// A `threshold_from`: the indicator it points at, and the check that uses it.
+pub(super) struct FromLoc {
+    pub set: String,
+    pub indicator: String,
+    pub offset: usize,
+    /// The indicator holding the `threshold_from`, its kind and unit.
+    pub code: String,
+    pub kind: Kind,
+    pub unit: Option<String>,
+}
+
 /// Where things stand in one file, for the checks that span the whole version.
 #[derive(Default)]
 pub(super) struct Locs {
     pub set_id: usize,
     pub requires: Vec<(String, usize)>,
-    /// (column, kind, unit, offset)
-    pub columns: Vec<(String, Kind, Option<String>, usize)>,
-    /// (set, indicator, offset)
-    pub froms: Vec<(String, String, usize)>,
+    pub columns: Vec<ColumnLoc>,
+    pub rules: Vec<RuleLoc>,
+    pub froms: Vec<FromLoc>,
     /// (indicator code, the derived input, offset of the set it names)
     pub derives: Vec<(String, Input, usize)>,
 }
@@ -416,26 +508,17 @@ pub(super) fn check_version(parsed: &[Parsed], failed: &[String], problems: &mut
                 );
             }
         }
-        for (set, ind, off) in &p.locs.froms {
-            let has = find(set)
-                .and_then(|q| q.set.indicator(ind))
-                .is_some_and(|i| i.checks.iter().any(|c| c.threshold.is_some()));
-            if find(set).is_none() {
-                if missing(set) {
-                    problems.push(err(p, "missing-set", *off, unknown_set(set)));
+        for f in &p.locs.froms {
+            match find(&f.set) {
+                None if missing(&f.set) => {
+                    problems.push(err(p, "missing-set", f.offset, unknown_set(&f.set)))
                 }
-            } else if !has {
-                problems.push(err(
-                    p,
-                    "threshold-from",
-                    *off,
-                    Text::new(
-                        format!("threshold_from: bộ {set} không có chỉ tiêu {ind} có ngưỡng"),
-                        format!(
-                            "threshold_from: set {set} has no indicator {ind} with a threshold"
-                        ),
-                    ),
-                ));
+                None => {}
+                Some(q) => {
+                    if let Some(problem) = threshold_from_target(p, q, f) {
+                        problems.push(problem);
+                    }
+                }
             }
         }
     }
@@ -468,6 +551,146 @@ pub(super) fn check_version(parsed: &[Parsed], failed: &[String], problems: &mut
     }
     threshold_cycles(parsed, problems);
     column_meanings(parsed, problems);
+    if !problems.iter().any(Problem::is_error) {
+        thresholds_in_range(parsed, problems);
+    }
+}
+
+/// What a `threshold_from` points at must be one plain threshold of the same kind and unit: another
+/// unit's figure (a percentage copying an income), one of several checks (which one?) or a threshold that
+/// depends on a condition (the condition would be dropped) would each change verdicts in silence.
+fn threshold_from_target(p: &Parsed, q: &Parsed, f: &FromLoc) -> Option<Problem> {
+    let (set, ind, code) = (&f.set, &f.indicator, &f.code);
+    let here = format!("{} {code}", p.set.id);
+    let there = format!("{set} {ind}");
+    let fail = |kind: &'static str, vi: String, en: String, exp: Text| {
+        Some(
+            Problem::error(kind, &p.set.file, Text::new(vi, en))
+                .at_offset(&p.src, f.offset)
+                .expected(exp),
+        )
+    };
+    let plain = Text::new(
+        "một chỉ tiêu có đúng một ngưỡng số, cùng loại và đơn vị",
+        "an indicator with exactly one numeric threshold, of the same kind and unit",
+    );
+    let Some(target) = q.set.indicator(ind) else {
+        return fail(
+            "threshold-from",
+            format!("threshold_from của {here}: bộ {set} không có chỉ tiêu {ind}"),
+            format!("threshold_from of {here}: set {set} has no indicator {ind}"),
+            plain,
+        );
+    };
+    let with_threshold: Vec<_> = target
+        .checks
+        .iter()
+        .filter(|c| c.threshold.is_some())
+        .collect();
+    match with_threshold.as_slice() {
+        [] => fail(
+            "threshold-from",
+            format!("threshold_from của {here}: chỉ tiêu {there} không có ngưỡng"),
+            format!("threshold_from of {here}: indicator {there} has no threshold"),
+            plain,
+        ),
+        [_, _, ..] => fail(
+            "threshold-from-several",
+            format!(
+                "threshold_from của {here}: chỉ tiêu {there} có {} ngưỡng (nhiều check): không biết lấy ngưỡng nào",
+                with_threshold.len()
+            ),
+            format!(
+                "threshold_from of {here}: indicator {there} has {} thresholds (several checks): which one is meant is unknown",
+                with_threshold.len()
+            ),
+            plain,
+        ),
+        [c] if matches!(c.threshold, Some(Threshold::When { .. })) => fail(
+            "threshold-from-when",
+            format!(
+                "threshold_from của {here}: ngưỡng của {there} phụ thuộc điều kiện (threshold_when), điều kiện đó sẽ bị bỏ qua"
+            ),
+            format!(
+                "threshold_from of {here}: the threshold of {there} depends on a condition (threshold_when), which would be dropped"
+            ),
+            plain,
+        ),
+        [c] if c.kind != f.kind || c.unit.as_ref().map(|u| &u.vi) != f.unit.as_ref() => {
+            let describe = |k: Kind, u: Option<&String>| {
+                format!("{k:?}{}", u.map(|u| format!(" ({u})")).unwrap_or_default()).to_lowercase()
+            };
+            let (a, b) = (
+                describe(f.kind, f.unit.as_ref()),
+                describe(c.kind, c.unit.as_ref().map(|u| &u.vi)),
+            );
+            fail(
+                "threshold-from-unit",
+                format!(
+                    "threshold_from của {here} ({a}) lấy ngưỡng của {there} ({b}): khác loại hoặc đơn vị"
+                ),
+                format!(
+                    "threshold_from of {here} ({a}) takes the threshold of {there} ({b}): another kind or unit"
+                ),
+                plain,
+            )
+        }
+        [_] => None,
+    }
+}
+
+/// Every value a threshold can take, for every year its set covers, lies within the plausible values of
+/// the column it judges: a threshold no real value can meet (≥ 105 %), or that every value meets, is a
+/// mistake in the file.
+fn thresholds_in_range(parsed: &[Parsed], problems: &mut Vec<Problem>) {
+    let version = Version {
+        id: String::new(),
+        origin: String::new(),
+        sets: parsed.iter().map(|p| p.set.clone()).collect(),
+    };
+    for p in parsed {
+        for rule in &p.locs.rules {
+            let Some(spec) = rule.column.as_deref().and_then(|c| version.column_spec(c)) else {
+                continue;
+            };
+            let range = &spec.plausible;
+            let outside = (p.set.valid_from..=p.set.valid_to).find_map(|year| {
+                rule.threshold
+                    .candidates(year, &version)
+                    .into_iter()
+                    .find(|v| !(range.min..=range.max).contains(v))
+                    .map(|v| (year, v))
+            });
+            if let Some((year, v)) = outside {
+                let derived = matches!(rule.threshold, Threshold::From { .. });
+                let how = if derived {
+                    Text::new(" (tính từ threshold_from)", " (computed by threshold_from)")
+                } else {
+                    Text::default()
+                };
+                let (code, col) = (&rule.code, rule.column.as_deref().unwrap_or_default());
+                let (lo, hi) = (
+                    crate::i18n::num(range.min, crate::i18n::Lang::En),
+                    crate::i18n::num(range.max, crate::i18n::Lang::En),
+                );
+                problems.push(
+                    Problem::error(
+                        "threshold-range",
+                        &p.set.file,
+                        Text::new(
+                            format!("chỉ tiêu {code}: ngưỡng năm {year} là {v}{}, ngoài khoảng giá trị hợp lý của cột {col} ({lo}–{hi})", how.vi),
+                            format!("indicator {code}: the {year} threshold is {v}{}, outside the plausible values of column {col} ({lo}–{hi})", how.en),
+                        ),
+                    )
+                    .at_offset(&p.src, rule.offset)
+                    .expected(Text::new(
+                        format!("một ngưỡng trong khoảng {lo}–{hi}"),
+                        format!("a threshold within {lo}–{hi}"),
+                    )),
+                );
+            }
+        }
+    }
 }
 
 /// `threshold_from` that leads back to itself (nâng cao 10 ← kiểu mẫu KM.2 ← nâng cao 10).
@@ -478,7 +701,13 @@ fn threshold_cycles(parsed: &[Parsed], problems: &mut Vec<Problem>) {
         sets: parsed.iter().map(|p| p.set.clone()).collect(),
     };
     for p in parsed {
-        for (set, ind, off) in &p.locs.froms {
+        for FromLoc {
+            set,
+            indicator: ind,
+            offset: off,
+            ..
+        } in &p.locs.froms
+        {
             let Some(t) = version
                 .set(set)
                 .and_then(|s| s.indicator(ind))
@@ -510,48 +739,109 @@ fn threshold_cycles(parsed: &[Parsed], problems: &mut Vec<Problem>) {
     }
 }
 
-/// One column, one meaning: the same kind and unit in every set of the version.
+/// One column, one meaning: the same kind, unit and plausible values in every set of the version; and
+/// every number says which values it can plausibly hold, so that a value in the wrong unit is refused.
 fn column_meanings(parsed: &[Parsed], problems: &mut Vec<Problem>) {
-    let mut first: HashMap<&str, (&Parsed, Kind, &Option<String>, usize)> = HashMap::new();
+    let describe = |k: Kind, u: &Option<String>| {
+        format!(
+            "{k:?}{}",
+            u.as_ref().map(|u| format!(" ({u})")).unwrap_or_default()
+        )
+        .to_lowercase()
+    };
+    let range = |r: &Plausible| {
+        let n = |v: f64| crate::i18n::num(v, crate::i18n::Lang::En);
+        format!(
+            "{}–{}{}",
+            n(r.min),
+            n(r.max),
+            if r.whole { ", whole" } else { "" }
+        )
+    };
+    let mut first: HashMap<&str, (&Parsed, &ColumnLoc)> = HashMap::new();
+    let mut ranged: HashMap<&str, (&Parsed, &ColumnLoc)> = HashMap::new();
     for p in parsed {
-        for (col, kind, unit, off) in &p.locs.columns {
-            match first.get(col.as_str()) {
+        for c in &p.locs.columns {
+            let col = c.column.as_str();
+            let at = |q: &Parsed, loc: &ColumnLoc| {
+                format!(
+                    "{}:{}",
+                    q.set.file,
+                    crate::diag::line_col(&q.src, loc.offset).0
+                )
+            };
+            match first.get(col) {
                 None => {
-                    first.insert(col, (p, *kind, unit, *off));
+                    first.insert(col, (p, c));
                 }
-                Some((q, k, u, qoff)) if k != kind || *u != unit => {
-                    let (line, _) = crate::diag::line_col(&q.src, *qoff);
-                    let describe = |k: &Kind, u: &Option<String>| {
-                        format!(
-                            "{k:?}{}",
-                            u.as_ref().map(|u| format!(" ({u})")).unwrap_or_default()
-                        )
-                        .to_lowercase()
-                    };
+                Some((q, f)) if f.kind != c.kind || f.unit != c.unit => {
+                    let (here, there, place) = (
+                        describe(c.kind, &c.unit),
+                        describe(f.kind, &f.unit),
+                        at(q, f),
+                    );
                     problems.push(
                         Problem::error(
                             "column-meaning",
                             &p.set.file,
                             Text::new(
-                                format!(
-                                    "cột {col} mang hai nghĩa: {} ở đây, {} ở {}:{line}",
-                                    describe(kind, unit),
-                                    describe(k, u),
-                                    q.set.file
-                                ),
-                                format!(
-                                    "column {col} is given two meanings: {} here, {} at {}:{line}",
-                                    describe(kind, unit),
-                                    describe(k, u),
-                                    q.set.file
-                                ),
+                                format!("cột {col} mang hai nghĩa: {here} ở đây, {there} ở {place}"),
+                                format!("column {col} is given two meanings: {here} here, {there} at {place}"),
                             ),
                         )
-                        .at_offset(&p.src, *off),
+                        .at_offset(&p.src, c.offset),
                     );
                 }
                 Some(_) => {}
             }
+            let Some(mine) = &c.plausible else { continue };
+            match ranged.get(col) {
+                None => {
+                    ranged.insert(col, (p, c));
+                }
+                Some((q, f)) if f.plausible.as_ref().is_some_and(|r| r != mine) => {
+                    let there = f.plausible.as_ref().map(range).unwrap_or_default();
+                    let place = at(q, f);
+                    problems.push(
+                        Problem::error(
+                            "column-meaning",
+                            &p.set.file,
+                            Text::new(
+                                format!("cột {col} có hai khoảng giá trị hợp lý: {} ở đây, {there} ở {place}", range(mine)),
+                                format!("column {col} has two plausible ranges: {} here, {there} at {place}", range(mine)),
+                            ),
+                        )
+                        .at_offset(&p.src, c.offset)
+                        .expected(Text::new("một khoảng cho mỗi cột", "one range per column")),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let mut unranged: Vec<(&str, &Parsed, &ColumnLoc)> = first
+        .iter()
+        .filter(|(col, (_, c))| c.kind == Kind::Num && !ranged.contains_key(*col))
+        .map(|(col, (p, c))| (*col, *p, *c))
+        .collect();
+    unranged.sort_by_key(|(_, p, c)| (p.set.file.clone(), c.offset));
+    for (col, p, c) in unranged {
+        {
+            problems.push(
+                Problem::error(
+                    "plausible-missing",
+                    &p.set.file,
+                    Text::new(
+                        format!("cột {col} là một số ({}) nhưng không có khoảng giá trị hợp lý: một giá trị ghi sai đơn vị hay gõ nhầm sẽ không bị phát hiện", describe(c.kind, &c.unit)),
+                        format!("column {col} is a number ({}) with no plausible range: a value in the wrong unit or mistyped would go unnoticed", describe(c.kind, &c.unit)),
+                    ),
+                )
+                .at_offset(&p.src, c.offset)
+                .expected(Text::new(
+                    "plausible = { min = …, max = … } trên một check đọc cột này (thêm whole = true cho số đếm)",
+                    "plausible = { min = …, max = … } on a check reading this column (add whole = true for counts)",
+                )),
+            );
         }
     }
 }

@@ -6,11 +6,13 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::lint::{
-    self, Ctx, Locs, Parsed, YEARS, check_range, metadata_column, not_finite, toml_error,
+    self, ColumnLoc, Ctx, FromLoc, Locs, Parsed, RuleLoc, YEARS, check_range, metadata_column,
+    not_finite, toml_error,
 };
 use super::threshold::Case;
 use super::{
-    Check, CriteriaSet, Criterion, Indicator, Input, Kind, Level, Op, Source, Threshold, Version,
+    Check, CriteriaSet, Criterion, Indicator, Input, Kind, Level, Op, Plausible, Source, Threshold,
+    Version,
 };
 use crate::diag::Problem;
 use crate::i18n::Text;
@@ -100,6 +102,7 @@ struct RawCheck {
     unit: Option<String>,
     unit_en: Option<String>,
     op: Option<Spanned<Op>>,
+    plausible: Option<Spanned<RawPlausible>>,
     threshold: Option<Spanned<toml::Value>>,
     threshold_from: Option<Spanned<RawFrom>>,
     threshold_when: Option<Spanned<Vec<RawCase>>>,
@@ -107,6 +110,17 @@ struct RawCheck {
     context: bool,
     verified: bool,
     note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlausible {
+    min: Spanned<f64>,
+    max: Spanned<f64>,
+    #[serde(default)]
+    whole: bool,
+    hint: Option<String>,
+    hint_en: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -397,12 +411,6 @@ fn check(
     let input = match (&rc.column, &rc.derive) {
         (Some(col), None) => {
             metadata_column(col, code, cx);
-            locs.columns.push((
-                col.get_ref().clone(),
-                kind,
-                rc.unit.clone(),
-                col.span().start,
-            ));
             Input::Column(col.get_ref().clone())
         }
         (None, Some(d)) => derive(d, kind, level, code, cx, locs, at),
@@ -429,6 +437,41 @@ fn check(
                 format!("indicator {code}: kind = \"num\" needs a `unit`"),
             ),
         );
+    }
+    let plausible = rc
+        .plausible
+        .as_ref()
+        .and_then(|p| {
+            lint::plausible(
+                p.get_ref().min.clone(),
+                p.get_ref().max.clone(),
+                kind,
+                code,
+                cx,
+                p.span().start,
+            )
+        })
+        .map(|(min, max)| {
+            let p = rc.plausible.as_ref().map(|p| p.get_ref());
+            Plausible {
+                min,
+                max,
+                whole: p.is_some_and(|p| p.whole),
+                hint: p.and_then(|p| {
+                    p.hint
+                        .clone()
+                        .map(|vi| Text::new(vi, p.hint_en.clone().unwrap_or_default()))
+                }),
+            }
+        });
+    if let Input::Column(col) = &input {
+        locs.columns.push(ColumnLoc {
+            column: col.clone(),
+            kind,
+            unit: rc.unit.clone(),
+            plausible: plausible.clone(),
+            offset: rc.column.as_ref().map_or(at, |c| c.span().start),
+        });
     }
     let has_rule = rc.op.is_some()
         || rc.threshold.is_some()
@@ -471,6 +514,22 @@ fn check(
             );
         }
         threshold = rule(&rc, code, siblings, cx, locs, kind, valid_from);
+        if let Some(t) = &threshold {
+            let offset = [
+                rc.threshold.as_ref().map(|t| t.span().start),
+                rc.threshold_from.as_ref().map(|t| t.span().start),
+            ]
+            .into_iter()
+            .flatten()
+            .next()
+            .unwrap_or(at);
+            locs.rules.push(RuleLoc {
+                code: code.to_string(),
+                column: input.column().map(String::from),
+                threshold: t.clone(),
+                offset,
+            });
+        }
     }
     Check {
         input,
@@ -481,6 +540,7 @@ fn check(
         unit: rc
             .unit
             .map(|vi| Text::new(vi, rc.unit_en.unwrap_or_default())),
+        plausible,
         op,
         threshold,
         context: rc.context,
@@ -575,11 +635,14 @@ fn rule(
     let base = match (&rc.threshold, &rc.threshold_from) {
         (Some(t), None) => value_threshold(t, code, cx, kind, valid_from),
         (None, Some(f)) => {
-            locs.froms.push((
-                f.get_ref().set.clone(),
-                f.get_ref().indicator.clone(),
-                f.span().start,
-            ));
+            locs.froms.push(FromLoc {
+                set: f.get_ref().set.clone(),
+                indicator: f.get_ref().indicator.clone(),
+                offset: f.span().start,
+                code: code.to_string(),
+                kind,
+                unit: rc.unit.clone(),
+            });
             let f = f.get_ref();
             let factor = *f.factor.get_ref();
             if !(factor.is_finite() && factor > 0.0) {
@@ -705,10 +768,22 @@ fn value_threshold(
     match t.get_ref() {
         toml::Value::Table(table) => {
             let mut dated = BTreeMap::new();
+            let mut keys: BTreeMap<i32, &str> = BTreeMap::new();
             for (k, v) in table {
                 match (k.trim().parse::<i32>(), number(v)) {
                     (Ok(y), Some(n)) if YEARS.contains(&y) => {
                         check_range(n, kind, code, cx, at);
+                        if let Some(first) = keys.insert(y, k) {
+                            cx.err_exp(
+                                "duplicate-year",
+                                at,
+                                Text::new(
+                                    format!("chỉ tiêu {code}: hai khóa «{first}» và «{k}» cùng chỉ năm {y}: không biết dùng ngưỡng nào"),
+                                    format!("indicator {code}: the keys «{first}» and «{k}» both name year {y}: which threshold applies is unknown"),
+                                ),
+                                Text::new("mỗi năm một ngưỡng", "one threshold per year"),
+                            );
+                        }
                         dated.insert(y, n);
                     }
                     _ => cx.err(
@@ -800,6 +875,7 @@ source = { decision = "318/QĐ-TTg" }
   op = ">="
   threshold = { 2022 = 36, 2024 = 42 }
   verified = false
+  plausible = { min = 1, max = 1000 }
 "#;
 
     #[test]
@@ -845,7 +921,7 @@ source = { decision = "318/QĐ-TTg" }
         assert_eq!(kinds, ["duplicate-indicator", "bool-rule"]);
         assert_eq!(
             (errs[0].line, errs[0].col),
-            (Some(30), Some(8)),
+            (Some(31), Some(8)),
             "{:?}",
             errs[0]
         );

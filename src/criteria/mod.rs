@@ -128,6 +128,48 @@ impl std::fmt::Display for Source {
     }
 }
 
+/// The values a column can hold in real data. A value outside is refused as a likely typing or unit
+/// mistake (income typed in đồng, a percentage typed as a fraction), never read as it stands. These are
+/// bounds of plausibility, not legal thresholds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plausible {
+    pub min: f64,
+    pub max: f64,
+    /// Counts: whole numbers only.
+    pub whole: bool,
+    /// The likely mistake, said when a value falls outside (`có vẻ đã ghi bằng đồng…`).
+    pub hint: Option<Text>,
+}
+
+impl Plausible {
+    /// What a kind allows when the criteria say nothing more: 0–100 for a percentage, any
+    /// non-negative number otherwise.
+    pub fn of_kind(kind: Kind) -> Plausible {
+        let max = match kind {
+            Kind::Pct => 100.0,
+            _ => f64::INFINITY,
+        };
+        Plausible {
+            min: 0.0,
+            max,
+            whole: false,
+            hint: None,
+        }
+    }
+
+    pub fn contains(&self, v: f64) -> bool {
+        (self.min..=self.max).contains(&v) && (!self.whole || v.fract() == 0.0)
+    }
+}
+
+/// What one data column holds: its kind, unit and plausible values, the same in every set that reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnSpec {
+    pub kind: Kind,
+    pub unit: Option<Text>,
+    pub plausible: Plausible,
+}
+
 /// One condition of an indicator: a value, a comparison and a threshold.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
@@ -136,6 +178,8 @@ pub struct Check {
     pub kind: Kind,
     /// For `Num`: the unit (`triệu đồng/người/năm`).
     pub unit: Option<Text>,
+    /// The values the column can plausibly hold, when the criteria say (see [`Version::column_spec`]).
+    pub plausible: Option<Plausible>,
     /// `None` for `Bool` (must be Đạt) and for context columns.
     pub op: Option<Op>,
     pub threshold: Option<Threshold>,
@@ -333,6 +377,30 @@ impl Version {
                     .chain(s.recognition.iter().flat_map(|i| i.checks.iter()))
             })
             .find(|c| c.input.column() == Some(column))
+    }
+
+    /// What `column` holds: its kind and unit, and its plausible values (declared on any check that reads
+    /// it, else what the kind allows). `None` for a column no set reads.
+    pub fn column_spec(&self, column: &str) -> Option<ColumnSpec> {
+        let checks: Vec<&Check> = self
+            .sets
+            .iter()
+            .flat_map(|s| {
+                s.checks()
+                    .chain(s.recognition.iter().flat_map(|i| i.checks.iter()))
+            })
+            .filter(|c| c.input.column() == Some(column))
+            .collect();
+        let first = checks.first()?;
+        let plausible = checks
+            .iter()
+            .find_map(|c| c.plausible.clone())
+            .unwrap_or_else(|| Plausible::of_kind(first.kind));
+        Some(ColumnSpec {
+            kind: first.kind,
+            unit: first.unit.clone(),
+            plausible,
+        })
     }
 
     /// Every column id any set reads.

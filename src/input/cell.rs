@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
-use crate::criteria::Kind;
-use crate::i18n::Text;
+use super::number::{self, Mark, Reading, Refusal};
+use crate::criteria::{ColumnSpec, Kind};
+use crate::i18n::{Lang, Text, num};
 
 /// A cell's value once read.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -29,13 +30,6 @@ pub enum Cell {
     /// `KAD`, `-`, `không áp dụng`.
     NotApplicable,
     Value(Value),
-}
-
-/// Why a cell could not be read: a message and what was expected.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CellError {
-    pub message: Text,
-    pub expected: Text,
 }
 
 /// Lower-case, without diacritics, with single spaces: `Không Đạt` → `khong dat`.
@@ -68,140 +62,497 @@ const NO: &[&str] = &[
     "not met",
 ];
 
-/// Read a cell of the given kind.
-pub fn parse(raw: &str, kind: Kind) -> Result<Cell, CellError> {
-    let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}');
-    if trimmed.is_empty() {
-        return Ok(Cell::Missing);
-    }
-    // Fast paths for what most cells hold: a plain number, or Đạt / Không đạt as typed.
-    match kind {
-        Kind::Pct | Kind::Num
-            if trimmed
-                .bytes()
-                .all(|b| b.is_ascii_digit() || b == b'.' || b == b',') =>
-        {
-            if let Some(n) = number(trimmed)
-                && n >= 0.0
-                && (kind == Kind::Num || n <= 100.0)
-            {
-                return Ok(Cell::Value(Value::Num(n)));
+/// A cell as the file holds it: text (every CSV cell), or a typed spreadsheet value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Raw<'a> {
+    Text(&'a str),
+    /// A number stored as a number; `percent` when the cell is formatted as a percentage (0.855 shown
+    /// as 85,5 %).
+    Number {
+        value: f64,
+        percent: bool,
+    },
+    Bool(bool),
+    /// A number formatted as a date (Excel turns `1.5` into the 1st of May): its serial number.
+    Date(f64),
+    /// An error value (`#DIV/0!`).
+    Error(&'a str),
+    /// A formula whose result the file does not store.
+    Formula(&'a str),
+}
+
+impl Raw<'_> {
+    /// The cell as the user would quote it in a message.
+    pub fn shown(&self) -> String {
+        match self {
+            Raw::Text(t) => t.trim().to_string(),
+            Raw::Number { value, percent } => {
+                let v = if *percent { value * 100.0 } else { *value };
+                let v = (v * 1e9).round() / 1e9;
+                format!("{v}{}", if *percent { "%" } else { "" })
             }
-        }
-        Kind::Bool if trimmed == "Đạt" => return Ok(Cell::Value(Value::Bool(true))),
-        Kind::Bool if trimmed == "Không đạt" => return Ok(Cell::Value(Value::Bool(false))),
-        _ => {}
-    }
-    let folded = fold(trimmed);
-    if NOT_APPLICABLE.contains(&folded.as_str()) {
-        return Ok(Cell::NotApplicable);
-    }
-    match kind {
-        Kind::Bool => {
-            if YES.contains(&folded.as_str()) {
-                Ok(Cell::Value(Value::Bool(true)))
-            } else if NO.contains(&folded.as_str()) {
-                Ok(Cell::Value(Value::Bool(false)))
-            } else {
-                Err(CellError {
-                    message: Text::new(
-                        "không đọc được giá trị Đạt/Không đạt",
-                        "not a Đạt/Không đạt value",
-                    ),
-                    expected: Text::new(
-                        "Đạt, Không đạt, Chưa đạt, x, có, không, 1, 0 (hoặc KAD nếu không áp dụng)",
-                        "Đạt, Không đạt, Chưa đạt, x, có, không, yes, no, 1, 0 (or KAD when not applicable)",
-                    ),
-                })
-            }
-        }
-        Kind::Pct => {
-            let n = number(trimmed.trim_end_matches('%')).ok_or_else(|| CellError {
-                message: Text::new("không đọc được tỷ lệ phần trăm", "not a percentage"),
-                expected: Text::new(
-                    "một số từ 0 đến 100, ví dụ 85,5 hoặc 85,5%",
-                    "a number from 0 to 100, e.g. 85.5 or 85,5%",
-                ),
-            })?;
-            if !(0.0..=100.0).contains(&n) {
-                return Err(CellError {
-                    message: Text::new("tỷ lệ nằm ngoài khoảng 0–100", "percentage outside 0–100"),
-                    expected: Text::new("một số từ 0 đến 100", "a number from 0 to 100"),
-                });
-            }
-            Ok(Cell::Value(Value::Num(n)))
-        }
-        Kind::Num => {
-            if trimmed.ends_with('%') {
-                return Err(CellError {
-                    message: Text::new(
-                        "cột này là một số, không phải tỷ lệ %",
-                        "this column is a number, not a percentage",
-                    ),
-                    expected: Text::new(
-                        "một số không âm, không có dấu %",
-                        "a non-negative number without %",
-                    ),
-                });
-            }
-            let n = number(trimmed).ok_or_else(|| CellError {
-                message: Text::new("không đọc được số", "not a number"),
-                expected: Text::new(
-                    "một số không âm, ví dụ 42,5",
-                    "a non-negative number, e.g. 42.5",
-                ),
-            })?;
-            if n < 0.0 {
-                return Err(CellError {
-                    message: Text::new("số âm", "negative number"),
-                    expected: Text::new("một số không âm", "a non-negative number"),
-                });
-            }
-            Ok(Cell::Value(Value::Num(n)))
+            Raw::Bool(b) => (if *b { "TRUE" } else { "FALSE" }).to_string(),
+            Raw::Date(serial) => excel_date(*serial),
+            Raw::Error(e) => e.to_string(),
+            Raw::Formula(f) => format!("={f}"),
         }
     }
 }
 
-/// A number with a decimal comma or point, and optional thousands separators (`1.234,5`, `1,234.5`).
-pub fn number(s: &str) -> Option<f64> {
-    let s: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
-        .collect();
-    if s.is_empty()
-        || !s
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+'))
-    {
-        return None;
+/// What the file has settled about its numbers' decimal mark, and where (`dòng 7: «85,5»`, `--decimal`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Decimal {
+    pub mark: Option<Mark>,
+    pub from: Text,
+}
+
+/// A cell read, with the decimal mark its text shows (so that the file can settle its own).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Read {
+    pub cell: Cell,
+    pub shows: Option<Mark>,
+}
+
+impl From<Cell> for Read {
+    fn from(cell: Cell) -> Self {
+        Read { cell, shows: None }
     }
-    let commas = s.matches(',').count();
-    let points = s.matches('.').count();
-    let normal = match (commas, points) {
-        (0, 0) | (0, 1) => s.clone(),
-        (1, 0) => s.replace(',', "."),
-        (_, 0) => s.replace(',', ""), // 1,234,567
-        (0, _) => s.replace('.', ""), // 1.234.567
-        _ => {
-            // Both: the last one is the decimal mark.
-            let (last_comma, last_point) = (s.rfind(',')?, s.rfind('.')?);
-            if last_comma > last_point {
-                s.replace('.', "").replace(',', ".")
-            } else {
-                s.replace(',', "")
-            }
+}
+
+/// Why a cell could not be read: a message and what was expected. `ambiguous` marks a number that
+/// reads two ways, which the file's decimal mark, once known, settles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellError {
+    pub message: Text,
+    pub expected: Text,
+    pub ambiguous: bool,
+}
+
+impl CellError {
+    fn new(message: Text, expected: Text) -> Self {
+        CellError {
+            message,
+            expected,
+            ambiguous: false,
+        }
+    }
+}
+
+/// Read a cell of a column: its kind, and for numbers the file's decimal mark and the column's
+/// plausible values. A value that could be read more than one way, or that no real commune could have,
+/// is refused, never guessed.
+pub fn parse(raw: Raw, spec: &ColumnSpec, decimal: &Decimal) -> Result<Read, CellError> {
+    let kind = spec.kind;
+    let text = match raw {
+        Raw::Text(t) => t.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}'),
+        Raw::Number { value, percent } => return number_cell(value, percent, spec).map(Read::from),
+        Raw::Bool(b) if kind == Kind::Bool => return Ok(Cell::Value(Value::Bool(b)).into()),
+        Raw::Bool(b) => {
+            return Err(CellError::new(
+                Text::new(
+                    format!(
+                        "ô chứa giá trị logic {} của Excel, không phải một số",
+                        raw.shown()
+                    ),
+                    format!(
+                        "the cell holds Excel's logical value {}, not a number",
+                        if b { "TRUE" } else { "FALSE" }
+                    ),
+                ),
+                expected_number(kind),
+            ));
+        }
+        Raw::Date(serial) => {
+            return Err(CellError::new(
+                Text::new(
+                    format!(
+                        "ô chứa ngày tháng {} (Excel tự đổi số như 1.5 thành ngày)",
+                        excel_date(serial)
+                    ),
+                    format!(
+                        "the cell holds the date {} (Excel turns numbers such as 1.5 into dates)",
+                        excel_date(serial)
+                    ),
+                ),
+                Text::new(
+                    format!(
+                        "{}: đổi định dạng ô sang Number hoặc General rồi nhập lại",
+                        expected_number(kind).vi
+                    ),
+                    format!(
+                        "{}: set the cell's format to Number or General and type the value again",
+                        expected_number(kind).en
+                    ),
+                ),
+            ));
+        }
+        Raw::Error(e) => {
+            return Err(CellError::new(
+                Text::new(
+                    format!("ô báo lỗi công thức {e}"),
+                    format!("the cell shows the formula error {e}"),
+                ),
+                Text::new(
+                    "một giá trị: sửa công thức trong Excel",
+                    "a value: fix the formula in Excel",
+                ),
+            ));
+        }
+        Raw::Formula(f) => {
+            return Err(CellError::new(
+                Text::new(
+                    format!(
+                        "ô có công thức «={f}» nhưng tệp không lưu kết quả của nó (tệp được tạo bởi một chương trình không tính công thức)"
+                    ),
+                    format!(
+                        "the cell has the formula «={f}» but the file stores no result for it (it was made by a program that does not compute formulas)"
+                    ),
+                ),
+                Text::new(
+                    "mở tệp trong Excel rồi lưu lại để công thức có kết quả, hoặc nhập giá trị",
+                    "open the file in Excel and save it so that the formula has a result, or type the value",
+                ),
+            ));
         }
     };
-    let n: f64 = normal.parse().ok()?;
-    n.is_finite().then_some(n)
+    if text.is_empty() {
+        return Ok(Cell::Missing.into());
+    }
+    // Fast path for what most cells hold: Đạt / Không đạt as typed.
+    match (kind, text) {
+        (Kind::Bool, "Đạt") => return Ok(Cell::Value(Value::Bool(true)).into()),
+        (Kind::Bool, "Không đạt") => return Ok(Cell::Value(Value::Bool(false)).into()),
+        (Kind::Pct | Kind::Num, _) if text.as_bytes()[0].is_ascii_digit() => {}
+        _ => {
+            let folded = fold(text);
+            if NOT_APPLICABLE.contains(&folded.as_str()) {
+                return Ok(Cell::NotApplicable.into());
+            }
+            if kind == Kind::Bool {
+                return if YES.contains(&folded.as_str()) {
+                    Ok(Cell::Value(Value::Bool(true)).into())
+                } else if NO.contains(&folded.as_str()) {
+                    Ok(Cell::Value(Value::Bool(false)).into())
+                } else {
+                    Err(CellError::new(
+                        Text::new(
+                            "không đọc được giá trị Đạt/Không đạt",
+                            "not a Đạt/Không đạt value",
+                        ),
+                        Text::new(
+                            "Đạt, Không đạt, Chưa đạt, x, có, không, 1, 0 (hoặc KAD nếu không áp dụng)",
+                            "Đạt, Không đạt, Chưa đạt, x, có, không, yes, no, 1, 0 (or KAD when not applicable)",
+                        ),
+                    ))
+                };
+            }
+        }
+    }
+    if kind == Kind::Bool {
+        return Err(CellError::new(
+            Text::new(
+                "không đọc được giá trị Đạt/Không đạt",
+                "not a Đạt/Không đạt value",
+            ),
+            Text::new(
+                "Đạt, Không đạt, Chưa đạt, x, có, không, 1, 0 (hoặc KAD nếu không áp dụng)",
+                "Đạt, Không đạt, Chưa đạt, x, có, không, yes, no, 1, 0 (or KAD when not applicable)",
+            ),
+        ));
+    }
+    let percent_sign = text.ends_with('%');
+    if percent_sign && kind == Kind::Num {
+        return Err(CellError::new(
+            Text::new(
+                "cột này là một số, không phải tỷ lệ %",
+                "this column is a number, not a percentage",
+            ),
+            Text::new(
+                format!("một số{}, không có dấu %", unit_of(spec, Lang::Vi)),
+                format!("a number{}, without %", unit_of(spec, Lang::En)),
+            ),
+        ));
+    }
+    let digits = text.trim_end_matches('%').trim_end();
+    let reading = number::read(digits).map_err(|r| refusal(r, digits, spec, decimal))?;
+    let value = reading
+        .under(decimal.mark)
+        .map_err(|r| refusal(r, digits, spec, decimal))?;
+    let shows = match reading {
+        Reading::Exact { shows, .. } => shows,
+        Reading::Ambiguous { .. } => None,
+    };
+    // 0,855 in a percentage column: 85,5 % typed as a fraction, or truly under 1 %? Only a % sign says.
+    if kind == Kind::Pct && !percent_sign && value > 0.0 && value < 1.0 {
+        return Err(fraction(digits, value));
+    }
+    in_range(value, spec)?;
+    Ok(Read {
+        cell: Cell::Value(Value::Num(value)),
+        shows,
+    })
+}
+
+/// A number stored as a number in a spreadsheet.
+fn number_cell(value: f64, percent: bool, spec: &ColumnSpec) -> Result<Cell, CellError> {
+    let shown = Raw::Number { value, percent }.shown();
+    match spec.kind {
+        Kind::Bool if value == 1.0 => Ok(Cell::Value(Value::Bool(true))),
+        Kind::Bool if value == 0.0 => Ok(Cell::Value(Value::Bool(false))),
+        Kind::Bool => Err(CellError::new(
+            Text::new(
+                "không đọc được giá trị Đạt/Không đạt",
+                "not a Đạt/Không đạt value",
+            ),
+            Text::new(
+                "Đạt, Không đạt, Chưa đạt, x, có, không, 1, 0 (hoặc KAD nếu không áp dụng)",
+                "Đạt, Không đạt, Chưa đạt, x, có, không, yes, no, 1, 0 (or KAD when not applicable)",
+            ),
+        )),
+        Kind::Num if percent => Err(CellError::new(
+            Text::new(
+                "ô được định dạng phần trăm nhưng cột này là một số, không phải tỷ lệ %",
+                "the cell is formatted as a percentage but this column is a number, not a percentage",
+            ),
+            Text::new(
+                format!(
+                    "một số{}: đổi định dạng ô sang Number",
+                    unit_of(spec, Lang::Vi)
+                ),
+                format!(
+                    "a number{}: set the cell's format to Number",
+                    unit_of(spec, Lang::En)
+                ),
+            ),
+        )),
+        kind => {
+            let v = if percent { value * 100.0 } else { value };
+            // Round away binary noise (0.855 × 100 = 85.49999999999999).
+            let v = (v * 1e9).round() / 1e9;
+            if kind == Kind::Pct && !percent && v > 0.0 && v < 1.0 {
+                return Err(fraction(&shown, v));
+            }
+            in_range(v, spec)?;
+            Ok(Cell::Value(Value::Num(v)))
+        }
+    }
+}
+
+/// A percentage written as a fraction is refused: 0,855 may mean 85,5 % or 0,855 %.
+fn fraction(shown: &str, v: f64) -> CellError {
+    let as_pct = crate::i18n::num(v * 100.0, Lang::Vi);
+    let as_pct_en = crate::i18n::num(v * 100.0, Lang::En);
+    CellError::new(
+        Text::new(
+            format!(
+                "«{shown}» đọc được hai cách: tỷ lệ ghi dạng phân số ({as_pct} %) hay đúng là dưới 1 %?"
+            ),
+            format!(
+                "«{shown}» reads two ways: a rate written as a fraction ({as_pct_en} %) or truly under 1 %?"
+            ),
+        ),
+        Text::new(
+            format!("ghi {as_pct} cho {as_pct} %, hoặc «{shown}%» (có dấu %) nếu đúng là dưới 1 %"),
+            format!(
+                "write {as_pct_en} for {as_pct_en} %, or «{shown}%» (with the % sign) if it is truly under 1 %"
+            ),
+        ),
+    )
+}
+
+/// The value lies within what the column can plausibly hold (0–100 for a percentage; the criteria's
+/// range for a number), and is whole where the column counts things.
+fn in_range(v: f64, spec: &ColumnSpec) -> Result<(), CellError> {
+    let p = &spec.plausible;
+    if p.contains(v) {
+        return Ok(());
+    }
+    let (lo, hi) = (num(p.min, Lang::Vi), num(p.max, Lang::Vi));
+    let (lo_en, hi_en) = (num(p.min, Lang::En), num(p.max, Lang::En));
+    let (unit, unit_en) = (unit_of(spec, Lang::Vi), unit_of(spec, Lang::En));
+    let within = (p.min..=p.max).contains(&v);
+    let (vi, en) = if within {
+        (
+            format!("không phải số nguyên, mà cột này đếm{unit}"),
+            format!("not a whole number, and this column counts{unit_en}"),
+        )
+    } else if v < 0.0 {
+        ("số âm".to_string(), "negative number".to_string())
+    } else if spec.kind == Kind::Pct && p.min == 0.0 && p.max == 100.0 {
+        (
+            "tỷ lệ nằm ngoài khoảng 0–100".to_string(),
+            "percentage outside 0–100".to_string(),
+        )
+    } else {
+        let (mut vi, mut en) = (
+            format!("nằm ngoài khoảng giá trị hợp lý của cột ({lo}–{hi}{unit})"),
+            format!("outside the column's plausible values ({lo_en}–{hi_en}{unit_en})"),
+        );
+        if let Some(hint) = &p.hint {
+            vi.push_str(&format!(": {}", hint.vi));
+            en.push_str(&format!(": {}", hint.get(Lang::En)));
+        }
+        (vi, en)
+    };
+    let whole = if p.whole { " nguyên" } else { "" };
+    let whole_en = if p.whole { " whole" } else { "" };
+    Err(CellError::new(
+        Text::new(vi, en),
+        Text::new(
+            format!("một số{whole} từ {lo} đến {hi}{unit}"),
+            format!("a{whole_en} number from {lo_en} to {hi_en}{unit_en}"),
+        ),
+    ))
+}
+
+/// ` triệu đồng/người/năm`, or nothing for a column without a unit (` %` for a percentage).
+fn unit_of(spec: &ColumnSpec, lang: Lang) -> String {
+    match (&spec.unit, spec.kind) {
+        (Some(u), _) => format!(" {}", u.get(lang)),
+        (None, Kind::Pct) => " %".to_string(),
+        _ => String::new(),
+    }
+}
+
+fn expected_number(kind: Kind) -> Text {
+    match kind {
+        Kind::Pct => Text::new("một tỷ lệ từ 0 đến 100", "a percentage from 0 to 100"),
+        Kind::Num => Text::new("một số không âm", "a non-negative number"),
+        Kind::Bool => Text::new("Đạt hoặc Không đạt", "Đạt or Không đạt"),
+    }
+}
+
+/// Why a number written as text was refused.
+fn refusal(r: Refusal, shown: &str, spec: &ColumnSpec, decimal: &Decimal) -> CellError {
+    let kind = spec.kind;
+    match r {
+        Refusal::NotANumber => match kind {
+            Kind::Pct => CellError::new(
+                Text::new("không đọc được tỷ lệ phần trăm", "not a percentage"),
+                Text::new(
+                    "một số từ 0 đến 100, ví dụ 85,5 hoặc 85,5%",
+                    "a number from 0 to 100, e.g. 85.5 or 85,5%",
+                ),
+            ),
+            _ => CellError::new(
+                Text::new("không đọc được số", "not a number"),
+                Text::new(
+                    format!("một số không âm{}, ví dụ 42,5", unit_of(spec, Lang::Vi)),
+                    format!(
+                        "a non-negative number{}, e.g. 42.5",
+                        unit_of(spec, Lang::En)
+                    ),
+                ),
+            ),
+        },
+        Refusal::Malformed => CellError::new(
+            Text::new(
+                "số viết sai quy tắc dấu phân cách (dấu cách hay dấu chấm, dấu phẩy đặt lạc chỗ)",
+                "a number whose separators follow no rule (a space, point or comma out of place)",
+            ),
+            Text::new(
+                "chữ số viết liền, một dấu thập phân, dấu phân cách hàng nghìn theo nhóm ba chữ số (42.500,5 hoặc 42 500,5)",
+                "digits written together, one decimal mark, thousands separators in groups of three (42,500.5 or 42 500.5)",
+            ),
+        ),
+        Refusal::Ambiguous { if_comma, if_point } => {
+            let (a, b) = (num(if_point, Lang::Vi), num(if_comma, Lang::Vi));
+            let (a_en, b_en) = (num(if_point, Lang::En), num(if_comma, Lang::En));
+            CellError {
+                message: Text::new(
+                    format!(
+                        "«{shown}» đọc được hai cách ({a} hoặc {b}) và trong tệp không có số nào cho biết dấu thập phân là dấu phẩy hay dấu chấm"
+                    ),
+                    format!(
+                        "«{shown}» reads two ways ({a_en} or {b_en}) and no number in the file shows whether the decimal mark is a comma or a point"
+                    ),
+                ),
+                expected: Text::new(
+                    "số không có dấu phân cách hàng nghìn (42 hoặc 42000), hoặc chạy lại với --decimal comma (85,5) hay --decimal point (85.5)",
+                    "a number without thousands separators (42 or 42000), or run again with --decimal comma (85,5) or --decimal point (85.5)",
+                ),
+                ambiguous: true,
+            }
+        }
+        Refusal::Contradicts(mark) => {
+            let (vi, en) = mark.describe();
+            CellError::new(
+                Text::new(
+                    format!(
+                        "«{shown}» không theo quy ước số của tệp: tệp dùng {vi} ({})",
+                        decimal.from.vi
+                    ),
+                    format!(
+                        "«{shown}» does not follow the file's numbers: the file uses {en} ({})",
+                        decimal.from.get(Lang::En)
+                    ),
+                ),
+                Text::new(
+                    format!("một số viết với {vi}"),
+                    format!("a number written with {en}"),
+                ),
+            )
+        }
+    }
+}
+
+/// An Excel serial date as the user sees it (`01/05/2024`); 1900 date system.
+pub fn excel_date(serial: f64) -> String {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return format!("{serial}");
+    }
+    // Days since 1899-12-30 (Excel's day 0 once its 1900 leap-year bug is accounted for).
+    let days = serial.floor() as i64 - 25_569; // to days since 1970-01-01
+    let (y, m, d) = civil_from_days(days);
+    format!("{d:02}/{m:02}/{y}")
+}
+
+/// Howard Hinnant's days-to-civil algorithm.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::criteria::Plausible;
+
+    fn spec(kind: Kind) -> ColumnSpec {
+        ColumnSpec {
+            kind,
+            unit: None,
+            plausible: Plausible::of_kind(kind),
+        }
+    }
+
+    fn income() -> ColumnSpec {
+        ColumnSpec {
+            kind: Kind::Num,
+            unit: Some(Text::new("triệu đồng/người/năm", "million VND/person/year")),
+            plausible: Plausible {
+                min: 1.0,
+                max: 1000.0,
+                whole: false,
+                hint: Some(Text::new("có vẻ đã ghi bằng đồng", "looks like đồng")),
+            },
+        }
+    }
+
+    fn read(raw: &str, kind: Kind) -> Result<Cell, CellError> {
+        parse(Raw::Text(raw), &spec(kind), &Decimal::default()).map(|r| r.cell)
+    }
 
     fn num(raw: &str, kind: Kind) -> f64 {
-        match parse(raw, kind) {
+        match read(raw, kind) {
             Ok(Cell::Value(Value::Num(n))) => n,
             other => panic!("{raw}: {other:?}"),
         }
@@ -213,6 +564,7 @@ mod tests {
         assert_eq!(num("85.5", Kind::Pct), 85.5);
         assert_eq!(num(" 85,5 % ", Kind::Pct), 85.5);
         assert_eq!(num("100%", Kind::Pct), 100.0);
+        assert_eq!(num("0,5%", Kind::Pct), 0.5);
         assert_eq!(num("45,36", Kind::Num), 45.36);
         assert_eq!(num("1.234,5", Kind::Num), 1234.5);
         assert_eq!(num("1,234.5", Kind::Num), 1234.5);
@@ -220,10 +572,97 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_says_which_decimal_mark_it_shows() {
+        let r = parse(Raw::Text("85,5"), &spec(Kind::Pct), &Decimal::default()).unwrap();
+        assert_eq!(r.shows, Some(Mark::Comma));
+        let r = parse(Raw::Text("85"), &spec(Kind::Pct), &Decimal::default()).unwrap();
+        assert_eq!(r.shows, None);
+    }
+
+    #[test]
+    fn the_files_decimal_mark_settles_a_number_that_reads_two_ways() {
+        let comma = Decimal {
+            mark: Some(Mark::Comma),
+            from: Text::new("dòng 7: «85,5»", "line 7: «85,5»"),
+        };
+        let e = parse(Raw::Text("42.000"), &income(), &Decimal::default()).unwrap_err();
+        assert!(e.ambiguous && e.message.vi.contains("hai cách"), "{e:?}");
+        // 42.000 in a file of decimal commas is 42 000: out of range for an income.
+        let e = parse(Raw::Text("42.000"), &income(), &comma).unwrap_err();
+        assert!(
+            e.message.vi.contains("ngoài khoảng") && e.message.vi.contains("đồng"),
+            "{e:?}"
+        );
+        let e = parse(Raw::Text("85.5"), &spec(Kind::Pct), &comma).unwrap_err();
+        assert!(e.message.vi.contains("dòng 7"), "{e:?}");
+    }
+
+    #[test]
+    fn values_no_commune_could_have_are_refused_with_the_likely_mistake() {
+        for raw in ["38000000", "42.500.000"] {
+            let e = parse(Raw::Text(raw), &income(), &Decimal::default()).unwrap_err();
+            assert!(
+                e.message.vi.contains("đồng") && e.expected.vi.contains("1 đến 1000"),
+                "{e:?}"
+            );
+        }
+        let e = read("0,855", Kind::Pct).unwrap_err();
+        assert!(e.message.vi.contains("85,5 %"), "{e:?}");
+        assert!(read("4 2", Kind::Num).is_err());
+        let count = ColumnSpec {
+            plausible: Plausible {
+                min: 0.0,
+                max: 100.0,
+                whole: true,
+                hint: None,
+            },
+            ..spec(Kind::Num)
+        };
+        assert!(parse(Raw::Text("2,5"), &count, &Decimal::default()).is_err());
+        assert!(parse(Raw::Text("2"), &count, &Decimal::default()).is_ok());
+    }
+
+    #[test]
+    fn spreadsheet_values_are_read_by_their_type() {
+        let pct = spec(Kind::Pct);
+        let d = Decimal::default();
+        let cell = |raw| parse(raw, &pct, &d).map(|r| r.cell);
+        assert_eq!(
+            cell(Raw::Number {
+                value: 0.855,
+                percent: true
+            }),
+            Ok(Cell::Value(Value::Num(85.5)))
+        );
+        assert!(
+            cell(Raw::Number {
+                value: 0.855,
+                percent: false
+            })
+            .is_err()
+        );
+        let e = cell(Raw::Date(45413.0)).unwrap_err();
+        assert!(e.message.vi.contains("01/05/2024"), "{e:?}");
+        assert!(cell(Raw::Error("#DIV/0!")).is_err());
+        assert!(
+            cell(Raw::Formula("SUM(A1:A3)"))
+                .unwrap_err()
+                .message
+                .vi
+                .contains("SUM")
+        );
+        let pct_income = Raw::Number {
+            value: 0.42,
+            percent: true,
+        };
+        assert!(parse(pct_income, &income(), &d).is_err());
+    }
+
+    #[test]
     fn yes_and_no_in_every_spelling() {
         for yes in ["Đạt", "đạt", "DAT", "x", "X", "có", "co", "1", "Yes"] {
             assert_eq!(
-                parse(yes, Kind::Bool),
+                read(yes, Kind::Bool),
                 Ok(Cell::Value(Value::Bool(true))),
                 "{yes}"
             );
@@ -238,7 +677,7 @@ mod tests {
             "no",
         ] {
             assert_eq!(
-                parse(no, Kind::Bool),
+                read(no, Kind::Bool),
                 Ok(Cell::Value(Value::Bool(false))),
                 "{no}"
             );
@@ -247,23 +686,23 @@ mod tests {
 
     #[test]
     fn empty_is_missing_and_kad_is_not_applicable() {
-        assert_eq!(parse("", Kind::Pct), Ok(Cell::Missing));
-        assert_eq!(parse("  ", Kind::Bool), Ok(Cell::Missing));
+        assert_eq!(read("", Kind::Pct), Ok(Cell::Missing));
+        assert_eq!(read("  ", Kind::Bool), Ok(Cell::Missing));
         for na in ["KAD", "kad", "-", "Không áp dụng", "khong ap dung"] {
-            assert_eq!(parse(na, Kind::Bool), Ok(Cell::NotApplicable), "{na}");
-            assert_eq!(parse(na, Kind::Pct), Ok(Cell::NotApplicable), "{na}");
+            assert_eq!(read(na, Kind::Bool), Ok(Cell::NotApplicable), "{na}");
+            assert_eq!(read(na, Kind::Pct), Ok(Cell::NotApplicable), "{na}");
         }
     }
 
     #[test]
     fn what_cannot_be_read_is_refused() {
-        assert!(parse("abc", Kind::Pct).is_err());
-        assert!(parse("120", Kind::Pct).is_err());
-        assert!(parse("-3", Kind::Num).is_err());
-        assert!(parse("Đạt", Kind::Pct).is_err());
-        assert!(parse("maybe", Kind::Bool).is_err());
-        assert!(parse("85%", Kind::Num).is_err());
-        assert!(parse("1e400", Kind::Num).is_err());
-        assert!(parse("NaN", Kind::Num).is_err());
+        assert!(read("abc", Kind::Pct).is_err());
+        assert!(read("120", Kind::Pct).is_err());
+        assert!(read("-3", Kind::Num).is_err());
+        assert!(read("Đạt", Kind::Pct).is_err());
+        assert!(read("maybe", Kind::Bool).is_err());
+        assert!(read("85%", Kind::Num).is_err());
+        assert!(read("1e400", Kind::Num).is_err());
+        assert!(read("NaN", Kind::Num).is_err());
     }
 }

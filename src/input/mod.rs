@@ -1,6 +1,7 @@
 //! Reading commune and district data: one row per unit and year, one column per indicator input.
 
 pub mod cell;
+pub mod number;
 pub mod record;
 pub mod table;
 pub mod xlsx;

@@ -1,15 +1,36 @@
 //! One record of a data file, whatever the file: a CSV line or a spreadsheet row.
 
+use super::cell::Raw;
 use crate::diag::Problem;
 
 /// The fields of a record.
 pub enum Fields {
     Csv(csv::StringRecord),
-    /// Spreadsheet cells as text, with their references as the user sees them (`Sheet1!F12`).
+    /// Spreadsheet cells: each as text (what a header or a code is read from), with its type and its
+    /// reference as the user sees it (`Sheet1!F12`).
     Cells {
         values: Vec<String>,
+        typed: Vec<Typed>,
         refs: Vec<String>,
     },
+}
+
+/// What a spreadsheet cell holds, beyond its text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Typed {
+    /// Text, or nothing.
+    Text,
+    Number {
+        value: f64,
+        percent: bool,
+    },
+    Bool(bool),
+    /// A number formatted as a date: its serial number.
+    Date(f64),
+    /// An error value; the text holds it (`#DIV/0!`).
+    Error,
+    /// A formula without a stored result; the text holds the formula.
+    Formula,
 }
 
 /// A record and the line (CSV) or row (spreadsheet) it comes from, 1-based.
@@ -23,6 +44,24 @@ impl Rec {
         match &self.fields {
             Fields::Csv(r) => r.get(i),
             Fields::Cells { values, .. } => values.get(i).map(String::as_str),
+        }
+    }
+
+    /// Field `i` as the cell parser reads it: text from a CSV, the typed value from a spreadsheet.
+    pub fn raw(&self, i: usize) -> Raw<'_> {
+        match &self.fields {
+            Fields::Csv(r) => Raw::Text(r.get(i).unwrap_or("")),
+            Fields::Cells { values, typed, .. } => {
+                let text = values.get(i).map_or("", String::as_str);
+                match typed.get(i).copied().unwrap_or(Typed::Text) {
+                    Typed::Text => Raw::Text(text),
+                    Typed::Number { value, percent } => Raw::Number { value, percent },
+                    Typed::Bool(b) => Raw::Bool(b),
+                    Typed::Date(d) => Raw::Date(d),
+                    Typed::Error => Raw::Error(text),
+                    Typed::Formula => Raw::Formula(text),
+                }
+            }
         }
     }
 

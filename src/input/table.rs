@@ -4,9 +4,11 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use super::cell::{self, Cell};
+use super::cell::{self, Cell, Decimal};
+use super::number::{self, Mark, Reading};
 use super::record::{Fields, Rec, Records};
-use crate::criteria::{Kind, Version};
+use super::xlsx::{self, Sniffed};
+use crate::criteria::{ColumnSpec, Kind, Plausible, Version};
 use crate::diag::Problem;
 use crate::i18n::Text;
 
@@ -60,8 +62,8 @@ pub struct Dataset {
     pub file: String,
     /// The input column ids the version knows, in the version's order; `cells` follow this order.
     pub columns: Vec<String>,
-    /// The kind of each column.
-    pub kinds: Vec<Kind>,
+    /// What each column holds: kind, unit, plausible values.
+    pub specs: Vec<ColumnSpec>,
     /// Whether the file has each column at all.
     pub present: Vec<bool>,
     pub rows: Vec<Row>,
@@ -79,16 +81,27 @@ impl Dataset {
     }
 }
 
+/// How to read a data file, beyond what the file says itself.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The sheet of a workbook (default: the first visible one).
+    pub sheet: Option<String>,
+    /// The decimal mark of the file's numbers, when the user says (default: the file's own, see
+    /// [`super::number`]).
+    pub decimal: Option<Mark>,
+}
+
 /// Read a whole data file. `keep` decides, from code, name and year, which rows are kept; problems
 /// are reported only for kept rows (and for the header). `used` lists the columns the chosen sets read.
 pub fn read_file(
     path: &Path,
+    options: &ReadOptions,
     version: &Version,
     layout: Layout,
     used: &[&str],
     keep: &dyn Fn(&str, &str, i32) -> bool,
 ) -> Dataset {
-    collect(Reader::open(path, version, layout, used, keep))
+    collect(Reader::open(path, options, version, layout, used, keep))
 }
 
 /// Read data given as text (for tests).
@@ -144,49 +157,110 @@ pub struct Reader<'k> {
     /// The lines of the (code, year) keys read so far, by a 64-bit hash of the key: a few bytes a
     /// row and no allocation per row, so that long files do not fragment memory.
     seen: HashMap<u64, usize>,
+    /// The decimal mark of the file's numbers, once known (given, or shown by a number).
+    decimal: Decimal,
+    /// Reads the file again from its start, to look for its decimal mark when a number reads two
+    /// ways before any has shown it; `None` once looked (or for text given in memory).
+    rescan: Option<Box<dyn Fn() -> Option<Records>>>,
+    /// The field separator of a CSV file (for the likely cause of a row of the wrong width).
+    delimiter: Option<u8>,
 }
 
 impl<'k> Reader<'k> {
     /// Open a file: its header is read at once (see [`Reader::head`]), its rows as they are asked for.
+    /// What the file is comes from its first bytes, not its name: a workbook (.xlsx), an old .xls
+    /// (refused, with what to do), or text read as CSV.
     pub fn open(
         path: &Path,
-        version: &Version,
-        layout: Layout,
-        used: &[&str],
-        keep: &'k dyn Fn(&str, &str, i32) -> bool,
-    ) -> Self {
-        Reader::open_sheet(path, None, version, layout, used, keep)
-    }
-
-    /// [`Reader::open`], naming the sheet to read when the file is an Excel workbook (default: the first).
-    pub fn open_sheet(
-        path: &Path,
-        sheet: Option<&str>,
+        options: &ReadOptions,
         version: &Version,
         layout: Layout,
         used: &[&str],
         keep: &'k dyn Fn(&str, &str, i32) -> bool,
     ) -> Self {
         let shown = path.display().to_string();
-        if super::xlsx::is_workbook(path) {
-            let records = super::xlsx::records(path, sheet, &shown);
-            return Reader::from_records(&shown, records, version, layout, used, keep);
-        }
-        match std::fs::File::open(path) {
-            Ok(f) => Reader::from_reader(&shown, Box::new(f), version, layout, used, keep),
-            Err(e) => {
-                let mut r = Reader::empty(&shown, version, layout, keep);
-                r.head.problems.push(Problem::error(
-                    "io",
+        let mut r = match (xlsx::sniff(path), xlsx::is_workbook(path)) {
+            (Sniffed::Zip, _) => {
+                let sheet = options.sheet.clone();
+                let opened = xlsx::records(path, sheet.as_deref(), &shown);
+                let mut notes = Vec::new();
+                let records = opened.map(|s| {
+                    notes = s.notes;
+                    s.records
+                });
+                let mut r = Reader::from_records(&shown, records, version, layout, used, keep);
+                r.head.problems.splice(0..0, notes);
+                let owned = path.to_path_buf();
+                r.rescan = Some(Box::new(move || {
+                    xlsx::records(&owned, sheet.as_deref(), "")
+                        .ok()
+                        .map(|s| s.records)
+                }));
+                r
+            }
+            (Sniffed::OldExcel, _) => Reader::refused(
+                &shown,
+                version,
+                layout,
+                keep,
+                Text::new(
+                    "tệp là sổ Excel 97–2003 (.xls), ntm chưa đọc định dạng này: trong Excel chọn Lưu thành (Save As) «Sổ làm việc Excel (*.xlsx)» hoặc «CSV UTF-8»",
+                    "the file is an Excel 97–2003 workbook (.xls), which ntm does not read: in Excel, Save As «Excel Workbook (*.xlsx)» or «CSV UTF-8»",
+                ),
+            ),
+            (Sniffed::Text, true) => Reader::refused(
+                &shown,
+                version,
+                layout,
+                keep,
+                Text::new(
+                    "tệp mang đuôi sổ Excel nhưng là văn bản (có lẽ là CSV được đổi tên): đổi đuôi thành .csv, hoặc mở trong Excel rồi lưu dạng .xlsx",
+                    "the file is named like an Excel workbook but holds text (a renamed CSV?): rename it to .csv, or open it in Excel and save it as .xlsx",
+                ),
+            ),
+            (Sniffed::Text, false) => match std::fs::File::open(path) {
+                Ok(f) => {
+                    let mut r =
+                        Reader::from_reader(&shown, Box::new(f), version, layout, used, keep);
+                    let owned = path.to_path_buf();
+                    r.rescan = Some(Box::new(move || {
+                        let f = std::fs::File::open(&owned).ok()?;
+                        csv_source("", Box::new(f)).ok().map(|(records, _)| records)
+                    }));
+                    r
+                }
+                Err(e) => Reader::refused(
                     &shown,
+                    version,
+                    layout,
+                    keep,
                     Text::new(
                         format!("không đọc được tệp: {e}"),
                         format!("cannot read the file: {e}"),
                     ),
-                ));
-                r
-            }
+                ),
+            },
+        };
+        if let Some(mark) = options.decimal {
+            r.decimal = Decimal {
+                mark: Some(mark),
+                from: Text::new("--decimal", "--decimal"),
+            };
         }
+        r
+    }
+
+    /// A file that cannot be read at all, and why.
+    fn refused(
+        file: &str,
+        version: &Version,
+        layout: Layout,
+        keep: &'k dyn Fn(&str, &str, i32) -> bool,
+        why: Text,
+    ) -> Self {
+        let mut r = Reader::empty(file, version, layout, keep);
+        r.head.problems.push(Problem::error("io", file, why));
+        r
     }
 
     fn empty(
@@ -202,6 +276,9 @@ impl<'k> Reader<'k> {
             layout,
             keep,
             seen: HashMap::new(),
+            decimal: Decimal::default(),
+            rescan: None,
+            delimiter: None,
         }
     }
 
@@ -215,71 +292,13 @@ impl<'k> Reader<'k> {
         keep: &'k dyn Fn(&str, &str, i32) -> bool,
     ) -> Self {
         let mut r = Reader::empty(file, version, layout, keep);
-        let mut buf = BufReader::with_capacity(1 << 16, source);
-        let start = match buf.fill_buf() {
-            Ok(b) => b.to_vec(),
-            Err(e) => {
-                r.head.problems.push(Problem::error(
-                    "io",
-                    file,
-                    Text::new(
-                        format!("không đọc được tệp: {e}"),
-                        format!("cannot read the file: {e}"),
-                    ),
-                ));
-                return r;
+        match csv_source(file, source) {
+            Ok((records, delimiter)) => {
+                r.delimiter = Some(delimiter);
+                r.start(records, version, used);
             }
-        };
-        // UTF-16, with its byte order mark or without (then every other byte of ASCII text is zero).
-        let sample = &start[..start.len().min(200)];
-        let zeros = |parity: usize| {
-            sample
-                .iter()
-                .skip(parity)
-                .step_by(2)
-                .filter(|b| **b == 0)
-                .count()
-        };
-        let utf16 = start.starts_with(&[0xFF, 0xFE])
-            || start.starts_with(&[0xFE, 0xFF])
-            || (sample.len() >= 8 && (zeros(0) * 3 > sample.len() || zeros(1) * 3 > sample.len()));
-        if utf16 {
-            r.head.problems.push(
-                Problem::error(
-                    "encoding",
-                    file,
-                    Text::new(
-                        "tệp được lưu dạng UTF-16 (Unicode text): trong Excel hãy lưu lại dạng «CSV UTF-8»",
-                        "the file is UTF-16 (Unicode text): save it from Excel as «CSV UTF-8»",
-                    ),
-                )
-                .at(1, None),
-            );
-            return r;
+            Err(p) => r.head.problems.push(*p),
         }
-        if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            buf.consume(3);
-        }
-        let delimiter = detect_delimiter(&String::from_utf8_lossy(&start));
-        let source: Box<dyn Read> = Box::new(BlankLines::new(buf));
-        let shown = file.to_string();
-        let records = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(source)
-            .into_records()
-            // Comment lines (`# …`) are skipped here rather than by the csv reader, whose line
-            // count does not include the lines it skips.
-            .filter(|r| !matches!(r, Ok(rec) if rec.get(0).is_some_and(|f| f.trim_start().starts_with('#'))))
-            .map(move |r| match r {
-                Ok(rec) => Ok(Rec {
-                    line: rec.position().map_or(0, |p| p.line() as usize),
-                    fields: Fields::Csv(rec),
-                }),
-                Err(e) => Err(Box::new(csv_problem(&shown, &e))),
-            });
-        r.start(Box::new(records), version, used);
         r
     }
 
@@ -349,9 +368,7 @@ impl Iterator for Reader<'_> {
 
     fn next(&mut self) -> Option<RowRead> {
         loop {
-            let records = self.records.as_mut()?;
-            let map = self.map.as_ref()?;
-            let rec = match records.next()? {
+            let rec = match self.records.as_mut()?.next()? {
                 Ok(r) => r,
                 Err(problem) => {
                     // A file in another encoding fails on every line: say it once and stop.
@@ -368,18 +385,268 @@ impl Iterator for Reader<'_> {
             if rec.is_blank() {
                 continue;
             }
-            if let Some(read) = read_row(
-                &rec,
-                map,
-                &self.head,
-                self.layout,
-                self.keep,
-                &mut self.seen,
-            ) {
+            if let Some(read) = self.read_row(&rec) {
                 return Some(read);
             }
         }
     }
+}
+
+impl Reader<'_> {
+    fn read_row(&mut self, rec: &Rec) -> Option<RowRead> {
+        let map = self.map.as_ref()?;
+        let (layout, file) = (self.layout, self.head.file.as_str());
+        let line = rec.line;
+        let mut problems = Vec::new();
+        let get = |m: &str| {
+            map.meta
+                .get(m)
+                .and_then(|i| rec.get(*i))
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        };
+        let code = get(layout.code);
+        let name = get(layout.name);
+        let parent = layout.parent.map(get).unwrap_or_default();
+        let year_raw = get(layout.year);
+        let year = year_raw
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y));
+        if let Some(y) = year
+            && !(self.keep)(&code, &name, y)
+        {
+            return None;
+        }
+        let mut ok = true;
+        // A row of the wrong width cannot be read cell by cell: every cell after the shift would be
+        // reported. One message, with the likely cause.
+        let shifted = rec.len() != map.width;
+        if shifted {
+            problems.push(width_problem(rec, map.width, self.delimiter, file));
+            ok = false;
+        }
+        // Where an identifying cell stands, as Excel names it.
+        let meta_cell = |m: &str| {
+            map.meta
+                .get(m)
+                .and_then(|i| rec.cell_ref(*i))
+                .map(String::from)
+        };
+        if code.is_empty() {
+            let mut p = Problem::error(
+                "missing-code",
+                file,
+                Text::new("thiếu mã đơn vị", "missing unit code"),
+            )
+            .at(line, None)
+            .field(layout.code)
+            .found("")
+            .expected(Text::new("mã xã/huyện", "a commune/district code"));
+            p.cell = meta_cell(layout.code);
+            problems.push(p);
+            ok = false;
+        }
+        let Some(year) = year else {
+            // A short row has no year cell: its width was reported already.
+            if !ok && year_raw.is_empty() {
+                return Some(RowRead {
+                    row: None,
+                    problems,
+                    rejected: None,
+                });
+            }
+            let mut p = Problem::error(
+                "bad-year",
+                file,
+                Text::new("năm đánh giá không hợp lệ", "invalid assessment year"),
+            )
+            .at(line, None)
+            .field(layout.year)
+            .found(year_raw)
+            .expected(Text::new("một năm, ví dụ 2024", "a year, e.g. 2024"));
+            p.cell = meta_cell(layout.year);
+            problems.push(p);
+            return Some(RowRead {
+                row: None,
+                problems,
+                rejected: None,
+            });
+        };
+        if !code.is_empty()
+            && let Some(first) = self.seen.insert(key_hash(&code, year), line)
+        {
+            let mut p = Problem::error(
+                "duplicate-row",
+                file,
+                Text::new(
+                    format!("mã {code} năm {year} đã có ở dòng {first}"),
+                    format!("code {code}, year {year} is already at line {first}"),
+                ),
+            )
+            .at(line, None)
+            .field(layout.code)
+            .found(code.clone())
+            .expected(Text::new(
+                "một dòng cho mỗi xã và năm",
+                "one row per unit and year",
+            ));
+            p.cell = meta_cell(layout.code);
+            problems.push(p);
+            ok = false;
+        }
+        let mut cells = vec![Cell::Missing; self.head.columns.len()];
+        let positions = if shifted { &[][..] } else { &map.cells[..] };
+        for &(pos, idx) in positions {
+            let raw = rec.raw(pos);
+            let spec = &self.head.specs[idx];
+            let mut read = cell::parse(raw, spec, &self.decimal);
+            if matches!(&read, Err(e) if e.ambiguous) && self.decimal.mark.is_none() {
+                // A number that reads two ways before any has shown the file's decimal mark: look for
+                // the first that shows it, anywhere in the file.
+                if let Some(rescan) = self.rescan.take()
+                    && let Some(found) = find_mark(rescan(), map, &self.head.specs)
+                {
+                    self.decimal = found;
+                }
+                read = cell::parse(raw, spec, &self.decimal);
+            }
+            match read {
+                Ok(r) => {
+                    if let (Some(m), None) = (r.shows, self.decimal.mark) {
+                        self.decimal = shown_at(m, rec, pos);
+                    }
+                    cells[idx] = r.cell;
+                }
+                Err(e) => {
+                    let mut p = Problem::error("bad-cell", file, e.message)
+                        .at(line, None)
+                        .field(self.head.columns[idx].clone())
+                        .found(raw.shown())
+                        .expected(e.expected);
+                    p.cell = rec.cell_ref(pos).map(String::from);
+                    problems.push(p);
+                    ok = false;
+                }
+            }
+        }
+        let row = Row {
+            line,
+            code,
+            name,
+            parent,
+            year,
+            cells,
+        };
+        let (row, rejected) = if ok {
+            (Some(row), None)
+        } else {
+            (None, Some(row))
+        };
+        Some(RowRead {
+            row,
+            problems,
+            rejected,
+        })
+    }
+}
+
+/// Where the file showed its decimal mark: `dòng 7: «85,5»` (or the Excel cell).
+fn shown_at(mark: Mark, rec: &Rec, pos: usize) -> Decimal {
+    let text = rec.get(pos).unwrap_or("").trim();
+    let (vi, en) = match rec.cell_ref(pos) {
+        Some(cell) => (
+            format!("ô {cell}: «{text}»"),
+            format!("cell {cell}: «{text}»"),
+        ),
+        None => (
+            format!("dòng {}: «{text}»", rec.line),
+            format!("line {}: «{text}»", rec.line),
+        ),
+    };
+    Decimal {
+        mark: Some(mark),
+        from: Text::new(vi, en),
+    }
+}
+
+/// The first number of the file (after its header) that shows which decimal mark the file uses.
+fn find_mark(records: Option<Records>, map: &HeaderMap, specs: &[ColumnSpec]) -> Option<Decimal> {
+    let numeric: Vec<usize> = map
+        .cells
+        .iter()
+        .filter(|(_, idx)| specs[*idx].kind != Kind::Bool)
+        .map(|(pos, _)| *pos)
+        .collect();
+    for rec in records?.map_while(Result::ok) {
+        if rec.line <= map.line {
+            continue;
+        }
+        for &pos in &numeric {
+            let Some(text) = rec.get(pos) else { continue };
+            let digits = text.trim().trim_end_matches('%').trim_end();
+            if let Ok(Reading::Exact {
+                shows: Some(mark), ..
+            }) = number::read(digits)
+                && matches!(rec.raw(pos), cell::Raw::Text(_))
+            {
+                return Some(shown_at(mark, &rec, pos));
+            }
+        }
+    }
+    None
+}
+
+/// A row with more or fewer fields than the header, and the likely cause.
+fn width_problem(rec: &Rec, width: usize, delimiter: Option<u8>, file: &str) -> Problem {
+    // A field running over several lines: a quote opened and never closed.
+    let open_quote = (0..rec.len()).any(|i| rec.get(i).is_some_and(|f| f.contains('\n')));
+    let n = rec.len();
+    let (message, expected) = if open_quote {
+        (
+            Text::new(
+                "dấu ngoặc kép (\") mở ở dòng này không được đóng: các dòng sau bị gộp vào một ô",
+                "a quote (\") opened on this line is never closed: the lines after it ran into one cell",
+            ),
+            Text::new(format!("{width} ô"), format!("{width} fields")),
+        )
+    } else if delimiter == Some(b',') && n > width {
+        (
+            Text::new(
+                format!(
+                    "dòng có {n} ô nhưng dòng tiêu đề có {width} cột: có lẽ do số thập phân viết bằng dấu phẩy (85,5) trong tệp phân cách bằng dấu phẩy, mỗi dấu phẩy tách thêm một ô; không ô nào của dòng được đọc"
+                ),
+                format!(
+                    "the row has {n} fields but the header has {width} columns: probably decimal commas (85,5) in a comma-separated file, each comma splitting a cell in two; no cell of the row was read"
+                ),
+            ),
+            Text::new(
+                format!(
+                    "{width} ô: lưu lại tệp với dấu chấm phẩy (;) làm dấu phân cách, hoặc đặt các số trong ngoặc kép (\"85,5\"), hoặc dùng dấu chấm thập phân (85.5)"
+                ),
+                format!(
+                    "{width} fields: save the file with semicolons (;) between fields, or quote the numbers (\"85,5\"), or use decimal points (85.5)"
+                ),
+            ),
+        )
+    } else {
+        (
+            Text::new(
+                format!(
+                    "dòng có {n} ô nhưng dòng tiêu đề có {width} cột: các ô bị lệch cột, không ô nào của dòng được đọc"
+                ),
+                format!(
+                    "the row has {n} fields but the header has {width} columns: its cells are out of line, none of them was read"
+                ),
+            ),
+            Text::new(format!("{width} ô"), format!("{width} fields")),
+        )
+    };
+    Problem::error("row-width", file, message)
+        .at(rec.line, None)
+        .found(n.to_string())
+        .expected(expected)
 }
 
 /// A dataset of `file` with no row yet: every column the version knows, none present, and the kind
@@ -390,15 +657,21 @@ pub(crate) fn empty_dataset(file: &str, version: &Version) -> Dataset {
         .iter()
         .map(|c| c.to_string())
         .collect();
-    let kinds = columns
+    let specs = columns
         .iter()
-        .map(|c| version.column(c).map_or(Kind::Num, |k| k.kind))
+        .map(|c| {
+            version.column_spec(c).unwrap_or(ColumnSpec {
+                kind: Kind::Num,
+                unit: None,
+                plausible: Plausible::of_kind(Kind::Num),
+            })
+        })
         .collect();
     Dataset {
         file: file.to_string(),
         present: vec![false; columns.len()],
         columns,
-        kinds,
+        specs,
         rows: Vec::new(),
         problems: Vec::new(),
     }
@@ -410,6 +683,8 @@ struct HeaderMap {
     /// (field position, dataset column index)
     cells: Vec<(usize, usize)>,
     width: usize,
+    /// The header's own line.
+    line: usize,
 }
 
 fn map_header(
@@ -425,10 +700,40 @@ fn map_header(
     let mut cells = Vec::new();
     let mut unknown = Vec::new();
     let mut unused = Vec::new();
+    let mut duplicate_meta = false;
     for (pos, raw) in (0..header.len()).filter_map(|i| header.get(i).map(|f| (i, f))) {
         let folded = cell::fold(raw).replace(' ', "_");
         if let Some(m) = layout.meta().into_iter().find(|m| *m == folded) {
-            meta.insert(m, pos);
+            if let Some(first) = meta.insert(m, pos) {
+                // Which would win is an accident of the file's order: a 2024 row scored as 2023.
+                let place = |i: usize| {
+                    header
+                        .cell_ref(i)
+                        .map(|r| {
+                            r.rsplit('!')
+                                .next()
+                                .unwrap_or(r)
+                                .trim_end_matches(|c: char| c.is_ascii_digit())
+                                .to_string()
+                        })
+                        .unwrap_or_else(|| (i + 1).to_string())
+                };
+                ds.problems.push(
+                    Problem::error(
+                        "duplicate-column",
+                        &file,
+                        Text::new(
+                            format!("cột định danh {m} xuất hiện hai lần trong dòng tiêu đề (cột {} và cột {})", place(first), place(pos)),
+                            format!("the identifying column {m} appears twice in the header (columns {} and {})", place(first), place(pos)),
+                        ),
+                    )
+                    .at(hline, None)
+                    .field(m)
+                    .found(raw.trim())
+                    .expected(Text::new("mỗi cột định danh một lần", "each identifying column once")),
+                );
+                duplicate_meta = true;
+            }
             continue;
         }
         if raw.trim().is_empty() {
@@ -535,6 +840,9 @@ fn map_header(
             missing_meta.push(m);
         }
     }
+    if duplicate_meta {
+        return None;
+    }
     if !missing_meta.is_empty() {
         ds.problems.push(
             Problem::error(
@@ -588,210 +896,108 @@ fn map_header(
         meta,
         cells,
         width: header.len(),
+        line: hline,
     })
 }
 
-fn read_row(
-    rec: &Rec,
-    map: &HeaderMap,
-    ds: &Dataset,
-    layout: Layout,
-    keep: &dyn Fn(&str, &str, i32) -> bool,
-    seen: &mut HashMap<u64, usize>,
-) -> Option<RowRead> {
-    let file = ds.file.clone();
-    let line = rec.line;
-    let mut problems = Vec::new();
-    let get = |m: &str| {
-        map.meta
-            .get(m)
-            .and_then(|i| rec.get(*i))
-            .unwrap_or("")
-            .trim()
-            .to_string()
-    };
-    let code = get(layout.code);
-    let name = get(layout.name);
-    let parent = layout.parent.map(get).unwrap_or_default();
-    let year_raw = get(layout.year);
-    let year = year_raw
-        .parse::<i32>()
-        .ok()
-        .filter(|y| (1900..=2200).contains(y));
-    if let Some(y) = year
-        && !keep(&code, &name, y)
-    {
-        return None;
-    }
-    let mut ok = true;
-    if rec.len() != map.width {
-        // A field running over several lines: a quote opened and never closed.
-        let open_quote = (0..rec.len()).any(|i| rec.get(i).is_some_and(|f| f.contains('\n')));
-        let message = if open_quote {
-            Text::new(
-                "dấu ngoặc kép (\") mở ở dòng này không được đóng: các dòng sau bị gộp vào một ô",
-                "a quote (\") opened on this line is never closed: the lines after it ran into one cell",
-            )
-        } else {
-            Text::new(
-                format!(
-                    "dòng có {} ô nhưng dòng tiêu đề có {} cột",
-                    rec.len(),
-                    map.width
-                ),
-                format!(
-                    "the row has {} fields but the header has {} columns",
-                    rec.len(),
-                    map.width
-                ),
-            )
-        };
-        problems.push(
-            Problem::error("row-width", &file, message)
-                .at(line, None)
-                .found(rec.len().to_string())
-                .expected(Text::new(
-                    format!("{} ô", map.width),
-                    format!("{} fields", map.width),
-                )),
-        );
-        ok = false;
-    }
-    // Where an identifying cell stands, as Excel names it.
-    let meta_cell = |m: &str| {
-        map.meta
-            .get(m)
-            .and_then(|i| rec.cell_ref(*i))
-            .map(String::from)
-    };
-    if code.is_empty() {
-        let mut p = Problem::error(
-            "missing-code",
-            &file,
-            Text::new("thiếu mã đơn vị", "missing unit code"),
-        )
-        .at(line, None)
-        .field(layout.code)
-        .found("")
-        .expected(Text::new("mã xã/huyện", "a commune/district code"));
-        p.cell = meta_cell(layout.code);
-        problems.push(p);
-        ok = false;
-    }
-    let Some(year) = year else {
-        // A short row has no year cell: its width was reported already.
-        if !ok && year_raw.is_empty() {
-            return Some(RowRead {
-                row: None,
-                problems,
-                rejected: None,
-            });
-        }
-        let mut p = Problem::error(
-            "bad-year",
-            &file,
-            Text::new("năm đánh giá không hợp lệ", "invalid assessment year"),
-        )
-        .at(line, None)
-        .field(layout.year)
-        .found(year_raw)
-        .expected(Text::new("một năm, ví dụ 2024", "a year, e.g. 2024"));
-        p.cell = meta_cell(layout.year);
-        problems.push(p);
-        return Some(RowRead {
-            row: None,
-            problems,
-            rejected: None,
-        });
-    };
-    if !code.is_empty()
-        && let Some(first) = seen.insert(key_hash(&code, year), line)
-    {
-        let mut p = Problem::error(
-            "duplicate-row",
-            &file,
-            Text::new(
-                format!("mã {code} năm {year} đã có ở dòng {first}"),
-                format!("code {code}, year {year} is already at line {first}"),
-            ),
-        )
-        .at(line, None)
-        .field(layout.code)
-        .found(code.clone())
-        .expected(Text::new(
-            "một dòng cho mỗi xã và năm",
-            "one row per unit and year",
-        ));
-        p.cell = meta_cell(layout.code);
-        problems.push(p);
-        ok = false;
-    }
-    let mut cells = vec![Cell::Missing; ds.columns.len()];
-    for &(pos, idx) in &map.cells {
-        let raw = rec.get(pos).unwrap_or("");
-        match cell::parse(raw, ds.kinds[idx]) {
-            Ok(c) => cells[idx] = c,
-            Err(e) => {
-                let mut p = Problem::error("bad-cell", &file, e.message)
-                    .at(line, None)
-                    .field(ds.columns[idx].clone())
-                    .found(raw.trim())
-                    .expected(e.expected);
-                p.cell = rec.cell_ref(pos).map(String::from);
-                problems.push(p);
-                ok = false;
-            }
-        }
-    }
-    let row = Row {
-        line,
-        code,
-        name,
-        parent,
-        year,
-        cells,
-    };
-    let (row, rejected) = if ok {
-        (Some(row), None)
-    } else {
-        (None, Some(row))
-    };
-    Some(RowRead {
-        row,
-        problems,
-        rejected,
-    })
-}
-
-/// Normalises line ends to `\n` (Excel writes `\r\n`) and puts a space on every empty line, so
-/// that the csv reader, which counts `\r\n` and skipped empty lines unreliably, reports the physical
-/// line of every record. (A cell quoted over several lines gets `\n` line ends, and a space on an
-/// empty line inside it.)
+/// Normalises line ends to `\n` (Excel writes `\r\n`), takes comment lines (`# …`, outside quoted
+/// fields) out, and puts a space on every empty line, so that the csv reader, which counts `\r\n` and
+/// skipped empty lines unreliably, reports the physical line of every record. A comment line becomes
+/// an empty line: a quote inside it opens nothing, and the lines after it keep their numbers. (A cell
+/// quoted over several lines gets `\n` line ends, and a space on an empty line inside it.)
 struct BlankLines<R> {
     inner: R,
+    delimiter: u8,
     at_line_start: bool,
     pending_cr: bool,
+    quote: Quoting,
+    in_comment: bool,
+    /// Spaces at the start of a line, held until the line shows whether it is a comment.
+    leading: usize,
     out: Vec<u8>,
     pos: usize,
 }
 
+/// Where the text stands with respect to quoted fields.
+#[derive(Clone, Copy, PartialEq)]
+enum Quoting {
+    Outside {
+        field_start: bool,
+    },
+    Inside,
+    /// A quote inside a quoted field: the field's end, or the first half of `""`.
+    Closing,
+}
+
 impl<R: Read> BlankLines<R> {
-    fn new(inner: R) -> Self {
+    fn new(inner: R, delimiter: u8) -> Self {
         BlankLines {
             inner,
+            delimiter,
             at_line_start: true,
             pending_cr: false,
+            quote: Quoting::Outside { field_start: true },
+            in_comment: false,
+            leading: 0,
             out: Vec::new(),
             pos: 0,
         }
     }
 
     fn newline(&mut self) {
+        self.in_comment = false;
+        self.flush_leading();
         if self.at_line_start {
             self.out.push(b' ');
         }
         self.out.push(b'\n');
         self.at_line_start = true;
+        match self.quote {
+            Quoting::Inside => {}
+            _ => self.quote = Quoting::Outside { field_start: true },
+        }
+    }
+
+    fn flush_leading(&mut self) {
+        for _ in 0..std::mem::take(&mut self.leading) {
+            self.out.push(b' ');
+            self.at_line_start = false;
+        }
+    }
+
+    fn byte(&mut self, b: u8) {
+        if self.in_comment {
+            return;
+        }
+        let outside = matches!(self.quote, Quoting::Outside { .. });
+        if self.at_line_start && outside {
+            match b {
+                b' ' => {
+                    self.leading += 1;
+                    return;
+                }
+                b'#' => {
+                    self.in_comment = true;
+                    self.leading = 0;
+                    return;
+                }
+                _ => self.flush_leading(),
+            }
+        }
+        self.quote = match (self.quote, b) {
+            (Quoting::Outside { field_start: true }, b'"') => Quoting::Inside,
+            (Quoting::Outside { .. }, _) => Quoting::Outside {
+                field_start: b == self.delimiter,
+            },
+            (Quoting::Inside, b'"') => Quoting::Closing,
+            (Quoting::Inside, _) => Quoting::Inside,
+            (Quoting::Closing, b'"') => Quoting::Inside,
+            (Quoting::Closing, _) => Quoting::Outside {
+                field_start: b == self.delimiter,
+            },
+        };
+        self.out.push(b);
+        self.at_line_start = false;
     }
 
     fn fill(&mut self) -> std::io::Result<bool> {
@@ -804,6 +1010,7 @@ impl<R: Read> BlankLines<R> {
                 self.pending_cr = false;
                 self.newline();
             }
+            self.flush_leading();
             return Ok(!self.out.is_empty());
         }
         for &b in &chunk[..n] {
@@ -817,10 +1024,7 @@ impl<R: Read> BlankLines<R> {
             match b {
                 b'\r' => self.pending_cr = true,
                 b'\n' => self.newline(),
-                _ => {
-                    self.out.push(b);
-                    self.at_line_start = false;
-                }
+                _ => self.byte(b),
             }
         }
         Ok(true)
@@ -884,10 +1088,79 @@ pub fn nearest(id: &str, known: &[String]) -> Option<String> {
         .map(|(_, k)| k.clone())
 }
 
+/// The records of CSV text as Excel saves it: UTF-8 with or without a byte order mark, `,` `;` or tab
+/// between fields (found from the first line that is not a comment), `\r\n` or `\n`, comment lines
+/// (`# …`) taken out before the fields are split (a quote in a comment opens nothing). UTF-16 is
+/// refused with what to do.
+fn csv_source(file: &str, source: Box<dyn Read>) -> Result<(Records, u8), Box<Problem>> {
+    let mut buf = BufReader::with_capacity(1 << 16, source);
+    let start = match buf.fill_buf() {
+        Ok(b) => b.to_vec(),
+        Err(e) => {
+            return Err(Box::new(Problem::error(
+                "io",
+                file,
+                Text::new(
+                    format!("không đọc được tệp: {e}"),
+                    format!("cannot read the file: {e}"),
+                ),
+            )));
+        }
+    };
+    // UTF-16, with its byte order mark or without (then every other byte of ASCII text is zero).
+    let sample = &start[..start.len().min(200)];
+    let zeros = |parity: usize| {
+        sample
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let utf16 = start.starts_with(&[0xFF, 0xFE])
+        || start.starts_with(&[0xFE, 0xFF])
+        || (sample.len() >= 8 && (zeros(0) * 3 > sample.len() || zeros(1) * 3 > sample.len()));
+    if utf16 {
+        return Err(Box::new(
+            Problem::error(
+                "encoding",
+                file,
+                Text::new(
+                    "tệp được lưu dạng UTF-16 (Unicode text): trong Excel hãy lưu lại dạng «CSV UTF-8»",
+                    "the file is UTF-16 (Unicode text): save it from Excel as «CSV UTF-8»",
+                ),
+            )
+            .at(1, None),
+        ));
+    }
+    let bom = start.starts_with(&[0xEF, 0xBB, 0xBF]);
+    if bom {
+        buf.consume(3);
+    }
+    let text = String::from_utf8_lossy(&start[if bom { 3 } else { 0 }..]).into_owned();
+    let delimiter = detect_delimiter(&text);
+    let source: Box<dyn Read> = Box::new(BlankLines::new(buf, delimiter));
+    let shown = file.to_string();
+    let records = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(source)
+        .into_records()
+        .map(move |r| match r {
+            Ok(rec) => Ok(Rec {
+                line: rec.position().map_or(0, |p| p.line() as usize),
+                fields: Fields::Csv(rec),
+            }),
+            Err(e) => Err(Box::new(csv_problem(&shown, &e))),
+        });
+    Ok((Box::new(records), delimiter))
+}
+
 fn detect_delimiter(text: &str) -> u8 {
     let first = text
         .lines()
-        .find(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .find(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
         .unwrap_or("");
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
     let mut quoted = false;
@@ -942,30 +1215,14 @@ fn csv_problem(file: &str, e: &csv::Error) -> Problem {
 /// The year of the first data row, to pick a criteria version before reading the file properly.
 pub fn first_year(path: &Path) -> Option<i32> {
     // Only the start of the file is read: the data file may be large.
-    let records: Records = if super::xlsx::is_workbook(path) {
-        super::xlsx::records(path, None, "").ok()?
-    } else {
-        let mut buf = BufReader::with_capacity(1 << 16, std::fs::File::open(path).ok()?);
-        let start = String::from_utf8_lossy(buf.fill_buf().ok()?).into_owned();
-        if start.starts_with('\u{feff}') {
-            buf.consume(3);
+    let records: Records = match xlsx::sniff(path) {
+        Sniffed::Zip => xlsx::records(path, None, "").ok()?.records,
+        Sniffed::OldExcel => return None,
+        Sniffed::Text => {
+            csv_source("", Box::new(std::fs::File::open(path).ok()?))
+                .ok()?
+                .0
         }
-        Box::new(
-            csv::ReaderBuilder::new()
-                .delimiter(detect_delimiter(&start))
-                .has_headers(false)
-                .flexible(true)
-                .comment(Some(b'#'))
-                .from_reader(buf)
-                .into_records()
-                .map_while(Result::ok)
-                .map(|r| {
-                    Ok(Rec {
-                        line: 0,
-                        fields: Fields::Csv(r),
-                    })
-                }),
-        )
     };
     let mut records = records.map_while(Result::ok).take(10_000);
     let pos = records.by_ref().find_map(|h| {

@@ -11,6 +11,7 @@ use ntm::eval::diff::{CodeMap, Presence};
 use ntm::eval::{Evaluator, Options};
 use ntm::exit;
 use ntm::i18n::Text;
+use ntm::input::table::ReadOptions;
 use ntm::input::{Dataset, Layout, Row, read_file};
 
 use super::super::Ctx;
@@ -19,6 +20,7 @@ use super::usage;
 /// What a file is read as: its layout, the sets scored on its rows, and the columns they read.
 #[derive(Clone, Copy)]
 pub(super) struct Scope<'p, 'v> {
+    pub read: &'p ReadOptions,
     pub version: &'v Version,
     pub layout: Layout,
     pub sets: &'p [&'v CriteriaSet],
@@ -44,10 +46,17 @@ pub(super) struct Source {
 /// The years of a file's rows (without judging any cell), and the errors that stop reading it.
 fn years_in(path: &Path, scope: Scope) -> (BTreeSet<i32>, Vec<Problem>) {
     let seen = RefCell::new(BTreeSet::new());
-    let ds = read_file(path, scope.version, scope.layout, scope.used, &|_, _, y| {
-        seen.borrow_mut().insert(y);
-        false
-    });
+    let ds = read_file(
+        path,
+        scope.read,
+        scope.version,
+        scope.layout,
+        scope.used,
+        &|_, _, y| {
+            seen.borrow_mut().insert(y);
+            false
+        },
+    );
     let errors = ds.problems.into_iter().filter(Problem::is_error).collect();
     (seen.into_inner(), errors)
 }
@@ -93,6 +102,7 @@ fn load(path: &Path, years: &[i32], scope: Scope, problems: &mut Vec<Problem>) -
     let kept = RefCell::new(Vec::new());
     let ds = read_file(
         path,
+        scope.read,
         scope.version,
         scope.layout,
         scope.used,

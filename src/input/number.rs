@@ -1,0 +1,302 @@
+//! Numbers as people type them, read exactly or not at all.
+//!
+//! One rule for the whole file: the **decimal mark** is a comma (`85,5`, Vietnamese) or a point (`85.5`,
+//! English), and the other mark may group thousands in threes (`42.500.000`, `42,500,000`). A file settles
+//! which it is by the first number that shows it (`85,5`, `0,855`, `1.234,5`, `42.500.000`…), or by
+//! `--decimal`. A number that reads two ways (`42.000`: 42 or 42 000?) takes the file's meaning, and is
+//! refused while the file has shown none; a number that contradicts the file's mark (`85.5` in a file of
+//! `85,5`) is refused. Spaces group thousands only in threes (`1 234`); `4 2` is refused.
+
+/// A decimal mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Comma,
+    Point,
+}
+
+impl Mark {
+    fn char(self) -> char {
+        match self {
+            Mark::Comma => ',',
+            Mark::Point => '.',
+        }
+    }
+
+    fn other(self) -> Mark {
+        match self {
+            Mark::Comma => Mark::Point,
+            Mark::Point => Mark::Comma,
+        }
+    }
+
+    /// `dấu phẩy (85,5)` / `a decimal comma (85,5)`.
+    pub fn describe(self) -> (&'static str, &'static str) {
+        match self {
+            Mark::Comma => ("dấu phẩy thập phân (85,5)", "a decimal comma (85,5)"),
+            Mark::Point => ("dấu chấm thập phân (85.5)", "a decimal point (85.5)"),
+        }
+    }
+}
+
+/// A number as written, before the file's decimal mark is applied.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reading {
+    /// One meaning whatever the file's mark; `shows` is the decimal mark the text reveals, if any.
+    Exact { value: f64, shows: Option<Mark> },
+    /// `42.000`, `1,234`: one mark once, followed by three digits: a decimal or a thousands group.
+    Ambiguous { if_comma: f64, if_point: f64 },
+}
+
+impl Reading {
+    /// The value under the file's decimal mark, or why there is none.
+    pub fn under(self, mark: Option<Mark>) -> Result<f64, Refusal> {
+        match (self, mark) {
+            (Reading::Exact { shows, .. }, Some(m)) if shows.is_some_and(|s| s != m) => {
+                Err(Refusal::Contradicts(m))
+            }
+            (Reading::Exact { value, .. }, _) => Ok(value),
+            (Reading::Ambiguous { if_comma, .. }, Some(Mark::Comma)) => Ok(if_comma),
+            (Reading::Ambiguous { if_point, .. }, Some(Mark::Point)) => Ok(if_point),
+            (Reading::Ambiguous { if_comma, if_point }, None) => {
+                Err(Refusal::Ambiguous { if_comma, if_point })
+            }
+        }
+    }
+}
+
+/// Why a number is refused.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Refusal {
+    /// Not a number at all.
+    NotANumber,
+    /// Separators that follow no rule (`1.2.3`, `4 2`, `1,2.3,4`).
+    Malformed,
+    /// Reads two ways and the file has not said which.
+    Ambiguous { if_comma: f64, if_point: f64 },
+    /// Shows a decimal mark other than the file's.
+    Contradicts(Mark),
+}
+
+/// Read `s` (already trimmed, without `%`): digits with an optional sign, a decimal mark and thousands
+/// separators.
+pub fn read(s: &str) -> Result<Reading, Refusal> {
+    let (negative, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let body = body.trim_start();
+    if body.is_empty() {
+        return Err(Refusal::NotANumber);
+    }
+    if !body
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ' ' | '\u{a0}' | '\u{202f}'))
+        || !body.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        return Err(Refusal::NotANumber);
+    }
+    let sign = if negative { -1.0 } else { 1.0 };
+    let signed = |r: Reading| match r {
+        Reading::Exact { value, shows } => Reading::Exact {
+            value: sign * value,
+            shows,
+        },
+        Reading::Ambiguous { if_comma, if_point } => Reading::Ambiguous {
+            if_comma: sign * if_comma,
+            if_point: sign * if_point,
+        },
+    };
+    // Spaces group thousands in threes, and then no other mark groups them.
+    let spaced = body.contains([' ', '\u{a0}', '\u{202f}']);
+    if spaced {
+        let (int, frac) = match body.find([',', '.']) {
+            Some(i) => body.split_at(i),
+            None => (body, ""),
+        };
+        let groups: Vec<&str> = int.split([' ', '\u{a0}', '\u{202f}']).collect();
+        if !grouped(&groups) || frac.contains([' ', '\u{a0}', '\u{202f}']) {
+            return Err(Refusal::Malformed);
+        }
+        let frac_marks = frac.matches([',', '.']).count();
+        if frac_marks > 1 {
+            return Err(Refusal::Malformed);
+        }
+        let value = parse(&format!("{}{}", groups.concat(), frac.replace(',', ".")))?;
+        let shows = frac
+            .chars()
+            .next()
+            .map(|c| if c == ',' { Mark::Comma } else { Mark::Point });
+        return Ok(signed(Reading::Exact { value, shows }));
+    }
+    let commas = body.matches(',').count();
+    let points = body.matches('.').count();
+    let reading = match (commas, points) {
+        (0, 0) => Reading::Exact {
+            value: parse(body)?,
+            shows: None,
+        },
+        (1, 0) | (0, 1) => {
+            let mark = if commas == 1 {
+                Mark::Comma
+            } else {
+                Mark::Point
+            };
+            let (int, frac) = body.split_once(mark.char()).ok_or(Refusal::Malformed)?;
+            if frac.is_empty() {
+                return Err(Refusal::Malformed);
+            }
+            let as_decimal = parse(&format!(
+                "{}.{frac}",
+                if int.is_empty() { "0" } else { int }
+            ))?;
+            if frac.len() == 3 && grouped(&[int, frac]) {
+                let as_thousands = parse(&format!("{int}{frac}"))?;
+                let (if_comma, if_point) = match mark {
+                    Mark::Comma => (as_decimal, as_thousands),
+                    Mark::Point => (as_thousands, as_decimal),
+                };
+                Reading::Ambiguous { if_comma, if_point }
+            } else {
+                Reading::Exact {
+                    value: as_decimal,
+                    shows: Some(mark),
+                }
+            }
+        }
+        (_, 0) | (0, _) => {
+            // One mark several times: thousands groups, so the other mark is the decimal one.
+            let mark = if commas > 0 { Mark::Comma } else { Mark::Point };
+            let groups: Vec<&str> = body.split(mark.char()).collect();
+            if !grouped(&groups) {
+                return Err(Refusal::Malformed);
+            }
+            Reading::Exact {
+                value: parse(&groups.concat())?,
+                shows: Some(mark.other()),
+            }
+        }
+        _ => {
+            // Both marks: the last is the decimal mark, once; the other groups the integer part.
+            let last = body.rfind([',', '.']).ok_or(Refusal::Malformed)?;
+            let decimal = if body[last..].starts_with(',') {
+                Mark::Comma
+            } else {
+                Mark::Point
+            };
+            let (int, frac) = (&body[..last], &body[last + 1..]);
+            let groups: Vec<&str> = int.split(decimal.other().char()).collect();
+            if int.contains(decimal.char()) || frac.is_empty() || !grouped(&groups) {
+                return Err(Refusal::Malformed);
+            }
+            Reading::Exact {
+                value: parse(&format!("{}.{frac}", groups.concat()))?,
+                shows: Some(decimal),
+            }
+        }
+    };
+    Ok(signed(reading))
+}
+
+/// Thousands groups: a first group of one to three digits not starting with 0, then groups of three.
+fn grouped(groups: &[&str]) -> bool {
+    let Some((first, rest)) = groups.split_first() else {
+        return false;
+    };
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    (1..=3).contains(&first.len())
+        && digits(first)
+        && !first.starts_with('0')
+        && rest.iter().all(|g| g.len() == 3 && digits(g))
+}
+
+fn parse(plain: &str) -> Result<f64, Refusal> {
+    let n: f64 = plain.parse().map_err(|_| Refusal::NotANumber)?;
+    if n.is_finite() {
+        Ok(n)
+    } else {
+        Err(Refusal::NotANumber)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exact(s: &str) -> (f64, Option<Mark>) {
+        match read(s) {
+            Ok(Reading::Exact { value, shows }) => (value, shows),
+            other => panic!("{s}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_number_that_shows_its_decimal_mark_reads_one_way() {
+        assert_eq!(exact("85,5"), (85.5, Some(Mark::Comma)));
+        assert_eq!(exact("85.5"), (85.5, Some(Mark::Point)));
+        assert_eq!(exact("45,36"), (45.36, Some(Mark::Comma)));
+        assert_eq!(exact("0,855"), (0.855, Some(Mark::Comma)));
+        assert_eq!(exact("1234,567"), (1234.567, Some(Mark::Comma)));
+        assert_eq!(exact("1.234,5"), (1234.5, Some(Mark::Comma)));
+        assert_eq!(exact("1,234.5"), (1234.5, Some(Mark::Point)));
+        assert_eq!(exact("42.500.000"), (42_500_000.0, Some(Mark::Comma)));
+        assert_eq!(exact("1,234,567"), (1_234_567.0, Some(Mark::Point)));
+        assert_eq!(exact("42"), (42.0, None));
+        assert_eq!(exact("1 234"), (1234.0, None));
+        assert_eq!(exact("1 234,5"), (1234.5, Some(Mark::Comma)));
+        assert_eq!(exact("-3"), (-3.0, None));
+    }
+
+    #[test]
+    fn three_digits_after_one_mark_read_two_ways() {
+        assert_eq!(
+            read("42.000"),
+            Ok(Reading::Ambiguous {
+                if_comma: 42_000.0,
+                if_point: 42.0
+            })
+        );
+        assert_eq!(
+            read("1,234"),
+            Ok(Reading::Ambiguous {
+                if_comma: 1.234,
+                if_point: 1234.0
+            })
+        );
+        let r = read("42.000").unwrap();
+        assert_eq!(r.under(Some(Mark::Comma)), Ok(42_000.0));
+        assert_eq!(r.under(Some(Mark::Point)), Ok(42.0));
+        assert!(matches!(r.under(None), Err(Refusal::Ambiguous { .. })));
+    }
+
+    #[test]
+    fn a_number_against_the_files_mark_is_refused() {
+        let r = read("85.5").unwrap();
+        assert_eq!(
+            r.under(Some(Mark::Comma)),
+            Err(Refusal::Contradicts(Mark::Comma))
+        );
+        assert_eq!(r.under(Some(Mark::Point)), Ok(85.5));
+        assert_eq!(r.under(None), Ok(85.5));
+    }
+
+    #[test]
+    fn separators_that_follow_no_rule_are_refused() {
+        for s in [
+            "4 2",
+            "1.2.3",
+            "1,2.3,4",
+            "12,34,56",
+            "1.234.5",
+            "85,",
+            "1 23",
+            "0.123.456",
+            "1 234 5",
+        ] {
+            assert_eq!(read(s), Err(Refusal::Malformed), "{s}");
+        }
+        for s in ["abc", "1e5", "NaN", "", "-", "12a", "∞"] {
+            assert_eq!(read(s), Err(Refusal::NotANumber), "{s}");
+        }
+    }
+}
