@@ -528,6 +528,7 @@ source = {{ decision = "318/QĐ-TTg" }}
   column = "10"
   kind = "num"
   unit = "triệu đồng"
+  plausible = {{ min = 0, max = 1000 }}
   op = ">="
   threshold = {{ {} }}
   verified = false

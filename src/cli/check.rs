@@ -13,7 +13,7 @@ use ntm::exit;
 use ntm::i18n::Text;
 use ntm::input::cell::fold;
 use ntm::input::table::{ReadOptions, Reader};
-use ntm::input::{Layout, Row, read_file};
+use ntm::input::{Layout, Row, Unscored, read_file};
 use ntm::report::check::{CheckReport, CheckWriter, Tally};
 
 use super::output::Output;
@@ -208,6 +208,24 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
         .as_ref()
         .map(|d| Evaluator::new(version, plan.districts.clone(), d, options));
     let mut diag = Diagnostics::new(ctx);
+    // The same file given twice (under two names, or through a link) is read once.
+    let (inputs, repeated) = ntm::input::files::distinct(&args.data);
+    for (again, first) in repeated {
+        diag.add([Problem::warning(
+            "same-file",
+            again.display().to_string(),
+            Text::new(
+                format!(
+                    "cùng một tệp với {} (đã cho ở trước): chỉ đọc một lần",
+                    first.display()
+                ),
+                format!(
+                    "the same file as {} (given before): read once",
+                    first.display()
+                ),
+            ),
+        )]);
+    }
     let mut bad_district_lines = Vec::new();
     if let (Some(d), Some(ev)) = (&dds, &devaluator) {
         diag.add(d.problems.iter().cloned());
@@ -247,9 +265,10 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
         district_sets: plan.districts.clone(),
     };
     let format = Output::format(args.format, args.output.as_deref());
-    let mut inputs: Vec<&std::path::Path> = args.data.iter().map(PathBuf::as_path).collect();
-    inputs.extend(args.districts.as_deref());
-    let mut output = match Output::open(ctx, args.output.as_deref(), args.force, &inputs, format) {
+    let mut protected: Vec<&std::path::Path> = args.data.iter().map(PathBuf::as_path).collect();
+    protected.extend(args.districts.as_deref());
+    let mut output = match Output::open(ctx, args.output.as_deref(), args.force, &protected, format)
+    {
         Ok(o) => o,
         Err(code) => return code,
     };
@@ -272,10 +291,20 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
             let mut reader =
                 Reader::open(path, &read_options, version, Layout::COMMUNE, &used, &keep);
             let head = reader.head.clone();
+            let unreadable = reader.unreadable();
             diag.add(std::mem::take(&mut reader.head.problems));
+            if let Some(u) = unreadable {
+                w.unscored(u)?;
+            }
             let ev = Evaluator::new(version, plan.communes.clone(), &head, options);
             for read in reader {
                 diag.add(read.problems);
+                if let Some(u) = read.unscored {
+                    if u.year.is_none() && dds.is_some() {
+                        index.add_unknown_any_year(&u);
+                    }
+                    w.unscored(u)?;
+                }
                 // A commune that could not be read still belongs to its district, as unknown.
                 if let Some(bad) = &read.rejected
                     && dds.is_some()
@@ -285,11 +314,15 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
                 let Some(row) = read.row else { continue };
                 let pre = ev.precheck_row(&head.file, &row, Layout::COMMUNE.year);
                 let bad = pre.iter().any(|p| p.is_error());
+                if bad {
+                    w.unscored(Unscored::of_row(&head.file, &row, &pre))?;
+                }
                 diag.add(pre);
                 // Within one file the reader finds duplicates; across files, this map does.
-                if args.data.len() > 1
+                if inputs.len() > 1
                     && let Some(p) = duplicate_across(&mut seen, &head.file, &row)
                 {
+                    w.unscored(Unscored::of_row(&head.file, &row, std::slice::from_ref(&p)))?;
                     diag.add([p]);
                     continue;
                 }

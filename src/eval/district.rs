@@ -76,6 +76,8 @@ impl CommuneRef {
 #[derive(Debug, Default)]
 pub struct CommuneIndex {
     by: HashMap<(String, i32), Vec<CommuneRef>>,
+    /// Communes whose row names a district but no readable year: they may belong to any year of it.
+    any_year: HashMap<String, Vec<CommuneRef>>,
 }
 
 impl CommuneIndex {
@@ -106,6 +108,27 @@ impl CommuneIndex {
             .push(c);
     }
 
+    /// A commune whose year could not be read (`Unscored` without a year): it is counted, unknown, in
+    /// every year of its district, so that no district qualifies without it.
+    pub fn add_unknown_any_year(&mut self, u: &crate::input::Unscored) {
+        if u.parent.is_empty() || u.code.is_empty() {
+            return;
+        }
+        self.any_year
+            .entry(district_key(&u.parent))
+            .or_default()
+            .push(CommuneRef {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                line: u.line,
+                criteria_met: 0,
+                criteria_total: 0,
+                level_reached: None,
+                qualified: Vec::new(),
+                values: Vec::new(),
+            });
+    }
+
     /// A commune whose row could not be read: it belongs to its district, with every result unknown.
     pub fn add_unknown(&mut self, row: &Row) {
         let c = CommuneRef {
@@ -132,7 +155,12 @@ impl CommuneIndex {
         keys.dedup();
         let mut out: Vec<&CommuneRef> = Vec::new();
         for k in keys {
-            for c in self.by.get(&(k, district.year)).into_iter().flatten() {
+            let dated = self
+                .by
+                .get(&(k.clone(), district.year))
+                .into_iter()
+                .flatten();
+            for c in dated.chain(self.any_year.get(&k).into_iter().flatten()) {
                 if !out.iter().any(|o| o.code == c.code) {
                     out.push(c);
                 }

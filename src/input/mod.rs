@@ -1,10 +1,11 @@
 //! Reading commune and district data: one row per unit and year, one column per indicator input.
 
 pub mod cell;
+pub mod files;
 pub mod number;
 pub mod record;
 pub mod table;
 pub mod xlsx;
 
 pub use cell::{Cell, Value};
-pub use table::{Dataset, Layout, Row, read_file, read_str};
+pub use table::{Dataset, Layout, Row, Unscored, read_file, read_str};

@@ -143,6 +143,53 @@ pub struct RowRead {
     /// A row whose code and year could be read but some cell could not: not evaluated, but a
     /// district counts it as a commune whose result is unknown.
     pub rejected: Option<Row>,
+    /// A row that will not be scored, as every report lists it.
+    pub unscored: Option<Unscored>,
+}
+
+/// A row of a data file that could not be scored: where it is, which unit it names as far as it can be
+/// read, and why. Every report lists these, so that no row leaves a report in silence.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Unscored {
+    pub file: String,
+    pub line: usize,
+    pub code: String,
+    pub name: String,
+    /// The commune's district, as the row names it.
+    pub parent: String,
+    pub year: Option<i32>,
+    /// Why, one reason per problem (the messages of the errors reported for the row).
+    pub reasons: Vec<Text>,
+}
+
+impl Unscored {
+    /// A row of `file` that the checks after reading refuse (`problems`: its errors).
+    pub fn of_row(file: &str, row: &Row, problems: &[Problem]) -> Self {
+        Unscored {
+            file: file.to_string(),
+            line: row.line,
+            code: row.code.clone(),
+            name: row.name.clone(),
+            parent: row.parent.clone(),
+            year: Some(row.year),
+            reasons: reasons(problems),
+        }
+    }
+}
+
+/// The reasons a row is not scored: its errors, each said once.
+fn reasons(problems: &[Problem]) -> Vec<Text> {
+    let mut out: Vec<Text> = Vec::new();
+    for p in problems.iter().filter(|p| p.is_error()) {
+        let mut t = p.message.clone();
+        if let Some(f) = &p.field {
+            t = Text::new(format!("{f}: {}", t.vi), format!("{f}: {}", t.en));
+        }
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
 }
 
 /// A data file read one row at a time, so that a run keeps only what it needs of each row.
@@ -248,6 +295,30 @@ impl<'k> Reader<'k> {
             };
         }
         r
+    }
+
+    /// The file cannot be read at all (not a table, no header, an encoding it does not use…): no row
+    /// will come. [`Unscored::file`] says so in the reports.
+    pub fn unreadable(&self) -> Option<Unscored> {
+        if self.map.is_some() {
+            return None;
+        }
+        let errors: Vec<Problem> = self
+            .head
+            .problems
+            .iter()
+            .filter(|p| p.is_error())
+            .cloned()
+            .collect();
+        Some(Unscored {
+            file: self.head.file.clone(),
+            line: errors.iter().find_map(|p| p.line).unwrap_or(0),
+            code: String::new(),
+            name: String::new(),
+            parent: String::new(),
+            year: None,
+            reasons: reasons(&errors),
+        })
     }
 
     /// A file that cannot be read at all, and why.
@@ -375,10 +446,20 @@ impl Iterator for Reader<'_> {
                     if problem.kind == "encoding" {
                         self.records = None;
                     }
+                    let unscored = problem.line.map(|line| Unscored {
+                        file: self.head.file.clone(),
+                        line,
+                        code: String::new(),
+                        name: String::new(),
+                        parent: String::new(),
+                        year: None,
+                        reasons: reasons(std::slice::from_ref(&problem)),
+                    });
                     return Some(RowRead {
                         row: None,
                         problems: vec![*problem],
                         rejected: None,
+                        unscored,
                     });
                 }
             };
@@ -448,11 +529,21 @@ impl Reader<'_> {
             problems.push(p);
             ok = false;
         }
+        let unscored = |problems: &[Problem], year: Option<i32>| Unscored {
+            file: file.to_string(),
+            line,
+            code: code.clone(),
+            name: name.clone(),
+            parent: parent.clone(),
+            year,
+            reasons: reasons(problems),
+        };
         let Some(year) = year else {
             // A short row has no year cell: its width was reported already.
             if !ok && year_raw.is_empty() {
                 return Some(RowRead {
                     row: None,
+                    unscored: Some(unscored(&problems, None)),
                     problems,
                     rejected: None,
                 });
@@ -470,6 +561,7 @@ impl Reader<'_> {
             problems.push(p);
             return Some(RowRead {
                 row: None,
+                unscored: Some(unscored(&problems, None)),
                 problems,
                 rejected: None,
             });
@@ -531,6 +623,7 @@ impl Reader<'_> {
                 }
             }
         }
+        let unscored = (!ok).then(|| unscored(&problems, Some(year)));
         let row = Row {
             line,
             code,
@@ -548,6 +641,7 @@ impl Reader<'_> {
             row,
             problems,
             rejected,
+            unscored,
         })
     }
 }

@@ -16,6 +16,7 @@ use crate::eval::needs::{Needs, still_needed};
 use crate::eval::summary::{Summary, SummaryBuilder};
 use crate::eval::{CheckResult, IndicatorResult, SetResult, Status, UnitResult, Verdict};
 use crate::i18n::{Lang, num};
+use crate::input::Unscored;
 
 /// What a `check` run is about: the criteria, the level asked and how to show results.
 pub struct CheckReport<'a> {
@@ -97,6 +98,8 @@ pub struct CheckWriter<'a, W: Write> {
     units: Vec<UnitResult>,
     /// Districts' verdicts by (district key, year), for the summaries.
     district_verdicts: Vec<(String, i32, Verdict)>,
+    /// The rows that could not be scored, listed by every format.
+    unscored: Vec<Unscored>,
 }
 
 impl<'a, W: Write> CheckWriter<'a, W> {
@@ -137,7 +140,25 @@ impl<'a, W: Write> CheckWriter<'a, W> {
             districts: Vec::new(),
             units: Vec::new(),
             district_verdicts: Vec::new(),
+            unscored: Vec::new(),
         })
+    }
+
+    /// A row that could not be scored. A CSV gets it at once, in file order; the other formats list
+    /// every such row after the results, and their totals count them.
+    pub fn unscored(&mut self, u: Unscored) -> io::Result<()> {
+        let lang = self.style.lang;
+        match self.format {
+            Format::Csv if self.rep.detail => self
+                .out
+                .write_all(csv_line(&csv_unscored_detail(&u, lang)).as_bytes())?,
+            Format::Csv => self
+                .out
+                .write_all(csv_line(&csv_unscored_row(self.rep, &u, lang)).as_bytes())?,
+            _ => {}
+        }
+        self.unscored.push(u);
+        Ok(())
     }
 
     pub fn unit(&mut self, r: &UnitResult) -> io::Result<()> {
@@ -234,7 +255,11 @@ impl<'a, W: Write> CheckWriter<'a, W> {
         let summaries = self.summary.finish();
         match self.format {
             Format::Json => {
-                let tail = json!({ "summaries": summaries, "problems": problems });
+                let tail = json!({
+                    "summaries": summaries,
+                    "unscored": self.unscored,
+                    "problems": problems,
+                });
                 let tail = serde_json::to_string(&tail).unwrap_or_default();
                 let inner = tail.strip_prefix('{').unwrap_or(&tail);
                 if rep.district_sets.is_empty() || !self.districts.is_empty() {
@@ -245,8 +270,14 @@ impl<'a, W: Write> CheckWriter<'a, W> {
             }
             Format::Csv => {}
             Format::Html => {
-                let page =
-                    super::html::render(rep, &self.units, &self.districts, &summaries, &self.style);
+                let page = super::html::render(
+                    rep,
+                    &self.units,
+                    &self.districts,
+                    &summaries,
+                    &self.unscored,
+                    &self.style,
+                );
                 self.out.write_all(page.as_bytes())?;
             }
             Format::Xlsx => {
@@ -255,6 +286,7 @@ impl<'a, W: Write> CheckWriter<'a, W> {
                     &self.units,
                     &self.districts,
                     &summaries,
+                    &self.unscored,
                     self.style.lang,
                 )
                 .map_err(|e| io::Error::other(e.to_string()))?;
@@ -289,6 +321,7 @@ impl<'a, W: Write> CheckWriter<'a, W> {
                         &self.style,
                     ));
                 }
+                text.push_str(&unscored_text(&self.unscored, self.format, &self.style));
                 self.out.write_all(text.as_bytes())?;
             }
         }
@@ -1372,6 +1405,88 @@ fn csv_batch_row(rep: &CheckReport, r: &UnitResult, lang: Lang) -> Vec<String> {
             .unwrap_or_default(),
     );
     row
+}
+
+/// A row that could not be scored, in the one-row-per-unit CSV: `qualified` says `not_scored` and
+/// `still_open` says why.
+fn csv_unscored_row(rep: &CheckReport, u: &Unscored, lang: Lang) -> Vec<String> {
+    let mut row = vec![
+        u.code.clone(),
+        u.name.clone(),
+        u.parent.clone(),
+        u.year.map(|y| y.to_string()).unwrap_or_default(),
+        u.line.to_string(),
+        String::new(),
+        "not_scored".to_string(),
+    ];
+    for _ in rep.sets.iter().chain(&rep.district_sets) {
+        row.extend([String::new(), String::new(), String::new()]);
+    }
+    row.push(reasons_text(u, lang));
+    row.push(String::new());
+    row
+}
+
+/// A row that could not be scored, in the one-row-per-check CSV: status `not_scored`, the reasons as
+/// its value.
+fn csv_unscored_detail(u: &Unscored, lang: Lang) -> Vec<String> {
+    let mut row = vec![
+        u.code.clone(),
+        u.name.clone(),
+        u.year.map(|y| y.to_string()).unwrap_or_default(),
+    ];
+    row.extend(std::iter::repeat_n(String::new(), 4));
+    row.push("not_scored".into());
+    row.push(reasons_text(u, lang));
+    row.extend(std::iter::repeat_n(String::new(), 4));
+    row
+}
+
+/// The reasons a row was not scored, on one line.
+pub(super) fn reasons_text(u: &Unscored, lang: Lang) -> String {
+    u.reasons
+        .iter()
+        .map(|r| r.get(lang))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The rows that could not be scored, after the results of a table or Markdown report.
+fn unscored_text(list: &[Unscored], format: Format, style: &Style) -> String {
+    if list.is_empty() {
+        return String::new();
+    }
+    let lang = style.lang;
+    let header: Vec<String> = vec![
+        lang.pick("Tệp:dòng", "File:line").into(),
+        lang.pick("Mã", "Code").into(),
+        lang.pick("Tên", "Name").into(),
+        lang.pick("Năm", "Year").into(),
+        lang.pick("Lý do", "Reason").into(),
+    ];
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|u| {
+            vec![
+                format!("{}:{}", u.file, u.line),
+                u.code.clone(),
+                u.name.clone(),
+                u.year.map(|y| y.to_string()).unwrap_or_default(),
+                reasons_text(u, lang),
+            ]
+        })
+        .collect();
+    let mut out = format!(
+        "\n{}: {} {}\n",
+        lang.pick(
+            "Dòng không chấm được (không tính vào kết quả và tổng hợp)",
+            "Rows not scored (left out of the results and summaries)"
+        ),
+        list.len(),
+        lang.pick("dòng", "row(s)")
+    );
+    out.push_str(&table_or_md(format, style, header, rows));
+    out
 }
 
 const DETAIL_HEADER: [&str; 13] = [

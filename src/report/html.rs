@@ -17,6 +17,7 @@ use crate::eval::district::DistrictResult;
 use crate::eval::summary::Summary;
 use crate::eval::{UnitResult, Verdict};
 use crate::i18n::{Lang, num};
+use crate::input::Unscored;
 
 /// The print style sheet, inlined in the document.
 const CSS: &str = include_str!("html/report.css");
@@ -43,11 +44,13 @@ pub fn render(
     units: &[UnitResult],
     districts: &[DistrictResult],
     summaries: &[Summary],
+    unscored: &[Unscored],
     style: &Style,
 ) -> String {
     let lang = style.lang;
     let years = years_text(summaries);
     let mut body = summary_page(rep, units, districts, summaries, &years, lang);
+    body.push_str(&unscored_section(unscored, lang));
     for (i, u) in units.iter().enumerate() {
         body.push_str(&commune::page(rep, u, i, lang));
     }
@@ -64,6 +67,40 @@ pub fn render(
             format!(" — {}", esc(&years))
         },
     )
+}
+
+/// The rows that could not be scored, on a page of their own after the summary.
+fn unscored_section(list: &[Unscored], lang: Lang) -> String {
+    if list.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "<section class=\"unscored\">\n<h2>{}: {} {}</h2>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+        esc(lang.pick(
+            "Dòng không chấm được (không tính vào kết quả và tổng hợp)",
+            "Rows not scored (left out of the results and summaries)"
+        )),
+        list.len(),
+        lang.pick("dòng", "row(s)"),
+        lang.pick("Tệp:dòng", "File:line"),
+        lang.pick("Mã", "Code"),
+        lang.pick("Tên", "Name"),
+        lang.pick("Năm", "Year"),
+        lang.pick("Lý do", "Reason"),
+    );
+    for u in list {
+        out.push_str(&format!(
+            "<tr><td>{}:{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            esc(&u.file),
+            u.line,
+            esc(&u.code),
+            esc(&u.name),
+            u.year.map(|y| y.to_string()).unwrap_or_default(),
+            esc(&super::check::reasons_text(u, lang)),
+        ));
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+    out
 }
 
 fn title(lang: Lang) -> &'static str {

@@ -12,6 +12,7 @@ use crate::eval::district::DistrictResult;
 use crate::eval::summary::Summary;
 use crate::eval::{Status, UnitResult};
 use crate::i18n::Lang;
+use crate::input::Unscored;
 
 struct Styles {
     head: Format,
@@ -61,6 +62,7 @@ pub fn render(
     units: &[UnitResult],
     districts: &[DistrictResult],
     summaries: &[Summary],
+    unscored: &[Unscored],
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
     let st = Styles::new();
@@ -85,10 +87,63 @@ pub fn render(
             &mut used_names,
         )?;
     }
+    if !unscored.is_empty() {
+        unscored_sheet(wb.add_worksheet(), unscored, lang, &st, &mut used_names)?;
+    }
     for u in units {
         unit_sheet(wb.add_worksheet(), rep, u, lang, &st, &mut used_names)?;
     }
     wb.save_to_buffer()
+}
+
+/// The rows that could not be scored, one per line of a sheet of their own.
+fn unscored_sheet(
+    ws: &mut Worksheet,
+    list: &[Unscored],
+    lang: Lang,
+    st: &Styles,
+    used: &mut Vec<String>,
+) -> Result<(), XlsxError> {
+    ws.set_name(sheet_name(lang.pick("Không chấm được", "Not scored"), used))?;
+    ws.write_string(
+        0,
+        0,
+        format!(
+            "{}: {} {}",
+            lang.pick(
+                "Dòng không chấm được (không tính vào kết quả và tổng hợp)",
+                "Rows not scored (left out of the results and summaries)"
+            ),
+            list.len(),
+            lang.pick("dòng", "row(s)")
+        ),
+    )?;
+    let header = [
+        lang.pick("Tệp", "File"),
+        lang.pick("Dòng", "Line"),
+        lang.pick("Mã", "Code"),
+        lang.pick("Tên", "Name"),
+        lang.pick("Năm", "Year"),
+        lang.pick("Lý do", "Reason"),
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(2, c as u16, *h, &st.head)?;
+    }
+    for (i, u) in list.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string(r, 0, &u.file)?;
+        ws.write_number(r, 1, u.line as f64)?;
+        ws.write_string(r, 2, &u.code)?;
+        ws.write_string(r, 3, &u.name)?;
+        if let Some(y) = u.year {
+            ws.write_number(r, 4, f64::from(y))?;
+        }
+        ws.write_string(r, 5, super::check::reasons_text(u, lang))?;
+    }
+    ws.set_column_width(0, 30)?;
+    ws.set_column_width(3, 24)?;
+    ws.set_column_width(5, 80)?;
+    Ok(())
 }
 
 /// A sheet name Excel accepts (31 characters, none of `[]:*?/\`), unique in the workbook.
