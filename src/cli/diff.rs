@@ -32,9 +32,14 @@ pub(crate) const EXIT_CODES: &str = "\
 Mã thoát / exit codes:
   0   đã so sánh / the comparison ran
   64  sai cú pháp lệnh / usage error
-  65  dữ liệu không đọc được (báo cáo vẫn in cho các dòng đọc được) / unreadable data (the report
-      still covers the readable rows)
-  78  tệp tiêu chí sai / bad criteria file";
+  65  dữ liệu không đọc được, hoặc tệp --map sai hay mâu thuẫn với số liệu (báo cáo vẫn in cho các
+      dòng đọc được) / unreadable data, or a --map file that is wrong or contradicts the data (the
+      report still covers the readable rows)
+  78  tệp tiêu chí sai / bad criteria file
+
+Thay đổi / change: Lên mức (gained), Xuống mức (lost), Giữ nguyên (unchanged: both levels known and
+equal), Chưa rõ (unknown: missing data leaves the move open, e.g. Chưa đủ dữ liệu ↔ Chưa đạt), Mới
+(new: only in the new side), Không còn (gone: only in the old side).";
 
 #[derive(Args)]
 pub(crate) struct DiffArgs {
@@ -61,7 +66,21 @@ pub(crate) struct DiffArgs {
     /// Put it after the commune files.
     #[arg(long, value_name = "DISTRICTS.csv", num_args = 1..=2)]
     districts: Vec<PathBuf>,
-    /// Merged or renamed communes: a CSV with columns ma_xa_cu, ma_xa_moi (one line per old commune).
+    /// Merged, split or renamed communes: a CSV with columns ma_xa_cu, ma_xa_moi, one line per
+    /// (old code, new code) pair.
+    ///
+    /// Several old codes → one new code: a merge; the new commune's before lists each old commune
+    /// with its code, name and level, and its before level is the lowest of them (unknown when one
+    /// lacks data or is missing). One old code → several new codes: a split; the old commune appears
+    /// in each new one, marked "tách một phần", and counts once on the old side. One → one: a rename.
+    /// A code the map does not list as old keeps its code (a commune keeping its code while absorbing
+    /// others needs no line for itself).
+    ///
+    /// The map is checked against the data. Errors (exit 65; the report is still printed, the map
+    /// followed as written): an empty code; an old code sent to another code that is still a commune
+    /// of the new side when no line says what that new commune is made of (add X;X for a split that
+    /// keeps the code, or Z;X for a reused code). Notes: the same pair twice (ignored), an old code
+    /// not in the old data, a new code not in the new data.
     #[arg(long, value_name = "MAP.csv")]
     map: Option<PathBuf>,
     /// For a year outside a set's validity, reuse the nearest year's thresholds (the report says so).

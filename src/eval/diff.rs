@@ -2,8 +2,13 @@
 //! reached then and now, the criteria met, the indicators that turned pass→fail or fail→pass with
 //! both values and thresholds, and the programme's measures on each side.
 //!
-//! Units are matched by code; a [`CodeMap`] follows communes that were merged or renamed. A merged
-//! commune is compared part by part (each old commune against the new one), never added up.
+//! Units are matched by code; a [`CodeMap`] follows communes that were merged, split or renamed
+//! (see [`map`] for what a map says and the checks it must pass). A merged commune's *before* is the
+//! set of its old communes: each is listed with its own result and compared with the new commune
+//! (never added up), and the merged commune's before-level is the lowest level among them
+//! ([`LevelStatus::lowest`]): the level every one of them held, never more. An old commune split
+//! between several new ones appears in each of them, marked as split; in the totals every unit
+//! counts once on its own side ([`DiffSummary`]).
 //!
 //! Each side is a list of rows and a way to score one ([`Side`]), so the comparison works for any
 //! layout (communes, and districts in [`district`]) and scores rows one pair at a time: it keeps a small
@@ -13,6 +18,7 @@
 mod delta;
 pub mod district;
 pub mod map;
+mod status;
 mod summary;
 
 use std::collections::{HashMap, HashSet};
@@ -21,12 +27,12 @@ use serde::Serialize;
 
 pub use delta::{delta, level_change};
 pub use map::CodeMap;
+pub use status::{LevelStatus, label};
 
 use super::summary::{Summary, SummaryBuilder};
-use super::{IndicatorResult, UnitResult};
+use super::{IndicatorResult, UnitResult, Verdict};
 use crate::criteria::CriteriaSet;
 use crate::diag::Problem;
-use crate::i18n::Text;
 use crate::input::Row;
 
 /// Where a unit was found.
@@ -40,15 +46,40 @@ pub enum Presence {
     New,
 }
 
-/// How the level reached moved.
+/// How the level held moved between the two sides (see [`label`] for every pair of standings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Change {
+    /// Lên mức: the level after is surely higher.
     Gained,
+    /// Xuống mức: the level after is surely lower.
     Lost,
+    /// Giữ nguyên: both levels are known and the same.
     Unchanged,
-    /// The levels differ but one side is unknown (missing data) at the level concerned.
+    /// Chưa rõ: missing data on one side or both leaves the move open.
     Unknown,
+    /// Mới: on the new side only.
+    New,
+    /// Không còn: on the old side only.
+    Gone,
+}
+
+/// How a unit of the report is tied to the other side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Relation {
+    /// The same code on both sides.
+    Same,
+    /// One old commune, another code (through the map).
+    Renamed,
+    /// Several old communes (whole or split) became this one.
+    Merged,
+    /// This commune took part of one old commune, split between several new ones.
+    Split,
+    /// On the new side only.
+    New,
+    /// On the old side only.
+    Gone,
 }
 
 /// What changed behind a flip.
@@ -126,7 +157,13 @@ pub struct Part {
     pub code: String,
     /// `None` when the map names it but the old side has no such commune.
     pub before: Option<UnitResult>,
+    /// Its standing (unknown when it is missing from the old side).
+    pub status: LevelStatus,
     pub delta: Option<Delta>,
+    /// The old commune was split between several new ones (tách một phần): this one has a part.
+    pub split: bool,
+    /// The other new communes that took a part of it (map order).
+    pub also_in: Vec<String>,
 }
 
 /// One unit of the report. `before` and `after` are snapshots: the unit's results without the
@@ -136,16 +173,25 @@ pub struct UnitDiff {
     /// The new code; the old code for a unit only in the old side.
     pub code: String,
     pub presence: Presence,
+    pub relation: Relation,
     /// `None` for a merged commune: see `parts`.
     pub before: Option<UnitResult>,
     pub after: Option<UnitResult>,
+    /// The standing on each side; a merged commune's before is the lowest of its parts'.
+    pub status: (LevelStatus, LevelStatus),
+    /// The label of the move from `status.0` to `status.1`.
+    pub change: Change,
     /// One old result against one new result (same code, or renamed through the map).
     pub delta: Option<Delta>,
-    /// A merged commune: its old parts, each compared with the new commune.
+    /// A merged (or split) commune: its old communes, each compared with the new commune.
     pub parts: Vec<Part>,
+    /// A merged commune's before verdict per set (chain order): met when every part met it, failed
+    /// when one failed, unknown otherwise. Empty for other units (see `delta`).
+    pub merged_before: Vec<(String, Verdict)>,
 }
 
 impl UnitDiff {
+    /// Whether the unit's before side is a set of old communes (merged, or part of a split one).
     pub fn merged(&self) -> bool {
         !self.parts.is_empty()
     }
@@ -184,19 +230,31 @@ pub struct CriterionDelta {
     pub gained: usize,
 }
 
+/// The comparison's totals. Every unit counts once on its own side, however it is tied to the other:
+/// `units_before = (both − merged) + merged_from + only_old` and `units_after = both + only_new`.
 #[derive(Debug, Clone, Serialize)]
 pub struct DiffSummary {
-    /// The programme's measures on each side, over every unit of that side.
+    /// The programme's measures on each side, over every unit of that side (each once).
     pub before: Option<Summary>,
     pub after: Option<Summary>,
-    /// Over the units compared one to one (merged communes are compared part by part, not counted).
+    /// Per level, over the new side's units that have a before (a merged commune against the lowest
+    /// level of its old communes).
     pub levels: Vec<LevelDelta>,
     /// Criteria that changed, the most often lost first; over the units compared one to one.
     pub criteria: Vec<CriterionDelta>,
+    /// Units compared on each side (units whose row could not be read are left out).
+    pub units_before: usize,
+    pub units_after: usize,
+    /// New units with a before: compared one to one, or merged.
     pub both: usize,
     pub only_old: usize,
     pub only_new: usize,
+    /// New units whose before is a set of old communes (merged, or part of a split one).
     pub merged: usize,
+    /// The old communes in them, each counted once (even when split between several).
+    pub merged_from: usize,
+    /// Old communes split between several new ones.
+    pub split: usize,
     pub renamed: usize,
     /// Flips with the same value on both sides: the threshold alone changed.
     pub threshold_only: usize,
@@ -259,7 +317,8 @@ fn snapshot(mut r: UnitResult) -> UnitResult {
 /// Compare the old side with the new one. `sets` are the sets evaluated, in chain order. Units whose
 /// code is in `skip` (their row on one side could not be read) are left out of the matching, so that
 /// they are not reported as present on one side only; their readable row still counts in its side's
-/// summary.
+/// summary. The map is checked against both sides first ([`CodeMap::check`]): its problems are in
+/// [`Diff::problems`], and the map is followed as written.
 pub fn compare(
     sets: &[&CriteriaSet],
     old: &Side,
@@ -283,9 +342,11 @@ pub fn compare(
         used: vec![false; old.rows.len()],
         threshold_year: None,
     };
+    let problems = map.check(&old.rows, &new.rows, skip);
     let mut new_summary = builder();
     let mut new_year = None;
     let mut units = Vec::new();
+    let mut units_after = 0;
     for row in &new.rows {
         let a = (new.score)(row);
         if let Some(b) = new_summary.as_mut() {
@@ -293,25 +354,31 @@ pub fn compare(
         }
         new_year = new_year.or_else(|| a.sets.first().map(|s| s.threshold_year));
         if !skip.contains(a.code.as_str()) {
+            units_after += 1;
             units.push(match_new(&chain, map, &mut olds, a));
         }
     }
+    let mut units_before = 0;
     for i in 0..old.rows.len() {
+        if skip.contains(old.rows[i].code.as_str()) {
+            continue;
+        }
+        units_before += 1;
         if olds.used[i] {
             continue;
         }
-        if let Some(b) = olds.result(i)
-            && !skip.contains(b.code.as_str())
-        {
-            units.push(one_side(b, Presence::Old));
+        if let Some(b) = olds.result(i) {
+            units.push(one_side(&chain, b, Presence::Old));
         }
     }
     let before = olds.summary.and_then(|b| b.finish().into_iter().next());
     let after = new_summary.and_then(|b| b.finish().into_iter().next());
+    let mut summary = summary::summarize(sets, before, after, &units);
+    (summary.units_before, summary.units_after) = (units_before, units_after);
     Diff {
-        summary: summary::summarize(sets, before, after, &units),
+        summary,
         threshold_years: (olds.threshold_year, new_year),
-        problems: unmatched_map_lines(map, old, new),
+        problems,
         units,
         districts: None,
     }
@@ -330,44 +397,104 @@ fn match_new(chain: &[&str], map: &CodeMap, olds: &mut OldSide, a: UnitResult) -
     for i in found.iter().filter_map(|f| f.1) {
         olds.used[i] = true;
     }
-    let merged = found.len() > 1 && found.iter().any(|f| f.1.is_some());
+    let split = |code: &str| map.news_of(code).len() > 1;
+    let any_found = found.iter().any(|f| f.1.is_some());
     match found.as_slice() {
-        [(_, Some(i))] => {
+        [(code, Some(i))] if !split(code) => {
             let Some(b) = olds.result(*i) else {
-                return one_side(a, Presence::New);
+                return one_side(chain, a, Presence::New);
             };
+            let status = (
+                LevelStatus::of(chain, Some(&b)),
+                LevelStatus::of(chain, Some(&a)),
+            );
+            let relation = if b.code == a.code {
+                Relation::Same
+            } else {
+                Relation::Renamed
+            };
+            let delta = delta(chain, &b, &a);
             UnitDiff {
                 code: a.code.clone(),
                 presence: Presence::Both,
-                delta: Some(delta(chain, &b, &a)),
+                relation,
+                change: delta.change,
+                status,
+                delta: Some(delta),
                 before: Some(snapshot(b)),
                 after: Some(snapshot(a)),
                 parts: Vec::new(),
+                merged_before: Vec::new(),
             }
         }
-        _ if merged => {
-            let parts = found
+        _ if any_found => {
+            let relation = if found.len() > 1 {
+                Relation::Merged
+            } else {
+                Relation::Split
+            };
+            let parts: Vec<Part> = found
                 .into_iter()
                 .map(|(code, i)| {
                     let b = i.and_then(|i| olds.result(i));
+                    let news = map.news_of(&code);
                     Part {
-                        code,
+                        status: b.as_ref().map_or(LevelStatus::unknown(chain.len()), |b| {
+                            LevelStatus::of(chain, Some(b))
+                        }),
                         delta: b.as_ref().map(|b| delta(chain, b, &a)),
                         before: b.map(snapshot),
+                        split: news.len() > 1,
+                        also_in: news
+                            .into_iter()
+                            .filter(|n| *n != a.code)
+                            .map(String::from)
+                            .collect(),
+                        code,
                     }
                 })
                 .collect();
+            let merged_before = chain
+                .iter()
+                .enumerate()
+                .map(|(k, id)| {
+                    let each = parts.iter().map(|p| match &p.before {
+                        Some(b) => status::verdicts(chain, b)
+                            .nth(k)
+                            .unwrap_or(Verdict::Unknown),
+                        None => Verdict::Unknown,
+                    });
+                    (id.to_string(), all_of(each))
+                })
+                .collect();
+            let status = (
+                LevelStatus::lowest(parts.iter().map(|p| p.status)),
+                LevelStatus::of(chain, Some(&a)),
+            );
             UnitDiff {
                 code: a.code.clone(),
                 presence: Presence::Both,
+                relation,
+                change: label(status.0, status.1).unwrap_or(Change::Unknown),
+                status,
                 before: None,
                 after: Some(snapshot(a)),
                 delta: None,
                 parts,
+                merged_before,
             }
         }
-        _ => one_side(a, Presence::New),
+        _ => one_side(chain, a, Presence::New),
     }
+}
+
+/// Met when every verdict is, failed when one is, unknown otherwise.
+fn all_of(verdicts: impl Iterator<Item = Verdict>) -> Verdict {
+    verdicts.fold(Verdict::Pass, |acc, v| match (acc, v) {
+        (Verdict::Fail, _) | (_, Verdict::Fail) => Verdict::Fail,
+        (Verdict::Unknown, _) | (_, Verdict::Unknown) => Verdict::Unknown,
+        _ => Verdict::Pass,
+    })
 }
 
 /// The old codes of a new code: those the map sends to it, and its own code when the old side has
@@ -380,48 +507,25 @@ fn old_codes(map: &CodeMap, new: &str, old_by: &HashMap<&str, usize>) -> Vec<Str
     olds
 }
 
-fn one_side(r: UnitResult, presence: Presence) -> UnitDiff {
+fn one_side(chain: &[&str], r: UnitResult, presence: Presence) -> UnitDiff {
     let old = presence == Presence::Old;
     let r = snapshot(r);
+    let held = LevelStatus::of(chain, Some(&r));
+    let status = if old {
+        (held, LevelStatus::Absent)
+    } else {
+        (LevelStatus::Absent, held)
+    };
     UnitDiff {
         code: r.code.clone(),
         presence,
+        relation: if old { Relation::Gone } else { Relation::New },
+        change: if old { Change::Gone } else { Change::New },
+        status,
         before: old.then(|| r.clone()),
         after: (!old).then_some(r),
         delta: None,
         parts: Vec::new(),
+        merged_before: Vec::new(),
     }
-}
-
-/// Warnings for map lines whose old code is not in the old side or new code not in the new side.
-fn unmatched_map_lines(map: &CodeMap, old: &Side, new: &Side) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    if map.is_empty() {
-        return problems;
-    }
-    let olds: HashSet<&str> = old.rows.iter().map(|r| r.code.as_str()).collect();
-    let news: HashSet<&str> = new.rows.iter().map(|r| r.code.as_str()).collect();
-    for e in &map.entries {
-        for (known, column, code, vi, en) in [
-            (&olds, map::OLD_COLUMN, &e.old, "bên cũ", "the old side"),
-            (&news, map::NEW_COLUMN, &e.new, "bên mới", "the new side"),
-        ] {
-            if !known.contains(code.as_str()) {
-                problems.push(
-                    Problem::warning(
-                        "map-unmatched",
-                        &map.file,
-                        Text::new(
-                            format!("không có xã mã {code} ở {vi}"),
-                            format!("no commune with code {code} in {en}"),
-                        ),
-                    )
-                    .at(e.line, None)
-                    .field(column)
-                    .found(code.clone()),
-                );
-            }
-        }
-    }
-    problems
 }

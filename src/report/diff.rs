@@ -15,7 +15,9 @@ use super::text::{self, UNVERIFIED};
 use super::{Format, Style, md_table, new_table};
 use crate::criteria::{Check, CriteriaSet, Version};
 use crate::diag::Problem;
-use crate::eval::diff::{Cause, Change, Delta, Diff, Flip, NotCompared, Part, Presence, UnitDiff};
+use crate::eval::diff::{
+    Cause, Change, Delta, Diff, Flip, LevelStatus, NotCompared, Part, Presence, UnitDiff,
+};
 use crate::eval::{CheckResult, Status, UnitResult, Verdict};
 use crate::i18n::{Lang, num};
 
@@ -137,7 +139,11 @@ fn tables(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> Strin
         for p in &u.parts {
             rows.push(part_row(rep, u, p, lang));
             if let Some(d) = &p.delta {
-                let code = format!("{} → {}", p.code, u.code);
+                let code = if p.code == u.code {
+                    p.code.clone()
+                } else {
+                    format!("{} → {}", p.code, u.code)
+                };
                 let name = p.before.as_ref().map_or("", |b| b.name.as_str());
                 flips.extend(
                     d.flipped
@@ -215,8 +221,8 @@ fn heading(rep: &DiffReport, format: Format, lang: Lang) -> String {
         out.push_str(&format!(
             "{}: {map}\n",
             lang.pick(
-                "Xã sáp nhập, đổi mã theo tệp",
-                "Merged and renamed communes followed through"
+                "Xã sáp nhập, tách, đổi mã theo tệp",
+                "Merged, split and renamed communes followed through"
             )
         ));
     }
@@ -287,21 +293,35 @@ fn block(
     out
 }
 
-/// The level reached, or why none: `xã NTM`, `Chưa đạt`, `Chưa đủ dữ liệu`.
-fn level_cell(rep: &DiffReport, r: Option<&UnitResult>, lang: Lang) -> String {
-    let Some(r) = r else {
-        return "—".into();
-    };
-    match &r.level_reached {
-        Some(id) => rep.short(id, lang),
-        None => match r.sets.first().map(|s| s.qualified) {
-            Some(Verdict::Unknown) => text::verdict(Verdict::Unknown, lang).to_string(),
-            _ => lang.pick("Chưa đạt", "None").to_string(),
-        },
+/// The chain of levels compared for communes (set ids, prerequisites first).
+fn chain<'a>(rep: &'a DiffReport) -> Vec<&'a str> {
+    rep.sets.iter().map(|s| s.id.as_str()).collect()
+}
+
+/// A standing along `chain`: `xã NTM`, `Chưa đạt`, `Chưa đủ dữ liệu`, `xã NTM (NTM nâng cao: Chưa
+/// đủ dữ liệu)` when the next level is not known, `—` when absent.
+fn status_cell(rep: &DiffReport, chain: &[&str], s: LevelStatus, lang: Lang) -> String {
+    let unknown = text::verdict(Verdict::Unknown, lang);
+    match s {
+        LevelStatus::Absent => "—".into(),
+        LevelStatus::Held { low: 0, high: 0 } => lang.pick("Chưa đạt", "None").to_string(),
+        LevelStatus::Held { low: 0, .. } => unknown.to_string(),
+        LevelStatus::Held { low, high } => {
+            let held = chain
+                .get(low - 1)
+                .map_or(String::new(), |id| rep.short(id, lang));
+            match chain.get(low) {
+                Some(next) if high > low => {
+                    format!("{held} ({}: {unknown})", rep.short(next, lang))
+                }
+                _ => held,
+            }
+        }
     }
 }
 
-fn change_cell(c: Change, lang: Lang) -> (String, Option<Color>) {
+/// The label of a change, coloured; `years` name the sides of a unit on one side only.
+fn change_cell(c: Change, years: (i32, i32), lang: Lang) -> (String, Option<Color>) {
     match c {
         Change::Gained => (lang.pick("Lên mức", "Gained").into(), Some(Color::Green)),
         Change::Lost => (lang.pick("Xuống mức", "Lost").into(), Some(Color::Red)),
@@ -311,7 +331,73 @@ fn change_cell(c: Change, lang: Lang) -> (String, Option<Color>) {
                 .into(),
             Some(Color::Yellow),
         ),
+        Change::New => (
+            format!(
+                "{} ({})",
+                lang.pick("Mới: chỉ có ở bên mới", "New: only in the new side"),
+                years.1
+            ),
+            None,
+        ),
+        Change::Gone => (
+            format!(
+                "{} ({})",
+                lang.pick("Không còn: chỉ có ở bên cũ", "Gone: only in the old side"),
+                years.0
+            ),
+            None,
+        ),
     }
+}
+
+/// How an old commune is part of a new one: `tách một phần, phần khác vào 06490` for a split one.
+fn split_note(p: &Part, lang: Lang) -> Option<String> {
+    if !p.split {
+        return None;
+    }
+    let mut out = lang.pick("tách một phần", "split, part of it").to_string();
+    if !p.also_in.is_empty() {
+        out.push_str(&format!(
+            ", {} {}",
+            lang.pick("phần khác vào", "other parts in"),
+            p.also_in.join(", ")
+        ));
+    }
+    Some(out)
+}
+
+/// A merged commune's before: its standing (the lowest of its old communes'), then each old
+/// commune with its code, name and level: `Chưa đạt ← 06475 Gia Lộc: xã NTM; 06480 Bằng Hữu: Chưa đạt`.
+fn merged_before_cell(rep: &DiffReport, u: &UnitDiff, lang: Lang) -> String {
+    let chain = chain(rep);
+    let parts: Vec<String> = u
+        .parts
+        .iter()
+        .map(|p| {
+            let mut item = match &p.before {
+                Some(b) => format!(
+                    "{} {}: {}",
+                    p.code,
+                    b.name,
+                    status_cell(rep, &chain, p.status, lang)
+                ),
+                None => format!(
+                    "{} {}",
+                    p.code,
+                    lang.pick("(không có ở bên cũ)", "(not in the old side)")
+                ),
+            };
+            if let Some(n) = split_note(p, lang) {
+                item.push_str(&format!(" ({n})"));
+            }
+            item
+        })
+        .collect();
+    format!(
+        "{} ← {}",
+        status_cell(rep, &chain, u.status.0, lang),
+        parts.join("; ")
+    )
 }
 
 fn met(rep: &DiffReport, r: Option<&UnitResult>) -> Option<usize> {
@@ -369,43 +455,18 @@ fn unit_row(rep: &DiffReport, u: &UnitDiff, lang: Lang) -> Row {
     let code = u
         .renamed_from()
         .map_or(u.code.clone(), |o| format!("{o} → {}", u.code));
-    let (change, color) = match (&u.delta, u.presence) {
-        (Some(d), _) => change_cell(d.change, lang),
-        (None, Presence::Both) => (
-            lang.pick(
-                "Sáp nhập: so sánh từng phần",
-                "Merged: compared part by part",
-            )
-            .into(),
-            None,
-        ),
-        (None, Presence::Old) => (
-            format!(
-                "{} ({})",
-                lang.pick("Chỉ có ở bên cũ", "Only in the old side"),
-                rep.before.year
-            ),
-            None,
-        ),
-        (None, Presence::New) => (
-            format!(
-                "{} ({})",
-                lang.pick("Chỉ có ở bên mới", "Only in the new side"),
-                rep.after.year
-            ),
-            None,
-        ),
-    };
+    let chain = chain(rep);
+    let (change, color) = change_cell(u.change, (rep.before.year, rep.after.year), lang);
     let before = if u.merged() {
-        lang.pick("(xem từng phần)", "(see parts)").to_string()
+        merged_before_cell(rep, u, lang)
     } else {
-        level_cell(rep, u.before.as_ref(), lang)
+        status_cell(rep, &chain, u.status.0, lang)
     };
     vec![
         (code, None),
         (u.name().to_string(), None),
         (before, None),
-        (level_cell(rep, u.after.as_ref(), lang), None),
+        (status_cell(rep, &chain, u.status.1, lang), None),
         (change, color),
         (met_cell(rep, u.before.as_ref(), u.after.as_ref()), None),
         (
@@ -418,32 +479,38 @@ fn unit_row(rep: &DiffReport, u: &UnitDiff, lang: Lang) -> Row {
     ]
 }
 
+/// An old commune of a merged one, compared with the new commune.
 fn part_row(rep: &DiffReport, u: &UnitDiff, p: &Part, lang: Lang) -> Row {
-    let code = &p.code;
-    let after = u.after.as_ref();
+    let code = format!("  ↳ {}", p.code);
+    let chain = chain(rep);
+    let after = status_cell(rep, &chain, u.status.1, lang);
     let (Some(b), Some(d)) = (&p.before, &p.delta) else {
         return vec![
-            (format!("  ↳ {code}"), None),
+            (code, None),
             (
                 lang.pick("(không có ở bên cũ)", "(not in the old side)")
                     .into(),
                 None,
             ),
-            ("—".into(), None),
-            (level_cell(rep, after, lang), None),
+            (status_cell(rep, &chain, p.status, lang), None),
+            (after, None),
             (String::new(), None),
             (String::new(), None),
             (String::new(), None),
         ];
     };
-    let (change, color) = change_cell(d.change, lang);
+    let (change, color) = change_cell(d.change, (rep.before.year, rep.after.year), lang);
+    let name = match split_note(p, lang) {
+        Some(n) => format!("{} ({n})", b.name),
+        None => b.name.clone(),
+    };
     vec![
-        (format!("  ↳ {code}"), None),
-        (format!("{} ({})", b.name, lang.pick("phần", "part")), None),
-        (level_cell(rep, Some(b), lang), None),
-        (level_cell(rep, after, lang), None),
+        (code, None),
+        (name, None),
+        (status_cell(rep, &chain, p.status, lang), None),
+        (after, None),
         (change, color),
-        (met_cell(rep, Some(b), after), None),
+        (met_cell(rep, Some(b), u.after.as_ref()), None),
         (flips_cell(rep, d, lang), None),
     ]
 }

@@ -191,18 +191,142 @@ fn communes_on_one_side_only_are_listed_as_such() {
     assert_eq!(d["in"], "new");
     assert_eq!(d["level_before"], Value::Null);
     assert_eq!(d["level_after"], "xa-ntm");
-    assert_eq!(d["change"], Value::Null);
+    assert_eq!(d["change"], "new");
+    assert_eq!(d["relation"], "new");
+    assert_eq!(
+        (d["status_before"].as_str(), d["status_after"].as_str()),
+        (Some("absent"), Some("reached"))
+    );
     assert_eq!(d["criteria_met_after"], 19);
     let e = commune(&doc, "06005");
     assert_eq!(e["in"], "old");
+    assert_eq!(e["change"], "gone");
     assert_eq!(e["level_before"], "xa-ntm");
     assert_eq!(e["level_after"], Value::Null);
-    assert_eq!(doc["summary"]["both"], 4);
-    assert_eq!(doc["summary"]["only_new"], 1);
-    assert_eq!(doc["summary"]["only_old"], 1);
+    assert_eq!(e["status_after"], "absent");
+    // Each side's communes once: 2023 A B C E F, 2024 A B C D F.
+    let s = &doc["summary"];
+    assert_eq!(s["units_before"], 5);
+    assert_eq!(s["units_after"], 5);
+    assert_eq!(s["both"], 4);
+    assert_eq!(s["only_new"], 1);
+    assert_eq!(s["only_old"], 1);
     let (_, out, _) = run(&["diff", &fixture(&dir)]);
-    assert!(out.contains("Chỉ có ở bên mới (2024)"), "{out}");
-    assert!(out.contains("Chỉ có ở bên cũ (2023)"), "{out}");
+    let row = |code: &str| out.lines().find(|l| l.contains(code)).unwrap();
+    assert!(
+        row("06004").contains("Mới: chỉ có ở bên mới (2024)"),
+        "{out}"
+    );
+    assert!(
+        row("06005").contains("Không còn: chỉ có ở bên cũ (2023)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Bên cũ (2023): 5 xã; bên mới (2024): 5 xã. 4 xã có ở cả hai bên (so sánh một-một); 1 chỉ có ở bên cũ (2023); 1 chỉ có ở bên mới (2024)."),
+        "{out}"
+    );
+    let (_, out, _) = run(&["diff", &fixture(&dir), "--lang", "en"]);
+    assert!(out.contains("New: only in the new side (2024)"), "{out}");
+    assert!(out.contains("Gone: only in the old side (2023)"), "{out}");
+}
+
+#[test]
+fn missing_data_on_either_side_makes_the_change_unknown_never_kept() {
+    // 06101: 2.2 blank in 2023 (xã NTM unknown, nothing of it fails), 65 < 70 in 2024 (not met).
+    // 06102: the reverse. 06103: blank both years. 06104: xã NTM both years, nc9 blank in 2023
+    // (nâng cao unknown), 70 < 80 in 2024: the level held may have been nâng cao.
+    let dir = tempfile::tempdir().unwrap();
+    let data = csv(&[
+        Commune {
+            code: "06101",
+            name: "Vân Thủy",
+            year: 2023,
+            set: &[NC9, ("2.2", "")],
+        },
+        Commune {
+            code: "06101",
+            name: "Vân Thủy",
+            year: 2024,
+            set: &[NC9, ("2.2", "65")],
+        },
+        Commune {
+            code: "06102",
+            name: "Hữu Kiên",
+            year: 2023,
+            set: &[NC9, ("2.2", "65")],
+        },
+        Commune {
+            code: "06102",
+            name: "Hữu Kiên",
+            year: 2024,
+            set: &[NC9, ("2.2", "")],
+        },
+        Commune {
+            code: "06103",
+            name: "Liên Sơn",
+            year: 2023,
+            set: &[NC9, ("2.2", "")],
+        },
+        Commune {
+            code: "06103",
+            name: "Liên Sơn",
+            year: 2024,
+            set: &[NC9, ("2.2", "")],
+        },
+        Commune {
+            code: "06104",
+            name: "Vân An",
+            year: 2023,
+            set: &[("nc9", "")],
+        },
+        Commune {
+            code: "06104",
+            name: "Vân An",
+            year: 2024,
+            set: &[NC9],
+        },
+    ]);
+    let f = write(dir.path(), "xa.csv", &data);
+    let doc = diff_json(&[&f]);
+    let standing = |code: &str| {
+        let c = commune(&doc, code);
+        (
+            c["status_before"].as_str().unwrap().to_string(),
+            c["status_after"].as_str().unwrap().to_string(),
+            c["change"].as_str().unwrap().to_string(),
+        )
+    };
+    let own = |a: &str, b: &str| (a.to_string(), b.to_string(), "unknown".to_string());
+    assert_eq!(standing("06101"), own("unknown", "not_met"));
+    assert_eq!(standing("06102"), own("not_met", "unknown"));
+    assert_eq!(standing("06103"), own("unknown", "unknown"));
+    assert_eq!(standing("06104"), own("reached_higher_unknown", "reached"));
+    assert_eq!(commune(&doc, "06104")["level_before"], "xa-ntm");
+    // Per level: xã NTM unknown → fail and fail → unknown (06101, 06102); nâng cao unknown → fail (06104).
+    assert_eq!(doc["summary"]["levels"][0]["unknown"], 2);
+    assert_eq!(doc["summary"]["levels"][1]["unknown"], 1);
+    let (code, out, _) = run(&["diff", &f]);
+    assert_eq!(code, 0);
+    let row = |code: &str| out.lines().find(|l| l.contains(code)).unwrap().to_string();
+    for (code, before, after) in [
+        ("06101", "Chưa đủ dữ liệu", "Chưa đạt"),
+        ("06102", "Chưa đạt", "Chưa đủ dữ liệu"),
+        ("06104", "xã NTM (NTM nâng cao: Chưa đủ dữ liệu)", "xã NTM"),
+    ] {
+        let r = row(code);
+        assert!(
+            r.contains(&format!("┆ {before} ")) && r.contains(&format!("┆ {after} ")),
+            "{r}"
+        );
+        assert!(r.contains("Chưa rõ (thiếu số liệu)"), "{r}");
+        assert!(!r.contains("Giữ nguyên"), "{r}");
+    }
+    let (_, out, _) = run(&["diff", &f, "--format", "csv"]);
+    let l = out.lines().find(|l| l.starts_with("06101,")).unwrap();
+    assert!(
+        l.starts_with("06101,Vân Thủy,both,,,,,unknown,unknown,not_met,same,"),
+        "{l}"
+    );
 }
 
 #[test]
@@ -423,11 +547,11 @@ fn table_csv_and_markdown_say_the_same_in_both_languages() {
     let l = out.lines().find(|l| l.starts_with("06006,")).unwrap();
     assert_eq!(
         l,
-        "06006,Lộc Yên,both,,,xa-ntm,,lost,19,18,2023,2024,flip,xa-ntm,10,10,10,pass,fail,40.5,40.5,39,42,threshold"
+        "06006,Lộc Yên,both,,,xa-ntm,,lost,reached,not_met,same,,19,18,2023,2024,flip,xa-ntm,10,10,10,pass,fail,40.5,40.5,39,42,threshold"
     );
     let l = out.lines().find(|l| l.starts_with("06004,")).unwrap();
     assert!(
-        l.starts_with("06004,Hồng Phong,new,,,,xa-ntm,,,19,,2024,"),
+        l.starts_with("06004,Hồng Phong,new,,,,xa-ntm,new,absent,reached,new,,,19,,2024,"),
         "{l}"
     );
 

@@ -1,7 +1,7 @@
 //! One old result against one new result: the level's move, each set's verdicts and criteria, the
 //! indicators that turned and why.
 
-use super::{Cause, Change, Delta, Flip, NotCompared, SetDelta};
+use super::{Cause, Change, Delta, Flip, LevelStatus, NotCompared, SetDelta};
 use crate::eval::{CheckResult, IndicatorResult, SetResult, Status, UnitResult, Verdict};
 
 /// Compare one old result with one new result. Only what changed is copied out of them.
@@ -120,34 +120,15 @@ fn cause(b: Option<&CheckResult>, a: Option<&CheckResult>) -> Cause {
     }
 }
 
-/// How the level reached moved. A move is certain only when the lower side fails (not merely lacks
-/// data for) the higher side's level.
+/// How the level held moved: the label of the two sides' standings ([`super::label`]). A move is
+/// certain only when the lower side fails (not merely lacks data for) the higher side's level, and
+/// "unchanged" only when both levels are known.
 pub fn level_change(chain: &[&str], b: &UnitResult, a: &UnitResult) -> Change {
-    let rank = |r: &UnitResult| {
-        r.level_reached
-            .as_deref()
-            .and_then(|l| chain.iter().position(|c| *c == l))
-            .map_or(0, |i| i + 1)
-    };
-    let verdict_at = |r: &UnitResult, rank: usize| {
-        rank.checked_sub(1)
-            .and_then(|i| chain.get(i))
-            .and_then(|id| r.set(id))
-            .map_or(Verdict::Unknown, |s| s.qualified)
-    };
-    let (rb, ra) = (rank(b), rank(a));
-    let certain = |v: Verdict, yes: Change| {
-        if v == Verdict::Fail {
-            yes
-        } else {
-            Change::Unknown
-        }
-    };
-    match rb.cmp(&ra) {
-        std::cmp::Ordering::Equal => Change::Unchanged,
-        std::cmp::Ordering::Less => certain(verdict_at(b, ra), Change::Gained),
-        std::cmp::Ordering::Greater => certain(verdict_at(a, rb), Change::Lost),
-    }
+    let (sb, sa) = (
+        LevelStatus::of(chain, Some(b)),
+        LevelStatus::of(chain, Some(a)),
+    );
+    super::label(sb, sa).unwrap_or(Change::Unknown)
 }
 
 #[cfg(test)]
@@ -193,5 +174,17 @@ mod tests {
         assert_eq!(level_change(&chain, &unknown, &ntm), Change::Unknown);
         assert_eq!(level_change(&chain, &ntm, &nc), Change::Gained);
         assert_eq!(level_change(&chain, &nc, &nc), Change::Unchanged);
+        // Unknown ↔ not met, and a level held with the next unknown: never "unchanged".
+        assert_eq!(level_change(&chain, &unknown, &failed), Change::Unknown);
+        assert_eq!(level_change(&chain, &failed, &unknown), Change::Unknown);
+        let ntm_then_unknown = unit(Some("xa-ntm"), &[("xa-ntm", Pass), ("nang-cao", Unknown)]);
+        assert_eq!(
+            level_change(&chain, &ntm_then_unknown, &ntm),
+            Change::Unknown
+        );
+        assert_eq!(
+            level_change(&chain, &ntm_then_unknown, &failed),
+            Change::Lost
+        );
     }
 }

@@ -1,9 +1,30 @@
-//! The map of old commune codes to new ones (`ma_xa_cu, ma_xa_moi`), for communes that were merged
-//! or renamed between the two sides of a comparison (Lạng Sơn merged its communes in 2024 and again
-//! on 1/7/2025). A code the map does not list as old keeps its code.
+//! The map of old commune codes to new ones (`ma_xa_cu, ma_xa_moi`), for communes that were merged,
+//! split or renamed between the two sides of a comparison (Lạng Sơn merged its communes in 2024 and
+//! again on 1/7/2025, ≈200 → 65, reusing codes).
+//!
+//! One line per (old code, new code) pair:
+//! - several old codes → one new code: a merge (sáp nhập); the new commune's before is the set of its
+//!   old communes;
+//! - one old code → several new codes: a split (tách); the old commune appears in each new one,
+//!   marked as split, and counts once on the old side;
+//! - one old code → one new code: a rename (đổi mã), or nothing at all when the codes are equal.
+//!
+//! A code the map does not list as old keeps its code: a new commune that keeps the code of one of
+//! its old communes while absorbing others needs no line for it (a line `X;X` says the same). A code
+//! may be reused: old `X` went to `Y`, and the new `X` is made of other old communes (lines `Z;X`).
+//!
+//! Checks ([`CodeMap::parse`], then [`CodeMap::check`] against the data): errors are an empty code,
+//! a missing column, an unreadable file, and an old code sent elsewhere that is still a commune of
+//! the new side when no line says what that new commune is made of (`X;Y` without `X;X` nor `Z;X`:
+//! the map and the data disagree; the map is still followed as written); warnings are the same pair
+//! twice (ignored), an old code not in the old data (listed in its new commune as missing, which
+//! makes that commune's before unknown) and a new code not in the new data (the line matches nothing).
+
+use std::collections::HashSet;
 
 use crate::diag::Problem;
 use crate::i18n::Text;
+use crate::input::Row;
 use crate::input::cell::fold;
 
 /// The header names of the map file.
@@ -50,6 +71,92 @@ impl CodeMap {
             }
         }
         out
+    }
+
+    /// The new codes the map sends `old` to, in map order, without repeats (empty when it keeps its
+    /// code without a line). Several: `old` was split.
+    pub fn news_of(&self, old: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for e in self.entries.iter().filter(|e| e.old == old) {
+            if !out.contains(&e.new.as_str()) {
+                out.push(&e.new);
+            }
+        }
+        out
+    }
+
+    /// Check the map against the rows of both sides: every problem, located on its map line. Codes
+    /// in `skip` (a row that could not be read) are not reported missing.
+    pub fn check(&self, old: &[&Row], new: &[&Row], skip: &HashSet<&str>) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let olds: HashSet<&str> = old.iter().map(|r| r.code.as_str()).collect();
+        let news: HashSet<&str> = new.iter().map(|r| r.code.as_str()).collect();
+        let mut seen: HashSet<&str> = HashSet::new();
+        for e in &self.entries {
+            for (known, column, code, vi, en) in [
+                (&olds, OLD_COLUMN, &e.old, "bên cũ", "the old side"),
+                (&news, NEW_COLUMN, &e.new, "bên mới", "the new side"),
+            ] {
+                if !known.contains(code.as_str()) && !skip.contains(code.as_str()) {
+                    problems.push(
+                        Problem::warning(
+                            "map-unmatched",
+                            &self.file,
+                            Text::new(
+                                format!("không có xã mã {code} ở {vi}"),
+                                format!("no commune with code {code} in {en}"),
+                            ),
+                        )
+                        .at(e.line, None)
+                        .field(column)
+                        .found(code.clone()),
+                    );
+                }
+            }
+            if e.old != e.new
+                && seen.insert(&e.old)
+                && let Some(p) = self.conflict(e, new)
+            {
+                problems.push(p);
+            }
+        }
+        problems
+    }
+
+    /// An old code sent to another code that is still a commune of the new side, while the map says
+    /// nothing of what that new commune is made of.
+    fn conflict(&self, e: &MapEntry, new: &[&Row]) -> Option<Problem> {
+        let row = new.iter().find(|r| r.code == e.old)?;
+        if !self.olds_of(&e.old).is_empty() {
+            return None;
+        }
+        let (code, name, line) = (&e.old, &row.name, row.line);
+        let to = self.news_of(code).join(", ");
+        Some(
+            Problem::error(
+                "map-conflict",
+                &self.file,
+                Text::new(
+                    format!(
+                        "xã mã {code} được chuyển vào {to} nhưng vẫn là một xã ở bên mới (số liệu bên mới, dòng {line}: {name}), và tệp không nói xã {code} mới gồm những xã cũ nào"
+                    ),
+                    format!(
+                        "commune {code} is sent to {to} but is still a commune of the new side (new side's data, line {line}: {name}), and the map does not say which old communes make up the new {code}"
+                    ),
+                ),
+            )
+            .at(e.line, None)
+            .field(OLD_COLUMN)
+            .found(code.clone())
+            .expected(Text::new(
+                format!(
+                    "dòng {code};{code} nếu một phần xã {code} giữ mã (tách), dòng «mã cũ;{code}» nếu mã {code} được dùng lại cho xã khác, hoặc bỏ xã {code} khỏi số liệu bên mới"
+                ),
+                format!(
+                    "a line {code};{code} if part of {code} keeps its code (a split), a line «old code;{code}» if the code {code} was reused, or {code} removed from the new side's data"
+                ),
+            )),
+        )
     }
 
     /// Read a map file's bytes. Every problem is collected with its line; good lines are kept.
@@ -249,6 +356,77 @@ mod tests {
                 "map.csv:6: note: same as line 3, ignored",
             ]
         );
+    }
+
+    fn rows(codes: &[&str]) -> Vec<Row> {
+        codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Row {
+                line: i + 2,
+                code: c.to_string(),
+                name: format!("Xã {c}"),
+                parent: String::new(),
+                year: 2025,
+                cells: Vec::new(),
+            })
+            .collect()
+    }
+
+    fn checked(map: &str, old: &[&str], new: &[&str]) -> Vec<String> {
+        let (map, problems) = CodeMap::parse("m.csv", map.as_bytes());
+        assert!(problems.is_empty(), "{problems:?}");
+        let (old, new) = (rows(old), rows(new));
+        let (old, new): (Vec<&Row>, Vec<&Row>) = (old.iter().collect(), new.iter().collect());
+        map.check(&old, &new, &HashSet::new())
+            .iter()
+            .map(|p| p.render(crate::i18n::Lang::En))
+            .collect()
+    }
+
+    #[test]
+    fn a_map_is_checked_against_both_sides() {
+        // A and B merged into C, but both are still communes of the new side: two errors.
+        let found = checked(
+            "ma_xa_cu,ma_xa_moi\nA,C\nB,C\n",
+            &["A", "B"],
+            &["A", "B", "C"],
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].starts_with(
+                "m.csv:2: error: column ma_xa_cu: commune A is sent to C but is still a commune of the new side (new side's data, line 2: Xã A)"
+            ),
+            "{found:?}"
+        );
+        assert!(
+            found[0].contains("found «A»; expected a line A;A"),
+            "{found:?}"
+        );
+        assert!(found[1].starts_with("m.csv:3: error:"), "{found:?}");
+        // A commune keeping its code while absorbing another, a split keeping the code (A;A), a
+        // reused code (B went to C, the new B is made of D): no problem.
+        assert!(checked("ma_xa_cu,ma_xa_moi\nB,A\n", &["A", "B"], &["A"]).is_empty());
+        assert!(checked("ma_xa_cu,ma_xa_moi\nA,A\nA,C\n", &["A"], &["A", "C"]).is_empty());
+        assert!(checked("ma_xa_cu,ma_xa_moi\nB,C\nD,B\n", &["B", "D"], &["B", "C"]).is_empty());
+        // Codes missing from their side: notes, one per line and column.
+        let found = checked("ma_xa_cu,ma_xa_moi\nX,C\nA,Y\n", &["A"], &["C"]);
+        assert_eq!(
+            found,
+            vec![
+                "m.csv:2: note: column ma_xa_cu: no commune with code X in the old side; found «X»",
+                "m.csv:3: note: column ma_xa_moi: no commune with code Y in the new side; found «Y»",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_split_code_has_several_new_codes() {
+        let (map, _) = CodeMap::parse("m.csv", b"ma_xa_cu,ma_xa_moi\nA,B\nA,C\nA,B\nD,B\n");
+        assert_eq!(map.news_of("A"), vec!["B", "C"]);
+        assert_eq!(map.news_of("D"), vec!["B"]);
+        assert!(map.news_of("B").is_empty());
+        assert_eq!(map.olds_of("B"), vec!["A", "D"]);
     }
 
     #[test]

@@ -1,19 +1,48 @@
 //! The comparison's summary: the programme's measures on each side, and who gained or lost what.
 
+use std::collections::HashSet;
+
 use super::{Cause, CriterionDelta, Delta, DiffSummary, LevelDelta, Presence, UnitDiff};
 use crate::criteria::CriteriaSet;
 use crate::eval::Verdict;
 use crate::eval::summary::Summary;
 
-fn level_delta(set: &str, deltas: &[&Delta]) -> LevelDelta {
+/// Each new unit with a before: its verdict at `set` on both sides (a merged commune's before is
+/// met when every old commune met it, failed when one failed).
+fn verdicts_at<'u>(
+    set: &'u str,
+    units: &'u [UnitDiff],
+) -> impl Iterator<Item = (Verdict, Verdict)> + 'u {
+    units.iter().flat_map(move |u| {
+        let one = u
+            .delta
+            .iter()
+            .flat_map(|d| &d.sets)
+            .filter(move |x| x.set == set)
+            .map(|x| (x.qualified_before, x.qualified_after));
+        let after = u
+            .after
+            .as_ref()
+            .and_then(|a| a.set(set))
+            .map(|s| s.qualified);
+        let merged = u
+            .merged_before
+            .iter()
+            .filter(move |(id, _)| id == set)
+            .filter_map(move |(_, b)| after.map(|a| (*b, a)));
+        one.chain(merged)
+    })
+}
+
+fn level_delta(set: &str, units: &[UnitDiff]) -> LevelDelta {
     let mut l = LevelDelta {
         set: set.to_string(),
         gained: 0,
         lost: 0,
         unknown: 0,
     };
-    for sd in deltas.iter().flat_map(|d| &d.sets).filter(|x| x.set == set) {
-        match (sd.qualified_before, sd.qualified_after) {
+    for pair in verdicts_at(set, units) {
+        match pair {
             (x, y) if x == y => {}
             (Verdict::Fail, Verdict::Pass) => l.gained += 1,
             (Verdict::Pass, Verdict::Fail) => l.lost += 1,
@@ -63,15 +92,33 @@ pub(super) fn summarize(
 ) -> DiffSummary {
     let deltas: Vec<&Delta> = units.iter().filter_map(|u| u.delta.as_ref()).collect();
     let count = |p: Presence| units.iter().filter(|u| u.presence == p).count();
+    let parts = || {
+        units
+            .iter()
+            .flat_map(|u| &u.parts)
+            .filter(|p| p.before.is_some())
+    };
+    let distinct = |split_only: bool| {
+        parts()
+            .filter(|p| !split_only || p.split)
+            .map(|p| p.code.as_str())
+            .collect::<HashSet<_>>()
+            .len()
+    };
     DiffSummary {
         before,
         after,
-        levels: sets.iter().map(|s| level_delta(&s.id, &deltas)).collect(),
+        levels: sets.iter().map(|s| level_delta(&s.id, units)).collect(),
         criteria: criteria_deltas(sets, &deltas),
+        // Set by `compare`, which sees the rows.
+        units_before: 0,
+        units_after: 0,
         both: count(Presence::Both),
         only_old: count(Presence::Old),
         only_new: count(Presence::New),
         merged: units.iter().filter(|u| u.merged()).count(),
+        merged_from: distinct(false),
+        split: distinct(true),
         renamed: units.iter().filter(|u| u.renamed_from().is_some()).count(),
         threshold_only: deltas
             .iter()

@@ -1,18 +1,22 @@
 //! The CSV form of `diff`, for spreadsheets: one row per commune and indicator that changed (a
 //! commune with no change has one row with the indicator columns empty). A merged commune has a row
-//! of its own, then its parts' rows with `part_of` set. With `--districts`, the districts follow in
-//! the same columns, and [`DISTRICT_COLUMNS`] are added at the end (`unit` = commune or district).
+//! of its own (its before in `before_communes`: each old commune with its level), then its parts'
+//! rows with `part_of` set (`relation` = `split_part` for a part of a split commune). With
+//! `--districts`, the districts follow in the same columns, and [`DISTRICT_COLUMNS`] are added at the
+//! end (`unit` = commune or district).
 
 use std::io::{self, Write};
 
 use super::{DiffReport, DistrictInfo};
 use crate::eval::diff::district::{Communes, DistrictDiff};
-use crate::eval::diff::{Cause, Change, Delta, Diff, Presence, UnitDiff};
+use crate::eval::diff::{
+    Cause, Change, Delta, Diff, LevelStatus, Part, Presence, Relation, UnitDiff,
+};
 use crate::eval::{CheckResult, IndicatorResult, UnitResult};
 use crate::i18n::{Lang, num};
 use crate::input::Value;
 
-const HEADER: [&str; 24] = [
+const HEADER: [&str; 28] = [
     "code",
     "name",
     "in",
@@ -21,6 +25,10 @@ const HEADER: [&str; 24] = [
     "level_before",
     "level_after",
     "change",
+    "status_before",
+    "status_after",
+    "relation",
+    "before_communes",
     "criteria_met_before",
     "criteria_met_after",
     "threshold_year_before",
@@ -62,6 +70,8 @@ fn change(c: Change) -> &'static str {
         Change::Lost => "lost",
         Change::Unchanged => "unchanged",
         Change::Unknown => "unknown",
+        Change::New => "new",
+        Change::Gone => "gone",
     }
 }
 
@@ -100,36 +110,96 @@ struct Head {
     cells: Vec<String>,
 }
 
-/// What the unit columns depend on: the set whose criteria met are shown, and each side's
-/// thresholds year.
+/// What the unit columns depend on: the levels compared, the set whose criteria met are shown, and
+/// each side's thresholds year.
 #[derive(Clone, Copy)]
 struct Frame<'a> {
+    chain: &'a [&'a str],
     target: &'a str,
     years: (i32, i32),
 }
 
-fn head(
-    frame: Frame,
-    code: &str,
-    name: &str,
-    (p, old_code, part_of): (&str, Option<&str>, Option<&str>),
-    (b, a, c): (Option<&UnitResult>, Option<&UnitResult>, Option<Change>),
-) -> Head {
+impl Frame<'_> {
+    /// The level surely held (`level_before`, `level_after`).
+    fn level(&self, s: LevelStatus) -> Option<&str> {
+        s.reached().and_then(|i| self.chain.get(i)).copied()
+    }
+
+    /// A standing in one word: the level id, `not_met`, `unknown`, `xa-ntm (higher unknown)`.
+    fn standing(&self, s: LevelStatus) -> String {
+        match (self.level(s), s.word()) {
+            (Some(id), "reached_higher_unknown") => format!("{id} (higher unknown)"),
+            (Some(id), _) => id.to_string(),
+            (None, w) => w.to_string(),
+        }
+    }
+}
+
+fn relation(r: Relation) -> &'static str {
+    match r {
+        Relation::Same => "same",
+        Relation::Renamed => "renamed",
+        Relation::Merged => "merged",
+        Relation::Split => "split",
+        Relation::New => "new",
+        Relation::Gone => "gone",
+    }
+}
+
+/// A merged commune's old communes: `06475 Gia Lộc: xa-ntm; 06480 Bằng Hữu: not_met (split)`.
+fn before_communes(frame: Frame, parts: &[Part]) -> String {
+    let items: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            let mut item = match &p.before {
+                Some(b) => format!("{} {}: {}", p.code, b.name, frame.standing(p.status)),
+                None => format!("{} (missing)", p.code),
+            };
+            if p.split {
+                item.push_str(" (split)");
+            }
+            item
+        })
+        .collect();
+    items.join("; ")
+}
+
+/// What the unit columns of one row say.
+struct Unit<'a> {
+    code: &'a str,
+    name: &'a str,
+    presence: &'a str,
+    old_code: Option<&'a str>,
+    part_of: Option<&'a str>,
+    status: (LevelStatus, LevelStatus),
+    change: Option<Change>,
+    relation: &'a str,
+    before_communes: String,
+    results: (Option<&'a UnitResult>, Option<&'a UnitResult>),
+}
+
+fn head(frame: Frame, u: Unit) -> Head {
     let met = |r: Option<&UnitResult>| r.and_then(|r| r.set(frame.target)).map(|s| s.criteria_met);
+    let (b, a) = u.results;
+    let (sb, sa) = u.status;
     Head {
         cells: vec![
-            code.to_string(),
-            name.to_string(),
-            p.to_string(),
-            opt(old_code),
-            opt(part_of),
-            opt(b.and_then(|r| r.level_reached.as_deref())),
-            opt(a.and_then(|r| r.level_reached.as_deref())),
-            opt(c.map(change)),
+            u.code.to_string(),
+            u.name.to_string(),
+            u.presence.to_string(),
+            opt(u.old_code),
+            opt(u.part_of),
+            opt(frame.level(sb)),
+            opt(frame.level(sa)),
+            opt(u.change.map(change)),
+            sb.word().to_string(),
+            sa.word().to_string(),
+            u.relation.to_string(),
+            u.before_communes,
             opt(met(b)),
             opt(met(a)),
-            opt(b.map(|_| frame.years.0)),
-            opt(a.map(|_| frame.years.1)),
+            opt((sb != LevelStatus::Absent).then_some(frame.years.0)),
+            opt((sa != LevelStatus::Absent).then_some(frame.years.1)),
         ],
     }
 }
@@ -190,14 +260,18 @@ fn delta_rows(head: &Head, d: &Delta, rows: &mut Vec<Vec<String>>) {
 fn unit_rows(frame: Frame, u: &UnitDiff, rows: &mut Vec<Vec<String>>) {
     let h = head(
         frame,
-        &u.code,
-        u.name(),
-        (presence(u.presence), u.renamed_from(), None),
-        (
-            u.before.as_ref(),
-            u.after.as_ref(),
-            u.delta.as_ref().map(|d| d.change),
-        ),
+        Unit {
+            code: &u.code,
+            name: u.name(),
+            presence: presence(u.presence),
+            old_code: u.renamed_from(),
+            part_of: None,
+            status: u.status,
+            change: Some(u.change),
+            relation: relation(u.relation),
+            before_communes: before_communes(frame, &u.parts),
+            results: (u.before.as_ref(), u.after.as_ref()),
+        },
     );
     match &u.delta {
         Some(d) => delta_rows(&h, d, rows),
@@ -213,14 +287,18 @@ fn unit_rows(frame: Frame, u: &UnitDiff, rows: &mut Vec<Vec<String>>) {
         };
         let h = head(
             frame,
-            &p.code,
-            name,
-            (found, None, Some(&u.code)),
-            (
-                p.before.as_ref(),
-                u.after.as_ref(),
-                p.delta.as_ref().map(|d| d.change),
-            ),
+            Unit {
+                code: &p.code,
+                name,
+                presence: found,
+                old_code: None,
+                part_of: Some(&u.code),
+                status: (p.status, u.status.1),
+                change: p.delta.as_ref().map(|d| d.change),
+                relation: if p.split { "split_part" } else { "part" },
+                before_communes: String::new(),
+                results: (p.before.as_ref(), u.after.as_ref()),
+            },
         );
         match &p.delta {
             Some(d) => delta_rows(&h, d, rows),
@@ -229,9 +307,9 @@ fn unit_rows(frame: Frame, u: &UnitDiff, rows: &mut Vec<Vec<String>>) {
     }
 }
 
-/// The indicator columns (`kind` … `cause`, after the 12 unit columns): empty on a unit's row when
+/// The indicator columns (`kind` … `cause`, after the 16 unit columns): empty on a unit's row when
 /// nothing changed.
-const TAIL: usize = HEADER.len() - 12;
+const TAIL: usize = HEADER.len() - 16;
 
 /// `87.5`.
 fn share(c: Option<&Communes>) -> String {
@@ -247,7 +325,9 @@ fn blocking(c: Option<&Communes>) -> String {
 }
 
 fn district_rows(info: &DistrictInfo, d: &DistrictDiff, rows: &mut Vec<Vec<String>>) {
+    let chain: Vec<&str> = info.sets.iter().map(|s| s.id.as_str()).collect();
     let frame = Frame {
+        chain: &chain,
         target: info.sets.last().map_or("", |s| s.id.as_str()),
         years: (info.before.threshold_year, info.after.threshold_year),
     };
@@ -273,7 +353,9 @@ pub(super) fn write(rep: &DiffReport, diff: &Diff, out: &mut impl Write) -> io::
         header.extend(DISTRICT_COLUMNS);
     }
     w.write_record(&header)?;
+    let chain: Vec<&str> = rep.sets.iter().map(|s| s.id.as_str()).collect();
     let frame = Frame {
+        chain: &chain,
         target: &rep.target,
         years: (rep.before.threshold_year, rep.after.threshold_year),
     };

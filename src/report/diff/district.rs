@@ -3,8 +3,8 @@
 //! H0.2 among them) with both values and thresholds, and the communes holding it back on each side.
 
 use super::{
-    DiffReport, DistrictInfo, Row, block, change_cell, flip_header, flip_row, level_cell,
-    one_sided_header, one_sided_row, signed,
+    DiffReport, DistrictInfo, Row, block, change_cell, flip_header, flip_row, one_sided_header,
+    one_sided_row, signed, status_cell,
 };
 use crate::eval::diff::Presence;
 use crate::eval::diff::district::{Communes, DistrictDiff, DistrictsDiff};
@@ -125,30 +125,13 @@ fn flips_cell(d: &DistrictDiff) -> String {
 
 fn district_row(rep: &DiffReport, info: &DistrictInfo, d: &DistrictDiff, lang: Lang) -> Row {
     let u = &d.unit;
-    let (change, color) = match (&u.delta, u.presence) {
-        (Some(x), _) => change_cell(x.change, lang),
-        (None, Presence::New) => (
-            format!(
-                "{} ({})",
-                lang.pick("Chỉ có ở bên mới", "Only in the new side"),
-                info.after.year
-            ),
-            None,
-        ),
-        (None, _) => (
-            format!(
-                "{} ({})",
-                lang.pick("Chỉ có ở bên cũ", "Only in the old side"),
-                info.before.year
-            ),
-            None,
-        ),
-    };
+    let (change, color) = change_cell(u.change, (info.before.year, info.after.year), lang);
+    let chain: Vec<&str> = info.sets.iter().map(|s| s.id.as_str()).collect();
     vec![
         (u.code.clone(), None),
         (u.name().to_string(), None),
-        (level_cell(rep, u.before.as_ref(), lang), None),
-        (level_cell(rep, u.after.as_ref(), lang), None),
+        (status_cell(rep, &chain, u.status.0, lang), None),
+        (status_cell(rep, &chain, u.status.1, lang), None),
         (change, color),
         (met_cell(info, d), None),
         (

@@ -11,7 +11,8 @@ use crate::criteria::CriteriaSet;
 use crate::diag::Problem;
 use crate::eval::diff::district::{DistrictDiff, DistrictsDiff};
 use crate::eval::diff::{
-    Cause, Change, Diff, DiffSummary, Flip, NotCompared, Part, Presence, SetDelta, UnitDiff,
+    Cause, Change, Diff, DiffSummary, Flip, LevelStatus, NotCompared, Part, Presence, Relation,
+    SetDelta, UnitDiff,
 };
 use crate::eval::district::{Blocking, ShareOutcome};
 use crate::eval::summary::LevelCount;
@@ -34,8 +35,12 @@ struct Doc<'a> {
     before: SideOut<'a>,
     after: SideOut<'a>,
     map: Option<&'a str>,
-    /// How a merged commune is compared: always `part_by_part` (never added up).
+    /// How a merged commune is compared: always `part_by_part` (each old commune against the new
+    /// one, never added up).
     merged_compared: &'static str,
+    /// A merged commune's before level: always `lowest` (the lowest level among its old communes,
+    /// unknown when one of them is unknown or missing).
+    merged_before: &'static str,
     sets: Vec<SetInfo<'a>>,
     communes: Vec<UnitOut<'a>>,
     summary: &'a DiffSummary,
@@ -72,10 +77,14 @@ struct DistrictOut<'a> {
     name_before: Option<&'a str>,
     line_before: Option<usize>,
     line_after: Option<usize>,
-    /// `null` (not qualified, or not on that side) or the district set id.
+    /// `null` (no level surely held, or not on that side) or the district set id.
     level_before: Option<&'a str>,
     level_after: Option<&'a str>,
-    change: Option<Change>,
+    /// `absent`, `not_met`, `unknown`, `reached`, `reached_higher_unknown`.
+    status_before: &'static str,
+    status_after: &'static str,
+    /// gained, lost, unchanged, unknown, new, gone.
+    change: Change,
     /// `null` when unknown (missing data) or not on that side.
     qualified_before: Option<bool>,
     qualified_after: Option<bool>,
@@ -131,12 +140,21 @@ struct UnitOut<'a> {
     old_code: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     name_before: Option<&'a str>,
+    /// same, renamed, merged, split (took part of one split commune), new, gone.
+    relation: Relation,
+    /// Its before is a set of old communes (`parts`): relation merged or split.
     merged: bool,
     line_before: Option<usize>,
     line_after: Option<usize>,
+    /// The level surely held (`null`: none, unknown, or not on that side); a merged commune's before
+    /// is the lowest level among its old communes.
     level_before: Option<&'a str>,
     level_after: Option<&'a str>,
-    change: Option<Change>,
+    /// `absent`, `not_met`, `unknown`, `reached`, `reached_higher_unknown`.
+    status_before: &'static str,
+    status_after: &'static str,
+    /// gained, lost, unchanged, unknown, new, gone.
+    change: Change,
     criteria_met_before: Option<usize>,
     criteria_met_after: Option<usize>,
     criteria_met_diff: Option<i64>,
@@ -154,8 +172,13 @@ struct PartOut<'a> {
     /// `false` when the map names it but the old side has no such commune.
     found: bool,
     name: Option<&'a str>,
+    /// The old commune was split between several new ones (tách một phần); `also_in`: the others.
+    split: bool,
+    also_in: &'a [String],
     line_before: Option<usize>,
     level_before: Option<&'a str>,
+    status_before: &'static str,
+    /// This old commune against the new one.
     change: Option<Change>,
     criteria_met_before: Option<usize>,
     criteria_met_diff: Option<i64>,
@@ -294,8 +317,14 @@ fn diff_of(x: Option<usize>, y: Option<usize>) -> Option<i64> {
     Some(y? as i64 - x? as i64)
 }
 
+/// The level surely held, as a set id of `chain`.
+fn level<'a>(chain: &[&'a str], s: LevelStatus) -> Option<&'a str> {
+    s.reached().and_then(|i| chain.get(i)).copied()
+}
+
 fn unit_out<'a>(rep: &'a DiffReport, u: &'a UnitDiff) -> UnitOut<'a> {
     let t = rep.target.as_str();
+    let chain: Vec<&str> = rep.sets.iter().map(|s| s.id.as_str()).collect();
     let (b, a) = (u.before.as_ref(), u.after.as_ref());
     let name_before = b
         .zip(a)
@@ -309,12 +338,15 @@ fn unit_out<'a>(rep: &'a DiffReport, u: &'a UnitDiff) -> UnitOut<'a> {
         presence: u.presence,
         old_code: u.renamed_from(),
         name_before,
+        relation: u.relation,
         merged: u.merged(),
         line_before: b.map(|r| r.line),
         line_after: a.map(|r| r.line),
-        level_before: b.and_then(|r| r.level_reached.as_deref()),
-        level_after: a.and_then(|r| r.level_reached.as_deref()),
-        change: delta.map(|d| d.change),
+        level_before: level(&chain, u.status.0),
+        level_after: level(&chain, u.status.1),
+        status_before: u.status.0.word(),
+        status_after: u.status.1.word(),
+        change: u.change,
         criteria_met_before: met(t, b),
         criteria_met_after: met(t, a),
         criteria_met_diff: diff_of(met(t, b), met(t, a)),
@@ -324,19 +356,27 @@ fn unit_out<'a>(rep: &'a DiffReport, u: &'a UnitDiff) -> UnitOut<'a> {
         not_compared: delta.map_or(Vec::new(), |d| {
             d.not_compared.iter().map(not_compared_out).collect()
         }),
-        parts: u.parts.iter().map(|p| part_out(t, p, a)).collect(),
+        parts: u.parts.iter().map(|p| part_out(t, &chain, p, a)).collect(),
     }
 }
 
-fn part_out<'a>(target: &str, p: &'a Part, after: Option<&UnitResult>) -> PartOut<'a> {
+fn part_out<'a>(
+    target: &str,
+    chain: &[&'a str],
+    p: &'a Part,
+    after: Option<&UnitResult>,
+) -> PartOut<'a> {
     let b = p.before.as_ref();
     let d = p.delta.as_ref();
     PartOut {
         code: &p.code,
         found: b.is_some(),
         name: b.map(|r| r.name.as_str()),
+        split: p.split,
+        also_in: &p.also_in,
         line_before: b.map(|r| r.line),
-        level_before: b.and_then(|r| r.level_reached.as_deref()),
+        level_before: level(chain, p.status),
+        status_before: p.status.word(),
         change: d.map(|d| d.change),
         criteria_met_before: met(target, b),
         criteria_met_diff: diff_of(met(target, b), met(target, after)),
@@ -366,8 +406,9 @@ fn skipped_out(skipped: &[(String, Presence)]) -> Vec<Skipped<'_>> {
         .collect()
 }
 
-fn district_out<'a>(info: &DistrictInfo, d: &'a DistrictDiff) -> DistrictOut<'a> {
+fn district_out<'a>(info: &DistrictInfo<'a>, d: &'a DistrictDiff) -> DistrictOut<'a> {
     let t = info.sets.last().map_or("", |s| s.id.as_str());
+    let chain: Vec<&str> = info.sets.iter().map(|s| s.id.as_str()).collect();
     let u = &d.unit;
     let (b, a) = (u.before.as_ref(), u.after.as_ref());
     let delta = u.delta.as_ref();
@@ -384,9 +425,11 @@ fn district_out<'a>(info: &DistrictInfo, d: &'a DistrictDiff) -> DistrictOut<'a>
             .map(|(b, _)| b.name.as_str()),
         line_before: b.map(|r| r.line),
         line_after: a.map(|r| r.line),
-        level_before: b.and_then(|r| r.level_reached.as_deref()),
-        level_after: a.and_then(|r| r.level_reached.as_deref()),
-        change: delta.map(|d| d.change),
+        level_before: level(&chain, u.status.0),
+        level_after: level(&chain, u.status.1),
+        status_before: u.status.0.word(),
+        status_after: u.status.1.word(),
+        change: u.change,
         qualified_before: qualified(b),
         qualified_after: qualified(a),
         criteria_met_before: met(t, b),
@@ -464,6 +507,7 @@ pub(super) fn write(
         },
         map: rep.map.as_deref(),
         merged_compared: "part_by_part",
+        merged_before: "lowest",
         sets: set_infos(&rep.sets),
         communes: diff.units.iter().map(|u| unit_out(rep, u)).collect(),
         summary: &diff.summary,

@@ -53,33 +53,58 @@ fn plain(cells: Vec<String>) -> Row {
     cells.into_iter().map(|c| (c, None)).collect()
 }
 
+/// The units on each side, each counted once, and how they are tied:
+/// `Bên cũ (2023): 5 xã; bên mới (2024): 3 xã. 1 xã so sánh một-một; 1 xã sáp nhập từ 3 xã cũ (1 xã
+/// cũ bị tách); 1 chỉ có ở bên mới; 0 chỉ có ở bên cũ.`
 fn counts_line(rep: &DiffReport, diff: &Diff, lang: Lang) -> String {
     let s = &diff.summary;
+    let (y0, y1) = (rep.before.year, rep.after.year);
+    let one_to_one = s.both - s.merged;
     let mut out = match lang {
         Lang::Vi => format!(
-            "{} xã có ở cả hai bên; {} chỉ có ở bên cũ ({}); {} chỉ có ở bên mới ({})",
-            s.both, s.only_old, rep.before.year, s.only_new, rep.after.year
+            "Bên cũ ({y0}): {} xã; bên mới ({y1}): {} xã. {one_to_one} xã có ở cả hai bên (so sánh một-một",
+            s.units_before, s.units_after
         ),
         Lang::En => format!(
-            "{} communes on both sides; {} only in the old side ({}); {} only in the new side ({})",
-            s.both, s.only_old, rep.before.year, s.only_new, rep.after.year
+            "Old side ({y0}): {} communes; new side ({y1}): {}. {one_to_one} communes on both sides (compared one to one",
+            s.units_before, s.units_after
         ),
     };
-    if s.merged > 0 {
-        out.push_str(&format!(
-            "; {} {}",
-            s.merged,
-            lang.pick("xã sáp nhập", "merged")
-        ));
-    }
     if s.renamed > 0 {
-        out.push_str(&format!(
-            "; {} {}",
-            s.renamed,
-            lang.pick("xã đổi mã", "renamed")
-        ));
+        out.push_str(&match lang {
+            Lang::Vi => format!(", trong đó {} xã đổi mã", s.renamed),
+            Lang::En => format!(", {} of them renamed", s.renamed),
+        });
     }
-    out.push_str(".\n");
+    out.push(')');
+    if s.merged > 0 {
+        out.push_str(&match lang {
+            Lang::Vi => format!(
+                "; {} xã mới sáp nhập hoặc tách từ {} xã cũ",
+                s.merged, s.merged_from
+            ),
+            Lang::En => format!(
+                "; {} new communes merged or split from {} old ones",
+                s.merged, s.merged_from
+            ),
+        });
+        if s.split > 0 {
+            out.push_str(&match lang {
+                Lang::Vi => format!(" ({} xã cũ bị tách)", s.split),
+                Lang::En => format!(" ({} old communes split)", s.split),
+            });
+        }
+    }
+    out.push_str(&match lang {
+        Lang::Vi => format!(
+            "; {} chỉ có ở bên cũ ({y0}); {} chỉ có ở bên mới ({y1}).\n",
+            s.only_old, s.only_new
+        ),
+        Lang::En => format!(
+            "; {} only in the old side ({y0}); {} only in the new side ({y1}).\n",
+            s.only_old, s.only_new
+        ),
+    });
     out
 }
 
@@ -201,8 +226,8 @@ pub(super) fn notes(rep: &DiffReport, diff: &Diff, lang: Lang) -> String {
     }
     if s.merged > 0 {
         out.push_str(lang.pick(
-            "Xã sáp nhập được so sánh từng phần: kết quả của mỗi xã cũ so với xã mới, không cộng dồn; không tính vào số xã lên mức, mất mức hay tiêu chí bị mất.\n",
-            "Merged communes are compared part by part: each old commune's result against the new commune's, not added up; they are not counted among communes gaining or losing a level or a criterion.\n",
+            "Xã sáp nhập: mức trước là mức thấp nhất trong các xã cũ (mức mà mọi xã cũ đều đạt; chưa rõ nếu một xã cũ thiếu số liệu), ghi sau dấu ←; mỗi xã cũ cũng được so với xã mới (↳), không cộng dồn. Xã cũ bị tách xuất hiện ở mỗi xã mới nhận một phần (tách một phần) với kết quả của cả xã cũ, và chỉ được đếm một lần ở bên cũ. Số xã lên mức, mất mức đếm theo xã bên mới; tiêu chí bị mất chỉ đếm các xã so sánh một-một.\n",
+            "Merged communes: the level before is the lowest among the old communes (the level every one of them held; unknown if one lacks data), listed after ←; each old commune is also compared with the new one (↳), never added up. A split old commune appears in each new commune that took a part of it (split, part of it) with the whole old commune's result, and counts once on the old side. Communes gaining or losing a level are counted on the new side; criteria lost count the communes compared one to one.\n",
         ));
     }
     if !rep.skipped.is_empty() {

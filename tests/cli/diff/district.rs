@@ -333,7 +333,7 @@ fn the_districts_section_in_table_csv_and_markdown_in_both_languages() {
     let l = out.lines().find(|l| l.starts_with("181,")).unwrap();
     assert_eq!(
         l,
-        "181,Huyện Chi Lăng,both,,,huyen-ntm,,lost,10,9,2023,2024,flip,huyen-ntm,0,H0.1,share_of_communes_meeting:xa-ntm,pass,fail,100,50,100,100,data,district,100,50,,Y2"
+        "181,Huyện Chi Lăng,both,,,huyen-ntm,,lost,reached,not_met,same,,10,9,2023,2024,flip,huyen-ntm,0,H0.1,share_of_communes_meeting:xa-ntm,pass,fail,100,50,100,100,data,district,100,50,,Y2"
     );
     let l = out.lines().find(|l| l.starts_with("Y1,")).unwrap();
     assert!(l.ends_with(",commune,,,,"), "{l}");
@@ -433,4 +433,166 @@ fn the_district_level_alone_compares_the_communes_it_needs() {
     assert_eq!(sets, vec!["xa-ntm", "nang-cao"]);
     assert_eq!(commune(&doc, "X1")["level_after"], "nang-cao");
     assert_eq!(district(&doc, "180")["change"], "lost");
+}
+
+/// Every label a district can get, through the binary. Districts 185–188 have no commune in the
+/// commune file, so H0.1 is unknown for them and nothing else decides unless a district indicator
+/// fails: h8 = 30 < 35 makes "chưa đạt", a full row "chưa đủ dữ liệu".
+/// - 180 (two communes meeting every level, every indicator met): huyện NTM both years: Giữ nguyên.
+/// - 185: chưa đủ dữ liệu (2023) → chưa đạt (2024): Chưa rõ. 186: the reverse: Chưa rõ.
+/// - 187: only in 2023: Không còn. 188: only in 2024: Mới.
+#[test]
+fn every_kind_of_district_change_is_labelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let communes = [
+        c("X1", "Gia Cát", 2023, &[]),
+        c("X2", "Hợp Thành", 2023, &[]),
+        c("X1", "Gia Cát", 2024, &[]),
+        c("X2", "Hợp Thành", 2024, &[]),
+    ];
+    let placed: Vec<(&str, &Commune)> = communes.iter().map(|c| ("Cao Lộc", c)).collect();
+    let rows: [DistrictRow; 8] = [
+        ("180", "Huyện Cao Lộc", 2023, &[]),
+        ("180", "Huyện Cao Lộc", 2024, &[]),
+        ("185", "Huyện Bình Gia", 2023, &[]),
+        ("185", "Huyện Bình Gia", 2024, &[("h8", "30")]),
+        ("186", "Huyện Đình Lập", 2023, &[("h8", "30")]),
+        ("186", "Huyện Đình Lập", 2024, &[]),
+        ("187", "Huyện Văn Quan", 2023, &[]),
+        ("188", "Huyện Hữu Lũng", 2024, &[]),
+    ];
+    let xa = write(dir.path(), "xa.csv", &csv_in(&placed));
+    let huyen = write(dir.path(), "huyen.csv", &districts_csv(&rows));
+    let doc = diff_json(&[&xa, "--districts", &huyen]);
+    let got = |code: &str| {
+        let d = district(&doc, code);
+        format!(
+            "{} {} {}",
+            d["status_before"].as_str().unwrap(),
+            d["status_after"].as_str().unwrap(),
+            d["change"].as_str().unwrap()
+        )
+    };
+    assert_eq!(got("180"), "reached reached unchanged");
+    assert_eq!(got("185"), "unknown not_met unknown");
+    assert_eq!(got("186"), "not_met unknown unknown");
+    assert_eq!(got("187"), "unknown absent gone");
+    assert_eq!(got("188"), "absent unknown new");
+    let s = &doc["district_comparison"]["summary"];
+    assert_eq!(s["levels"][0]["unknown"], 2, "185 and 186");
+    assert_eq!(
+        (s["units_before"].as_u64(), s["units_after"].as_u64()),
+        (Some(4), Some(4))
+    );
+
+    let (code, out, _) = run(&["diff", &xa, "--districts", &huyen]);
+    assert_eq!(code, 0);
+    let section = out.split("So sánh kết quả huyện").nth(1).unwrap();
+    let row = |code: &str| {
+        section
+            .lines()
+            .find(|l| l.starts_with(&format!("│ {code}")))
+            .unwrap_or_else(|| panic!("{code} in {section}"))
+    };
+    for (code, before, after, label) in [
+        ("180", "huyện NTM", "huyện NTM", "Giữ nguyên"),
+        (
+            "185",
+            "Chưa đủ dữ liệu",
+            "Chưa đạt",
+            "Chưa rõ (thiếu số liệu)",
+        ),
+        (
+            "186",
+            "Chưa đạt",
+            "Chưa đủ dữ liệu",
+            "Chưa rõ (thiếu số liệu)",
+        ),
+        (
+            "187",
+            "Chưa đủ dữ liệu",
+            "—",
+            "Không còn: chỉ có ở bên cũ (2023)",
+        ),
+        (
+            "188",
+            "—",
+            "Chưa đủ dữ liệu",
+            "Mới: chỉ có ở bên mới (2024)",
+        ),
+    ] {
+        let r = row(code);
+        let cells: Vec<&str> = r.split('┆').map(str::trim).collect();
+        assert_eq!(cells[2..5], [before, after, label], "{r}");
+    }
+    assert!(
+        section
+            .contains("huyện NTM: 1 huyện đạt (2023) → 1 (2024); lên mức 0, mất mức 0, chưa rõ 2."),
+        "{section}"
+    );
+    let (_, out, _) = run(&["diff", &xa, "--districts", &huyen, "--lang", "en"]);
+    let r = out.lines().find(|l| l.starts_with("│ 185")).unwrap();
+    assert!(r.contains("Unknown (missing data)"), "{r}");
+    let (_, out, _) = run(&["diff", &xa, "--districts", &huyen, "--format", "csv"]);
+    let l = out.lines().find(|l| l.starts_with("185,")).unwrap();
+    assert!(
+        l.starts_with("185,Huyện Bình Gia,both,,,,,unknown,unknown,not_met,same,"),
+        "{l}"
+    );
+    let l = out.lines().find(|l| l.starts_with("188,")).unwrap();
+    assert!(
+        l.starts_with("188,Huyện Hữu Lũng,new,,,,,new,absent,unknown,new,"),
+        "{l}"
+    );
+}
+
+/// A map with districts: 2023 X1 (every level) and X2 (fails 15.1: 94,5 < 95) in district 180;
+/// 2024: X3 is X1 and X2 merged, meeting every level. The district's communes count once per side:
+/// 2 then (1 at xã NTM: H0.1 50 %), 1 now (100 %); the merged commune's before is X2's "not met".
+#[test]
+fn merged_communes_count_once_in_their_districts_share() {
+    let dir = tempfile::tempdir().unwrap();
+    let communes = [
+        c("X1", "Gia Cát", 2023, &[]),
+        c("X2", "Hợp Thành", 2023, &[("15.1", "94,5")]),
+        c("X3", "Gia Cát", 2024, &[]),
+    ];
+    let placed: Vec<(&str, &Commune)> = communes.iter().map(|c| ("Cao Lộc", c)).collect();
+    let rows: [DistrictRow; 2] = [
+        ("180", "Huyện Cao Lộc", 2023, &[]),
+        ("180", "Huyện Cao Lộc", 2024, &[]),
+    ];
+    let xa = write(dir.path(), "xa.csv", &csv_in(&placed));
+    let huyen = write(dir.path(), "huyen.csv", &districts_csv(&rows));
+    let m = write(dir.path(), "map.csv", "ma_xa_cu;ma_xa_moi\nX1;X3\nX2;X3\n");
+    let (code, out, err) = run(&[
+        "diff",
+        &xa,
+        "--districts",
+        &huyen,
+        "--map",
+        &m,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let x3 = commune(&doc, "X3");
+    assert_eq!(x3["relation"], "merged");
+    assert_eq!(x3["status_before"], "not_met");
+    assert_eq!(x3["change"], "gained");
+    let s = &doc["summary"];
+    assert_eq!(
+        (s["units_before"].as_u64(), s["units_after"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let d = district(&doc, "180");
+    assert_eq!(
+        (d["communes_before"].as_u64(), d["communes_after"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(d["share_ntm_before"], 50.0);
+    assert_eq!(d["share_ntm_after"], 100.0);
+    assert_eq!(d["change"], "gained");
+    assert_eq!(flips(d), vec!["H0.1"]);
 }
