@@ -13,3 +13,4 @@ pub mod exit;
 pub mod i18n;
 pub mod input;
 pub mod report;
+pub mod units;
