@@ -292,6 +292,8 @@ fn build(
         cells: vec![Cell::Missing; data.columns.len()],
     };
     let mut places = HashMap::new();
+    let mut refusals: Vec<(String, Option<Text>)> =
+        rc.expect.refused().into_iter().map(|c| (c, None)).collect();
     fill(
         cx,
         &mut data,
@@ -300,6 +302,7 @@ fn build(
         (&defaults.inputs, &rc.inputs),
         &unit_cols,
         set,
+        &mut refusals,
     );
     let mut communes = None;
     let mut commune_places = Vec::new();
@@ -325,6 +328,7 @@ fn build(
                 (&defaults.commune_inputs, &c.inputs),
                 &cols,
                 top,
+                &mut Vec::new(),
             );
             rows.push(row);
             commune_places.push(places);
@@ -365,11 +369,14 @@ fn build(
         data,
         unit,
         communes,
+        refusals,
     })
 }
 
 /// Put a unit's inputs into its row: the defaults the unit's sets read, then the case's own (each of
 /// which must be read by them). `places` keeps where each value was written, for later messages.
+/// A value refused in a column the case expects refused is recorded in `refusals`, not reported.
+#[allow(clippy::too_many_arguments)]
 fn fill(
     cx: &mut Cx,
     data: &mut Dataset,
@@ -378,6 +385,7 @@ fn fill(
     (defaults, own): (&Map<toml::Value>, &Map<toml::Value>),
     used: &[&str],
     set: &CriteriaSet,
+    refusals: &mut [(String, Option<Text>)],
 ) {
     for (strict, inputs) in [(false, defaults), (true, own)] {
         for (key, value) in inputs {
@@ -467,12 +475,21 @@ fn fill(
                     continue;
                 }
             };
-            match cell::parse(raw, &data.specs[idx], &cell::Decimal::default()) {
-                Ok(c) => {
+            let expected_refusal = refusals.iter_mut().find(|(c, _)| c == col);
+            match (
+                cell::parse(raw, &data.specs[idx], &cell::Decimal::default()),
+                expected_refusal,
+            ) {
+                (Ok(c), _) => {
                     row.cells[idx] = c.cell;
                     data.present[idx] = true;
                 }
-                Err(e) => cx.problems.push(
+                (Err(e), Some(r)) => {
+                    // The case's own value replaces a default's: only its refusal counts.
+                    r.1 = Some(e.message);
+                    row.cells[idx] = Cell::Missing;
+                }
+                (Err(e), None) => cx.problems.push(
                     Problem::error("bad-cell", cx.file, e.message)
                         .at_offset(cx.src, value.span().start)
                         .field(col)

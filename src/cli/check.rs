@@ -287,7 +287,7 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
         let mut w = CheckWriter::new(&report, format, ctx.style, out)?;
         let mut index = CommuneIndex::default();
         let mut seen: HashMap<(String, i32), (String, usize)> = HashMap::new();
-        for path in &args.data {
+        for path in &inputs {
             let mut reader =
                 Reader::open(path, &read_options, version, Layout::COMMUNE, &used, &keep);
             let head = reader.head.clone();

@@ -12,4 +12,5 @@ mod html;
 mod lint;
 mod report_files;
 mod template;
+mod trust;
 mod xlsx;
