@@ -5,8 +5,8 @@ use serde_json::{Value as Json, json};
 use super::text::{self, UNVERIFIED};
 use super::{Format, SCHEMA_VERSION, Style, csv_text, md_table, new_table};
 use crate::criteria::catalog::Catalog;
-use crate::criteria::{CriteriaSet, Input, Level, Threshold, Version};
-use crate::i18n::Lang;
+use crate::criteria::{Check, CriteriaSet, Input, Kind, Level, Threshold, Version};
+use crate::i18n::{Lang, num};
 
 fn set_summary(v: &Version, s: &CriteriaSet) -> Json {
     json!({
@@ -125,6 +125,7 @@ pub fn show(
         lang.pick("Nội dung", "Content"),
         lang.pick("Cột", "Column"),
         lang.pick("Yêu cầu", "Requirement"),
+        lang.pick("Giá trị hợp lý", "Plausible values"),
         lang.pick("Nguồn", "Source"),
     ]
     .map(String::from)
@@ -154,6 +155,7 @@ pub fn show(
                     content,
                     input_name(&check.input),
                     text::rule(check, year, version, lang),
+                    plausible_text(version, check, lang),
                     ind.source.to_string(),
                 ]);
             }
@@ -187,6 +189,27 @@ pub fn show(
             set.checks().count(),
             text::unverified_legend(lang)
         ));
+    }
+    out
+}
+
+/// The values a check's column can hold (`1–1000 triệu đồng/người/năm`, `0–30, số nguyên`); nothing for
+/// Đạt/Không đạt and derived values.
+fn plausible_text(version: &Version, check: &Check, lang: Lang) -> String {
+    let Some(spec) = check.input.column().and_then(|c| version.column_spec(c)) else {
+        return String::new();
+    };
+    if spec.kind == Kind::Bool {
+        return String::new();
+    }
+    let p = &spec.plausible;
+    let unit = text::unit(check, lang);
+    let mut out = format!("{}–{}", num(p.min, lang), num(p.max, lang));
+    if !unit.is_empty() {
+        out.push_str(&format!(" {unit}"));
+    }
+    if p.whole {
+        out.push_str(lang.pick(", số nguyên", ", whole"));
     }
     out
 }
@@ -238,6 +261,7 @@ fn show_json(
                             "threshold_rule": ch.threshold,
                             "requirement": text::rule(ch, year, version, Lang::Vi).trim_end_matches(UNVERIFIED),
                             "requirement_en": text::rule(ch, year, version, Lang::En).trim_end_matches(UNVERIFIED),
+                            "plausible": ch.input.column().and_then(|c| version.column_spec(c)).filter(|s| s.kind != crate::criteria::Kind::Bool).map(|s| s.plausible),
                             "context": ch.context,
                             "verified": ch.verified,
                             "note": ch.note,
