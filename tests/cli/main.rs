@@ -11,6 +11,7 @@ mod district;
 mod html;
 mod lint;
 mod report_files;
+mod snapshots;
 mod template;
 mod trust;
 mod xlsx;
