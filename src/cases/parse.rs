@@ -10,6 +10,7 @@ use super::Case;
 use super::Loaded;
 use super::expect::{RawExpect, expectations};
 use crate::criteria::catalog::Catalog;
+use crate::criteria::select::Selection;
 use crate::criteria::{CriteriaSet, Level, Version};
 use crate::diag::Problem;
 use crate::eval::{Evaluator, Options};
@@ -144,27 +145,12 @@ fn plan<'v>(
     version: &'v Version,
     set: &CriteriaSet,
 ) -> (Vec<&'v CriteriaSet>, Vec<&'v CriteriaSet>) {
-    let unit: Vec<&CriteriaSet> = version
-        .closure(&set.id)
-        .into_iter()
-        .filter(|s| s.level == set.level)
-        .collect();
-    if set.level == Level::Commune {
-        return (unit, Vec::new());
+    let district = set.level == Level::District;
+    match Selection::of(version, &set.id, district) {
+        Ok(sel) if district => (sel.districts, sel.communes),
+        Ok(sel) => (sel.communes, Vec::new()),
+        Err(_) => (Vec::new(), Vec::new()),
     }
-    let needed: Vec<&str> = unit
-        .iter()
-        .flat_map(|d| d.requires.iter())
-        .flat_map(|r| version.closure(r))
-        .filter(|s| s.level == Level::Commune)
-        .map(|s| s.id.as_str())
-        .collect();
-    let communes = version
-        .commune_chain()
-        .into_iter()
-        .filter(|s| needed.contains(&s.id.as_str()))
-        .collect();
-    (unit, communes)
 }
 
 fn build(

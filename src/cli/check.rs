@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::Args;
+use ntm::criteria::select::Selection;
 use ntm::criteria::{CriteriaSet, Level, Version};
 use ntm::diag::Problem;
 use ntm::eval::district::{CommuneIndex, district_key, evaluate_district, unknown_district};
@@ -61,105 +62,31 @@ pub(crate) struct CheckArgs {
     force: bool,
 }
 
-/// What the level asked means: which sets to evaluate on communes and on districts, and which
-/// commune set answers "qualified".
-struct Plan<'v> {
-    communes: Vec<&'v CriteriaSet>,
-    districts: Vec<&'v CriteriaSet>,
-    target: String,
-}
-
+/// What the level asked means (see [`Selection`]), or the usage error.
 fn plan<'v>(
     ctx: &Ctx,
     version: &'v Version,
     level: &str,
     with_districts: bool,
 ) -> Result<Plan<'v>, i32> {
-    let chain = version.commune_chain();
-    let district_sets: Vec<&CriteriaSet> = version
-        .sets
-        .iter()
-        .filter(|s| s.level == Level::District)
-        .collect();
-    let (wanted, districts): (Vec<&str>, Vec<&CriteriaSet>) = match version.set(level) {
-        _ if level == "all" => (
-            chain.iter().map(|s| s.id.as_str()).collect(),
-            if with_districts {
-                district_sets
-            } else {
-                Vec::new()
-            },
-        ),
-        Some(s) if s.level == Level::Commune => (
-            vec![s.id.as_str()],
-            if with_districts {
-                district_sets
-            } else {
-                Vec::new()
-            },
-        ),
-        Some(s) if with_districts => (Vec::new(), vec![s]),
-        Some(s) => {
-            ctx.error(
-                &format!("mức «{}» là bộ cấp huyện: cần --districts TỆP_HUYỆN", s.id),
-                &format!(
-                    "level «{}» is a district set: it needs --districts DISTRICT_FILE",
-                    s.id
-                ),
-            );
-            return Err(exit::USAGE);
-        }
-        None => {
-            let ids: Vec<&str> = version.sets.iter().map(|s| s.id.as_str()).collect();
-            ctx.error(
-                &format!(
-                    "mức «{level}» không có trong {} (có: {}, all)",
-                    version.id,
-                    ids.join(", ")
-                ),
-                &format!(
-                    "level «{level}» is not in {} (there are: {}, all)",
-                    version.id,
-                    ids.join(", ")
-                ),
-            );
-            return Err(exit::USAGE);
-        }
-    };
-    // Commune sets: those asked, their prerequisites, and what the district sets require, in chain order.
-    let mut needed: Vec<&str> = Vec::new();
-    for id in wanted.iter().copied().chain(
-        districts
-            .iter()
-            .flat_map(|d| d.requires.iter().map(String::as_str)),
-    ) {
-        for s in version.closure(id) {
-            if !needed.contains(&s.id.as_str()) {
-                needed.push(&s.id);
-            }
+    match Selection::of(version, level, with_districts) {
+        Ok(sel) => Ok(Plan {
+            target: sel.target.id.clone(),
+            communes: sel.communes,
+            districts: sel.districts,
+        }),
+        Err(msg) => {
+            ctx.error(&msg.vi, &msg.en);
+            Err(exit::USAGE)
         }
     }
-    let communes: Vec<&CriteriaSet> = chain
-        .into_iter()
-        .filter(|s| needed.contains(&s.id.as_str()))
-        .collect();
-    let target = match level {
-        "all" => communes.first().map(|s| s.id.clone()),
-        l if wanted.contains(&l) => Some(l.to_string()),
-        _ => communes.first().map(|s| s.id.clone()),
-    };
-    let Some(target) = target else {
-        ctx.error(
-            "phiên bản tiêu chí không có bộ cấp xã nào",
-            "the criteria version has no commune set",
-        );
-        return Err(exit::USAGE);
-    };
-    Ok(Plan {
-        communes,
-        districts,
-        target,
-    })
+}
+
+/// The sets a run evaluates, and which commune set answers "qualified".
+struct Plan<'v> {
+    communes: Vec<&'v CriteriaSet>,
+    districts: Vec<&'v CriteriaSet>,
+    target: String,
 }
 
 pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {

@@ -5,6 +5,7 @@
 pub mod catalog;
 mod lint;
 pub mod load;
+pub mod select;
 pub mod threshold;
 
 use serde::Serialize;

@@ -251,7 +251,7 @@ fn usage_errors_exit_64() {
     let (code, _, err) = run(&["check", "x.csv", "--level", "tinh"]);
     assert_eq!(code, 64);
     assert!(
-        err.contains("mức «tinh» không có trong lang-son-2024 (có: xa-ntm, nang-cao, kieu-mau, huyen-ntm, all)"),
+        err.contains("mức «tinh» không phải bộ tiêu chí của lang-son-2024 (có: xa-ntm, nang-cao, kieu-mau, all; với --districts: huyen-ntm)"),
         "{err}"
     );
     let (code, out, _) = run(&["--help"]);
