@@ -267,7 +267,7 @@ fn build(
                 .unwrap_or_default(),
         ),
     };
-    let mut data = empty_dataset(cx.file, version);
+    let mut data = empty_dataset(cx.file, &crate::criteria::Schema::of(version));
     let unit_cols = Version::columns_of(&unit_sets);
     let mut unit = Row {
         line: crate::diag::line_col(cx.src, at).0,

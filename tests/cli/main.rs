@@ -14,4 +14,5 @@ mod report_files;
 mod snapshots;
 mod template;
 mod trust;
+mod versions;
 mod xlsx;
