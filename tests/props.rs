@@ -13,6 +13,7 @@ use ntm::criteria::catalog::Catalog;
 use ntm::criteria::load::load_version;
 use ntm::criteria::threshold::Unresolved;
 use ntm::criteria::{CriteriaSet, Input, Kind, Op, Threshold, Version};
+use ntm::eval::plan::{Compact, Plan};
 use ntm::eval::{Evaluator, NoDerived, Options, Status, UnitResult, Verdict};
 use ntm::input::{Cell, Dataset, Layout, Row, Value, read_str};
 use proptest::prelude::*;
@@ -387,6 +388,64 @@ proptest! {
             better = moved(&better, &rule, -delta).unwrap_or(better);
         }
         no_pass_turns_to_fail(&evaluate(&row), &evaluate(&better), "improving every value");
+    }
+
+    /// The compiled plan (the fast path of summaries and tallies) gives exactly the explained
+    /// evaluation's statuses, for every check, indicator, criterion and set, the level reached and
+    /// the readiness, whatever the values, missing cells, KAD and years.
+    #[test]
+    fn the_compiled_plan_and_the_explained_result_agree_on_every_status(
+        row in commune(),
+        outside in prop_oneof![Just(None), (2018..2030i32).prop_map(Some)],
+    ) {
+        let v = version();
+        let chain = v.commune_chain();
+        let mut row = row;
+        let options = Options { nearest_year: true, thresholds_of: outside };
+        let r = Evaluator::new(v, chain.clone(), &HEAD, options).evaluate(&row, &NoDerived);
+        let year = outside.unwrap_or(row.year);
+        let plan = Plan::compile(v, &chain, &HEAD.columns, &HEAD.present, year).unwrap();
+        let mut c = Compact::default();
+        plan.score(&row, &mut c);
+        let (mut checks, mut inds, mut crits) = (Vec::new(), Vec::new(), Vec::new());
+        for s in &r.sets {
+            for cr in &s.criteria {
+                crits.push(cr.status);
+                for i in &cr.indicators {
+                    inds.push(i.status);
+                    checks.extend(i.checks.iter().map(|c| c.status));
+                }
+            }
+        }
+        if let Some(rd) = &r.readiness {
+            for i in &rd.indicators {
+                inds.push(i.status);
+                checks.extend(i.checks.iter().map(|c| c.status));
+            }
+        }
+        prop_assert_eq!(&c.checks, &checks);
+        prop_assert_eq!(&c.indicators, &inds);
+        prop_assert_eq!(&c.criteria, &crits);
+        let sets: Vec<(Verdict, Verdict, usize)> =
+            r.sets.iter().map(|s| (s.status, s.qualified, s.criteria_met)).collect();
+        let compact: Vec<(Verdict, Verdict, usize)> = (0..plan.len())
+            .map(|i| (c.status[i], c.qualified[i], c.met[i]))
+            .collect();
+        prop_assert_eq!(compact, sets);
+        let level = r
+            .level_reached
+            .as_deref()
+            .map(|l| chain.iter().position(|s| s.id == l).unwrap());
+        prop_assert_eq!(c.level, level);
+        let readiness = r.readiness.as_ref().map(|x| {
+            (chain.iter().position(|s| s.id == x.set).unwrap(), x.conditions, x.ready)
+        });
+        prop_assert_eq!(c.readiness, readiness);
+        // Whatever the row, a row is scored alike the second time with the same buffers.
+        row.line += 1;
+        let before = c.clone();
+        plan.score(&row, &mut c);
+        prop_assert_eq!(c.checks, before.checks);
     }
 
     #[test]

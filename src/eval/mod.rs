@@ -4,6 +4,7 @@
 pub mod diff;
 pub mod district;
 pub mod needs;
+pub mod plan;
 pub mod summary;
 
 use std::collections::HashMap;

@@ -1,0 +1,387 @@
+//! The compiled plan: a chain of sets compiled for one data year into flat tables (column positions
+//! resolved, thresholds resolved for the year, conditional thresholds as precomputed branches), and
+//! the compact verdicts of a row scored with it: statuses by position, criteria met, level reached,
+//! readiness. Scoring a row allocates nothing: the [`Compact`] buffers are reused row after row.
+//!
+//! It gives exactly the statuses of the explained evaluation ([`super::Evaluator::evaluate`], checked
+//! by a property test); the explained result (values, gaps, dated thresholds, sources) is built only
+//! for the outputs that show it.
+
+use std::ops::Range;
+
+use super::{Status, Verdict};
+use crate::criteria::threshold::Unresolved;
+use crate::criteria::{CriteriaSet, Indicator, Input, Op, Threshold, Version};
+use crate::input::{Cell, Row, Value};
+
+/// Where a check's value comes from.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// A cell of the row.
+    Cell(usize),
+    /// Whether the unit qualifies at an earlier set of the chain (its position).
+    Meets(usize),
+    /// A column the data does not have, or a set outside the chain: always missing.
+    Missing,
+}
+
+/// How a check's value is judged, for the year compiled.
+#[derive(Debug, Clone)]
+enum Rule {
+    /// Đạt / Không đạt.
+    Bool,
+    /// Compared with a threshold.
+    Cmp(Op, f64),
+    /// A threshold chosen by conditions on other cells, each `(cell, op, value, threshold)`, else
+    /// `otherwise`; `candidates` are every threshold it can take (for a condition left unknown).
+    When {
+        op: Op,
+        cases: Vec<(Option<usize>, Op, f64, f64)>,
+        otherwise: Option<f64>,
+        candidates: Vec<f64>,
+    },
+    /// No threshold for the year: the check cannot be judged.
+    Unresolved,
+    /// Read and shown, never judged.
+    Context,
+}
+
+#[derive(Debug, Clone)]
+struct Check {
+    source: Source,
+    rule: Rule,
+}
+
+#[derive(Debug, Clone)]
+struct Ind {
+    optional: bool,
+    checks: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct Set {
+    criteria: Range<usize>,
+    /// Prerequisites of the same level, by their position in the chain (`None`: not in the chain).
+    prerequisites: Vec<Option<usize>>,
+    /// The recognition conditions, as indicators.
+    recognition: Range<usize>,
+    /// The recognition columns present in the file.
+    recognition_cells: Vec<usize>,
+}
+
+/// A chain of sets compiled for one data year and one file's columns.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    sets: Vec<Set>,
+    /// Per criterion, its indicators.
+    criteria: Vec<Range<usize>>,
+    indicators: Vec<Ind>,
+    checks: Vec<Check>,
+}
+
+/// The verdicts of one row, by position in the plan. Reused from row to row.
+#[derive(Debug, Clone, Default)]
+pub struct Compact {
+    pub checks: Vec<Status>,
+    pub indicators: Vec<Status>,
+    pub criteria: Vec<Verdict>,
+    /// Per set of the chain: its own criteria, and with its prerequisites.
+    pub status: Vec<Verdict>,
+    pub qualified: Vec<Verdict>,
+    pub met: Vec<usize>,
+    /// The highest set of the chain qualified at.
+    pub level: Option<usize>,
+    /// Recognition: the set whose conditions were checked, whether they hold (`None`: not assessed),
+    /// and whether the unit is ready to be proposed.
+    pub readiness: Option<(usize, Option<Verdict>, Option<Verdict>)>,
+    /// Per criterion, its set; per set, its criteria (ranges into `criteria`).
+    pub set_criteria: Vec<Range<usize>>,
+}
+
+impl Plan {
+    /// Compile `sets` (in chain order) of `version` for `year` (the thresholds' year of each set is
+    /// `year` clamped to the set's validity, as the explained evaluation does), for a file whose
+    /// columns are `columns` (present or not: `present`). `None` when a set reads a district's
+    /// derived value (those are scored by the explained evaluation).
+    pub fn compile(
+        version: &Version,
+        sets: &[&CriteriaSet],
+        columns: &[String],
+        present: &[bool],
+        year: i32,
+    ) -> Option<Plan> {
+        let cell = |c: &str| columns.iter().position(|k| k == c);
+        let mut plan = Plan {
+            sets: Vec::new(),
+            criteria: Vec::new(),
+            indicators: Vec::new(),
+            checks: Vec::new(),
+        };
+        for set in sets {
+            let y = year.clamp(set.valid_from, set.valid_to);
+            let c0 = plan.criteria.len();
+            for c in &set.criteria {
+                let i0 = plan.indicators.len();
+                for ind in &c.indicators {
+                    plan.compile_indicator(version, sets, ind, y, &cell)?;
+                }
+                plan.criteria.push(i0..plan.indicators.len());
+            }
+            let criteria = c0..plan.criteria.len();
+            let r0 = plan.indicators.len();
+            for ind in &set.recognition {
+                plan.compile_indicator(version, sets, ind, y, &cell)?;
+            }
+            let recognition_cells = set
+                .recognition
+                .iter()
+                .flat_map(|i| i.checks.iter())
+                .filter_map(|c| c.input.column())
+                .filter_map(&cell)
+                .filter(|i| present.get(*i) == Some(&true))
+                .collect();
+            let prerequisites = set
+                .requires
+                .iter()
+                .filter(|r| version.set(r).is_some_and(|p| p.level == set.level))
+                .map(|r| sets.iter().position(|s| &s.id == r))
+                .collect();
+            plan.sets.push(Set {
+                criteria,
+                prerequisites,
+                recognition: r0..plan.indicators.len(),
+                recognition_cells,
+            });
+        }
+        Some(plan)
+    }
+
+    fn compile_indicator(
+        &mut self,
+        version: &Version,
+        sets: &[&CriteriaSet],
+        ind: &Indicator,
+        year: i32,
+        cell: &dyn Fn(&str) -> Option<usize>,
+    ) -> Option<()> {
+        let k0 = self.checks.len();
+        for c in &ind.checks {
+            let source = match &c.input {
+                Input::Column(col) => cell(col).map_or(Source::Missing, Source::Cell),
+                Input::Meets(s) => sets
+                    .iter()
+                    .position(|x| &x.id == s)
+                    .map_or(Source::Missing, Source::Meets),
+                Input::ShareOfCommunesMeeting(_) | Input::MinOverCommunes(_) => return None,
+            };
+            let rule = match (c.context, c.op, &c.threshold) {
+                (true, _, _) => Rule::Context,
+                (false, None, _) => Rule::Bool,
+                (false, Some(_), None) => Rule::Unresolved,
+                (false, Some(op), Some(Threshold::When { cases, otherwise })) => Rule::When {
+                    op,
+                    cases: cases
+                        .iter()
+                        .map(|k| (cell(&k.column), k.op, k.value, k.threshold))
+                        .collect(),
+                    otherwise: otherwise.resolve(year, version, &|_| None).ok().map(|r| r.value),
+                    candidates: c
+                        .threshold
+                        .as_ref()
+                        .map(|t| t.candidates(year, version))
+                        .unwrap_or_default(),
+                },
+                (false, Some(op), Some(t)) => match t.resolve(year, version, &|_| None) {
+                    Ok(r) => Rule::Cmp(op, r.value),
+                    Err(Unresolved::MissingCondition(_))
+                    | Err(Unresolved::NoValueForYear(_))
+                    | Err(Unresolved::BadReference(_)) => Rule::Unresolved,
+                },
+            };
+            self.checks.push(Check { source, rule });
+        }
+        self.indicators.push(Ind {
+            optional: ind.optional,
+            checks: k0..self.checks.len(),
+        });
+        Some(())
+    }
+
+    /// Score `row`, into `out` (its buffers reused).
+    pub fn score(&self, row: &Row, out: &mut Compact) {
+        out.checks.clear();
+        out.indicators.clear();
+        out.criteria.clear();
+        out.status.clear();
+        out.qualified.clear();
+        out.met.clear();
+        out.set_criteria.clear();
+        out.level = None;
+        for (si, set) in self.sets.iter().enumerate() {
+            let c0 = out.criteria.len();
+            let mut met = 0;
+            for ci in set.criteria.clone() {
+                let mut v = Verdict::Pass;
+                for ii in self.criteria[ci].clone() {
+                    let s = self.indicator(ii, row, out);
+                    v = and(v, s);
+                }
+                met += usize::from(v == Verdict::Pass);
+                out.criteria.push(v);
+            }
+            let status = all(&out.criteria[c0..]);
+            let mut qualified = status;
+            for p in &set.prerequisites {
+                let pv = p
+                    .and_then(|i| out.qualified.get(i).copied())
+                    .unwrap_or(Verdict::Unknown);
+                qualified = all(&[qualified, pv]);
+            }
+            out.set_criteria.push(c0..out.criteria.len());
+            out.status.push(status);
+            out.qualified.push(qualified);
+            out.met.push(met);
+            if qualified == Verdict::Pass {
+                out.level = Some(si);
+            }
+        }
+        // Readiness: at the level reached, else the first of the chain.
+        out.readiness = None;
+        let Some(at) = out.level.or((!self.sets.is_empty()).then_some(0)) else {
+            return;
+        };
+        let set = &self.sets[at];
+        let any_present = set
+            .recognition_cells
+            .iter()
+            .any(|i| !matches!(row.cells.get(*i), None | Some(Cell::Missing)));
+        let mut conditions = Verdict::Pass;
+        for ii in set.recognition.clone() {
+            let s = self.indicator(ii, row, out);
+            conditions = and(conditions, s);
+        }
+        let conditions = any_present.then_some(conditions);
+        let ready = conditions.map(|c| all(&[out.qualified[at], c]));
+        out.readiness = Some((at, conditions, ready));
+    }
+
+    /// An indicator's status (pushed to `out.indicators`, its checks to `out.checks`), as the
+    /// criterion's verdict sees it.
+    fn indicator(&self, ii: usize, row: &Row, out: &mut Compact) -> Status {
+        let ind = &self.indicators[ii];
+        let (mut fail, mut na, mut missing) = (false, false, false);
+        for k in ind.checks.clone() {
+            let s = self.check(k, ind.optional, row, out);
+            out.checks.push(s);
+            match s {
+                Status::Fail => fail = true,
+                Status::NotApplicable => na = true,
+                Status::Missing => missing = true,
+                _ => {}
+            }
+        }
+        let status = if fail {
+            Status::Fail
+        } else if ind.optional && na {
+            Status::NotApplicable
+        } else if missing || na {
+            Status::Missing
+        } else {
+            Status::Pass
+        };
+        out.indicators.push(status);
+        status
+    }
+
+    fn check(&self, k: usize, optional: bool, row: &Row, out: &Compact) -> Status {
+        let c = &self.checks[k];
+        let context = matches!(c.rule, Rule::Context);
+        let cell = match c.source {
+            Source::Cell(i) => row.cells.get(i).copied().unwrap_or(Cell::Missing),
+            Source::Meets(i) => match out.qualified.get(i) {
+                Some(Verdict::Pass) => Cell::Value(Value::Bool(true)),
+                Some(Verdict::Fail) => Cell::Value(Value::Bool(false)),
+                _ => Cell::Missing,
+            },
+            Source::Missing => Cell::Missing,
+        };
+        let value = match cell {
+            Cell::Missing if context => return Status::Info,
+            Cell::Missing => return Status::Missing,
+            Cell::NotApplicable if optional || context => return Status::NotApplicable,
+            Cell::NotApplicable => return Status::Missing,
+            Cell::Value(v) => v,
+        };
+        if context {
+            return Status::Info;
+        }
+        let pass = |b: bool| if b { Status::Pass } else { Status::Fail };
+        match (value, &c.rule) {
+            (Value::Bool(b), _) => pass(b),
+            (Value::Num(v), Rule::Cmp(op, t)) => pass(op.holds(v, *t)),
+            (
+                Value::Num(v),
+                Rule::When {
+                    op,
+                    cases,
+                    otherwise,
+                    candidates,
+                },
+            ) => {
+                let num = |i: Option<usize>| match i.and_then(|i| row.cells.get(i)) {
+                    Some(Cell::Value(Value::Num(n))) => Some(*n),
+                    _ => None,
+                };
+                // The first case whose condition holds, else `otherwise`; a condition that cannot be
+                // read (or no threshold for the year) leaves the threshold open.
+                let mut threshold = *otherwise;
+                for (cell, cop, value, t) in cases {
+                    match num(*cell) {
+                        None => {
+                            threshold = None;
+                            break;
+                        }
+                        Some(x) if cop.holds(x, *value) => {
+                            threshold = Some(*t);
+                            break;
+                        }
+                        Some(_) => {}
+                    }
+                }
+                match threshold {
+                    Some(t) => pass(op.holds(v, t)),
+                    None if !candidates.is_empty() && candidates.iter().all(|t| op.holds(v, *t)) => {
+                        Status::Pass
+                    }
+                    None if !candidates.is_empty() && candidates.iter().all(|t| !op.holds(v, *t)) => {
+                        Status::Fail
+                    }
+                    None => Status::Missing,
+                }
+            }
+            (Value::Num(_), _) => Status::Missing,
+        }
+    }
+
+    /// How many sets the plan scores.
+    pub fn len(&self) -> usize {
+        self.sets.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sets.is_empty()
+    }
+}
+
+/// A criterion's verdict after one more indicator: any fail fails, else any missing is unknown.
+fn and(v: Verdict, s: Status) -> Verdict {
+    match (v, s) {
+        (Verdict::Fail, _) | (_, Status::Fail) => Verdict::Fail,
+        (_, Status::Missing) => Verdict::Unknown,
+        (v, _) => v,
+    }
+}
+
+fn all(items: &[Verdict]) -> Verdict {
+    Verdict::all(items.iter().copied())
+}
