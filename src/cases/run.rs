@@ -22,7 +22,7 @@ pub fn run<'c>(case: &'c Case, version: &Version) -> Outcome<'c> {
                 &case.data,
                 Options::default(),
             );
-            let mut index = CommuneIndex::default();
+            let mut index = CommuneIndex::for_sets(&[set]);
             let mut results = Vec::new();
             for row in rows {
                 let r = cev.evaluate(row, &NoDerived);

@@ -259,8 +259,8 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
     // With districts, each side's commune results are gathered by district as they are scored.
     let communes = dsources.as_ref().map(|d| {
         (
-            district::Gathered::new(old_src, &d[0], plan.from),
-            district::Gathered::new(new_src, &d[d.len() - 1], plan.to),
+            district::Gathered::new(old_src, &d[0], plan.from, &plan.districts),
+            district::Gathered::new(new_src, &d[d.len() - 1], plan.to, &plan.districts),
         )
     });
     let score_old = |r: &Row| {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::view::UnitView;
 use super::{Derived, Evaluator, UnitResult, Verdict};
 use crate::criteria::{CriteriaSet, Input};
 use crate::diag::Problem;
@@ -75,35 +76,53 @@ impl CommuneRef {
 /// The communes of each district and year, built as the communes are evaluated.
 #[derive(Debug, Default)]
 pub struct CommuneIndex {
+    /// The commune columns the district sets read of each commune (`min_over_communes`).
+    columns: Vec<String>,
     by: HashMap<(String, i32), Vec<CommuneRef>>,
     /// Communes whose row names a district but no readable year: they may belong to any year of it.
     any_year: HashMap<String, Vec<CommuneRef>>,
 }
 
 impl CommuneIndex {
-    pub fn add(&mut self, r: &UnitResult) {
-        let base = r.sets.first();
+    /// An index for the district sets `sets`: it keeps of each commune what they read.
+    pub fn for_sets(sets: &[&CriteriaSet]) -> Self {
+        let mut columns: Vec<String> = Vec::new();
+        for c in sets.iter().flat_map(|s| {
+            s.checks()
+                .chain(s.recognition.iter().flat_map(|i| i.checks.iter()))
+        }) {
+            if let Input::MinOverCommunes(col) = &c.input
+                && !columns.contains(col)
+            {
+                columns.push(col.clone());
+            }
+        }
+        CommuneIndex {
+            columns,
+            ..CommuneIndex::default()
+        }
+    }
+
+    pub fn add(&mut self, r: &dyn UnitView) {
+        let base = (r.sets() > 0).then(|| r.set(0));
         let c = CommuneRef {
-            code: r.code.clone(),
-            name: r.name.clone(),
-            line: r.line,
-            criteria_met: base.map_or(0, |s| s.criteria_met),
-            criteria_total: base.map_or(0, |s| s.criteria_total),
-            level_reached: r.level_reached.clone(),
-            qualified: r
-                .sets
-                .iter()
-                .map(|s| (s.set.clone(), s.qualified))
+            code: r.code().to_string(),
+            name: r.name().to_string(),
+            line: r.line(),
+            criteria_met: base.map_or(0, |s| s.met),
+            criteria_total: base.map_or(0, |s| s.total),
+            level_reached: r.level_reached().map(String::from),
+            qualified: (0..r.sets())
+                .map(|i| (r.set(i).id.to_string(), r.set(i).qualified))
                 .collect(),
-            values: r
-                .readiness
+            values: self
+                .columns
                 .iter()
-                .flat_map(|x| x.indicators.iter().flat_map(|i| i.checks.iter()))
-                .map(|c| (c.input.clone(), c.value.and_then(|v| v.as_num())))
+                .map(|col| (col.clone(), r.value(col)))
                 .collect(),
         };
         self.by
-            .entry((district_key(&r.parent), r.year))
+            .entry((district_key(r.parent()), r.year()))
             .or_default()
             .push(c);
     }

@@ -6,6 +6,7 @@ pub mod district;
 pub mod needs;
 pub mod plan;
 pub mod summary;
+pub mod view;
 
 use std::collections::HashMap;
 

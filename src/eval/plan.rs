@@ -184,7 +184,10 @@ impl Plan {
                         .iter()
                         .map(|k| (cell(&k.column), k.op, k.value, k.threshold))
                         .collect(),
-                    otherwise: otherwise.resolve(year, version, &|_| None).ok().map(|r| r.value),
+                    otherwise: otherwise
+                        .resolve(year, version, &|_| None)
+                        .ok()
+                        .map(|r| r.value),
                     candidates: c
                         .threshold
                         .as_ref()
@@ -350,10 +353,14 @@ impl Plan {
                 }
                 match threshold {
                     Some(t) => pass(op.holds(v, t)),
-                    None if !candidates.is_empty() && candidates.iter().all(|t| op.holds(v, *t)) => {
+                    None if !candidates.is_empty()
+                        && candidates.iter().all(|t| op.holds(v, *t)) =>
+                    {
                         Status::Pass
                     }
-                    None if !candidates.is_empty() && candidates.iter().all(|t| !op.holds(v, *t)) => {
+                    None if !candidates.is_empty()
+                        && candidates.iter().all(|t| !op.holds(v, *t)) =>
+                    {
                         Status::Fail
                     }
                     None => Status::Missing,

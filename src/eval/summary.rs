@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::view::UnitView;
 use super::{UnitResult, Verdict};
 use crate::criteria::CriteriaSet;
 
@@ -55,6 +56,8 @@ pub struct SummaryBuilder {
     criteria: Vec<String>,
     /// Per (year, district key): the summary and the criteria met so far. The key `""` is the whole file.
     years: BTreeMap<(i32, String), (Summary, usize)>,
+    /// The last district name seen and its key.
+    last_key: Option<(String, String)>,
 }
 
 impl SummaryBuilder {
@@ -72,6 +75,7 @@ impl SummaryBuilder {
             chain: chain.iter().map(|s| s.id.clone()).collect(),
             criteria: base.criteria.iter().map(|c| c.number.clone()).collect(),
             years: BTreeMap::new(),
+            last_key: None,
         }
     }
 
@@ -112,28 +116,37 @@ impl SummaryBuilder {
         }
     }
 
-    pub fn add(&mut self, r: &UnitResult) {
-        self.add_to((r.year, String::new()), None, r);
-        let key = super::district::district_key(&r.parent);
-        self.add_to((r.year, key), Some(r.parent.clone()), r);
+    pub fn add(&mut self, r: &dyn UnitView) {
+        self.add_to((r.year(), String::new()), None, r);
+        // The district's key is folded once per district name, not once per row.
+        let key = match &self.last_key {
+            Some((parent, key)) if parent == r.parent() => key.clone(),
+            _ => {
+                let key = super::district::district_key(r.parent());
+                self.last_key = Some((r.parent().to_string(), key.clone()));
+                key
+            }
+        };
+        self.add_to((r.year(), key), Some(r.parent()), r);
     }
 
-    fn add_to(&mut self, key: (i32, String), district: Option<String>, r: &UnitResult) {
+    fn add_to(&mut self, key: (i32, String), district: Option<&str>, r: &dyn UnitView) {
         if !self.years.contains_key(&key) {
-            let empty = self.empty(r.year, district);
+            let empty = self.empty(r.year(), district.map(String::from));
             self.years.insert(key.clone(), (empty, 0));
         }
         let Some((s, met_total)) = self.years.get_mut(&key) else {
             return;
         };
         s.units += 1;
-        if let Some(b) = r.set(&s.set) {
-            *met_total += b.criteria_met;
-            if let Some(g) = s.groups.iter_mut().find(|g| b.criteria_met >= g.from) {
+        if let Some(i) = (0..r.sets()).find(|i| r.set(*i).id == s.set) {
+            let b = r.set(i);
+            *met_total += b.met;
+            if let Some(g) = s.groups.iter_mut().find(|g| b.met >= g.from) {
                 g.count += 1;
             }
-            for (c, n) in b.criteria.iter().zip(s.criteria_passed.iter_mut()) {
-                if c.status == Verdict::Pass {
+            for (k, n) in s.criteria_passed.iter_mut().enumerate().take(b.total) {
+                if r.criterion(i, k).1 == Verdict::Pass {
                     n.1 += 1;
                 }
             }
@@ -142,7 +155,7 @@ impl SummaryBuilder {
             }
         }
         for l in s.levels.iter_mut() {
-            match r.set(&l.set).map(|x| x.qualified) {
+            match r.set_by_id(&l.set).map(|x| x.qualified) {
                 Some(Verdict::Pass) => l.qualified += 1,
                 Some(Verdict::Fail) => l.not_qualified += 1,
                 _ => l.unknown += 1,

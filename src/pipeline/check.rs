@@ -406,7 +406,13 @@ pub fn run(
         }
         cols
     };
-    let mut index = CommuneIndex::default();
+    let district_sets: Vec<&CriteriaSet> = p
+        .selections
+        .iter()
+        .flatten()
+        .flat_map(|s| s.districts.iter().copied())
+        .collect();
+    let mut index = CommuneIndex::for_sets(&district_sets);
     let mut seen: HashMap<(String, i32), (String, usize)> = HashMap::new();
     for path in &inputs {
         let mut reader = Reader::open(path, &job.read, &p.schema, Layout::COMMUNE, &used, &keep);

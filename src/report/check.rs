@@ -14,6 +14,7 @@ use crate::diag::Problem;
 use crate::eval::district::{DistrictResult, district_key};
 use crate::eval::needs::{Needs, still_needed};
 use crate::eval::summary::{Summary, SummaryBuilder};
+use crate::eval::view::UnitView;
 use crate::eval::{CheckResult, IndicatorResult, SetResult, Status, UnitResult, Verdict};
 use crate::i18n::{Lang, num};
 use crate::input::Unscored;
@@ -355,12 +356,12 @@ pub(super) fn status_color(s: Status) -> Option<Color> {
 }
 
 /// The level cell: the level reached, or why none.
-pub(super) fn level_text(rep: &CheckReport, r: &UnitResult, lang: Lang) -> String {
-    match &r.level_reached {
+pub(super) fn level_text(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> String {
+    match r.level_reached() {
         Some(id) => rep
             .set_def(id)
-            .map_or(id.clone(), |s| s.short_name.get(lang).to_string()),
-        None => match r.sets.first().map(|s| s.qualified) {
+            .map_or(id.to_string(), |s| s.short_name.get(lang).to_string()),
+        None => match (r.sets() > 0).then(|| r.set(0).qualified) {
             Some(Verdict::Unknown) => text::verdict(Verdict::Unknown, lang).to_string(),
             _ => lang.pick("Chưa đạt", "Not met").to_string(),
         },
@@ -368,20 +369,18 @@ pub(super) fn level_text(rep: &CheckReport, r: &UnitResult, lang: Lang) -> Strin
 }
 
 /// The criteria that block the next level: `xã NTM: 10, 17; thiếu số liệu: 15`.
-pub(super) fn blocking_text(rep: &CheckReport, r: &UnitResult, lang: Lang) -> String {
-    let Some(next) = r.sets.iter().find(|s| s.qualified != Verdict::Pass) else {
+pub(super) fn blocking_text(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> String {
+    let Some(next) = (0..r.sets()).find(|i| r.set(*i).qualified != Verdict::Pass) else {
         return String::new();
     };
+    let set = r.set(next);
     let name = rep
-        .set_def(&next.set)
-        .map_or(next.set.clone(), |s| s.short_name.get(lang).to_string());
-    let failing: Vec<&str> = next.failing().map(|c| c.number.as_str()).collect();
-    let unknown: Vec<&str> = next
-        .criteria
-        .iter()
-        .filter(|c| c.status == Verdict::Unknown)
-        .map(|c| c.number.as_str())
-        .collect();
+        .set_def(set.id)
+        .map_or(set.id.to_string(), |s| s.short_name.get(lang).to_string());
+    let criteria: Vec<(&str, Verdict)> = (0..set.total).map(|k| r.criterion(next, k)).collect();
+    let with =
+        |v: Verdict| -> Vec<&str> { criteria.iter().filter(|c| c.1 == v).map(|c| c.0).collect() };
+    let (failing, unknown) = (with(Verdict::Fail), with(Verdict::Unknown));
     let mut parts = Vec::new();
     if !failing.is_empty() {
         parts.push(failing.join(", "));
@@ -393,11 +392,11 @@ pub(super) fn blocking_text(rep: &CheckReport, r: &UnitResult, lang: Lang) -> St
             unknown.join(", ")
         ));
     }
-    let blocked: Vec<&str> = next
-        .prerequisites
-        .iter()
+    let blocked: Vec<&str> = r
+        .prerequisites(next)
+        .into_iter()
         .filter(|p| p.1 == Verdict::Fail)
-        .map(|p| p.0.as_str())
+        .map(|p| p.0)
         .collect();
     if parts.is_empty() && !blocked.is_empty() {
         parts.push(format!(
@@ -409,8 +408,8 @@ pub(super) fn blocking_text(rep: &CheckReport, r: &UnitResult, lang: Lang) -> St
     format!("{name}: {}", parts.join("; "))
 }
 
-pub(super) fn readiness_text(r: &UnitResult, lang: Lang) -> String {
-    match r.readiness.as_ref().and_then(|x| x.ready) {
+pub(super) fn readiness_text(r: &dyn UnitView, lang: Lang) -> String {
+    match r.ready() {
         None => lang.pick("chưa đánh giá", "not assessed").to_string(),
         Some(Verdict::Pass) => lang.pick("Sẵn sàng", "Ready").to_string(),
         Some(Verdict::Fail) => lang.pick("Chưa", "Not ready").to_string(),
@@ -418,26 +417,23 @@ pub(super) fn readiness_text(r: &UnitResult, lang: Lang) -> String {
     }
 }
 
-fn batch_row(rep: &CheckReport, r: &UnitResult, lang: Lang) -> Vec<(String, Option<Color>)> {
+fn batch_row(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> Vec<(String, Option<Color>)> {
     let mut row = vec![
-        (r.code.clone(), None),
-        (r.name.clone(), None),
-        (r.parent.clone(), None),
-        (r.year.to_string(), None),
+        (r.code().to_string(), None),
+        (r.name().to_string(), None),
+        (r.parent().to_string(), None),
+        (r.year().to_string(), None),
     ];
     for s in &rep.sets {
-        let cell = r.set(&s.id).map_or((String::new(), None), |x| {
-            (
-                format!("{}/{}", x.criteria_met, x.criteria_total),
-                Some(color_of(x.status)),
-            )
+        let cell = r.set_by_id(&s.id).map_or((String::new(), None), |x| {
+            (format!("{}/{}", x.met, x.total), Some(color_of(x.status)))
         });
         row.push(cell);
     }
-    let lvl_color = if r.level_reached.is_some() {
+    let lvl_color = if r.level_reached().is_some() {
         Some(Color::Green)
     } else {
-        r.sets.first().map(|s| color_of(s.qualified))
+        (r.sets() > 0).then(|| color_of(r.set(0).qualified))
     };
     row.push((level_text(rep, r, lang), lvl_color));
     row.push((blocking_text(rep, r, lang), None));
@@ -1380,21 +1376,21 @@ fn csv_batch_header(rep: &CheckReport) -> Vec<String> {
     header
 }
 
-fn csv_batch_row(rep: &CheckReport, r: &UnitResult, lang: Lang) -> Vec<String> {
+fn csv_batch_row(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> Vec<String> {
     let mut row = vec![
-        r.code.clone(),
-        r.name.clone(),
-        r.parent.clone(),
-        r.year.to_string(),
-        r.line.to_string(),
-        r.level_reached.clone().unwrap_or_default(),
-        verdict_plain(rep.qualified(r)),
+        r.code().to_string(),
+        r.name().to_string(),
+        r.parent().to_string(),
+        r.year().to_string(),
+        r.line().to_string(),
+        r.level_reached().unwrap_or_default().to_string(),
+        verdict_plain(r.qualified(&rep.target)),
     ];
     for s in &rep.sets {
-        match r.set(&s.id) {
+        match r.set_by_id(&s.id) {
             Some(x) => {
-                row.push(x.criteria_met.to_string());
-                row.push(x.criteria_total.to_string());
+                row.push(x.met.to_string());
+                row.push(x.total.to_string());
                 row.push(verdict_plain(x.qualified));
             }
             None => row.extend([String::new(), String::new(), String::new()]),
@@ -1404,13 +1400,7 @@ fn csv_batch_row(rep: &CheckReport, r: &UnitResult, lang: Lang) -> Vec<String> {
         row.extend([String::new(), String::new(), String::new()]);
     }
     row.push(blocking_text(rep, r, lang));
-    row.push(
-        r.readiness
-            .as_ref()
-            .and_then(|x| x.ready)
-            .map(verdict_plain)
-            .unwrap_or_default(),
-    );
+    row.push(r.ready().map(verdict_plain).unwrap_or_default());
     row
 }
 

@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 
+use ntm::criteria::CriteriaSet;
 use ntm::diag::Problem;
 use ntm::eval::diff::Presence;
 use ntm::eval::diff::district::{DistrictSide, DistrictsDiff, compare_districts};
@@ -31,7 +32,7 @@ pub(super) struct Gathered {
 }
 
 impl Gathered {
-    pub fn new(communes: &Source, districts: &Source, year: i32) -> Self {
+    pub fn new(communes: &Source, districts: &Source, year: i32, sets: &[&CriteriaSet]) -> Self {
         // Every district row of the year, readable or not: a commune of an unreadable district is
         // not "in no district".
         let mut keys = HashSet::new();
@@ -41,7 +42,7 @@ impl Gathered {
             }
         }
         Gathered {
-            index: RefCell::new(CommuneIndex::default()),
+            index: RefCell::new(CommuneIndex::for_sets(sets)),
             seen: RefCell::new(HashSet::new()),
             districts: keys,
             file: communes.ds.file.clone(),

@@ -1,0 +1,201 @@
+//! What summaries, tallies, district shares and one-line-per-unit outputs read of a scored unit,
+//! whichever way it was scored: the compact verdicts of a compiled [`Plan`](super::plan::Plan)
+//! ([`Scored`]) or the explained result ([`UnitResult`]). One interface, so that these outputs are
+//! computed the same way on the fast path and on the explained one.
+
+use super::plan::Compact;
+use super::{UnitResult, Verdict};
+use crate::criteria::{CriteriaSet, Version};
+use crate::input::{Cell, Row, Value};
+
+/// One set's verdict on a unit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SetBrief<'a> {
+    pub id: &'a str,
+    /// The set's own criteria.
+    pub status: Verdict,
+    /// With its prerequisites: whether the unit qualifies at this level.
+    pub qualified: Verdict,
+    pub met: usize,
+    pub total: usize,
+}
+
+/// A scored unit, as the aggregate outputs read it.
+pub trait UnitView {
+    fn version(&self) -> &str;
+    fn code(&self) -> &str;
+    fn name(&self) -> &str;
+    /// The commune's district, as its row names it.
+    fn parent(&self) -> &str;
+    fn year(&self) -> i32;
+    fn line(&self) -> usize;
+    /// The sets scored, in chain order.
+    fn sets(&self) -> usize;
+    fn set(&self, i: usize) -> SetBrief<'_>;
+    /// The verdict on criterion `k` of set `i`, and its number.
+    fn criterion(&self, i: usize, k: usize) -> (&str, Verdict);
+    /// The prerequisites of set `i` that are not met (`Fail`) or not known (`Unknown`).
+    fn prerequisites(&self, i: usize) -> Vec<(&str, Verdict)>;
+    /// The highest set qualified at.
+    fn level_reached(&self) -> Option<&str>;
+    /// Recognition: whether the conditions were assessed, and whether the unit is ready.
+    fn ready(&self) -> Option<Verdict>;
+    fn assessed(&self) -> bool;
+    /// The value of a recognition column (`hai_long`…), for a district's conditions on each commune.
+    fn value(&self, column: &str) -> Option<f64>;
+
+    /// The set `id`, if scored.
+    fn set_by_id(&self, id: &str) -> Option<SetBrief<'_>> {
+        (0..self.sets()).map(|i| self.set(i)).find(|s| s.id == id)
+    }
+
+    /// Whether the unit qualifies at set `id` (unknown when it was not scored).
+    fn qualified(&self, id: &str) -> Verdict {
+        self.set_by_id(id).map_or(Verdict::Unknown, |s| s.qualified)
+    }
+}
+
+impl UnitView for UnitResult {
+    fn version(&self) -> &str {
+        &self.version
+    }
+    fn code(&self) -> &str {
+        &self.code
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn parent(&self) -> &str {
+        &self.parent
+    }
+    fn year(&self) -> i32 {
+        self.year
+    }
+    fn line(&self) -> usize {
+        self.line
+    }
+    fn sets(&self) -> usize {
+        self.sets.len()
+    }
+    fn set(&self, i: usize) -> SetBrief<'_> {
+        let s = &self.sets[i];
+        SetBrief {
+            id: &s.set,
+            status: s.status,
+            qualified: s.qualified,
+            met: s.criteria_met,
+            total: s.criteria_total,
+        }
+    }
+    fn criterion(&self, i: usize, k: usize) -> (&str, Verdict) {
+        let c = &self.sets[i].criteria[k];
+        (&c.number, c.status)
+    }
+    fn prerequisites(&self, i: usize) -> Vec<(&str, Verdict)> {
+        self.sets[i]
+            .prerequisites
+            .iter()
+            .map(|(p, v)| (p.as_str(), *v))
+            .collect()
+    }
+    fn level_reached(&self) -> Option<&str> {
+        self.level_reached.as_deref()
+    }
+    fn ready(&self) -> Option<Verdict> {
+        self.readiness.as_ref().and_then(|x| x.ready)
+    }
+    fn assessed(&self) -> bool {
+        self.readiness
+            .as_ref()
+            .is_some_and(|x| x.conditions.is_some())
+    }
+    fn value(&self, column: &str) -> Option<f64> {
+        self.readiness
+            .iter()
+            .flat_map(|x| x.indicators.iter().flat_map(|i| i.checks.iter()))
+            .find(|c| c.input == column)
+            .and_then(|c| c.value.and_then(|v| v.as_num()))
+    }
+}
+
+/// A row scored with a compiled plan: the row, the version and chain of sets, and the compact
+/// verdicts.
+pub struct Scored<'a> {
+    pub row: &'a Row,
+    pub version: &'a Version,
+    pub sets: &'a [&'a CriteriaSet],
+    /// The columns of the row's cells.
+    pub columns: &'a [String],
+    pub compact: &'a Compact,
+}
+
+impl UnitView for Scored<'_> {
+    fn version(&self) -> &str {
+        &self.version.id
+    }
+    fn code(&self) -> &str {
+        &self.row.code
+    }
+    fn name(&self) -> &str {
+        &self.row.name
+    }
+    fn parent(&self) -> &str {
+        &self.row.parent
+    }
+    fn year(&self) -> i32 {
+        self.row.year
+    }
+    fn line(&self) -> usize {
+        self.row.line
+    }
+    fn sets(&self) -> usize {
+        self.sets.len()
+    }
+    fn set(&self, i: usize) -> SetBrief<'_> {
+        let c = self.compact;
+        SetBrief {
+            id: &self.sets[i].id,
+            status: c.status[i],
+            qualified: c.qualified[i],
+            met: c.met[i],
+            total: self.sets[i].criteria.len(),
+        }
+    }
+    fn criterion(&self, i: usize, k: usize) -> (&str, Verdict) {
+        let at = self.compact.set_criteria[i].start + k;
+        (&self.sets[i].criteria[k].number, self.compact.criteria[at])
+    }
+    fn prerequisites(&self, i: usize) -> Vec<(&str, Verdict)> {
+        let set = self.sets[i];
+        set.requires
+            .iter()
+            .filter(|r| self.version.set(r).is_some_and(|p| p.level == set.level))
+            .map(|r| {
+                let v = self.sets[..i]
+                    .iter()
+                    .position(|s| &s.id == r)
+                    .map_or(Verdict::Unknown, |j| self.compact.qualified[j]);
+                (r.as_str(), v)
+            })
+            .filter(|(_, v)| *v != Verdict::Pass)
+            .collect()
+    }
+    fn level_reached(&self) -> Option<&str> {
+        self.compact.level.map(|i| self.sets[i].id.as_str())
+    }
+    fn ready(&self) -> Option<Verdict> {
+        self.compact.readiness.and_then(|(_, _, r)| r)
+    }
+    fn assessed(&self) -> bool {
+        self.compact
+            .readiness
+            .is_some_and(|(_, conditions, _)| conditions.is_some())
+    }
+    fn value(&self, column: &str) -> Option<f64> {
+        let i = self.columns.iter().position(|c| c == column)?;
+        match self.row.cells.get(i) {
+            Some(Cell::Value(Value::Num(n))) => Some(*n),
+            _ => None,
+        }
+    }
+}
