@@ -499,6 +499,11 @@ fn unique(v: &Version, set: &CriteriaSet, code: &str, t: &Threshold) {
             );
         }
         Threshold::When { otherwise, .. } => unique(v, set, code, otherwise),
+        Threshold::ByGroup(values) => {
+            for (_, t) in values {
+                unique(v, set, code, t);
+            }
+        }
     }
 }
 

@@ -225,6 +225,19 @@ pub struct Criterion {
     pub indicators: Vec<Indicator>,
 }
 
+/// A commune group of a set whose thresholds vary by group (51/2025/QĐ-TTg: nhóm 1, 2, 3). A row's
+/// group is read from the data column [`GROUP_COLUMN`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    /// As written in the data and in thresholds (`"1"`).
+    pub id: String,
+    pub name: Text,
+}
+
+/// The data column holding a commune's group, read as the row's identity (like `nam`) when the
+/// version declares groups.
+pub const GROUP_COLUMN: &str = "nhom_xa";
+
 /// One criteria set (xa-ntm, nang-cao, kieu-mau, huyen-ntm…).
 #[derive(Debug, Clone, Serialize)]
 pub struct CriteriaSet {
@@ -244,6 +257,8 @@ pub struct CriteriaSet {
     pub requires: Vec<String>,
     /// Lower bounds of the groups by number of criteria met that the programme reports (19; 15–18…).
     pub progress_groups: Vec<usize>,
+    /// The commune groups its thresholds may vary by (empty: one threshold for every commune).
+    pub groups: Vec<Group>,
     pub criteria: Vec<Criterion>,
     pub recognition: Vec<Indicator>,
     /// The file it was loaded from, for messages.
@@ -344,6 +359,28 @@ impl Version {
                 out.push(set);
             }
         }
+    }
+
+    /// The commune groups of the version: those its sets declare (the loader requires every set that
+    /// declares groups to declare the same). Empty when no threshold varies by group.
+    pub fn groups(&self) -> &[Group] {
+        self.sets
+            .iter()
+            .find(|s| !s.groups.is_empty())
+            .map_or(&[], |s| s.groups.as_slice())
+    }
+
+    /// The group of `written` (a data cell: `2`, ` 2 `, `Nhóm 2`), or `None` when it names none of the
+    /// version's groups. Only the word «nhóm» (in any case, with or without accents) and spaces may
+    /// surround the id.
+    pub fn group_of(&self, written: &str) -> Option<&Group> {
+        let folded = deunicode::deunicode(written.trim()).to_lowercase();
+        let bare = folded
+            .strip_prefix("nhom")
+            .map_or(folded.as_str(), str::trim_start);
+        self.groups()
+            .iter()
+            .find(|g| deunicode::deunicode(g.id.trim()).to_lowercase() == bare)
     }
 
     /// The years every set of the version covers, as `(first, last)`.
