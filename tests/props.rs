@@ -198,6 +198,7 @@ fn commune() -> impl Strategy<Value = Row> {
             name: "Xã".into(),
             parent: "Huyện".into(),
             year,
+            group: None,
             cells,
         }
     })

@@ -238,6 +238,18 @@ pub struct Group {
 /// version declares groups.
 pub const GROUP_COLUMN: &str = "nhom_xa";
 
+/// The group of `groups` that a data cell names (`2`, ` 2 `, `Nhóm 2`, `nhom 2`), or `None`. Only the word
+/// «nhóm» (in any case, with or without accents) and spaces may surround the id: nothing is guessed.
+pub fn find_group<'g>(groups: &'g [Group], written: &str) -> Option<&'g Group> {
+    let folded = deunicode::deunicode(written.trim()).to_lowercase();
+    let bare = folded
+        .strip_prefix("nhom")
+        .map_or(folded.as_str(), str::trim_start);
+    groups
+        .iter()
+        .find(|g| deunicode::deunicode(g.id.trim()).to_lowercase() == bare)
+}
+
 /// One criteria set (xa-ntm, nang-cao, kieu-mau, huyen-ntm…).
 #[derive(Debug, Clone, Serialize)]
 pub struct CriteriaSet {
@@ -374,13 +386,7 @@ impl Version {
     /// version's groups. Only the word «nhóm» (in any case, with or without accents) and spaces may
     /// surround the id.
     pub fn group_of(&self, written: &str) -> Option<&Group> {
-        let folded = deunicode::deunicode(written.trim()).to_lowercase();
-        let bare = folded
-            .strip_prefix("nhom")
-            .map_or(folded.as_str(), str::trim_start);
-        self.groups()
-            .iter()
-            .find(|g| deunicode::deunicode(g.id.trim()).to_lowercase() == bare)
+        find_group(self.groups(), written)
     }
 
     /// The years every set of the version covers, as `(first, last)`.
