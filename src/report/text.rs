@@ -202,7 +202,8 @@ pub fn rule_in(
             parts.join("; ")
         }
         (t, Some(y)) => match t.resolve_in(y, group, version, &|_| None) {
-            Ok(r) => resolved(op, &r, &u, lang),
+            // The group was asked for: the caller shows it already.
+            Ok(r) => resolved(op, &Resolved { group: None, ..r }, &u, lang),
             Err(_) => lang
                 .pick(
                     "(không có ngưỡng cho năm này)",
