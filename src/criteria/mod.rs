@@ -3,6 +3,7 @@
 //! Everything here is loaded from TOML ([`load`]); the engine holds no threshold of its own.
 
 pub mod catalog;
+pub mod diff;
 mod lint;
 pub mod load;
 pub mod threshold;
