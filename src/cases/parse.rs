@@ -424,10 +424,12 @@ fn case_group(
             Problem::error(
                 "case-group",
                 cx.file,
-                Text::new("nhóm xã không dùng được", "unusable commune group"),
+                Text::new(
+                    "group: không phải nhóm xã của bộ tiêu chí",
+                    "group: not a commune group of the criteria",
+                ),
             )
             .at_offset(cx.src, written.span().start)
-            .field("group")
             .found(text)
             .expected(expected),
         );

@@ -20,8 +20,8 @@ Mã thoát / exit codes:
   64  sai cú pháp lệnh, phiên bản hay bộ không có / usage error, no such version or set
   78  tệp tiêu chí sai / bad criteria file
 
-Mỗi phía / each side: VERSION (bundled, or from --criteria DIR), a version FOLDER, or either followed by
-:SET to compare one set (lang-son-2024:xa-ntm, my-folder/v2026:xa-ntm).";
+Mỗi phía / each side: VERSION (bundled, or from --criteria DIR), a version FOLDER,
+or either followed by :SET to compare one set (lang-son-2024:xa-ntm, folder/v2026:xa-ntm).";
 
 #[derive(Subcommand)]
 pub(crate) enum CriteriaCmd {

@@ -631,4 +631,39 @@ name = "Một"
             ]
         );
     }
+
+    #[test]
+    fn moves_checks_kinds_and_flags_are_reported() {
+        let a = version(
+            "a",
+            &format!(
+                "{}\n[[criterion]]\nnumber = \"2\"\nname = \"Hai\"\n{}",
+                ind("1.1", "x", "50"),
+                ind("2.1", "y", "50")
+            ),
+        );
+        // 1.9 is new, 1.1 moves to criterion 2, 2.1 becomes «nếu có» and gains a second check.
+        let b = version(
+            "b",
+            &format!(
+                "{}\n[[criterion]]\nnumber = \"2\"\nname = \"Hai\"\n{}{}  [[criterion.indicator.check]]\n  column = \"extra\"\n  kind = \"num\"\n  unit = \"ha\"\n  plausible = {{ min = 0, max = 10 }}\n  op = \">=\"\n  threshold = 1\n  verified = false\n",
+                ind("1.9", "z", "50"),
+                ind("1.1", "x", "50"),
+                ind("2.1", "y", "50").replace("source =", "optional = true\nsource =")
+            ),
+        );
+        let kinds: Vec<ChangeKind> = diff(&Side::all(&a), &Side::all(&b))
+            .into_iter()
+            .map(|c| c.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ChangeKind::IndicatorAdded,
+                ChangeKind::IndicatorMoved,
+                ChangeKind::OptionalChanged,
+                ChangeKind::CheckAdded,
+            ]
+        );
+    }
 }
