@@ -12,5 +12,6 @@ pub mod eval;
 pub mod exit;
 pub mod i18n;
 pub mod input;
+pub mod pipeline;
 pub mod report;
 pub mod units;

@@ -307,6 +307,107 @@ fn bad_criteria(case: &str, at: &str, words: &[&str]) -> String {
     err
 }
 
+/// The rows of a `--format csv` report: (code, line, qualified).
+fn csv_rows(out: &str) -> Vec<(String, String, String)> {
+    out.lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[4].to_string(), f[6].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn values_that_could_change_a_verdict_are_refused_never_guessed() {
+    // (file, line, words of the message); the row is listed as not scored, the others are scored.
+    let cases: [(&str, usize, &[&str]); 5] = [
+        (
+            "income-in-dong.csv",
+            3,
+            &["column 10", "looks like đồng", "«42.500.000»"],
+        ),
+        (
+            "fraction-percent.csv",
+            3,
+            &["column 2.2", "reads two ways", "(88.5 %)"],
+        ),
+        (
+            "ambiguous-thousands.csv",
+            3,
+            &["column 10", "(42 or 42000)", "--decimal"],
+        ),
+        (
+            "spaced-digits.csv",
+            2,
+            &["column 10", "separators follow no rule", "«4 2»"],
+        ),
+        (
+            "shifted-decimal-commas.csv",
+            2,
+            &["10 fields", "7 columns", "decimal commas"],
+        ),
+    ];
+    for (name, line, words) in cases {
+        let f = corpus(name);
+        let (code, out, err) = check(&f);
+        assert_eq!(code, DATA, "{name}: {}", head(&err));
+        error_at(&err, &f, line, words);
+        let rows = csv_rows(&out);
+        let refused: Vec<&(String, String, String)> =
+            rows.iter().filter(|r| r.2 == "not_scored").collect();
+        assert_eq!(refused.len(), 1, "{name}: {out}");
+        assert_eq!(refused[0].1, line.to_string(), "{name}");
+        assert!(
+            !rows.iter().any(|r| r.2 == "true"),
+            "{name}: nothing qualifies"
+        );
+    }
+}
+
+#[test]
+fn comment_lines_neither_swallow_rows_nor_hide_the_delimiter() {
+    let f = corpus("comment-quote.csv");
+    let (code, out, err) = check(&f);
+    assert_ne!(code, DATA, "{}", head(&err));
+    let lines: Vec<String> = csv_rows(&out).into_iter().map(|r| r.1).collect();
+    assert_eq!(lines, ["2", "4", "5"], "{out}");
+    let f = corpus("bom-comment.csv");
+    let (code, out, err) = check(&f);
+    assert_ne!(code, DATA, "{}", head(&err));
+    assert_eq!(csv_rows(&out)[0].1, "3", "{out}");
+}
+
+#[test]
+fn a_repeated_identifying_column_refuses_the_file_and_says_so() {
+    let f = corpus("repeated-year-column.csv");
+    let (code, out, err) = check(&f);
+    assert_eq!(code, DATA);
+    error_at(&err, &f, 1, &["nam", "twice", "columns 4 and 8"]);
+    assert_eq!(
+        csv_rows(&out),
+        [(String::new(), "1".into(), "not_scored".into())]
+    );
+}
+
+#[test]
+fn an_old_xls_and_a_renamed_csv_say_what_they_are() {
+    let f = corpus("old-excel.xls");
+    let (code, _, err) = check(&f);
+    assert_eq!(code, DATA);
+    assert!(
+        err.contains("Excel 97–2003 workbook (.xls)") && err.contains("CSV UTF-8"),
+        "{err}"
+    );
+    let f = corpus("renamed-csv.xlsx");
+    let (code, _, err) = check(&f);
+    assert_eq!(code, DATA);
+    assert!(
+        err.contains("a renamed CSV?") && !err.contains("EOCD"),
+        "{err}"
+    );
+}
+
 #[test]
 fn the_corpus_base_criteria_are_valid() {
     let dir = "tests/malformed/criteria/valid";

@@ -26,6 +26,8 @@ pub(super) struct RawExpect {
     gap: Map<f64>,
     #[serde(default)]
     threshold: Map<f64>,
+    #[serde(default)]
+    refused: Vec<Spanned<String>>,
 }
 
 impl RawExpect {
@@ -36,6 +38,15 @@ impl RawExpect {
             || !self.indicators.is_empty()
             || !self.gap.is_empty()
             || !self.threshold.is_empty()
+            || !self.refused.is_empty()
+    }
+
+    /// The input columns the case expects refused, as written.
+    pub(super) fn refused(&self) -> Vec<String> {
+        self.refused
+            .iter()
+            .map(|c| c.get_ref().trim().to_string())
+            .collect()
     }
 }
 
@@ -47,6 +58,12 @@ pub(super) fn expectations(
     sets: &[String],
 ) -> Expect {
     let mut expect = Expect::default();
+    let others = raw.level.is_some()
+        || raw.qualified.is_some()
+        || !raw.criteria.is_empty()
+        || !raw.indicators.is_empty()
+        || !raw.gap.is_empty()
+        || !raw.threshold.is_empty();
     if let Some(level) = raw.level {
         let l = level.get_ref().trim();
         if fold(l) == "none" || fold(l) == "khong" {
@@ -121,6 +138,33 @@ pub(super) fn expectations(
     for (k, v) in &raw.threshold {
         if let Some(key) = key(cx, k, version, set, sets, What::Threshold) {
             expect.threshold.push((key, *v.get_ref()));
+        }
+    }
+    if let Some(first) = raw.refused.first() {
+        if others {
+            cx.err(
+                "case-refused",
+                first.span().start,
+                Text::new(
+                    "một ca có giá trị bị từ chối (refused) thì dòng đó không được chấm: không ghi thêm kết quả mong đợi nào khác",
+                    "a case expecting a refused value has a row that is not scored: expect nothing else of it",
+                ),
+            );
+        }
+        let columns: Vec<&str> = version.all_columns();
+        for c in &raw.refused {
+            let col = c.get_ref().trim();
+            match columns.iter().find(|k| k.eq_ignore_ascii_case(col)) {
+                Some(k) => expect.refused.push(k.to_string()),
+                None => cx.err(
+                    "case-refused",
+                    c.span().start,
+                    Text::new(
+                        format!("refused: không có bộ tiêu chí nào đọc cột «{col}»"),
+                        format!("refused: no criteria set reads column «{col}»"),
+                    ),
+                ),
+            }
         }
     }
     expect

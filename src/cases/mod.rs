@@ -41,6 +41,9 @@ pub struct Expect {
     pub indicators: Vec<(Key, Status)>,
     pub gap: Vec<(Key, f64)>,
     pub threshold: Vec<(Key, f64)>,
+    /// Input columns whose values must be refused (out of their plausible range, unreadable): the
+    /// row is then not scored, so nothing else is expected of it.
+    pub refused: Vec<String>,
 }
 
 /// One case, read and checked against its criteria version, ready to run.
@@ -64,6 +67,8 @@ pub struct Case {
     unit: Row,
     /// District cases: its communes (possibly none); `None` for a commune case.
     communes: Option<Vec<Row>>,
+    /// The inputs the case expects refused, as they were: column and why (`None` when it was read).
+    refusals: Vec<(String, Option<crate::i18n::Text>)>,
 }
 
 impl Case {
@@ -100,6 +105,8 @@ pub enum Item {
     Indicator(Key),
     Gap(Key),
     Threshold(Key),
+    /// An input expected to be refused.
+    Refused(String),
 }
 
 /// An expected or actual outcome.
@@ -110,6 +117,8 @@ pub enum Got {
     Status(Status),
     /// A gap or a threshold; `None` when there is none (missing value, unresolved threshold).
     Number(Option<f64>),
+    /// An input refused (why), or read (`None`).
+    Refused(Option<crate::i18n::Text>),
 }
 
 /// An expectation that did not hold.

@@ -10,6 +10,7 @@ use super::Case;
 use super::Loaded;
 use super::expect::{RawExpect, expectations};
 use crate::criteria::catalog::Catalog;
+use crate::criteria::select::Selection;
 use crate::criteria::{CriteriaSet, Level, Version};
 use crate::diag::Problem;
 use crate::eval::{Evaluator, Options};
@@ -147,27 +148,12 @@ fn plan<'v>(
     version: &'v Version,
     set: &CriteriaSet,
 ) -> (Vec<&'v CriteriaSet>, Vec<&'v CriteriaSet>) {
-    let unit: Vec<&CriteriaSet> = version
-        .closure(&set.id)
-        .into_iter()
-        .filter(|s| s.level == set.level)
-        .collect();
-    if set.level == Level::Commune {
-        return (unit, Vec::new());
+    let district = set.level == Level::District;
+    match Selection::of(version, &set.id, district) {
+        Ok(sel) if district => (sel.districts, sel.communes),
+        Ok(sel) => (sel.communes, Vec::new()),
+        Err(_) => (Vec::new(), Vec::new()),
     }
-    let needed: Vec<&str> = unit
-        .iter()
-        .flat_map(|d| d.requires.iter())
-        .flat_map(|r| version.closure(r))
-        .filter(|s| s.level == Level::Commune)
-        .map(|s| s.id.as_str())
-        .collect();
-    let communes = version
-        .commune_chain()
-        .into_iter()
-        .filter(|s| needed.contains(&s.id.as_str()))
-        .collect();
-    (unit, communes)
 }
 
 fn build(
@@ -290,7 +276,7 @@ fn build(
         version,
         set,
     );
-    let mut data = empty_dataset(cx.file, version);
+    let mut data = empty_dataset(cx.file, &crate::criteria::Schema::of(version));
     let unit_cols = Version::columns_of(&unit_sets);
     let mut unit = Row {
         line: crate::diag::line_col(cx.src, at).0,
@@ -302,6 +288,8 @@ fn build(
         cells: vec![Cell::Missing; data.columns.len()],
     };
     let mut places = HashMap::new();
+    let mut refusals: Vec<(String, Option<Text>)> =
+        rc.expect.refused().into_iter().map(|c| (c, None)).collect();
     fill(
         cx,
         &mut data,
@@ -310,6 +298,7 @@ fn build(
         (&defaults.inputs, &rc.inputs),
         &unit_cols,
         set,
+        &mut refusals,
     );
     let mut communes = None;
     let mut commune_places = Vec::new();
@@ -336,6 +325,7 @@ fn build(
                 (&defaults.commune_inputs, &c.inputs),
                 &cols,
                 top,
+                &mut Vec::new(),
             );
             rows.push(row);
             commune_places.push(places);
@@ -376,6 +366,7 @@ fn build(
         data,
         unit,
         communes,
+        refusals,
     })
 }
 
@@ -439,6 +430,8 @@ fn case_group(
 
 /// Put a unit's inputs into its row: the defaults the unit's sets read, then the case's own (each of
 /// which must be read by them). `places` keeps where each value was written, for later messages.
+/// A value refused in a column the case expects refused is recorded in `refusals`, not reported.
+#[allow(clippy::too_many_arguments)]
 fn fill(
     cx: &mut Cx,
     data: &mut Dataset,
@@ -447,6 +440,7 @@ fn fill(
     (defaults, own): (&Map<toml::Value>, &Map<toml::Value>),
     used: &[&str],
     set: &CriteriaSet,
+    refusals: &mut [(String, Option<Text>)],
 ) {
     for (strict, inputs) in [(false, defaults), (true, own)] {
         for (key, value) in inputs {
@@ -536,12 +530,21 @@ fn fill(
                     continue;
                 }
             };
-            match cell::parse(raw, &data.specs[idx], &cell::Decimal::default()) {
-                Ok(c) => {
+            let expected_refusal = refusals.iter_mut().find(|(c, _)| c == col);
+            match (
+                cell::parse(raw, &data.specs[idx], &cell::Decimal::default()),
+                expected_refusal,
+            ) {
+                (Ok(c), _) => {
                     row.cells[idx] = c.cell;
                     data.present[idx] = true;
                 }
-                Err(e) => cx.problems.push(
+                (Err(e), Some(r)) => {
+                    // The case's own value replaces a default's: only its refusal counts.
+                    r.1 = Some(e.message);
+                    row.cells[idx] = Cell::Missing;
+                }
+                (Err(e), None) => cx.problems.push(
                     Problem::error("bad-cell", cx.file, e.message)
                         .at_offset(cx.src, value.span().start)
                         .field(col)

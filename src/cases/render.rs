@@ -94,6 +94,7 @@ fn item(i: &Item, set: &str, lang: Lang) -> String {
         Item::Indicator(k) => format!("{} {}", lang.pick("chỉ tiêu", "indicator"), k.written),
         Item::Gap(k) => format!("{} {}", lang.pick("chênh lệch", "gap"), k.written),
         Item::Threshold(k) => format!("{} {}", lang.pick("ngưỡng", "threshold"), k.written),
+        Item::Refused(col) => format!("{} {col}", lang.pick("giá trị cột", "the value of column")),
     }
 }
 
@@ -108,6 +109,13 @@ fn got(g: &Got, version: &Version, lang: Lang) -> String {
         Got::Status(s) => text::status(*s, lang).to_string(),
         Got::Number(Some(n)) => num(*n, lang),
         Got::Number(None) => lang.pick("không có", "none").to_string(),
+        Got::Refused(Some(why)) if why.vi.is_empty() => {
+            lang.pick("bị từ chối", "refused").to_string()
+        }
+        Got::Refused(Some(why)) => {
+            format!("{}: {}", lang.pick("bị từ chối", "refused"), why.get(lang))
+        }
+        Got::Refused(None) => lang.pick("được đọc", "read").to_string(),
     }
 }
 
@@ -144,6 +152,7 @@ fn involved(o: &Outcome) -> Vec<(String, String)> {
                     add(&k.set, &i.code);
                 }
             }
+            Item::Refused(_) => {}
             Item::Level | Item::Qualified => {
                 for s in &o.unit.sets {
                     for i in s

@@ -50,6 +50,7 @@ fn compare(case: &Case, unit: &UnitResult) -> Vec<Mismatch> {
     let mut differ = |item: Item, expected: Got, actual: Got| {
         let same = match (&expected, &actual) {
             (Got::Number(Some(a)), Got::Number(Some(b))) => same_number(*b, *a),
+            (Got::Refused(a), Got::Refused(b)) => a.is_some() == b.is_some(),
             (a, b) => a == b,
         };
         if !same {
@@ -102,6 +103,13 @@ fn compare(case: &Case, unit: &UnitResult) -> Vec<Mismatch> {
             Item::Gap(key.clone()),
             Got::Number(Some(*g)),
             Got::Number(actual),
+        );
+    }
+    for (col, why) in &case.refusals {
+        differ(
+            Item::Refused(col.clone()),
+            Got::Refused(Some(crate::i18n::Text::new("", ""))),
+            Got::Refused(why.clone()),
         );
     }
     for (key, t) in &e.threshold {

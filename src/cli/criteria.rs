@@ -140,6 +140,14 @@ pub(crate) fn run(ctx: &Ctx, cmd: CriteriaCmd) -> i32 {
             let shown = dir
                 .as_ref()
                 .map_or("(bundled)".to_string(), |d| d.display().to_string());
+            let loaded = loaded.and_then(|catalog| {
+                let overlaps = catalog.overlaps();
+                if overlaps.is_empty() {
+                    Ok(catalog)
+                } else {
+                    Err(overlaps)
+                }
+            });
             match loaded {
                 Ok(catalog) => {
                     let sets: usize = catalog.versions.iter().map(|v| v.sets.len()).sum();

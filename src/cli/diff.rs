@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use ntm::criteria::catalog::Catalog;
-use ntm::criteria::{CriteriaSet, Level, Version};
+use ntm::criteria::select::Selection;
+use ntm::criteria::{CriteriaSet, Version};
 use ntm::diag::Problem;
 use ntm::eval::diff::{CodeMap, Presence, Side, compare};
 use ntm::eval::{Evaluator, NoDerived, Options};
@@ -374,109 +375,18 @@ fn usage(ctx: &Ctx, msg: &Text) -> i32 {
     exit::USAGE
 }
 
-/// The sets compared for `--level`: commune sets (prerequisites first, and with districts those the
-/// district sets require), district sets, and the commune set whose criteria met are compared.
+/// The sets compared for `--level` (see [`Selection`]).
 fn level_sets<'v>(
     version: &'v Version,
     level: &str,
     with_districts: bool,
 ) -> Result<Levels<'v>, Text> {
-    let district_closure = |id: &str| -> Vec<&'v CriteriaSet> {
-        version
-            .closure(id)
-            .into_iter()
-            .filter(|s| s.level == Level::District)
-            .collect()
-    };
-    let all_districts = || {
-        let mut out: Vec<&'v CriteriaSet> = Vec::new();
-        for d in version.sets.iter().filter(|s| s.level == Level::District) {
-            for s in district_closure(&d.id) {
-                if !out.iter().any(|o| o.id == s.id) {
-                    out.push(s);
-                }
-            }
-        }
-        out
-    };
-    let every_district = || {
-        if with_districts {
-            all_districts()
-        } else {
-            Vec::new()
-        }
-    };
-    let (wanted, districts) = match version.set(level) {
-        _ if level == "all" => (version.commune_chain(), every_district()),
-        Some(s) if s.level == Level::Commune => (version.closure(&s.id), every_district()),
-        Some(s) if with_districts => (Vec::new(), district_closure(&s.id)),
-        Some(s) => {
-            return Err(Text::new(
-                format!("mức «{}» là bộ cấp huyện: cần --districts TỆP_HUYỆN", s.id),
-                format!(
-                    "level «{}» is a district set: it needs --districts DISTRICT_FILE",
-                    s.id
-                ),
-            ));
-        }
-        None => {
-            let chain = version.commune_chain();
-            let ids: Vec<&str> = chain.iter().map(|s| s.id.as_str()).collect();
-            let districts = all_districts();
-            let dids: Vec<&str> = districts.iter().map(|s| s.id.as_str()).collect();
-            let (v, ids, dids) = (&version.id, ids.join(", "), dids.join(", "));
-            return Err(Text::new(
-                format!(
-                    "mức «{level}» không phải bộ tiêu chí cấp xã của {v} (có: {ids}, all; với --districts: {dids})"
-                ),
-                format!(
-                    "level «{level}» is not a commune set of {v} (there are: {ids}, all; with --districts: {dids})"
-                ),
-            ));
-        }
-    };
-    if with_districts && districts.is_empty() {
-        return Err(Text::new(
-            format!(
-                "phiên bản tiêu chí {} không có bộ cấp huyện nào",
-                version.id
-            ),
-            format!("the criteria version {} has no district set", version.id),
-        ));
-    }
-    // The commune sets: those asked, and what the district sets require, in chain order.
-    let mut needed: Vec<&str> = wanted.iter().map(|s| s.id.as_str()).collect();
-    for r in districts.iter().flat_map(|d| d.requires.iter()) {
-        for s in version
-            .closure(r)
-            .into_iter()
-            .filter(|s| s.level == Level::Commune)
-        {
-            if !needed.contains(&s.id.as_str()) {
-                needed.push(&s.id);
-            }
-        }
-    }
-    let communes: Vec<&'v CriteriaSet> = version
-        .commune_chain()
-        .into_iter()
-        .filter(|s| needed.contains(&s.id.as_str()))
-        .collect();
-    let target = match version.set(level) {
-        Some(s) if s.level == Level::Commune => Some(s),
-        _ => communes.first().copied(),
-    };
-    match target {
-        Some(t) => Ok(Levels {
-            target: t.id.clone(),
-            communes,
-            districts,
-        }),
-        None => Err(Text::new(
-            "phiên bản tiêu chí không có bộ cấp xã nào",
-            "the criteria version has no commune set",
-        )),
-    }
+    let sel = Selection::of(version, level, with_districts)?;
+    Ok(Levels {
+        target: sel.target.id.clone(),
+        communes: sel.communes,
+        districts: sel.districts,
+    })
 }
 
 /// One file: the two years given, or the file's two years when it holds exactly two.

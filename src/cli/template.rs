@@ -4,7 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use ntm::criteria::{CriteriaSet, Level};
+use ntm::criteria::CriteriaSet;
+use ntm::criteria::select::Selection;
 use ntm::exit;
 use ntm::input::Layout;
 use ntm::report::Format;
@@ -50,29 +51,19 @@ pub(crate) fn run(ctx: &Ctx, args: TemplateArgs) -> i32 {
             return exit::USAGE;
         }
     };
-    let (sets, layout): (Vec<&CriteriaSet>, Layout) = match version.set(&args.level) {
-        _ if args.level == "all" => (version.commune_chain(), Layout::COMMUNE),
-        Some(s) if s.level == Level::Commune => (version.closure(&s.id), Layout::COMMUNE),
-        Some(s) => (vec![s], Layout::DISTRICT),
-        None => {
-            let ids: Vec<&str> = version.sets.iter().map(|s| s.id.as_str()).collect();
-            ctx.error(
-                &format!(
-                    "mức «{}» không có trong {} (có: {}, all)",
-                    args.level,
-                    version.id,
-                    ids.join(", ")
-                ),
-                &format!(
-                    "level «{}» is not in {} (there are: {}, all)",
-                    args.level,
-                    version.id,
-                    ids.join(", ")
-                ),
-            );
-            return exit::USAGE;
-        }
-    };
+    // A district level's template is a district file; a commune level's holds its chain only.
+    let district = version
+        .set(&args.level)
+        .is_some_and(|s| s.level == ntm::criteria::Level::District);
+    let (sets, layout): (Vec<&CriteriaSet>, Layout) =
+        match Selection::of(version, &args.level, district) {
+            Ok(sel) if sel.district_level => (sel.districts, Layout::DISTRICT),
+            Ok(sel) => (sel.communes, Layout::COMMUNE),
+            Err(msg) => {
+                ctx.error(&msg.vi, &msg.en);
+                return exit::USAGE;
+            }
+        };
     let year = args
         .year
         .or_else(|| sets.iter().map(|s| s.valid_to).min())

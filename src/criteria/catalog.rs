@@ -15,6 +15,74 @@ static BUNDLED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/criteria");
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub versions: Vec<Version>,
+    /// The legal periods known (`periods.toml`), to say what applies to a year no version covers.
+    pub periods: Vec<Period>,
+}
+
+/// A period of the national criteria: its years, its decision, what it is.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    pub from: i32,
+    pub to: i32,
+    pub decision: String,
+    #[serde(deserialize_with = "text_vi", default)]
+    pub note: Text,
+    #[serde(default)]
+    note_en: String,
+    pub verified: bool,
+}
+
+fn text_vi<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+    let vi: String = serde::Deserialize::deserialize(d)?;
+    Ok(Text::new(vi, ""))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodsFile {
+    #[serde(default)]
+    period: Vec<Period>,
+}
+
+/// The periods of `periods.toml` (`file` for messages), or the problem that prevents reading them.
+fn periods(file: &str, src: &str) -> Result<Vec<Period>, Box<Problem>> {
+    let parsed: PeriodsFile = toml::from_str(src).map_err(|e| {
+        let mut p = Problem::error(
+            "periods",
+            file,
+            Text::new(
+                format!("tệp các giai đoạn không hợp lệ: {}", e.message()),
+                format!("invalid periods file: {}", e.message()),
+            ),
+        );
+        if let Some(span) = e.span() {
+            p = p.at_offset(src, span.start);
+        }
+        Box::new(p)
+    })?;
+    Ok(parsed
+        .period
+        .into_iter()
+        .map(|mut p| {
+            p.note.en = std::mem::take(&mut p.note_en);
+            p
+        })
+        .collect())
+}
+
+/// A criteria set's file: a `.toml` other than `periods.toml`.
+fn is_set_file(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "toml") && p.file_name().is_some_and(|n| n != "periods.toml")
+}
+
+/// The bundled periods (criteria/periods.toml).
+fn bundled_periods() -> Vec<Period> {
+    BUNDLED
+        .get_file("periods.toml")
+        .and_then(|f| f.contents_utf8())
+        .and_then(|src| periods("criteria/periods.toml", src).ok())
+        .unwrap_or_default()
 }
 
 impl Catalog {
@@ -46,8 +114,19 @@ impl Catalog {
                 Err(mut p) => problems.append(&mut p),
             }
         }
+        if let Some(f) = BUNDLED.get_file("periods.toml")
+            && let Err(p) = periods(
+                "criteria/periods.toml",
+                f.contents_utf8().unwrap_or_default(),
+            )
+        {
+            problems.push(*p);
+        }
         if problems.is_empty() {
-            Ok(Catalog { versions })
+            Ok(Catalog {
+                versions,
+                periods: bundled_periods(),
+            })
         } else {
             Err(problems)
         }
@@ -73,7 +152,7 @@ impl Catalog {
             let p = entry.path();
             if p.is_dir() {
                 subdirs.push(p);
-            } else if p.extension().is_some_and(|e| e == "toml") {
+            } else if is_set_file(&p) {
                 toml_files.push(p);
             }
         }
@@ -90,7 +169,7 @@ impl Catalog {
                 let mut files: Vec<_> = std::fs::read_dir(&dir)
                     .map_err(read_err)?
                     .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                    .filter(|p| is_set_file(p))
                     .collect();
                 if files.is_empty() {
                     continue;
@@ -112,11 +191,130 @@ impl Catalog {
                 ),
             ));
         }
+        // The folder's own periods.toml, else the bundled one.
+        let own = path.join("periods.toml");
+        let periods = match std::fs::read_to_string(&own) {
+            Ok(src) => match periods(&own.display().to_string(), &src) {
+                Ok(p) => p,
+                Err(p) => {
+                    problems.push(*p);
+                    Vec::new()
+                }
+            },
+            Err(_) => bundled_periods(),
+        };
         if problems.is_empty() {
-            Ok(Catalog { versions })
+            Ok(Catalog { versions, periods })
         } else {
             Err(problems)
         }
+    }
+
+    /// Versions whose validity windows share a year: which one scores that year would depend on the
+    /// folders' names. An error for `criteria lint`; `check` refuses to choose (see [`Catalog::for_year`]).
+    pub fn overlaps(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for (i, a) in self.versions.iter().enumerate() {
+            for b in &self.versions[i + 1..] {
+                let (Some((a0, a1)), Some((b0, b1))) = (a.validity(), b.validity()) else {
+                    continue;
+                };
+                let (from, to) = (a0.max(b0), a1.min(b1));
+                if from > to {
+                    continue;
+                }
+                let years = if from == to {
+                    from.to_string()
+                } else {
+                    format!("{from}–{to}")
+                };
+                let file = b.sets.first().map_or(b.origin.clone(), |s| s.file.clone());
+                out.push(
+                    Problem::error(
+                        "versions-overlap",
+                        file,
+                        Text::new(
+                            format!(
+                                "hai phiên bản tiêu chí cùng có hiệu lực năm {years}: {} ({a0}–{a1}) và {} ({b0}–{b1}); phiên bản nào được dùng sẽ tùy vào tên thư mục",
+                                a.id, b.id
+                            ),
+                            format!(
+                                "two criteria versions both cover {years}: {} ({a0}–{a1}) and {} ({b0}–{b1}); which one is used would depend on the folders' names",
+                                a.id, b.id
+                            ),
+                        ),
+                    )
+                    .expected(Text::new(
+                        "mỗi năm một phiên bản: sửa valid_from/valid_to, hoặc đặt các phiên bản vào các thư mục --criteria khác nhau",
+                        "one version per year: change valid_from/valid_to, or keep the versions in separate --criteria folders",
+                    )),
+                );
+            }
+        }
+        out
+    }
+
+    /// The version in force for `year`: the only one covering it. Several covering it is refused
+    /// (naming them and `--criteria-version`); none covering it says which set the reference knows
+    /// to be in force then, from the catalog's periods, and that no file for it is loaded.
+    pub fn for_year(&self, year: i32) -> Result<&Version, Text> {
+        let covering: Vec<&Version> = self
+            .versions
+            .iter()
+            .filter(|v| v.validity().is_some_and(|(a, b)| (a..=b).contains(&year)))
+            .collect();
+        match covering.as_slice() {
+            [one] => Ok(one),
+            [] => Err(self.uncovered(year)),
+            many => {
+                let ids: Vec<&str> = many.iter().map(|v| v.id.as_str()).collect();
+                Err(Text::new(
+                    format!(
+                        "năm {year} thuộc thời hạn của nhiều phiên bản tiêu chí ({}): không chọn thay bạn; chọn một bằng --criteria-version",
+                        ids.join(", ")
+                    ),
+                    format!(
+                        "year {year} is covered by several criteria versions ({}): ntm does not choose for you; pick one with --criteria-version",
+                        ids.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// Why no version scores `year`: the versions there are, and what is in force that year.
+    pub fn uncovered(&self, year: i32) -> Text {
+        let have: Vec<String> = self
+            .versions
+            .iter()
+            .filter_map(|v| v.validity().map(|(a, b)| format!("{} {a}–{b}", v.id)))
+            .collect();
+        let mut vi = format!(
+            "không có phiên bản tiêu chí nào cho năm {year} (có: {})",
+            have.join(", ")
+        );
+        let mut en = format!(
+            "no criteria version covers {year} (there are: {})",
+            have.join(", ")
+        );
+        if let Some(p) = self
+            .periods
+            .iter()
+            .find(|p| (p.from..=p.to).contains(&year))
+        {
+            vi.push_str(&format!(
+                "; năm {year} áp dụng {} ({}–{}), chưa có tệp tiêu chí nào của bộ này được nạp: {}",
+                p.decision, p.from, p.to, p.note.vi
+            ));
+            en.push_str(&format!(
+                "; {year} falls under {} ({}–{}), and no criteria file of it is loaded: {}",
+                p.decision,
+                p.from,
+                p.to,
+                p.note.get(crate::i18n::Lang::En)
+            ));
+        }
+        Text::new(vi, en)
     }
 
     pub fn version(&self, id: &str) -> Option<&Version> {
@@ -145,9 +343,11 @@ impl Catalog {
                 .versions
                 .iter()
                 .filter(|v| v.validity().is_some_and(|(a, b)| (a..=b).contains(&year)))
-                .max_by_key(|v| v.validity().map(|(a, _)| a));
-            if let Some(v) = covering {
-                return Ok(v);
+                .count();
+            // One covering it is used; several are refused. None: the only version, if there is
+            // one, whose checks then say the year is outside its validity.
+            if covering > 0 {
+                return self.for_year(year);
             }
         }
         match self.versions.as_slice() {

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod diff;
 mod lint;
 pub mod load;
+pub mod select;
 pub mod threshold;
 
 use serde::Serialize;
@@ -307,6 +308,122 @@ impl CriteriaSet {
             .chain(self.recognition.iter().flat_map(|i| i.checks.iter()))
             .filter(|c| matches!(&c.input, Input::Column(col) if seen.insert(col.clone())))
             .collect()
+    }
+}
+
+/// The data columns one or more versions read: what a data file is read against. A file may hold rows
+/// of years scored by different versions, so it is read against all of them: every column any of
+/// them reads, with its kind and unit (which must agree between versions: one column, one meaning) and
+/// its plausible values (those of any version: each row is then judged by its own version's
+/// thresholds).
+#[derive(Debug, Clone)]
+pub struct Schema {
+    pub ids: Vec<String>,
+    pub specs: Vec<ColumnSpec>,
+    /// Recognition columns (`no_xdcb`, `hai_long`…): their absence means "not assessed", not missing data.
+    pub recognition: Vec<String>,
+    /// The commune groups (read from [`GROUP_COLUMN`]) of the versions that declare some: the same in
+    /// each, or the file cannot be read against them all.
+    pub groups: Vec<Group>,
+}
+
+impl Schema {
+    /// The columns of one version.
+    pub fn of(version: &Version) -> Schema {
+        Schema::of_versions(&[version]).unwrap_or_else(|_| Schema {
+            ids: Vec::new(),
+            specs: Vec::new(),
+            recognition: Vec::new(),
+            groups: Vec::new(),
+        })
+    }
+
+    /// The columns of several versions, or why one file cannot be read against them all.
+    pub fn of_versions(versions: &[&Version]) -> Result<Schema, Text> {
+        let mut ids: Vec<String> = Vec::new();
+        let mut specs: Vec<ColumnSpec> = Vec::new();
+        let mut recognition: Vec<String> = Vec::new();
+        for v in versions {
+            for col in v.all_columns() {
+                let Some(spec) = v.column_spec(col) else {
+                    continue;
+                };
+                match ids.iter().position(|c| c == col) {
+                    None => {
+                        ids.push(col.to_string());
+                        specs.push(spec);
+                    }
+                    Some(i) => {
+                        let known = &mut specs[i];
+                        if known.kind != spec.kind
+                            || known.unit.as_ref().map(|u| &u.vi)
+                                != spec.unit.as_ref().map(|u| &u.vi)
+                        {
+                            let first = versions.first().map_or("", |f| f.id.as_str());
+                            return Err(Text::new(
+                                format!(
+                                    "cột {col} mang hai nghĩa ở phiên bản {first} và {}: một tệp số liệu không đọc được theo cả hai; chọn một phiên bản bằng --criteria-version",
+                                    v.id
+                                ),
+                                format!(
+                                    "column {col} means different things in versions {first} and {}: one data file cannot be read against both; pick one with --criteria-version",
+                                    v.id
+                                ),
+                            ));
+                        }
+                        let (a, b) = (&known.plausible, &spec.plausible);
+                        known.plausible = Plausible {
+                            min: a.min.min(b.min),
+                            max: a.max.max(b.max),
+                            whole: a.whole && b.whole,
+                            hint: a.hint.clone().or_else(|| b.hint.clone()),
+                        };
+                    }
+                }
+            }
+            for s in &v.sets {
+                for c in s
+                    .recognition
+                    .iter()
+                    .flat_map(|i| i.checks.iter())
+                    .filter_map(|c| c.input.column())
+                {
+                    if !recognition.iter().any(|r| r == c) {
+                        recognition.push(c.to_string());
+                    }
+                }
+            }
+        }
+        let mut groups: Vec<Group> = Vec::new();
+        let mut grouped_by = "";
+        for v in versions.iter().filter(|v| !v.groups().is_empty()) {
+            if groups.is_empty() {
+                groups = v.groups().to_vec();
+                grouped_by = &v.id;
+            } else if v
+                .groups()
+                .iter()
+                .map(|g| &g.id)
+                .ne(groups.iter().map(|g| &g.id))
+            {
+                return Err(Text::new(
+                    format!(
+                        "cột {GROUP_COLUMN} (nhóm xã) mang hai nghĩa ở phiên bản {grouped_by} và {}: một tệp số liệu không đọc được theo cả hai; chọn một phiên bản bằng --criteria-version",
+                        v.id
+                    ),
+                    format!(
+                        "column {GROUP_COLUMN} (commune group) means different things in versions {grouped_by} and {}: one data file cannot be read against both; pick one with --criteria-version",
+                        v.id
+                    ),
+                ));
+            }
+        }
+        Ok(Schema {
+            ids,
+            specs,
+            recognition,
+            groups,
+        })
     }
 }
 

@@ -150,6 +150,8 @@ pub struct Readiness {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitResult {
+    /// The criteria version that scored it (the one in force for its year).
+    pub version: String,
     pub code: String,
     pub name: String,
     pub parent: String,
@@ -356,6 +358,7 @@ impl<'a> Evaluator<'a> {
             .map(|s| s.to_string());
         let readiness = self.readiness(row, &sets, level_reached.as_deref(), derived);
         UnitResult {
+            version: self.version.id.clone(),
             code: row.code.clone(),
             name: row.name.clone(),
             parent: row.parent.clone(),

@@ -8,7 +8,7 @@ use super::cell::{self, Cell, Decimal};
 use super::number::{self, Mark, Reading};
 use super::record::{Fields, Rec, Records};
 use super::xlsx::{self, Sniffed};
-use crate::criteria::{ColumnSpec, GROUP_COLUMN, Group, Kind, Plausible, Version, find_group};
+use crate::criteria::{ColumnSpec, GROUP_COLUMN, Group, Kind, Schema, Version, find_group};
 use crate::diag::Problem;
 use crate::i18n::Text;
 
@@ -103,12 +103,12 @@ pub struct ReadOptions {
 pub fn read_file(
     path: &Path,
     options: &ReadOptions,
-    version: &Version,
+    schema: &Schema,
     layout: Layout,
     used: &[&str],
     keep: &dyn Fn(&str, &str, i32) -> bool,
 ) -> Dataset {
-    collect(Reader::open(path, options, version, layout, used, keep))
+    collect(Reader::open(path, options, schema, layout, used, keep))
 }
 
 /// Read data given as text (for tests).
@@ -123,7 +123,7 @@ pub fn read_str(
     collect(Reader::from_reader(
         file,
         Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
-        version,
+        &Schema::of(version),
         layout,
         used,
         &all,
@@ -227,7 +227,7 @@ impl<'k> Reader<'k> {
     pub fn open(
         path: &Path,
         options: &ReadOptions,
-        version: &Version,
+        schema: &Schema,
         layout: Layout,
         used: &[&str],
         keep: &'k dyn Fn(&str, &str, i32) -> bool,
@@ -242,7 +242,7 @@ impl<'k> Reader<'k> {
                     notes = s.notes;
                     s.records
                 });
-                let mut r = Reader::from_records(&shown, records, version, layout, used, keep);
+                let mut r = Reader::from_records(&shown, records, schema, layout, used, keep);
                 r.head.problems.splice(0..0, notes);
                 let owned = path.to_path_buf();
                 r.rescan = Some(Box::new(move || {
@@ -254,7 +254,7 @@ impl<'k> Reader<'k> {
             }
             (Sniffed::OldExcel, _) => Reader::refused(
                 &shown,
-                version,
+                schema,
                 layout,
                 keep,
                 Text::new(
@@ -264,7 +264,7 @@ impl<'k> Reader<'k> {
             ),
             (Sniffed::Text, true) => Reader::refused(
                 &shown,
-                version,
+                schema,
                 layout,
                 keep,
                 Text::new(
@@ -275,7 +275,7 @@ impl<'k> Reader<'k> {
             (Sniffed::Text, false) => match std::fs::File::open(path) {
                 Ok(f) => {
                     let mut r =
-                        Reader::from_reader(&shown, Box::new(f), version, layout, used, keep);
+                        Reader::from_reader(&shown, Box::new(f), schema, layout, used, keep);
                     let owned = path.to_path_buf();
                     r.rescan = Some(Box::new(move || {
                         let f = std::fs::File::open(&owned).ok()?;
@@ -285,7 +285,7 @@ impl<'k> Reader<'k> {
                 }
                 Err(e) => Reader::refused(
                     &shown,
-                    version,
+                    schema,
                     layout,
                     keep,
                     Text::new(
@@ -331,24 +331,24 @@ impl<'k> Reader<'k> {
     /// A file that cannot be read at all, and why.
     fn refused(
         file: &str,
-        version: &Version,
+        schema: &Schema,
         layout: Layout,
         keep: &'k dyn Fn(&str, &str, i32) -> bool,
         why: Text,
     ) -> Self {
-        let mut r = Reader::empty(file, version, layout, keep);
+        let mut r = Reader::empty(file, schema, layout, keep);
         r.head.problems.push(Problem::error("io", file, why));
         r
     }
 
     fn empty(
         file: &str,
-        version: &Version,
+        schema: &Schema,
         layout: Layout,
         keep: &'k dyn Fn(&str, &str, i32) -> bool,
     ) -> Self {
         Reader {
-            head: empty_dataset(file, version),
+            head: empty_dataset(file, schema),
             records: None,
             map: None,
             layout,
@@ -364,16 +364,16 @@ impl<'k> Reader<'k> {
     pub fn from_reader(
         file: &str,
         source: Box<dyn Read>,
-        version: &Version,
+        schema: &Schema,
         layout: Layout,
         used: &[&str],
         keep: &'k dyn Fn(&str, &str, i32) -> bool,
     ) -> Self {
-        let mut r = Reader::empty(file, version, layout, keep);
+        let mut r = Reader::empty(file, schema, layout, keep);
         match csv_source(file, source) {
             Ok((records, delimiter)) => {
                 r.delimiter = Some(delimiter);
-                r.start(records, version, used);
+                r.start(records, schema, used);
             }
             Err(p) => r.head.problems.push(*p),
         }
@@ -381,7 +381,7 @@ impl<'k> Reader<'k> {
     }
 
     /// Read the header from `records`, then leave the rows to the iterator.
-    fn start(&mut self, mut records: Records, version: &Version, used: &[&str]) {
+    fn start(&mut self, mut records: Records, schema: &Schema, used: &[&str]) {
         let file = self.head.file.clone();
         // A spreadsheet may have title rows above the header: the header is the row naming the
         // code column; without one, the first row.
@@ -417,7 +417,7 @@ impl<'k> Reader<'k> {
             ));
             return;
         };
-        self.map = map_header(&header, &mut self.head, self.layout, used, version);
+        self.map = map_header(&header, &mut self.head, self.layout, used, schema);
         if self.map.is_some() {
             self.records = Some(records);
         }
@@ -427,14 +427,14 @@ impl<'k> Reader<'k> {
     pub fn from_records(
         file: &str,
         records: Result<Records, Box<Problem>>,
-        version: &Version,
+        schema: &Schema,
         layout: Layout,
         used: &[&str],
         keep: &'k dyn Fn(&str, &str, i32) -> bool,
     ) -> Self {
-        let mut r = Reader::empty(file, version, layout, keep);
+        let mut r = Reader::empty(file, schema, layout, keep);
         match records {
-            Ok(records) => r.start(records, version, used),
+            Ok(records) => r.start(records, schema, used),
             Err(p) => r.head.problems.push(*p),
         }
         r
@@ -831,29 +831,14 @@ fn width_problem(rec: &Rec, width: usize, delimiter: Option<u8>, file: &str) -> 
         .expected(expected)
 }
 
-/// A dataset of `file` with no row yet: every column the version knows, none present, and the kind
-/// of each (a number where the version does not say), as a data file read against it would have them.
-pub(crate) fn empty_dataset(file: &str, version: &Version) -> Dataset {
-    let columns: Vec<String> = version
-        .all_columns()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    let specs = columns
-        .iter()
-        .map(|c| {
-            version.column_spec(c).unwrap_or(ColumnSpec {
-                kind: Kind::Num,
-                unit: None,
-                plausible: Plausible::of_kind(Kind::Num),
-            })
-        })
-        .collect();
+/// A dataset of `file` with no row yet: every column of the schema, none present, with its spec, as a
+/// data file read against it would have them.
+pub(crate) fn empty_dataset(file: &str, schema: &Schema) -> Dataset {
     Dataset {
         file: file.to_string(),
-        present: vec![false; columns.len()],
-        columns,
-        specs,
+        present: vec![false; schema.ids.len()],
+        columns: schema.ids.clone(),
+        specs: schema.specs.clone(),
         rows: Vec::new(),
         problems: Vec::new(),
     }
@@ -876,7 +861,7 @@ fn map_header(
     ds: &mut Dataset,
     layout: Layout,
     used: &[&str],
-    version: &Version,
+    schema: &Schema,
 ) -> Option<HeaderMap> {
     let file = ds.file.clone();
     let hline = header.line;
@@ -887,7 +872,7 @@ fn map_header(
     let mut duplicate_meta = false;
     // The commune group is the row's identity too, when thresholds vary by group (commune files).
     let groups = match layout.groups {
-        true => version.groups().to_vec(),
+        true => schema.groups.clone(),
         false => Vec::new(),
     };
     let mut meta_columns = layout.meta();
@@ -1055,12 +1040,7 @@ fn map_header(
         return None;
     }
     // Recognition columns may be absent: readiness is then "not assessed".
-    let recognition: Vec<&str> = version
-        .sets
-        .iter()
-        .flat_map(|s| s.recognition.iter().flat_map(|i| i.checks.iter()))
-        .filter_map(|c| c.input.column())
-        .collect();
+    let recognition: Vec<&str> = schema.recognition.iter().map(String::as_str).collect();
     let absent: Vec<&str> = used
         .iter()
         .copied()

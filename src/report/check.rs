@@ -17,9 +17,12 @@ use crate::eval::summary::{Summary, SummaryBuilder};
 use crate::eval::{CheckResult, IndicatorResult, SetResult, Status, UnitResult, Verdict};
 use crate::i18n::{Lang, num};
 use crate::input::Unscored;
+use crate::pipeline::Sink;
 
 /// What a `check` run is about: the criteria, the level asked and how to show results.
+#[derive(Clone)]
 pub struct CheckReport<'a> {
+    /// The version heading the report (in force for the year asked, or the data's first year).
     pub version: &'a Version,
     /// The sets evaluated, prerequisites first.
     pub sets: Vec<&'a CriteriaSet>,
@@ -36,6 +39,34 @@ pub struct CheckReport<'a> {
     pub summary_only: bool,
     /// The district sets evaluated (empty without a district file).
     pub district_sets: Vec<&'a CriteriaSet>,
+    /// Every version rows may be scored by, with what the level means in it; a unit is shown with
+    /// its own version's definitions ([`CheckReport::for_version`]).
+    pub versions: Vec<VersionSets<'a>>,
+}
+
+/// What the level asked means in one version.
+#[derive(Clone)]
+pub struct VersionSets<'a> {
+    pub version: &'a Version,
+    pub sets: Vec<&'a CriteriaSet>,
+    pub district_sets: Vec<&'a CriteriaSet>,
+    pub target: String,
+}
+
+impl<'a> CheckReport<'a> {
+    /// The report as seen by a unit scored with version `id`: that version's sets and thresholds.
+    pub fn for_version(&self, id: &str) -> std::borrow::Cow<'_, CheckReport<'a>> {
+        match self.versions.iter().find(|v| v.version.id == id) {
+            Some(v) if v.version.id != self.version.id => std::borrow::Cow::Owned(CheckReport {
+                version: v.version,
+                sets: v.sets.clone(),
+                district_sets: v.district_sets.clone(),
+                target: v.target.clone(),
+                ..self.clone()
+            }),
+            _ => std::borrow::Cow::Borrowed(self),
+        }
+    }
 }
 
 impl CheckReport<'_> {
@@ -62,25 +93,6 @@ impl CheckReport<'_> {
     }
 }
 
-/// How many units qualified at the level asked, did not, or are unknown.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Tally {
-    pub qualified: usize,
-    pub not_qualified: usize,
-    pub unknown: usize,
-}
-
-impl Tally {
-    /// What `self` counted beyond `earlier` (the districts, after the communes).
-    pub fn minus(self, earlier: Tally) -> Tally {
-        Tally {
-            qualified: self.qualified.saturating_sub(earlier.qualified),
-            not_qualified: self.not_qualified.saturating_sub(earlier.not_qualified),
-            unknown: self.unknown.saturating_sub(earlier.unknown),
-        }
-    }
-}
-
 /// Writes a `check` report one unit at a time, keeping only what the chosen format needs at the end
 /// (the rows of a table, the summaries).
 pub struct CheckWriter<'a, W: Write> {
@@ -92,7 +104,6 @@ pub struct CheckWriter<'a, W: Write> {
     rows: Vec<Vec<(String, Option<Color>)>>,
     any_ready: bool,
     count: usize,
-    tally: Tally,
     districts: Vec<DistrictResult>,
     /// Every unit, for the formats that need them all at the end (HTML, Excel).
     units: Vec<UnitResult>,
@@ -136,7 +147,6 @@ impl<'a, W: Write> CheckWriter<'a, W> {
             rows: Vec::new(),
             any_ready: false,
             count: 0,
-            tally: Tally::default(),
             districts: Vec::new(),
             units: Vec::new(),
             district_verdicts: Vec::new(),
@@ -160,14 +170,16 @@ impl<'a, W: Write> CheckWriter<'a, W> {
         self.unscored.push(u);
         Ok(())
     }
+}
 
-    pub fn unit(&mut self, r: &UnitResult) -> io::Result<()> {
-        let rep = self.rep;
-        match rep.qualified(r) {
-            Verdict::Pass => self.tally.qualified += 1,
-            Verdict::Fail => self.tally.not_qualified += 1,
-            Verdict::Unknown => self.tally.unknown += 1,
-        }
+impl<W: Write> Sink for CheckWriter<'_, W> {
+    fn unscored(&mut self, u: Unscored) -> io::Result<()> {
+        CheckWriter::unscored(self, u)
+    }
+
+    fn unit(&mut self, r: &UnitResult) -> io::Result<()> {
+        let view = self.rep.for_version(&r.version);
+        let rep: &CheckReport = &view;
         self.summary.add(r);
         let lang = self.style.lang;
         if rep.summary_only {
@@ -194,27 +206,19 @@ impl<'a, W: Write> CheckWriter<'a, W> {
             }
             Format::Md | Format::Table => {
                 self.any_ready |= r.readiness.as_ref().is_some_and(|x| x.conditions.is_some());
-                self.rows.push(batch_row(rep, r, lang));
+                let row = batch_row(rep, r, lang);
+                self.rows.push(row);
             }
         }
         self.count += 1;
         Ok(())
     }
 
-    /// The tally so far.
-    pub fn tally(&self) -> Tally {
-        self.tally
-    }
-
-    /// A district, after all the communes. Counted in the tally at the district set's level.
-    pub fn district(&mut self, d: DistrictResult) -> io::Result<()> {
-        let rep = self.rep;
+    /// A district, after all the communes.
+    fn district(&mut self, d: DistrictResult) -> io::Result<()> {
+        let view = self.rep.for_version(&d.unit.version);
+        let rep: &CheckReport = &view;
         let verdict = d.unit.sets.last().map_or(Verdict::Unknown, |s| s.qualified);
-        match verdict {
-            Verdict::Pass => self.tally.qualified += 1,
-            Verdict::Fail => self.tally.not_qualified += 1,
-            Verdict::Unknown => self.tally.unknown += 1,
-        }
         for k in [&d.unit.code, &d.unit.name] {
             if !k.is_empty() {
                 self.district_verdicts
@@ -249,10 +253,14 @@ impl<'a, W: Write> CheckWriter<'a, W> {
         Ok(())
     }
 
-    /// Write what comes after the units (the table, the summaries) and return the tally.
-    pub fn finish(mut self, problems: &[Problem]) -> io::Result<Tally> {
+    /// Write what comes after the units (the table, the summaries).
+    fn finish(&mut self, problems: &[Problem]) -> io::Result<()> {
         let rep = self.rep;
-        let summaries = self.summary.finish();
+        let summaries = std::mem::replace(
+            &mut self.summary,
+            SummaryBuilder::new(rep.sets[0], &rep.sets),
+        )
+        .finish();
         match self.format {
             Format::Json => {
                 let tail = json!({
@@ -325,8 +333,7 @@ impl<'a, W: Write> CheckWriter<'a, W> {
                 self.out.write_all(text.as_bytes())?;
             }
         }
-        self.out.flush()?;
-        Ok(self.tally)
+        self.out.flush()
     }
 }
 

@@ -5,11 +5,11 @@ use serde_json::{Value as Json, json};
 use super::text::{self, UNVERIFIED};
 use super::{Format, SCHEMA_VERSION, Style, csv_text, md_table, new_table};
 use crate::criteria::catalog::Catalog;
-use crate::criteria::{CriteriaSet, Input, Level, Threshold, Version};
-use crate::i18n::Lang;
+use crate::criteria::{Check, CriteriaSet, Input, Kind, Level, Threshold, Version};
+use crate::i18n::{Lang, num};
 
 fn set_summary(v: &Version, s: &CriteriaSet) -> Json {
-    json!({
+    let mut doc = json!({
         "id": s.id,
         "level": s.level,
         "name": s.name.vi,
@@ -24,15 +24,19 @@ fn set_summary(v: &Version, s: &CriteriaSet) -> Json {
         "valid_to": s.valid_to,
         "region": s.region,
         "requires": s.requires,
-        "groups": s.groups.iter().map(|g| json!({
-            "id": g.id,
-            "name": g.name.vi,
-            "name_en": g.name.en,
-        })).collect::<Vec<_>>(),
         "criteria": s.criteria.len(),
         "indicators": s.indicators().count(),
         "unverified": s.unverified_count(),
-    })
+    });
+    // Only for sets whose thresholds vary by commune group.
+    if !s.groups.is_empty() {
+        doc["groups"] = s
+            .groups
+            .iter()
+            .map(|g| json!({ "id": g.id, "name": g.name.vi, "name_en": g.name.en }))
+            .collect();
+    }
+    doc
 }
 
 /// `criteria list`.
@@ -144,6 +148,7 @@ pub fn show(
             Some(g) => format!("{} {g}", lang.pick("Nhóm", "Group")),
         });
     }
+    header.push(lang.pick("Giá trị hợp lý", "Plausible values").to_string());
     header.push(lang.pick("Nguồn", "Source").to_string());
     let mut rows = Vec::new();
     for c in &set.criteria {
@@ -168,6 +173,7 @@ pub fn show(
                 for g in &groups {
                     row.push(text::rule_in(check, year, *g, version, lang));
                 }
+                row.push(plausible_text(version, check, lang));
                 row.push(ind.source.to_string());
                 rows.push(row);
             }
@@ -212,6 +218,27 @@ pub fn show(
             set.checks().count(),
             text::unverified_legend(lang)
         ));
+    }
+    out
+}
+
+/// The values a check's column can hold (`1–1000 triệu đồng/người/năm`, `0–30, số nguyên`); nothing for
+/// Đạt/Không đạt and derived values.
+fn plausible_text(version: &Version, check: &Check, lang: Lang) -> String {
+    let Some(spec) = check.input.column().and_then(|c| version.column_spec(c)) else {
+        return String::new();
+    };
+    if spec.kind == Kind::Bool {
+        return String::new();
+    }
+    let p = &spec.plausible;
+    let unit = text::unit(check, lang);
+    let mut out = format!("{}–{}", num(p.min, lang), num(p.max, lang));
+    if !unit.is_empty() {
+        out.push_str(&format!(" {unit}"));
+    }
+    if p.whole {
+        out.push_str(lang.pick(", số nguyên", ", whole"));
     }
     out
 }
@@ -272,21 +299,25 @@ fn show_json(
                                 }))
                             }).collect()
                         });
-                        json!({
+                        let mut check = json!({
                             "input": ch.input,
                             "label": ch.label,
                             "kind": ch.kind,
                             "unit": ch.unit,
                             "op": ch.op,
                             "threshold": value,
-                            "by_group": by_group,
                             "threshold_rule": ch.threshold,
                             "requirement": text::rule(ch, year, version, Lang::Vi).trim_end_matches(UNVERIFIED),
                             "requirement_en": text::rule(ch, year, version, Lang::En).trim_end_matches(UNVERIFIED),
+                            "plausible": ch.input.column().and_then(|c| version.column_spec(c)).filter(|s| s.kind != crate::criteria::Kind::Bool).map(|s| s.plausible),
                             "context": ch.context,
                             "verified": ch.verified,
                             "note": ch.note,
-                        })
+                        });
+                        if let Some(by_group) = by_group {
+                            check["by_group"] = Json::Object(by_group);
+                        }
+                        check
                     }).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
             })

@@ -52,7 +52,7 @@ pub fn render(
     let mut body = summary_page(rep, units, districts, summaries, &years, lang);
     body.push_str(&unscored_section(unscored, lang));
     for (i, u) in units.iter().enumerate() {
-        body.push_str(&commune::page(rep, u, i, lang));
+        body.push_str(&commune::page(&rep.for_version(&u.version), u, i, lang));
     }
     format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\

@@ -12,6 +12,7 @@ use crate::input::Value;
 
 #[derive(Serialize)]
 pub(crate) struct CommuneOut<'a> {
+    criteria_version: &'a str,
     code: &'a str,
     name: &'a str,
     district: &'a str,
@@ -148,6 +149,7 @@ pub(crate) fn commune_out<'a>(
 ) -> CommuneOut<'a> {
     let t = r.set(target);
     CommuneOut {
+        criteria_version: &r.version,
         code: &r.code,
         name: &r.name,
         district: &r.parent,
@@ -189,6 +191,7 @@ pub(crate) fn commune_out<'a>(
 
 #[derive(Serialize)]
 pub(crate) struct DistrictOut<'a> {
+    criteria_version: &'a str,
     code: &'a str,
     name: &'a str,
     year: i32,
@@ -210,6 +213,7 @@ pub(crate) fn district_out(d: &DistrictResult) -> DistrictOut<'_> {
     let r = &d.unit;
     let set = r.sets.last();
     DistrictOut {
+        criteria_version: &r.version,
         code: &r.code,
         name: &r.name,
         year: r.year,

@@ -91,7 +91,14 @@ pub fn render(
         unscored_sheet(wb.add_worksheet(), unscored, lang, &st, &mut used_names)?;
     }
     for u in units {
-        unit_sheet(wb.add_worksheet(), rep, u, lang, &st, &mut used_names)?;
+        unit_sheet(
+            wb.add_worksheet(),
+            &rep.for_version(&u.version),
+            u,
+            lang,
+            &st,
+            &mut used_names,
+        )?;
     }
     wb.save_to_buffer()
 }

@@ -198,7 +198,9 @@ fn a_year_outside_the_sets_validity_is_an_error_unless_asked() {
     );
     let (code, _, err) = run(&["check", &f, "--lang", "en"]);
     assert_eq!(code, 65);
-    assert!(err.contains("y.csv:2: error: column nam: year 2026 is outside the validity of set xa-ntm; found «2026»; expected a year in 2022–2025"), "{err}");
+    // The message says what applies in 2026 (51/2025/QĐ-TTg), that no file of it is loaded, and how to go on.
+    assert!(err.contains("y.csv:2: error: column nam: no criteria version covers 2026 (there are: lang-son-2024 2022–2025); 2026 falls under 51/2025/QĐ-TTg (2026–2030), and no criteria file of it is loaded: the new xã NTM set, signed 29 December 2025, in force 15 February 2026"), "{err}");
+    assert!(err.contains("found «2026»; expected a year a loaded criteria version covers (add one with --criteria), or --nearest-year"), "{err}");
     let (code, doc) = json(&["check", &f, "--format", "json", "--nearest-year"]);
     assert_eq!(code, 0);
     // 2025's thresholds: kiểu mẫu income 1.10 × 52 = 57.2 > 55, so the commune stays at nâng cao.
@@ -251,7 +253,7 @@ fn usage_errors_exit_64() {
     let (code, _, err) = run(&["check", "x.csv", "--level", "tinh"]);
     assert_eq!(code, 64);
     assert!(
-        err.contains("mức «tinh» không có trong lang-son-2024 (có: xa-ntm, nang-cao, kieu-mau, huyen-ntm, all)"),
+        err.contains("mức «tinh» không phải bộ tiêu chí của lang-son-2024 (có: xa-ntm, nang-cao, kieu-mau, all; với --districts: huyen-ntm)"),
         "{err}"
     );
     let (code, out, _) = run(&["--help"]);

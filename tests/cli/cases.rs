@@ -170,7 +170,7 @@ fn an_unreadable_case_file_names_file_line_and_column() {
     let good = shipped().into_iter().find(|f| f.ends_with("kieu-mau.toml"));
     let (code, out, _) = run(&["test", &bad, &good.unwrap(), "--lang", "en"]);
     assert_eq!(code, 65);
-    assert!(out.contains("5 test cases: 5 passed, 0 failed"), "{out}");
+    assert!(out.contains("8 test cases: 8 passed, 0 failed"), "{out}");
 }
 
 #[test]

@@ -238,8 +238,11 @@ fn at(v: &str, file: &str, context: &str, token: &str) -> String {
 
 #[test]
 fn lint_refuses_a_group_without_a_threshold_and_an_unknown_group() {
-    let (code, out, err) = run(&["criteria", "lint", &fixture("criteria")]);
-    assert_eq!(code, 0, "{out}{err}");
+    // Each version folder is clean (the two cover the same years: together, lint refuses them).
+    for v in ["criteria/v2026-demo", "criteria/v2026-demo-amended"] {
+        let (code, out, err) = run(&["criteria", "lint", &fixture(v)]);
+        assert_eq!(code, 0, "{out}{err}");
+    }
     let dir = tempfile::tempdir().unwrap();
     let missing = r#"threshold = { nhom = { "1" = 1, "2" = 2 } }"#;
     let unknown = r#"threshold = { nhom = { "1" = 90, "2" = 80, "3" = { 2026 = 60, 2028 = 70 }, "4" = 50 } }"#;
@@ -393,16 +396,12 @@ fn expert_cases_give_the_commune_group() {
 #[test]
 fn diff_lists_every_kind_of_change_between_two_versions() {
     let dir = fixture("criteria");
-    let (code, doc) = json(&[
-        "--criteria",
-        &dir,
-        "criteria",
-        "diff",
-        "v2026-demo",
-        "v2026-demo-amended",
-        "--format",
-        "json",
-    ]);
+    // Two version folders…
+    let (old, new) = (
+        fixture("criteria/v2026-demo"),
+        fixture("criteria/v2026-demo-amended"),
+    );
+    let (code, doc) = json(&["criteria", "diff", &old, &new, "--format", "json"]);
     assert_eq!(code, 1);
     assert_eq!(doc["old"]["version"], "v2026-demo");
     assert_eq!(doc["new"]["version"], "v2026-demo-amended");
@@ -519,7 +518,7 @@ fn diff_lists_every_kind_of_change_between_two_versions() {
     // Nothing else: every change is one of those above.
     assert_eq!(changes.len(), 20, "{changes:#?}");
 
-    // The table says the same, one row per change.
+    // …or two version ids of a --criteria folder: the table says the same, one row per change.
     let (code, out, _) = run(&[
         "--criteria",
         &dir,

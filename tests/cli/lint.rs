@@ -407,3 +407,176 @@ fn an_unknown_key_is_explained_in_vietnamese_with_the_nearest_key() {
         "{err}"
     );
 }
+
+/// An edit of a bundled file: (file, from, to).
+type Edit<'a> = (&'a str, &'a str, &'a str);
+
+/// A bad edit and what lint says of it: (what, edits, file, context of the problem's place, its
+/// token, the message).
+type BadEdit<'a> = (&'a str, &'a [Edit<'a>], &'a str, &'a str, &'a str, &'a str);
+
+/// Each edit that would change verdicts in silence is refused by `lint` with its own message, at the
+/// place of the edit, naming the indicators involved; and `check` refuses to use the folder.
+#[test]
+fn edits_that_would_silently_change_verdicts_each_fail_with_their_own_message() {
+    let cases: [BadEdit; 6] = [
+        (
+            "two keys naming one year",
+            &[(
+                "xa-ntm.toml",
+                "threshold = { 2022 = 36, 2023 = 39, 2024 = 42, 2025 = 45 }",
+                "threshold = { 2022 = 36, 2023 = 39, 2024 = 42, 2025 = 45, \"2024 \" = 20 }",
+            )],
+            "xa-ntm.toml",
+            "threshold = { 2022 = 36, 2023 = 39, 2024 = 42, 2025 = 45, \"2024 \" = 20 }",
+            "\"2024 \"",
+            "indicator 10: the keys «2024» and «2024 » both name year 2024",
+        ),
+        (
+            "threshold_from of another unit",
+            &[(
+                "nang-cao.toml",
+                "  column = \"nc9\"\n  kind = \"pct\"\n  op = \">=\"\n  threshold = 80",
+                "  column = \"nc9\"\n  kind = \"pct\"\n  op = \">=\"\n  threshold_from = { set = \"nang-cao\", indicator = \"10\", factor = 1.0 }",
+            )],
+            "nang-cao.toml",
+            "threshold_from = { set = \"nang-cao\", indicator = \"10\", factor = 1.0 }",
+            "{",
+            "threshold_from of nang-cao 9 (pct) takes the threshold of nang-cao 10 (num (triệu đồng/người/năm)): another kind or unit",
+        ),
+        (
+            "threshold_from of an indicator with several checks",
+            &[(
+                "nang-cao.toml",
+                "  column = \"nc9\"\n  kind = \"pct\"\n  op = \">=\"\n  threshold = 80",
+                "  column = \"nc9\"\n  kind = \"pct\"\n  op = \">=\"\n  threshold_from = { set = \"xa-ntm\", indicator = \"17.1\", factor = 1.0 }",
+            )],
+            "nang-cao.toml",
+            "threshold_from = { set = \"xa-ntm\", indicator = \"17.1\", factor = 1.0 }",
+            "{",
+            "threshold_from of nang-cao 9: indicator xa-ntm 17.1 has 2 thresholds (several checks): which one is meant is unknown",
+        ),
+        (
+            "threshold_from of a conditional threshold",
+            &[
+                (
+                    "nang-cao.toml",
+                    "  column = \"nc5\"\n  kind = \"pct\"\n  op = \">=\"\n  threshold = 50",
+                    "  column = \"nc5\"\n  kind = \"pct\"\n  op = \">=\"\n  threshold = 50\n  threshold_when = [{ column = \"nc5\", op = \">\", value = 90, threshold = 60 }]",
+                ),
+                (
+                    "nang-cao.toml",
+                    "  column = \"nc9\"\n  kind = \"pct\"\n  op = \">=\"\n  threshold = 80",
+                    "  column = \"nc9\"\n  kind = \"pct\"\n  op = \">=\"\n  threshold_from = { set = \"nang-cao\", indicator = \"5\", factor = 1.0 }",
+                ),
+            ],
+            "nang-cao.toml",
+            "threshold_from = { set = \"nang-cao\", indicator = \"5\", factor = 1.0 }",
+            "{",
+            "threshold_from of nang-cao 9: the threshold of nang-cao 5 depends on a condition (threshold_when), which would be dropped",
+        ),
+        (
+            "a factor giving an impossible threshold",
+            &[(
+                "nang-cao.toml",
+                "  column = \"nc9\"\n  kind = \"pct\"\n  op = \">=\"\n  threshold = 80",
+                "  column = \"nc9\"\n  kind = \"pct\"\n  op = \">=\"\n  threshold_from = { set = \"xa-ntm\", indicator = \"2.2\", factor = 1.5 }",
+            )],
+            "nang-cao.toml",
+            "threshold_from = { set = \"xa-ntm\", indicator = \"2.2\", factor = 1.5 }",
+            "{",
+            "indicator 9: the 2022 threshold is 105 (computed by threshold_from), outside the plausible values of column nc9 (0–100)",
+        ),
+        (
+            "a threshold outside its column's plausible values",
+            &[(
+                "xa-ntm.toml",
+                "  op = \">=\"\n  threshold = 2\n",
+                "  op = \">=\"\n  threshold = 600\n",
+            )],
+            "xa-ntm.toml",
+            "threshold = 600",
+            "600",
+            "indicator 17.4: the 2022 threshold is 600, outside the plausible values of column 17.4 (0–500)",
+        ),
+    ];
+    for (what, edits, file, context, token, message) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let v = variant(dir.path(), edits);
+        let loc = at(&v, file, context, token);
+        let (code, err) = lint(&v, "en");
+        assert_eq!(code, 78, "{what}: {err}");
+        let line = line_at(&err, &loc);
+        assert!(line.contains(message), "{what}: {line}");
+        let (code, _) = lint(&v, "vi");
+        assert_eq!(code, 78, "{what}");
+        // check refuses the folder too, rather than score with it.
+        let data = write(
+            dir.path(),
+            "xa.csv",
+            &csv(&[Commune {
+                code: "A",
+                name: "A",
+                year: 2024,
+                set: &[],
+            }]),
+        );
+        let (code, _, err) = run(&["check", &data, "--criteria", &v]);
+        assert_eq!(code, 78, "{what}: {err}");
+    }
+}
+
+#[test]
+fn two_versions_covering_one_year_are_refused_by_lint_and_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("all");
+    for name in ["a-2024", "b-2024"] {
+        let sub = tempfile::tempdir().unwrap();
+        let v = variant(sub.path(), &[]);
+        let dst = root.join(name);
+        std::fs::create_dir_all(&dst).unwrap();
+        for e in std::fs::read_dir(&v).unwrap() {
+            let p = e.unwrap().path();
+            let text = std::fs::read_to_string(&p)
+                .unwrap()
+                .replace("version = \"v\"", &format!("version = \"{name}\""));
+            std::fs::write(dst.join(p.file_name().unwrap()), text).unwrap();
+        }
+    }
+    let root = root.display().to_string();
+    let (code, err) = lint(&root, "en");
+    assert_eq!(code, 78, "{err}");
+    assert!(
+        err.contains(
+            "two criteria versions both cover 2022–2025: a-2024 (2022–2025) and b-2024 (2022–2025)"
+        ),
+        "{err}"
+    );
+    let data = write(
+        dir.path(),
+        "xa.csv",
+        &csv(&[Commune {
+            code: "A",
+            name: "A",
+            year: 2024,
+            set: &[],
+        }]),
+    );
+    let (code, _, err) = run(&["check", &data, "--criteria", &root, "--lang", "en"]);
+    assert_eq!(code, 64, "{err}");
+    assert!(
+        err.contains("year 2024 is covered by several criteria versions (a-2024, b-2024)")
+            && err.contains("--criteria-version"),
+        "{err}"
+    );
+    // Named, it is used.
+    let (code, _, err) = run(&[
+        "check",
+        &data,
+        "--criteria",
+        &root,
+        "--criteria-version",
+        "b-2024",
+    ]);
+    assert_eq!(code, 0, "{err}");
+}

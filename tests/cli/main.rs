@@ -12,5 +12,8 @@ mod groups;
 mod html;
 mod lint;
 mod report_files;
+mod snapshots;
 mod template;
+mod trust;
+mod versions;
 mod xlsx;

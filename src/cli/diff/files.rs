@@ -49,7 +49,7 @@ fn years_in(path: &Path, scope: Scope) -> (BTreeSet<i32>, Vec<Problem>) {
     let ds = read_file(
         path,
         scope.read,
-        scope.version,
+        &ntm::criteria::Schema::of(scope.version),
         scope.layout,
         scope.used,
         &|_, _, y| {
@@ -103,7 +103,7 @@ fn load(path: &Path, years: &[i32], scope: Scope, problems: &mut Vec<Problem>) -
     let ds = read_file(
         path,
         scope.read,
-        scope.version,
+        &ntm::criteria::Schema::of(scope.version),
         scope.layout,
         scope.used,
         &|code, name, y| {

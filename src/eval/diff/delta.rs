@@ -137,6 +137,7 @@ mod tests {
 
     fn unit(level: Option<&str>, verdicts: &[(&str, Verdict)]) -> UnitResult {
         UnitResult {
+            version: "v".into(),
             code: "1".into(),
             name: "x".into(),
             parent: String::new(),

@@ -81,7 +81,7 @@ fn usage_errors_say_what_to_give() {
     let (code, _, err) = run(&["diff", &f, "--level", "huyen"]);
     assert_eq!(code, 64);
     assert!(
-        err.contains("mức «huyen» không phải bộ tiêu chí cấp xã"),
+        err.contains("mức «huyen» không phải bộ tiêu chí của lang-son-2024"),
         "{err}"
     );
     let (code, _, _) = run(&["diff", &f, "--format", "xml"]);

@@ -1,0 +1,691 @@
+//! `check`: commune files (and a district file) read, checked, scored and handed to a sink.
+//!
+//! Each row is scored by the criteria version in force for its year: a file holding 2023 and 2024
+//! rows may be scored by two versions. A version is chosen only when exactly one covers the year;
+//! a year no version covers is refused with what the law says applies that year (`periods.toml`),
+//! unless `--nearest-year` is asked, which then says loudly which version and year it reuses.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::Sink;
+use crate::criteria::catalog::Catalog;
+use crate::criteria::select::Selection;
+use crate::criteria::{CriteriaSet, Level, Schema, Version};
+use crate::diag::Problem;
+use crate::eval::district::{CommuneIndex, district_key, evaluate_district, unknown_district};
+use crate::eval::{Evaluator, NoDerived, Options, Verdict};
+use crate::exit;
+use crate::i18n::Text;
+use crate::input::cell::fold;
+use crate::input::table::{ReadOptions, Reader};
+use crate::input::{Dataset, Layout, Row, Unscored, read_file};
+
+/// What the user asked, in the library's terms.
+#[derive(Debug, Clone)]
+pub struct Job<'a> {
+    pub catalog: &'a Catalog,
+    /// `--criteria-version`: this version for every row.
+    pub version: Option<&'a str>,
+    pub level: &'a str,
+    pub data: &'a [PathBuf],
+    pub districts: Option<&'a Path>,
+    pub read: ReadOptions,
+    /// Only the rows of this year.
+    pub year: Option<i32>,
+    /// Only these communes (codes or names).
+    pub communes: &'a [String],
+    /// A year outside a version's validity reuses the nearest year's thresholds, and says so.
+    pub nearest_year: bool,
+}
+
+/// A job checked against the criteria before any row is read.
+#[derive(Debug, Clone)]
+pub struct Prepared<'a> {
+    /// The versions rows may be scored by: the one named, else every version of the catalog.
+    pub versions: Vec<&'a Version>,
+    /// What the level means in each version (`None` where that version has no such level).
+    pub selections: Vec<Option<Selection<'a>>>,
+    /// The version whose sets head the reports: the one covering the year asked (or the data's first
+    /// year), else the first that has the level.
+    pub main: usize,
+    /// The columns the data files are read against: those of every version.
+    pub schema: Schema,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn main_version(&self) -> &'a Version {
+        self.versions[self.main]
+    }
+
+    pub fn main_selection(&self) -> &Selection<'a> {
+        self.selections[self.main]
+            .as_ref()
+            .expect("prepare keeps a main version with the level")
+    }
+}
+
+/// Why a job cannot run at all.
+#[derive(Debug)]
+pub enum Error {
+    /// The command line asks for something the criteria cannot give (exit 64).
+    Usage(Text),
+    /// The report could not be written.
+    Io(std::io::Error),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) => exit::USAGE,
+            Error::Io(_) => exit::DATA,
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e)
+    }
+}
+
+/// Check a job against the criteria: the versions it may use, what its level means in them, and
+/// the columns to read.
+pub fn prepare<'a>(job: &Job<'a>) -> Result<Prepared<'a>, Error> {
+    let catalog = job.catalog;
+    let versions: Vec<&'a Version> = match job.version {
+        Some(id) => vec![catalog.select(Some(id), None).map_err(Error::Usage)?],
+        None => {
+            // Overlapping versions: which one scores a year would depend on the folders' names. The
+            // message names the data's year when it is one of them.
+            let shared = |y: &i32| {
+                catalog
+                    .versions
+                    .iter()
+                    .filter(|w| w.validity().is_some_and(|(c, d)| (c..=d).contains(y)))
+                    .count()
+                    > 1
+            };
+            let first_shared = catalog.versions.iter().find_map(|v| {
+                let (a, b) = v.validity()?;
+                (a..=b).find(shared)
+            });
+            if let Some(first) = first_shared {
+                let year = data_year(job).filter(shared).unwrap_or(first);
+                return Err(Error::Usage(
+                    catalog.for_year(year).err().unwrap_or_default(),
+                ));
+            }
+            catalog.versions.iter().collect()
+        }
+    };
+    if versions.is_empty() {
+        return Err(Error::Usage(Text::new(
+            "không có phiên bản tiêu chí nào",
+            "no criteria version",
+        )));
+    }
+    let with_districts = job.districts.is_some();
+    let selections: Vec<Result<Selection<'a>, Text>> = versions
+        .iter()
+        .map(|v| Selection::of(v, job.level, with_districts))
+        .collect();
+    // The version heading the reports: the one in force for the year asked or the data's first year.
+    let hint = data_year(job);
+    let covering = hint.and_then(|y| {
+        versions
+            .iter()
+            .position(|v| v.validity().is_some_and(|(a, b)| (a..=b).contains(&y)))
+    });
+    let main = covering
+        .filter(|i| selections[*i].is_ok())
+        .or_else(|| selections.iter().position(Result::is_ok));
+    let Some(main) = main else {
+        let first = selections.into_iter().find_map(Result::err);
+        return Err(Error::Usage(first.unwrap_or_default()));
+    };
+    if let Some(i) = covering
+        && let Err(why) = &selections[i]
+    {
+        return Err(Error::Usage(why.clone()));
+    }
+    let schema = Schema::of_versions(&versions).map_err(Error::Usage)?;
+    Ok(Prepared {
+        versions,
+        selections: selections.into_iter().map(Result::ok).collect(),
+        main,
+        schema,
+    })
+}
+
+/// The year asked, else the year of the data's first row (read from the start of the first file).
+fn data_year(job: &Job) -> Option<i32> {
+    job.year.or_else(|| {
+        job.data
+            .first()
+            .and_then(|d| crate::input::table::first_year(d))
+    })
+}
+
+/// How many units qualified at the level asked, did not, or are unknown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub qualified: usize,
+    pub not_qualified: usize,
+    pub unknown: usize,
+}
+
+impl Tally {
+    fn add(&mut self, v: Verdict) {
+        match v {
+            Verdict::Pass => self.qualified += 1,
+            Verdict::Fail => self.not_qualified += 1,
+            Verdict::Unknown => self.unknown += 1,
+        }
+    }
+}
+
+/// What a run found: the verdicts counted, the rows scored and not, the errors.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub communes: Tally,
+    pub districts: Tally,
+    /// Communes scored.
+    pub scored: usize,
+    /// Rows (or files) that could not be scored.
+    pub unscored: usize,
+    /// Errors found in the data.
+    pub errors: usize,
+    /// The level asked is a district set: communes are context, the districts decide.
+    pub district_level: bool,
+    /// Filters the user gave, for saying why nothing was scored.
+    pub commune_filter: Vec<String>,
+    pub year_filter: Option<i32>,
+}
+
+impl Outcome {
+    /// The exit code: 65 when data could not be read; when nothing was scored, 64 if a filter left
+    /// nothing, else 65; else 1 if a unit does not qualify, 2 if one is unknown, 0.
+    pub fn exit_code(&self) -> i32 {
+        if self.errors > 0 {
+            return exit::DATA;
+        }
+        if self.scored == 0 {
+            return if self.commune_filter.is_empty() && self.year_filter.is_none() {
+                exit::DATA
+            } else {
+                exit::USAGE
+            };
+        }
+        let t = if self.district_level {
+            self.districts
+        } else {
+            Tally {
+                qualified: self.communes.qualified + self.districts.qualified,
+                not_qualified: self.communes.not_qualified + self.districts.not_qualified,
+                unknown: self.communes.unknown + self.districts.unknown,
+            }
+        };
+        if t.not_qualified > 0 {
+            exit::NOT_QUALIFIED
+        } else if t.unknown > 0 {
+            exit::UNKNOWN
+        } else {
+            exit::OK
+        }
+    }
+
+    /// What to say when nothing was scored (and there was no data error to say it).
+    pub fn nothing_scored(&self) -> Option<Text> {
+        if self.scored > 0 || self.errors > 0 {
+            return None;
+        }
+        if !self.commune_filter.is_empty() {
+            let c = self.commune_filter.join(", ");
+            return Some(Text::new(
+                format!("không tìm thấy xã nào khớp với {c}"),
+                format!("no commune matches {c}"),
+            ));
+        }
+        Some(Text::new(
+            "không có dòng dữ liệu nào để đánh giá",
+            "no data row to evaluate",
+        ))
+    }
+}
+
+/// Which version scores each year, decided once per year.
+struct Versions<'p, 'a> {
+    prepared: &'p Prepared<'a>,
+    catalog: &'a Catalog,
+    named: bool,
+    nearest_year: bool,
+    chosen: HashMap<i32, Result<usize, Text>>,
+}
+
+impl Versions<'_, '_> {
+    /// The version index for `year`, with a note the first time a year is scored by a version that
+    /// does not cover it; or why none scores it.
+    fn of(&mut self, year: i32, file: &str, notes: &mut Vec<Problem>) -> Result<usize, Text> {
+        if let Some(c) = self.chosen.get(&year) {
+            return c.clone();
+        }
+        let p = self.prepared;
+        let covers = |v: &Version| v.validity().is_some_and(|(a, b)| (a..=b).contains(&year));
+        let c = if self.named
+            || (p.versions.len() == 1 && (self.nearest_year || covers(p.versions[0])))
+        {
+            // The version named, or the only one: a year outside it is the evaluator's to report, or
+            // to score with the nearest year's thresholds under --nearest-year.
+            Ok(0)
+        } else {
+            match p
+                .versions
+                .iter()
+                .position(|v| v.validity().is_some_and(|(a, b)| (a..=b).contains(&year)))
+            {
+                Some(i) => Ok(i),
+                None if self.nearest_year => {
+                    let distance = |v: &&Version| {
+                        v.validity()
+                            .map_or(i32::MAX, |(a, b)| (a - year).max(year - b).max(0))
+                    };
+                    let i = p
+                        .versions
+                        .iter()
+                        .enumerate()
+                        .min_by_key(|(_, v)| distance(v))
+                        .map_or(0, |(i, _)| i);
+                    let why = self.catalog.uncovered(year);
+                    let v = &p.versions[i].id;
+                    notes.push(Problem::warning(
+                        "nearest-version",
+                        file,
+                        Text::new(
+                            format!(
+                                "{}; theo --nearest-year, các dòng năm {year} được chấm theo phiên bản {v} và ngưỡng năm gần nhất của nó",
+                                why.vi
+                            ),
+                            format!(
+                                "{}; as --nearest-year asks, rows of {year} are scored with version {v} and its nearest year's thresholds",
+                                why.en
+                            ),
+                        ),
+                    ));
+                    Ok(i)
+                }
+                None => Err(self.catalog.uncovered(year)),
+            }
+        };
+        let c = c.and_then(|i| {
+            if p.selections[i].is_some() {
+                Ok(i)
+            } else {
+                Err(Text::new(
+                    format!(
+                        "phiên bản {} (có hiệu lực năm {year}) không có mức đánh giá đã chọn",
+                        p.versions[i].id
+                    ),
+                    format!(
+                        "version {} (in force in {year}) has no such level",
+                        p.versions[i].id
+                    ),
+                ))
+            }
+        });
+        self.chosen.insert(year, c.clone());
+        c
+    }
+}
+
+/// Score the job's files and hand every result to `sink`; every problem goes to `found` as it is
+/// found (to be printed), and is kept for the sink's end.
+pub fn run(
+    job: &Job,
+    p: &Prepared,
+    sink: &mut dyn Sink,
+    found: &mut dyn FnMut(&Problem),
+) -> Result<Outcome, Error> {
+    let mut diag = Diagnostics {
+        found,
+        all: Vec::new(),
+        errors: 0,
+    };
+    let mut out = Outcome {
+        district_level: p.main_selection().district_level,
+        commune_filter: job.communes.to_vec(),
+        year_filter: job.year,
+        ..Outcome::default()
+    };
+    let options = Options {
+        nearest_year: job.nearest_year,
+        thresholds_of: None,
+    };
+    let mut versions = Versions {
+        prepared: p,
+        catalog: job.catalog,
+        named: job.version.is_some(),
+        nearest_year: job.nearest_year,
+        chosen: HashMap::new(),
+    };
+    let wanted: Vec<String> = job.communes.iter().map(|c| fold(c)).collect();
+    let keep = |code: &str, name: &str, year: i32| {
+        job.year.is_none_or(|y| y == year)
+            && (wanted.is_empty() || wanted.iter().any(|w| *w == fold(code) || *w == fold(name)))
+    };
+    // The district file is small: read it whole, first.
+    let districts = job
+        .districts
+        .map(|path| read_districts(job, p, path, &mut versions, &mut diag));
+    // The same file given twice (under two names, or through a link) is read once.
+    let (inputs, repeated) = crate::input::files::distinct(job.data);
+    for (again, first) in repeated {
+        diag.add([Problem::warning(
+            "same-file",
+            again.display().to_string(),
+            Text::new(
+                format!(
+                    "cùng một tệp với {} (đã cho ở trước): chỉ đọc một lần",
+                    first.display()
+                ),
+                format!(
+                    "the same file as {} (given before): read once",
+                    first.display()
+                ),
+            ),
+        )]);
+    }
+    let used: Vec<&str> = {
+        let mut cols: Vec<&str> = Vec::new();
+        for sel in p.selections.iter().flatten() {
+            for c in Version::columns_of(&sel.communes) {
+                if !cols.contains(&c) {
+                    cols.push(c);
+                }
+            }
+        }
+        cols
+    };
+    let mut index = CommuneIndex::default();
+    let mut seen: HashMap<(String, i32), (String, usize)> = HashMap::new();
+    for path in &inputs {
+        let mut reader = Reader::open(path, &job.read, &p.schema, Layout::COMMUNE, &used, &keep);
+        let head = reader.head.clone();
+        let unreadable = reader.unreadable();
+        diag.add(std::mem::take(&mut reader.head.problems));
+        if let Some(u) = unreadable {
+            out.unscored += 1;
+            sink.unscored(u)?;
+        }
+        // One evaluator per version, for this file's columns.
+        let evaluators: Vec<Option<Evaluator>> = p
+            .versions
+            .iter()
+            .zip(&p.selections)
+            .map(|(v, sel)| {
+                sel.as_ref()
+                    .map(|s| Evaluator::new(v, s.communes.clone(), &head, options))
+            })
+            .collect();
+        for read in reader {
+            diag.add(read.problems);
+            if let Some(u) = read.unscored {
+                if u.year.is_none() && districts.is_some() {
+                    index.add_unknown_any_year(&u);
+                }
+                out.unscored += 1;
+                sink.unscored(u)?;
+            }
+            // A commune that could not be read still belongs to its district, as unknown.
+            if let Some(bad) = &read.rejected
+                && districts.is_some()
+            {
+                index.add_unknown(bad);
+            }
+            let Some(row) = read.row else { continue };
+            let mut notes = Vec::new();
+            let chosen = versions.of(row.year, &head.file, &mut notes);
+            diag.add(notes);
+            let ev = match chosen {
+                Ok(i) => evaluators[i].as_ref(),
+                Err(why) => {
+                    let problem = no_version(&head.file, &row, why, Layout::COMMUNE);
+                    out.unscored += 1;
+                    sink.unscored(Unscored::of_row(
+                        &head.file,
+                        &row,
+                        std::slice::from_ref(&problem),
+                    ))?;
+                    diag.add([problem]);
+                    if districts.is_some() {
+                        index.add_unknown(&row);
+                    }
+                    continue;
+                }
+            };
+            let Some(ev) = ev else { continue };
+            let pre = ev.precheck_row(&head.file, &row, Layout::COMMUNE.year);
+            let bad = pre.iter().any(|p| p.is_error());
+            if bad {
+                out.unscored += 1;
+                sink.unscored(Unscored::of_row(&head.file, &row, &pre))?;
+            }
+            diag.add(pre);
+            // Within one file the reader finds duplicates; across files, this map does.
+            if inputs.len() > 1
+                && let Some(problem) = duplicate_across(&mut seen, &head.file, &row)
+            {
+                out.unscored += 1;
+                sink.unscored(Unscored::of_row(
+                    &head.file,
+                    &row,
+                    std::slice::from_ref(&problem),
+                ))?;
+                diag.add([problem]);
+                continue;
+            }
+            if let Some(d) = &districts
+                && !d.keys.contains(&(district_key(&row.parent), row.year))
+            {
+                diag.add([unmatched(&head.file, &d.data.file, &row)]);
+            }
+            if bad {
+                if districts.is_some() {
+                    index.add_unknown(&row);
+                }
+                continue;
+            }
+            let r = ev.evaluate(&row, &NoDerived);
+            if districts.is_some() {
+                index.add(&r);
+            }
+            let target = chosen
+                .ok()
+                .and_then(|i| p.selections[i].as_ref())
+                .map_or("", |s| s.target.id.as_str());
+            out.communes
+                .add(r.set(target).map_or(Verdict::Unknown, |s| s.qualified));
+            out.scored += 1;
+            sink.unit(&r)?;
+        }
+    }
+    if let Some(d) = &districts {
+        for (row, i) in &d.rows {
+            let (Some(sel), version) = (&p.selections[*i], p.versions[*i]) else {
+                continue;
+            };
+            let Some(set) = sel.districts.last() else {
+                continue;
+            };
+            let ev = Evaluator::new(version, sel.districts.clone(), &d.data, options);
+            let base = sel.communes.first().map_or("", |s| s.id.as_str());
+            let result = evaluate_district(&ev, row, &index, base, set);
+            out.districts.add(
+                result
+                    .unit
+                    .sets
+                    .last()
+                    .map_or(Verdict::Unknown, |s| s.qualified),
+            );
+            sink.district(result)?;
+        }
+    }
+    sink.finish(&diag.all)?;
+    out.errors = diag.errors;
+    Ok(out)
+}
+
+/// The district file read, its rows that can be scored with their version, and the keys communes
+/// name their district by.
+struct Districts {
+    data: Dataset,
+    rows: Vec<(Row, usize)>,
+    keys: Vec<(String, i32)>,
+}
+
+fn read_districts(
+    job: &Job,
+    p: &Prepared,
+    path: &Path,
+    versions: &mut Versions,
+    diag: &mut Diagnostics,
+) -> Districts {
+    let used: Vec<&str> = {
+        let mut cols: Vec<&str> = Vec::new();
+        for sel in p.selections.iter().flatten() {
+            for c in Version::columns_of(&sel.districts) {
+                if !cols.contains(&c) {
+                    cols.push(c);
+                }
+            }
+        }
+        cols
+    };
+    let of_year = |_: &str, _: &str, year: i32| job.year.is_none_or(|y| y == year);
+    let mut data = read_file(
+        path,
+        &job.read,
+        &p.schema,
+        Layout::DISTRICT,
+        &used,
+        &of_year,
+    );
+    diag.add(std::mem::take(&mut data.problems));
+    let mut rows = Vec::new();
+    let options = Options {
+        nearest_year: job.nearest_year,
+        thresholds_of: None,
+    };
+    let keys = data
+        .rows
+        .iter()
+        .flat_map(|r| {
+            [
+                (district_key(&r.code), r.year),
+                (district_key(&r.name), r.year),
+            ]
+        })
+        .collect();
+    for row in std::mem::take(&mut data.rows) {
+        let mut notes = Vec::new();
+        let chosen = versions.of(row.year, &data.file, &mut notes);
+        diag.add(notes);
+        let i = match chosen {
+            Ok(i) => i,
+            Err(why) => {
+                diag.add([no_version(&data.file, &row, why, Layout::DISTRICT)]);
+                continue;
+            }
+        };
+        let Some(sel) = &p.selections[i] else {
+            continue;
+        };
+        let districts: Vec<&CriteriaSet> = sel
+            .districts
+            .iter()
+            .copied()
+            .filter(|s| s.level == Level::District)
+            .collect();
+        let ev = Evaluator::new(p.versions[i], districts, &data, options);
+        let pre = ev.precheck_row(&data.file, &row, Layout::DISTRICT.year);
+        let bad = pre.iter().any(|p| p.is_error());
+        diag.add(pre);
+        if !bad {
+            rows.push((row, i));
+        }
+    }
+    Districts { data, rows, keys }
+}
+
+/// A row whose year no version scores.
+fn no_version(file: &str, row: &Row, why: Text, layout: Layout) -> Problem {
+    Problem::error("no-version", file, why)
+        .at(row.line, None)
+        .field(layout.year)
+        .found(row.year.to_string())
+        .expected(Text::new(
+            "một năm mà một phiên bản tiêu chí đã nạp có hiệu lực (thêm phiên bản bằng --criteria), hoặc --nearest-year để dùng ngưỡng năm gần nhất",
+            "a year a loaded criteria version covers (add one with --criteria), or --nearest-year to reuse the nearest year's thresholds",
+        ))
+}
+
+/// Problems are handed to the caller as they are found, and kept for the report's end.
+struct Diagnostics<'f> {
+    found: &'f mut dyn FnMut(&Problem),
+    all: Vec<Problem>,
+    errors: usize,
+}
+
+impl Diagnostics<'_> {
+    fn add(&mut self, problems: impl IntoIterator<Item = Problem>) {
+        for p in problems {
+            (self.found)(&p);
+            self.errors += usize::from(p.is_error());
+            self.all.push(p);
+        }
+    }
+}
+
+/// The same commune and year already read from another file.
+fn duplicate_across(
+    seen: &mut HashMap<(String, i32), (String, usize)>,
+    file: &str,
+    row: &Row,
+) -> Option<Problem> {
+    match seen.get(&(row.code.clone(), row.year)) {
+        Some((first, line)) if first != file => Some(
+            Problem::error(
+                "duplicate-row",
+                file,
+                Text::new(
+                    format!("mã {} năm {} đã có ở {first}:{line}", row.code, row.year),
+                    format!(
+                        "code {}, year {} is already at {first}:{line}",
+                        row.code, row.year
+                    ),
+                ),
+            )
+            .at(row.line, None)
+            .field("ma_xa")
+            .found(row.code.clone()),
+        ),
+        Some(_) => None,
+        None => {
+            seen.insert((row.code.clone(), row.year), (file.to_string(), row.line));
+            None
+        }
+    }
+}
+
+/// A commune whose district is not in the district file: reported, still evaluated.
+fn unmatched(file: &str, district_file: &str, c: &Row) -> Problem {
+    unknown_district(
+        file,
+        district_file,
+        c,
+        Text::new(
+            "xã vẫn được chấm nếu số liệu đọc được, nhưng không tính cho huyện nào",
+            "the commune is still scored if its row can be read, but counts for no district",
+        ),
+    )
+}

@@ -1,0 +1,28 @@
+//! The pipeline: read → check the data → score → gather districts → hand each result to a sink.
+//!
+//! The command line only turns its arguments into a [`check::Job`]; [`check::prepare`] validates it
+//! against the criteria (which versions, what the level means, which columns are read) before any
+//! row is read; [`check::run`] does the work and hands every unit, district and unscored row to a
+//! [`Sink`] (the report formats are sinks), and every problem to the caller as it is found. The
+//! [`check::Outcome`] it returns decides the exit code, in one place.
+
+pub mod check;
+
+use std::io;
+
+use crate::diag::Problem;
+use crate::eval::UnitResult;
+use crate::eval::district::DistrictResult;
+use crate::input::Unscored;
+
+/// Where results go. A report format implements it; so does anything that only counts.
+pub trait Sink {
+    /// A commune scored.
+    fn unit(&mut self, r: &UnitResult) -> io::Result<()>;
+    /// A district scored, after all the communes.
+    fn district(&mut self, d: DistrictResult) -> io::Result<()>;
+    /// A row (or a whole file) that could not be scored, and why.
+    fn unscored(&mut self, u: Unscored) -> io::Result<()>;
+    /// The end of the run: `problems` are every problem found, for the formats that carry them.
+    fn finish(&mut self, problems: &[Problem]) -> io::Result<()>;
+}
