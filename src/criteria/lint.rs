@@ -66,6 +66,22 @@ pub(super) fn toml_error(file: &str, src: &str, e: &toml::de::Error) -> Problem 
                 format!("khóa «{field}» không hợp lệ ở đây; các khóa được phép: {allowed}.{hint}"),
             )
         }
+        // A date where a number was expected (`threshold = 2024-01-01`): serde names it by the
+        // parser's private key.
+        None if msg.contains("__toml_private_datetime") => {
+            let p = Problem::error(
+                "toml",
+                file,
+                Text::new(
+                    "gặp một ngày tháng ở chỗ cần một số (ngưỡng là một số, hay bảng theo năm { 2024 = 42 })",
+                    "found a date where a number is expected (a threshold is a number, or a table by year { 2024 = 42 })",
+                ),
+            );
+            return match e.span() {
+                Some(span) => p.at_offset(src, span.start),
+                None => p,
+            };
+        }
         None => ("toml", format!("tệp tiêu chí không hợp lệ: {msg}")),
     };
     let mut p = Problem::error(

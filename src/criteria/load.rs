@@ -1423,6 +1423,28 @@ source = { decision = "318/QĐ-TTg" }
     }
 
     #[test]
+    fn a_date_or_a_text_as_a_threshold_is_named_as_such() {
+        let err = grouped("2026-01-01").unwrap_err();
+        assert_eq!((err[0].line, err[0].col), (Some(25), Some(15)), "{err:?}");
+        assert!(
+            err[0]
+                .message
+                .en
+                .starts_with("found a date where a number is expected"),
+            "{err:?}"
+        );
+        let err = grouped(r#"{ nhom = { "1" = "90", "2" = 80, "3" = 70 } }"#).unwrap_err();
+        assert_eq!(err[0].kind, "threshold");
+        assert!(
+            err[0]
+                .message
+                .en
+                .contains("(nhóm 1): a threshold is a number or a table by year, found «\"90\"»"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
     fn groups_are_declared_once_each_and_alike_in_every_set() {
         let bad = |groups: &str| {
             let src = format!(
