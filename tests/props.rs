@@ -199,6 +199,7 @@ fn commune() -> impl Strategy<Value = Row> {
             name: "Xã".into(),
             parent: "Huyện".into(),
             year,
+            group: None,
             cells,
         }
     })
@@ -558,6 +559,11 @@ fn unique(v: &Version, set: &CriteriaSet, code: &str, t: &Threshold) {
             );
         }
         Threshold::When { otherwise, .. } => unique(v, set, code, otherwise),
+        Threshold::ByGroup(values) => {
+            for (_, t) in values {
+                unique(v, set, code, t);
+            }
+        }
     }
 }
 

@@ -34,6 +34,7 @@ struct RawFile {
 struct RawDefaults {
     set: Option<Spanned<String>>,
     year: Option<Spanned<i64>>,
+    group: Option<Spanned<toml::Value>>,
     #[serde(default)]
     inputs: Map<toml::Value>,
     #[serde(default)]
@@ -47,6 +48,8 @@ struct RawCase {
     name: Spanned<String>,
     set: Option<Spanned<String>>,
     year: Option<Spanned<i64>>,
+    /// The commune group (`nhom_xa`), for a version whose thresholds vary by group.
+    group: Option<Spanned<toml::Value>>,
     #[serde(default)]
     inputs: Map<toml::Value>,
     communes: Option<Vec<RawCommune>>,
@@ -267,6 +270,12 @@ fn build(
                 .unwrap_or_default(),
         ),
     };
+    let group = case_group(
+        cx,
+        rc.group.as_ref().or(defaults.group.as_ref()),
+        version,
+        set,
+    );
     let mut data = empty_dataset(cx.file, &crate::criteria::Schema::of(version));
     let unit_cols = Version::columns_of(&unit_sets);
     let mut unit = Row {
@@ -275,6 +284,7 @@ fn build(
         name: name.clone(),
         parent: String::new(),
         year,
+        group,
         cells: vec![Cell::Missing; data.columns.len()],
     };
     let mut places = HashMap::new();
@@ -303,6 +313,7 @@ fn build(
                 name: c.name.clone().unwrap_or_else(|| format!("xã {}", i + 1)),
                 parent: "case".into(),
                 year,
+                group: None,
                 cells: vec![Cell::Missing; data.columns.len()],
             };
             let mut places = HashMap::new();
@@ -357,6 +368,64 @@ fn build(
         communes,
         refusals,
     })
+}
+
+/// A case's commune group (`group = 2` or `"2"`, `"Nhóm 2"`): one the version declares, on a commune
+/// set. Not given: the unit's group is not known, as with an empty `nhom_xa` cell.
+fn case_group(
+    cx: &mut Cx,
+    written: Option<&Spanned<toml::Value>>,
+    version: &Version,
+    set: &CriteriaSet,
+) -> Option<String> {
+    let written = written?;
+    let text = match written.get_ref() {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Integer(i) => i.to_string(),
+        v => v.to_string(),
+    };
+    let list = version
+        .groups()
+        .iter()
+        .map(|g| g.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let found = (set.level == Level::Commune)
+        .then(|| version.group_of(&text))
+        .flatten();
+    if found.is_none() {
+        let expected = if list.is_empty() || set.level != Level::Commune {
+            Text::new(
+                format!(
+                    "không ghi group: ngưỡng của {} {} không theo nhóm xã",
+                    version.id, set.id
+                ),
+                format!(
+                    "no group: the thresholds of {} {} do not vary by commune group",
+                    version.id, set.id
+                ),
+            )
+        } else {
+            Text::new(
+                format!("một trong các nhóm {list}"),
+                format!("one of the groups {list}"),
+            )
+        };
+        cx.problems.push(
+            Problem::error(
+                "case-group",
+                cx.file,
+                Text::new(
+                    "group: không phải nhóm xã của bộ tiêu chí",
+                    "group: not a commune group of the criteria",
+                ),
+            )
+            .at_offset(cx.src, written.span().start)
+            .found(text)
+            .expected(expected),
+        );
+    }
+    found.map(|g| g.id.clone())
 }
 
 /// Put a unit's inputs into its row: the defaults the unit's sets read, then the case's own (each of

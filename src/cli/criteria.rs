@@ -1,13 +1,27 @@
-//! `ntm criteria list|show|lint`.
+//! `ntm criteria list|show|lint|diff`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use ntm::criteria::catalog::Catalog;
+use ntm::criteria::diff::{Side, diff};
+use ntm::criteria::{CriteriaSet, Version};
 use ntm::exit;
 use ntm::report::criteria as render;
+use ntm::report::criteria_diff::{Named, render as render_diff};
 
 use super::{Ctx, FormatArg, emit};
+
+/// `criteria diff`'s exit codes, like diff(1).
+pub(crate) const DIFF_EXIT_CODES: &str = "\
+Mã thoát / exit codes:
+  0   không có thay đổi nào / no difference
+  1   có thay đổi (được liệt kê) / differences (listed)
+  64  sai cú pháp lệnh, phiên bản hay bộ không có / usage error, no such version or set
+  78  tệp tiêu chí sai / bad criteria file
+
+Mỗi phía / each side: VERSION (bundled, or from --criteria DIR), a version FOLDER,
+or either followed by :SET to compare one set (lang-son-2024:xa-ntm, folder/v2026:xa-ntm).";
 
 #[derive(Subcommand)]
 pub(crate) enum CriteriaCmd {
@@ -32,6 +46,18 @@ pub(crate) enum CriteriaCmd {
     /// Check a folder of criteria files (default: ./criteria if it exists, else the bundled ones).
     /// Exit 0 when clean, 78 with every problem listed.
     Lint { dir: Option<PathBuf> },
+    /// What changes from one criteria version (or set) to another: indicators added, removed, renamed
+    /// or recoded, thresholds per year and commune group, comparisons, sources, verified flags.
+    #[command(after_help = DIFF_EXIT_CODES)]
+    Diff {
+        /// The old side: VERSION, FOLDER, VERSION:SET or FOLDER:SET.
+        old: String,
+        /// The new side, written the same way.
+        new: String,
+        /// table, json, csv or md.
+        #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+        format: FormatArg,
+    },
 }
 
 pub(crate) fn run(ctx: &Ctx, cmd: CriteriaCmd) -> i32 {
@@ -101,6 +127,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: CriteriaCmd) -> i32 {
             ));
             exit::OK
         }
+        CriteriaCmd::Diff { old, new, format } => run_diff(ctx, &old, &new, format),
         CriteriaCmd::Lint { dir } => {
             let dir = dir.or_else(|| {
                 let local = PathBuf::from("criteria");
@@ -144,5 +171,137 @@ pub(crate) fn run(ctx: &Ctx, cmd: CriteriaCmd) -> i32 {
                 }
             }
         }
+    }
+}
+
+/// One side of `criteria diff`: a version (and a set of it, when named).
+struct Picked {
+    version: Version,
+    set: Option<String>,
+}
+
+impl Picked {
+    fn sets(&self) -> Vec<&CriteriaSet> {
+        match &self.set {
+            Some(id) => self.version.set(id).into_iter().collect(),
+            None => self.version.sets.iter().collect(),
+        }
+    }
+
+    fn named(&self) -> Named<'_> {
+        Named {
+            version: &self.version.id,
+            origin: &self.version.origin,
+            set: self.set.as_deref(),
+        }
+    }
+}
+
+/// `VERSION`, `FOLDER`, `VERSION:SET` or `FOLDER:SET`. A folder must hold one version.
+fn pick(ctx: &Ctx, spec: &str) -> Result<Picked, i32> {
+    let (place, set) = match spec.rsplit_once(':') {
+        _ if Path::new(spec).is_dir() => (spec, None),
+        Some((place, set)) if !place.is_empty() && !set.is_empty() => (place, Some(set)),
+        _ => (spec, None),
+    };
+    let version = if Path::new(place).is_dir() {
+        let catalog = Catalog::from_dir(Path::new(place)).map_err(|problems| {
+            ctx.report(&problems);
+            exit::CRITERIA
+        })?;
+        match <[Version; 1]>::try_from(catalog.versions) {
+            Ok([v]) => v,
+            Err(versions) => {
+                let ids: Vec<&str> = versions.iter().map(|v| v.id.as_str()).collect();
+                ctx.error(
+                    &format!(
+                        "thư mục {place} có nhiều phiên bản ({}): cho một thư mục phiên bản, hoặc --criteria {place} và mã phiên bản",
+                        ids.join(", ")
+                    ),
+                    &format!(
+                        "the folder {place} holds several versions ({}): give one version folder, or --criteria {place} and a version id",
+                        ids.join(", ")
+                    ),
+                );
+                return Err(exit::USAGE);
+            }
+        }
+    } else {
+        let catalog = ctx.catalog()?;
+        let ids: Vec<String> = catalog.versions.iter().map(|v| v.id.clone()).collect();
+        match catalog.versions.into_iter().find(|v| v.id == place) {
+            Some(v) => v,
+            None => {
+                ctx.error(
+                    &format!(
+                        "«{place}» không phải là thư mục hay phiên bản tiêu chí (có: {})",
+                        ids.join(", ")
+                    ),
+                    &format!(
+                        "«{place}» is neither a folder nor a criteria version (there are: {})",
+                        ids.join(", ")
+                    ),
+                );
+                return Err(exit::USAGE);
+            }
+        }
+    };
+    if let Some(set) = set
+        && version.set(set).is_none()
+    {
+        let ids: Vec<&str> = version.sets.iter().map(|s| s.id.as_str()).collect();
+        ctx.error(
+            &format!(
+                "không có bộ tiêu chí «{set}» trong {} (có: {})",
+                version.id,
+                ids.join(", ")
+            ),
+            &format!(
+                "no set «{set}» in {} (there are: {})",
+                version.id,
+                ids.join(", ")
+            ),
+        );
+        return Err(exit::USAGE);
+    }
+    Ok(Picked {
+        version,
+        set: set.map(String::from),
+    })
+}
+
+fn run_diff(ctx: &Ctx, old: &str, new: &str, format: FormatArg) -> i32 {
+    if matches!(format, FormatArg::Html | FormatArg::Xlsx) {
+        ctx.error(
+            "criteria diff in ra bảng, json, csv hoặc md",
+            "criteria diff prints table, json, csv or md",
+        );
+        return exit::USAGE;
+    }
+    let (a, b) = match (pick(ctx, old), pick(ctx, new)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let changes = diff(
+        &Side {
+            version: &a.version,
+            sets: a.sets(),
+        },
+        &Side {
+            version: &b.version,
+            sets: b.sets(),
+        },
+    );
+    emit(&render_diff(
+        &a.named(),
+        &b.named(),
+        &changes,
+        format.into(),
+        &ctx.style,
+    ));
+    if changes.is_empty() {
+        exit::OK
+    } else {
+        exit::NOT_QUALIFIED
     }
 }

@@ -33,8 +33,17 @@ impl Ctx<'_> {
     }
 }
 
-/// The input columns read as a row's identity, never as indicator values (commune and district files).
-const METADATA_COLUMNS: [&str; 6] = ["ma_xa", "ten_xa", "huyen", "nam", "ma_huyen", "ten_huyen"];
+/// The input columns read as a row's identity, never as indicator values (commune and district files;
+/// `nhom_xa`, the commune group, when the version declares groups).
+const METADATA_COLUMNS: [&str; 7] = [
+    "ma_xa",
+    "ten_xa",
+    "huyen",
+    "nam",
+    "ma_huyen",
+    "ten_huyen",
+    super::GROUP_COLUMN,
+];
 
 /// The years a validity window or a dated threshold may name.
 pub(super) const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
@@ -56,6 +65,22 @@ pub(super) fn toml_error(file: &str, src: &str, e: &toml::de::Error) -> Problem 
                 "unknown-key",
                 format!("khóa «{field}» không hợp lệ ở đây; các khóa được phép: {allowed}.{hint}"),
             )
+        }
+        // A date where a number was expected (`threshold = 2024-01-01`): serde names it by the
+        // parser's private key.
+        None if msg.contains("__toml_private_datetime") => {
+            let p = Problem::error(
+                "toml",
+                file,
+                Text::new(
+                    "gặp một ngày tháng ở chỗ cần một số (ngưỡng là một số, hay bảng theo năm { 2024 = 42 })",
+                    "found a date where a number is expected (a threshold is a number, or a table by year { 2024 = 42 })",
+                ),
+            );
+            return match e.span() {
+                Some(span) => p.at_offset(src, span.start),
+                None => p,
+            };
         }
         None => ("toml", format!("tệp tiêu chí không hợp lệ: {msg}")),
     };
@@ -355,6 +380,8 @@ pub(super) struct Locs {
     pub froms: Vec<FromLoc>,
     /// (indicator code, the derived input, offset of the set it names)
     pub derives: Vec<(String, Input, usize)>,
+    /// Where `[set] groups` stands, when the set declares groups.
+    pub groups: Option<usize>,
 }
 
 /// A file that parsed and passed the checks of its own.
@@ -549,10 +576,45 @@ pub(super) fn check_version(parsed: &[Parsed], failed: &[String], problems: &mut
             break;
         }
     }
+    same_groups(parsed, problems);
     threshold_cycles(parsed, problems);
     column_meanings(parsed, problems);
     if !problems.iter().any(Problem::is_error) {
         thresholds_in_range(parsed, problems);
+    }
+}
+
+/// One data column, one meaning: every set of a version that declares commune groups declares the
+/// same ones, since one `nhom_xa` column serves them all.
+fn same_groups(parsed: &[Parsed], problems: &mut Vec<Problem>) {
+    fn ids(p: &Parsed) -> Vec<&str> {
+        p.set.groups.iter().map(|g| g.id.as_str()).collect()
+    }
+    let Some(first) = parsed.iter().find(|p| !p.set.groups.is_empty()) else {
+        return;
+    };
+    let want = ids(first);
+    for p in parsed.iter().filter(|p| !p.set.groups.is_empty()) {
+        let have = ids(p);
+        if have == want {
+            continue;
+        }
+        let (a, b) = (have.join(", "), want.join(", "));
+        problems.push(
+            Problem::error(
+                "groups-differ",
+                &p.set.file,
+                Text::new(
+                    format!("bộ {} khai báo các nhóm {a}, nhưng bộ {} ({}) khai báo {b}: cột nhom_xa chỉ có một nghĩa", p.set.id, first.set.id, first.set.file),
+                    format!("set {} declares the groups {a}, but set {} ({}) declares {b}: the nhom_xa column has one meaning", p.set.id, first.set.id, first.set.file),
+                ),
+            )
+            .at_offset(&p.src, p.locs.groups.unwrap_or(p.locs.set_id))
+            .expected(Text::new(
+                format!("các nhóm {b}, cùng thứ tự, ở mọi bộ của phiên bản"),
+                format!("the groups {b}, in the same order, in every set of the version"),
+            )),
+        );
     }
 }
 

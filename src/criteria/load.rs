@@ -11,8 +11,8 @@ use super::lint::{
 };
 use super::threshold::Case;
 use super::{
-    Check, CriteriaSet, Criterion, Indicator, Input, Kind, Level, Op, Plausible, Source, Threshold,
-    Version,
+    Check, CriteriaSet, Criterion, Group, Indicator, Input, Kind, Level, Op, Plausible, Source,
+    Threshold, Version,
 };
 use crate::diag::Problem;
 use crate::i18n::Text;
@@ -53,6 +53,16 @@ struct RawSet {
     requires: Vec<Spanned<String>>,
     #[serde(default)]
     progress_groups: Vec<Spanned<usize>>,
+    groups: Option<Spanned<Vec<RawGroup>>>,
+}
+
+/// A commune group: `{ id = "1", name = "Nhóm 1: …", name_en = "Group 1: …" }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    id: Spanned<String>,
+    name: Option<String>,
+    name_en: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -103,13 +113,87 @@ struct RawCheck {
     unit_en: Option<String>,
     op: Option<Spanned<Op>>,
     plausible: Option<Spanned<RawPlausible>>,
-    threshold: Option<Spanned<toml::Value>>,
+    threshold: Option<Spanned<RawThreshold>>,
     threshold_from: Option<Spanned<RawFrom>>,
     threshold_when: Option<Spanned<Vec<RawCase>>>,
     #[serde(default)]
     context: bool,
     verified: bool,
     note: Option<String>,
+}
+
+/// The key of a threshold by commune group: `threshold = { nhom = { "1" = 90, "2" = 80 } }`.
+const GROUP_KEY: &str = "nhom";
+
+/// A threshold as written: a number, or a table (by year, or by group under [`GROUP_KEY`]), with every
+/// key and value located, so that a problem names the very key.
+enum RawThreshold {
+    Number(f64),
+    Table(Vec<(Spanned<String>, Spanned<RawThreshold>)>),
+    /// Anything else (a string, a boolean, an array), as written, for the message.
+    Other(String),
+}
+
+impl std::fmt::Display for RawThreshold {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RawThreshold::Number(n) => write!(f, "{n}"),
+            RawThreshold::Table(_) => write!(f, "{{ … }}"),
+            RawThreshold::Other(s) => write!(f, "{s}"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawThreshold {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = RawThreshold;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number or a table")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<RawThreshold, E> {
+                Ok(RawThreshold::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<RawThreshold, E> {
+                Ok(RawThreshold::Number(v as f64))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<RawThreshold, E> {
+                Ok(RawThreshold::Number(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<RawThreshold, E> {
+                Ok(RawThreshold::Other(format!("\"{v}\"")))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<RawThreshold, E> {
+                Ok(RawThreshold::Other(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<RawThreshold, A::Error> {
+                while a.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(RawThreshold::Other("[…]".into()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<RawThreshold, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(k) = m.next_key::<Spanned<String>>()? {
+                    entries.push((k, m.next_value::<Spanned<RawThreshold>>()?));
+                }
+                Ok(RawThreshold::Table(entries))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+/// What the checks of a set need to know of the set itself.
+struct SetCx<'a> {
+    level: Level,
+    valid_from: i32,
+    groups: &'a [Group],
 }
 
 #[derive(Deserialize)]
@@ -255,6 +339,12 @@ fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Proble
 
     let level = set_raw.level;
     lint::progress_groups(&set_raw.progress_groups, raw.criterion.len(), &mut cx);
+    let groups = groups(set_raw.groups.as_ref(), level, &mut cx, &mut locs);
+    let scx = SetCx {
+        level,
+        valid_from,
+        groups: &groups,
+    };
     let mut codes: HashMap<String, usize> = HashMap::new();
     let mut numbers: HashMap<String, usize> = HashMap::new();
     let mut criteria = Vec::new();
@@ -278,9 +368,7 @@ fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Proble
         }
         let mut indicators = Vec::new();
         for ri in rc.indicator {
-            indicators.push(indicator(
-                ri, &mut cx, &mut locs, &mut codes, level, valid_from,
-            ));
+            indicators.push(indicator(ri, &mut cx, &mut locs, &mut codes, &scx));
         }
         criteria.push(Criterion {
             number: num,
@@ -293,7 +381,7 @@ fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Proble
     let recognition = raw
         .recognition
         .into_iter()
-        .map(|ri| indicator(ri, &mut cx, &mut locs, &mut rec_codes, level, valid_from))
+        .map(|ri| indicator(ri, &mut cx, &mut locs, &mut rec_codes, &scx))
         .collect();
 
     let set = CriteriaSet {
@@ -325,6 +413,7 @@ fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Proble
             .iter()
             .map(|g| *g.get_ref())
             .collect(),
+        groups,
         criteria,
         recognition,
         file: file.to_string(),
@@ -347,8 +436,7 @@ fn indicator(
     cx: &mut Ctx,
     locs: &mut Locs,
     codes: &mut HashMap<String, usize>,
-    level: Level,
-    valid_from: i32,
+    set: &SetCx,
 ) -> Indicator {
     let code = ri.code.get_ref().clone();
     let at = ri.code.span().start;
@@ -381,7 +469,7 @@ fn indicator(
     let checks = ri
         .check
         .into_iter()
-        .map(|rc| check(rc, &code, &siblings, cx, locs, level, valid_from))
+        .map(|rc| check(rc, &code, &siblings, cx, locs, set))
         .collect();
     Indicator {
         code,
@@ -403,8 +491,7 @@ fn check(
     siblings: &[(String, Kind)],
     cx: &mut Ctx,
     locs: &mut Locs,
-    level: Level,
-    valid_from: i32,
+    set: &SetCx,
 ) -> Check {
     let kind = *rc.kind.get_ref();
     let at = rc.kind.span().start;
@@ -413,7 +500,7 @@ fn check(
             metadata_column(col, code, cx);
             Input::Column(col.get_ref().clone())
         }
-        (None, Some(d)) => derive(d, kind, level, code, cx, locs, at),
+        (None, Some(d)) => derive(d, kind, set.level, code, cx, locs, at),
         _ => {
             cx.err(
                 "check-input",
@@ -513,7 +600,7 @@ fn check(
                 ),
             );
         }
-        threshold = rule(&rc, code, siblings, cx, locs, kind, valid_from);
+        threshold = rule(&rc, code, siblings, cx, locs, kind, set);
         if let Some(t) = &threshold {
             let offset = [
                 rc.threshold.as_ref().map(|t| t.span().start),
@@ -629,11 +716,11 @@ fn rule(
     cx: &mut Ctx,
     locs: &mut Locs,
     kind: Kind,
-    valid_from: i32,
+    set: &SetCx,
 ) -> Option<Threshold> {
     let at = rc.kind.span().start;
     let base = match (&rc.threshold, &rc.threshold_from) {
-        (Some(t), None) => value_threshold(t, code, cx, kind, valid_from),
+        (Some(t), None) => value_threshold(t, code, cx, kind, set),
         (None, Some(f)) => {
             locs.froms.push(FromLoc {
                 set: f.get_ref().set.clone(),
@@ -752,31 +839,202 @@ fn rule(
     })
 }
 
+/// A `threshold`: a number, dated values, or one of those per commune group (`{ nhom = { … } }`).
 fn value_threshold(
-    t: &Spanned<toml::Value>,
+    t: &Spanned<RawThreshold>,
+    code: &str,
+    cx: &mut Ctx,
+    kind: Kind,
+    set: &SetCx,
+) -> Option<Threshold> {
+    match t.get_ref() {
+        RawThreshold::Table(entries)
+            if entries.iter().any(|(k, _)| k.get_ref().trim() == GROUP_KEY) =>
+        {
+            by_group(entries, code, cx, kind, set)
+        }
+        _ => plain_threshold(t, code, cx, kind, set.valid_from, None),
+    }
+}
+
+/// `{ nhom = { "1" = 90, "2" = 80, "3" = { 2026 = 60, 2028 = 70 } } }`: a number or dated values for
+/// every group the set declares, and for no other.
+fn by_group(
+    entries: &[(Spanned<String>, Spanned<RawThreshold>)],
+    code: &str,
+    cx: &mut Ctx,
+    kind: Kind,
+    set: &SetCx,
+) -> Option<Threshold> {
+    let declared: Vec<&str> = set.groups.iter().map(|g| g.id.as_str()).collect();
+    let list = declared.join(", ");
+    let mut table = None;
+    for (k, v) in entries {
+        if k.get_ref().trim() == GROUP_KEY {
+            table = Some((k, v));
+        } else {
+            cx.err_exp(
+                "threshold-group",
+                k.span().start,
+                Text::new(
+                    format!("chỉ tiêu {code}: ngưỡng theo nhóm xã chỉ gồm `{GROUP_KEY} = {{ … }}`, gặp thêm khóa «{}»", k.get_ref()),
+                    format!("indicator {code}: a threshold by commune group holds only `{GROUP_KEY} = {{ … }}`, found the key «{}» too", k.get_ref()),
+                ),
+                Text::new(
+                    "threshold = { nhom = { \"1\" = …, \"2\" = … } }",
+                    "threshold = { nhom = { \"1\" = …, \"2\" = … } }",
+                ),
+            );
+        }
+    }
+    let (key, value) = table?;
+    if set.groups.is_empty() {
+        cx.err_exp(
+            "threshold-group",
+            key.span().start,
+            Text::new(
+                format!("chỉ tiêu {code}: ngưỡng theo nhóm xã nhưng [set] không khai báo nhóm nào (groups)"),
+                format!("indicator {code}: a threshold by commune group, but [set] declares no groups"),
+            ),
+            Text::new(
+                "groups = [{ id = \"1\", name = \"…\" }, …] trong [set], hoặc một ngưỡng chung",
+                "groups = [{ id = \"1\", name = \"…\" }, …] in [set], or one threshold for all",
+            ),
+        );
+        return None;
+    }
+    let RawThreshold::Table(per_group) = value.get_ref() else {
+        cx.err_exp(
+            "threshold-group",
+            value.span().start,
+            Text::new(
+                format!(
+                    "chỉ tiêu {code}: `{GROUP_KEY}` cần một bảng theo nhóm, gặp «{}»",
+                    value.get_ref()
+                ),
+                format!(
+                    "indicator {code}: `{GROUP_KEY}` needs a table by group, found «{}»",
+                    value.get_ref()
+                ),
+            ),
+            Text::new(
+                format!("{GROUP_KEY} = {{ \"1\" = …, … }} cho các nhóm {list}"),
+                format!("{GROUP_KEY} = {{ \"1\" = …, … }} for the groups {list}"),
+            ),
+        );
+        return None;
+    };
+    let mut found: Vec<(String, Threshold)> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut ok = true;
+    for (gk, gv) in per_group {
+        let id = gk.get_ref().trim();
+        if !declared.contains(&id) {
+            ok = false;
+            cx.err_exp(
+                "unknown-group",
+                gk.span().start,
+                Text::new(
+                    format!(
+                        "chỉ tiêu {code}: nhóm «{}» không có trong groups của [set]",
+                        gk.get_ref()
+                    ),
+                    format!(
+                        "indicator {code}: group «{}» is not one of the groups [set] declares",
+                        gk.get_ref()
+                    ),
+                ),
+                Text::new(
+                    format!("một trong các nhóm {list}"),
+                    format!("one of the groups {list}"),
+                ),
+            );
+            continue;
+        }
+        if let Some(first) = seen.insert(id.to_string(), gk.span().start) {
+            ok = false;
+            let (line, _) = crate::diag::line_col(cx.src, first);
+            cx.err_exp(
+                "duplicate-group",
+                gk.span().start,
+                Text::new(
+                    format!("chỉ tiêu {code}: nhóm {id} có hai ngưỡng (đã có ở dòng {line})"),
+                    format!(
+                        "indicator {code}: group {id} has two thresholds (already at line {line})"
+                    ),
+                ),
+                Text::new("mỗi nhóm một ngưỡng", "one threshold per group"),
+            );
+            continue;
+        }
+        match plain_threshold(gv, code, cx, kind, set.valid_from, Some(id)) {
+            Some(t) => found.push((id.to_string(), t)),
+            None => ok = false,
+        }
+    }
+    let missing: Vec<&str> = declared
+        .iter()
+        .copied()
+        .filter(|g| !seen.contains_key(*g))
+        .collect();
+    if !missing.is_empty() {
+        cx.err_exp(
+            "missing-group",
+            key.span().start,
+            Text::new(
+                format!(
+                    "chỉ tiêu {code}: không có ngưỡng cho nhóm {}: xã thuộc nhóm đó sẽ không chấm được",
+                    missing.join(", ")
+                ),
+                format!(
+                    "indicator {code}: no threshold for group {}: communes of that group could not be scored",
+                    missing.join(", ")
+                ),
+            ),
+            Text::new(
+                format!("một ngưỡng cho mỗi nhóm: {list}"),
+                format!("a threshold for every group: {list}"),
+            ),
+        );
+        return None;
+    }
+    if !ok {
+        return None;
+    }
+    // In the order the set declares its groups.
+    found.sort_by_key(|(id, _)| declared.iter().position(|d| d == id));
+    Some(Threshold::ByGroup(found))
+}
+
+/// A number, or dated values `{ 2022 = 36, 2024 = 42 }` covering the set's first year. `group` names
+/// the commune group it is for, in messages.
+fn plain_threshold(
+    t: &Spanned<RawThreshold>,
     code: &str,
     cx: &mut Ctx,
     kind: Kind,
     valid_from: i32,
+    group: Option<&str>,
 ) -> Option<Threshold> {
     let at = t.span().start;
-    let number = |v: &toml::Value| match v {
-        toml::Value::Integer(i) => Some(*i as f64),
-        toml::Value::Float(f) => Some(*f),
-        _ => None,
+    // `chỉ tiêu 2.2 (nhóm 3)`: which threshold a message is about.
+    let code = &match group {
+        Some(g) => format!("{code} (nhóm {g})"),
+        None => code.to_string(),
     };
     match t.get_ref() {
-        toml::Value::Table(table) => {
+        RawThreshold::Table(table) => {
             let mut dated = BTreeMap::new();
             let mut keys: BTreeMap<i32, &str> = BTreeMap::new();
             for (k, v) in table {
-                match (k.trim().parse::<i32>(), number(v)) {
-                    (Ok(y), Some(n)) if YEARS.contains(&y) => {
-                        check_range(n, kind, code, cx, at);
+                let (k_at, k) = (k.span().start, k.get_ref().as_str());
+                match (k.trim().parse::<i32>(), v.get_ref()) {
+                    (Ok(y), RawThreshold::Number(n)) if YEARS.contains(&y) => {
+                        check_range(*n, kind, code, cx, v.span().start);
                         if let Some(first) = keys.insert(y, k) {
                             cx.err_exp(
                                 "duplicate-year",
-                                at,
+                                k_at,
                                 Text::new(
                                     format!("chỉ tiêu {code}: hai khóa «{first}» và «{k}» cùng chỉ năm {y}: không biết dùng ngưỡng nào"),
                                     format!("indicator {code}: the keys «{first}» and «{k}» both name year {y}: which threshold applies is unknown"),
@@ -784,11 +1042,11 @@ fn value_threshold(
                                 Text::new("mỗi năm một ngưỡng", "one threshold per year"),
                             );
                         }
-                        dated.insert(y, n);
+                        dated.insert(y, *n);
                     }
-                    _ => cx.err(
+                    (_, v) => cx.err(
                         "threshold",
-                        at,
+                        k_at,
                         Text::new(
                             format!("chỉ tiêu {code}: ngưỡng theo năm cần dạng {{ 2024 = 42 }}, gặp «{k} = {v}»"),
                             format!("indicator {code}: dated thresholds are written {{ 2024 = 42 }}, found «{k} = {v}»"),
@@ -818,24 +1076,102 @@ fn value_threshold(
             }
             Some(Threshold::ByYear(dated.into_iter().collect()))
         }
-        v => match number(v) {
-            Some(n) => {
-                check_range(n, kind, code, cx, at);
-                Some(Threshold::Fixed(n))
-            }
-            None => {
-                cx.err(
-                    "threshold",
-                    at,
-                    Text::new(
-                        format!("chỉ tiêu {code}: ngưỡng phải là một số hoặc bảng theo năm, gặp «{v}»"),
-                        format!("indicator {code}: a threshold is a number or a table by year, found «{v}»"),
+        RawThreshold::Number(n) => {
+            check_range(*n, kind, code, cx, at);
+            Some(Threshold::Fixed(*n))
+        }
+        v => {
+            cx.err(
+                "threshold",
+                at,
+                Text::new(
+                    format!("chỉ tiêu {code}: ngưỡng phải là một số hoặc bảng theo năm, gặp «{v}»"),
+                    format!(
+                        "indicator {code}: a threshold is a number or a table by year, found «{v}»"
                     ),
-                );
-                None
-            }
-        },
+                ),
+            );
+            None
+        }
     }
+}
+
+/// `[set] groups`: at least one, each id once, on a commune set (the group is read from commune data).
+fn groups(
+    raw: Option<&Spanned<Vec<RawGroup>>>,
+    level: Level,
+    cx: &mut Ctx,
+    locs: &mut Locs,
+) -> Vec<Group> {
+    let Some(raw) = raw else {
+        return Vec::new();
+    };
+    let at = raw.span().start;
+    locs.groups = Some(at);
+    let expected = || {
+        Text::new(
+            "groups = [{ id = \"1\", name = \"Nhóm 1: …\" }, { id = \"2\", … }, …]: mỗi nhóm một mã ngắn (1, 2, 3)",
+            "groups = [{ id = \"1\", name = \"Nhóm 1: …\" }, { id = \"2\", … }, …]: one short id per group (1, 2, 3)",
+        )
+    };
+    if level == Level::District {
+        cx.err_exp(
+            "groups",
+            at,
+            Text::new(
+                "groups (nhóm xã) chỉ dùng cho bộ cấp xã: nhóm được đọc từ cột nhom_xa của số liệu xã",
+                "groups (commune groups) are for commune sets: the group is read from the nhom_xa column of commune data",
+            ),
+            Text::new("bỏ groups ở bộ cấp huyện", "no groups in a district set"),
+        );
+    }
+    if raw.get_ref().is_empty() {
+        cx.err_exp(
+            "groups",
+            at,
+            Text::new("groups không có nhóm nào", "groups lists no group"),
+            expected(),
+        );
+    }
+    let mut out: Vec<Group> = Vec::new();
+    for g in raw.get_ref() {
+        let id = g.id.get_ref().trim().to_string();
+        let folded = deunicode::deunicode(&id).to_lowercase();
+        let bad = if id.is_empty() {
+            Some(Text::new("mã nhóm rỗng", "an empty group id"))
+        } else if folded.starts_with("nhom") || id.contains(',') {
+            Some(Text::new(
+                format!(
+                    "mã nhóm «{id}» không dùng được: số liệu ghi «{id}» hay «Nhóm {id}» đều phải đọc ra đúng một nhóm"
+                ),
+                format!(
+                    "group id «{id}» cannot be used: data writing «{id}» or «Nhóm {id}» must each read as one group"
+                ),
+            ))
+        } else if out
+            .iter()
+            .any(|o| deunicode::deunicode(&o.id).to_lowercase() == folded)
+        {
+            Some(Text::new(
+                format!("nhóm «{id}» được khai báo hai lần"),
+                format!("group «{id}» is declared twice"),
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = bad {
+            cx.err_exp("groups", g.id.span().start, why, expected());
+            continue;
+        }
+        out.push(Group {
+            name: Text::new(
+                g.name.clone().unwrap_or_else(|| format!("Nhóm {id}")),
+                g.name_en.clone().unwrap_or_else(|| format!("Group {id}")),
+            ),
+            id,
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -977,5 +1313,173 @@ source = { decision = "318/QĐ-TTg" }
             assert_eq!(kinds, [kind], "{errs:?}");
             assert!(errs[0].line.is_some() && errs[0].expected.is_some());
         }
+    }
+
+    /// A set declaring groups 1, 2, 3 (valid 2026–2030), with `threshold` on its one check.
+    fn grouped(threshold: &str) -> Result<Version, Vec<Problem>> {
+        let head = HEAD
+            .replace("valid_from = 2022", "valid_from = 2026")
+            .replace("valid_to = 2025", "valid_to = 2030")
+            .replace(
+                "region = \"TDMNPB\"",
+                "region = \"TDMNPB\"\ngroups = [{ id = \"1\", name = \"Nhóm 1\" }, { id = \"2\" }, { id = \"3\" }]",
+            );
+        let body = format!(
+            "[[criterion]]\nnumber = \"2\"\nname = \"Giao thông\"\n\n[[criterion.indicator]]\ncode = \"2.1\"\nname = \"Đường\"\nsource = {{ decision = \"d\" }}\n  [[criterion.indicator.check]]\n  column = \"2.1\"\n  kind = \"pct\"\n  op = \">=\"\n  threshold = {threshold}\n  verified = false\n"
+        );
+        load_version("v1", "test", &[("a.toml".into(), format!("{head}{body}"))])
+    }
+
+    #[test]
+    fn a_threshold_by_group_gives_each_group_its_value() {
+        let v = grouped(r#"{ nhom = { "3" = { 2026 = 60, 2028 = 70 }, "1" = 90, "2" = 80 } }"#)
+            .unwrap();
+        let set = v.set("a").unwrap();
+        assert_eq!(
+            set.groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(),
+            ["1", "2", "3"]
+        );
+        assert_eq!(set.groups[1].name.vi, "Nhóm 2");
+        let t = set.indicator("2.1").unwrap().checks[0]
+            .threshold
+            .clone()
+            .unwrap();
+        // In the order the set declares its groups, whatever the order written.
+        assert_eq!(
+            t,
+            Threshold::ByGroup(vec![
+                ("1".into(), Threshold::Fixed(90.0)),
+                ("2".into(), Threshold::Fixed(80.0)),
+                (
+                    "3".into(),
+                    Threshold::ByYear(vec![(2026, 60.0), (2028, 70.0)])
+                ),
+            ])
+        );
+        let none = |_: &str| None;
+        let at = |year, g| t.resolve_in(year, g, &v, &none).map(|r| (r.value, r.group));
+        assert_eq!(at(2027, Some("1")), Ok((90.0, Some("1".into()))));
+        assert_eq!(at(2027, Some("3")), Ok((60.0, Some("3".into()))));
+        assert_eq!(at(2029, Some("3")), Ok((70.0, Some("3".into()))));
+        assert_eq!(
+            at(2027, None),
+            Err(crate::criteria::threshold::Unresolved::MissingGroup)
+        );
+        assert_eq!(t.candidates(2029, &v), [90.0, 80.0, 70.0]);
+        assert_eq!(t.candidates_in(2029, Some("2"), &v), [80.0]);
+        assert_eq!(v.group_of(" Nhóm 2 ").map(|g| g.id.as_str()), Some("2"));
+        assert_eq!(v.group_of("nhom3").map(|g| g.id.as_str()), Some("3"));
+        assert_eq!(v.group_of("4"), None);
+        assert_eq!(v.group_of("12"), None);
+    }
+
+    #[test]
+    fn every_declared_group_needs_a_threshold_and_no_other() {
+        let kinds = |t: &str| -> Vec<(&'static str, Option<usize>, Option<usize>)> {
+            grouped(t)
+                .unwrap_err()
+                .iter()
+                .map(|p| (p.kind, p.line, p.col))
+                .collect()
+        };
+        // Line 25 is the threshold's; columns point at the key in fault.
+        assert_eq!(
+            kinds(r#"{ nhom = { "1" = 90, "2" = 80 } }"#),
+            [("missing-group", Some(25), Some(17))]
+        );
+        assert_eq!(
+            kinds(r#"{ nhom = { "1" = 90, "2" = 80, "3" = 70, "4" = 60 } }"#),
+            [("unknown-group", Some(25), Some(56))]
+        );
+        assert_eq!(
+            kinds(r#"{ nhom = { "1" = 90, "2" = 80, "3" = { 2027 = 70 } } }"#),
+            [("missing-year", Some(25), Some(52))]
+        );
+        assert_eq!(
+            kinds(r#"{ nhom = { "1" = 90, "2" = 180, "3" = 70 } }"#),
+            [("threshold-range", Some(25), Some(42))]
+        );
+        assert_eq!(
+            kinds(r#"{ nhom = 90 }"#),
+            [("threshold-group", Some(25), Some(24))]
+        );
+        let err = grouped(r#"{ nhom = { "1" = 90 } }"#).unwrap_err();
+        assert!(
+            err[0].message.en.contains("no threshold for group 2, 3"),
+            "{err:?}"
+        );
+        assert_eq!(
+            err[0].expected.as_ref().unwrap().en,
+            "a threshold for every group: 1, 2, 3"
+        );
+        // A set without groups has no threshold by group.
+        let src = format!(
+            "{HEAD}{}",
+            GOOD.replace("{ 2022 = 36, 2024 = 42 }", r#"{ nhom = { "1" = 40 } }"#)
+        );
+        let err = load_version("v1", "t", &[("a.toml".into(), src)]).unwrap_err();
+        assert_eq!(err[0].kind, "threshold-group");
+        assert!(err[0].message.en.contains("declares no groups"), "{err:?}");
+    }
+
+    #[test]
+    fn a_date_or_a_text_as_a_threshold_is_named_as_such() {
+        let err = grouped("2026-01-01").unwrap_err();
+        assert_eq!((err[0].line, err[0].col), (Some(25), Some(15)), "{err:?}");
+        assert!(
+            err[0]
+                .message
+                .en
+                .starts_with("found a date where a number is expected"),
+            "{err:?}"
+        );
+        let err = grouped(r#"{ nhom = { "1" = "90", "2" = 80, "3" = 70 } }"#).unwrap_err();
+        assert_eq!(err[0].kind, "threshold");
+        assert!(
+            err[0]
+                .message
+                .en
+                .contains("(nhóm 1): a threshold is a number or a table by year, found «\"90\"»"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn groups_are_declared_once_each_and_alike_in_every_set() {
+        let bad = |groups: &str| {
+            let src = format!(
+                "{}{GOOD}",
+                HEAD.replace("region", &format!("groups = {groups}\nregion"))
+            );
+            load_version("v1", "t", &[("a.toml".into(), src)])
+                .unwrap_err()
+                .iter()
+                .map(|p| p.kind)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(bad("[]"), ["groups"]);
+        assert_eq!(bad(r#"[{ id = "1" }, { id = " 1" }]"#), ["groups"]);
+        assert_eq!(bad(r#"[{ id = "Nhóm 1" }]"#), ["groups"]);
+        let with = |id: &str, groups: &str| {
+            let head = HEAD
+                .replace("id = \"a\"", &format!("id = \"{id}\""))
+                .replace("region", &format!("groups = {groups}\nregion"));
+            (format!("{id}.toml"), format!("{head}{GOOD}"))
+        };
+        let errs = load_version(
+            "v1",
+            "t",
+            &[
+                with("a", r#"[{ id = "1" }, { id = "2" }]"#),
+                with("b", r#"[{ id = "1" }, { id = "2" }, { id = "3" }]"#),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(
+            (errs[0].kind, errs[0].file.as_str()),
+            ("groups-differ", "b.toml")
+        );
+        assert_eq!(errs[0].line, Some(11));
     }
 }

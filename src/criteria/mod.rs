@@ -3,6 +3,7 @@
 //! Everything here is loaded from TOML ([`load`]); the engine holds no threshold of its own.
 
 pub mod catalog;
+pub mod diff;
 mod lint;
 pub mod load;
 pub mod select;
@@ -226,6 +227,31 @@ pub struct Criterion {
     pub indicators: Vec<Indicator>,
 }
 
+/// A commune group of a set whose thresholds vary by group (51/2025/QĐ-TTg: nhóm 1, 2, 3). A row's
+/// group is read from the data column [`GROUP_COLUMN`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    /// As written in the data and in thresholds (`"1"`).
+    pub id: String,
+    pub name: Text,
+}
+
+/// The data column holding a commune's group, read as the row's identity (like `nam`) when the
+/// version declares groups.
+pub const GROUP_COLUMN: &str = "nhom_xa";
+
+/// The group of `groups` that a data cell names (`2`, ` 2 `, `Nhóm 2`, `nhom 2`), or `None`. Only the word
+/// «nhóm» (in any case, with or without accents) and spaces may surround the id: nothing is guessed.
+pub fn find_group<'g>(groups: &'g [Group], written: &str) -> Option<&'g Group> {
+    let folded = deunicode::deunicode(written.trim()).to_lowercase();
+    let bare = folded
+        .strip_prefix("nhom")
+        .map_or(folded.as_str(), str::trim_start);
+    groups
+        .iter()
+        .find(|g| deunicode::deunicode(g.id.trim()).to_lowercase() == bare)
+}
+
 /// One criteria set (xa-ntm, nang-cao, kieu-mau, huyen-ntm…).
 #[derive(Debug, Clone, Serialize)]
 pub struct CriteriaSet {
@@ -245,6 +271,8 @@ pub struct CriteriaSet {
     pub requires: Vec<String>,
     /// Lower bounds of the groups by number of criteria met that the programme reports (19; 15–18…).
     pub progress_groups: Vec<usize>,
+    /// The commune groups its thresholds may vary by (empty: one threshold for every commune).
+    pub groups: Vec<Group>,
     pub criteria: Vec<Criterion>,
     pub recognition: Vec<Indicator>,
     /// The file it was loaded from, for messages.
@@ -294,6 +322,9 @@ pub struct Schema {
     pub specs: Vec<ColumnSpec>,
     /// Recognition columns (`no_xdcb`, `hai_long`…): their absence means "not assessed", not missing data.
     pub recognition: Vec<String>,
+    /// The commune groups (read from [`GROUP_COLUMN`]) of the versions that declare some: the same in
+    /// each, or the file cannot be read against them all.
+    pub groups: Vec<Group>,
 }
 
 impl Schema {
@@ -303,6 +334,7 @@ impl Schema {
             ids: Vec::new(),
             specs: Vec::new(),
             recognition: Vec::new(),
+            groups: Vec::new(),
         })
     }
 
@@ -362,10 +394,35 @@ impl Schema {
                 }
             }
         }
+        let mut groups: Vec<Group> = Vec::new();
+        let mut grouped_by = "";
+        for v in versions.iter().filter(|v| !v.groups().is_empty()) {
+            if groups.is_empty() {
+                groups = v.groups().to_vec();
+                grouped_by = &v.id;
+            } else if v
+                .groups()
+                .iter()
+                .map(|g| &g.id)
+                .ne(groups.iter().map(|g| &g.id))
+            {
+                return Err(Text::new(
+                    format!(
+                        "cột {GROUP_COLUMN} (nhóm xã) mang hai nghĩa ở phiên bản {grouped_by} và {}: một tệp số liệu không đọc được theo cả hai; chọn một phiên bản bằng --criteria-version",
+                        v.id
+                    ),
+                    format!(
+                        "column {GROUP_COLUMN} (commune group) means different things in versions {grouped_by} and {}: one data file cannot be read against both; pick one with --criteria-version",
+                        v.id
+                    ),
+                ));
+            }
+        }
         Ok(Schema {
             ids,
             specs,
             recognition,
+            groups,
         })
     }
 }
@@ -432,6 +489,22 @@ impl Version {
                 out.push(set);
             }
         }
+    }
+
+    /// The commune groups of the version: those its sets declare (the loader requires every set that
+    /// declares groups to declare the same). Empty when no threshold varies by group.
+    pub fn groups(&self) -> &[Group] {
+        self.sets
+            .iter()
+            .find(|s| !s.groups.is_empty())
+            .map_or(&[], |s| s.groups.as_slice())
+    }
+
+    /// The group of `written` (a data cell: `2`, ` 2 `, `Nhóm 2`), or `None` when it names none of the
+    /// version's groups. Only the word «nhóm» (in any case, with or without accents) and spaces may
+    /// surround the id.
+    pub fn group_of(&self, written: &str) -> Option<&Group> {
+        find_group(self.groups(), written)
     }
 
     /// The years every set of the version covers, as `(first, last)`.

@@ -1,4 +1,5 @@
-//! Thresholds: fixed, dated by year, derived from another set's figure, or chosen by a condition.
+//! Thresholds: fixed, dated by year, per commune group, derived from another set's figure, or chosen by
+//! a condition.
 
 use serde::Serialize;
 
@@ -30,6 +31,9 @@ pub enum Threshold {
         cases: Vec<Case>,
         otherwise: Box<Threshold>,
     },
+    /// One threshold per commune group (`nhóm 1, 2, 3` of the 2026–2030 set), in the order the set
+    /// declares its groups; each is `Fixed` or `ByYear`. The row's group picks one.
+    ByGroup(Vec<(String, Threshold)>),
 }
 
 /// How a threshold was obtained for one year and one unit's data.
@@ -42,6 +46,9 @@ pub struct Resolved {
     pub derived: Option<(String, String, f64, f64)>,
     /// For conditional values: the condition that chose it (`5n > 3`), or `otherwise`.
     pub case: Option<String>,
+    /// For values by commune group: the group whose value was used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 impl Resolved {
@@ -51,6 +58,7 @@ impl Resolved {
             dated: None,
             derived: None,
             case: None,
+            group: None,
         }
     }
 }
@@ -64,22 +72,39 @@ pub enum Unresolved {
     MissingCondition(String),
     /// A derived threshold names something that does not exist (the loader prevents this).
     BadReference(String),
+    /// The threshold depends on the commune group and the row has none.
+    MissingGroup,
+    /// The row's group is not one the threshold knows (the reader and the loader prevent this).
+    UnknownGroup(String),
 }
 
 impl Threshold {
     /// The threshold in force for `year`. `lookup` gives the unit's value of a column, for conditions.
+    /// A threshold by commune group is [`Unresolved::MissingGroup`] here: see [`Threshold::resolve_in`].
     pub fn resolve(
         &self,
         year: i32,
         version: &Version,
         lookup: &dyn Fn(&str) -> Option<f64>,
     ) -> Result<Resolved, Unresolved> {
-        self.resolve_depth(year, version, lookup, 0)
+        self.resolve_depth(year, None, version, lookup, 0)
+    }
+
+    /// The threshold in force for `year` and a unit of commune group `group` (`None`: not known).
+    pub fn resolve_in(
+        &self,
+        year: i32,
+        group: Option<&str>,
+        version: &Version,
+        lookup: &dyn Fn(&str) -> Option<f64>,
+    ) -> Result<Resolved, Unresolved> {
+        self.resolve_depth(year, group, version, lookup, 0)
     }
 
     fn resolve_depth(
         &self,
         year: i32,
+        group: Option<&str>,
         version: &Version,
         lookup: &dyn Fn(&str) -> Option<f64>,
         depth: usize,
@@ -108,12 +133,13 @@ impl Threshold {
                     .and_then(|s| s.indicator(indicator))
                     .and_then(|i| i.checks.iter().find_map(|c| c.threshold.as_ref()))
                     .ok_or_else(|| Unresolved::BadReference(format!("{set}:{indicator}")))?;
-                let r = base.resolve_depth(year, version, lookup, depth + 1)?;
+                let r = base.resolve_depth(year, group, version, lookup, depth + 1)?;
                 Ok(Resolved {
                     value: round6(r.value * factor),
                     dated: r.dated,
                     derived: Some((set.clone(), indicator.clone(), r.value, *factor)),
                     case: None,
+                    group: r.group,
                 })
             }
             Threshold::When { cases, otherwise } => {
@@ -127,7 +153,7 @@ impl Threshold {
                         });
                     }
                 }
-                let mut r = otherwise.resolve_depth(year, version, lookup, depth + 1)?;
+                let mut r = otherwise.resolve_depth(year, group, version, lookup, depth + 1)?;
                 r.case = Some(
                     cases
                         .iter()
@@ -137,21 +163,77 @@ impl Threshold {
                 );
                 Ok(r)
             }
+            Threshold::ByGroup(values) => {
+                let g = group.ok_or(Unresolved::MissingGroup)?;
+                let (id, t) = values
+                    .iter()
+                    .find(|(id, _)| id == g)
+                    .ok_or_else(|| Unresolved::UnknownGroup(g.to_string()))?;
+                let mut r = t.resolve_depth(year, group, version, lookup, depth + 1)?;
+                r.group = Some(id.clone());
+                Ok(r)
+            }
         }
     }
 
-    /// Every value this threshold can take for `year`, whatever its conditions' columns hold.
+    /// Whether the value depends on the commune group (directly, through a condition's fallback, or
+    /// through the threshold it is derived from).
+    pub fn by_group(&self, version: &Version) -> bool {
+        self.by_group_depth(version, 0)
+    }
+
+    fn by_group_depth(&self, version: &Version, depth: usize) -> bool {
+        match self {
+            Threshold::ByGroup(_) => true,
+            Threshold::When { otherwise, .. } => otherwise.by_group_depth(version, depth + 1),
+            Threshold::From { set, indicator, .. } if depth < 8 => version
+                .set(set)
+                .and_then(|s| s.indicator(indicator))
+                .and_then(|i| i.checks.iter().find_map(|c| c.threshold.as_ref()))
+                .is_some_and(|t| t.by_group_depth(version, depth + 1)),
+            _ => false,
+        }
+    }
+
+    /// Every value this threshold can take for `year`, whatever its conditions' columns hold and
+    /// whatever the unit's commune group.
     pub fn candidates(&self, year: i32, version: &Version) -> Vec<f64> {
+        self.candidates_in(year, None, version)
+    }
+
+    /// Every value this threshold can take for `year` and a unit of `group` (`None`: any group),
+    /// whatever its conditions' columns hold.
+    pub fn candidates_in(&self, year: i32, group: Option<&str>, version: &Version) -> Vec<f64> {
         match self {
             Threshold::When { cases, otherwise } => {
                 let mut all: Vec<f64> = cases.iter().map(|c| c.threshold).collect();
-                all.extend(otherwise.candidates(year, version));
+                all.extend(otherwise.candidates_in(year, group, version));
                 all
             }
-            t => t
-                .resolve(year, version, &|_| None)
-                .map(|r| vec![r.value])
-                .unwrap_or_default(),
+            Threshold::ByGroup(values) => values
+                .iter()
+                .filter(|(id, _)| group.is_none_or(|g| g == id))
+                .flat_map(|(_, t)| t.candidates_in(year, group, version))
+                .collect(),
+            t => match group {
+                Some(g) => t.resolve_in(year, Some(g), version, &|_| None),
+                // A value derived from a threshold by group: one per group of the version.
+                None if t.by_group(version) => {
+                    let all: Vec<f64> = version
+                        .groups()
+                        .iter()
+                        .filter_map(|g| {
+                            t.resolve_in(year, Some(&g.id), version, &|_| None)
+                                .ok()
+                                .map(|r| r.value)
+                        })
+                        .collect();
+                    return all;
+                }
+                None => t.resolve(year, version, &|_| None),
+            }
+            .map(|r| vec![r.value])
+            .unwrap_or_default(),
         }
     }
 

@@ -525,12 +525,13 @@ impl<'a> Evaluator<'a> {
             verified: check.verified,
         };
         // The threshold is shown even when the value is missing.
+        let group = row.group.as_deref();
         if let (Some(t), false) = (&check.threshold, check.context) {
             let lookup = |col: &str| match self.cell(row, col) {
                 Cell::Value(v) => v.as_num(),
                 _ => None,
             };
-            match t.resolve(year, self.version, &lookup) {
+            match t.resolve_in(year, group, self.version, &lookup) {
                 Ok(r) => out.threshold = Some(r),
                 Err(Unresolved::MissingCondition(_)) => {}
                 Err(_) => {}
@@ -577,8 +578,11 @@ impl<'a> Evaluator<'a> {
             // The condition that picks the threshold cannot be read (5n missing): the verdict is still
             // known when the value meets every possible threshold, or none of them.
             (Value::Num(v), Some(op), None) => match &check.threshold {
+                // The unit's commune group is not known and the threshold depends on it: whatever
+                // the groups' values, the verdict waits for the group (never a fail).
+                Some(t) if group.is_none() && t.by_group(self.version) => Status::Missing,
                 Some(t) => {
-                    let all = t.candidates(year, self.version);
+                    let all = t.candidates_in(year, group, self.version);
                     if !all.is_empty() && all.iter().all(|c| op.holds(v, *c)) {
                         Status::Pass
                     } else if !all.is_empty() && all.iter().all(|c| !op.holds(v, *c)) {

@@ -8,7 +8,7 @@ use super::cell::{self, Cell, Decimal};
 use super::number::{self, Mark, Reading};
 use super::record::{Fields, Rec, Records};
 use super::xlsx::{self, Sniffed};
-use crate::criteria::{ColumnSpec, Kind, Schema, Version};
+use crate::criteria::{ColumnSpec, GROUP_COLUMN, Group, Kind, Schema, Version, find_group};
 use crate::diag::Problem;
 use crate::i18n::Text;
 
@@ -20,6 +20,8 @@ pub struct Layout {
     /// The column naming the parent unit (the commune's district), if any.
     pub parent: Option<&'static str>,
     pub year: &'static str,
+    /// Whether rows carry a commune group (`nhom_xa`) when the version's thresholds vary by group.
+    pub groups: bool,
 }
 
 impl Layout {
@@ -28,12 +30,14 @@ impl Layout {
         name: "ten_xa",
         parent: Some("huyen"),
         year: "nam",
+        groups: true,
     };
     pub const DISTRICT: Layout = Layout {
         code: "ma_huyen",
         name: "ten_huyen",
         parent: None,
         year: "nam",
+        groups: false,
     };
 
     fn meta(&self) -> Vec<&'static str> {
@@ -52,6 +56,9 @@ pub struct Row {
     pub name: String,
     pub parent: String,
     pub year: i32,
+    /// The commune group (`nhom_xa`), when the version's thresholds vary by group and the row gives
+    /// it: one of the version's group ids.
+    pub group: Option<String>,
     /// One cell per column of [`Dataset::columns`].
     pub cells: Vec<Cell>,
 }
@@ -489,6 +496,7 @@ impl Reader<'_> {
         };
         let code = get(layout.code);
         let name = get(layout.name);
+        let group_raw = get(GROUP_COLUMN);
         let parent = layout.parent.map(get).unwrap_or_default();
         let year_raw = get(layout.year);
         let year = year_raw
@@ -588,6 +596,24 @@ impl Reader<'_> {
             problems.push(p);
             ok = false;
         }
+        let group = if shifted {
+            None
+        } else {
+            let (group, p) = read_group(
+                &map.groups,
+                map.meta.contains_key(GROUP_COLUMN),
+                &group_raw,
+                file,
+                line,
+                (&code, &name),
+            );
+            if let Some(mut p) = p {
+                p.cell = meta_cell(GROUP_COLUMN);
+                ok &= !p.is_error();
+                problems.push(p);
+            }
+            group
+        };
         let mut cells = vec![Cell::Missing; self.head.columns.len()];
         let positions = if shifted { &[][..] } else { &map.cells[..] };
         for &(pos, idx) in positions {
@@ -630,6 +656,7 @@ impl Reader<'_> {
             name,
             parent,
             year,
+            group,
             cells,
         };
         let (row, rejected) = if ok {
@@ -643,6 +670,67 @@ impl Reader<'_> {
             rejected,
             unscored,
         })
+    }
+}
+
+/// The row's commune group from its `nhom_xa` cell, when the version declares groups (`groups`): a
+/// group the version does not declare is an error; an empty cell a warning, the row's group-dependent
+/// checks being then missing. `present`: whether the file has the column (else the header said so once).
+fn read_group(
+    groups: &[Group],
+    present: bool,
+    raw: &str,
+    file: &str,
+    line: usize,
+    (code, name): (&str, &str),
+) -> (Option<String>, Option<Problem>) {
+    if groups.is_empty() || !present {
+        return (None, None);
+    }
+    let list = groups
+        .iter()
+        .map(|g| g.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if raw.is_empty() {
+        let p = Problem::warning(
+            "missing-group",
+            file,
+            Text::new(
+                format!("xã {code} ({name}) không ghi nhóm xã: các chỉ tiêu có ngưỡng theo nhóm được coi là thiếu số liệu (chưa đủ dữ liệu, không tính là không đạt)"),
+                format!("commune {code} ({name}) has no commune group: the indicators whose threshold depends on the group are treated as missing (unknown, not failed)"),
+            ),
+        )
+        .at(line, None)
+        .field(GROUP_COLUMN)
+        .found("")
+        .expected(Text::new(format!("một nhóm: {list}"), format!("a group: {list}")));
+        return (None, Some(p));
+    }
+    match find_group(groups, raw) {
+        Some(g) => (Some(g.id.clone()), None),
+        None => {
+            let p = Problem::error(
+                "bad-group",
+                file,
+                Text::new(
+                    "nhóm xã không có trong bộ tiêu chí",
+                    "not a commune group of the criteria",
+                ),
+            )
+            .at(line, None)
+            .field(GROUP_COLUMN)
+            .found(raw)
+            .expected(Text::new(
+                format!(
+                    "một trong các nhóm {list} (ghi «2» hoặc «Nhóm 2»), hoặc để trống nếu chưa biết"
+                ),
+                format!(
+                    "one of the groups {list} (written «2» or «Nhóm 2»), or empty when not known"
+                ),
+            ));
+            (None, Some(p))
+        }
     }
 }
 
@@ -759,6 +847,8 @@ pub(crate) fn empty_dataset(file: &str, schema: &Schema) -> Dataset {
 /// Where each header field goes.
 struct HeaderMap {
     meta: HashMap<&'static str, usize>,
+    /// The version's commune groups (empty when its thresholds do not vary by group).
+    groups: Vec<Group>,
     /// (field position, dataset column index)
     cells: Vec<(usize, usize)>,
     width: usize,
@@ -780,9 +870,18 @@ fn map_header(
     let mut unknown = Vec::new();
     let mut unused = Vec::new();
     let mut duplicate_meta = false;
+    // The commune group is the row's identity too, when thresholds vary by group (commune files).
+    let groups = match layout.groups {
+        true => schema.groups.clone(),
+        false => Vec::new(),
+    };
+    let mut meta_columns = layout.meta();
+    if !groups.is_empty() {
+        meta_columns.push(GROUP_COLUMN);
+    }
     for (pos, raw) in (0..header.len()).filter_map(|i| header.get(i).map(|f| (i, f))) {
         let folded = cell::fold(raw).replace(' ', "_");
-        if let Some(m) = layout.meta().into_iter().find(|m| *m == folded) {
+        if let Some(m) = meta_columns.iter().copied().find(|m| *m == folded) {
             if let Some(first) = meta.insert(m, pos) {
                 // Which would win is an accident of the file's order: a 2024 row scored as 2023.
                 let place = |i: usize| {
@@ -852,7 +951,7 @@ fn map_header(
         .columns
         .iter()
         .cloned()
-        .chain(layout.meta().iter().map(|m| m.to_string()))
+        .chain(meta_columns.iter().map(|m| m.to_string()))
         .collect();
     // A note (with a hint) for each of the first unknown columns; the rest are counted in one line.
     const NOTED: usize = 20;
@@ -966,8 +1065,31 @@ fn map_header(
             .at(hline, None),
         );
     }
+    if !groups.is_empty() && !meta.contains_key(GROUP_COLUMN) {
+        let list = groups
+            .iter()
+            .map(|g| g.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        ds.problems.push(
+            Problem::warning(
+                "absent-column",
+                &file,
+                Text::new(
+                    format!("tệp không có cột {GROUP_COLUMN} (nhóm xã): ở mọi dòng, các chỉ tiêu có ngưỡng theo nhóm được coi là thiếu số liệu"),
+                    format!("the file has no {GROUP_COLUMN} column (commune group): on every row, the indicators whose threshold depends on the group are treated as missing"),
+                ),
+            )
+            .at(hline, None)
+            .expected(Text::new(
+                format!("một cột {GROUP_COLUMN} ghi nhóm của mỗi xã: {list}"),
+                format!("a {GROUP_COLUMN} column giving each commune's group: {list}"),
+            )),
+        );
+    }
     Some(HeaderMap {
         meta,
+        groups,
         cells,
         width: header.len(),
         line: hline,

@@ -1035,6 +1035,22 @@ pub(super) fn needs_text(rep: &CheckReport, r: &UnitResult, needs: &Needs, lang:
             .and_then(|s| s.indicator(&n.indicator))
             .map_or(String::new(), |d| d.name.get(lang).to_string());
         let what = match (n.status, def, ch) {
+            // The value is there; its threshold waits for the commune's group.
+            (Status::Missing, Some(def), Some(ch))
+                if ch.value.is_some()
+                    && ch.threshold.is_none()
+                    && def
+                        .threshold
+                        .as_ref()
+                        .is_some_and(|t| t.by_group(rep.version)) =>
+            {
+                format!(
+                    "{} ({} {})",
+                    lang.pick("thiếu nhóm xã", "commune group missing"),
+                    lang.pick("cột", "column"),
+                    crate::criteria::GROUP_COLUMN
+                )
+            }
             (Status::Missing, _, _) => format!(
                 "{} ({} {})",
                 lang.pick("thiếu số liệu", "missing data"),

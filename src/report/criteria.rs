@@ -9,7 +9,7 @@ use crate::criteria::{Check, CriteriaSet, Input, Kind, Level, Threshold, Version
 use crate::i18n::{Lang, num};
 
 fn set_summary(v: &Version, s: &CriteriaSet) -> Json {
-    json!({
+    let mut doc = json!({
         "id": s.id,
         "level": s.level,
         "name": s.name.vi,
@@ -27,7 +27,16 @@ fn set_summary(v: &Version, s: &CriteriaSet) -> Json {
         "criteria": s.criteria.len(),
         "indicators": s.indicators().count(),
         "unverified": s.unverified_count(),
-    })
+    });
+    // Only for sets whose thresholds vary by commune group.
+    if !s.groups.is_empty() {
+        doc["groups"] = s
+            .groups
+            .iter()
+            .map(|g| json!({ "id": g.id, "name": g.name.vi, "name_en": g.name.en }))
+            .collect();
+    }
+    doc
 }
 
 /// `criteria list`.
@@ -119,17 +128,28 @@ pub fn show(
     if format == Format::Json {
         return pretty(&show_json(version, set, year, only_unverified));
     }
-    let header: Vec<String> = [
+    // Thresholds by commune group side by side: one requirement column per group.
+    let groups: Vec<Option<&str>> = if set.groups.is_empty() {
+        vec![None]
+    } else {
+        set.groups.iter().map(|g| Some(g.id.as_str())).collect()
+    };
+    let mut header: Vec<String> = [
         lang.pick("Tiêu chí", "Criterion"),
         lang.pick("Chỉ tiêu", "Indicator"),
         lang.pick("Nội dung", "Content"),
         lang.pick("Cột", "Column"),
-        lang.pick("Yêu cầu", "Requirement"),
-        lang.pick("Giá trị hợp lý", "Plausible values"),
-        lang.pick("Nguồn", "Source"),
     ]
     .map(String::from)
     .to_vec();
+    for g in &groups {
+        header.push(match g {
+            None => lang.pick("Yêu cầu", "Requirement").to_string(),
+            Some(g) => format!("{} {g}", lang.pick("Nhóm", "Group")),
+        });
+    }
+    header.push(lang.pick("Giá trị hợp lý", "Plausible values").to_string());
+    header.push(lang.pick("Nguồn", "Source").to_string());
     let mut rows = Vec::new();
     for c in &set.criteria {
         let mut first = true;
@@ -149,15 +169,13 @@ pub fn show(
                 } else {
                     String::new()
                 };
-                rows.push(vec![
-                    crit,
-                    ind.code.clone(),
-                    content,
-                    input_name(&check.input),
-                    text::rule(check, year, version, lang),
-                    plausible_text(version, check, lang),
-                    ind.source.to_string(),
-                ]);
+                let mut row = vec![crit, ind.code.clone(), content, input_name(&check.input)];
+                for g in &groups {
+                    row.push(text::rule_in(check, year, *g, version, lang));
+                }
+                row.push(plausible_text(version, check, lang));
+                row.push(ind.source.to_string());
+                rows.push(row);
             }
         }
     }
@@ -178,6 +196,17 @@ pub fn show(
             "{}: {}\n",
             lang.pick("Điều kiện tiên quyết", "Prerequisites"),
             set.requires.join(", ")
+        ));
+    }
+    if !set.groups.is_empty() {
+        out.push_str(&format!(
+            "{}: {}\n",
+            lang.pick("Nhóm xã (cột nhom_xa)", "Commune groups (column nhom_xa)"),
+            set.groups
+                .iter()
+                .map(|g| format!("{} = {}", g.id, g.name.get(lang)))
+                .collect::<Vec<_>>()
+                .join("; ")
         ));
     }
     out.push_str(&render_rows(format, style, header, rows));
@@ -251,7 +280,26 @@ fn show_json(
                             (None, Some(Threshold::Fixed(v))) => Some(*v),
                             _ => None,
                         };
-                        json!({
+                        // Each group's threshold (for the year, or a fixed one), when the set has groups.
+                        let by_group: Option<serde_json::Map<String, Json>> = (!set.groups.is_empty()).then(|| {
+                            set.groups.iter().map(|g| {
+                                let v = match (year, &ch.threshold) {
+                                    (Some(y), Some(t)) => t.resolve_in(y, Some(&g.id), version, &|_| None).ok().map(|r| r.value),
+                                    (None, Some(Threshold::ByGroup(values))) => values.iter().find(|(id, _)| *id == g.id).and_then(|(_, t)| match t {
+                                        Threshold::Fixed(v) => Some(*v),
+                                        _ => None,
+                                    }),
+                                    (None, Some(Threshold::Fixed(v))) => Some(*v),
+                                    _ => None,
+                                };
+                                (g.id.clone(), json!({
+                                    "threshold": v,
+                                    "requirement": text::rule_in(ch, year, Some(&g.id), version, Lang::Vi).trim_end_matches(UNVERIFIED),
+                                    "requirement_en": text::rule_in(ch, year, Some(&g.id), version, Lang::En).trim_end_matches(UNVERIFIED),
+                                }))
+                            }).collect()
+                        });
+                        let mut check = json!({
                             "input": ch.input,
                             "label": ch.label,
                             "kind": ch.kind,
@@ -265,7 +313,11 @@ fn show_json(
                             "context": ch.context,
                             "verified": ch.verified,
                             "note": ch.note,
-                        })
+                        });
+                        if let Some(by_group) = by_group {
+                            check["by_group"] = Json::Object(by_group);
+                        }
+                        check
                     }).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
             })

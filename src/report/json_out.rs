@@ -67,6 +67,9 @@ pub(crate) struct IndicatorOut<'a> {
     verified: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     threshold_dated: Option<i32>,
+    /// The commune group whose threshold was used (thresholds by group).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    threshold_group: Option<&'a str>,
     /// Only for indicators with several checks (compound or conditional).
     #[serde(skip_serializing_if = "Option::is_none")]
     checks: Option<Vec<CheckOut<'a>>>,
@@ -120,6 +123,9 @@ pub(crate) fn indicator_out(i: &IndicatorResult) -> IndicatorOut<'_> {
         threshold_dated: main
             .and_then(|c| c.threshold.as_ref())
             .and_then(|t| t.dated),
+        threshold_group: main
+            .and_then(|c| c.threshold.as_ref())
+            .and_then(|t| t.group.as_deref()),
         checks: (i.checks.len() > 1).then(|| i.checks.iter().map(check_out).collect()),
     }
 }

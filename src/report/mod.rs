@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod criteria;
+pub mod criteria_diff;
 pub mod diff;
 pub mod html;
 mod json_out;

@@ -10,7 +10,7 @@ use rust_xlsxwriter::{
 };
 
 use super::text;
-use crate::criteria::{CriteriaSet, Kind, Version};
+use crate::criteria::{CriteriaSet, GROUP_COLUMN, Kind, Version};
 use crate::i18n::Lang;
 use crate::input::Layout;
 
@@ -45,6 +45,20 @@ pub fn columns(
         cols.push(meta(p, "Huyện", "District"));
     }
     cols.push(meta(layout.year, "Năm đánh giá", "Assessment year"));
+    // The commune group, when thresholds vary by group.
+    let groups = version.groups();
+    if layout.groups && !groups.is_empty() {
+        let ids = groups
+            .iter()
+            .map(|g| g.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        cols.push(meta(
+            GROUP_COLUMN,
+            &format!("Nhóm xã ({ids})"),
+            &format!("Commune group ({ids})"),
+        ));
+    }
     for set in sets {
         for ind in set.indicators().chain(set.recognition.iter()) {
             for check in &ind.checks {
@@ -122,7 +136,7 @@ pub fn xlsx(cols: &[Column], lang: Lang) -> Result<Vec<u8>, XlsxError> {
         ws.insert_note(1, col, &Note::new(&c.label).set_author("ntm"))?;
         ws.set_column_width(col, if j < 4 { 14.0 } else { 16.0 })?;
         // Identifying columns, and numbers that may be KAD ("nếu có"), take any text.
-        if j < 4 || (c.optional && c.kind != Kind::Bool) {
+        if j < 4 || c.id == GROUP_COLUMN || (c.optional && c.kind != Kind::Bool) {
             continue;
         }
         let validation = match c.kind {

@@ -75,6 +75,9 @@ pub fn resolved(op: Op, r: &Resolved, unit: &str, lang: Lang) -> String {
             num(*base, lang)
         ));
     }
+    if let Some(g) = &r.group {
+        notes.push(format!("{} {g}", lang.pick("nhóm", "group")));
+    }
     if let Some(y) = r.dated {
         notes.push(y.to_string());
     }
@@ -87,8 +90,21 @@ pub fn resolved(op: Op, r: &Resolved, unit: &str, lang: Lang) -> String {
     s
 }
 
-/// A check's rule for a year, or in full when no year is given.
+/// A check's rule for a year, or in full when no year is given; a threshold by commune group gives
+/// every group's (`nhóm 1: ≥ 90 %; nhóm 2: ≥ 80 %`).
 pub fn rule(check: &Check, year: Option<i32>, version: &Version, lang: Lang) -> String {
+    rule_in(check, year, None, version, lang)
+}
+
+/// A check's rule for a year (or in full) and a commune group (`None`: every group's, when the
+/// threshold varies by group).
+pub fn rule_in(
+    check: &Check,
+    year: Option<i32>,
+    group: Option<&str>,
+    version: &Version,
+    lang: Lang,
+) -> String {
     if check.context {
         return lang
             .pick(
@@ -102,7 +118,44 @@ pub fn rule(check: &Check, year: Option<i32>, version: &Version, lang: Lang) -> 
     };
     let u = unit(check, lang);
     let mark = if check.verified { "" } else { UNVERIFIED };
+    // The same check with another threshold, its mark left to this one.
+    let with = |t: &Threshold| Check {
+        threshold: Some(t.clone()),
+        verified: true,
+        ..check.clone()
+    };
+    let every_group = |lang: Lang| {
+        version
+            .groups()
+            .iter()
+            .map(|g| {
+                format!(
+                    "{} {}: {}",
+                    lang.pick("nhóm", "group"),
+                    g.id,
+                    rule_in(check, year, Some(&g.id), version, lang).trim_end_matches(UNVERIFIED)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
     let body = match (t, year) {
+        (Threshold::ByGroup(values), _) => match group {
+            Some(g) => match values.iter().find(|(id, _)| id == g) {
+                Some((_, t)) => rule_in(&with(t), year, None, version, lang),
+                None => lang
+                    .pick(
+                        "(không có ngưỡng cho nhóm này)",
+                        "(no threshold for this group)",
+                    )
+                    .into(),
+            },
+            None => every_group(lang),
+        },
+        // Derived from a threshold by group: each group's, when the group is not known.
+        (Threshold::From { .. }, Some(_)) if group.is_none() && t.by_group(version) => {
+            every_group(lang)
+        }
         (Threshold::Fixed(v), _) => format!("{} {}", op.symbol(), with_unit(*v, &u, lang)),
         (Threshold::ByYear(values), None) => format!(
             "{} {} {}",
@@ -128,11 +181,7 @@ pub fn rule(check: &Check, year: Option<i32>, version: &Version, lang: Lang) -> 
             lang.pick("ngưỡng", "threshold of")
         ),
         (Threshold::When { cases, otherwise }, _) => {
-            let other = Check {
-                threshold: Some((**otherwise).clone()),
-                verified: true,
-                ..check.clone()
-            };
+            let other = with(otherwise);
             let mut parts: Vec<String> = cases
                 .iter()
                 .map(|c| {
@@ -148,12 +197,13 @@ pub fn rule(check: &Check, year: Option<i32>, version: &Version, lang: Lang) -> 
             parts.push(format!(
                 "{} {}",
                 lang.pick("ngược lại", "otherwise"),
-                rule(&other, year, version, lang)
+                rule_in(&other, year, group, version, lang)
             ));
             parts.join("; ")
         }
-        (t, Some(y)) => match t.resolve(y, version, &|_| None) {
-            Ok(r) => resolved(op, &r, &u, lang),
+        (t, Some(y)) => match t.resolve_in(y, group, version, &|_| None) {
+            // The group was asked for: the caller shows it already.
+            Ok(r) => resolved(op, &Resolved { group: None, ..r }, &u, lang),
             Err(_) => lang
                 .pick(
                     "(không có ngưỡng cho năm này)",

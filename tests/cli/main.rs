@@ -8,6 +8,7 @@ mod common;
 mod criteria;
 mod diff;
 mod district;
+mod groups;
 mod html;
 mod lint;
 mod report_files;

@@ -368,6 +368,7 @@ mod tests {
                 name: format!("Xã {c}"),
                 parent: String::new(),
                 year: 2025,
+                group: None,
                 cells: Vec::new(),
             })
             .collect()
