@@ -405,7 +405,7 @@ proptest! {
         let options = Options { nearest_year: true, thresholds_of: outside };
         let r = Evaluator::new(v, chain.clone(), &HEAD, options).evaluate(&row, &NoDerived);
         let year = outside.unwrap_or(row.year);
-        let plan = Plan::compile(v, &chain, &HEAD.columns, &HEAD.present, year).unwrap();
+        let plan = Plan::compile(v, &chain, &HEAD.columns, &HEAD.present, year, row.group.as_deref()).unwrap();
         let mut c = Compact::default();
         plan.score(&row, &mut c);
         let (mut checks, mut inds, mut crits) = (Vec::new(), Vec::new(), Vec::new());
@@ -720,5 +720,97 @@ proptest! {
                 prop_assert!(first == second, "ntm {} differs between two runs", args.join(" "));
             }
         }
+    }
+}
+
+/// The invented 2026-style fixture (thresholds by commune group, dated within a group, a derived
+/// threshold by group, a prerequisite), for the compiled plan's groups.
+static GROUPED: LazyLock<Catalog> = LazyLock::new(|| {
+    Catalog::from_dir(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/criteria/v2026-demo"
+    )))
+    .expect("the group fixture loads")
+});
+
+/// A row of the group fixture: every column a value within its plausible range, missing, or (for
+/// «if any» columns) not applicable; a group of 1, 2, 3, or none.
+fn grouped_row() -> impl Strategy<Value = (Row, Dataset)> {
+    let v = &GROUPED.versions[0];
+    let cols = Version::columns_of(&v.commune_chain());
+    let header = format!("ma_xa;ten_xa;nam;{}\n", cols.join(";"));
+    let ds = read_str("grouped.csv", &header, v, Layout::COMMUNE, &cols);
+    let specs = ds.specs.clone();
+    let cells: Vec<BoxedStrategy<Cell>> = specs
+        .iter()
+        .map(|s| {
+            let value = match s.kind {
+                Kind::Bool => any::<bool>()
+                    .prop_map(|b| Cell::Value(Value::Bool(b)))
+                    .boxed(),
+                _ => {
+                    let hi = s.plausible.max.min(1000.0);
+                    (s.plausible.min..=hi)
+                        .prop_map(|n| Cell::Value(Value::Num(n)))
+                        .boxed()
+                }
+            };
+            prop_oneof![8 => value, 1 => Just(Cell::Missing), 1 => Just(Cell::NotApplicable)]
+                .boxed()
+        })
+        .collect();
+    let group = prop_oneof![
+        Just(None),
+        Just(Some("1".to_string())),
+        Just(Some("2".to_string())),
+        Just(Some("3".to_string()))
+    ];
+    (2024..2032i32, group, cells).prop_map(move |(year, group, cells)| {
+        let row = Row {
+            line: 2,
+            code: "X".into(),
+            name: "X".into(),
+            parent: String::new(),
+            year,
+            group,
+            cells,
+        };
+        (row, ds.clone())
+    })
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 256, ..Config::default() })]
+
+    /// The compiled plan agrees with the explained evaluation on sets whose thresholds depend on the
+    /// commune group (known, or not), on the year within a group, and on a derived threshold.
+    #[test]
+    fn the_compiled_plan_agrees_with_the_explained_result_on_group_thresholds(
+        (row, ds) in grouped_row(),
+    ) {
+        let v = &GROUPED.versions[0];
+        let chain = v.commune_chain();
+        let options = Options { nearest_year: true, thresholds_of: None };
+        let r = Evaluator::new(v, chain.clone(), &ds, options).evaluate(&row, &NoDerived);
+        let plan = Plan::compile(v, &chain, &ds.columns, &ds.present, row.year, row.group.as_deref())
+            .unwrap();
+        let mut c = Compact::default();
+        plan.score(&row, &mut c);
+        let mut checks = Vec::new();
+        for s in &r.sets {
+            for cr in &s.criteria {
+                for i in &cr.indicators {
+                    checks.extend(i.checks.iter().map(|c| c.status));
+                }
+            }
+        }
+        if let Some(rd) = &r.readiness {
+            for i in &rd.indicators {
+                checks.extend(i.checks.iter().map(|c| c.status));
+            }
+        }
+        prop_assert_eq!(&c.checks, &checks);
+        let sets: Vec<Verdict> = r.sets.iter().map(|s| s.qualified).collect();
+        prop_assert_eq!(&c.qualified, &sets);
     }
 }

@@ -10,7 +10,6 @@
 use std::ops::Range;
 
 use super::{Status, Verdict};
-use crate::criteria::threshold::Unresolved;
 use crate::criteria::{CriteriaSet, Indicator, Input, Op, Threshold, Version};
 use crate::input::{Cell, Row, Value};
 
@@ -40,8 +39,9 @@ enum Rule {
         otherwise: Option<f64>,
         candidates: Vec<f64>,
     },
-    /// No threshold for the year: the check cannot be judged.
-    Unresolved,
+    /// No single threshold (none for the year, or one per commune group and the row's group unknown
+    /// or not declared): judged only when the value meets every threshold it could be, or none.
+    Open { op: Op, candidates: Vec<f64> },
     /// Read and shown, never judged.
     Context,
 }
@@ -109,6 +109,7 @@ impl Plan {
         columns: &[String],
         present: &[bool],
         year: i32,
+        group: Option<&str>,
     ) -> Option<Plan> {
         let cell = |c: &str| columns.iter().position(|k| k == c);
         let mut plan = Plan {
@@ -123,14 +124,14 @@ impl Plan {
             for c in &set.criteria {
                 let i0 = plan.indicators.len();
                 for ind in &c.indicators {
-                    plan.compile_indicator(version, sets, ind, y, &cell)?;
+                    plan.compile_indicator(version, sets, ind, (y, group), &cell)?;
                 }
                 plan.criteria.push(i0..plan.indicators.len());
             }
             let criteria = c0..plan.criteria.len();
             let r0 = plan.indicators.len();
             for ind in &set.recognition {
-                plan.compile_indicator(version, sets, ind, y, &cell)?;
+                plan.compile_indicator(version, sets, ind, (y, group), &cell)?;
             }
             let recognition_cells = set
                 .recognition
@@ -161,7 +162,7 @@ impl Plan {
         version: &Version,
         sets: &[&CriteriaSet],
         ind: &Indicator,
-        year: i32,
+        (year, group): (i32, Option<&str>),
         cell: &dyn Fn(&str) -> Option<usize>,
     ) -> Option<()> {
         let k0 = self.checks.len();
@@ -174,31 +175,39 @@ impl Plan {
                     .map_or(Source::Missing, Source::Meets),
                 Input::ShareOfCommunesMeeting(_) | Input::MinOverCommunes(_) => return None,
             };
+            // With the group unknown, a threshold by group waits for it (never a fail).
+            let candidates = |t: &Threshold| {
+                if group.is_none() && t.by_group(version) {
+                    Vec::new()
+                } else {
+                    t.candidates_in(year, group, version)
+                }
+            };
             let rule = match (c.context, c.op, &c.threshold) {
                 (true, _, _) => Rule::Context,
                 (false, None, _) => Rule::Bool,
-                (false, Some(_), None) => Rule::Unresolved,
-                (false, Some(op), Some(Threshold::When { cases, otherwise })) => Rule::When {
+                (false, Some(op), None) => Rule::Open {
+                    op,
+                    candidates: Vec::new(),
+                },
+                (false, Some(op), Some(t @ Threshold::When { cases, otherwise })) => Rule::When {
                     op,
                     cases: cases
                         .iter()
                         .map(|k| (cell(&k.column), k.op, k.value, k.threshold))
                         .collect(),
                     otherwise: otherwise
-                        .resolve(year, version, &|_| None)
+                        .resolve_in(year, group, version, &|_| None)
                         .ok()
                         .map(|r| r.value),
-                    candidates: c
-                        .threshold
-                        .as_ref()
-                        .map(|t| t.candidates(year, version))
-                        .unwrap_or_default(),
+                    candidates: candidates(t),
                 },
-                (false, Some(op), Some(t)) => match t.resolve(year, version, &|_| None) {
+                (false, Some(op), Some(t)) => match t.resolve_in(year, group, version, &|_| None) {
                     Ok(r) => Rule::Cmp(op, r.value),
-                    Err(Unresolved::MissingCondition(_))
-                    | Err(Unresolved::NoValueForYear(_))
-                    | Err(Unresolved::BadReference(_)) => Rule::Unresolved,
+                    Err(_) => Rule::Open {
+                        op,
+                        candidates: candidates(t),
+                    },
                 },
             };
             self.checks.push(Check { source, rule });
@@ -366,6 +375,7 @@ impl Plan {
                     None => Status::Missing,
                 }
             }
+            (Value::Num(v), Rule::Open { op, candidates }) => open(v, *op, candidates),
             (Value::Num(_), _) => Status::Missing,
         }
     }
@@ -377,6 +387,19 @@ impl Plan {
 
     pub fn is_empty(&self) -> bool {
         self.sets.is_empty()
+    }
+}
+
+/// A value judged against every threshold it could have: known only when they all agree.
+fn open(v: f64, op: Op, candidates: &[f64]) -> Status {
+    if candidates.is_empty() {
+        Status::Missing
+    } else if candidates.iter().all(|t| op.holds(v, *t)) {
+        Status::Pass
+    } else if candidates.iter().all(|t| !op.holds(v, *t)) {
+        Status::Fail
+    } else {
+        Status::Missing
     }
 }
 
