@@ -14,6 +14,8 @@ use crate::criteria::select::Selection;
 use crate::criteria::{CriteriaSet, Level, Schema, Version};
 use crate::diag::Problem;
 use crate::eval::district::{CommuneIndex, district_key, evaluate_district, unknown_district};
+use crate::eval::plan::{Compact, Plan};
+use crate::eval::view::{Scored, UnitView};
 use crate::eval::{Evaluator, NoDerived, Options, Verdict};
 use crate::exit;
 use crate::i18n::Text;
@@ -413,6 +415,7 @@ pub fn run(
         .flat_map(|s| s.districts.iter().copied())
         .collect();
     let mut index = CommuneIndex::for_sets(&district_sets);
+    let mut compact = Compact::default();
     let mut seen: HashMap<(String, i32), (String, usize)> = HashMap::new();
     for path in &inputs {
         let mut reader = Reader::open(path, &job.read, &p.schema, Layout::COMMUNE, &used, &keep);
@@ -423,7 +426,8 @@ pub fn run(
             out.unscored += 1;
             sink.unscored(u)?;
         }
-        // One evaluator per version, for this file's columns.
+        // One evaluator per version, for this file's columns; compiled plans per version, year and
+        // commune group, made as they are needed.
         let evaluators: Vec<Option<Evaluator>> = p
             .versions
             .iter()
@@ -433,6 +437,7 @@ pub fn run(
                     .map(|s| Evaluator::new(v, s.communes.clone(), &head, options))
             })
             .collect();
+        let mut plans: HashMap<(usize, i32, Option<String>), Option<Plan>> = HashMap::new();
         for read in reader {
             diag.add(read.problems);
             if let Some(u) = read.unscored {
@@ -501,18 +506,46 @@ pub fn run(
                 }
                 continue;
             }
-            let r = ev.evaluate(&row, &NoDerived);
-            if districts.is_some() {
-                index.add(&r);
+            let Ok(vi) = chosen else { continue };
+            let Some(sel) = &p.selections[vi] else {
+                continue;
+            };
+            let year = options.thresholds_of.unwrap_or(row.year);
+            let plan = plans
+                .entry((vi, year, row.group.clone()))
+                .or_insert_with(|| {
+                    Plan::compile(
+                        p.versions[vi],
+                        &sel.communes,
+                        &head.columns,
+                        &head.present,
+                        year,
+                        row.group.as_deref(),
+                    )
+                });
+            // A chain the plan cannot compile is scored the explained way only.
+            let explained =
+                (sink.wants_explained() || plan.is_none()).then(|| ev.evaluate(&row, &NoDerived));
+            if let Some(plan) = plan {
+                plan.score(&row, &mut compact);
             }
-            let target = chosen
-                .ok()
-                .and_then(|i| p.selections[i].as_ref())
-                .map_or("", |s| s.target.id.as_str());
-            out.communes
-                .add(r.set(target).map_or(Verdict::Unknown, |s| s.qualified));
+            let scored = Scored {
+                row: &row,
+                version: p.versions[vi],
+                sets: &sel.communes,
+                columns: &head.columns,
+                compact: &compact,
+            };
+            let view: &dyn UnitView = match (&explained, plan.is_some()) {
+                (Some(r), false) => r,
+                _ => &scored,
+            };
+            if districts.is_some() {
+                index.add(view);
+            }
+            out.communes.add(view.qualified(&sel.target.id));
             out.scored += 1;
-            sink.unit(&r)?;
+            sink.unit(&scored, explained.as_ref())?;
         }
     }
     if let Some(d) = &districts {

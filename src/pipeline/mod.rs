@@ -13,12 +13,16 @@ use std::io;
 use crate::diag::Problem;
 use crate::eval::UnitResult;
 use crate::eval::district::DistrictResult;
+use crate::eval::view::Scored;
 use crate::input::Unscored;
 
 /// Where results go. A report format implements it; so does anything that only counts.
 pub trait Sink {
-    /// A commune scored.
-    fn unit(&mut self, r: &UnitResult) -> io::Result<()>;
+    /// Whether [`Sink::unit`] needs the explained result of each commune (values, thresholds, gaps),
+    /// or the compact verdicts are enough (summaries, one line per commune).
+    fn wants_explained(&self) -> bool;
+    /// A commune scored: its compact verdicts, and its explained result when the sink asked for it.
+    fn unit(&mut self, scored: &Scored, explained: Option<&UnitResult>) -> io::Result<()>;
     /// A district scored, after all the communes.
     fn district(&mut self, d: DistrictResult) -> io::Result<()>;
     /// A row (or a whole file) that could not be scored, and why.

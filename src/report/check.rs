@@ -14,7 +14,7 @@ use crate::diag::Problem;
 use crate::eval::district::{DistrictResult, district_key};
 use crate::eval::needs::{Needs, still_needed};
 use crate::eval::summary::{Summary, SummaryBuilder};
-use crate::eval::view::UnitView;
+use crate::eval::view::{Scored, UnitView};
 use crate::eval::{CheckResult, IndicatorResult, SetResult, Status, UnitResult, Verdict};
 use crate::i18n::{Lang, num};
 use crate::input::Unscored;
@@ -178,18 +178,26 @@ impl<W: Write> Sink for CheckWriter<'_, W> {
         CheckWriter::unscored(self, u)
     }
 
-    fn unit(&mut self, r: &UnitResult) -> io::Result<()> {
-        let view = self.rep.for_version(&r.version);
+    fn wants_explained(&self) -> bool {
+        !self.rep.summary_only
+            && (self.rep.detail
+                || matches!(self.format, Format::Html | Format::Xlsx | Format::Json))
+    }
+
+    fn unit(&mut self, scored: &Scored, explained: Option<&UnitResult>) -> io::Result<()> {
+        let view = self.rep.for_version(&scored.version.id);
         let rep: &CheckReport = &view;
-        self.summary.add(r);
+        self.summary.add(scored);
         let lang = self.style.lang;
         if rep.summary_only {
             self.count += 1;
             return Ok(());
         }
+        let need = || io::Error::other("the report needs the explained result of each commune");
         match self.format {
-            Format::Html | Format::Xlsx => self.units.push(r.clone()),
+            Format::Html | Format::Xlsx => self.units.push(explained.ok_or_else(need)?.clone()),
             Format::Json => {
+                let r = explained.ok_or_else(need)?;
                 let sep = if self.count == 0 { "\n" } else { ",\n" };
                 self.out.write_all(sep.as_bytes())?;
                 serde_json::to_writer(
@@ -197,17 +205,19 @@ impl<W: Write> Sink for CheckWriter<'_, W> {
                     &commune_out(r, &rep.target, rep.qualified(r)),
                 )?;
             }
-            Format::Csv if rep.detail => self.out.write_all(csv_detail_rows(r, lang).as_bytes())?,
+            Format::Csv if rep.detail => self
+                .out
+                .write_all(csv_detail_rows(explained.ok_or_else(need)?, lang).as_bytes())?,
             Format::Csv => self
                 .out
-                .write_all(csv_line(&csv_batch_row(rep, r, lang)).as_bytes())?,
+                .write_all(csv_line(&csv_batch_row(rep, scored, lang)).as_bytes())?,
             Format::Md | Format::Table if rep.detail => {
-                let text = detail(rep, r, self.format, &self.style);
+                let text = detail(rep, explained.ok_or_else(need)?, self.format, &self.style);
                 writeln!(self.out, "{text}")?;
             }
             Format::Md | Format::Table => {
-                self.any_ready |= r.readiness.as_ref().is_some_and(|x| x.conditions.is_some());
-                let row = batch_row(rep, r, lang);
+                self.any_ready |= scored.assessed();
+                let row = batch_row(rep, scored, lang);
                 self.rows.push(row);
             }
         }
