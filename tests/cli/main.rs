@@ -11,5 +11,6 @@ mod district;
 mod html;
 mod lint;
 mod report_files;
+mod spreadsheet_safety;
 mod template;
 mod xlsx;
