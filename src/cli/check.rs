@@ -16,7 +16,7 @@ use ntm::input::table::Reader;
 use ntm::input::{Layout, Row, read_file};
 use ntm::report::check::{CheckReport, CheckWriter, Tally};
 
-use super::output::Output;
+use super::output::{self, Output};
 use super::{Ctx, FormatArg};
 
 #[derive(Args)]
@@ -337,14 +337,7 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
     })();
     let tally = match written.and_then(|t| output.commit().map(|_| t)) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return exit::OK,
-        Err(e) => {
-            ctx.error(
-                &format!("không ghi được kết quả: {e}"),
-                &format!("cannot write the report: {e}"),
-            );
-            return exit::DATA;
-        }
+        Err(e) => return output::write_failed(ctx, &e),
     };
     if diag.errors > 0 {
         return exit::DATA;

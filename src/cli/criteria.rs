@@ -37,10 +37,10 @@ pub(crate) enum CriteriaCmd {
 pub(crate) fn run(ctx: &Ctx, cmd: CriteriaCmd) -> i32 {
     match cmd {
         CriteriaCmd::List { format } => match ctx.catalog() {
-            Ok(catalog) => {
-                emit(&render::list(&catalog, format.into(), &ctx.style));
-                exit::OK
-            }
+            Ok(catalog) => match emit(ctx, &render::list(&catalog, format.into(), &ctx.style)) {
+                Ok(()) => exit::OK,
+                Err(code) => code,
+            },
             Err(code) => code,
         },
         CriteriaCmd::Show {
@@ -91,15 +91,11 @@ pub(crate) fn run(ctx: &Ctx, cmd: CriteriaCmd) -> i32 {
                 );
                 return exit::USAGE;
             }
-            emit(&render::show(
-                version,
-                s,
-                year,
-                unverified,
-                format.into(),
-                &ctx.style,
-            ));
-            exit::OK
+            let shown = render::show(version, s, year, unverified, format.into(), &ctx.style);
+            match emit(ctx, &shown) {
+                Ok(()) => exit::OK,
+                Err(code) => code,
+            }
         }
         CriteriaCmd::Lint { dir } => {
             let dir = dir.or_else(|| {
@@ -116,14 +112,17 @@ pub(crate) fn run(ctx: &Ctx, cmd: CriteriaCmd) -> i32 {
             match loaded {
                 Ok(catalog) => {
                     let sets: usize = catalog.versions.iter().map(|v| v.sets.len()).sum();
-                    emit(&format!(
+                    let line = format!(
                         "{shown}: {} {}, {sets} {}, {}\n",
                         catalog.versions.len(),
                         ctx.lang.pick("phiên bản", "version(s)"),
                         ctx.lang.pick("bộ tiêu chí", "set(s)"),
                         ctx.lang.pick("không có lỗi", "no problem found")
-                    ));
-                    exit::OK
+                    );
+                    match emit(ctx, &line) {
+                        Ok(()) => exit::OK,
+                        Err(code) => code,
+                    }
                 }
                 Err(problems) => {
                     ctx.report(&problems);

@@ -10,6 +10,8 @@ mod diff;
 mod district;
 mod html;
 mod lint;
+#[cfg(target_os = "linux")]
+mod output_safety;
 mod report_files;
 mod spreadsheet_safety;
 mod template;
