@@ -6,12 +6,18 @@ pub const OK: i32 = 0;
 pub const NOT_QUALIFIED: i32 = 1;
 /// None fails, but some result is unknown because of missing data.
 pub const UNKNOWN: i32 = 2;
-/// The command line is wrong.
+/// The command line is wrong, or the output file is refused (it exists, it is read by the run, it is
+/// not a regular file…).
 pub const USAGE: i32 = 64;
 /// The data file cannot be read (a cell, a row, the encoding…).
 pub const DATA: i32 = 65;
+/// The output cannot be written (a full disk, an input/output error). A closed pipe is not one.
+pub const IO: i32 = 74;
 /// A criteria file is wrong.
 pub const CRITERIA: i32 = 78;
+/// Interrupted by a signal: 128 + its number (SIGHUP 129, SIGINT 130, SIGTERM 143); the temporary
+/// file of `-o` is removed first.
+pub const INTERRUPTED: i32 = 128;
 
 /// The exit-code table shown by `--help`.
 pub const TABLE: &str = "\
@@ -19,6 +25,10 @@ Mã thoát / exit codes:
   0   mọi đơn vị đạt mức yêu cầu / every unit evaluated qualifies at the level asked (other commands: success)
   1   ít nhất một đơn vị không đạt / at least one unit does not qualify
   2   không có đơn vị nào trượt nhưng có kết quả chưa rõ do thiếu số liệu / none fails, some unknown (missing data)
-  64  sai cú pháp lệnh / usage error
+  64  sai cú pháp lệnh, hoặc tệp kết quả bị từ chối / usage error, or the output file refused
   65  dữ liệu không đọc được / unreadable data
-  78  tệp tiêu chí sai / bad criteria file";
+  74  không ghi được kết quả (đĩa đầy…) / the output cannot be written (disk full…)
+  78  tệp tiêu chí sai / bad criteria file
+  130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): bị ngắt, tệp tạm đã xoá / interrupted, temporary file removed
+Đóng ống (| head) thì dừng ghi, mã thoát vẫn theo kết quả /
+a closed pipe (| head) stops the output, the exit code still follows the result.";

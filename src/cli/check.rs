@@ -4,12 +4,11 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use ntm::exit;
 use ntm::input::table::ReadOptions;
 use ntm::pipeline::check::{self, Job};
 use ntm::report::check::{CheckReport, CheckWriter, VersionSets};
 
-use super::output::Output;
+use super::output::{self, Output};
 use super::{Ctx, FormatArg};
 
 #[derive(Args)]
@@ -121,9 +120,9 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
             ctx.report(std::slice::from_ref(p))
         })
     })();
+    // A closed pipe is not an error (the writer goes quiet): the exit code stays the verdict's.
     let outcome = match outcome.and_then(|o| output.commit().map(|_| o).map_err(Into::into)) {
         Ok(o) => o,
-        Err(check::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => return exit::OK,
         Err(e) => return fail(ctx, &e),
     };
     if let Some(why) = outcome.nothing_scored() {
@@ -135,11 +134,10 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
 /// Say why the run could not go on, and its exit code.
 fn fail(ctx: &Ctx, e: &check::Error) -> i32 {
     match e {
-        check::Error::Usage(msg) => ctx.error(&msg.vi, &msg.en),
-        check::Error::Io(e) => ctx.error(
-            &format!("không ghi được kết quả: {e}"),
-            &format!("cannot write the report: {e}"),
-        ),
+        check::Error::Usage(msg) => {
+            ctx.error(&msg.vi, &msg.en);
+            e.exit_code()
+        }
+        check::Error::Io(e) => output::write_failed(ctx, e),
     }
-    e.exit_code()
 }

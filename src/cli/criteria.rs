@@ -63,10 +63,10 @@ pub(crate) enum CriteriaCmd {
 pub(crate) fn run(ctx: &Ctx, cmd: CriteriaCmd) -> i32 {
     match cmd {
         CriteriaCmd::List { format } => match ctx.catalog() {
-            Ok(catalog) => {
-                emit(&render::list(&catalog, format.into(), &ctx.style));
-                exit::OK
-            }
+            Ok(catalog) => match emit(ctx, &render::list(&catalog, format.into(), &ctx.style)) {
+                Ok(()) => exit::OK,
+                Err(code) => code,
+            },
             Err(code) => code,
         },
         CriteriaCmd::Show {
@@ -117,15 +117,11 @@ pub(crate) fn run(ctx: &Ctx, cmd: CriteriaCmd) -> i32 {
                 );
                 return exit::USAGE;
             }
-            emit(&render::show(
-                version,
-                s,
-                year,
-                unverified,
-                format.into(),
-                &ctx.style,
-            ));
-            exit::OK
+            let shown = render::show(version, s, year, unverified, format.into(), &ctx.style);
+            match emit(ctx, &shown) {
+                Ok(()) => exit::OK,
+                Err(code) => code,
+            }
         }
         CriteriaCmd::Diff { old, new, format } => run_diff(ctx, &old, &new, format),
         CriteriaCmd::Lint { dir } => {
@@ -151,14 +147,17 @@ pub(crate) fn run(ctx: &Ctx, cmd: CriteriaCmd) -> i32 {
             match loaded {
                 Ok(catalog) => {
                     let sets: usize = catalog.versions.iter().map(|v| v.sets.len()).sum();
-                    emit(&format!(
+                    let line = format!(
                         "{shown}: {} {}, {sets} {}, {}\n",
                         catalog.versions.len(),
                         ctx.lang.pick("phiên bản", "version(s)"),
                         ctx.lang.pick("bộ tiêu chí", "set(s)"),
                         ctx.lang.pick("không có lỗi", "no problem found")
-                    ));
-                    exit::OK
+                    );
+                    match emit(ctx, &line) {
+                        Ok(()) => exit::OK,
+                        Err(code) => code,
+                    }
                 }
                 Err(problems) => {
                     ctx.report(&problems);
@@ -292,13 +291,12 @@ fn run_diff(ctx: &Ctx, old: &str, new: &str, format: FormatArg) -> i32 {
             sets: b.sets(),
         },
     );
-    emit(&render_diff(
-        &a.named(),
-        &b.named(),
-        &changes,
-        format.into(),
-        &ctx.style,
-    ));
+    if let Err(code) = emit(
+        ctx,
+        &render_diff(&a.named(), &b.named(), &changes, format.into(), &ctx.style),
+    ) {
+        return code;
+    }
     if changes.is_empty() {
         exit::OK
     } else {

@@ -24,7 +24,7 @@ use ntm::i18n::Text;
 use ntm::input::{Layout, Row};
 use ntm::report::diff::{DiffReport, SideInfo, write};
 
-use super::output::Output;
+use super::output::{self, Output};
 use super::{Ctx, FormatArg};
 use files::{Scope, Source, list, read_map, rows_of, sides, skipped_codes, years_found};
 
@@ -32,11 +32,15 @@ use files::{Scope, Source, list, read_map, rows_of, sides, skipped_codes, years_
 pub(crate) const EXIT_CODES: &str = "\
 Mã thoát / exit codes:
   0   đã so sánh / the comparison ran
-  64  sai cú pháp lệnh / usage error
+  64  sai cú pháp lệnh, hoặc tệp kết quả bị từ chối / usage error, or the output file refused
   65  dữ liệu không đọc được, hoặc tệp --map sai hay mâu thuẫn với số liệu (báo cáo vẫn in cho các
       dòng đọc được) / unreadable data, or a --map file that is wrong or contradicts the data (the
       report still covers the readable rows)
+  74  không ghi được kết quả (đĩa đầy…) / the output cannot be written (disk full…)
   78  tệp tiêu chí sai / bad criteria file
+  130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): bị ngắt, tệp tạm đã xoá / interrupted, temporary file removed
+Đóng ống (| head) thì dừng ghi, mã thoát vẫn theo kết quả /
+a closed pipe (| head) stops the output, the exit code still follows the result.
 
 Thay đổi / change: Lên mức (gained), Xuống mức (lost), Giữ nguyên (unchanged: both levels known and
 equal), Chưa rõ (unknown: missing data leaves the move open, e.g. Chưa đủ dữ liệu ↔ Chưa đạt), Mới
@@ -226,6 +230,25 @@ fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>
 }
 
 fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
+    let format = Output::format(args.format, args.output.as_deref());
+    if matches!(
+        format,
+        ntm::report::Format::Html | ntm::report::Format::Xlsx
+    ) {
+        ctx.error(
+            "diff ghi bảng, json, csv hoặc md",
+            "diff writes a table, json, csv or md",
+        );
+        return exit::USAGE;
+    }
+    let mut inputs: Vec<&std::path::Path> = vec![args.old.as_path()];
+    inputs.extend(args.new.as_deref());
+    inputs.extend(args.districts.iter().map(PathBuf::as_path));
+    inputs.extend(args.map.as_deref());
+    let mut output = match Output::open(ctx, args.output.as_deref(), args.force, &inputs, format) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
     let mut problems = Vec::new();
     let years = (plan.from, plan.to);
     let sources = match sides(
@@ -315,25 +338,6 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
         skipped,
         districts: info,
     };
-    let format = Output::format(args.format, args.output.as_deref());
-    if matches!(
-        format,
-        ntm::report::Format::Html | ntm::report::Format::Xlsx
-    ) {
-        ctx.error(
-            "diff ghi bảng, json, csv hoặc md",
-            "diff writes a table, json, csv or md",
-        );
-        return exit::USAGE;
-    }
-    let mut inputs: Vec<&std::path::Path> = vec![args.old.as_path()];
-    inputs.extend(args.new.as_deref());
-    inputs.extend(args.districts.iter().map(PathBuf::as_path));
-    inputs.extend(args.map.as_deref());
-    let mut output = match Output::open(ctx, args.output.as_deref(), args.force, &inputs, format) {
-        Ok(o) => o,
-        Err(code) => return code,
-    };
     let written = write(
         &report,
         &diff,
@@ -342,16 +346,8 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
         &ctx.style,
         output.writer(),
     );
-    match written.and_then(|_| output.commit()) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return exit::OK,
-        Err(e) => {
-            ctx.error(
-                &format!("không ghi được kết quả: {e}"),
-                &format!("cannot write the report: {e}"),
-            );
-            return exit::DATA;
-        }
+    if let Err(e) = written.and_then(|_| output.commit()) {
+        return output::write_failed(ctx, &e);
     }
     if problems.iter().any(Problem::is_error) {
         exit::DATA

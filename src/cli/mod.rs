@@ -7,6 +7,7 @@ mod output;
 mod template;
 mod test;
 
+use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -106,6 +107,9 @@ pub(crate) struct Ctx {
     pub criteria_version: Option<String>,
     /// How data files are read (the decimal mark when given).
     pub read: ReadOptions,
+    /// Files read besides those named on the command line (the criteria files of `--criteria`):
+    /// `-o` never writes over them.
+    pub read_files: RefCell<Vec<PathBuf>>,
 }
 
 impl Ctx {
@@ -115,6 +119,9 @@ impl Ctx {
             Some(dir) => Catalog::from_dir(dir),
             None => Catalog::bundled(),
         };
+        if let Ok(c) = &loaded {
+            self.read_files.borrow_mut().extend(c.files.iter().cloned());
+        }
         loaded.map_err(|problems| {
             self.report(&problems);
             exit::CRITERIA
@@ -139,21 +146,32 @@ impl Ctx {
     }
 }
 
-/// Write to standard output; a closed pipe (`ntm … | head`) ends quietly.
-pub(crate) fn emit(text: &str) {
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush())
-        && e.kind() == std::io::ErrorKind::BrokenPipe
-    {
-        std::process::exit(exit::OK);
-    }
+/// Write to standard output. A closed pipe (`ntm … | head`) is not an error: the rest is discarded
+/// and the command goes on to its own exit code; any other failure (a full disk) is exit 74.
+pub(crate) fn emit(ctx: &Ctx, text: &str) -> Result<(), i32> {
+    let mut out = output::PipeSafe::stdout();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| output::write_failed(ctx, &e))
 }
 
 pub fn run() -> i32 {
+    output::clean_up_on_signals();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            // Help or version to a full disk: said, exit 74 (a closed pipe is not an error).
+            let printed = e.print();
+            if !e.use_stderr()
+                && let Err(w) = printed
+                && w.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "ntm: lỗi / error: không ghi được / cannot write: {w}"
+                );
+                return exit::IO;
+            }
             return if e.use_stderr() {
                 exit::USAGE
             } else {
@@ -184,6 +202,7 @@ pub fn run() -> i32 {
                 DecimalArg::Point => Mark::Point,
             }),
         },
+        read_files: RefCell::new(Vec::new()),
     };
     match cli.command {
         Command::Criteria(cmd) => criteria::run(&ctx, cmd),

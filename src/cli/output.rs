@@ -1,20 +1,126 @@
-//! Where a report goes: standard output, or a file written whole or not at all (a temporary file
-//! renamed at the end), never over an input file, and over an existing file only with `--force`.
+//! Where a report goes, and how it gets there without harming any file:
+//!
+//! - standard output, which may close early (`ntm … | head`): the rest is discarded in silence and
+//!   the exit code is still the verdict's;
+//! - a character device or a FIFO (`-o /dev/null`, `-o /dev/stdout`, a named pipe): written
+//!   through, nothing created, renamed or truncated;
+//! - a regular file: written whole or not at all, as a temporary file beside it
+//!   (`.NAME.ntm-tmp-XXXXXX`, removed if the run is interrupted) put in place at the end: a new
+//!   name is never taken from a file another process created meanwhile, an existing file is
+//!   replaced atomically and only with `--force` (a symbolic link stays a link: the file it points
+//!   to is replaced);
+//! - never over a file the run reads (data, districts, map, criteria; compared by identity, so a
+//!   second name or a link is caught), never into a directory, a socket, a block device.
 
-use std::io::Write;
+use std::fs::{File, Metadata};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use ntm::exit;
+use ntm::input::files::FileId;
 use ntm::report::Format;
 
 use super::{Ctx, FormatArg};
 
+/// The temporary file being written: the signal handler removes it.
+static TEMP: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Set once standard output's reader has gone.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+fn temp_slot() -> MutexGuard<'static, Option<PathBuf>> {
+    TEMP.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 pub(crate) enum Output {
     Stdout,
+    /// A character device or a FIFO, written through.
+    Stream {
+        file: File,
+        closed: AtomicBool,
+    },
+    /// A regular file: the temporary file, and where it goes.
     File {
         temp: tempfile::NamedTempFile,
         path: PathBuf,
+        /// Replace an existing file (`--force`); otherwise never take the name of a file that exists.
+        replace: bool,
+        _registered: Registered,
     },
+}
+
+/// The temporary file's path, known to the signal handler while this lives.
+pub(crate) struct Registered(PathBuf);
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        let mut slot = temp_slot();
+        if slot.as_ref() == Some(&self.0) {
+            *slot = None;
+        }
+    }
+}
+
+/// A file that appeared under the output's name while the report was being written.
+#[derive(Debug)]
+struct Appeared(PathBuf);
+
+impl std::fmt::Display for Appeared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} appeared meanwhile", self.0.display())
+    }
+}
+
+impl std::error::Error for Appeared {}
+
+/// What a name leads to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Regular,
+    Directory,
+    /// A character device (`/dev/null`, a terminal) or a FIFO: a stream to write through.
+    Stream,
+    /// Anything else, by name: a socket, a block device…
+    Other(&'static str, &'static str),
+}
+
+impl Kind {
+    fn of(meta: &Metadata) -> Kind {
+        let t = meta.file_type();
+        if t.is_file() {
+            return Kind::Regular;
+        }
+        if t.is_dir() {
+            return Kind::Directory;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if t.is_char_device() || t.is_fifo() {
+                return Kind::Stream;
+            }
+            if t.is_block_device() {
+                return Kind::Other("thiết bị khối (ổ đĩa)", "a block device (a disk)");
+            }
+            if t.is_socket() {
+                return Kind::Other("socket", "a socket");
+            }
+        }
+        Kind::Other("không phải tệp thường", "not a regular file")
+    }
+
+    #[cfg(unix)]
+    fn is_char_device(meta: &Metadata) -> bool {
+        use std::os::unix::fs::FileTypeExt;
+        meta.file_type().is_char_device()
+    }
+
+    #[cfg(not(unix))]
+    fn is_char_device(_: &Metadata) -> bool {
+        false
+    }
 }
 
 impl Output {
@@ -27,7 +133,8 @@ impl Output {
         }
     }
 
-    /// Open the output, or say why not (exit 64).
+    /// Open the output, or say why not (exit 64). `inputs` are the files the command reads; the
+    /// criteria files loaded through `--criteria` are added from `ctx`.
     pub fn open(
         ctx: &Ctx,
         path: Option<&Path>,
@@ -46,39 +153,165 @@ impl Output {
             return Ok(Output::Stdout);
         };
         let shown = path.display();
-        if path.exists() {
-            let same = |a: &Path| match (a.canonicalize(), path.canonicalize()) {
-                (Ok(x), Ok(y)) => x == y,
-                _ => false,
+        let refuse = |vi: String, en: String| {
+            ctx.error(&vi, &en);
+            exit::USAGE
+        };
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Output::create(ctx, path, None);
+            }
+            Err(e) => {
+                return Err(refuse(
+                    format!("không xem được {shown}: {e}"),
+                    format!("cannot look at {shown}: {e}"),
+                ));
+            }
+        };
+        // A symbolic link: what it points to decides, and a regular file there is the one replaced.
+        // (The kernel follows it: `/dev/stdout` leads to a pipe that has no path.)
+        let (target, meta) = if meta.file_type().is_symlink() {
+            let followed = std::fs::metadata(path).and_then(|m| match Kind::of(&m) {
+                Kind::Regular => path.canonicalize().map(|real| (real, m)),
+                _ => Ok((path.to_path_buf(), m)),
+            });
+            match followed {
+                Ok(found) => found,
+                Err(e) => {
+                    return Err(refuse(
+                        format!(
+                            "{shown} là liên kết tới một tệp không mở được ({e}): không ghi theo liên kết này"
+                        ),
+                        format!(
+                            "{shown} is a symbolic link to a file that cannot be opened ({e}): not written through"
+                        ),
+                    ));
+                }
+            }
+        } else {
+            (path.to_path_buf(), meta)
+        };
+        // A terminal or /dev/null may also be read from; writing to it overwrites nothing.
+        if !Kind::is_char_device(&meta)
+            && let Some(input) = read_by_this_run(ctx, inputs, &target)
+        {
+            let (vi, en) = if input.as_os_str() == path.as_os_str() {
+                (String::new(), String::new())
+            } else {
+                let i = input.display();
+                (format!(" ({i})"), format!(" ({i})"))
             };
-            if inputs.iter().any(|i| same(i)) {
-                ctx.error(
-                    &format!("{shown} là tệp đầu vào: không ghi đè lên số liệu"),
-                    &format!("{shown} is an input file: the data is never overwritten"),
-                );
-                return Err(exit::USAGE);
-            }
-            if !force {
-                ctx.error(
-                    &format!("{shown} đã có: thêm --force để thay thế"),
-                    &format!("{shown} already exists: add --force to replace it"),
-                );
-                return Err(exit::USAGE);
-            }
+            return Err(refuse(
+                format!("{shown} là tệp đầu vào{vi}: ntm không bao giờ ghi đè lên tệp nó đọc"),
+                format!("{shown} is an input file{en}: ntm never writes over what it reads"),
+            ));
         }
-        let dir = match path.parent() {
+        match Kind::of(&meta) {
+            Kind::Regular if force => Output::create(ctx, &target, Some(&meta)),
+            Kind::Regular => {
+                let to = if target == path {
+                    String::new()
+                } else {
+                    format!(" (→ {})", target.display())
+                };
+                Err(refuse(
+                    format!("{shown}{to} đã có: thêm --force để thay thế"),
+                    format!("{shown}{to} already exists: add --force to replace it"),
+                ))
+            }
+            Kind::Stream => Output::stream(ctx, path),
+            Kind::Directory => Err(refuse(
+                format!("{shown} là thư mục: hãy cho tên một tệp trong đó"),
+                format!("{shown} is a directory: name a file in it"),
+            )),
+            Kind::Other(vi, en) => Err(refuse(
+                format!("{shown} là {vi}, không phải tệp thường: ntm không ghi vào đó"),
+                format!("{shown} is {en}, not a regular file: ntm does not write there"),
+            )),
+        }
+    }
+
+    /// A temporary file beside `target`, to become it at the end; `existing` is the file replaced.
+    fn create(ctx: &Ctx, target: &Path, existing: Option<&Metadata>) -> Result<Output, i32> {
+        let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        match tempfile::NamedTempFile::new_in(&dir) {
-            Ok(temp) => Ok(Output::File {
-                temp,
-                path: path.to_path_buf(),
-            }),
+        let Some(name) = target.file_name() else {
+            let shown = target.display();
+            ctx.error(
+                &format!("{shown} không phải tên tệp"),
+                &format!("{shown} is not a file name"),
+            );
+            return Err(exit::USAGE);
+        };
+        // Recognisable if ever left behind; short enough for any file system's name limit.
+        let name: String = name.to_string_lossy().chars().take(100).collect();
+        let prefix = format!(".{name}.ntm-tmp-");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).rand_bytes(6);
+        #[cfg(unix)]
+        let mode = {
+            use std::os::unix::fs::PermissionsExt;
+            // A report is an ordinary file (the umask applies), or keeps the mode of the one it replaces.
+            let mode = existing.map_or(0o666, |m| m.permissions().mode() & 0o777);
+            builder.permissions(std::fs::Permissions::from_mode(mode));
+            mode
+        };
+        let _ = existing;
+        // The handler must know the file from the moment it exists.
+        let mut slot = temp_slot();
+        let temp = match builder.tempfile_in(&dir) {
+            Ok(t) => t,
             Err(e) => {
+                drop(slot);
                 ctx.error(
                     &format!("không tạo được tệp trong {}: {e}", dir.display()),
                     &format!("cannot create a file in {}: {e}", dir.display()),
+                );
+                return Err(exit::USAGE);
+            }
+        };
+        *slot = Some(temp.path().to_path_buf());
+        drop(slot);
+        #[cfg(unix)]
+        if existing.is_some() {
+            // The umask narrowed the mode given at creation; a replaced file keeps its own.
+            use std::os::unix::fs::PermissionsExt;
+            let _ = temp
+                .as_file()
+                .set_permissions(std::fs::Permissions::from_mode(mode));
+        }
+        Ok(Output::File {
+            _registered: Registered(temp.path().to_path_buf()),
+            temp,
+            path: target.to_path_buf(),
+            replace: existing.is_some(),
+        })
+    }
+
+    /// A character device or a FIFO, opened for writing as it is (a FIFO waits for its reader).
+    fn stream(ctx: &Ctx, path: &Path) -> Result<Output, i32> {
+        let shown = path.display();
+        let file = std::fs::OpenOptions::new().write(true).open(path);
+        // Checked again on what was opened, in case the name changed hands since it was looked at.
+        match file.and_then(|f| f.metadata().map(|m| (f, m))) {
+            Ok((file, meta)) if Kind::of(&meta) == Kind::Stream => Ok(Output::Stream {
+                file,
+                closed: AtomicBool::new(false),
+            }),
+            Ok(_) => {
+                ctx.error(
+                    &format!("{shown} vừa bị thay bằng một tệp khác: không ghi"),
+                    &format!("{shown} was just replaced by another kind of file: not written"),
+                );
+                Err(exit::USAGE)
+            }
+            Err(e) => {
+                ctx.error(
+                    &format!("không mở được {shown} để ghi: {e}"),
+                    &format!("cannot open {shown} for writing: {e}"),
                 );
                 Err(exit::USAGE)
             }
@@ -88,24 +321,204 @@ impl Output {
     /// A writer for the report.
     pub fn writer(&mut self) -> Box<dyn Write + '_> {
         match self {
-            Output::Stdout => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-            Output::File { temp, .. } => Box::new(std::io::BufWriter::new(temp.as_file_mut())),
+            Output::Stdout => Box::new(io::BufWriter::new(PipeSafe::stdout())),
+            Output::Stream { file, closed } => Box::new(io::BufWriter::new(PipeSafe {
+                inner: file,
+                closed,
+            })),
+            Output::File { temp, .. } => Box::new(io::BufWriter::new(temp.as_file_mut())),
         }
     }
 
-    /// Put the finished file in place (nothing to do for standard output).
-    pub fn commit(self) -> std::io::Result<()> {
+    /// Put the finished file in place (nothing to do for a stream: the writer flushed it).
+    pub fn commit(self) -> io::Result<()> {
         match self {
-            Output::Stdout => Ok(()),
-            Output::File { temp, path } => {
-                // A temporary file is private (0600); a report is an ordinary file.
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644))?;
-                }
-                temp.persist(&path).map(|_| ()).map_err(|e| e.error)
+            Output::Stdout | Output::Stream { .. } => Ok(()),
+            Output::File {
+                temp,
+                path,
+                replace,
+                _registered,
+            } => {
+                temp.as_file().sync_all()?;
+                let slot = temp_slot();
+                let done = if replace {
+                    temp.persist(&path)
+                } else {
+                    temp.persist_noclobber(&path)
+                };
+                let done = match done {
+                    Ok(_) => Ok(()),
+                    Err(e) if !replace && e.error.kind() == io::ErrorKind::AlreadyExists => {
+                        Err(io::Error::new(io::ErrorKind::AlreadyExists, Appeared(path)))
+                    }
+                    Err(e) => Err(e.error),
+                };
+                drop(slot);
+                done
             }
         }
+    }
+}
+
+/// The first of the files this run reads that is `target` itself.
+fn read_by_this_run(ctx: &Ctx, inputs: &[&Path], target: &Path) -> Option<PathBuf> {
+    let id = FileId::of(target)?;
+    let criteria = ctx.read_files.borrow();
+    inputs
+        .iter()
+        .copied()
+        .chain(criteria.iter().map(PathBuf::as_path))
+        .find(|i| FileId::of(i).as_ref() == Some(&id))
+        .map(Path::to_path_buf)
+}
+
+/// Say why the report could not be written, and the exit code: 74 for an input/output error (a full
+/// disk…), 64 when a file took the new file's name meanwhile (it is left as it is).
+pub(crate) fn write_failed(ctx: &Ctx, e: &io::Error) -> i32 {
+    if let Some(Appeared(path)) = e.get_ref().and_then(|i| i.downcast_ref::<Appeared>()) {
+        let shown = path.display();
+        ctx.error(
+            &format!(
+                "{shown} vừa được tạo trong lúc ntm chạy: giữ nguyên, không ghi đè (thêm --force để thay thế)"
+            ),
+            &format!(
+                "{shown} was created while ntm ran: left as it is, not overwritten (add --force to replace it)"
+            ),
+        );
+        return exit::USAGE;
+    }
+    ctx.error(
+        &format!("không ghi được kết quả: {e}"),
+        &format!("cannot write the report: {e}"),
+    );
+    exit::IO
+}
+
+/// A writer that goes quiet once its reader has gone (`ntm … | head`): the run goes on, its output is
+/// discarded, and the exit code is still the verdict's.
+pub(crate) struct PipeSafe<'a, W: Write> {
+    inner: W,
+    closed: &'a AtomicBool,
+}
+
+impl PipeSafe<'static, io::StdoutLock<'static>> {
+    pub(crate) fn stdout() -> Self {
+        PipeSafe {
+            inner: io::stdout().lock(),
+            closed: &STDOUT_CLOSED,
+        }
+    }
+}
+
+impl<W: Write> PipeSafe<'_, W> {
+    fn quiet<T>(&self, r: io::Result<T>, done: T) -> io::Result<T> {
+        match r {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed.store(true, Ordering::Relaxed);
+                Ok(done)
+            }
+            r => r,
+        }
+    }
+}
+
+impl<W: Write> Write for PipeSafe<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed.load(Ordering::Relaxed) {
+            return Ok(buf.len());
+        }
+        let r = self.inner.write(buf);
+        self.quiet(r, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let r = self.inner.flush();
+        self.quiet(r, ())
+    }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: remove the temporary file being written, if any, and exit 128 + the
+/// signal's number (130, 143, 129), as a shell reports a process the signal ended.
+#[cfg(unix)]
+pub(crate) fn clean_up_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGHUP, SIGINT, SIGTERM]) else {
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                // Held until the exit: the report is not put in place meanwhile.
+                let slot = temp_slot();
+                if let Some(temp) = slot.as_ref() {
+                    let _ = std::fs::remove_file(temp);
+                }
+                std::process::exit(exit::INTERRUPTED + signal);
+            }
+        });
+}
+
+#[cfg(not(unix))]
+pub(crate) fn clean_up_on_signals() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that leaves after `room` bytes.
+    struct Pipe {
+        got: Vec<u8>,
+        room: usize,
+    }
+
+    impl Write for Pipe {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.got.len() >= self.room {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            let n = buf.len().min(self.room - self.got.len());
+            self.got.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_is_written_to_no_more_and_is_no_error() {
+        let closed = AtomicBool::new(false);
+        let mut w = PipeSafe {
+            inner: Pipe {
+                got: Vec::new(),
+                room: 4,
+            },
+            closed: &closed,
+        };
+        w.write_all(b"abcdef").unwrap();
+        w.write_all(b"more").unwrap();
+        w.flush().unwrap();
+        assert!(closed.load(Ordering::Relaxed));
+        assert_eq!(w.inner.got, b"abcd");
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn other_write_errors_are_kept() {
+        let closed = AtomicBool::new(false);
+        let full = File::options().write(true).open("/dev/full").unwrap();
+        let mut w = PipeSafe {
+            inner: full,
+            closed: &closed,
+        };
+        let e = w.write_all(b"x").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::StorageFull);
+        assert!(!closed.load(Ordering::Relaxed));
     }
 }

@@ -12,7 +12,7 @@ use ntm::report::Format;
 use ntm::report::template;
 
 use super::Ctx;
-use super::output::Output;
+use super::output::{self, Output};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum TemplateFormat {
@@ -113,13 +113,6 @@ pub(crate) fn run(ctx: &Ctx, args: TemplateArgs) -> i32 {
     let written = written.and_then(|_| output.commit());
     match written {
         Ok(()) => exit::OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
-        Err(e) => {
-            ctx.error(
-                &format!("không ghi được tệp: {e}"),
-                &format!("cannot write the file: {e}"),
-            );
-            exit::DATA
-        }
+        Err(e) => output::write_failed(ctx, &e),
     }
 }

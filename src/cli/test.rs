@@ -17,7 +17,11 @@ Mã thoát / exit codes:
   1   ít nhất một ca không đạt / at least one case fails
   64  sai cú pháp lệnh / usage error
   65  tệp ca kiểm thử không đọc được / unreadable case file
-  78  tệp tiêu chí sai / bad criteria file";
+  74  không ghi được kết quả (đĩa đầy…) / the output cannot be written (disk full…)
+  78  tệp tiêu chí sai / bad criteria file
+  130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): bị ngắt / interrupted
+Đóng ống (| head) thì dừng ghi, mã thoát vẫn theo kết quả /
+a closed pipe (| head) stops the output, the exit code still follows the result.";
 
 #[derive(Args)]
 pub(crate) struct TestArgs {
@@ -94,14 +98,18 @@ pub(crate) fn run(ctx: &Ctx, args: TestArgs) -> i32 {
             }
             out.push_str(&render::outcome(&o, version, ctx.lang));
         }
-        emit(&out);
+        if let Err(code) = emit(ctx, &out) {
+            return code;
+        }
     }
     let mut tail = String::new();
     if failed > 0 {
         tail.push_str(&render::legend(ctx.lang));
     }
     tail.push_str(&render::summary(passed, failed, ctx.lang));
-    emit(&tail);
+    if let Err(code) = emit(ctx, &tail) {
+        return code;
+    }
     if errors > 0 {
         exit::DATA
     } else if failed > 0 {

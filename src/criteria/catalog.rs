@@ -1,7 +1,7 @@
 //! The criteria versions available: the bundled ones, embedded in the binary, or a folder given with
 //! `--criteria`. Picks one version by its id or by the data's year.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
@@ -15,6 +15,8 @@ static BUNDLED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/criteria");
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub versions: Vec<Version>,
+    /// The files read to build it (none for the bundled versions): a report is never written over them.
+    pub files: Vec<PathBuf>,
     /// The legal periods known (`periods.toml`), to say what applies to a year no version covers.
     pub periods: Vec<Period>,
 }
@@ -126,6 +128,7 @@ impl Catalog {
             Ok(Catalog {
                 versions,
                 periods: bundled_periods(),
+                files: Vec::new(),
             })
         } else {
             Err(problems)
@@ -158,7 +161,9 @@ impl Catalog {
         }
         let mut versions = Vec::new();
         let mut problems = Vec::new();
+        let mut read = Vec::new();
         if !toml_files.is_empty() {
+            read.extend(toml_files.iter().cloned());
             match load_folder(path, &toml_files) {
                 Ok(v) => versions.push(v),
                 Err(mut p) => problems.append(&mut p),
@@ -175,6 +180,7 @@ impl Catalog {
                     continue;
                 }
                 files.sort();
+                read.extend(files.iter().cloned());
                 match load_folder(&dir, &files) {
                     Ok(v) => versions.push(v),
                     Err(mut p) => problems.append(&mut p),
@@ -204,7 +210,11 @@ impl Catalog {
             Err(_) => bundled_periods(),
         };
         if problems.is_empty() {
-            Ok(Catalog { versions, periods })
+            Ok(Catalog {
+                versions,
+                periods,
+                files: read,
+            })
         } else {
             Err(problems)
         }

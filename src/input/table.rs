@@ -233,7 +233,14 @@ impl<'k> Reader<'k> {
         keep: &'k dyn Fn(&str, &str, i32) -> bool,
     ) -> Self {
         let shown = path.display().to_string();
-        let mut r = match (xlsx::sniff(path), xlsx::is_workbook(path)) {
+        // A pipe or a device is read once, as text: its first bytes cannot be looked at and read again.
+        let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        let sniffed = if regular {
+            xlsx::sniff(path)
+        } else {
+            Sniffed::Text
+        };
+        let mut r = match (sniffed, xlsx::is_workbook(path) && regular) {
             (Sniffed::Zip, _) => {
                 let sheet = options.sheet.clone();
                 let opened = xlsx::records(path, sheet.as_deref(), &shown);
@@ -277,10 +284,12 @@ impl<'k> Reader<'k> {
                     let mut r =
                         Reader::from_reader(&shown, Box::new(f), schema, layout, used, keep);
                     let owned = path.to_path_buf();
-                    r.rescan = Some(Box::new(move || {
-                        let f = std::fs::File::open(&owned).ok()?;
-                        csv_source("", Box::new(f)).ok().map(|(records, _)| records)
-                    }));
+                    if regular {
+                        r.rescan = Some(Box::new(move || {
+                            let f = std::fs::File::open(&owned).ok()?;
+                            csv_source("", Box::new(f)).ok().map(|(records, _)| records)
+                        }));
+                    }
                     r
                 }
                 Err(e) => Reader::refused(
@@ -1410,6 +1419,10 @@ fn csv_problem(file: &str, e: &csv::Error) -> Problem {
 
 /// The year of the first data row, to pick a criteria version before reading the file properly.
 pub fn first_year(path: &Path) -> Option<i32> {
+    // A pipe is read once, by the run itself.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
     // Only the start of the file is read: the data file may be large.
     let records: Records = match xlsx::sniff(path) {
         Sniffed::Zip => xlsx::records(path, None, "").ok()?.records,

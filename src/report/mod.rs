@@ -11,6 +11,9 @@ pub mod template;
 pub mod text;
 pub mod xlsx_out;
 
+use std::borrow::Cow;
+use std::io::{self, Write};
+
 use comfy_table::{ContentArrangement, Table, presets};
 
 /// The output formats.
@@ -106,12 +109,117 @@ pub(crate) fn csv_line(fields: &[String]) -> String {
 
 /// CSV text from a header and rows.
 pub(crate) fn csv_text(header: &[String], rows: &[Vec<String>]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = CsvWriter::new(Vec::new());
     // Writing to a Vec cannot fail.
     let _ = w.write_record(header);
     for r in rows {
         let _ = w.write_record(r);
     }
-    let bytes = w.into_inner().unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
+    String::from_utf8(w.into_inner()).unwrap_or_default()
+}
+
+/// A CSV field as a spreadsheet should show it. Text starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return would be taken for a formula by Excel or LibreOffice (CSV injection: a commune
+/// named `=HYPERLINK(…)` becomes a link), so it gets a leading `'`, which spreadsheets read as "this
+/// is text". A plain number (`-2`, `-3,5`, `+1.5`) is a value, not a formula, and stays as it is.
+pub(crate) fn spreadsheet_cell(field: &str) -> Cow<'_, str> {
+    let risky = field
+        .as_bytes()
+        .first()
+        .is_some_and(|b| matches!(b, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    if risky && !is_plain_number(field) {
+        Cow::Owned(format!("'{field}"))
+    } else {
+        Cow::Borrowed(field)
+    }
+}
+
+/// A sign, digits, and groups of digits after `.` or `,` (`-2`, `-3,5`, `-1.234,5`).
+fn is_plain_number(s: &str) -> bool {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let mut groups = digits.split(['.', ',']);
+    groups.all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The one way ntm writes CSV: every field goes through [`spreadsheet_cell`].
+pub(crate) struct CsvWriter<W: Write>(csv::Writer<W>);
+
+impl<W: Write> CsvWriter<W> {
+    pub(crate) fn new(out: W) -> Self {
+        CsvWriter::with_delimiter(out, b',')
+    }
+
+    pub(crate) fn with_delimiter(out: W, delimiter: u8) -> Self {
+        CsvWriter(
+            csv::WriterBuilder::new()
+                .delimiter(delimiter)
+                .from_writer(out),
+        )
+    }
+
+    pub(crate) fn write_record<I, S>(&mut self, fields: I) -> io::Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut record = csv::StringRecord::new();
+        for f in fields {
+            record.push_field(&spreadsheet_cell(f.as_ref()));
+        }
+        self.0.write_record(&record).map_err(io::Error::from)
+    }
+
+    pub(crate) fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl CsvWriter<Vec<u8>> {
+    /// The bytes written (to memory, which cannot fail).
+    pub(crate) fn into_inner(self) -> Vec<u8> {
+        self.0.into_inner().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        for (field, written) in [
+            (
+                "=HYPERLINK(\"http://x\",\"bấm\")",
+                "'=HYPERLINK(\"http://x\",\"bấm\")",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-", "'-"),
+            ("=", "'="),
+            ("-2", "-2"),
+            ("-3,5", "-3,5"),
+            ("+1.5", "+1.5"),
+            ("-1.234,5", "-1.234,5"),
+            ("Gia Cát", "Gia Cát"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_cell(field), written, "{field:?}");
+        }
+    }
+
+    #[test]
+    fn every_record_goes_through_it() {
+        let text = csv_text(
+            &["code".into(), "name".into()],
+            &[vec!["-2".into(), "=1+1".into()]],
+        );
+        assert_eq!(text, "code,name\n-2,'=1+1\n");
+        let mut w = CsvWriter::with_delimiter(Vec::new(), b';');
+        w.write_record(["@a", "b;c"]).unwrap();
+        assert_eq!(String::from_utf8(w.into_inner()).unwrap(), "'@a;\"b;c\"\n");
+    }
 }

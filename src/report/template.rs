@@ -108,12 +108,10 @@ pub fn csv(cols: &[Column]) -> String {
             }
         })
         .collect();
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
+    let mut w = super::CsvWriter::with_delimiter(Vec::new(), b';');
     let _ = w.write_record(&ids);
     let _ = w.write_record(&labels);
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    String::from_utf8(w.into_inner()).unwrap_or_default()
 }
 
 /// The Excel template's bytes.

@@ -11,8 +11,11 @@ mod district;
 mod groups;
 mod html;
 mod lint;
+#[cfg(target_os = "linux")]
+mod output_safety;
 mod report_files;
 mod snapshots;
+mod spreadsheet_safety;
 mod template;
 mod trust;
 mod versions;

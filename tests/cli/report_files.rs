@@ -97,7 +97,7 @@ fn an_output_file_is_written_whole_and_never_over_an_input() {
         .collect();
     assert!(
         left.iter()
-            .all(|n| !n.to_string_lossy().starts_with(".tmp")),
+            .all(|n| !n.to_string_lossy().contains(".ntm-tmp-")),
         "{left:?}"
     );
 }

@@ -346,7 +346,7 @@ fn district_rows(info: &DistrictInfo, d: &DistrictDiff, rows: &mut Vec<Vec<Strin
 }
 
 pub(super) fn write(rep: &DiffReport, diff: &Diff, out: &mut impl Write) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = crate::report::CsvWriter::new(out);
     let districts = rep.districts.as_ref().zip(diff.districts.as_ref());
     let mut header = HEADER.to_vec();
     if districts.is_some() {
