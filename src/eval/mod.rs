@@ -207,8 +207,12 @@ pub struct Evaluator<'a> {
     version: &'a Version,
     sets: Vec<&'a CriteriaSet>,
     columns: HashMap<&'a str, usize>,
+    column_names: Vec<&'a str>,
     present: Vec<bool>,
     options: Options,
+    /// Per column: the indicator that forbids `KAD` in it (read by an indicator that is not «if
+    /// any», and by none that is), if any.
+    na_forbidden: Vec<Option<&'a str>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -224,12 +228,48 @@ impl<'a> Evaluator<'a> {
             .enumerate()
             .map(|(i, c)| (c.as_str(), i))
             .collect();
+        let column_names: Vec<&str> = ds.columns.iter().map(String::as_str).collect();
+        let mut na_forbidden: Vec<Option<&str>> = vec![None; column_names.len()];
+        let mut optional = vec![false; column_names.len()];
+        for set in &sets {
+            for ind in set.indicators().chain(set.recognition.iter()) {
+                for check in &ind.checks {
+                    let Some(i) = check
+                        .input
+                        .column()
+                        .and_then(|c| column_names.iter().position(|n| *n == c))
+                    else {
+                        continue;
+                    };
+                    if !ind.optional && na_forbidden[i].is_none() {
+                        na_forbidden[i] = Some(ind.code.as_str());
+                    }
+                }
+            }
+        }
+        // A column read by an «if any» indicator of a commune set may say KAD everywhere.
+        for set in &sets {
+            for ind in set.indicators().filter(|i| i.optional) {
+                for c in ind.checks.iter().filter_map(|c| c.input.column()) {
+                    if let Some(i) = column_names.iter().position(|n| *n == c) {
+                        optional[i] = true;
+                    }
+                }
+            }
+        }
+        for (f, o) in na_forbidden.iter_mut().zip(&optional) {
+            if *o {
+                *f = None;
+            }
+        }
         Evaluator {
             version,
             sets,
             columns,
+            column_names,
             present: ds.present.clone(),
             options,
+            na_forbidden,
         }
     }
 
@@ -285,38 +325,26 @@ impl<'a> Evaluator<'a> {
                 }
             }
             // Most rows have no "not applicable" cell at all.
-            let any_na = row.cells.contains(&Cell::NotApplicable);
-            for set in self.sets.iter().filter(|_| any_na) {
-                for ind in set.indicators().chain(set.recognition.iter()) {
-                    if ind.optional {
+            if row.cells.contains(&Cell::NotApplicable) {
+                for (i, code) in self.na_forbidden.iter().enumerate() {
+                    let Some(code) = code else { continue };
+                    if row.cells.get(i) != Some(&Cell::NotApplicable) {
                         continue;
                     }
-                    for check in &ind.checks {
-                        let Some(col) = check.input.column() else {
-                            continue;
-                        };
-                        if self.cell(row, col) == Cell::NotApplicable
-                            && !self.optional_elsewhere(col)
-                            && !problems.iter().any(|p: &Problem| {
-                                p.line == Some(row.line) && p.field.as_deref() == Some(col)
-                            })
-                        {
-                            problems.push(
-                                Problem::error(
-                                    "not-applicable",
-                                    file,
-                                    Text::new(
-                                        format!("chỉ tiêu {} không được ghi «không áp dụng» (chỉ các chỉ tiêu «nếu có»)", ind.code),
-                                        format!("indicator {} cannot be marked not applicable (only «if any» indicators can)", ind.code),
-                                    ),
-                                )
-                                .at(row.line, None)
-                                .field(col)
-                                .found("KAD")
-                                .expected(Text::new("một giá trị", "a value")),
-                            );
-                        }
-                    }
+                    problems.push(
+                        Problem::error(
+                            "not-applicable",
+                            file,
+                            Text::new(
+                                format!("chỉ tiêu {code} không được ghi «không áp dụng» (chỉ các chỉ tiêu «nếu có»)"),
+                                format!("indicator {code} cannot be marked not applicable (only «if any» indicators can)"),
+                            ),
+                        )
+                        .at(row.line, None)
+                        .field(self.column_names[i])
+                        .found("KAD")
+                        .expected(Text::new("một giá trị", "a value")),
+                    );
                 }
             }
         }
@@ -325,13 +353,6 @@ impl<'a> Evaluator<'a> {
 
     pub fn version(&self) -> &'a Version {
         self.version
-    }
-
-    fn optional_elsewhere(&self, col: &str) -> bool {
-        self.sets.iter().any(|s| {
-            s.indicators()
-                .any(|i| i.optional && i.checks.iter().any(|c| c.input.column() == Some(col)))
-        })
     }
 
     fn cell(&self, row: &Row, col: &str) -> Cell {

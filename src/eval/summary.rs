@@ -2,7 +2,7 @@
 //! and how many units pass each criterion. Built one unit at a time, so that a run keeps only these
 //! aggregates, never every result.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -54,10 +54,23 @@ pub struct SummaryBuilder {
     total: usize,
     chain: Vec<String>,
     criteria: Vec<String>,
-    /// Per (year, district key): the summary and the criteria met so far. The key `""` is the whole file.
-    years: BTreeMap<(i32, String), (Summary, usize)>,
-    /// The last district name seen and its key.
-    last_key: Option<(String, String)>,
+    /// The summaries and the criteria met so far, and where each (year, district key) is. The key
+    /// `""` is the whole file.
+    slots: Vec<(Summary, usize)>,
+    index: HashMap<(i32, String), usize>,
+    /// What the last unit's year, district and version gave.
+    last: Option<Last>,
+}
+
+/// The slots of the last unit's year and district, and where the base set and each level are in
+/// its chain.
+struct Last {
+    year: i32,
+    parent: String,
+    version: String,
+    slots: [usize; 2],
+    base: Option<usize>,
+    levels: Vec<Option<usize>>,
 }
 
 impl SummaryBuilder {
@@ -74,8 +87,9 @@ impl SummaryBuilder {
             total: base.criteria.len(),
             chain: chain.iter().map(|s| s.id.clone()).collect(),
             criteria: base.criteria.iter().map(|c| c.number.clone()).collect(),
-            years: BTreeMap::new(),
-            last_key: None,
+            slots: Vec::new(),
+            index: HashMap::new(),
+            last: None,
         }
     }
 
@@ -117,56 +131,77 @@ impl SummaryBuilder {
     }
 
     pub fn add(&mut self, r: &dyn UnitView) {
-        self.add_to((r.year(), String::new()), None, r);
-        // The district's key is folded once per district name, not once per row.
-        let key = match &self.last_key {
-            Some((parent, key)) if parent == r.parent() => key.clone(),
-            _ => {
-                let key = super::district::district_key(r.parent());
-                self.last_key = Some((r.parent().to_string(), key.clone()));
-                key
-            }
-        };
-        self.add_to((r.year(), key), Some(r.parent()), r);
-    }
-
-    fn add_to(&mut self, key: (i32, String), district: Option<&str>, r: &dyn UnitView) {
-        if !self.years.contains_key(&key) {
-            let empty = self.empty(r.year(), district.map(String::from));
-            self.years.insert(key.clone(), (empty, 0));
+        // Rows come grouped by year and district: the slots and the positions of the sets in the
+        // unit's chain are looked up again only when those change.
+        let reuse = self.last.as_ref().is_some_and(|l| {
+            l.year == r.year() && l.parent == r.parent() && l.version == r.version()
+        });
+        if !reuse {
+            let key = (r.year(), super::district::district_key(r.parent()));
+            let whole = self.slot((r.year(), String::new()), None, r.year());
+            let district = self.slot(key, Some(r.parent().to_string()), r.year());
+            let find = |id: &str| (0..r.sets()).find(|i| r.set(*i).id == id);
+            self.last = Some(Last {
+                year: r.year(),
+                parent: r.parent().to_string(),
+                version: r.version().to_string(),
+                slots: [whole, district],
+                base: find(&self.base),
+                levels: self.chain.iter().map(|l| find(l)).collect(),
+            });
         }
-        let Some((s, met_total)) = self.years.get_mut(&key) else {
+        let Some(last) = self.last.as_ref() else {
             return;
         };
-        s.units += 1;
-        if let Some(i) = (0..r.sets()).find(|i| r.set(*i).id == s.set) {
-            let b = r.set(i);
-            *met_total += b.met;
-            if let Some(g) = s.groups.iter_mut().find(|g| b.met >= g.from) {
-                g.count += 1;
-            }
-            for (k, n) in s.criteria_passed.iter_mut().enumerate().take(b.total) {
-                if r.criterion(i, k).1 == Verdict::Pass {
-                    n.1 += 1;
+        for slot in last.slots {
+            let (s, met_total) = &mut self.slots[slot];
+            s.units += 1;
+            if let Some(i) = last.base {
+                let b = r.set(i);
+                *met_total += b.met;
+                if let Some(g) = s.groups.iter_mut().find(|g| b.met >= g.from) {
+                    g.count += 1;
+                }
+                for (k, n) in s.criteria_passed.iter_mut().enumerate().take(b.total) {
+                    if r.criterion(i, k).1 == Verdict::Pass {
+                        n.1 += 1;
+                    }
+                }
+                if b.qualified == Verdict::Unknown {
+                    s.unknown += 1;
                 }
             }
-            if b.qualified == Verdict::Unknown {
-                s.unknown += 1;
+            for (l, at) in s.levels.iter_mut().zip(&last.levels) {
+                match at.map(|i| r.set(i).qualified) {
+                    Some(Verdict::Pass) => l.qualified += 1,
+                    Some(Verdict::Fail) => l.not_qualified += 1,
+                    _ => l.unknown += 1,
+                }
             }
         }
-        for l in s.levels.iter_mut() {
-            match r.set_by_id(&l.set).map(|x| x.qualified) {
-                Some(Verdict::Pass) => l.qualified += 1,
-                Some(Verdict::Fail) => l.not_qualified += 1,
-                _ => l.unknown += 1,
-            }
+    }
+
+    /// The slot of `key` (year, district key), made empty when new.
+    fn slot(&mut self, key: (i32, String), district: Option<String>, year: i32) -> usize {
+        if let Some(i) = self.index.get(&key) {
+            return *i;
         }
+        let empty = self.empty(year, district);
+        self.slots.push((empty, 0));
+        self.index.insert(key, self.slots.len() - 1);
+        self.slots.len() - 1
     }
 
     /// Per year, oldest first: the whole file, then each district when the file covers several.
     pub fn finish(self) -> Vec<Summary> {
+        let mut keyed: Vec<((i32, String), usize)> = self.index.into_iter().collect();
+        keyed.sort();
+        let mut slots: Vec<Option<(Summary, usize)>> = self.slots.into_iter().map(Some).collect();
         let mut per_year: BTreeMap<i32, Vec<Summary>> = BTreeMap::new();
-        for ((year, _), (mut s, met)) in self.years {
+        for ((year, _), i) in keyed {
+            let Some((mut s, met)) = slots.get_mut(i).and_then(Option::take) else {
+                continue;
+            };
             s.average_criteria_met = (s.units > 0).then(|| met as f64 / s.units as f64);
             s.share_meeting_base = s
                 .levels

@@ -138,13 +138,28 @@ impl CellError {
     }
 }
 
+const DAT: &[u8] = "Đạt".as_bytes();
+const KHONG_DAT: &[u8] = "Không đạt".as_bytes();
+
+/// A cell without the spaces around it (ASCII or Unicode, no-break space included). Most cells have
+/// none: two byte tests say so.
+fn trim(t: &str) -> &str {
+    let b = t.as_bytes();
+    let plain = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii() && !c.is_ascii_whitespace());
+    if plain(b.first()) && plain(b.last()) {
+        t
+    } else {
+        t.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}')
+    }
+}
+
 /// Read a cell of a column: its kind, and for numbers the file's decimal mark and the column's
 /// plausible values. A value that could be read more than one way, or that no real commune could have,
 /// is refused, never guessed.
 pub fn parse(raw: Raw, spec: &ColumnSpec, decimal: &Decimal) -> Result<Read, CellError> {
     let kind = spec.kind;
     let text = match raw {
-        Raw::Text(t) => t.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}'),
+        Raw::Text(t) => trim(t),
         Raw::Number { value, percent } => return number_cell(value, percent, spec).map(Read::from),
         Raw::Bool(b) if kind == Kind::Bool => return Ok(Cell::Value(Value::Bool(b)).into()),
         Raw::Bool(b) => {
@@ -220,8 +235,13 @@ pub fn parse(raw: Raw, spec: &ColumnSpec, decimal: &Decimal) -> Result<Read, Cel
     }
     // Fast path for what most cells hold: Đạt / Không đạt as typed.
     match (kind, text) {
-        (Kind::Bool, "Đạt") => return Ok(Cell::Value(Value::Bool(true)).into()),
-        (Kind::Bool, "Không đạt") => return Ok(Cell::Value(Value::Bool(false)).into()),
+        // "Đạt" and "Không đạt" byte by byte (a string comparison would call memcmp per cell).
+        (Kind::Bool, _) if text.as_bytes() == DAT => {
+            return Ok(Cell::Value(Value::Bool(true)).into());
+        }
+        (Kind::Bool, _) if text.as_bytes() == KHONG_DAT => {
+            return Ok(Cell::Value(Value::Bool(false)).into());
+        }
         (Kind::Pct | Kind::Num, _) if text.as_bytes()[0].is_ascii_digit() => {}
         _ => {
             let folded = fold(text);

@@ -80,6 +80,9 @@ pub enum Refusal {
 /// Read `s` (already trimmed, without `%`): digits with an optional sign, a decimal mark and thousands
 /// separators.
 pub fn read(s: &str) -> Result<Reading, Refusal> {
+    if let Some(r) = plain(s.as_bytes()) {
+        return Ok(r);
+    }
     let (negative, body) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
@@ -198,6 +201,45 @@ pub fn read(s: &str) -> Result<Reading, Refusal> {
     Ok(signed(reading))
 }
 
+/// What most cells hold, read without building any string: digits with at most one decimal mark that
+/// cannot be a thousands separator (`85,5`, `100`, `0,855`, `45.36`). Anything else (`42.000`, signs,
+/// spaces, several marks, long numbers) is left to the full rules. The value is the exact quotient of
+/// two exactly represented numbers, so it equals what `str::parse` gives.
+fn plain(s: &[u8]) -> Option<Reading> {
+    let (mut mantissa, mut int_len, mut frac_len) = (0u64, 0usize, 0usize);
+    let mut mark = None;
+    for &b in s {
+        match b {
+            b'0'..=b'9' => {
+                if mantissa >= (1 << 50) {
+                    return None;
+                }
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                if mark.is_some() {
+                    frac_len += 1;
+                } else {
+                    int_len += 1;
+                }
+            }
+            b',' if mark.is_none() => mark = Some(Mark::Comma),
+            b'.' if mark.is_none() => mark = Some(Mark::Point),
+            _ => return None,
+        }
+    }
+    if int_len == 0 || (mark.is_some() && frac_len == 0) {
+        return None;
+    }
+    // Three digits after a mark that could group thousands: the file's mark decides.
+    if mark.is_some() && frac_len == 3 && int_len <= 3 && s[0] != b'0' {
+        return None;
+    }
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let value = mantissa as f64 / *POW10.get(frac_len)?;
+    Some(Reading::Exact { value, shows: mark })
+}
+
 /// Thousands groups: a first group of one to three digits not starting with 0, then groups of three.
 fn grouped(groups: &[&str]) -> bool {
     let Some((first, rest)) = groups.split_first() else {
@@ -278,6 +320,46 @@ mod tests {
         );
         assert_eq!(r.under(Some(Mark::Point)), Ok(85.5));
         assert_eq!(r.under(None), Ok(85.5));
+    }
+
+    #[test]
+    fn the_fast_path_reads_what_the_full_rules_read() {
+        for s in [
+            "85",
+            "85,5",
+            "85.5",
+            "0,855",
+            "45,36",
+            "100",
+            "0",
+            "1234,567",
+            "99.99",
+            "0.5",
+            "12345678,12345",
+            "7",
+        ] {
+            let fast = plain(s.as_bytes()).unwrap();
+            let Reading::Exact { value, shows } = fast else {
+                panic!("{s}")
+            };
+            let expected: f64 = s.replace(',', ".").parse().unwrap();
+            assert_eq!(value.to_bits(), expected.to_bits(), "{s}");
+            assert_eq!(shows.is_some(), s.contains([',', '.']), "{s}");
+        }
+        for s in [
+            "42.000",
+            "1,234",
+            "-3",
+            "4 2",
+            "1.2.3",
+            "85,",
+            ",5",
+            "",
+            "1e5",
+            "123456789012345678",
+        ] {
+            assert!(plain(s.as_bytes()).is_none(), "{s}");
+        }
     }
 
     #[test]

@@ -5,7 +5,8 @@ use crate::diag::Problem;
 
 /// The fields of a record.
 pub enum Fields {
-    Csv(csv::StringRecord),
+    /// A CSV record, checked to be UTF-8 as a whole when read.
+    Csv(CsvRecord),
     /// Spreadsheet cells: each as text (what a header or a code is read from), with its type and its
     /// reference as the user sees it (`Sheet1!F12`).
     Cells {
@@ -13,6 +14,28 @@ pub enum Fields {
         typed: Vec<Typed>,
         refs: Vec<String>,
     },
+}
+
+/// A CSV record known to be UTF-8: it can only be made by [`CsvRecord::checked`], so that its fields
+/// can be read as text without checking each again.
+pub struct CsvRecord(csv::ByteRecord);
+
+impl CsvRecord {
+    /// The record, if it is UTF-8 as a whole (one fast check).
+    pub fn checked(rec: csv::ByteRecord) -> Option<Self> {
+        simdutf8::basic::from_utf8(rec.as_slice()).ok()?;
+        Some(CsvRecord(rec))
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        self.0.get(i).map(|b| {
+            debug_assert!(std::str::from_utf8(b).is_ok());
+            // SAFETY: the whole record is UTF-8 (`checked`), and its fields are split at ASCII bytes
+            // only (delimiter, quote, line end), never inside a character: each field is UTF-8 too.
+            // The csv crate's own `StringRecord::get` relies on the same fact.
+            unsafe { std::str::from_utf8_unchecked(b) }
+        })
+    }
 }
 
 /// What a spreadsheet cell holds, beyond its text.
@@ -50,7 +73,7 @@ impl Rec {
     /// Field `i` as the cell parser reads it: text from a CSV, the typed value from a spreadsheet.
     pub fn raw(&self, i: usize) -> Raw<'_> {
         match &self.fields {
-            Fields::Csv(r) => Raw::Text(r.get(i).unwrap_or("")),
+            Fields::Csv(_) => Raw::Text(self.get(i).unwrap_or("")),
             Fields::Cells { values, typed, .. } => {
                 let text = values.get(i).map_or("", String::as_str);
                 match typed.get(i).copied().unwrap_or(Typed::Text) {
@@ -67,7 +90,7 @@ impl Rec {
 
     pub fn len(&self) -> usize {
         match &self.fields {
-            Fields::Csv(r) => r.len(),
+            Fields::Csv(r) => r.0.len(),
             Fields::Cells { values, .. } => values.len(),
         }
     }

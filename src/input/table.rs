@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::cell::{self, Cell, Decimal};
 use super::number::{self, Mark, Reading};
-use super::record::{Fields, Rec, Records};
+use super::record::{CsvRecord, Fields, Rec, Records};
 use super::xlsx::{self, Sniffed};
 use crate::criteria::{ColumnSpec, GROUP_COLUMN, Group, Kind, Schema, Version, find_group};
 use crate::diag::Problem;
@@ -1110,15 +1110,21 @@ fn map_header(
 /// skipped empty lines unreliably, reports the physical line of every record. A comment line becomes
 /// an empty line: a quote inside it opens nothing, and the lines after it keep their numbers. (A cell
 /// quoted over several lines gets `\n` line ends, and a space on an empty line inside it.)
+///
+/// Runs of ordinary bytes are copied whole (found with `memchr`); only line ends, quotes and the start
+/// of a line are looked at one byte at a time.
 struct BlankLines<R> {
     inner: R,
     delimiter: u8,
+    chunk: Box<[u8]>,
     at_line_start: bool,
     pending_cr: bool,
     quote: Quoting,
     in_comment: bool,
     /// Spaces at the start of a line, held until the line shows whether it is a comment.
     leading: usize,
+    /// The last byte written, to tell whether a quote opens a field.
+    last: u8,
     out: Vec<u8>,
     pos: usize,
 }
@@ -1126,9 +1132,7 @@ struct BlankLines<R> {
 /// Where the text stands with respect to quoted fields.
 #[derive(Clone, Copy, PartialEq)]
 enum Quoting {
-    Outside {
-        field_start: bool,
-    },
+    Outside,
     Inside,
     /// A quote inside a quoted field: the field's end, or the first half of `""`.
     Closing,
@@ -1139,14 +1143,22 @@ impl<R: Read> BlankLines<R> {
         BlankLines {
             inner,
             delimiter,
+            chunk: vec![0u8; 1 << 16].into_boxed_slice(),
             at_line_start: true,
             pending_cr: false,
-            quote: Quoting::Outside { field_start: true },
+            quote: Quoting::Outside,
             in_comment: false,
             leading: 0,
-            out: Vec::new(),
+            last: b'\n',
+            out: Vec::with_capacity(1 << 16),
             pos: 0,
         }
+    }
+
+    fn push(&mut self, b: u8) {
+        self.out.push(b);
+        self.last = b;
+        self.at_line_start = false;
     }
 
     fn newline(&mut self) {
@@ -1156,17 +1168,16 @@ impl<R: Read> BlankLines<R> {
             self.out.push(b' ');
         }
         self.out.push(b'\n');
+        self.last = b'\n';
         self.at_line_start = true;
-        match self.quote {
-            Quoting::Inside => {}
-            _ => self.quote = Quoting::Outside { field_start: true },
+        if self.quote == Quoting::Closing {
+            self.quote = Quoting::Outside;
         }
     }
 
     fn flush_leading(&mut self) {
         for _ in 0..std::mem::take(&mut self.leading) {
-            self.out.push(b' ');
-            self.at_line_start = false;
+            self.push(b' ');
         }
     }
 
@@ -1174,8 +1185,7 @@ impl<R: Read> BlankLines<R> {
         if self.in_comment {
             return;
         }
-        let outside = matches!(self.quote, Quoting::Outside { .. });
-        if self.at_line_start && outside {
+        if self.at_line_start && self.quote == Quoting::Outside {
             match b {
                 b' ' => {
                     self.leading += 1;
@@ -1190,27 +1200,33 @@ impl<R: Read> BlankLines<R> {
             }
         }
         self.quote = match (self.quote, b) {
-            (Quoting::Outside { field_start: true }, b'"') => Quoting::Inside,
-            (Quoting::Outside { .. }, _) => Quoting::Outside {
-                field_start: b == self.delimiter,
-            },
+            // A quote opens a field only at the field's start.
+            (Quoting::Outside, b'"') if self.last == self.delimiter || self.last == b'\n' => {
+                Quoting::Inside
+            }
+            (Quoting::Outside, _) => Quoting::Outside,
             (Quoting::Inside, b'"') => Quoting::Closing,
             (Quoting::Inside, _) => Quoting::Inside,
             (Quoting::Closing, b'"') => Quoting::Inside,
-            (Quoting::Closing, _) => Quoting::Outside {
-                field_start: b == self.delimiter,
-            },
+            (Quoting::Closing, _) => Quoting::Outside,
         };
-        self.out.push(b);
-        self.at_line_start = false;
+        self.push(b);
     }
 
     fn fill(&mut self) -> std::io::Result<bool> {
-        let mut chunk = [0u8; 1 << 14];
-        let n = self.inner.read(&mut chunk)?;
+        let mut chunk = std::mem::take(&mut self.chunk);
+        let read = self.inner.read(&mut chunk);
+        let n = match read {
+            Ok(n) => n,
+            Err(e) => {
+                self.chunk = chunk;
+                return Err(e);
+            }
+        };
         self.out.clear();
         self.pos = 0;
         if n == 0 {
+            self.chunk = chunk;
             if self.pending_cr {
                 self.pending_cr = false;
                 self.newline();
@@ -1218,20 +1234,44 @@ impl<R: Read> BlankLines<R> {
             self.flush_leading();
             return Ok(!self.out.is_empty());
         }
-        for &b in &chunk[..n] {
+        let buf = &chunk[..n];
+        let mut i = 0;
+        while i < n {
             if self.pending_cr {
                 self.pending_cr = false;
                 self.newline();
-                if b == b'\n' {
+                if buf[i] == b'\n' {
+                    i += 1;
                     continue;
                 }
             }
-            match b {
+            // Within a line (not its start, not a comment), bytes up to the next line end or quote
+            // are copied as they are.
+            if !self.at_line_start && !self.in_comment && self.quote != Quoting::Closing {
+                let rest = &buf[i..];
+                let k = memchr::memchr3(b'\r', b'\n', b'"', rest).unwrap_or(rest.len());
+                if k > 0 {
+                    self.out.extend_from_slice(&rest[..k]);
+                    self.last = rest[k - 1];
+                    i += k;
+                    continue;
+                }
+            } else if self.in_comment {
+                let rest = &buf[i..];
+                let k = memchr::memchr2(b'\r', b'\n', rest).unwrap_or(rest.len());
+                if k > 0 {
+                    i += k;
+                    continue;
+                }
+            }
+            match buf[i] {
                 b'\r' => self.pending_cr = true,
                 b'\n' => self.newline(),
-                _ => self.byte(b),
+                b => self.byte(b),
             }
+            i += 1;
         }
+        self.chunk = chunk;
         Ok(true)
     }
 }
@@ -1351,12 +1391,19 @@ fn csv_source(file: &str, source: Box<dyn Read>) -> Result<(Records, u8), Box<Pr
         .has_headers(false)
         .flexible(true)
         .from_reader(source)
-        .into_records()
+        .into_byte_records()
         .map(move |r| match r {
-            Ok(rec) => Ok(Rec {
-                line: rec.position().map_or(0, |p| p.line() as usize),
-                fields: Fields::Csv(rec),
-            }),
+            Ok(rec) => {
+                let line = rec.position().map_or(0, |p| p.line() as usize);
+                // Fields are read as text, so the whole record must be UTF-8 (checked once, fast).
+                match CsvRecord::checked(rec) {
+                    Some(rec) => Ok(Rec {
+                        line,
+                        fields: Fields::Csv(rec),
+                    }),
+                    None => Err(Box::new(not_utf8(&shown).at(line, None))),
+                }
+            }
             Err(e) => Err(Box::new(csv_problem(&shown, &e))),
         });
     Ok((Box::new(records), delimiter))
@@ -1387,16 +1434,21 @@ fn detect_delimiter(text: &str) -> u8 {
         .map_or(b',', |(d, _)| *d)
 }
 
+/// A file in another encoding than UTF-8 (Vietnamese files are often in Windows-1258, TCVN3 or VNI).
+fn not_utf8(file: &str) -> Problem {
+    Problem::error(
+        "encoding",
+        file,
+        Text::new(
+            "tệp không phải UTF-8 (có thể là Windows-1258, TCVN3 hay VNI): trong Excel hãy lưu lại dạng «CSV UTF-8»",
+            "the file is not UTF-8 (perhaps Windows-1258, TCVN3 or VNI): save it from Excel as «CSV UTF-8»",
+        ),
+    )
+}
+
 fn csv_problem(file: &str, e: &csv::Error) -> Problem {
     if let csv::ErrorKind::Utf8 { pos, .. } = e.kind() {
-        let mut p = Problem::error(
-            "encoding",
-            file,
-            Text::new(
-                "tệp không phải UTF-8 (có thể là Windows-1258, TCVN3 hay VNI): trong Excel hãy lưu lại dạng «CSV UTF-8»",
-                "the file is not UTF-8 (perhaps Windows-1258, TCVN3 or VNI): save it from Excel as «CSV UTF-8»",
-            ),
-        );
+        let mut p = not_utf8(file);
         if let Some(pos) = pos {
             p = p.at(pos.line() as usize, None);
         }
