@@ -50,6 +50,7 @@ pub enum Op {
 }
 
 impl Op {
+    #[inline]
     pub fn holds(self, value: f64, threshold: f64) -> bool {
         const EPS: f64 = 1e-9;
         match self {

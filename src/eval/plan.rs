@@ -33,17 +33,21 @@ enum Rule {
     Cmp(Op, f64),
     /// A threshold chosen by conditions on other cells, each `(cell, op, value, threshold)`, else
     /// `otherwise`; `candidates` are every threshold it can take (for a condition left unknown).
-    When {
-        op: Op,
-        cases: Vec<(Option<usize>, Op, f64, f64)>,
-        otherwise: Option<f64>,
-        candidates: Vec<f64>,
-    },
+    When(Box<When>),
     /// No single threshold (none for the year, or one per commune group and the row's group unknown
     /// or not declared): judged only when the value meets every threshold it could be, or none.
-    Open { op: Op, candidates: Vec<f64> },
+    Open(Op, Box<[f64]>),
     /// Read and shown, never judged.
     Context,
+}
+
+/// A conditional threshold compiled (kept out of line: most checks are plain comparisons).
+#[derive(Debug, Clone)]
+struct When {
+    op: Op,
+    cases: Vec<(Option<usize>, Op, f64, f64)>,
+    otherwise: Option<f64>,
+    candidates: Vec<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -186,28 +190,24 @@ impl Plan {
             let rule = match (c.context, c.op, &c.threshold) {
                 (true, _, _) => Rule::Context,
                 (false, None, _) => Rule::Bool,
-                (false, Some(op), None) => Rule::Open {
-                    op,
-                    candidates: Vec::new(),
-                },
-                (false, Some(op), Some(t @ Threshold::When { cases, otherwise })) => Rule::When {
-                    op,
-                    cases: cases
-                        .iter()
-                        .map(|k| (cell(&k.column), k.op, k.value, k.threshold))
-                        .collect(),
-                    otherwise: otherwise
-                        .resolve_in(year, group, version, &|_| None)
-                        .ok()
-                        .map(|r| r.value),
-                    candidates: candidates(t),
-                },
+                (false, Some(op), None) => Rule::Open(op, Box::new([])),
+                (false, Some(op), Some(t @ Threshold::When { cases, otherwise })) => {
+                    Rule::When(Box::new(When {
+                        op,
+                        cases: cases
+                            .iter()
+                            .map(|k| (cell(&k.column), k.op, k.value, k.threshold))
+                            .collect(),
+                        otherwise: otherwise
+                            .resolve_in(year, group, version, &|_| None)
+                            .ok()
+                            .map(|r| r.value),
+                        candidates: candidates(t),
+                    }))
+                }
                 (false, Some(op), Some(t)) => match t.resolve_in(year, group, version, &|_| None) {
                     Ok(r) => Rule::Cmp(op, r.value),
-                    Err(_) => Rule::Open {
-                        op,
-                        candidates: candidates(t),
-                    },
+                    Err(_) => Rule::Open(op, candidates(t).into_boxed_slice()),
                 },
             };
             self.checks.push(Check { source, rule });
@@ -279,6 +279,7 @@ impl Plan {
 
     /// An indicator's status (pushed to `out.indicators`, its checks to `out.checks`), as the
     /// criterion's verdict sees it.
+    #[inline]
     fn indicator(&self, ii: usize, row: &Row, out: &mut Compact) -> Status {
         let ind = &self.indicators[ii];
         let (mut fail, mut na, mut missing) = (false, false, false);
@@ -305,6 +306,7 @@ impl Plan {
         status
     }
 
+    #[inline]
     fn check(&self, k: usize, optional: bool, row: &Row, out: &Compact) -> Status {
         let c = &self.checks[k];
         let context = matches!(c.rule, Rule::Context);
@@ -331,15 +333,13 @@ impl Plan {
         match (value, &c.rule) {
             (Value::Bool(b), _) => pass(b),
             (Value::Num(v), Rule::Cmp(op, t)) => pass(op.holds(v, *t)),
-            (
-                Value::Num(v),
-                Rule::When {
+            (Value::Num(v), Rule::When(w)) => {
+                let When {
                     op,
                     cases,
                     otherwise,
                     candidates,
-                },
-            ) => {
+                } = &**w;
                 let num = |i: Option<usize>| match i.and_then(|i| row.cells.get(i)) {
                     Some(Cell::Value(Value::Num(n))) => Some(*n),
                     _ => None,
@@ -375,7 +375,7 @@ impl Plan {
                     None => Status::Missing,
                 }
             }
-            (Value::Num(v), Rule::Open { op, candidates }) => open(v, *op, candidates),
+            (Value::Num(v), Rule::Open(op, candidates)) => open(v, *op, candidates),
             (Value::Num(_), _) => Status::Missing,
         }
     }
@@ -404,6 +404,7 @@ fn open(v: f64, op: Op, candidates: &[f64]) -> Status {
 }
 
 /// A criterion's verdict after one more indicator: any fail fails, else any missing is unknown.
+#[inline]
 fn and(v: Verdict, s: Status) -> Verdict {
     match (v, s) {
         (Verdict::Fail, _) | (_, Status::Fail) => Verdict::Fail,

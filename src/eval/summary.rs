@@ -58,6 +58,8 @@ pub struct SummaryBuilder {
     /// `""` is the whole file.
     slots: Vec<(Summary, usize)>,
     index: HashMap<(i32, String), usize>,
+    /// The key of each district name met (folding a name is slow; names repeat).
+    keys: HashMap<String, String>,
     /// What the last unit's year, district and version gave.
     last: Option<Last>,
 }
@@ -89,6 +91,7 @@ impl SummaryBuilder {
             criteria: base.criteria.iter().map(|c| c.number.clone()).collect(),
             slots: Vec::new(),
             index: HashMap::new(),
+            keys: HashMap::new(),
             last: None,
         }
     }
@@ -137,7 +140,15 @@ impl SummaryBuilder {
             l.year == r.year() && l.parent == r.parent() && l.version == r.version()
         });
         if !reuse {
-            let key = (r.year(), super::district::district_key(r.parent()));
+            let key = match self.keys.get(r.parent()) {
+                Some(k) => k.clone(),
+                None => {
+                    let k = super::district::district_key(r.parent());
+                    self.keys.insert(r.parent().to_string(), k.clone());
+                    k
+                }
+            };
+            let key = (r.year(), key);
             let whole = self.slot((r.year(), String::new()), None, r.year());
             let district = self.slot(key, Some(r.parent().to_string()), r.year());
             let find = |id: &str| (0..r.sets()).find(|i| r.set(*i).id == id);

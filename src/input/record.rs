@@ -100,6 +100,11 @@ impl Rec {
     }
 
     pub fn is_blank(&self) -> bool {
+        // Most records have a code in their first field: one byte says so.
+        let plain = |f: &str| f.bytes().next().is_some_and(|b| !b.is_ascii_whitespace());
+        if self.get(0).is_some_and(plain) {
+            return false;
+        }
         (0..self.len()).all(|i| self.get(i).is_none_or(|f| f.trim().is_empty()))
     }
 

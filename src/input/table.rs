@@ -48,7 +48,7 @@ impl Layout {
 }
 
 /// One unit (commune or district) in one year.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Row {
     /// The physical line of the file (1-based), as the user sees it in an editor.
     pub line: usize,
@@ -133,9 +133,12 @@ pub fn read_str(
 fn collect(mut reader: Reader) -> Dataset {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    for r in reader.by_ref() {
-        problems.extend(r.problems);
-        rows.extend(r.row);
+    let mut read = RowRead::default();
+    while reader.read_into(&mut read) {
+        problems.append(&mut read.problems);
+        if let Some(row) = read.row() {
+            rows.push(row.clone());
+        }
     }
     let mut ds = reader.head;
     ds.problems.extend(problems);
@@ -143,15 +146,40 @@ fn collect(mut reader: Reader) -> Dataset {
     ds
 }
 
-/// One row read: the row (unless it could not be read) and its problems.
+/// One row read: the row, whether it could be read, and its problems. A run reads every row into the
+/// same `RowRead` ([`Reader::read_into`]): its strings and cells are reused, row after row.
+#[derive(Debug, Default)]
 pub struct RowRead {
-    pub row: Option<Row>,
+    pub row: Row,
+    pub state: RowState,
     pub problems: Vec<Problem>,
-    /// A row whose code and year could be read but some cell could not: not evaluated, but a
-    /// district counts it as a commune whose result is unknown.
-    pub rejected: Option<Row>,
     /// A row that will not be scored, as every report lists it.
     pub unscored: Option<Unscored>,
+}
+
+/// Whether a row could be read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RowState {
+    /// Every cell read: the row can be scored.
+    #[default]
+    Read,
+    /// Its code and year could be read but some cell could not: not scored, but a district counts
+    /// it as a commune whose result is unknown.
+    Rejected,
+    /// Not even its code and year: nothing of it can be used.
+    Unreadable,
+}
+
+impl RowRead {
+    /// The row, when it can be scored.
+    pub fn row(&self) -> Option<&Row> {
+        (self.state == RowState::Read).then_some(&self.row)
+    }
+
+    /// The row, when its cells could not all be read.
+    pub fn rejected(&self) -> Option<&Row> {
+        (self.state == RowState::Rejected).then_some(&self.row)
+    }
 }
 
 /// A row of a data file that could not be scored: where it is, which unit it names as far as it can be
@@ -209,8 +237,9 @@ pub struct Reader<'k> {
     layout: Layout,
     keep: &'k dyn Fn(&str, &str, i32) -> bool,
     /// The lines of the (code, year) keys read so far, by a 64-bit hash of the key: a few bytes a
-    /// row and no allocation per row, so that long files do not fragment memory.
-    seen: HashMap<u64, usize>,
+    /// row and no allocation per row, so that long files do not fragment memory. The key is already
+    /// a hash: the map uses it as it is.
+    seen: HashMap<u64, usize, std::hash::BuildHasherDefault<AsIs>>,
     /// The decimal mark of the file's numbers, once known (given, or shown by a number).
     decimal: Decimal,
     /// Reads the file again from its start, to look for its decimal mark when a number reads two
@@ -362,7 +391,7 @@ impl<'k> Reader<'k> {
             map: None,
             layout,
             keep,
-            seen: HashMap::new(),
+            seen: HashMap::default(),
             decimal: Decimal::default(),
             rescan: None,
             delimiter: None,
@@ -454,15 +483,29 @@ impl Iterator for Reader<'_> {
     type Item = RowRead;
 
     fn next(&mut self) -> Option<RowRead> {
+        let mut read = RowRead::default();
+        self.read_into(&mut read).then_some(read)
+    }
+}
+
+impl Reader<'_> {
+    /// Read the next row kept into `out` (its buffers reused); `false` at the end of the file.
+    pub fn read_into(&mut self, out: &mut RowRead) -> bool {
+        out.problems.clear();
+        out.unscored = None;
         loop {
-            let rec = match self.records.as_mut()?.next()? {
-                Ok(r) => r,
-                Err(problem) => {
+            let Some(records) = self.records.as_mut() else {
+                return false;
+            };
+            let rec = match records.next() {
+                None => return false,
+                Some(Ok(r)) => r,
+                Some(Err(problem)) => {
                     // A file in another encoding fails on every line: say it once and stop.
                     if problem.kind == "encoding" {
                         self.records = None;
                     }
-                    let unscored = problem.line.map(|line| Unscored {
+                    out.unscored = problem.line.map(|line| Unscored {
                         file: self.head.file.clone(),
                         line,
                         code: String::new(),
@@ -471,52 +514,50 @@ impl Iterator for Reader<'_> {
                         year: None,
                         reasons: reasons(std::slice::from_ref(&problem)),
                     });
-                    return Some(RowRead {
-                        row: None,
-                        problems: vec![*problem],
-                        rejected: None,
-                        unscored,
-                    });
+                    out.problems.push(*problem);
+                    out.state = RowState::Unreadable;
+                    return true;
                 }
             };
             if rec.is_blank() {
                 continue;
             }
-            if let Some(read) = self.read_row(&rec) {
-                return Some(read);
+            if self.read_row(&rec, out) {
+                return true;
             }
         }
     }
-}
 
-impl Reader<'_> {
-    fn read_row(&mut self, rec: &Rec) -> Option<RowRead> {
-        let map = self.map.as_ref()?;
+    /// Read `rec` into `out`; `false` when the row is not kept (another year, another commune).
+    fn read_row(&mut self, rec: &Rec, out: &mut RowRead) -> bool {
+        let Some(map) = self.map.as_ref() else {
+            return false;
+        };
         let (layout, file) = (self.layout, self.head.file.as_str());
         let line = rec.line;
-        let mut problems = Vec::new();
-        let get = |m: &str| {
-            map.meta
-                .get(m)
-                .and_then(|i| rec.get(*i))
-                .unwrap_or("")
-                .trim()
-                .to_string()
-        };
-        let code = get(layout.code);
-        let name = get(layout.name);
-        let group_raw = get(GROUP_COLUMN);
-        let parent = layout.parent.map(get).unwrap_or_default();
-        let year_raw = get(layout.year);
+        let field = |at: Option<usize>| at.and_then(|i| rec.get(i)).unwrap_or("").trim();
+        let year_raw = field(map.year);
         let year = year_raw
             .parse::<i32>()
             .ok()
             .filter(|y| (1900..=2200).contains(y));
+        let (code, name) = (field(map.code), field(map.name));
         if let Some(y) = year
-            && !(self.keep)(&code, &name, y)
+            && !(self.keep)(code, name, y)
         {
-            return None;
+            return false;
         }
+        let row = &mut out.row;
+        row.line = line;
+        for (s, v) in [
+            (&mut row.code, code),
+            (&mut row.name, name),
+            (&mut row.parent, field(map.parent)),
+        ] {
+            s.clear();
+            s.push_str(v);
+        }
+        let problems = &mut out.problems;
         let mut ok = true;
         // A row of the wrong width cannot be read cell by cell: every cell after the shift would be
         // reported. One message, with the likely cause.
@@ -526,12 +567,7 @@ impl Reader<'_> {
             ok = false;
         }
         // Where an identifying cell stands, as Excel names it.
-        let meta_cell = |m: &str| {
-            map.meta
-                .get(m)
-                .and_then(|i| rec.cell_ref(*i))
-                .map(String::from)
-        };
+        let meta_cell = |at: Option<usize>| at.and_then(|i| rec.cell_ref(i)).map(String::from);
         if code.is_empty() {
             let mut p = Problem::error(
                 "missing-code",
@@ -542,49 +578,41 @@ impl Reader<'_> {
             .field(layout.code)
             .found("")
             .expected(Text::new("mã xã/huyện", "a commune/district code"));
-            p.cell = meta_cell(layout.code);
+            p.cell = meta_cell(map.code);
             problems.push(p);
             ok = false;
         }
-        let unscored = |problems: &[Problem], year: Option<i32>| Unscored {
+        let unscored = |problems: &[Problem], row: &Row, year: Option<i32>| Unscored {
             file: file.to_string(),
             line,
-            code: code.clone(),
-            name: name.clone(),
-            parent: parent.clone(),
+            code: row.code.clone(),
+            name: row.name.clone(),
+            parent: row.parent.clone(),
             year,
             reasons: reasons(problems),
         };
         let Some(year) = year else {
             // A short row has no year cell: its width was reported already.
-            if !ok && year_raw.is_empty() {
-                return Some(RowRead {
-                    row: None,
-                    unscored: Some(unscored(&problems, None)),
-                    problems,
-                    rejected: None,
-                });
+            if ok || !year_raw.is_empty() {
+                let mut p = Problem::error(
+                    "bad-year",
+                    file,
+                    Text::new("năm đánh giá không hợp lệ", "invalid assessment year"),
+                )
+                .at(line, None)
+                .field(layout.year)
+                .found(year_raw)
+                .expected(Text::new("một năm, ví dụ 2024", "a year, e.g. 2024"));
+                p.cell = meta_cell(map.year);
+                problems.push(p);
             }
-            let mut p = Problem::error(
-                "bad-year",
-                file,
-                Text::new("năm đánh giá không hợp lệ", "invalid assessment year"),
-            )
-            .at(line, None)
-            .field(layout.year)
-            .found(year_raw)
-            .expected(Text::new("một năm, ví dụ 2024", "a year, e.g. 2024"));
-            p.cell = meta_cell(layout.year);
-            problems.push(p);
-            return Some(RowRead {
-                row: None,
-                unscored: Some(unscored(&problems, None)),
-                problems,
-                rejected: None,
-            });
+            out.unscored = Some(unscored(problems, row, None));
+            out.state = RowState::Unreadable;
+            return true;
         };
+        row.year = year;
         if !code.is_empty()
-            && let Some(first) = self.seen.insert(key_hash(&code, year), line)
+            && let Some(first) = self.seen.insert(key_hash(code, year), line)
         {
             let mut p = Problem::error(
                 "duplicate-row",
@@ -596,34 +624,35 @@ impl Reader<'_> {
             )
             .at(line, None)
             .field(layout.code)
-            .found(code.clone())
+            .found(code)
             .expected(Text::new(
                 "một dòng cho mỗi xã và năm",
                 "one row per unit and year",
             ));
-            p.cell = meta_cell(layout.code);
+            p.cell = meta_cell(map.code);
             problems.push(p);
             ok = false;
         }
-        let group = if shifted {
+        row.group = if shifted {
             None
         } else {
             let (group, p) = read_group(
                 &map.groups,
-                map.meta.contains_key(GROUP_COLUMN),
-                &group_raw,
+                map.group.is_some(),
+                field(map.group),
                 file,
                 line,
-                (&code, &name),
+                (code, name),
             );
             if let Some(mut p) = p {
-                p.cell = meta_cell(GROUP_COLUMN);
+                p.cell = meta_cell(map.group);
                 ok &= !p.is_error();
                 problems.push(p);
             }
             group
         };
-        let mut cells = vec![Cell::Missing; self.head.columns.len()];
+        row.cells.clear();
+        row.cells.resize(self.head.columns.len(), Cell::Missing);
         let positions = if shifted { &[][..] } else { &map.cells[..] };
         for &(pos, idx) in positions {
             let raw = rec.raw(pos);
@@ -644,7 +673,7 @@ impl Reader<'_> {
                     if let (Some(m), None) = (r.shows, self.decimal.mark) {
                         self.decimal = shown_at(m, rec, pos);
                     }
-                    cells[idx] = r.cell;
+                    row.cells[idx] = r.cell;
                 }
                 Err(e) => {
                     let mut p = Problem::error("bad-cell", file, e.message)
@@ -658,27 +687,13 @@ impl Reader<'_> {
                 }
             }
         }
-        let unscored = (!ok).then(|| unscored(&problems, Some(year)));
-        let row = Row {
-            line,
-            code,
-            name,
-            parent,
-            year,
-            group,
-            cells,
-        };
-        let (row, rejected) = if ok {
-            (Some(row), None)
+        if ok {
+            out.state = RowState::Read;
         } else {
-            (None, Some(row))
-        };
-        Some(RowRead {
-            row,
-            problems,
-            rejected,
-            unscored,
-        })
+            out.unscored = Some(unscored(problems, row, Some(year)));
+            out.state = RowState::Rejected;
+        }
+        true
     }
 }
 
@@ -855,7 +870,12 @@ pub(crate) fn empty_dataset(file: &str, schema: &Schema) -> Dataset {
 
 /// Where each header field goes.
 struct HeaderMap {
-    meta: HashMap<&'static str, usize>,
+    /// Where the identifying columns are (looked up once here, not per row).
+    code: Option<usize>,
+    name: Option<usize>,
+    parent: Option<usize>,
+    year: Option<usize>,
+    group: Option<usize>,
     /// The version's commune groups (empty when its thresholds do not vary by group).
     groups: Vec<Group>,
     /// (field position, dataset column index)
@@ -1097,7 +1117,11 @@ fn map_header(
         );
     }
     Some(HeaderMap {
-        meta,
+        code: meta.get(layout.code).copied(),
+        name: meta.get(layout.name).copied(),
+        parent: layout.parent.and_then(|p| meta.get(p).copied()),
+        year: meta.get(layout.year).copied(),
+        group: meta.get(GROUP_COLUMN).copied(),
         groups,
         cells,
         width: header.len(),
@@ -1287,6 +1311,26 @@ impl<R: Read> Read for BlankLines<R> {
         buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
         self.pos += n;
         Ok(n)
+    }
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+struct AsIs(u64);
+
+impl std::hash::Hasher for AsIs {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
     }
 }
 

@@ -20,7 +20,7 @@ use crate::eval::{Evaluator, NoDerived, Options, Verdict};
 use crate::exit;
 use crate::i18n::Text;
 use crate::input::cell::fold;
-use crate::input::table::{ReadOptions, Reader};
+use crate::input::table::{ReadOptions, Reader, RowRead};
 use crate::input::{Dataset, Layout, Row, Unscored, read_file};
 
 /// What the user asked, in the library's terms.
@@ -416,6 +416,7 @@ pub fn run(
         .collect();
     let mut index = CommuneIndex::for_sets(&district_sets);
     let mut compact = Compact::default();
+    let mut read = RowRead::default();
     let mut seen: HashMap<(String, i32), (String, usize)> = HashMap::new();
     for path in &inputs {
         let mut reader = Reader::open(path, &job.read, &p.schema, Layout::COMMUNE, &used, &keep);
@@ -438,9 +439,9 @@ pub fn run(
             })
             .collect();
         let mut plans: HashMap<(usize, i32, Option<String>), Option<Plan>> = HashMap::new();
-        for read in reader {
-            diag.add(read.problems);
-            if let Some(u) = read.unscored {
+        while reader.read_into(&mut read) {
+            diag.add(read.problems.drain(..));
+            if let Some(u) = read.unscored.take() {
                 if u.year.is_none() && districts.is_some() {
                     index.add_unknown_any_year(&u);
                 }
@@ -448,12 +449,12 @@ pub fn run(
                 sink.unscored(u)?;
             }
             // A commune that could not be read still belongs to its district, as unknown.
-            if let Some(bad) = &read.rejected
+            if let Some(bad) = read.rejected()
                 && districts.is_some()
             {
                 index.add_unknown(bad);
             }
-            let Some(row) = read.row else { continue };
+            let Some(row) = read.row() else { continue };
             let mut notes = Vec::new();
             let chosen = versions.of(row.year, &head.file, &mut notes);
             diag.add(notes);
