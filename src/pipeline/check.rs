@@ -461,36 +461,36 @@ pub fn run(
             let ev = match chosen {
                 Ok(i) => evaluators[i].as_ref(),
                 Err(why) => {
-                    let problem = no_version(&head.file, &row, why, Layout::COMMUNE);
+                    let problem = no_version(&head.file, row, why, Layout::COMMUNE);
                     out.unscored += 1;
                     sink.unscored(Unscored::of_row(
                         &head.file,
-                        &row,
+                        row,
                         std::slice::from_ref(&problem),
                     ))?;
                     diag.add([problem]);
                     if districts.is_some() {
-                        index.add_unknown(&row);
+                        index.add_unknown(row);
                     }
                     continue;
                 }
             };
             let Some(ev) = ev else { continue };
-            let pre = ev.precheck_row(&head.file, &row, Layout::COMMUNE.year);
+            let pre = ev.precheck_row(&head.file, row, Layout::COMMUNE.year);
             let bad = pre.iter().any(|p| p.is_error());
             if bad {
                 out.unscored += 1;
-                sink.unscored(Unscored::of_row(&head.file, &row, &pre))?;
+                sink.unscored(Unscored::of_row(&head.file, row, &pre))?;
             }
             diag.add(pre);
             // Within one file the reader finds duplicates; across files, this map does.
             if inputs.len() > 1
-                && let Some(problem) = duplicate_across(&mut seen, &head.file, &row)
+                && let Some(problem) = duplicate_across(&mut seen, &head.file, row)
             {
                 out.unscored += 1;
                 sink.unscored(Unscored::of_row(
                     &head.file,
-                    &row,
+                    row,
                     std::slice::from_ref(&problem),
                 ))?;
                 diag.add([problem]);
@@ -499,11 +499,11 @@ pub fn run(
             if let Some(d) = &districts
                 && !d.keys.contains(&(district_key(&row.parent), row.year))
             {
-                diag.add([unmatched(&head.file, &d.data.file, &row)]);
+                diag.add([unmatched(&head.file, &d.data.file, row)]);
             }
             if bad {
                 if districts.is_some() {
-                    index.add_unknown(&row);
+                    index.add_unknown(row);
                 }
                 continue;
             }
@@ -526,12 +526,12 @@ pub fn run(
                 });
             // A chain the plan cannot compile is scored the explained way only.
             let explained =
-                (sink.wants_explained() || plan.is_none()).then(|| ev.evaluate(&row, &NoDerived));
+                (sink.wants_explained() || plan.is_none()).then(|| ev.evaluate(row, &NoDerived));
             if let Some(plan) = plan {
-                plan.score(&row, &mut compact);
+                plan.score(row, &mut compact);
             }
             let scored = Scored {
-                row: &row,
+                row,
                 version: p.versions[vi],
                 sets: &sel.communes,
                 columns: &head.columns,
