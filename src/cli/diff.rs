@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use ntm::criteria::catalog::Catalog;
 use ntm::criteria::select::Selection;
-use ntm::criteria::{CriteriaSet, Version};
+use ntm::criteria::{CriteriaSet, Schema, Version};
 use ntm::diag::Problem;
 use ntm::eval::diff::{CodeMap, Presence, Side, compare};
 use ntm::eval::{Evaluator, NoDerived, Options};
@@ -105,43 +105,62 @@ pub(crate) struct DiffArgs {
 
 /// The comparison to run, settled from the command line and the files' years.
 struct Plan<'v> {
+    /// The new side's version (heading the report), and its sets; `old` is the old side's.
     version: &'v Version,
     /// The commune sets compared, prerequisites first (with --districts, also those the district
     /// sets require).
     sets: Vec<&'v CriteriaSet>,
     /// The set whose criteria met are compared.
     target: String,
-    used: Vec<&'v str>,
     /// The district sets compared, prerequisites first; empty without --districts.
     districts: Vec<&'v CriteriaSet>,
+    /// The old side: the version in force for its year (or the one named, or `--same-year`'s).
+    old: SidePlan<'v>,
+    /// The columns the sets of both sides read.
+    used: Vec<&'v str>,
     district_used: Vec<&'v str>,
+    /// The columns of both sides' versions, which the files are read against.
+    schema: Schema,
     from: i32,
     to: i32,
     options: Options,
     read: ntm::input::table::ReadOptions,
 }
 
+/// What one side is scored with.
+struct SidePlan<'v> {
+    version: &'v Version,
+    sets: Vec<&'v CriteriaSet>,
+    districts: Vec<&'v CriteriaSet>,
+}
+
 impl<'v> Plan<'v> {
-    fn communes(&self) -> Scope<'_, 'v> {
+    fn scope<'p>(&'p self, layout: Layout, used: &'p [&'v str]) -> Scope<'p, 'v> {
+        let district = layout.code == Layout::DISTRICT.code;
+        let (old, new) = if district {
+            (&self.old.districts, &self.districts)
+        } else {
+            (&self.old.sets, &self.sets)
+        };
         Scope {
             read: &self.read,
-            version: self.version,
-            layout: Layout::COMMUNE,
-            sets: &self.sets,
-            used: &self.used,
+            schema: &self.schema,
+            layout,
+            used,
             options: self.options,
+            sides: [
+                (self.from, self.old.version, old),
+                (self.to, self.version, new),
+            ],
         }
     }
 
+    fn communes(&self) -> Scope<'_, 'v> {
+        self.scope(Layout::COMMUNE, &self.used)
+    }
+
     fn district_scope(&self) -> Scope<'_, 'v> {
-        Scope {
-            read: &self.read,
-            version: self.version,
-            layout: Layout::DISTRICT,
-            sets: &self.districts,
-            used: &self.district_used,
-            options: self.options,
-        }
+        self.scope(Layout::DISTRICT, &self.district_used)
     }
 }
 
@@ -164,13 +183,6 @@ pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
 }
 
 fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>, i32> {
-    let hint = args
-        .to
-        .or(args.from)
-        .or_else(|| ntm::input::table::first_year(args.new.as_deref().unwrap_or(&args.old)));
-    let version = catalog
-        .select(ctx.criteria_version.as_deref(), hint)
-        .map_err(|msg| usage(ctx, &msg))?;
     if args.districts.len() > 2 {
         return Err(usage(
             ctx,
@@ -180,8 +192,72 @@ fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>
             ),
         ));
     }
-    let levels = level_sets(version, &args.level, !args.districts.is_empty())
-        .map_err(|msg| usage(ctx, &msg))?;
+    // The files are read against every version they may need; each side is then scored by the
+    // version in force for its year.
+    let named = ctx.criteria_version.as_deref();
+    let candidates: Vec<&Version> = match named {
+        Some(id) => vec![catalog.select(Some(id), None).map_err(|m| usage(ctx, &m))?],
+        None => catalog.versions.iter().collect(),
+    };
+    let schema = Schema::of_versions(&candidates).map_err(|m| usage(ctx, &m))?;
+    let with_districts = !args.districts.is_empty();
+    // The level asked must exist before any file is read.
+    if let Some(first) = candidates.first() {
+        level_sets(first, &args.level, with_districts).map_err(|msg| usage(ctx, &msg))?;
+    }
+    let version_of = |year: i32| -> Result<&'v Version, i32> {
+        match named {
+            Some(_) => Ok(candidates[0]),
+            None if catalog.versions.len() == 1 => Ok(&catalog.versions[0]),
+            None => catalog.for_year(year).map_err(|m| usage(ctx, &m)),
+        }
+    };
+    // The years first (read with the columns of every version), then each side's version.
+    let years_scope_sets: Vec<&CriteriaSet> = Vec::new();
+    let all_used: Vec<&str> = candidates.iter().flat_map(|v| v.all_columns()).collect();
+    let discovery = Scope {
+        read: &ctx.read,
+        schema: &schema,
+        layout: Layout::COMMUNE,
+        used: &all_used,
+        options: Options::default(),
+        sides: [
+            (0, candidates[0], &years_scope_sets),
+            (0, candidates[0], &years_scope_sets),
+        ],
+    };
+    let (from, to) = match &args.new {
+        None => years_of_one_file(ctx, args, discovery)?,
+        Some(new) => (
+            year_of(ctx, &args.old, args.from, "--from", discovery)?,
+            year_of(ctx, new, args.to, "--to", discovery)?,
+        ),
+    };
+    let (old_version, new_version) = match args.same_year {
+        Some(y) => (version_of(y)?, version_of(y)?),
+        None => (version_of(from)?, version_of(to)?),
+    };
+    let levels =
+        level_sets(new_version, &args.level, with_districts).map_err(|msg| usage(ctx, &msg))?;
+    let old_levels =
+        level_sets(old_version, &args.level, with_districts).map_err(|msg| usage(ctx, &msg))?;
+    let ids = |sets: &[&CriteriaSet]| sets.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
+    if ids(&levels.communes) != ids(&old_levels.communes)
+        || ids(&levels.districts) != ids(&old_levels.districts)
+    {
+        let (o, n) = (&old_version.id, &new_version.id);
+        return Err(usage(
+            ctx,
+            &Text::new(
+                format!(
+                    "bên cũ chấm theo phiên bản {o}, bên mới theo {n}, và hai phiên bản không có cùng các mức đánh giá: so sánh bằng --same-year NĂM (cả hai bên theo một phiên bản)"
+                ),
+                format!(
+                    "the old side is scored with version {o}, the new side with {n}, and the two do not have the same levels: compare with --same-year YEAR (both sides with one version)"
+                ),
+            ),
+        ));
+    }
     if let Some(y) = args.same_year
         && !args.nearest_year
         && let Some(s) = levels
@@ -203,30 +279,39 @@ fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>
             ),
         ));
     }
-    let mut plan = Plan {
-        version,
-        used: Version::columns_of(&levels.communes),
-        district_used: Version::columns_of(&levels.districts),
+    let mut used = Version::columns_of(&levels.communes);
+    for c in Version::columns_of(&old_levels.communes) {
+        if !used.contains(&c) {
+            used.push(c);
+        }
+    }
+    let mut district_used = Version::columns_of(&levels.districts);
+    for c in Version::columns_of(&old_levels.districts) {
+        if !district_used.contains(&c) {
+            district_used.push(c);
+        }
+    }
+    Ok(Plan {
+        version: new_version,
         sets: levels.communes,
         districts: levels.districts,
         target: levels.target,
-        from: 0,
-        to: 0,
+        old: SidePlan {
+            version: old_version,
+            sets: old_levels.communes,
+            districts: old_levels.districts,
+        },
+        used,
+        district_used,
+        schema,
+        from,
+        to,
         options: Options {
             nearest_year: args.nearest_year,
             thresholds_of: args.same_year,
         },
         read: ctx.read.clone(),
-    };
-    let scope = plan.communes();
-    (plan.from, plan.to) = match &args.new {
-        None => years_of_one_file(ctx, args, scope)?,
-        Some(new) => (
-            year_of(ctx, &args.old, args.from, "--from", scope)?,
-            year_of(ctx, new, args.to, "--to", scope)?,
-        ),
-    };
-    Ok(plan)
+    })
 }
 
 fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
@@ -277,7 +362,12 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
         }
     };
     let (old_src, new_src) = (&sources[0], &sources[sources.len() - 1]);
-    let ev_old = Evaluator::new(plan.version, plan.sets.clone(), &old_src.ds, plan.options);
+    let ev_old = Evaluator::new(
+        plan.old.version,
+        plan.old.sets.clone(),
+        &old_src.ds,
+        plan.options,
+    );
     let ev_new = Evaluator::new(plan.version, plan.sets.clone(), &new_src.ds, plan.options);
     // With districts, each side's commune results are gathered by district as they are scored.
     let communes = dsources.as_ref().map(|d| {
@@ -359,10 +449,16 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
 /// A side's file, data year, and the year whose thresholds scored it (its first unit's, else the
 /// one the options give).
 fn side_info(plan: &Plan, src: &Source, year: i32, scored: Option<i32>) -> SideInfo {
+    let version = if year == plan.from && plan.from != plan.to {
+        plan.old.version
+    } else {
+        plan.version
+    };
     SideInfo {
         file: src.ds.file.clone(),
         year,
         threshold_year: scored.unwrap_or(plan.options.thresholds_of.unwrap_or(year)),
+        version: version.id.clone(),
     }
 }
 

@@ -27,6 +27,9 @@ pub struct SideInfo {
     pub file: String,
     pub year: i32,
     pub threshold_year: i32,
+    /// The criteria version that scored the side (the one in force for its year, or for
+    /// `--same-year`).
+    pub version: String,
 }
 
 /// What a `diff` run compared and how.
@@ -200,15 +203,19 @@ fn tables(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> Strin
 }
 
 fn heading(rep: &DiffReport, format: Format, lang: Lang) -> String {
+    let versions = if rep.before.version == rep.after.version {
+        rep.after.version.clone()
+    } else {
+        format!("{} → {}", rep.before.version, rep.after.version)
+    };
     let title = format!(
-        "{}: {} ({}) → {} ({}); {} {}",
+        "{}: {} ({}) → {} ({}); {} {versions}",
         lang.pick("So sánh kết quả xã", "Commune comparison"),
         rep.label(true, lang),
         rep.before.file,
         rep.label(false, lang),
         rep.after.file,
         lang.pick("bộ tiêu chí", "criteria version"),
-        rep.version.id
     );
     let mut out = if format == Format::Md {
         format!("## {title}\n\n")
@@ -232,6 +239,18 @@ fn heading(rep: &DiffReport, format: Format, lang: Lang) -> String {
 /// Which thresholds scored each side, and what that means for reading the changes.
 pub fn thresholds_line(rep: &DiffReport, lang: Lang) -> String {
     let (b, a) = (rep.before.threshold_year, rep.after.threshold_year);
+    let (vb, va) = (&rep.before.version, &rep.after.version);
+    if vb != va {
+        let to = rep.after.year;
+        return match lang {
+            Lang::Vi => format!(
+                "Phiên bản tiêu chí: bên cũ chấm theo {vb} (ngưỡng năm {b}), bên mới theo {va} (ngưỡng năm {a}). Một chỉ tiêu có thể đổi trạng thái vì số liệu, vì ngưỡng, hay vì chính bộ tiêu chí đã đổi; --same-year {to} chấm cả hai bên theo {va} và ngưỡng năm {to}, để tách thay đổi của số liệu."
+            ),
+            Lang::En => format!(
+                "Criteria versions: the old side scored with {vb} (year {b}'s thresholds), the new side with {va} (year {a}'s). An indicator may turn because of the data, the threshold or the criteria set itself; --same-year {to} scores both sides with {va} and year {to}'s thresholds, to tell the data's changes apart."
+            ),
+        };
+    }
     if let Some(y) = rep.same_year {
         return match lang {
             Lang::Vi => format!(

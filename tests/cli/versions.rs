@@ -177,3 +177,58 @@ fn a_year_no_version_covers_says_what_applies_and_nearest_year_says_what_it_reus
     assert_eq!(y2026["criteria_version"], "new");
     assert_eq!(crate::common::set(y2026, "xa-ntm")["threshold_year"], 2025);
 }
+
+#[test]
+fn diff_says_which_version_scored_each_side_and_same_year_separates_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let criteria = two_versions(&dir.path().join("criteria"));
+    // The same 72 % in both years: met under old (≥ 70), short under new (≥ 75).
+    let data = write(
+        dir.path(),
+        "xa.csv",
+        &csv(&[
+            Commune {
+                code: "A",
+                name: "A",
+                year: 2023,
+                set: &[("2.2", "72")],
+            },
+            Commune {
+                code: "A",
+                name: "A",
+                year: 2024,
+                set: &[("2.2", "72")],
+            },
+        ]),
+    );
+    let (code, doc) = json(&["diff", &data, "--criteria", &criteria, "--format", "json"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["before"]["criteria_version"], "old");
+    assert_eq!(doc["after"]["criteria_version"], "new");
+    let (_, out, _) = run(&["diff", &data, "--criteria", &criteria, "--lang", "en"]);
+    assert!(
+        out.contains("criteria version old → new")
+            && out.contains("the old side scored with old (year 2023's thresholds), the new side with new (year 2024's)")
+            && out.contains("--same-year 2024 scores both sides with new"),
+        "{out}"
+    );
+    // Both sides with new's 2024 thresholds: the data did not change, so neither does the level.
+    let (code, doc) = json(&[
+        "diff",
+        &data,
+        "--criteria",
+        &criteria,
+        "--same-year",
+        "2024",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["before"]["criteria_version"], "new");
+    assert_eq!(doc["after"]["criteria_version"], "new");
+    let unit = &doc["communes"][0];
+    assert_eq!(unit["change"], "unchanged", "{unit}");
+    // Without it, the level is lost: by the criteria, not the data.
+    let (_, doc) = json(&["diff", &data, "--criteria", &criteria, "--format", "json"]);
+    assert_eq!(doc["communes"][0]["change"], "lost", "{doc}");
+}

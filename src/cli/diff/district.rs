@@ -106,8 +106,8 @@ pub(super) fn compare<'v>(
     problems.extend(communes.1.take_problems());
     let (old_src, new_src) = (&sources[0], &sources[sources.len() - 1]);
     let ev_old = Evaluator::new(
-        plan.version,
-        plan.districts.clone(),
+        plan.old.version,
+        plan.old.districts.clone(),
         &old_src.ds,
         plan.options,
     );

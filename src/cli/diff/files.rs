@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
-use ntm::criteria::{CriteriaSet, Version};
+use ntm::criteria::{CriteriaSet, Schema, Version};
 use ntm::diag::Problem;
 use ntm::eval::diff::{CodeMap, Presence};
 use ntm::eval::{Evaluator, Options};
@@ -17,15 +17,16 @@ use ntm::input::{Dataset, Layout, Row, read_file};
 use super::super::Ctx;
 use super::usage;
 
-/// What a file is read as: its layout, the sets scored on its rows, and the columns they read.
+/// What a file is read as: the columns of both sides' versions, its layout, the columns the sets
+/// read, and per side (its year, version and sets) what its rows are checked against.
 #[derive(Clone, Copy)]
 pub(super) struct Scope<'p, 'v> {
     pub read: &'p ReadOptions,
-    pub version: &'v Version,
+    pub schema: &'p Schema,
     pub layout: Layout,
-    pub sets: &'p [&'v CriteriaSet],
     pub used: &'p [&'v str],
     pub options: Options,
+    pub sides: [(i32, &'v Version, &'p [&'v CriteriaSet]); 2],
 }
 
 /// One row kept for the years compared, readable or not.
@@ -49,7 +50,7 @@ fn years_in(path: &Path, scope: Scope) -> (BTreeSet<i32>, Vec<Problem>) {
     let ds = read_file(
         path,
         scope.read,
-        &ntm::criteria::Schema::of(scope.version),
+        scope.schema,
         scope.layout,
         scope.used,
         &|_, _, y| {
@@ -103,7 +104,7 @@ fn load(path: &Path, years: &[i32], scope: Scope, problems: &mut Vec<Problem>) -
     let ds = read_file(
         path,
         scope.read,
-        &ntm::criteria::Schema::of(scope.version),
+        scope.schema,
         scope.layout,
         scope.used,
         &|code, name, y| {
@@ -118,8 +119,21 @@ fn load(path: &Path, years: &[i32], scope: Scope, problems: &mut Vec<Problem>) -
             keep
         },
     );
-    let pre = Evaluator::new(scope.version, scope.sets.to_vec(), &ds, scope.options)
-        .precheck(&ds, scope.layout.year);
+    // Each row is checked against its side's version.
+    let evaluators = scope
+        .sides
+        .map(|(year, v, sets)| (year, Evaluator::new(v, sets.to_vec(), &ds, scope.options)));
+    let pre: Vec<Problem> = ds
+        .rows
+        .iter()
+        .flat_map(|row| {
+            evaluators
+                .iter()
+                .find(|(y, _)| *y == row.year)
+                .map(|(_, ev)| ev.precheck_row(&ds.file, row, scope.layout.year))
+                .unwrap_or_default()
+        })
+        .collect();
     let bad_lines = pre
         .iter()
         .filter(|p| p.is_error())

@@ -113,6 +113,7 @@ struct SideOut<'a> {
     file: &'a str,
     year: i32,
     threshold_year: i32,
+    criteria_version: &'a str,
 }
 
 #[derive(Serialize)]
@@ -462,6 +463,7 @@ fn district_comparison<'a>(
         file: &s.file,
         year: s.year,
         threshold_year: s.threshold_year,
+        criteria_version: &s.version,
     };
     DistrictComparison {
         before: side(&info.before),
@@ -499,11 +501,13 @@ pub(super) fn write(
             file: &rep.before.file,
             year: rep.before.year,
             threshold_year: rep.before.threshold_year,
+            criteria_version: &rep.before.version,
         },
         after: SideOut {
             file: &rep.after.file,
             year: rep.after.year,
             threshold_year: rep.after.threshold_year,
+            criteria_version: &rep.after.version,
         },
         map: rep.map.as_deref(),
         merged_compared: "part_by_part",
