@@ -7,12 +7,14 @@ use crate::diag::Problem;
 pub enum Fields {
     /// A CSV record, checked to be UTF-8 as a whole when read.
     Csv(CsvRecord),
-    /// Spreadsheet cells: each as text (what a header or a code is read from), with its type and its
-    /// reference as the user sees it (`Sheet1!F12`).
+    /// Spreadsheet cells: each as text (what a header or a code is read from), with its type; its
+    /// reference as the user sees it (`Sheet1!F12`) is made when a message needs it.
     Cells {
         values: Vec<String>,
         typed: Vec<Typed>,
-        refs: Vec<String>,
+        /// The sheet, and the column of the first cell (0 for `A`).
+        sheet: std::sync::Arc<str>,
+        col0: usize,
     },
 }
 
@@ -109,10 +111,16 @@ impl Rec {
     }
 
     /// The spreadsheet reference of field `i` (`Sheet1!F12`), for a spreadsheet.
-    pub fn cell_ref(&self, i: usize) -> Option<&str> {
+    pub fn cell_ref(&self, i: usize) -> Option<String> {
         match &self.fields {
             Fields::Csv(_) => None,
-            Fields::Cells { refs, .. } => refs.get(i).map(String::as_str),
+            Fields::Cells {
+                values,
+                sheet,
+                col0,
+                ..
+            } => (i < values.len())
+                .then(|| format!("{sheet}!{}{}", column_letters(col0 + i), self.line)),
         }
     }
 }

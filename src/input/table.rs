@@ -567,7 +567,7 @@ impl Reader<'_> {
             ok = false;
         }
         // Where an identifying cell stands, as Excel names it.
-        let meta_cell = |at: Option<usize>| at.and_then(|i| rec.cell_ref(i)).map(String::from);
+        let meta_cell = |at: Option<usize>| at.and_then(|i| rec.cell_ref(i));
         if code.is_empty() {
             let mut p = Problem::error(
                 "missing-code",
@@ -681,7 +681,7 @@ impl Reader<'_> {
                         .field(self.head.columns[idx].clone())
                         .found(raw.shown())
                         .expected(e.expected);
-                    p.cell = rec.cell_ref(pos).map(String::from);
+                    p.cell = rec.cell_ref(pos);
                     problems.push(p);
                     ok = false;
                 }
@@ -919,7 +919,7 @@ fn map_header(
                         .map(|r| {
                             r.rsplit('!')
                                 .next()
-                                .unwrap_or(r)
+                                .unwrap_or(&r)
                                 .trim_end_matches(|c: char| c.is_ascii_digit())
                                 .to_string()
                         })

@@ -5,13 +5,21 @@ use rust_xlsxwriter::{Format, Workbook};
 use crate::common::{BASE, Commune, csv, json, run, write};
 
 /// The communes as an .xlsx that a commune officer would type: percentages typed as fractions and
-/// shown with a % format, other numbers sometimes stored as text, a title row above the header.
+/// shown with a % format, other numbers sometimes stored as text, a merged title row above the header.
 fn workbook(path: &std::path::Path, communes: &[Commune]) {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let pct = Format::new().set_num_format("0.0%");
-    ws.write_string(0, 0, "BẢNG TỰ ĐÁNH GIÁ TIÊU CHÍ NÔNG THÔN MỚI")
-        .unwrap();
+    // A title merged across the table, as offices print them: not the header, so not refused.
+    ws.merge_range(
+        0,
+        0,
+        0,
+        7,
+        "BẢNG TỰ ĐÁNH GIÁ TIÊU CHÍ NÔNG THÔN MỚI",
+        &Format::new(),
+    )
+    .unwrap();
     let header: Vec<&str> = ["ma_xa", "ten_xa", "huyen", "nam"]
         .into_iter()
         .chain(BASE.iter().map(|(c, _)| *c))
@@ -159,6 +167,33 @@ fn a_missing_sheet_and_a_merged_header_are_refused_clearly() {
         err.contains("the header row has merged cells (Sheet1!E1:F1)"),
         "{err}"
     );
+
+    // The same, with rows of data under the merged title: none of them is scored.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (j, h) in ["ma_xa", "ten_xa", "huyen", "nam"].iter().enumerate() {
+        ws.write_string(0, j as u16, *h).unwrap();
+    }
+    ws.merge_range(0, 4, 0, 5, "2.2", &Format::new()).unwrap();
+    ws.write_string(0, 6, "2.4").unwrap();
+    for r in 1..200u32 {
+        ws.write_string(r, 0, format!("X{r}")).unwrap();
+        ws.write_string(r, 1, "Gia Cát").unwrap();
+        ws.write_string(r, 2, "Cao Lộc").unwrap();
+        ws.write_number(r, 3, 2024.0).unwrap();
+        for c in 4..7 {
+            ws.write_number(r, c, 90.0).unwrap();
+        }
+    }
+    let m = dir.path().join("merged-data.xlsx");
+    wb.save(&m).unwrap();
+    let (code, out, err) = run(&["check", m.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(code, 65, "{out}");
+    assert!(
+        err.contains("the header row has merged cells (Sheet1!E1:F1)"),
+        "{err}"
+    );
+    assert!(!out.contains("X1"), "{out}");
 }
 
 #[test]

@@ -8,12 +8,17 @@
 //! is unpacked (a small file can hold gigabytes of text), and a cell longer than Excel itself allows is
 //! refused.
 
-use std::io::Read;
+use std::fs::File;
+use std::io::{BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 use calamine::{DataRef, Reader as _, SheetVisible, Xlsx, open_workbook};
 
 use super::record::{Fields, Rec, Records, Typed, column_letters};
+
+mod merges;
 use crate::diag::Problem;
 use crate::i18n::Text;
 
@@ -76,7 +81,7 @@ pub struct Sheet {
 pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Box<Problem>> {
     let fail = |vi: String, en: String| Box::new(Problem::error("xlsx", file, Text::new(vi, en)));
     bounded(path, file)?;
-    let mut wb: Xlsx<_> = open_workbook(path).map_err(|e| {
+    let wb: Xlsx<_> = open_workbook(path).map_err(|e| {
         fail(
             format!("không mở được tệp Excel (.xlsx): {e}"),
             format!("cannot open the Excel (.xlsx) file: {e}"),
@@ -145,19 +150,71 @@ pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Bo
             visible.name.clone()
         }
     };
+    // The rows are read as they are asked for, by a thread that owns the workbook: the sheet is never
+    // held whole. At most a few dozen rows wait between the two.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Rec, Box<Problem>>>(64);
+    // Meanwhile another thread finds the merged ranges, which the sheet lists after its rows.
+    let (merges_tx, merges_rx) = std::sync::mpsc::sync_channel(1);
+    let (at, sheet_name) = (path.to_path_buf(), name.clone());
+    let _ = std::thread::Builder::new()
+        .name("xlsx-merges".into())
+        .spawn(move || merges_tx.send(merges::of_sheet(&at, &sheet_name)));
+    let file = file.to_string();
+    std::thread::Builder::new()
+        .name("xlsx".into())
+        .spawn(move || stream(wb, name, &file, merges_rx, &tx))
+        .map_err(|e| {
+            fail(
+                format!("không đọc được tệp Excel: {e}"),
+                format!("cannot read the Excel file: {e}"),
+            )
+        })?;
+    Ok(Sheet {
+        records: Box::new(rx.into_iter()),
+        notes,
+    })
+}
+
+/// One row of cells as read: (column, type, text).
+type Cells = Vec<(u32, Typed, String)>;
+
+/// Read the sheet's cells in order and send its rows to `tx` (until the receiver stops asking).
+///
+/// Rows go as soon as they are complete, with two exceptions, so that they still go in order and each
+/// cell is named for what it is. Until the merged ranges are known (from `merges`), rows wait: a header
+/// row with merged cells is refused. And cells present but empty may be formulas whose result the file
+/// does not store, which only a pass over the formulas tells: from such a row on, rows wait for that
+/// second look.
+fn stream(
+    mut wb: Xlsx<BufReader<File>>,
+    name: String,
+    file: &str,
+    merges: Receiver<Option<Vec<merges::Span>>>,
+    tx: &Tx,
+) {
+    let fail = |vi: String, en: String| Box::new(Problem::error("xlsx", file, Text::new(vi, en)));
     let unreadable = |e: calamine::XlsxError| {
         fail(
             format!("không đọc được trang tính «{name}»: {e}"),
             format!("cannot read sheet «{name}»: {e}"),
         )
     };
-    // Read the cells that hold something, one by one: a stray cell far away (XFD1048576) must not
-    // make a dense sheet of billions of cells. Cells present but empty may be formulas whose result
-    // the file does not store: their places are kept to look for formulas afterwards.
-    let mut cells: Vec<((u32, u32), Typed, String)> = Vec::new();
+    let sheet: Arc<str> = name.as_str().into();
+    let mut header: Option<(u32, u32)> = None; // (row, width)
+    let mut waiting: Vec<(u32, Cells)> = Vec::new();
     let mut blank: Vec<(u32, u32)> = Vec::new();
+    let mut wait = false;
+    // The merged ranges, until they are known.
+    let mut pending = Some(merges);
+    let mut count = 0usize;
     {
-        let mut reader = wb.worksheet_cells_reader(&name).map_err(unreadable)?;
+        let mut reader = match wb.worksheet_cells_reader(&name) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = tx.send(Err(unreadable(e)));
+                return;
+            }
+        };
         let percent: Vec<bool> = reader
             .styles()
             .iter()
@@ -167,7 +224,56 @@ pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Bo
                     .is_some_and(|f| f.format_code.contains('%'))
             })
             .collect();
-        while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(unreadable)? {
+        let mut row: Option<(u32, Cells)> = None;
+        loop {
+            let next = match reader.next_cell_with_style_id() {
+                Ok(n) => n,
+                Err(e) => {
+                    let _ = tx.send(Err(unreadable(e)));
+                    return;
+                }
+            };
+            let at = next.as_ref().map(|(c, _)| c.get_position().0);
+            // A row is complete when the next cell is on another row (or there is none).
+            if row.as_ref().is_some_and(|(r, _)| Some(*r) != at)
+                && let Some((r, cells)) = row.take()
+            {
+                if header.is_none()
+                    && cells
+                        .iter()
+                        .any(|(_, t, v)| *t == Typed::Text && is_code_header(v))
+                {
+                    let width = cells.iter().map(|(c, _, _)| c + 1).max().unwrap_or(0);
+                    header = Some((r, width));
+                }
+                let past_header = header.is_some_and(|(h, _)| r > h);
+                // This row's empty cells, if any, are the last ones met.
+                if past_header && blank.last().is_some_and(|(br, _)| *br == r) {
+                    wait = true;
+                }
+                waiting.push((r, cells));
+                if let Some(rx) = &pending {
+                    match rx.try_recv() {
+                        Ok(spans) => {
+                            pending = None;
+                            if let Err(p) = header_unmerged(spans, header, &name, file) {
+                                let _ = tx.send(Err(p));
+                                return;
+                            }
+                        }
+                        Err(TryRecvError::Empty) => {}
+                        Err(TryRecvError::Disconnected) => pending = None,
+                    }
+                }
+                if pending.is_none() && !wait {
+                    for (r, cells) in waiting.drain(..) {
+                        if tx.send(Ok(record(&sheet, r, cells, header))).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+            let Some((cell, style)) = next else { break };
             let pos = cell.get_position();
             let pct = percent.get(style).copied().unwrap_or(false);
             let (typed, text) = match cell.get_value() {
@@ -185,7 +291,7 @@ pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Bo
                 DataRef::Error(e) => (Typed::Error, e.to_string()),
             };
             if text.chars().count() > MAX_CELL_CHARS {
-                return Err(Box::new(
+                let _ = tx.send(Err(Box::new(
                     Problem::error(
                         "xlsx-cell",
                         file,
@@ -203,117 +309,122 @@ pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Bo
                         ),
                     )
                     .at(pos.0 as usize + 1, None),
-                ));
+                )));
+                return;
             }
-            cells.push((pos, typed, text));
-            if cells.len() > MAX_CELLS {
-                return Err(fail(
+            count += 1;
+            if count > MAX_CELLS {
+                let _ = tx.send(Err(fail(
                     format!(
                         "trang tính «{name}» có hơn {MAX_CELLS} ô có dữ liệu: hãy chia nhỏ tệp"
                     ),
                     format!(
                         "sheet «{name}» has more than {MAX_CELLS} non-empty cells: split the file"
                     ),
-                ));
+                )));
+                return;
+            }
+            match &mut row {
+                Some((r, cells)) if *r == pos.0 => cells.push((pos.1, typed, text)),
+                _ => row = Some((pos.0, vec![(pos.1, typed, text)])),
             }
         }
     }
-    if !blank.is_empty() {
-        // Only files written by programs that do not compute formulas have such cells: look once.
-        let mut reader = wb.worksheet_cells_reader(&name).map_err(unreadable)?;
-        blank.sort_unstable();
-        while let Some(f) = reader.next_formula().map_err(unreadable)? {
-            if !f.get_value().is_empty() && blank.binary_search(&f.get_position()).is_ok() {
-                cells.push((f.get_position(), Typed::Formula, f.get_value().clone()));
-            }
-        }
-    }
-    cells.sort_by_key(|(pos, _, _)| *pos);
-    let merged = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-    let Some(col0) = cells.iter().map(|((_, c), _, _)| *c).min() else {
-        return Ok(Sheet {
-            records: Box::new(std::iter::empty()),
-            notes,
-        });
-    };
-    // The header row (the one naming the code column) sets the width; cells right of it are ignored.
-    let header_row = cells
-        .iter()
-        .find(|(_, t, v)| *t == Typed::Text && is_code_header(v))
-        .map(|((r, _), _, _)| *r);
-    let width = |row: u32| {
-        cells
-            .iter()
-            .filter(|((r, _), _, _)| *r == row)
-            .map(|((_, c), _, _)| c + 1 - col0)
-            .max()
-            .unwrap_or(0)
-    };
-    let fixed_width = header_row.map(width);
     // Merged cells in the header row cannot be told apart: refuse them with their place.
-    if let Some(hr) = header_row
-        && let Some(m) = merged
-            .iter()
-            .find(|m| m.start.0 <= hr && hr <= m.end.0 && m.start.1 != m.end.1)
+    if let Some(rx) = pending
+        && let Err(p) = header_unmerged(rx.recv().ok().flatten(), header, &name, file)
     {
-        let span = format!(
-            "{}{}:{}{}",
-            column_letters(m.start.1 as usize),
-            m.start.0 + 1,
-            column_letters(m.end.1 as usize),
-            m.end.0 + 1
-        );
-        return Err(Box::new(Problem::error(
+        let _ = tx.send(Err(p));
+        return;
+    }
+    // Cells present but empty in the rows waiting: formulas whose result the file does not store?
+    let waiting_blank: Vec<(u32, u32)> = blank
+        .into_iter()
+        .filter(|(r, _)| waiting.iter().any(|(w, _)| w == r))
+        .collect();
+    if !waiting_blank.is_empty()
+        && let Ok(mut reader) = wb.worksheet_cells_reader(&name)
+    {
+        while let Ok(Some(f)) = reader.next_formula() {
+            let pos = f.get_position();
+            if f.get_value().is_empty() || waiting_blank.binary_search(&pos).is_err() {
+                continue;
+            }
+            if let Some((_, cells)) = waiting.iter_mut().find(|(r, _)| *r == pos.0) {
+                cells.push((pos.1, Typed::Formula, f.get_value().clone()));
+                cells.sort_by_key(|c| c.0);
+            }
+        }
+    }
+    for (r, cells) in waiting {
+        if tx.send(Ok(record(&sheet, r, cells, header))).is_err() {
+            return;
+        }
+    }
+}
+
+type Tx = std::sync::mpsc::SyncSender<Result<Rec, Box<Problem>>>;
+
+/// Refuse a header row (`header`: row, width) that merged ranges cross: which column a merged title
+/// belongs to cannot be told.
+fn header_unmerged(
+    spans: Option<Vec<merges::Span>>,
+    header: Option<(u32, u32)>,
+    sheet: &str,
+    file: &str,
+) -> Result<(), Box<Problem>> {
+    let (Some(spans), Some((hr, _))) = (spans, header) else {
+        return Ok(());
+    };
+    let Some((start, end)) = spans
+        .into_iter()
+        .find(|(s, e)| s.0 <= hr && hr <= e.0 && s.1 != e.1)
+    else {
+        return Ok(());
+    };
+    let span = format!(
+        "{}{}:{}{}",
+        column_letters(start.1 as usize),
+        start.0 + 1,
+        column_letters(end.1 as usize),
+        end.0 + 1
+    );
+    Err(Box::new(
+        Problem::error(
             "merged-header",
             file,
             Text::new(
-                format!("dòng tiêu đề có ô gộp ({name}!{span}): mỗi cột cần tiêu đề riêng (mã chỉ tiêu); hãy bỏ gộp ô"),
-                format!("the header row has merged cells ({name}!{span}): each column needs its own header (the indicator id); unmerge them"),
+                format!("dòng tiêu đề có ô gộp ({sheet}!{span}): mỗi cột cần tiêu đề riêng (mã chỉ tiêu); hãy bỏ gộp ô"),
+                format!("the header row has merged cells ({sheet}!{span}): each column needs its own header (the indicator id); unmerge them"),
             ),
         )
-        .at(hr as usize + 1, None)));
+        .at(hr as usize + 1, None),
+    ))
+}
+
+/// A record of row `r`: as wide as the header row once it is known (cells right of it ignored),
+/// else as wide as the row itself; from column A.
+fn record(sheet: &Arc<str>, r: u32, cells: Cells, header: Option<(u32, u32)>) -> Rec {
+    let own = cells.iter().map(|(c, _, _)| c + 1).max().unwrap_or(0);
+    let n = header.map_or(own, |(_, w)| w) as usize;
+    let mut values = vec![String::new(); n];
+    let mut typed = vec![Typed::Text; n];
+    for (c, t, v) in cells {
+        let j = c as usize;
+        if j < n {
+            values[j] = v;
+            typed[j] = t;
+        }
     }
-    // Rows are built as they are asked for, from the cells in row order.
-    let mut cells = cells.into_iter().peekable();
-    let records = std::iter::from_fn(move || {
-        let ((r, _), _, _) = cells.peek()?;
-        let r = *r;
-        let mut row = Vec::new();
-        while let Some(c) = cells.next_if(|((row, _), _, _)| *row == r) {
-            row.push(c);
-        }
-        let own = row
-            .iter()
-            .map(|((_, c), _, _)| c + 1 - col0)
-            .max()
-            .unwrap_or(0);
-        let n = fixed_width.unwrap_or(own) as usize;
-        let mut values = vec![String::new(); n];
-        let mut typed = vec![Typed::Text; n];
-        for ((_, c), t, v) in row {
-            let j = (c - col0) as usize;
-            if j < n {
-                values[j] = v;
-                typed[j] = t;
-            }
-        }
-        let name = name.clone();
-        let refs = (0..n)
-            .map(|j| format!("{name}!{}{}", column_letters(col0 as usize + j), r + 1))
-            .collect();
-        Some(Ok(Rec {
-            line: r as usize + 1,
-            fields: Fields::Cells {
-                values,
-                typed,
-                refs,
-            },
-        }))
-    });
-    Ok(Sheet {
-        records: Box::new(records),
-        notes,
-    })
+    Rec {
+        line: r as usize + 1,
+        fields: Fields::Cells {
+            values,
+            typed,
+            sheet: sheet.clone(),
+            col0: 0,
+        },
+    }
 }
 
 /// A number cell: its value, and its text as a header or a code would be read from it.

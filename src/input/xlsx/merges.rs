@@ -1,0 +1,192 @@
+//! The merged ranges of one sheet, found without reading its cells.
+//!
+//! Excel lists a sheet's merged ranges after all its rows, so a reader that streams the rows learns of
+//! them last. This finds them first and cheaply, on its own: the sheet's part is unpacked and searched
+//! for the list as bytes (no XML event is made for the cells), and only the list is parsed. At 20,000
+//! communes this takes a few dozen milliseconds, beside a second or more to read the cells.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
+use zip::ZipArchive;
+
+/// A merged range: first and last cell as (row, column), from 0.
+pub type Span = ((u32, u32), (u32, u32));
+
+/// The largest part read whole: the workbook's list of sheets and its relations.
+const MAX_SMALL: u64 = 16 << 20;
+/// The most bytes kept from where the list of merged ranges starts (about 300,000 ranges).
+const MAX_LIST: usize = 16 << 20;
+
+/// The merged ranges of sheet `sheet` of the workbook at `path`; `None` when the workbook cannot be
+/// read this way (the cell reader then says why, or reads it without this help).
+pub fn of_sheet(path: &Path, sheet: &str) -> Option<Vec<Span>> {
+    let mut zip = ZipArchive::new(BufReader::new(File::open(path).ok()?)).ok()?;
+    let part = sheet_part(&mut zip, sheet)?;
+    let entry = zip.by_name(&part).ok()?;
+    scan(entry)
+}
+
+/// The text of a small part of the archive.
+fn small(zip: &mut ZipArchive<BufReader<File>>, name: &str) -> Option<String> {
+    let mut text = String::new();
+    zip.by_name(name)
+        .ok()?
+        .take(MAX_SMALL)
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
+}
+
+/// The value of attribute `key` (by its local name: `r:id` is `id`).
+fn attr(e: &BytesStart, key: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == key)
+        .and_then(|a| {
+            a.normalized_value(XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
+}
+
+/// The first element named `element` (local name) whose attribute `key` is `value`: its attribute `want`.
+fn find(xml: &str, element: &str, key: &str, value: &str, want: &str) -> Option<String> {
+    let mut reader = Reader::from_str(xml);
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) | Event::Empty(e)
+                if e.local_name().as_ref() == element
+                    && attr(&e, key).as_deref() == Some(value) =>
+            {
+                return attr(&e, want);
+            }
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+/// The archive path of the sheet named `sheet`: the workbook names its relation, the relation its
+/// part.
+fn sheet_part(zip: &mut ZipArchive<BufReader<File>>, sheet: &str) -> Option<String> {
+    let workbook = small(zip, "xl/workbook.xml")?;
+    let id = find(&workbook, "sheet", "name", sheet, "id")?;
+    let rels = small(zip, "xl/_rels/workbook.xml.rels")?;
+    let target = find(&rels, "Relationship", "Id", &id, "Target")?;
+    Some(match target.strip_prefix('/') {
+        Some(absolute) => absolute.to_string(),
+        None => format!("xl/{}", target.trim_start_matches("./")),
+    })
+}
+
+/// The merged ranges in a sheet's XML, read from `part`: the bytes are searched for the list, and
+/// only the list is parsed.
+fn scan(mut part: impl Read) -> Option<Vec<Span>> {
+    const NEEDLE: &[u8] = b"mergeCells";
+    let finder = memchr::memmem::Finder::new(NEEDLE);
+    let mut buf = vec![0u8; 1 << 16];
+    // The end of the previous chunk is kept, so that a name cut in two is still found.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut list: Option<Vec<u8>> = None;
+    loop {
+        let n = part.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        let chunk = &buf[..n];
+        if let Some(list) = list.as_mut() {
+            if list.len() + n > MAX_LIST {
+                return None;
+            }
+            list.extend_from_slice(chunk);
+            continue;
+        }
+        carry.extend_from_slice(chunk);
+        if let Some(at) = finder.find(&carry) {
+            // Back to the `<` that opens the element (its name may carry a prefix: `<x:mergeCells`).
+            let start = carry[..at].iter().rposition(|&b| b == b'<').unwrap_or(at);
+            list = Some(carry[start..].to_vec());
+        } else {
+            let keep = carry.len().saturating_sub(NEEDLE.len() + 16);
+            carry.drain(..keep);
+        }
+    }
+    let Some(list) = list else {
+        return Some(Vec::new());
+    };
+    let text = String::from_utf8_lossy(&list);
+    let mut reader = Reader::from_str(&text);
+    let mut spans = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "mergeCell" => {
+                if let Some(span) = attr(&e, "ref").as_deref().and_then(range) {
+                    spans.push(span);
+                }
+            }
+            Ok(Event::End(e)) if e.local_name().as_ref() == "mergeCells" => break,
+            Ok(Event::Eof) => break,
+            // The tail of the sheet closes elements opened before the list: not an error here.
+            Err(_) => break,
+            _ => {}
+        }
+    }
+    Some(spans)
+}
+
+/// `E1:F1` (or a single cell `E1`) as a span.
+fn range(text: &str) -> Option<Span> {
+    let (a, b) = text.split_once(':').unwrap_or((text, text));
+    Some((cell(a)?, cell(b)?))
+}
+
+/// `F12` as (row, column) from 0: (11, 5).
+fn cell(text: &str) -> Option<(u32, u32)> {
+    let text = text.trim().replace('$', "");
+    let digits = text.find(|c: char| c.is_ascii_digit())?;
+    let (letters, number) = text.split_at(digits);
+    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    let col = letters.bytes().fold(0u32, |n, b| {
+        n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)
+    }) - 1;
+    let row: u32 = number.parse().ok()?;
+    row.checked_sub(1).map(|r| (r, col))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_read_as_excel_names_them() {
+        assert_eq!(cell("A1"), Some((0, 0)));
+        assert_eq!(cell("F12"), Some((11, 5)));
+        assert_eq!(cell("AA3"), Some((2, 26)));
+        assert_eq!(cell("$XFD$1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(cell("1A"), None);
+        assert_eq!(cell("A0"), None);
+        assert_eq!(range("E1:F1"), Some(((0, 4), (0, 5))));
+        assert_eq!(range("B2"), Some(((1, 1), (1, 1))));
+    }
+
+    #[test]
+    fn the_list_is_found_across_chunk_boundaries_and_prefixes() {
+        let rows = "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>".repeat(5000);
+        let xml = format!(
+            "<worksheet><sheetData>{rows}</sheetData><x:mergeCells count=\"2\"><x:mergeCell ref=\"E1:F1\"/><mergeCell ref=\"A3:A4\"/></x:mergeCells><pageMargins/></worksheet>"
+        );
+        let spans = scan(xml.as_bytes()).unwrap();
+        assert_eq!(spans, vec![((0, 4), (0, 5)), ((2, 0), (3, 0))]);
+        assert_eq!(
+            scan(&b"<worksheet><sheetData/></worksheet>"[..]),
+            Some(vec![])
+        );
+    }
+}
