@@ -315,7 +315,6 @@ pub fn parse(raw: Raw, spec: &ColumnSpec, decimal: &Decimal) -> Result<Read, Cel
 
 /// A number stored as a number in a spreadsheet.
 fn number_cell(value: f64, percent: bool, spec: &ColumnSpec) -> Result<Cell, CellError> {
-    let shown = Raw::Number { value, percent }.shown();
     match spec.kind {
         Kind::Bool if value == 1.0 => Ok(Cell::Value(Value::Bool(true))),
         Kind::Bool if value == 0.0 => Ok(Cell::Value(Value::Bool(false))),
@@ -350,7 +349,7 @@ fn number_cell(value: f64, percent: bool, spec: &ColumnSpec) -> Result<Cell, Cel
             // Round away binary noise (0.855 × 100 = 85.49999999999999).
             let v = (v * 1e9).round() / 1e9;
             if kind == Kind::Pct && !percent && v > 0.0 && v < 1.0 {
-                return Err(fraction(&shown, v));
+                return Err(fraction(&Raw::Number { value, percent }.shown(), v));
             }
             in_range(v, spec)?;
             Ok(Cell::Value(Value::Num(v)))

@@ -152,7 +152,7 @@ pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Bo
     };
     // The rows are read as they are asked for, by a thread that owns the workbook: the sheet is never
     // held whole. At most a few dozen rows wait between the two.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Rec, Box<Problem>>>(64);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(4);
     // Meanwhile another thread finds the merged ranges, which the sheet lists after its rows.
     let (merges_tx, merges_rx) = std::sync::mpsc::sync_channel(1);
     let (at, sheet_name) = (path.to_path_buf(), name.clone());
@@ -162,7 +162,7 @@ pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Bo
     let file = file.to_string();
     std::thread::Builder::new()
         .name("xlsx".into())
-        .spawn(move || stream(wb, name, &file, merges_rx, &tx))
+        .spawn(move || stream(wb, name, &file, merges_rx, &mut Out::new(tx)))
         .map_err(|e| {
             fail(
                 format!("không đọc được tệp Excel: {e}"),
@@ -170,7 +170,7 @@ pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Bo
             )
         })?;
     Ok(Sheet {
-        records: Box::new(rx.into_iter()),
+        records: Box::new(rx.into_iter().flatten()),
         notes,
     })
 }
@@ -190,7 +190,7 @@ fn stream(
     name: String,
     file: &str,
     merges: Receiver<Option<Vec<merges::Span>>>,
-    tx: &Tx,
+    tx: &mut Out,
 ) {
     let fail = |vi: String, en: String| Box::new(Problem::error("xlsx", file, Text::new(vi, en)));
     let unreadable = |e: calamine::XlsxError| {
@@ -211,7 +211,7 @@ fn stream(
         let mut reader = match wb.worksheet_cells_reader(&name) {
             Ok(r) => r,
             Err(e) => {
-                let _ = tx.send(Err(unreadable(e)));
+                tx.send(Err(unreadable(e)));
                 return;
             }
         };
@@ -229,7 +229,7 @@ fn stream(
             let next = match reader.next_cell_with_style_id() {
                 Ok(n) => n,
                 Err(e) => {
-                    let _ = tx.send(Err(unreadable(e)));
+                    tx.send(Err(unreadable(e)));
                     return;
                 }
             };
@@ -257,7 +257,7 @@ fn stream(
                         Ok(spans) => {
                             pending = None;
                             if let Err(p) = header_unmerged(spans, header, &name, file) {
-                                let _ = tx.send(Err(p));
+                                tx.send(Err(p));
                                 return;
                             }
                         }
@@ -267,7 +267,7 @@ fn stream(
                 }
                 if pending.is_none() && !wait {
                     for (r, cells) in waiting.drain(..) {
-                        if tx.send(Ok(record(&sheet, r, cells, header))).is_err() {
+                        if !tx.send(Ok(record(&sheet, r, cells, header))) {
                             return;
                         }
                     }
@@ -290,8 +290,8 @@ fn stream(
                 DataRef::DateTime(d) => (Typed::Date(d.as_f64()), d.as_f64().to_string()),
                 DataRef::Error(e) => (Typed::Error, e.to_string()),
             };
-            if text.chars().count() > MAX_CELL_CHARS {
-                let _ = tx.send(Err(Box::new(
+            if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
+                tx.send(Err(Box::new(
                     Problem::error(
                         "xlsx-cell",
                         file,
@@ -314,7 +314,7 @@ fn stream(
             }
             count += 1;
             if count > MAX_CELLS {
-                let _ = tx.send(Err(fail(
+                tx.send(Err(fail(
                     format!(
                         "trang tính «{name}» có hơn {MAX_CELLS} ô có dữ liệu: hãy chia nhỏ tệp"
                     ),
@@ -334,7 +334,7 @@ fn stream(
     if let Some(rx) = pending
         && let Err(p) = header_unmerged(rx.recv().ok().flatten(), header, &name, file)
     {
-        let _ = tx.send(Err(p));
+        tx.send(Err(p));
         return;
     }
     // Cells present but empty in the rows waiting: formulas whose result the file does not store?
@@ -357,13 +357,49 @@ fn stream(
         }
     }
     for (r, cells) in waiting {
-        if tx.send(Ok(record(&sheet, r, cells, header))).is_err() {
+        if !tx.send(Ok(record(&sheet, r, cells, header))) {
             return;
         }
     }
 }
 
-type Tx = std::sync::mpsc::SyncSender<Result<Rec, Box<Problem>>>;
+type Item = Result<Rec, Box<Problem>>;
+
+/// Where the reading thread sends rows: in batches, so that the two threads do not wake each other
+/// for every row (an eighth of the time at 20,000 rows, one row at a time). The last batch goes when
+/// it is dropped.
+struct Out {
+    tx: std::sync::mpsc::SyncSender<Vec<Item>>,
+    batch: Vec<Item>,
+}
+
+impl Out {
+    const BATCH: usize = 256;
+
+    fn new(tx: std::sync::mpsc::SyncSender<Vec<Item>>) -> Self {
+        Out {
+            tx,
+            batch: Vec::with_capacity(Self::BATCH),
+        }
+    }
+
+    /// Queue one item; `false` once the receiver has stopped asking.
+    fn send(&mut self, item: Item) -> bool {
+        self.batch.push(item);
+        self.batch.len() < Self::BATCH || self.flush()
+    }
+
+    fn flush(&mut self) -> bool {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(Self::BATCH));
+        batch.is_empty() || self.tx.send(batch).is_ok()
+    }
+}
+
+impl Drop for Out {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
 
 /// Refuse a header row (`header`: row, width) that merged ranges cross: which column a merged title
 /// belongs to cannot be told.
