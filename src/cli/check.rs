@@ -115,7 +115,8 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
         Err(code) => return code,
     };
     let outcome = (|| -> Result<check::Outcome, check::Error> {
-        let mut sink = CheckWriter::new(&report, format, ctx.style, output.writer())?;
+        let out = ntm::report::fitted_writer(format, &ctx.style, output.writer());
+        let mut sink = CheckWriter::new(&report, format, ctx.style, out)?;
         check::run(&job, &prepared, &mut sink, &mut |p| {
             ctx.report(std::slice::from_ref(p))
         })

@@ -9,6 +9,7 @@ use ntm::criteria::{CriteriaSet, Version};
 use ntm::exit;
 use ntm::report::criteria as render;
 use ntm::report::criteria_diff::{Named, render as render_diff};
+use ntm::report::fitted;
 
 use super::{Ctx, FormatArg, emit};
 
@@ -63,7 +64,14 @@ pub(crate) enum CriteriaCmd {
 pub(crate) fn run(ctx: &Ctx, cmd: CriteriaCmd) -> i32 {
     match cmd {
         CriteriaCmd::List { format } => match ctx.catalog() {
-            Ok(catalog) => match emit(ctx, &render::list(&catalog, format.into(), &ctx.style)) {
+            Ok(catalog) => match emit(
+                ctx,
+                &fitted(
+                    render::list(&catalog, format.into(), &ctx.style),
+                    format.into(),
+                    &ctx.style,
+                ),
+            ) {
                 Ok(()) => exit::OK,
                 Err(code) => code,
             },
@@ -117,7 +125,11 @@ pub(crate) fn run(ctx: &Ctx, cmd: CriteriaCmd) -> i32 {
                 );
                 return exit::USAGE;
             }
-            let shown = render::show(version, s, year, unverified, format.into(), &ctx.style);
+            let shown = fitted(
+                render::show(version, s, year, unverified, format.into(), &ctx.style),
+                format.into(),
+                &ctx.style,
+            );
             match emit(ctx, &shown) {
                 Ok(()) => exit::OK,
                 Err(code) => code,
@@ -293,7 +305,11 @@ fn run_diff(ctx: &Ctx, old: &str, new: &str, format: FormatArg) -> i32 {
     );
     if let Err(code) = emit(
         ctx,
-        &render_diff(&a.named(), &b.named(), &changes, format.into(), &ctx.style),
+        &fitted(
+            render_diff(&a.named(), &b.named(), &changes, format.into(), &ctx.style),
+            format.into(),
+            &ctx.style,
+        ),
     ) {
         return code;
     }

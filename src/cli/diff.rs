@@ -434,7 +434,7 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
         &problems,
         format,
         &ctx.style,
-        output.writer(),
+        ntm::report::fitted_writer(format, &ctx.style, output.writer()),
     );
     if let Err(e) = written.and_then(|_| output.commit()) {
         return output::write_failed(ctx, &e);

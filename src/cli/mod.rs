@@ -185,11 +185,18 @@ pub fn run() -> i32 {
     };
     let tty = std::io::stdout().is_terminal();
     let color = tty && std::env::var_os("NO_COLOR").is_none();
-    let width = if tty {
-        comfy_table::Table::new().width()
-    } else {
-        None
-    };
+    // The width tables are laid out for: COLUMNS when set (also in a pipe), else the terminal's.
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|w| *w >= 20)
+        .or_else(|| {
+            if tty {
+                comfy_table::Table::new().width()
+            } else {
+                None
+            }
+        });
     let ctx = Ctx {
         lang,
         style: Style { lang, color, width },

@@ -178,6 +178,14 @@ pub struct Tally {
 }
 
 impl Tally {
+    fn plus(self, o: Tally) -> Tally {
+        Tally {
+            qualified: self.qualified + o.qualified,
+            not_qualified: self.not_qualified + o.not_qualified,
+            unknown: self.unknown + o.unknown,
+        }
+    }
+
     fn add(&mut self, v: Verdict) {
         match v {
             Verdict::Pass => self.qualified += 1,
@@ -222,11 +230,7 @@ impl Outcome {
         let t = if self.district_level {
             self.districts
         } else {
-            Tally {
-                qualified: self.communes.qualified + self.districts.qualified,
-                not_qualified: self.communes.not_qualified + self.districts.not_qualified,
-                unknown: self.communes.unknown + self.districts.unknown,
-            }
+            self.communes.plus(self.districts)
         };
         if t.not_qualified > 0 {
             exit::NOT_QUALIFIED
@@ -235,6 +239,76 @@ impl Outcome {
         } else {
             exit::OK
         }
+    }
+
+    /// The exit code in one sentence, for the end of a report: `Kết luận: 6/13 xã chưa đạt xã NTM
+    /// (mã thoát 1).` `target` names the level asked, `district_target` the districts' level.
+    pub fn meaning(&self, target: &str, district_target: &str) -> Text {
+        let code = self.exit_code();
+        let mixed =
+            self.districts.qualified + self.districts.not_qualified + self.districts.unknown > 0;
+        let (unit_vi, unit_en, t, target) = if self.district_level {
+            ("huyện", "district(s)", self.districts, target.to_string())
+        } else if mixed {
+            // Communes and districts count together; each is held to its own level.
+            (
+                "đơn vị (xã, huyện)",
+                "unit(s) (communes, districts)",
+                self.communes.plus(self.districts),
+                format!("{target} / {district_target}"),
+            )
+        } else {
+            ("xã", "commune(s)", self.communes, target.to_string())
+        };
+        let n = t.qualified + t.not_qualified + t.unknown;
+        let (vi, en) = match code {
+            exit::DATA if self.errors > 0 => (
+                format!("số liệu có {} lỗi: kết quả chưa dùng được", self.errors),
+                format!(
+                    "the data has {} error(s): the results cannot be used yet",
+                    self.errors
+                ),
+            ),
+            exit::NOT_QUALIFIED => {
+                let (vi_u, en_u) = if t.unknown > 0 {
+                    (
+                        format!(", {} chưa đủ dữ liệu", t.unknown),
+                        format!(", {} lack data", t.unknown),
+                    )
+                } else {
+                    Default::default()
+                };
+                (
+                    format!("{}/{n} {unit_vi} chưa đạt {target}{vi_u}", t.not_qualified),
+                    format!(
+                        "{}/{n} {unit_en} do not meet {target}{en_u}",
+                        t.not_qualified
+                    ),
+                )
+            }
+            exit::UNKNOWN => (
+                format!(
+                    "{}/{n} {unit_vi} chưa đủ dữ liệu để kết luận {target}, các {unit_vi} còn lại đạt",
+                    t.unknown
+                ),
+                format!(
+                    "{}/{n} {unit_en} lack data to conclude on {target}, the others meet it",
+                    t.unknown
+                ),
+            ),
+            exit::OK => (
+                format!("{n}/{n} {unit_vi} đạt {target}"),
+                format!("{n}/{n} {unit_en} meet {target}"),
+            ),
+            _ => (
+                "không chấm được đơn vị nào".to_string(),
+                "no unit could be scored".to_string(),
+            ),
+        };
+        Text::new(
+            format!("Kết luận: {vi} (mã thoát {code})."),
+            format!("Conclusion: {en} (exit code {code})."),
+        )
     }
 
     /// What to say when nothing was scored (and there was no data error to say it).
@@ -570,8 +644,8 @@ pub fn run(
             sink.district(result)?;
         }
     }
-    sink.finish(&diag.all)?;
     out.errors = diag.errors;
+    sink.finish(&diag.all, &out)?;
     Ok(out)
 }
 

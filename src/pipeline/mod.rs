@@ -27,6 +27,7 @@ pub trait Sink {
     fn district(&mut self, d: DistrictResult) -> io::Result<()>;
     /// A row (or a whole file) that could not be scored, and why.
     fn unscored(&mut self, u: Unscored) -> io::Result<()>;
-    /// The end of the run: `problems` are every problem found, for the formats that carry them.
-    fn finish(&mut self, problems: &[Problem]) -> io::Result<()>;
+    /// The end of the run: `problems` are every problem found, for the formats that carry them;
+    /// `outcome` what the run found, which decides the exit code ([`check::Outcome::exit_code`]).
+    fn finish(&mut self, problems: &[Problem], outcome: &check::Outcome) -> io::Result<()>;
 }

@@ -1,14 +1,14 @@
 //! `check` results: the batch table with the programme's measures, the appraisal-prep report for one
 //! commune, and the JSON, CSV and Markdown forms.
 
-use comfy_table::{Cell as TCell, Color};
 use serde_json::{Value as Json, json};
 
 use super::text::{self, UNVERIFIED};
 use std::io::{self, Write};
 
+use super::grid::{Column, Grid, Tint};
 use super::json_out::{commune_out, district_out};
-use super::{Format, SCHEMA_VERSION, Style, csv_line, md_table, new_table};
+use super::{Format, SCHEMA_VERSION, Style, csv_line, md_table};
 use crate::criteria::{Check, CriteriaSet, Indicator, Version};
 use crate::diag::Problem;
 use crate::eval::district::{DistrictResult, district_key};
@@ -19,6 +19,7 @@ use crate::eval::{CheckResult, IndicatorResult, SetResult, Status, UnitResult, V
 use crate::i18n::{Lang, num};
 use crate::input::Unscored;
 use crate::pipeline::Sink;
+use crate::pipeline::check::Outcome;
 
 /// What a `check` run is about: the criteria, the level asked and how to show results.
 #[derive(Clone)]
@@ -102,7 +103,8 @@ pub struct CheckWriter<'a, W: Write> {
     style: Style,
     out: W,
     summary: SummaryBuilder,
-    rows: Vec<Vec<(String, Option<Color>)>>,
+    /// The one-row-per-commune table, laid out at the end.
+    rows: Grid,
     any_ready: bool,
     count: usize,
     districts: Vec<DistrictResult>,
@@ -145,7 +147,7 @@ impl<'a, W: Write> CheckWriter<'a, W> {
             style,
             out,
             summary,
-            rows: Vec::new(),
+            rows: Grid::new(batch_columns(rep, style.lang)),
             any_ready: false,
             count: 0,
             districts: Vec::new(),
@@ -217,8 +219,7 @@ impl<W: Write> Sink for CheckWriter<'_, W> {
             }
             Format::Md | Format::Table => {
                 self.any_ready |= scored.assessed();
-                let row = batch_row(rep, scored, lang);
-                self.rows.push(row);
+                self.rows.push(batch_row(rep, scored, lang));
             }
         }
         self.count += 1;
@@ -265,7 +266,7 @@ impl<W: Write> Sink for CheckWriter<'_, W> {
     }
 
     /// Write what comes after the units (the table, the summaries).
-    fn finish(&mut self, problems: &[Problem]) -> io::Result<()> {
+    fn finish(&mut self, problems: &[Problem], outcome: &Outcome) -> io::Result<()> {
         let rep = self.rep;
         let summaries = std::mem::replace(
             &mut self.summary,
@@ -316,7 +317,7 @@ impl<W: Write> Sink for CheckWriter<'_, W> {
                 if !rep.detail && !rep.summary_only {
                     text.push_str(&batch(
                         rep,
-                        std::mem::take(&mut self.rows),
+                        &mut self.rows,
                         self.any_ready,
                         self.format,
                         &self.style,
@@ -341,6 +342,19 @@ impl<W: Write> Sink for CheckWriter<'_, W> {
                     ));
                 }
                 text.push_str(&unscored_text(&self.unscored, self.format, &self.style));
+                // What the exit code will mean, last.
+                let name = |id: &str| {
+                    rep.set_def(id).map_or(id.to_string(), |s| {
+                        s.short_name.get(self.style.lang).to_string()
+                    })
+                };
+                let district = rep
+                    .district_sets
+                    .last()
+                    .map(|s| name(&s.id))
+                    .unwrap_or_default();
+                let meaning = outcome.meaning(&name(&rep.target), &district);
+                text.push_str(&format!("\n{}\n", meaning.get(self.style.lang)));
                 self.out.write_all(text.as_bytes())?;
             }
         }
@@ -348,19 +362,19 @@ impl<W: Write> Sink for CheckWriter<'_, W> {
     }
 }
 
-pub(super) fn color_of(v: Verdict) -> Color {
+pub(super) fn tint_of(v: Verdict) -> Tint {
     match v {
-        Verdict::Pass => Color::Green,
-        Verdict::Fail => Color::Red,
-        Verdict::Unknown => Color::Yellow,
+        Verdict::Pass => Tint::Green,
+        Verdict::Fail => Tint::Red,
+        Verdict::Unknown => Tint::Yellow,
     }
 }
 
-pub(super) fn status_color(s: Status) -> Option<Color> {
+pub(super) fn status_tint(s: Status) -> Option<Tint> {
     match s {
-        Status::Pass => Some(Color::Green),
-        Status::Fail => Some(Color::Red),
-        Status::Missing => Some(Color::Yellow),
+        Status::Pass => Some(Tint::Green),
+        Status::Fail => Some(Tint::Red),
+        Status::Missing => Some(Tint::Yellow),
         _ => None,
     }
 }
@@ -420,14 +434,14 @@ pub(super) fn blocking_text(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> 
 
 pub(super) fn readiness_text(r: &dyn UnitView, lang: Lang) -> String {
     match r.ready() {
-        None => lang.pick("chưa đánh giá", "not assessed").to_string(),
+        None => lang.pick("Chưa đánh giá", "Not assessed").to_string(),
         Some(Verdict::Pass) => lang.pick("Sẵn sàng", "Ready").to_string(),
         Some(Verdict::Fail) => lang.pick("Chưa", "Not ready").to_string(),
         Some(Verdict::Unknown) => lang.pick("Chưa rõ", "Unknown").to_string(),
     }
 }
 
-fn batch_row(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> Vec<(String, Option<Color>)> {
+fn batch_row(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> Vec<(String, Option<Tint>)> {
     let mut row = vec![
         (r.code().to_string(), None),
         (r.name().to_string(), None),
@@ -436,19 +450,51 @@ fn batch_row(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> Vec<(String, Op
     ];
     for s in &rep.sets {
         let cell = r.set_by_id(&s.id).map_or((String::new(), None), |x| {
-            (format!("{}/{}", x.met, x.total), Some(color_of(x.status)))
+            (format!("{}/{}", x.met, x.total), Some(tint_of(x.status)))
         });
         row.push(cell);
     }
-    let lvl_color = if r.level_reached().is_some() {
-        Some(Color::Green)
+    let lvl_tint = if r.level_reached().is_some() {
+        Some(Tint::Green)
     } else {
-        (r.sets() > 0).then(|| color_of(r.set(0).qualified))
+        (r.sets() > 0).then(|| tint_of(r.set(0).qualified))
     };
-    row.push((level_text(rep, r, lang), lvl_color));
+    row.push((level_text(rep, r, lang), lvl_tint));
     row.push((blocking_text(rep, r, lang), None));
     row.push((readiness_text(r, lang), None));
     row
+}
+
+/// The columns of the one-row-per-commune table on a terminal or in Markdown: short headers (each
+/// set by its short name, its cells being criteria met/total, said below the table), the district
+/// and the year said once above when they are the same on every row, what is still open listed
+/// below the table when the width leaves it too little room.
+fn batch_columns(rep: &CheckReport, lang: Lang) -> Vec<Column> {
+    let mut cols = vec![
+        Column::new(lang.pick("Mã", "Code")),
+        Column::new(lang.pick("Xã", "Commune")),
+        Column::new(lang.pick("Huyện", "District"))
+            .wrap()
+            .constant(),
+        Column::new(lang.pick("Năm", "Year")).constant(),
+    ];
+    cols.extend(
+        rep.sets
+            .iter()
+            .map(|s| Column::new(s.short_name.get(lang)).right()),
+    );
+    cols.push(Column::new(lang.pick("Mức đạt", "Level reached")).wrap());
+    cols.push(
+        Column::new(lang.pick(
+            "Tiêu chí còn thiếu (mức tiếp theo)",
+            "Criteria still open (next level)",
+        ))
+        .spill(),
+    );
+    cols.push(
+        Column::new(lang.pick("Đủ điều kiện đề nghị công nhận", "Ready for recognition")).wrap(),
+    );
+    cols
 }
 
 /// The header of the one-row-per-commune table (the terminal/Markdown/CSV batch and the workbook's
@@ -510,36 +556,32 @@ pub(super) fn districts_header(rep: &CheckReport, with_result: bool, lang: Lang)
 
 fn batch(
     rep: &CheckReport,
-    mut rows: Vec<Vec<(String, Option<Color>)>>,
+    rows: &mut Grid,
     show_ready: bool,
     format: Format,
     style: &Style,
 ) -> String {
     let lang = style.lang;
-    let header = batch_header(rep, show_ready, lang);
     if !show_ready {
-        for r in rows.iter_mut() {
-            r.pop();
-        }
+        rows.hide(rep.sets.len() + 6);
     }
-    let mut out = String::new();
+    rows.note(format!(
+        "{}: {}",
+        rep.sets
+            .iter()
+            .map(|s| s.short_name.get(lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+        lang.pick(
+            "số tiêu chí đạt/tổng số tiêu chí của mức",
+            "criteria met/criteria of the level"
+        )
+    ));
     if format == Format::Md {
-        let plain: Vec<Vec<String>> = rows
-            .into_iter()
-            .map(|r| r.into_iter().map(|c| c.0).collect())
-            .collect();
-        out.push_str(&md_table(&header, &plain));
+        rows.markdown()
     } else {
-        let mut t = new_table(style, header);
-        for r in rows {
-            t.add_row(r.into_iter().map(|(s, c)| match c {
-                Some(c) if style.color => TCell::new(s).fg(c),
-                _ => TCell::new(s),
-            }));
-        }
-        out.push_str(&format!("{t}\n"));
+        rows.render(style.width.map(usize::from), style.color)
     }
-    out
 }
 
 fn summary(rep: &CheckReport, s: &Summary, format: Format, style: &Style) -> String {
@@ -643,11 +685,11 @@ fn table_or_md(
     if format == Format::Md {
         format!("\n{}", md_table(&header, &rows))
     } else {
-        let mut t = new_table(style, header);
+        let mut t = Grid::plain(header);
         for r in rows {
-            t.add_row(r);
+            t.push(r.into_iter().map(|c| (c, None)));
         }
-        format!("{t}\n")
+        format!("\n{}", t.text(style))
     }
 }
 
@@ -974,20 +1016,21 @@ fn detail_unit(
                 &rows.iter().map(cells).collect::<Vec<_>>(),
             ));
         } else {
-            let mut t = new_table(style, header);
+            // The criterion heads its indicators on a line of its own.
+            let mut cols: Vec<Column> = header.iter().map(|h| Column::new(h).wrap()).collect();
+            cols[0] = Column::new(&header[0]).group();
+            let mut t = Grid::new(cols).auto();
             for row in &rows {
-                let color = status_color(row.status);
-                t.add_row(
+                let tint = status_tint(row.status);
+                t.push(
                     cells(row)
                         .into_iter()
                         .enumerate()
-                        .map(|(i, s)| match color {
-                            Some(c) if style.color && (i == 5 || i == 6) => TCell::new(s).fg(c),
-                            _ => TCell::new(s),
-                        }),
+                        .map(|(i, s)| (s, tint.filter(|_| i == 5 || i == 6))),
                 );
             }
-            out.push_str(&format!("{t}\n"));
+            out.push('\n');
+            out.push_str(&t.text(style));
         }
     }
     out.push_str(&needs_text(rep, r, &still_needed(r), lang));

@@ -2,8 +2,9 @@
 
 use serde_json::{Value as Json, json};
 
+use super::grid::{Column, Grid};
 use super::text::{self, UNVERIFIED};
-use super::{Format, SCHEMA_VERSION, Style, csv_text, md_table, new_table};
+use super::{Format, SCHEMA_VERSION, Style, csv_text, md_table};
 use crate::criteria::catalog::Catalog;
 use crate::criteria::{Check, CriteriaSet, Input, Kind, Level, Threshold, Version};
 use crate::i18n::{Lang, num};
@@ -90,26 +91,39 @@ pub fn list(catalog: &Catalog, format: Format, style: &Style) -> String {
                     })
                 })
                 .collect();
-            render_rows(format, style, header, rows)
+            render_rows(format, style, header, rows, false)
         }
     }
 }
 
+/// Rows as the format wants them; on a terminal with `group_first`, the first column heads its rows
+/// on a line of its own (a criterion above its indicators).
 fn render_rows(
     format: Format,
     style: &Style,
     header: Vec<String>,
     rows: Vec<Vec<String>>,
+    group_first: bool,
 ) -> String {
     match format {
         Format::Md => md_table(&header, &rows),
         Format::Csv => csv_text(&header, &rows),
         _ => {
-            let mut t = new_table(style, header);
-            for r in rows {
-                t.add_row(r);
+            let mut cols: Vec<Column> = header.iter().map(|h| Column::new(h).wrap()).collect();
+            if group_first && let Some(first) = header.first() {
+                cols[0] = Column::new(first).group();
+                // The input column names a check; the source, long, goes below when narrow.
+                cols[3] = Column::new(&header[3]).key();
+                if let Some(last) = header.last() {
+                    let n = cols.len() - 1;
+                    cols[n] = Column::new(last).spill();
+                }
             }
-            format!("{t}\n")
+            let mut t = Grid::new(cols).auto();
+            for r in rows {
+                t.push(r.into_iter().map(|c| (c, None)));
+            }
+            t.text(style)
         }
     }
 }
@@ -180,7 +194,7 @@ pub fn show(
         }
     }
     let mut out = format!(
-        "{} — {} {} ({}), {} {}–{}{}\n",
+        "{} — {} {} ({}), {} {}–{}{}",
         set.name.get(lang),
         lang.pick("Quyết định", "Decision"),
         set.decision,
@@ -191,11 +205,25 @@ pub fn show(
         year.map(|y| format!(", {} {y}", lang.pick("ngưỡng năm", "thresholds for")))
             .unwrap_or_default()
     );
+    out = super::grid::wrap_text(&out, style.width.map_or(usize::MAX, usize::from)).join("\n");
+    out.push('\n');
     if !set.requires.is_empty() {
+        // Each prerequisite by its name, not its id.
+        let names: Vec<String> = set
+            .requires
+            .iter()
+            .map(|id| {
+                version
+                    .sets
+                    .iter()
+                    .find(|s| &s.id == id)
+                    .map_or(id.clone(), |s| s.short_name.get(lang).to_string())
+            })
+            .collect();
         out.push_str(&format!(
             "{}: {}\n",
             lang.pick("Điều kiện tiên quyết", "Prerequisites"),
-            set.requires.join(", ")
+            names.join(", ")
         ));
     }
     if !set.groups.is_empty() {
@@ -209,7 +237,7 @@ pub fn show(
                 .join("; ")
         ));
     }
-    out.push_str(&render_rows(format, style, header, rows));
+    out.push_str(&render_rows(format, style, header, rows, true));
     if format != Format::Csv {
         out.push_str(&format!(
             "{}: {} / {}\n{}\n",

@@ -4,7 +4,8 @@
 use serde_json::json;
 
 use super::criteria::pretty;
-use super::{Format, SCHEMA_VERSION, Style, csv_text, md_table, new_table};
+use super::grid::Grid;
+use super::{Format, SCHEMA_VERSION, Style, csv_text, md_table};
 use crate::criteria::diff::{Change, ChangeKind, Val};
 use crate::i18n::{Lang, num};
 
@@ -179,11 +180,11 @@ pub fn render(
         Format::Md => format!("{title}\n{}", md_table(&header, &rows)),
         _ if rows.is_empty() => title,
         _ => {
-            let mut t = new_table(style, header);
+            let mut t = Grid::plain(header);
             for r in rows {
-                t.add_row(r);
+                t.push(r.into_iter().map(|c| (c, None)));
             }
-            format!("{title}{t}\n")
+            format!("{title}{}", t.text(style))
         }
     }
 }

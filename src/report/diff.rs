@@ -9,10 +9,10 @@ mod summary;
 
 use std::io::{self, Write};
 
-use comfy_table::{Cell as TCell, Color};
+use super::grid::{Grid, Tint};
 
 use super::text::{self, UNVERIFIED};
-use super::{Format, Style, md_table, new_table};
+use super::{Format, Style, md_table};
 use crate::criteria::{Check, CriteriaSet, Version};
 use crate::diag::Problem;
 use crate::eval::diff::{
@@ -114,7 +114,7 @@ pub fn write(
     out.flush()
 }
 
-type Row = Vec<(String, Option<Color>)>;
+type Row = Vec<(String, Option<Tint>)>;
 
 fn tables(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> String {
     let lang = style.lang;
@@ -300,14 +300,14 @@ fn block(
         if let Some(t) = title {
             out.push_str(&format!("\n{t}\n"));
         }
-        let mut t = new_table(style, header);
+        let mut t = Grid::plain(header);
+        // The code and the name of a commune or district stay on one line.
+        t.keep(0);
+        t.keep(1);
         for r in rows {
-            t.add_row(r.into_iter().map(|(s, c)| match c {
-                Some(c) if style.color => TCell::new(s).fg(c),
-                _ => TCell::new(s),
-            }));
+            t.push(r);
         }
-        out.push_str(&format!("{t}\n"));
+        out.push_str(&t.text(style));
     }
     out
 }
@@ -340,15 +340,15 @@ fn status_cell(rep: &DiffReport, chain: &[&str], s: LevelStatus, lang: Lang) -> 
 }
 
 /// The label of a change, coloured; `years` name the sides of a unit on one side only.
-fn change_cell(c: Change, years: (i32, i32), lang: Lang) -> (String, Option<Color>) {
+fn change_cell(c: Change, years: (i32, i32), lang: Lang) -> (String, Option<Tint>) {
     match c {
-        Change::Gained => (lang.pick("Lên mức", "Gained").into(), Some(Color::Green)),
-        Change::Lost => (lang.pick("Xuống mức", "Lost").into(), Some(Color::Red)),
+        Change::Gained => (lang.pick("Lên mức", "Gained").into(), Some(Tint::Green)),
+        Change::Lost => (lang.pick("Xuống mức", "Lost").into(), Some(Tint::Red)),
         Change::Unchanged => (lang.pick("Giữ nguyên", "Unchanged").into(), None),
         Change::Unknown => (
             lang.pick("Chưa rõ (thiếu số liệu)", "Unknown (missing data)")
                 .into(),
-            Some(Color::Yellow),
+            Some(Tint::Yellow),
         ),
         Change::New => (
             format!(
@@ -591,12 +591,9 @@ fn flip_row(rep: &DiffReport, code: &str, name: &str, f: &Flip, lang: Lang) -> R
         }
     }
     let (dir, color) = if f.after.status == Status::Pass {
-        (
-            lang.pick("↑ Không đạt → Đạt", "↑ fail → pass"),
-            Color::Green,
-        )
+        (lang.pick("↑ Không đạt → Đạt", "↑ fail → pass"), Tint::Green)
     } else {
-        (lang.pick("↓ Đạt → Không đạt", "↓ pass → fail"), Color::Red)
+        (lang.pick("↓ Đạt → Không đạt", "↓ pass → fail"), Tint::Red)
     };
     vec![
         (code.to_string(), None),

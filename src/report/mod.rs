@@ -5,6 +5,7 @@ pub mod check;
 pub mod criteria;
 pub mod criteria_diff;
 pub mod diff;
+pub mod grid;
 pub mod html;
 mod json_out;
 pub mod template;
@@ -13,8 +14,6 @@ pub mod xlsx_out;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
-
-use comfy_table::{ContentArrangement, Table, presets};
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,23 +61,25 @@ pub struct Style {
 /// Version of the JSON documents' layout.
 pub const SCHEMA_VERSION: u32 = 1;
 
-pub(crate) fn new_table(style: &Style, header: Vec<String>) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED);
-    // On a terminal, wrap to its width; in a file or a pipe, one line per row (grep-friendly).
-    if let Some(w) = style.width {
-        t.set_content_arrangement(ContentArrangement::Dynamic);
-        t.set_width(w);
-    } else {
-        t.set_content_arrangement(ContentArrangement::Disabled);
+/// `w`, made to fit the terminal's width when the format is a table and a width is known: prose
+/// lines wrap between words (tables are laid out to the width already).
+pub fn fitted_writer<'a>(
+    format: Format,
+    style: &Style,
+    w: Box<dyn Write + 'a>,
+) -> Box<dyn Write + 'a> {
+    match (format, style.width) {
+        (Format::Table, Some(width)) => Box::new(grid::Fit::new(w, usize::from(width))),
+        _ => w,
     }
-    if !style.color {
-        t.force_no_tty();
-    } else {
-        t.enforce_styling();
+}
+
+/// `text` made to fit as [`fitted_writer`] would.
+pub fn fitted(text: String, format: Format, style: &Style) -> String {
+    match (format, style.width) {
+        (Format::Table, Some(width)) => grid::fit(&text, usize::from(width)),
+        _ => text,
     }
-    t.set_header(header);
-    t
 }
 
 /// A Markdown table.

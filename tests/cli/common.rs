@@ -7,7 +7,7 @@ use serde_json::Value;
 
 pub fn ntm() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ntm"));
-    cmd.env("NO_COLOR", "1");
+    cmd.env("NO_COLOR", "1").env_remove("COLUMNS");
     cmd
 }
 
@@ -236,4 +236,16 @@ pub fn set<'a>(commune: &'a Value, set: &str) -> &'a Value {
         .as_array()
         .and_then(|s| s.iter().find(|s| s["set"] == set))
         .unwrap_or_else(|| panic!("no set {set}"))
+}
+
+/// The cells of a Markdown table line (`| a | b |`), trimmed; empty when the line is not a row.
+pub fn md_cells(line: &str) -> Vec<String> {
+    let Some(inner) = line
+        .trim()
+        .strip_prefix('|')
+        .and_then(|l| l.strip_suffix('|'))
+    else {
+        return Vec::new();
+    };
+    inner.split(" | ").map(|c| c.trim().to_string()).collect()
 }

@@ -305,7 +305,7 @@ fn missing_data_on_either_side_makes_the_change_unknown_never_kept() {
     // Per level: xã NTM unknown → fail and fail → unknown (06101, 06102); nâng cao unknown → fail (06104).
     assert_eq!(doc["summary"]["levels"][0]["unknown"], 2);
     assert_eq!(doc["summary"]["levels"][1]["unknown"], 1);
-    let (code, out, _) = run(&["diff", &f]);
+    let (code, out, _) = run(&["diff", &f, "--format", "md"]);
     assert_eq!(code, 0);
     let row = |code: &str| out.lines().find(|l| l.contains(code)).unwrap().to_string();
     for (code, before, after) in [
@@ -315,7 +315,7 @@ fn missing_data_on_either_side_makes_the_change_unknown_never_kept() {
     ] {
         let r = row(code);
         assert!(
-            r.contains(&format!("┆ {before} ")) && r.contains(&format!("┆ {after} ")),
+            r.contains(&format!("| {before} |")) && r.contains(&format!("| {after} |")),
             "{r}"
         );
         assert!(r.contains("Chưa rõ (thiếu số liệu)"), "{r}");

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{commune, indicator, json, run, write};
+use crate::common::{commune, indicator, json, md_cells, run, write};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
@@ -309,20 +309,32 @@ fn show_puts_the_groups_thresholds_side_by_side() {
     assert_eq!(code, 0);
     let header = out.lines().find(|l| l.contains("Chỉ tiêu")).unwrap();
     assert!(
-        header.contains("┆ Nhóm 1 ")
-            && header.contains("┆ Nhóm 2 ")
-            && header.contains("┆ Nhóm 3 "),
+        header.contains("  Nhóm 1  ")
+            && header.contains("  Nhóm 2  ")
+            && header.contains("  Nhóm 3  "),
         "{header}"
     );
-    let row = out.lines().find(|l| l.contains("┆ 2.1 ")).unwrap();
-    let cells: Vec<&str> = row.split('┆').map(str::trim).collect();
+    let (_, md, _) = run(&[
+        "--criteria",
+        &v,
+        "criteria",
+        "show",
+        "xa-ntm",
+        "--format",
+        "md",
+    ]);
+    let cells = md
+        .lines()
+        .map(md_cells)
+        .find(|c| c.len() > 4 && c[1] == "2.1")
+        .unwrap();
     assert_eq!(
         cells[4..7],
         ["≥ 90 %*", "≥ 80 %*", "≥ 60 (2026) · 70 (2028) %*"],
-        "{row}"
+        "{cells:?}"
     );
     // A threshold common to every group repeats in each column.
-    let row = out.lines().find(|l| l.contains("┆ 5.1 ")).unwrap();
+    let row = out.lines().find(|l| l.contains("  5.1  ")).unwrap();
     assert_eq!(row.matches("≥ 70 %*").count(), 3, "{row}");
     assert!(
         out.contains("Nhóm xã (cột nhom_xa): 1 = Nhóm 1 (thử): xã ven đô thị"),
@@ -528,17 +540,15 @@ fn diff_lists_every_kind_of_change_between_two_versions() {
         "v2026-demo-amended",
         "--lang",
         "en",
+        "--format",
+        "md",
     ]);
     assert_eq!(code, 1);
     assert!(out.contains(": 20 change(s)"), "{out}");
     // The table row of a change to an indicator.
     let row = |kind: &str, ind: &str| -> Vec<String> {
         out.lines()
-            .map(|l| {
-                l.split('┆')
-                    .map(|c| c.trim().trim_matches('│').trim().to_string())
-                    .collect::<Vec<_>>()
-            })
+            .map(md_cells)
             .find(|cells| cells.len() == 9 && cells[1] == kind && cells[3] == ind)
             .unwrap_or_else(|| panic!("no «{kind}» of {ind}:\n{out}"))
     };

@@ -17,6 +17,7 @@ mod report_files;
 mod snapshots;
 mod spreadsheet_safety;
 mod template;
+mod terminal;
 mod trust;
 mod versions;
 mod xlsx;

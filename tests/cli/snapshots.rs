@@ -7,13 +7,20 @@ use std::process::Command;
 /// Run `ntm` from the crate root (paths in reports read `samples/…`): stdout, then stderr after a
 /// marker line when there is any, then the exit code.
 fn ntm(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_ntm"))
-        .args(args)
+    ntm_at(args, None)
+}
+
+/// As [`ntm`], with the width a terminal would give (`COLUMNS`).
+fn ntm_at(args: &[&str], columns: Option<usize>) -> String {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ntm"));
+    cmd.args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
-        .output()
-        .expect("run ntm");
+        .env_remove("COLUMNS");
+    if let Some(w) = columns {
+        cmd.env("COLUMNS", w.to_string());
+    }
+    let out = cmd.output().expect("run ntm");
     let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
     let err = String::from_utf8_lossy(&out.stderr);
     if !err.is_empty() {
@@ -290,4 +297,48 @@ fn criteria_in_each_format() {
 #[test]
 fn expert_cases() {
     snap!("test_cases", &["test", "tests/cases/xa-ntm.toml"]);
+}
+
+/// The tables at the width of a terminal: 80 and 120 columns, no line wider (counted in characters
+/// as a terminal shows them). That no word or number is broken is the layout's own unit test
+/// (src/report/grid.rs).
+#[test]
+fn tables_fit_80_and_120_columns() {
+    use unicode_width::UnicodeWidthStr;
+    let runs: [(&str, &[&str]); 4] = [
+        (
+            "batch",
+            &["check", "samples/communes.csv", "--year", "2024"],
+        ),
+        (
+            "commune",
+            &[
+                "check",
+                "samples/communes.csv",
+                "--year",
+                "2024",
+                "--commune",
+                "06505",
+            ],
+        ),
+        (
+            "criteria_show",
+            &["criteria", "show", "xa-ntm", "--year", "2024"],
+        ),
+        ("diff", &["diff", "samples/communes.csv"]),
+    ];
+    for width in [80usize, 120] {
+        for (name, args) in runs {
+            let out = ntm_at(args, Some(width));
+            let stdout = out.split("\n----- ").next().unwrap_or_default();
+            for line in stdout.lines() {
+                assert!(
+                    line.width() <= width,
+                    "{name} at {width}: a line of {} columns:\n{line}",
+                    line.width()
+                );
+            }
+            insta::assert_snapshot!(format!("{name}_{width}"), out);
+        }
+    }
 }

@@ -1,0 +1,802 @@
+//! Text tables sized to the width they get.
+//!
+//! A [`Grid`] keeps its cells in one buffer (a few bytes of bookkeeping a cell: 200,000 communes of
+//! a dozen columns hold in tens of megabytes) and lays them out only when rendered, once every width
+//! is known. At a given width it never breaks a word or a number: a column that may wrap does so
+//! between words, and is never made narrower than its longest word; headers wrap the same way. When
+//! even that does not fit, a column marked to spill leaves the table and is listed below it, each
+//! value after the row's first cells. Columns marked as constant are left out when every row has the
+//! same value, which is said once above the table. Without a width (a file, a pipe), each row is one
+//! line.
+
+use std::fmt::Write as _;
+
+use unicode_width::UnicodeWidthStr;
+
+/// The colour of a cell on a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tint {
+    Green,
+    Red,
+    Yellow,
+}
+
+impl Tint {
+    fn code(self) -> &'static str {
+        match self {
+            Tint::Green => "32",
+            Tint::Red => "31",
+            Tint::Yellow => "33",
+        }
+    }
+}
+
+/// How a column is laid out.
+#[derive(Debug, Clone)]
+pub struct Column {
+    header: String,
+    right: bool,
+    wrap: bool,
+    constant: bool,
+    spill: bool,
+    group: bool,
+    key: bool,
+}
+
+impl Column {
+    pub fn new(header: impl Into<String>) -> Self {
+        Column {
+            header: header.into(),
+            right: false,
+            wrap: false,
+            constant: false,
+            spill: false,
+            group: false,
+            key: false,
+        }
+    }
+
+    /// Aligned to the right (numbers, `19/19`).
+    pub fn right(mut self) -> Self {
+        self.right = true;
+        self
+    }
+
+    /// May wrap between words.
+    pub fn wrap(mut self) -> Self {
+        self.wrap = true;
+        self
+    }
+
+    /// Left out, and said once above the table, when every row has the same value.
+    pub fn constant(mut self) -> Self {
+        self.constant = true;
+        self
+    }
+
+    /// Not a column on a terminal: a value heads the rows from its own row on, on a line of its own
+    /// (the criterion above its indicators). Markdown keeps it as a column.
+    pub fn group(mut self) -> Self {
+        self.group = true;
+        self
+    }
+
+    /// Names the row in the lists below the table (by default, the first two columns shown).
+    pub fn key(mut self) -> Self {
+        self.key = true;
+        self
+    }
+
+    /// Listed below the table instead of in it when the width is too small for it (implies `wrap`).
+    pub fn spill(mut self) -> Self {
+        self.spill = true;
+        self.wrap = true;
+        self
+    }
+}
+
+/// The space between two columns.
+const GAP: usize = 2;
+/// The narrowest a spilling column may become before it goes below the table.
+const SPILL_MIN: usize = 24;
+
+/// A table of text cells.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    cols: Vec<Column>,
+    /// Every cell's text, one after another, row by row.
+    text: String,
+    /// Where each cell ends in `text`.
+    ends: Vec<usize>,
+    tints: Vec<Option<Tint>>,
+    /// Per column: the widest cell, the widest word, and whether every row so far has the same value.
+    widest: Vec<usize>,
+    longest_word: Vec<usize>,
+    same: Vec<bool>,
+    hidden: Vec<bool>,
+    /// Per column: every non-empty cell so far is a number (`7`, `19/19`, `85,5 %`).
+    numeric: Vec<bool>,
+    /// Columns made by [`Grid::plain`]: aligned right when all numbers.
+    auto: bool,
+    rows: usize,
+    /// A line said right under the table (what the cells mean).
+    note: Option<String>,
+}
+
+impl Grid {
+    pub fn new(cols: Vec<Column>) -> Self {
+        let n = cols.len();
+        Grid {
+            cols,
+            text: String::new(),
+            ends: Vec::new(),
+            tints: Vec::new(),
+            widest: vec![0; n],
+            longest_word: vec![0; n],
+            same: vec![true; n],
+            hidden: vec![false; n],
+            numeric: vec![true; n],
+            auto: false,
+            rows: 0,
+            note: None,
+        }
+    }
+
+    /// A table of plain columns: each may wrap, and is aligned right when all its cells are numbers.
+    pub fn plain(header: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        let mut g = Grid::new(header.into_iter().map(|h| Column::new(h).wrap()).collect());
+        g.auto = true;
+        g
+    }
+
+    /// Like [`Grid::plain`] for columns made by hand: a column of numbers is aligned right, an empty
+    /// one left out.
+    pub fn auto(mut self) -> Self {
+        self.auto = true;
+        self
+    }
+
+    /// The table laid out for `style`'s width and colours.
+    pub fn text(&self, style: &super::Style) -> String {
+        self.render(style.width.map(usize::from), style.color)
+    }
+
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// A line said right under the table, before any column listed below it.
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.note = Some(text.into());
+    }
+
+    /// Column `j` does not wrap (a name, a code).
+    pub fn keep(&mut self, j: usize) {
+        if let Some(c) = self.cols.get_mut(j) {
+            c.wrap = false;
+        }
+    }
+
+    /// Leave column `j` out of the table, whatever its cells.
+    pub fn hide(&mut self, j: usize) {
+        if let Some(h) = self.hidden.get_mut(j) {
+            *h = true;
+        }
+    }
+
+    /// Add a row: one cell per column (missing cells are empty, extra ones dropped).
+    pub fn push<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = (S, Option<Tint>)>) {
+        let n = self.cols.len();
+        let mut cells = cells.into_iter();
+        for j in 0..n {
+            let (s, tint) = match cells.next() {
+                Some((s, t)) => (Some(s), t),
+                None => (None, None),
+            };
+            let s = s.as_ref().map_or("", |s| s.as_ref());
+            // Line breaks inside a cell would break the row: they are spaces here.
+            let start = self.text.len();
+            if s.contains(['\n', '\r']) {
+                self.text.push_str(&s.replace(['\n', '\r'], " "));
+            } else {
+                self.text.push_str(s);
+            }
+            let cell = &self.text[start..];
+            self.widest[j] = self.widest[j].max(cell.width());
+            let word = cell.split(' ').map(str::width).max().unwrap_or(0);
+            self.longest_word[j] = self.longest_word[j].max(word);
+            if !cell.is_empty() && !is_number(cell) {
+                self.numeric[j] = false;
+            }
+            if self.rows > 0 && self.same[j] {
+                let first = self.cell(0, j);
+                self.same[j] = first == &self.text[start..];
+            }
+            self.ends.push(self.text.len());
+            self.tints.push(tint);
+        }
+        self.rows += 1;
+    }
+
+    fn cell(&self, row: usize, col: usize) -> &str {
+        let k = row * self.cols.len() + col;
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.text[start..self.ends[k]]
+    }
+
+    fn tint(&self, row: usize, col: usize) -> Option<Tint> {
+        self.tints[row * self.cols.len() + col]
+    }
+
+    /// The table as Markdown: every column, one line per row.
+    pub fn markdown(&self) -> String {
+        let esc = |s: &str| s.replace('|', "\\|");
+        let mut out = String::new();
+        let shown: Vec<usize> = (0..self.cols.len()).filter(|&j| !self.hidden[j]).collect();
+        let header: Vec<String> = shown.iter().map(|&j| esc(&self.cols[j].header)).collect();
+        let _ = writeln!(out, "| {} |", header.join(" | "));
+        let _ = writeln!(out, "|{}", "---|".repeat(shown.len()));
+        for r in 0..self.rows {
+            let cells: Vec<String> = shown.iter().map(|&j| esc(self.cell(r, j))).collect();
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
+        if let Some(note) = &self.note {
+            let _ = writeln!(out, "\n{note}");
+        }
+        out
+    }
+
+    /// The table as text, at most `width` columns wide when given (one line per row otherwise),
+    /// coloured with ANSI codes when `color`.
+    pub fn render(&self, width: Option<usize>, color: bool) -> String {
+        let mut out = String::new();
+        // Constant columns, said once above.
+        let elided: Vec<usize> = (0..self.cols.len())
+            .filter(|&j| self.cols[j].constant && self.same[j] && self.rows > 1 && !self.hidden[j])
+            .collect();
+        if !elided.is_empty() {
+            let said: Vec<String> = elided
+                .iter()
+                .filter(|&&j| !self.cell(0, j).is_empty())
+                .map(|&j| format!("{}: {}", self.cols[j].header, self.cell(0, j)))
+                .collect();
+            if !said.is_empty() {
+                let line = said.join(" · ");
+                out.push_str(&wrap_text(&line, width.unwrap_or(usize::MAX)).join("\n"));
+                out.push('\n');
+            }
+        }
+        let groups: Vec<usize> = (0..self.cols.len())
+            .filter(|&j| self.cols[j].group && !self.hidden[j])
+            .collect();
+        // A plain table leaves out a column with nothing in it.
+        let empty = |j: usize| self.auto && self.rows > 0 && self.widest[j] == 0;
+        let mut shown: Vec<usize> = (0..self.cols.len())
+            .filter(|&j| {
+                !elided.contains(&j) && !self.hidden[j] && !groups.contains(&j) && !empty(j)
+            })
+            .collect();
+        let (widths, spilled) = loop {
+            let widths = self.layout(&shown, width);
+            let spill = shown.iter().zip(&widths).find(|(j, w)| {
+                let c = &self.cols[**j];
+                c.spill && **w < SPILL_MIN.min(self.widest[**j].max(1)) && shown.len() > 2
+            });
+            match spill {
+                Some((&j, _)) if width.is_some() => shown.retain(|&k| k != j),
+                _ => {
+                    let spilled: Vec<usize> = (0..self.cols.len())
+                        .filter(|&j| {
+                            !shown.contains(&j)
+                                && !elided.contains(&j)
+                                && !self.hidden[j]
+                                && !groups.contains(&j)
+                                && !empty(j)
+                        })
+                        .collect();
+                    break (widths, spilled);
+                }
+            }
+        };
+        // Too many columns for the width, even each at its longest word: one block per row instead.
+        if let Some(w) = width
+            && widths.iter().sum::<usize>() + GAP * widths.len().saturating_sub(1) > w
+        {
+            self.records(&mut out, &shown, &groups, w, color);
+            return out;
+        }
+        // The header, wrapped, then a rule under each column.
+        let heads: Vec<Vec<String>> = shown
+            .iter()
+            .zip(&widths)
+            .map(|(&j, &w)| wrap_text(&self.cols[j].header, w))
+            .collect();
+        let height = heads.iter().map(Vec::len).max().unwrap_or(1);
+        for line in 0..height {
+            let cells: Vec<(String, Option<Tint>)> = heads
+                .iter()
+                .map(|h| (h.get(line).cloned().unwrap_or_default(), None))
+                .collect();
+            self.line(&mut out, &shown, &widths, &cells, false);
+        }
+        let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+        let _ = writeln!(out, "{}", rule.join(&" ".repeat(GAP)));
+        for r in 0..self.rows {
+            for &g in &groups {
+                let head = self.cell(r, g);
+                if head.is_empty() {
+                    continue;
+                }
+                for l in wrap_text(head, width.unwrap_or(usize::MAX)) {
+                    match self.tint(r, g).filter(|_| color) {
+                        Some(t) => {
+                            let _ = writeln!(out, "\x1b[{}m{l}\x1b[0m", t.code());
+                        }
+                        None => {
+                            let _ = writeln!(out, "{l}");
+                        }
+                    }
+                }
+            }
+            let wrapped: Vec<Vec<String>> = shown
+                .iter()
+                .zip(&widths)
+                .map(|(&j, &w)| {
+                    if width.is_some() {
+                        wrap_text(self.cell(r, j), w)
+                    } else {
+                        vec![self.cell(r, j).to_string()]
+                    }
+                })
+                .collect();
+            let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+            for line in 0..height {
+                let cells: Vec<(String, Option<Tint>)> = wrapped
+                    .iter()
+                    .zip(&shown)
+                    .map(|(c, &j)| {
+                        (
+                            c.get(line).cloned().unwrap_or_default(),
+                            color.then(|| self.tint(r, j)).flatten(),
+                        )
+                    })
+                    .collect();
+                self.line(&mut out, &shown, &widths, &cells, true);
+            }
+        }
+        if let Some(note) = &self.note {
+            out.push_str(&wrap_text(note, width.unwrap_or(usize::MAX)).join("\n"));
+            out.push('\n');
+        }
+        // Columns that did not fit: below, each value after the row's first cells.
+        for j in spilled {
+            let title = format!("{}:", self.cols[j].header);
+            let _ = writeln!(
+                out,
+                "\n{}",
+                wrap_text(&title, width.unwrap_or(usize::MAX)).join("\n")
+            );
+            let mut keys: Vec<usize> = (0..self.cols.len()).filter(|&k| self.cols[k].key).collect();
+            if keys.is_empty() {
+                keys = shown.iter().copied().take(2).collect();
+            }
+            for r in 0..self.rows {
+                let v = self.cell(r, j);
+                if v.is_empty() {
+                    continue;
+                }
+                let key: Vec<&str> = keys.iter().map(|&k| self.cell(r, k)).collect();
+                let item = format!("{} — {v}", key.join(" "));
+                let lines = wrap_text(&item, width.map_or(usize::MAX, |w| w.saturating_sub(4)));
+                for (i, l) in lines.iter().enumerate() {
+                    let lead = if i == 0 { "  • " } else { "    " };
+                    let _ = writeln!(out, "{lead}{l}");
+                }
+            }
+        }
+        out
+    }
+
+    /// Each row as a block: its first cells on one line, then each other cell under its header.
+    fn records(
+        &self,
+        out: &mut String,
+        shown: &[usize],
+        groups: &[usize],
+        width: usize,
+        color: bool,
+    ) {
+        let mut keys: Vec<usize> = shown
+            .iter()
+            .copied()
+            .filter(|&k| self.cols[k].key)
+            .collect();
+        if keys.is_empty() {
+            keys = shown.iter().copied().take(2).collect();
+        }
+        for r in 0..self.rows {
+            for &g in groups {
+                let head = self.cell(r, g);
+                if !head.is_empty() {
+                    let _ = writeln!(out, "{}", fit(head, width));
+                }
+            }
+            let key: Vec<&str> = keys.iter().map(|&k| self.cell(r, k)).collect();
+            let _ = writeln!(out, "{}", fit(&format!("• {}", key.join(" · ")), width));
+            for &j in shown.iter().filter(|j| !keys.contains(j)) {
+                let v = self.cell(r, j);
+                if v.is_empty() {
+                    continue;
+                }
+                let v = match self.tint(r, j).filter(|_| color) {
+                    Some(t) => format!("\x1b[{}m{v}\x1b[0m", t.code()),
+                    None => v.to_string(),
+                };
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    fit(&format!("  - {}: {v}", self.cols[j].header), width)
+                );
+            }
+        }
+    }
+
+    /// One line of the table: each cell padded to its column, the last one not padded on the right.
+    fn line(
+        &self,
+        out: &mut String,
+        shown: &[usize],
+        widths: &[usize],
+        cells: &[(String, Option<Tint>)],
+        body: bool,
+    ) {
+        let mut line = String::new();
+        let last = shown.len().saturating_sub(1);
+        for (k, ((&j, &w), (text, tint))) in shown.iter().zip(widths).zip(cells).enumerate() {
+            if k > 0 {
+                line.push_str(&" ".repeat(GAP));
+            }
+            let pad = w.saturating_sub(text.width());
+            // In a plain table the first column names the row (a code, a year): never to the right.
+            let right = body && (self.cols[j].right || (self.auto && self.numeric[j] && j > 0));
+            if right {
+                line.push_str(&" ".repeat(pad));
+            }
+            match tint {
+                Some(t) if !text.is_empty() => {
+                    let _ = write!(line, "\x1b[{}m{text}\x1b[0m", t.code());
+                }
+                _ => line.push_str(text),
+            }
+            if !right && k != last {
+                line.push_str(&" ".repeat(pad));
+            }
+        }
+        out.push_str(line.trim_end_matches(' '));
+        out.push('\n');
+    }
+
+    /// The width of each shown column: each its widest cell and header when that fits; else headers
+    /// wrap, then the wrapping columns are narrowed, the widest first, never under their longest word.
+    fn layout(&self, shown: &[usize], width: Option<usize>) -> Vec<usize> {
+        let head_word = |j: usize| {
+            self.cols[j]
+                .header
+                .split(' ')
+                .map(str::width)
+                .max()
+                .unwrap_or(0)
+        };
+        let natural: Vec<usize> = shown
+            .iter()
+            .map(|&j| self.widest[j].max(self.cols[j].header.width()))
+            .collect();
+        let Some(width) = width else {
+            return natural;
+        };
+        let gaps = GAP * shown.len().saturating_sub(1);
+        let avail = width.saturating_sub(gaps);
+        if natural.iter().sum::<usize>() <= avail {
+            return natural;
+        }
+        // Headers wrap first.
+        let mut widths: Vec<usize> = shown
+            .iter()
+            .map(|&j| self.widest[j].max(head_word(j)))
+            .collect();
+        // Then the wrapping columns, never under their longest word: each keeps its floor and gets
+        // a share of what is left in proportion to what it lacks (a long text more than a short one).
+        let floor: Vec<usize> = shown
+            .iter()
+            .zip(&widths)
+            .map(|(&j, &w)| {
+                if self.cols[j].wrap {
+                    self.longest_word[j].max(head_word(j)).min(w)
+                } else {
+                    w
+                }
+            })
+            .collect();
+        if widths.iter().sum::<usize>() > avail {
+            let spare = avail.saturating_sub(floor.iter().sum());
+            let lack: Vec<usize> = widths.iter().zip(&floor).map(|(w, f)| w - f).collect();
+            let total: usize = lack.iter().sum();
+            for k in 0..widths.len() {
+                widths[k] = floor[k] + (spare * lack[k]).checked_div(total).unwrap_or(0);
+            }
+            // What rounding leaves goes to the columns that lack the most.
+            let mut left = avail.saturating_sub(widths.iter().sum());
+            let mut order: Vec<usize> = (0..widths.len()).collect();
+            order.sort_by_key(|&k| std::cmp::Reverse(lack[k]));
+            for k in order {
+                if left == 0 {
+                    break;
+                }
+                if floor[k] + lack[k] > widths[k] {
+                    widths[k] += 1;
+                    left -= 1;
+                }
+            }
+        }
+        widths
+    }
+}
+
+/// A number as tables show them: `7`, `19/19`, `85,5 %`, `-2,3`, `≥ 70 %`.
+fn is_number(s: &str) -> bool {
+    let s = s.trim_start_matches(['≥', '≤', '>', '<', '=', '+', '-', '−', ' ']);
+    s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '/' | '%' | ' '))
+}
+
+/// `text` in lines at most `width` wide, broken between words; a word wider than the line is cut
+/// (only when no width is enough for it).
+pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let need = if line.is_empty() {
+            word.width()
+        } else {
+            line.width() + 1 + word.width()
+        };
+        if need <= width {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if word.width() <= width {
+            line.push_str(word);
+        } else {
+            for ch in word.chars() {
+                let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+                if line.width() + w > width && !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                line.push(ch);
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The width of a line as a terminal shows it: colour codes (`ESC [ … m`) take no room.
+pub fn shown_width(line: &str) -> usize {
+    if !line.contains('\x1b') {
+        return line.width();
+    }
+    let mut plain = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain.width()
+}
+
+/// `text` with every line wider than `width` wrapped between words, continuation lines indented
+/// like the line's text (after its bullet, if any). Lines that fit (the tables) are left as they are.
+pub fn fit(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if shown_width(line) <= width {
+            out.push_str(line);
+            continue;
+        }
+        let body = line.trim_start_matches(' ');
+        let mut indent = line.len() - body.len();
+        for bullet in ["- ", "• ", "* "] {
+            if body.starts_with(bullet) {
+                indent += bullet.chars().count();
+            }
+        }
+        let lead = &line[..line.len() - body.len()];
+        // Every line wrapped to the room after the continuation indent (the first a little short).
+        let room = width.saturating_sub(indent).max(20);
+        for (k, l) in wrap_text(body, room).iter().enumerate() {
+            if k == 0 {
+                out.push_str(lead);
+            } else {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+            }
+            out.push_str(l);
+        }
+    }
+    out
+}
+
+/// A writer that fits the prose it is given to a width (see [`fit`]), line by line.
+pub struct Fit<W: std::io::Write> {
+    inner: W,
+    width: usize,
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> Fit<W> {
+    pub fn new(inner: W, width: usize) -> Self {
+        Fit {
+            inner,
+            width,
+            pending: Vec::new(),
+        }
+    }
+
+    fn write_lines(&mut self, upto: usize) -> std::io::Result<()> {
+        let lines: Vec<u8> = self.pending.drain(..upto).collect();
+        let text = String::from_utf8_lossy(&lines);
+        self.inner.write_all(fit(&text, self.width).as_bytes())
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Fit<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if let Some(last) = self.pending.iter().rposition(|&b| b == b'\n') {
+            self.write_lines(last + 1)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let n = self.pending.len();
+        if n > 0 {
+            self.write_lines(n)?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: std::io::Write> Drop for Fit<W> {
+    fn drop(&mut self) {
+        let _ = std::io::Write::flush(self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Grid {
+        let mut g = Grid::new(vec![
+            Column::new("Mã"),
+            Column::new("Xã").wrap(),
+            Column::new("Huyện").constant(),
+            Column::new("xã NTM").right(),
+            Column::new("Tiêu chí còn thiếu (mức tiếp theo)").spill(),
+        ]);
+        g.push([
+            ("06501", None),
+            ("Gia Cát", None),
+            ("Cao Lộc", None),
+            ("19/19", Some(Tint::Green)),
+            ("", None),
+        ]);
+        g.push([
+            ("06512", None),
+            ("Công Sơn", None),
+            ("Cao Lộc", None),
+            ("17/19", Some(Tint::Red)),
+            ("xã NTM: 13, 17; thiếu số liệu: 2, 5, 9, 10, 11", None),
+        ]);
+        g
+    }
+
+    #[test]
+    fn a_constant_column_is_said_once_above() {
+        let out = sample().render(None, false);
+        let mut lines = out.lines();
+        assert_eq!(lines.next(), Some("Huyện: Cao Lộc"));
+        assert!(!out.contains("Cao Lộc  "), "{out}");
+        assert!(
+            out.contains("06512  Công Sơn   17/19  xã NTM: 13, 17;"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn no_line_is_wider_than_asked_and_no_word_is_cut() {
+        let g = sample();
+        for width in [30, 40, 60, 80] {
+            let out = g.render(Some(width), false);
+            for l in out.lines() {
+                assert!(l.width() <= width, "{width}: «{l}»\n{out}");
+            }
+            for word in ["Công", "Sơn", "17/19", "thiếu", "10,", "11"] {
+                assert!(out.contains(word), "{width}: {word} missing\n{out}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_column_too_narrow_goes_below_the_table() {
+        let out = sample().render(Some(40), false);
+        assert!(
+            out.contains("Tiêu chí còn thiếu (mức tiếp theo):\n  • 06512 Công Sơn — xã NTM: 13,"),
+            "{out}"
+        );
+        let wide = sample().render(Some(100), false);
+        assert!(!wide.contains("  • "), "{wide}");
+    }
+
+    #[test]
+    fn numbers_are_aligned_right_and_coloured_on_a_terminal() {
+        let mut g = Grid::new(vec![Column::new("Số xã đạt").right()]);
+        g.push([("7", Some(Tint::Green))]);
+        let out = g.render(None, true);
+        assert!(out.contains("        \x1b[32m7\x1b[0m"), "{out:?}");
+    }
+
+    #[test]
+    fn wrapping_breaks_between_words() {
+        assert_eq!(wrap_text("NTM nâng cao", 8), vec!["NTM nâng", "cao"]);
+        assert_eq!(wrap_text("", 5), vec![""]);
+        assert_eq!(wrap_text("abcdefgh", 3), vec!["abc", "def", "gh"]);
+    }
+
+    #[test]
+    fn prose_is_fitted_and_tables_left_alone() {
+        let text = "Mã  Xã\nLưu ý: 84/95 ngưỡng dùng trong kết luận chưa được đối chiếu với văn bản\n  - một dòng có gạch đầu dòng rất dài, dài hơn chiều rộng cho phép\n";
+        let out = fit(text, 30);
+        assert!(out.starts_with("Mã  Xã\nLưu ý: 84/95 ngưỡng dùng"), "{out}");
+        for l in out.lines() {
+            assert!(l.width() <= 30, "{l}");
+        }
+        assert!(
+            out.contains("\n  - một dòng có gạch đầu\n    dòng"),
+            "{out}"
+        );
+        assert!(out.ends_with('\n'));
+        assert_eq!(shown_width("\x1b[32m19/19\x1b[0m"), 5);
+    }
+
+    #[test]
+    fn markdown_has_every_column() {
+        let md = sample().markdown();
+        assert!(md.starts_with("| Mã | Xã | Huyện | xã NTM |"), "{md}");
+        assert!(
+            md.contains("| 06501 | Gia Cát | Cao Lộc | 19/19 |  |"),
+            "{md}"
+        );
+    }
+}
