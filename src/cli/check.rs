@@ -54,6 +54,9 @@ pub(crate) struct CheckArgs {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
+    if let Err(code) = output::refuse_pdf(ctx, args.output.as_deref(), "html") {
+        return code;
+    }
     let catalog = match ctx.catalog() {
         Ok(c) => c,
         Err(code) => return code,

@@ -172,6 +172,10 @@ struct Levels<'v> {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
+    // No HTML comparison yet: the text table is what prints.
+    if let Err(code) = output::refuse_pdf(ctx, args.output.as_deref(), "md") {
+        return code;
+    }
     let catalog = match ctx.catalog() {
         Ok(c) => c,
         Err(code) => return code,
