@@ -11,6 +11,9 @@ pub const UNKNOWN: i32 = 2;
 pub const USAGE: i32 = 64;
 /// The data file cannot be read (a cell, a row, the encoding…).
 pub const DATA: i32 = 65;
+/// An input named on the command line (a data file, a case file, a criteria folder…) does not
+/// exist or cannot be opened (sysexits EX_NOINPUT): nothing is written.
+pub const NOINPUT: i32 = 66;
 /// The output cannot be written (a full disk, an input/output error). A closed pipe is not one.
 pub const IO: i32 = 74;
 /// A criteria file is wrong.

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use ntm::input::files::Expect;
 use ntm::input::table::ReadOptions;
 use ntm::pipeline::check::{self, Job};
 use ntm::report::check::{CheckReport, CheckWriter, VersionSets};
@@ -117,6 +118,13 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
         Ok(o) => o,
         Err(code) => return code,
     };
+    // A missing input stops the run before the report is begun (the output file, not yet in
+    // place, is dropped).
+    let inputs: Vec<(&std::path::Path, Expect)> =
+        protected.iter().map(|p| (*p, Expect::File)).collect();
+    if let Err(code) = ctx.inputs(&inputs) {
+        return code;
+    }
     let outcome = (|| -> Result<check::Outcome, check::Error> {
         let mut sink = CheckWriter::new(&report, format, ctx.style, output.writer())?;
         check::run(&job, &prepared, &mut sink, &mut |p| {

@@ -7,6 +7,7 @@ use ntm::criteria::catalog::Catalog;
 use ntm::criteria::diff::{Side, diff};
 use ntm::criteria::{CriteriaSet, Version};
 use ntm::exit;
+use ntm::input::files::Expect;
 use ntm::report::criteria as render;
 use ntm::report::criteria_diff::{Named, render as render_diff};
 
@@ -125,6 +126,11 @@ pub(crate) fn run(ctx: &Ctx, cmd: CriteriaCmd) -> i32 {
         }
         CriteriaCmd::Diff { old, new, format } => run_diff(ctx, &old, &new, format),
         CriteriaCmd::Lint { dir } => {
+            if let Some(d) = &dir
+                && let Err(code) = ctx.inputs(&[(d, Expect::Folder)])
+            {
+                return code;
+            }
             let dir = dir.or_else(|| {
                 let local = PathBuf::from("criteria");
                 local.is_dir().then_some(local)

@@ -21,6 +21,7 @@ use ntm::eval::diff::{CodeMap, Presence, Side, compare};
 use ntm::eval::{Evaluator, NoDerived, Options};
 use ntm::exit;
 use ntm::i18n::Text;
+use ntm::input::files::Expect;
 use ntm::input::{Layout, Row};
 use ntm::report::diff::{DiffReport, SideInfo, write};
 
@@ -338,6 +339,11 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
         Ok(o) => o,
         Err(code) => return code,
     };
+    // A missing input stops the run before the comparison is begun.
+    let expected: Vec<(&Path, Expect)> = inputs.iter().map(|p| (*p, Expect::File)).collect();
+    if let Err(code) = ctx.inputs(&expected) {
+        return code;
+    }
     let mut problems = Vec::new();
     let years = (plan.from, plan.to);
     let sources = match sides(

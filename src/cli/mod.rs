@@ -9,13 +9,14 @@ mod test;
 
 use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ntm::criteria::catalog::Catalog;
 use ntm::diag::Problem;
 use ntm::exit;
 use ntm::i18n::Lang;
+use ntm::input::files::{Expect, check_input};
 use ntm::input::number::Mark;
 use ntm::input::table::ReadOptions;
 use ntm::report::{Format, Style};
@@ -115,6 +116,9 @@ pub(crate) struct Ctx {
 impl Ctx {
     /// The criteria catalog, or the problems that prevent loading it (exit 78).
     pub fn catalog(&self) -> Result<Catalog, i32> {
+        if let Some(dir) = &self.criteria {
+            self.inputs(&[(dir, Expect::Folder)])?;
+        }
         let loaded = match &self.criteria {
             Some(dir) => Catalog::from_dir(dir),
             None => Catalog::bundled(),
@@ -126,6 +130,19 @@ impl Ctx {
             self.report(&problems);
             exit::CRITERIA
         })
+    }
+
+    /// Every input named on the command line can be opened as expected; otherwise each one that
+    /// cannot is named, and the run stops (exit 66) before anything is written.
+    pub fn inputs(&self, paths: &[(&Path, Expect)]) -> Result<(), i32> {
+        let mut ok = true;
+        for (path, expect) in paths {
+            if let Err(no) = check_input(path, *expect) {
+                self.error(&no.why.vi, &no.why.en);
+                ok = false;
+            }
+        }
+        if ok { Ok(()) } else { Err(exit::NOINPUT) }
     }
 
     /// Diagnostics go to standard error.

@@ -7,6 +7,7 @@ use ntm::cases::{self, render};
 use ntm::diag::Problem;
 use ntm::exit;
 use ntm::i18n::Text;
+use ntm::input::files::Expect;
 
 use super::{Ctx, emit};
 
@@ -40,6 +41,15 @@ pub(crate) fn run(ctx: &Ctx, args: TestArgs) -> i32 {
     {
         ctx.error(&msg.vi, &msg.en);
         return exit::USAGE;
+    }
+    // A case file or folder that is not there: said, and nothing run.
+    let named: Vec<(&Path, Expect)> = args
+        .files
+        .iter()
+        .map(|p| (p.as_path(), Expect::FileOrFolder))
+        .collect();
+    if let Err(code) = ctx.inputs(&named) {
+        return code;
     }
     // Problems go to standard error as they are found; any error means exit 65.
     let mut errors = 0usize;
