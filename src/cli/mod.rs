@@ -3,6 +3,7 @@
 mod check;
 mod criteria;
 mod diff;
+mod help;
 mod output;
 mod template;
 mod test;
@@ -25,11 +26,12 @@ use ntm::report::{Format, Style};
 #[command(
     name = "ntm",
     version,
-    about = "Chấm điểm xã, huyện theo Bộ tiêu chí nông thôn mới.\nScore Vietnamese communes and districts against the New Rural Development (NTM) criteria.",
-    after_help = exit::TABLE
+    about = "Score Vietnamese communes and districts against the New Rural Development (NTM) criteria.",
+    after_help = exit::TABLE_EN
 )]
 struct Cli {
-    /// Language of labels and messages: vi (Tiếng Việt) or en.
+    /// Language of help, labels and messages: vi (Tiếng Việt) or en (English); by default the
+    /// environment variable NTM_LANG's, else vi.
     #[arg(long, global = true, value_enum, default_value_t = LangArg::Vi)]
     lang: LangArg,
     /// Load criteria from this folder (a version folder, or a folder of version folders) instead of the bundled ones.
@@ -85,18 +87,21 @@ impl From<FormatArg> for Format {
 #[derive(Subcommand)]
 enum Command {
     /// List, show and check criteria sets.
-    #[command(subcommand, after_help = exit::TABLE)]
+    #[command(subcommand, after_help = exit::TABLE_EN)]
     Criteria(criteria::CriteriaCmd),
     /// An empty data-entry file (CSV or Excel) with the columns the chosen level reads.
+    #[command(after_help = exit::TABLE_EN)]
     Template(template::TemplateArgs),
-    /// Score communes from a data file (CSV) against the commune sets.
-    #[command(after_help = exit::TABLE)]
+    /// Score communes, and with --districts their districts, from data files (CSV or Excel) against
+    /// the criteria.
+    #[command(after_help = exit::TABLE_EN)]
     Check(check::CheckArgs),
-    /// Compare two years (or two files) of commune results: levels, criteria, indicators that turned.
-    #[command(after_help = diff::EXIT_CODES)]
+    /// Compare two years (or two files) of commune results: the levels gained or lost, and the
+    /// criteria and indicators whose status changed.
+    #[command(after_help = diff::EXIT_CODES_EN)]
     Diff(diff::DiffArgs),
     /// Run test cases written by domain experts: inputs of one commune or district, and the outcome expected.
-    #[command(after_help = test::EXIT_CODES)]
+    #[command(after_help = test::EXIT_CODES_EN)]
     Test(test::TestArgs),
 }
 
@@ -174,10 +179,36 @@ pub(crate) fn emit(ctx: &Ctx, text: &str) -> Result<(), i32> {
 
 pub fn run() -> i32 {
     output::clean_up_on_signals();
-    let cli = match Cli::try_parse() {
+    // The language first: clap writes the help and its errors while it parses.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let env = std::env::var_os("NTM_LANG");
+    let (lang, warning) = help::language(&args, env.as_deref());
+    if let Some(w) = warning {
+        let _ = writeln!(std::io::stderr(), "{w}");
+    }
+    let mut command = help::command(lang, env.as_deref());
+    let parsed = command
+        .try_get_matches_from_mut(&args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
+        Err(e)
+            if e.use_stderr()
+                && !matches!(
+                    e.kind(),
+                    clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+                ) =>
+        {
+            let _ = write!(
+                std::io::stderr(),
+                "{}",
+                help::error(&e, lang, &command, &args)
+            );
+            return exit::USAGE;
+        }
         Err(e) => {
-            // Help or version to a full disk: said, exit 74 (a closed pipe is not an error).
+            // Help or version to a full disk: said, exit 74 (a closed pipe is not an error). The
+            // help asked for by no command at all goes to standard error, exit 64.
             let printed = e.print();
             if !e.use_stderr()
                 && let Err(w) = printed
@@ -185,7 +216,8 @@ pub fn run() -> i32 {
             {
                 let _ = writeln!(
                     std::io::stderr(),
-                    "ntm: lỗi / error: không ghi được / cannot write: {w}"
+                    "ntm: {}: {w}",
+                    lang.pick("lỗi: không ghi được", "error: cannot write")
                 );
                 return exit::IO;
             }
