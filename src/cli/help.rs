@@ -523,11 +523,11 @@ fn vietnamese(mut cmd: Command, path: &[String], missing: &mut Vec<String>) -> C
             format!("{cmd}: {arg}")
         }
     };
-    if cmd.get_about().is_some() {
-        match lookup(TEXTS, &key, "") {
-            Some(t) => cmd = cmd.about(t),
-            None => missing.push(shown("")),
-        }
+    match (cmd.get_about().is_some(), lookup(TEXTS, &key, "")) {
+        (true, Some(t)) => cmd = cmd.about(t),
+        (true, None) => missing.push(shown("")),
+        // A command without a description (no doc comment) would show none in either language.
+        (false, _) => missing.push(format!("{} (no English description)", shown(""))),
     }
     if cmd.get_long_about().is_some() {
         match lookup(LONG_TEXTS, &key, "") {
@@ -613,6 +613,10 @@ fn vietnamese_arg(
             format!("{text}{sep}{}", notes.join(sep))
         }
     };
+    if a.get_help().is_none() && a.get_long_help().is_none() {
+        // An option without a doc comment would show no description in either language.
+        missing.push(format!("{} (no English help)", shown(&id)));
+    }
     if a.get_help().is_some() {
         match lookup(TEXTS, owner, &id) {
             Some(t) => {
