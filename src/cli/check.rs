@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use ntm::input::files::Expect;
 use ntm::input::table::ReadOptions;
 use ntm::pipeline::check::{self, Job};
 use ntm::report::check::{CheckReport, CheckWriter, VersionSets};
@@ -13,7 +14,7 @@ use super::{Ctx, FormatArg};
 
 #[derive(Args)]
 pub(crate) struct CheckArgs {
-    /// The commune data: CSV files with ma_xa, ten_xa, huyen, nam and one column per indicator input
+    /// The commune data: CSV or Excel (.xlsx) files with ma_xa, ten_xa, huyen, nam and one column per indicator input
     /// (several files, e.g. one per district, are read as one).
     #[arg(required = true)]
     data: Vec<PathBuf>,
@@ -21,7 +22,7 @@ pub(crate) struct CheckArgs {
     /// commune level, and the district level with --districts; exit codes then refer to xa-ntm and huyen-ntm).
     #[arg(long, default_value = "all")]
     level: String,
-    /// The district data: a CSV with ma_huyen, ten_huyen, nam and one column per district indicator input.
+    /// The district data: a CSV or Excel file with ma_huyen, ten_huyen, nam and one column per district indicator input.
     #[arg(long, value_name = "FILE")]
     districts: Option<PathBuf>,
     /// The sheet to read in Excel workbooks (.xlsx); by default the first.
@@ -45,7 +46,8 @@ pub(crate) struct CheckArgs {
     /// Only the summaries (groups, averages, levels, criteria), no row per commune.
     #[arg(long)]
     summary: bool,
-    /// Write the report to this file (written whole or not at all) instead of standard output.
+    /// Write the report to this file (written whole or not at all) instead of standard output. No
+    /// PDF: write .html and print it from a browser.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
     /// Replace the output file if it exists.
@@ -54,6 +56,9 @@ pub(crate) struct CheckArgs {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
+    if let Err(code) = output::refuse_pdf(ctx, args.output.as_deref(), "html") {
+        return code;
+    }
     let catalog = match ctx.catalog() {
         Ok(c) => c,
         Err(code) => return code,
@@ -114,6 +119,13 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
         Ok(o) => o,
         Err(code) => return code,
     };
+    // A missing input stops the run before the report is begun (the output file, not yet in
+    // place, is dropped).
+    let inputs: Vec<(&std::path::Path, Expect)> =
+        protected.iter().map(|p| (*p, Expect::File)).collect();
+    if let Err(code) = ctx.inputs(&inputs) {
+        return code;
+    }
     let outcome = (|| -> Result<check::Outcome, check::Error> {
         let out = ntm::report::fitted_writer(format, &ctx.style, output.writer());
         let mut sink = CheckWriter::new(&report, format, ctx.style, out)?;

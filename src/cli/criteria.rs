@@ -7,6 +7,7 @@ use ntm::criteria::catalog::Catalog;
 use ntm::criteria::diff::{Side, diff};
 use ntm::criteria::{CriteriaSet, Version};
 use ntm::exit;
+use ntm::input::files::Expect;
 use ntm::report::criteria as render;
 use ntm::report::criteria_diff::{Named, render as render_diff};
 use ntm::report::fitted;
@@ -14,20 +15,36 @@ use ntm::report::fitted;
 use super::{Ctx, FormatArg, emit};
 
 /// `criteria diff`'s exit codes, like diff(1).
-pub(crate) const DIFF_EXIT_CODES: &str = "\
-Mã thoát / exit codes:
-  0   không có thay đổi nào / no difference
-  1   có thay đổi (được liệt kê) / differences (listed)
-  64  sai cú pháp lệnh, phiên bản hay bộ không có / usage error, no such version or set
-  78  tệp tiêu chí sai / bad criteria file
+pub(crate) const DIFF_EXIT_CODES_EN: &str = "\
+Exit codes:
+  0   no difference
+  1   differences (listed)
+  64  usage error, no such version or set
+  66  the --criteria folder does not exist or cannot be opened
+  78  bad criteria file
 
-Mỗi phía / each side: VERSION (bundled, or from --criteria DIR), a version FOLDER,
-or either followed by :SET to compare one set (lang-son-2024:xa-ntm, folder/v2026:xa-ntm).";
+Each side: VERSION (bundled, or from --criteria DIR), a version FOLDER, or
+either followed by :SET to compare one set (lang-son-2024:xa-ntm,
+folder/v2026:xa-ntm).";
+
+/// [`DIFF_EXIT_CODES_EN`] in Vietnamese.
+pub(crate) const DIFF_EXIT_CODES_VI: &str = "\
+Mã thoát:
+  0   không có thay đổi nào
+  1   có thay đổi (được liệt kê)
+  64  sai cú pháp lệnh, phiên bản hay bộ không có
+  66  không có thư mục --criteria, hoặc không mở được
+  78  tệp tiêu chí sai
+
+Mỗi phía: PHIÊN_BẢN (có sẵn, hoặc trong --criteria THƯ_MỤC), một THƯ_MỤC
+phiên bản, hoặc một trong hai kèm :BỘ để so một bộ (lang-son-2024:xa-ntm,
+thu-muc/v2026:xa-ntm).";
 
 #[derive(Subcommand)]
 pub(crate) enum CriteriaCmd {
     /// The versions and sets available: decision, validity, criteria, indicators, unverified thresholds.
     List {
+        /// Output format.
         #[arg(long, value_enum, default_value_t = FormatArg::Table)]
         format: FormatArg,
     },
@@ -41,15 +58,19 @@ pub(crate) enum CriteriaCmd {
         /// Only the figures not yet checked against the decision's text.
         #[arg(long)]
         unverified: bool,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = FormatArg::Table)]
         format: FormatArg,
     },
     /// Check a folder of criteria files (default: ./criteria if it exists, else the bundled ones).
     /// Exit 0 when clean, 78 with every problem listed.
-    Lint { dir: Option<PathBuf> },
+    Lint {
+        /// The folder of criteria files (a version folder, or a folder of version folders).
+        dir: Option<PathBuf>,
+    },
     /// What changes from one criteria version (or set) to another: indicators added, removed, renamed
     /// or recoded, thresholds per year and commune group, comparisons, sources, verified flags.
-    #[command(after_help = DIFF_EXIT_CODES)]
+    #[command(after_help = DIFF_EXIT_CODES_EN)]
     Diff {
         /// The old side: VERSION, FOLDER, VERSION:SET or FOLDER:SET.
         old: String,
@@ -137,6 +158,11 @@ pub(crate) fn run(ctx: &Ctx, cmd: CriteriaCmd) -> i32 {
         }
         CriteriaCmd::Diff { old, new, format } => run_diff(ctx, &old, &new, format),
         CriteriaCmd::Lint { dir } => {
+            if let Some(d) = &dir
+                && let Err(code) = ctx.inputs(&[(d, Expect::Folder)])
+            {
+                return code;
+            }
             let dir = dir.or_else(|| {
                 let local = PathBuf::from("criteria");
                 local.is_dir().then_some(local)

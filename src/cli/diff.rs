@@ -21,6 +21,7 @@ use ntm::eval::diff::{CodeMap, Presence, Side, compare};
 use ntm::eval::{Evaluator, NoDerived, Options};
 use ntm::exit;
 use ntm::i18n::Text;
+use ntm::input::files::Expect;
 use ntm::input::{Layout, Row};
 use ntm::report::diff::{DiffReport, SideInfo, write};
 
@@ -29,28 +30,46 @@ use super::{Ctx, FormatArg};
 use files::{Scope, Source, list, read_map, rows_of, sides, skipped_codes, years_found};
 
 /// The exit codes of `diff`: it compares, it does not judge qualification (see `check`).
-pub(crate) const EXIT_CODES: &str = "\
-Mã thoát / exit codes:
-  0   đã so sánh / the comparison ran
-  64  sai cú pháp lệnh, hoặc tệp kết quả bị từ chối / usage error, or the output file refused
-  65  dữ liệu không đọc được, hoặc tệp --map sai hay mâu thuẫn với số liệu (báo cáo vẫn in cho các
-      dòng đọc được) / unreadable data, or a --map file that is wrong or contradicts the data (the
-      report still covers the readable rows)
-  74  không ghi được kết quả (đĩa đầy…) / the output cannot be written (disk full…)
-  78  tệp tiêu chí sai / bad criteria file
-  130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): bị ngắt, tệp tạm đã xoá / interrupted, temporary file removed
-Đóng ống (| head) thì dừng ghi, mã thoát vẫn theo kết quả /
-a closed pipe (| head) stops the output, the exit code still follows the result.
+pub(crate) const EXIT_CODES_EN: &str = "\
+Exit codes:
+  0   the comparison ran
+  64  usage error, or the output file refused
+  65  unreadable data, or a --map file that is wrong or contradicts the data
+      (the report still covers the readable rows)
+  66  an input file does not exist or cannot be opened (nothing is printed)
+  74  the output cannot be written (disk full…)
+  78  bad criteria file
+  130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): interrupted, temporary file
+      removed
+A closed pipe (| head) stops the output; the exit code still follows the
+result.
 
-Thay đổi / change: Lên mức (gained), Xuống mức (lost), Giữ nguyên (unchanged: both levels known and
-equal), Chưa rõ (unknown: missing data leaves the move open, e.g. Chưa đủ dữ liệu ↔ Chưa đạt), Mới
-(new: only in the new side), Không còn (gone: only in the old side).";
+Change: Gained, Lost, Unchanged (both levels known and equal), Unknown
+(missing data leaves the move open, e.g. Unknown ↔ Not met), New (only in the
+new side), Gone (only in the old side).";
+
+/// [`EXIT_CODES_EN`] in Vietnamese.
+pub(crate) const EXIT_CODES_VI: &str = "\
+Mã thoát:
+  0   đã so sánh
+  64  sai cú pháp lệnh, hoặc tệp kết quả bị từ chối
+  65  dữ liệu không đọc được, hoặc tệp --map sai hay mâu thuẫn với số liệu
+      (báo cáo vẫn in cho các dòng đọc được)
+  66  không có tệp đầu vào, hoặc không mở được (không in gì ra)
+  74  không ghi được kết quả (đĩa đầy…)
+  78  tệp tiêu chí sai
+  130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): bị ngắt, tệp tạm đã xoá
+Đóng ống (| head) thì dừng ghi, mã thoát vẫn theo kết quả.
+
+Thay đổi: Lên mức, Xuống mức, Giữ nguyên (biết cả hai mức và bằng nhau),
+Chưa rõ (thiếu số liệu nên chưa biết đổi thế nào, ví dụ Chưa đủ dữ liệu ↔
+Chưa đạt), Mới (chỉ có ở bên mới), Không còn (chỉ có ở bên cũ).";
 
 #[derive(Args)]
 pub(crate) struct DiffArgs {
-    /// The older commune data (CSV); or the one file holding both years, with --from and --to.
+    /// The older commune data (CSV or Excel); or the one file holding both years, with --from and --to.
     old: PathBuf,
-    /// The newer commune data (CSV). Leave it out to compare two years of OLD.
+    /// The newer commune data (CSV or Excel). Leave it out to compare two years of OLD.
     new: Option<PathBuf>,
     /// The old side's year (a year of OLD). Needed when that file holds several years.
     #[arg(long, value_name = "YEAR")]
@@ -172,6 +191,10 @@ struct Levels<'v> {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
+    // No HTML comparison yet: the text table is what prints.
+    if let Err(code) = output::refuse_pdf(ctx, args.output.as_deref(), "md") {
+        return code;
+    }
     let catalog = match ctx.catalog() {
         Ok(c) => c,
         Err(code) => return code,
@@ -334,6 +357,11 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
         Ok(o) => o,
         Err(code) => return code,
     };
+    // A missing input stops the run before the comparison is begun.
+    let expected: Vec<(&Path, Expect)> = inputs.iter().map(|p| (*p, Expect::File)).collect();
+    if let Err(code) = ctx.inputs(&expected) {
+        return code;
+    }
     let mut problems = Vec::new();
     let years = (plan.from, plan.to);
     let sources = match sides(

@@ -3,19 +3,21 @@
 mod check;
 mod criteria;
 mod diff;
+mod help;
 mod output;
 mod template;
 mod test;
 
 use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ntm::criteria::catalog::Catalog;
 use ntm::diag::Problem;
 use ntm::exit;
 use ntm::i18n::Lang;
+use ntm::input::files::{Expect, check_input};
 use ntm::input::number::Mark;
 use ntm::input::table::ReadOptions;
 use ntm::report::{Format, Style};
@@ -24,11 +26,12 @@ use ntm::report::{Format, Style};
 #[command(
     name = "ntm",
     version,
-    about = "Chấm điểm xã, huyện theo Bộ tiêu chí nông thôn mới.\nScore Vietnamese communes and districts against the New Rural Development (NTM) criteria.",
-    after_help = exit::TABLE
+    about = "Score Vietnamese communes and districts against the New Rural Development (NTM) criteria.",
+    after_help = exit::TABLE_EN
 )]
 struct Cli {
-    /// Language of labels and messages: vi (Tiếng Việt) or en.
+    /// Language of help, labels and messages: vi (Tiếng Việt) or en (English); by default the
+    /// environment variable NTM_LANG's, else vi.
     #[arg(long, global = true, value_enum, default_value_t = LangArg::Vi)]
     lang: LangArg,
     /// Load criteria from this folder (a version folder, or a folder of version folders) instead of the bundled ones.
@@ -84,18 +87,21 @@ impl From<FormatArg> for Format {
 #[derive(Subcommand)]
 enum Command {
     /// List, show and check criteria sets.
-    #[command(subcommand, after_help = exit::TABLE)]
+    #[command(subcommand, after_help = exit::TABLE_EN)]
     Criteria(criteria::CriteriaCmd),
     /// An empty data-entry file (CSV or Excel) with the columns the chosen level reads.
+    #[command(after_help = exit::TABLE_EN)]
     Template(template::TemplateArgs),
-    /// Score communes from a data file (CSV) against the commune sets.
-    #[command(after_help = exit::TABLE)]
+    /// Score communes, and with --districts their districts, from data files (CSV or Excel) against
+    /// the criteria.
+    #[command(after_help = exit::TABLE_EN)]
     Check(check::CheckArgs),
-    /// Compare two years (or two files) of commune results: levels, criteria, indicators that turned.
-    #[command(after_help = diff::EXIT_CODES)]
+    /// Compare two years (or two files) of commune results: the levels gained or lost, and the
+    /// criteria and indicators whose status changed.
+    #[command(after_help = diff::EXIT_CODES_EN)]
     Diff(diff::DiffArgs),
     /// Run test cases written by domain experts: inputs of one commune or district, and the outcome expected.
-    #[command(after_help = test::EXIT_CODES)]
+    #[command(after_help = test::EXIT_CODES_EN)]
     Test(test::TestArgs),
 }
 
@@ -115,6 +121,9 @@ pub(crate) struct Ctx {
 impl Ctx {
     /// The criteria catalog, or the problems that prevent loading it (exit 78).
     pub fn catalog(&self) -> Result<Catalog, i32> {
+        if let Some(dir) = &self.criteria {
+            self.inputs(&[(dir, Expect::Folder)])?;
+        }
         let loaded = match &self.criteria {
             Some(dir) => Catalog::from_dir(dir),
             None => Catalog::bundled(),
@@ -126,6 +135,19 @@ impl Ctx {
             self.report(&problems);
             exit::CRITERIA
         })
+    }
+
+    /// Every input named on the command line can be opened as expected; otherwise each one that
+    /// cannot is named, and the run stops (exit 66) before anything is written.
+    pub fn inputs(&self, paths: &[(&Path, Expect)]) -> Result<(), i32> {
+        let mut ok = true;
+        for (path, expect) in paths {
+            if let Err(no) = check_input(path, *expect) {
+                self.error(&no.why.vi, &no.why.en);
+                ok = false;
+            }
+        }
+        if ok { Ok(()) } else { Err(exit::NOINPUT) }
     }
 
     /// Diagnostics go to standard error.
@@ -157,10 +179,36 @@ pub(crate) fn emit(ctx: &Ctx, text: &str) -> Result<(), i32> {
 
 pub fn run() -> i32 {
     output::clean_up_on_signals();
-    let cli = match Cli::try_parse() {
+    // The language first: clap writes the help and its errors while it parses.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let env = std::env::var_os("NTM_LANG");
+    let (lang, warning) = help::language(&args, env.as_deref());
+    if let Some(w) = warning {
+        let _ = writeln!(std::io::stderr(), "{w}");
+    }
+    let mut command = help::command(lang, env.as_deref());
+    let parsed = command
+        .try_get_matches_from_mut(&args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
+        Err(e)
+            if e.use_stderr()
+                && !matches!(
+                    e.kind(),
+                    clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+                ) =>
+        {
+            let _ = write!(
+                std::io::stderr(),
+                "{}",
+                help::error(&e, lang, &command, &args)
+            );
+            return exit::USAGE;
+        }
         Err(e) => {
-            // Help or version to a full disk: said, exit 74 (a closed pipe is not an error).
+            // Help or version to a full disk: said, exit 74 (a closed pipe is not an error). The
+            // help asked for by no command at all goes to standard error, exit 64.
             let printed = e.print();
             if !e.use_stderr()
                 && let Err(w) = printed
@@ -168,7 +216,8 @@ pub fn run() -> i32 {
             {
                 let _ = writeln!(
                     std::io::stderr(),
-                    "ntm: lỗi / error: không ghi được / cannot write: {w}"
+                    "ntm: {}: {w}",
+                    lang.pick("lỗi: không ghi được", "error: cannot write")
                 );
                 return exit::IO;
             }

@@ -63,6 +63,39 @@ impl Drop for Registered {
     }
 }
 
+/// `-o NAME.pdf`: ntm writes no PDF, and a report of another format under that name would not open
+/// as one. Refused (exit 64) before anything is read or created, pointing to `NAME.instead` (for
+/// `html`: a report to print to PDF from a browser).
+pub(crate) fn refuse_pdf(ctx: &Ctx, path: Option<&Path>, instead: &str) -> Result<(), i32> {
+    let Some(path) = path else { return Ok(()) };
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+    {
+        return Ok(());
+    }
+    let shown = path.display();
+    let other = path.with_extension(instead);
+    let other = other.display();
+    let (vi, en) = if instead == "html" {
+        (
+            format!(
+                "ntm không ghi tệp PDF ({shown}): ghi báo cáo in được bằng -o {other}, rồi mở bằng trình duyệt và in ra PDF (Ctrl+P)"
+            ),
+            format!(
+                "ntm does not write PDF ({shown}): write the printable report with -o {other}, then open it in a browser and print it to PDF (Ctrl+P)"
+            ),
+        )
+    } else {
+        (
+            format!("ntm không ghi tệp PDF ({shown}): hãy ghi -o {other}"),
+            format!("ntm does not write PDF ({shown}): write -o {other} instead"),
+        )
+    };
+    ctx.error(&vi, &en);
+    Err(exit::USAGE)
+}
+
 /// A file that appeared under the output's name while the report was being written.
 #[derive(Debug)]
 struct Appeared(PathBuf);

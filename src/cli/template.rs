@@ -40,6 +40,9 @@ pub(crate) struct TemplateArgs {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: TemplateArgs) -> i32 {
+    if let Err(code) = output::refuse_pdf(ctx, args.output.as_deref(), "xlsx") {
+        return code;
+    }
     let catalog = match ctx.catalog() {
         Ok(c) => c,
         Err(code) => return code,

@@ -7,21 +7,37 @@ use ntm::cases::{self, render};
 use ntm::diag::Problem;
 use ntm::exit;
 use ntm::i18n::Text;
+use ntm::input::files::Expect;
 
 use super::{Ctx, emit};
 
 /// Exit codes of `ntm test`.
-pub(crate) const EXIT_CODES: &str = "\
-Mã thoát / exit codes:
-  0   mọi ca kiểm thử đều đạt / every case passes
-  1   ít nhất một ca không đạt / at least one case fails
-  64  sai cú pháp lệnh / usage error
-  65  tệp ca kiểm thử không đọc được / unreadable case file
-  74  không ghi được kết quả (đĩa đầy…) / the output cannot be written (disk full…)
-  78  tệp tiêu chí sai / bad criteria file
-  130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): bị ngắt / interrupted
-Đóng ống (| head) thì dừng ghi, mã thoát vẫn theo kết quả /
-a closed pipe (| head) stops the output, the exit code still follows the result.";
+pub(crate) const EXIT_CODES_EN: &str = "\
+Exit codes:
+  0   every case passes
+  1   at least one case fails
+  64  usage error
+  65  unreadable case file
+  66  a case file or folder does not exist or cannot be opened (nothing is
+      printed)
+  74  the output cannot be written (disk full…)
+  78  bad criteria file
+  130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): interrupted
+A closed pipe (| head) stops the output; the exit code still follows the
+result.";
+
+/// [`EXIT_CODES_EN`] in Vietnamese.
+pub(crate) const EXIT_CODES_VI: &str = "\
+Mã thoát:
+  0   mọi ca kiểm thử đều đạt
+  1   ít nhất một ca không đạt
+  64  sai cú pháp lệnh
+  65  tệp ca kiểm thử không đọc được
+  66  không có tệp hay thư mục ca kiểm thử, hoặc không mở được (không in gì ra)
+  74  không ghi được kết quả (đĩa đầy…)
+  78  tệp tiêu chí sai
+  130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): bị ngắt
+Đóng ống (| head) thì dừng ghi, mã thoát vẫn theo kết quả.";
 
 #[derive(Args)]
 pub(crate) struct TestArgs {
@@ -40,6 +56,15 @@ pub(crate) fn run(ctx: &Ctx, args: TestArgs) -> i32 {
     {
         ctx.error(&msg.vi, &msg.en);
         return exit::USAGE;
+    }
+    // A case file or folder that is not there: said, and nothing run.
+    let named: Vec<(&Path, Expect)> = args
+        .files
+        .iter()
+        .map(|p| (p.as_path(), Expect::FileOrFolder))
+        .collect();
+    if let Err(code) = ctx.inputs(&named) {
+        return code;
     }
     // Problems go to standard error as they are found; any error means exit 65.
     let mut errors = 0usize;

@@ -9,6 +9,7 @@ mod criteria;
 mod diff;
 mod district;
 mod groups;
+mod help;
 mod html;
 mod lint;
 #[cfg(target_os = "linux")]

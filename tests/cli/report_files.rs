@@ -89,7 +89,8 @@ fn an_output_file_is_written_whole_and_never_over_an_input() {
     // A failed run leaves no file behind.
     let none = dir.path().join("none.csv");
     let (code, _, _) = run(&["check", "/nonexistent.csv", "-o", none.to_str().unwrap()]);
-    assert_eq!(code, 65);
+    assert_eq!(code, 66);
+    assert!(!none.exists());
     let left: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| e.ok())

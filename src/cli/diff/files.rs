@@ -11,6 +11,7 @@ use ntm::eval::diff::{CodeMap, Presence};
 use ntm::eval::{Evaluator, Options};
 use ntm::exit;
 use ntm::i18n::Text;
+use ntm::input::files::Expect;
 use ntm::input::table::ReadOptions;
 use ntm::input::{Dataset, Layout, Row, read_file};
 
@@ -64,6 +65,7 @@ fn years_in(path: &Path, scope: Scope) -> (BTreeSet<i32>, Vec<Problem>) {
 
 /// The years a file holds, or the exit code after saying why there are none.
 pub(super) fn years_found(ctx: &Ctx, path: &Path, scope: Scope) -> Result<BTreeSet<i32>, i32> {
+    ctx.inputs(&[(path, Expect::File)])?;
     let (ys, errors) = years_in(path, scope);
     if ys.is_empty() {
         ctx.report(&errors);

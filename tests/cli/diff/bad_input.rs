@@ -94,6 +94,7 @@ fn usage_errors_say_what_to_give() {
         "--to",
         "2024",
     ]);
-    assert_eq!(code, 65);
-    assert!(err.contains("none.csv: lỗi: không đọc được tệp"), "{err}");
+    assert_eq!(code, 66);
+    assert!(err.contains("lỗi: không có tệp «"), "{err}");
+    assert!(err.contains("none.csv»"), "{err}");
 }

@@ -413,8 +413,9 @@ fn district_input_errors_name_file_line_and_column() {
         "--districts",
         &dir.path().join("none.csv").display().to_string(),
     ]);
-    assert_eq!(code, 65);
-    assert!(err.contains("none.csv: lỗi: không đọc được tệp"), "{err}");
+    assert_eq!(code, 66);
+    assert!(err.contains("lỗi: không có tệp «"), "{err}");
+    assert!(err.contains("none.csv»"), "{err}");
 }
 
 #[test]
