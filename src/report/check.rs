@@ -16,7 +16,7 @@ use crate::eval::needs::{Needs, still_needed};
 use crate::eval::summary::{Summary, SummaryBuilder};
 use crate::eval::view::{Scored, UnitView};
 use crate::eval::{CheckResult, IndicatorResult, SetResult, Status, UnitResult, Verdict};
-use crate::i18n::{Lang, num};
+use crate::i18n::{Lang, derived, num};
 use crate::input::Unscored;
 use crate::pipeline::Sink;
 use crate::pipeline::check::Outcome;
@@ -599,7 +599,7 @@ fn summary(rep: &CheckReport, s: &Summary, format: Format, style: &Style) -> Str
         out.push_str(&format!(
             "; {} {} {} {base_name}/{}",
             lang.pick("bình quân", "average"),
-            num(avg, lang),
+            derived(avg, lang),
             lang.pick("tiêu chí", "criteria"),
             lang.pick("xã", "commune")
         ));
@@ -1155,7 +1155,7 @@ fn district_detail(rep: &CheckReport, d: &DistrictResult, format: Format, style:
         d.communes_ntm,
         d.communes_total,
         d.share_ntm
-            .map_or("—".into(), |s| format!("{} %", num(s, lang)))
+            .map_or("—".into(), |s| format!("{} %", derived(s, lang)))
     ));
     out.push_str(&shares_text(rep, d, lang));
     out
@@ -1237,7 +1237,7 @@ fn districts_table(
                     "{} ({})",
                     d.communes_ntm,
                     d.share_ntm
-                        .map_or("—".into(), |s| format!("{} %", num(s, lang)))
+                        .map_or("—".into(), |s| format!("{} %", derived(s, lang)))
                 ),
             ];
             for s in &rep.district_sets {
@@ -1348,10 +1348,13 @@ fn summaries_text(
                 let mut r = vec![name, s.units.to_string()];
                 r.extend(s.groups.iter().map(|g| g.count.to_string()));
                 r.extend(s.levels.iter().map(|l| l.qualified.to_string()));
-                r.push(s.average_criteria_met.map_or("—".into(), |a| num(a, lang)));
+                r.push(
+                    s.average_criteria_met
+                        .map_or("—".into(), |a| derived(a, lang)),
+                );
                 r.push(
                     s.share_meeting_base
-                        .map_or("—".into(), |a| format!("{} %", num(a, lang))),
+                        .map_or("—".into(), |a| format!("{} %", derived(a, lang))),
                 );
                 if !verdicts.is_empty() && !rep.district_sets.is_empty() {
                     let key = s.district.as_deref().map(district_key);

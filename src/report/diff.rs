@@ -19,7 +19,7 @@ use crate::eval::diff::{
     Cause, Change, Delta, Diff, Flip, LevelStatus, NotCompared, Part, Presence, UnitDiff,
 };
 use crate::eval::{CheckResult, Status, UnitResult, Verdict};
-use crate::i18n::{Lang, num};
+use crate::i18n::Lang;
 
 /// One side of the comparison: the file, the data year, and the year whose thresholds scored it.
 #[derive(Debug, Clone)]
@@ -441,7 +441,7 @@ fn signed(d: f64, lang: Lang) -> String {
     } else {
         "±"
     };
-    format!("{sign}{}", num(d.abs(), lang))
+    format!("{sign}{}", crate::i18n::derived(d.abs(), lang))
 }
 
 fn arrow(f: &Flip) -> &'static str {

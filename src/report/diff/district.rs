@@ -10,7 +10,7 @@ use crate::eval::diff::Presence;
 use crate::eval::diff::district::{Communes, DistrictDiff, DistrictsDiff};
 use crate::eval::summary::LevelCount;
 use crate::eval::{UnitResult, Verdict};
-use crate::i18n::{Lang, num};
+use crate::i18n::Lang;
 use crate::report::{Format, Style};
 
 /// The district set whose criteria met are shown: the last of the chain (huyện NTM).
@@ -50,8 +50,10 @@ fn share(c: Option<&Communes>, lang: Lang) -> String {
             "{}/{} ({})",
             c.ntm,
             c.total,
-            c.share_ntm
-                .map_or("—".into(), |s| format!("{} %", num(s, lang)))
+            c.share_ntm.map_or("—".into(), |s| format!(
+                "{} %",
+                crate::i18n::derived(s, lang)
+            ))
         ),
     }
 }

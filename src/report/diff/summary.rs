@@ -4,7 +4,7 @@
 use super::{DiffReport, Row, block, signed};
 use crate::eval::diff::{Diff, Presence};
 use crate::eval::summary::{Group, Summary};
-use crate::i18n::{Lang, num};
+use crate::i18n::Lang;
 use crate::report::text;
 use crate::report::{Format, Style};
 
@@ -144,7 +144,7 @@ fn groups(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> Strin
     let mut out = block(format, style, None, header, rows);
     let avg = |x: Option<&Summary>| x.and_then(|x| x.average_criteria_met);
     let (xb, xa) = (avg(s.before.as_ref()), avg(s.after.as_ref()));
-    let show = |v: Option<f64>| v.map_or("—".to_string(), |v| num(v, lang));
+    let show = |v: Option<f64>| v.map_or("—".to_string(), |v| crate::i18n::derived(v, lang));
     let mut line = format!(
         "{} {base_name}/{}: {} ({b}) → {} ({a})",
         lang.pick("Bình quân tiêu chí", "Average criteria"),
