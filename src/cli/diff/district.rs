@@ -9,7 +9,7 @@ use ntm::criteria::CriteriaSet;
 use ntm::diag::Problem;
 use ntm::eval::diff::Presence;
 use ntm::eval::diff::district::{DistrictSide, DistrictsDiff, compare_districts};
-use ntm::eval::district::{CommuneIndex, district_key, unknown_district};
+use ntm::eval::district::{CommuneIndex, Lists, district_key, unknown_district};
 use ntm::eval::{Evaluator, UnitResult};
 use ntm::i18n::Text;
 use ntm::input::Row;
@@ -122,11 +122,13 @@ pub(super) fn compare<'v>(
         rows: rows_of(old_src, plan.from),
         ev: &ev_old,
         communes: &io,
+        lists: Lists::default(),
     };
     let new = DistrictSide {
         rows: rows_of(new_src, plan.to),
         ev: &ev_new,
         communes: &inew,
+        lists: Lists::default(),
     };
     let mut skipped = skipped_codes(old_src, plan.from, &old.rows, Presence::Old);
     skipped.extend(skipped_codes(new_src, plan.to, &new.rows, Presence::New));
