@@ -14,10 +14,11 @@
 
 use std::collections::BTreeSet;
 
-use super::{District, Edition, Pick, Unit, Units, fold, name_matches, names};
+use super::{Conversion, District, Edition, Pick, Unit, Units, fold, name_matches, names};
 use crate::diag::Problem;
 use crate::eval::district::district_key;
 use crate::i18n::Text;
+use crate::input::Row;
 
 /// What a file lists: communes (`ma_xa`, `ten_xa`, `huyen`) or districts (`ma_huyen`, `ten_huyen`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -620,6 +621,147 @@ impl<'u> Audit<'u> {
         .found(p.name.clone())
         .expected(Text::new(words.clone(), words))
     }
+}
+
+/// Check the rows of a file read whole (`diff`'s sides).
+pub fn check_rows<'r>(
+    units: &Units,
+    file: &str,
+    layer: Layer,
+    rows: impl IntoIterator<Item = &'r Row>,
+) -> Outcome {
+    let mut audit = Audit::new(units, file, layer);
+    for r in rows {
+        let parent = if layer == Layer::Commune {
+            r.parent.as_str()
+        } else {
+            ""
+        };
+        audit.row(r.line, &r.code, &r.name, parent, r.year);
+    }
+    audit.finish()
+}
+
+/// The conversion between the lists of two years, when they differ (2024 → 2025: the conversion of
+/// 1/7/2025). A year's list is the one in force at its end.
+pub fn conversion_between(units: &Units, from: i32, to: i32) -> Option<&Conversion> {
+    let a = units.edition_for_year(from)?.edition;
+    let b = units.edition_for_year(to)?.edition;
+    if a.id == b.id {
+        return None;
+    }
+    units
+        .conversions
+        .iter()
+        .find(|c| c.from == a.id && c.to == b.id)
+}
+
+/// Codes of both sides that stand for another unit after the conversion (a code reused, or a unit
+/// that absorbed others or lost part of itself), in code order.
+fn changed_codes<'c>(c: &'c Conversion, old: &[&str], new: &[&str]) -> Vec<&'c str> {
+    let mut out: Vec<&str> = c
+        .links
+        .iter()
+        .map(|l| l.new.as_str())
+        .filter(|code| old.contains(code) && new.contains(code))
+        .filter(|code| {
+            let from = c.olds_of(code);
+            let to = c.new_of(code);
+            !(from.len() == 1 && from[0].old == *code && to.len() == 1 && !to[0].part)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Two sides compared by code across a conversion without a map: a warning that codes were reused,
+/// naming up to three that occur in both sides' data, and the map to use.
+pub fn codes_reused_warning(
+    units: &Units,
+    c: &Conversion,
+    (from, to): (i32, i32),
+    (old, new): (&[&str], &[&str]),
+    file: &str,
+) -> Problem {
+    let date = |id: &str| units.edition(id).map_or(String::new(), |e| e.valid_from.vi());
+    let (a, b) = (date(&c.from), date(&c.to));
+    let name = units.conversion_name(c);
+    let basis = c
+        .basis
+        .first()
+        .map_or(String::new(), |b| format!(" ({})", b.document));
+    let changed = changed_codes(c, old, new);
+    let examples: Vec<String> = changed
+        .iter()
+        .take(3)
+        .map(|code| {
+            let before = c
+                .new_of(code)
+                .first()
+                .map_or(String::new(), |l| l.old_name.clone());
+            let after = c
+                .olds_of(code)
+                .first()
+                .map_or(String::new(), |l| l.new_name.clone());
+            format!("{code} ({before} → {after})")
+        })
+        .collect();
+    let (ex_vi, ex_en) = if examples.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            format!(
+                "; trong số liệu, {} mã như thế, ví dụ {}",
+                changed.len(),
+                examples.join(", ")
+            ),
+            format!(
+                "; {} such codes in the data, e.g. {}",
+                changed.len(),
+                examples.join(", ")
+            ),
+        )
+    };
+    Problem::warning(
+        "codes-reused",
+        file,
+        Text::new(
+            format!(
+                "bên cũ (năm {from}) theo danh sách đơn vị hành chính từ {a}, bên mới (năm {to}) theo danh sách từ {b}: các xã đã được sắp xếp lại{basis} và một số mã được dùng lại cho đơn vị khác{ex_vi}; so theo mã là so hai xã khác nhau. Dùng --map {name} để so theo bảng chuyển đổi"
+            ),
+            format!(
+                "the old side (year {from}) follows the list of administrative units from {a}, the new side (year {to}) the list from {b}: communes were reorganised{basis} and some codes were reused for other units{ex_en}; comparing by code compares different communes. Use --map {name} to follow the conversion"
+            ),
+        ),
+    )
+}
+
+/// `--map NAME` of a shipped conversion whose lists are not those of the two years compared.
+pub fn conversion_years_note(
+    units: &Units,
+    c: &Conversion,
+    (from, to): (i32, i32),
+    file: &str,
+) -> Option<Problem> {
+    if conversion_between(units, from, to).is_some_and(|x| x.id == c.id) {
+        return None;
+    }
+    let date = |id: &str| units.edition(id).map_or(String::new(), |e| e.valid_from.vi());
+    let (a, b) = (date(&c.from), date(&c.to));
+    let name = units.conversion_name(c);
+    Some(Problem::warning(
+        "conversion-years",
+        file,
+        Text::new(
+            format!(
+                "bảng chuyển đổi {name} nối danh sách từ {a} với danh sách từ {b}, còn hai bên là năm {from} và {to}: vẫn dùng như đã yêu cầu"
+            ),
+            format!(
+                "the conversion {name} goes from the list of {a} to the list of {b}, but the sides are of {from} and {to}: used as asked"
+            ),
+        ),
+    ))
 }
 
 /// The note of a run whose criteria name a province ntm has no list for.

@@ -173,6 +173,9 @@ struct PartOut<'a> {
     /// `false` when the map names it but the old side has no such commune.
     found: bool,
     name: Option<&'a str>,
+    /// Its official name with its type, when the map is a shipped conversion (`--map lang-son-2025`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    official_name: Option<&'a str>,
     /// The old commune was split between several new ones (tách một phần); `also_in`: the others.
     split: bool,
     also_in: &'a [String],
@@ -373,6 +376,7 @@ fn part_out<'a>(
         code: &p.code,
         found: b.is_some(),
         name: b.map(|r| r.name.as_str()),
+        official_name: p.official_name.as_deref(),
         split: p.split,
         also_in: &p.also_in,
         line_before: b.map(|r| r.line),

@@ -4,6 +4,10 @@
 //! nâng cao) ≥ 10 %, and every district criterion (10, numbered 0–9), e.g. 8 clean water h8 ≥ 35 %.
 //! Communes: xã NTM 15.1 ≥ 95 %, income (10) ≥ 39 in 2023 and ≥ 42 in 2024, nâng cao income ≥ 45 / 48.
 //! The common BASE commune meets every commune level in both years; DISTRICT_BASE every district one.
+//!
+//! The districts of the files written here have their own codes (`H180`…): their shares are over the
+//! communes in the file, which is what these tests compare. Shares over a district's xã in the
+//! official list are tested in `units.rs`.
 
 use serde_json::Value;
 
@@ -136,7 +140,7 @@ fn chi_lang_gains_huyen_ntm_once_van_thuy_meets_xa_ntm() {
     );
 }
 
-/// District 180 (two communes, both at every commune level in both years) loses huyện NTM through
+/// District H180 (two communes, both at every commune level in both years) loses huyện NTM through
 /// clean water alone: h8 = 40 % ≥ 35 in 2023, 30 % < 35 in 2024.
 fn losing_files(dir: &tempfile::TempDir) -> (String, String) {
     let communes = [
@@ -147,8 +151,8 @@ fn losing_files(dir: &tempfile::TempDir) -> (String, String) {
     ];
     let placed: Vec<(&str, &Commune)> = communes.iter().map(|c| ("Cao Lộc", c)).collect();
     let rows: [DistrictRow; 2] = [
-        ("180", "Huyện Cao Lộc", 2023, &[]),
-        ("180", "Huyện Cao Lộc", 2024, &[("h8", "30")]),
+        ("H180", "Huyện Cao Lộc", 2023, &[]),
+        ("H180", "Huyện Cao Lộc", 2024, &[("h8", "30")]),
     ];
     (
         write(dir.path(), "xa.csv", &csv_in(&placed)),
@@ -161,7 +165,7 @@ fn a_district_loses_huyen_ntm_through_one_district_indicator() {
     let dir = tempfile::tempdir().unwrap();
     let (xa, huyen) = losing_files(&dir);
     let doc = diff_json(&[&xa, "--districts", &huyen]);
-    let d = district(&doc, "180");
+    let d = district(&doc, "H180");
     assert_eq!(d["level_before"], "huyen-ntm");
     assert_eq!(d["level_after"], Value::Null);
     assert_eq!(d["change"], "lost");
@@ -205,8 +209,8 @@ fn h01_files(dir: &tempfile::TempDir) -> (String, String) {
     ];
     let placed: Vec<(&str, &Commune)> = communes.iter().map(|c| ("Chi Lăng", c)).collect();
     let rows: [DistrictRow; 2] = [
-        ("181", "Huyện Chi Lăng", 2023, &[]),
-        ("181", "Huyện Chi Lăng", 2024, &[]),
+        ("H181", "Huyện Chi Lăng", 2023, &[]),
+        ("H181", "Huyện Chi Lăng", 2024, &[]),
     ];
     (
         write(dir.path(), "xa.csv", &csv_in(&placed)),
@@ -220,7 +224,7 @@ fn h01_flips_when_one_commune_loses_xa_ntm() {
     let (xa, huyen) = h01_files(&dir);
     let doc = diff_json(&[&xa, "--from", "2023", "--to", "2024", "--districts", &huyen]);
     assert_eq!(commune(&doc, "Y2")["change"], "lost");
-    let d = district(&doc, "181");
+    let d = district(&doc, "H181");
     assert_eq!(d["change"], "lost");
     assert_eq!(d["criteria_met_before"], 10);
     assert_eq!(d["criteria_met_after"], 9);
@@ -257,11 +261,11 @@ fn same_year_scores_the_districts_communes_with_one_years_thresholds() {
         c("Z2", "Lộc Yên", 2024, &[("10", "40,5")]),
     ];
     let placed: Vec<(&str, &Commune)> = communes.iter().map(|c| ("Bắc Sơn", c)).collect();
-    let rows: [DistrictRow; 2] = [("184", "Bắc Sơn", 2023, &[]), ("184", "Bắc Sơn", 2024, &[])];
+    let rows: [DistrictRow; 2] = [("H184", "Bắc Sơn", 2023, &[]), ("H184", "Bắc Sơn", 2024, &[])];
     let xa = write(dir.path(), "xa.csv", &csv_in(&placed));
     let huyen = write(dir.path(), "huyen.csv", &districts_csv(&rows));
     let own = diff_json(&[&xa, "--districts", &huyen]);
-    let d = district(&own, "184");
+    let d = district(&own, "H184");
     assert_eq!(d["change"], "lost");
     assert_eq!(flip(d, "H0.1")["value_after"], 50.0);
     let same = diff_json(&[&xa, "--districts", &huyen, "--same-year", "2024"]);
@@ -269,7 +273,7 @@ fn same_year_scores_the_districts_communes_with_one_years_thresholds() {
         same["district_comparison"]["before"]["threshold_year"],
         2024
     );
-    let d = district(&same, "184");
+    let d = district(&same, "H184");
     assert_eq!(d["change"], "unchanged");
     assert_eq!(d["share_ntm_before"], 50.0);
     assert_eq!(d["share_ntm_after"], 50.0);
@@ -287,7 +291,7 @@ fn the_districts_section_in_table_csv_and_markdown_in_both_languages() {
         .split("So sánh kết quả huyện: 2023")
         .nth(1)
         .unwrap_or_else(|| panic!("{out}"));
-    let row = section.lines().find(|l| l.contains("181")).unwrap();
+    let row = section.lines().find(|l| l.contains("H181")).unwrap();
     for part in [
         "Huyện Chi Lăng",
         "huyện NTM",
@@ -302,7 +306,7 @@ fn the_districts_section_in_table_csv_and_markdown_in_both_languages() {
     }
     let flip_row = section
         .lines()
-        .find(|l| l.contains("181") && l.contains("Tỷ lệ xã trên địa bàn huyện"))
+        .find(|l| l.contains("H181") && l.contains("Tỷ lệ xã trên địa bàn huyện"))
         .unwrap();
     assert!(
         flip_row.contains("100 %")
@@ -318,7 +322,7 @@ fn the_districts_section_in_table_csv_and_markdown_in_both_languages() {
     let (_, out, _) = run(&["diff", &xa, "--districts", &huyen, "--lang", "en"]);
     let row = out
         .lines()
-        .find(|l| l.contains("181") && l.contains("Lost"))
+        .find(|l| l.contains("H181") && l.contains("Lost"))
         .unwrap_or_else(|| panic!("{out}"));
     assert!(row.contains("H0.1: Vân An (Y2, 18/19 criteria)"), "{row}");
 
@@ -330,10 +334,10 @@ fn the_districts_section_in_table_csv_and_markdown_in_both_languages() {
         ),
         "{header}"
     );
-    let l = out.lines().find(|l| l.starts_with("181,")).unwrap();
+    let l = out.lines().find(|l| l.starts_with("H181,")).unwrap();
     assert_eq!(
         l,
-        "181,Huyện Chi Lăng,both,,,huyen-ntm,,lost,reached,not_met,same,,10,9,2023,2024,flip,huyen-ntm,0,H0.1,share_of_communes_meeting:xa-ntm,pass,fail,100,50,100,100,data,district,100,50,,Y2"
+        "H181,Huyện Chi Lăng,both,,,huyen-ntm,,lost,reached,not_met,same,,10,9,2023,2024,flip,huyen-ntm,0,H0.1,share_of_communes_meeting:xa-ntm,pass,fail,100,50,100,100,data,district,100,50,,Y2"
     );
     let l = out.lines().find(|l| l.starts_with("Y1,")).unwrap();
     assert!(l.ends_with(",commune,,,,"), "{l}");
@@ -342,7 +346,7 @@ fn the_districts_section_in_table_csv_and_markdown_in_both_languages() {
     assert!(out.contains("\n## So sánh kết quả huyện: 2023"), "{out}");
     assert!(
         out.contains(
-            "| 181 | Huyện Chi Lăng | huyện NTM | Chưa đạt | Xuống mức | 10/10 → 9/10 (−1) |"
+            "| H181 | Huyện Chi Lăng | huyện NTM | Chưa đạt | Xuống mức | 10/10 → 9/10 (−1) |"
         ),
         "{out}"
     );
@@ -371,7 +375,7 @@ fn district_input_errors_name_file_line_and_column() {
     );
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["districts"].as_array().map(Vec::len), Some(0));
-    assert_eq!(doc["district_comparison"]["skipped"][0]["code"], "181");
+    assert_eq!(doc["district_comparison"]["skipped"][0]["code"], "H181");
     assert_eq!(doc["district_comparison"]["skipped"][0]["side"], "new");
     assert_eq!(
         commune(&doc, "Y2")["change"],
@@ -381,8 +385,8 @@ fn district_input_errors_name_file_line_and_column() {
 
     // A commune whose district is not in the district file: a note naming its line, exit 0.
     let other = districts_csv(&[
-        ("182", "Huyện Lộc Bình", 2023, &[]),
-        ("182", "Huyện Lộc Bình", 2024, &[]),
+        ("H182", "Huyện Lộc Bình", 2023, &[]),
+        ("H182", "Huyện Lộc Bình", 2024, &[]),
     ]);
     let other = write(dir.path(), "huyen-khac.csv", &other);
     let (code, _, err) = run(&["diff", &xa, "--districts", &other, "--lang", "en"]);
@@ -393,7 +397,7 @@ fn district_input_errors_name_file_line_and_column() {
     );
 
     // A district file without one of the years compared; a district level without district data.
-    let only_2023 = districts_csv(&[("181", "Huyện Chi Lăng", 2023, &[])]);
+    let only_2023 = districts_csv(&[("H181", "Huyện Chi Lăng", 2023, &[])]);
     let only_2023 = write(dir.path(), "huyen-2023.csv", &only_2023);
     let (code, _, err) = run(&["diff", &xa, "--districts", &only_2023]);
     assert_eq!(code, 64);
@@ -432,7 +436,7 @@ fn the_district_level_alone_compares_the_communes_it_needs() {
         .collect();
     assert_eq!(sets, vec!["xa-ntm", "nang-cao"]);
     assert_eq!(commune(&doc, "X1")["level_after"], "nang-cao");
-    assert_eq!(district(&doc, "180")["change"], "lost");
+    assert_eq!(district(&doc, "H180")["change"], "lost");
 }
 
 /// Every label a district can get, through the binary. Districts 185–188 have no commune in the
@@ -452,14 +456,14 @@ fn every_kind_of_district_change_is_labelled() {
     ];
     let placed: Vec<(&str, &Commune)> = communes.iter().map(|c| ("Cao Lộc", c)).collect();
     let rows: [DistrictRow; 8] = [
-        ("180", "Huyện Cao Lộc", 2023, &[]),
-        ("180", "Huyện Cao Lộc", 2024, &[]),
-        ("185", "Huyện Bình Gia", 2023, &[]),
-        ("185", "Huyện Bình Gia", 2024, &[("h8", "30")]),
-        ("186", "Huyện Đình Lập", 2023, &[("h8", "30")]),
-        ("186", "Huyện Đình Lập", 2024, &[]),
-        ("187", "Huyện Văn Quan", 2023, &[]),
-        ("188", "Huyện Hữu Lũng", 2024, &[]),
+        ("H180", "Huyện Cao Lộc", 2023, &[]),
+        ("H180", "Huyện Cao Lộc", 2024, &[]),
+        ("H185", "Huyện Bình Gia", 2023, &[]),
+        ("H185", "Huyện Bình Gia", 2024, &[("h8", "30")]),
+        ("H186", "Huyện Đình Lập", 2023, &[("h8", "30")]),
+        ("H186", "Huyện Đình Lập", 2024, &[]),
+        ("H187", "Huyện Văn Quan", 2023, &[]),
+        ("H188", "Huyện Hữu Lũng", 2024, &[]),
     ];
     let xa = write(dir.path(), "xa.csv", &csv_in(&placed));
     let huyen = write(dir.path(), "huyen.csv", &districts_csv(&rows));
@@ -473,11 +477,11 @@ fn every_kind_of_district_change_is_labelled() {
             d["change"].as_str().unwrap()
         )
     };
-    assert_eq!(got("180"), "reached reached unchanged");
-    assert_eq!(got("185"), "unknown not_met unknown");
-    assert_eq!(got("186"), "not_met unknown unknown");
-    assert_eq!(got("187"), "unknown absent gone");
-    assert_eq!(got("188"), "absent unknown new");
+    assert_eq!(got("H180"), "reached reached unchanged");
+    assert_eq!(got("H185"), "unknown not_met unknown");
+    assert_eq!(got("H186"), "not_met unknown unknown");
+    assert_eq!(got("H187"), "unknown absent gone");
+    assert_eq!(got("H188"), "absent unknown new");
     let s = &doc["district_comparison"]["summary"];
     assert_eq!(s["levels"][0]["unknown"], 2, "185 and 186");
     assert_eq!(
@@ -495,27 +499,27 @@ fn every_kind_of_district_change_is_labelled() {
             .unwrap_or_else(|| panic!("{code} in {section}"))
     };
     for (code, before, after, label) in [
-        ("180", "huyện NTM", "huyện NTM", "Giữ nguyên"),
+        ("H180", "huyện NTM", "huyện NTM", "Giữ nguyên"),
         (
-            "185",
+            "H185",
             "Chưa đủ dữ liệu",
             "Chưa đạt",
             "Chưa rõ (thiếu số liệu)",
         ),
         (
-            "186",
+            "H186",
             "Chưa đạt",
             "Chưa đủ dữ liệu",
             "Chưa rõ (thiếu số liệu)",
         ),
         (
-            "187",
+            "H187",
             "Chưa đủ dữ liệu",
             "—",
             "Không còn: chỉ có ở bên cũ (2023)",
         ),
         (
-            "188",
+            "H188",
             "—",
             "Chưa đủ dữ liệu",
             "Mới: chỉ có ở bên mới (2024)",
@@ -531,17 +535,17 @@ fn every_kind_of_district_change_is_labelled() {
         "{section}"
     );
     let (_, out, _) = run(&["diff", &xa, "--districts", &huyen, "--lang", "en"]);
-    let r = out.lines().find(|l| l.starts_with("│ 185")).unwrap();
+    let r = out.lines().find(|l| l.starts_with("│ H185")).unwrap();
     assert!(r.contains("Unknown (missing data)"), "{r}");
     let (_, out, _) = run(&["diff", &xa, "--districts", &huyen, "--format", "csv"]);
-    let l = out.lines().find(|l| l.starts_with("185,")).unwrap();
+    let l = out.lines().find(|l| l.starts_with("H185,")).unwrap();
     assert!(
-        l.starts_with("185,Huyện Bình Gia,both,,,,,unknown,unknown,not_met,same,"),
+        l.starts_with("H185,Huyện Bình Gia,both,,,,,unknown,unknown,not_met,same,"),
         "{l}"
     );
-    let l = out.lines().find(|l| l.starts_with("188,")).unwrap();
+    let l = out.lines().find(|l| l.starts_with("H188,")).unwrap();
     assert!(
-        l.starts_with("188,Huyện Hữu Lũng,new,,,,,new,absent,unknown,new,"),
+        l.starts_with("H188,Huyện Hữu Lũng,new,,,,,new,absent,unknown,new,"),
         "{l}"
     );
 }
@@ -559,8 +563,8 @@ fn merged_communes_count_once_in_their_districts_share() {
     ];
     let placed: Vec<(&str, &Commune)> = communes.iter().map(|c| ("Cao Lộc", c)).collect();
     let rows: [DistrictRow; 2] = [
-        ("180", "Huyện Cao Lộc", 2023, &[]),
-        ("180", "Huyện Cao Lộc", 2024, &[]),
+        ("H180", "Huyện Cao Lộc", 2023, &[]),
+        ("H180", "Huyện Cao Lộc", 2024, &[]),
     ];
     let xa = write(dir.path(), "xa.csv", &csv_in(&placed));
     let huyen = write(dir.path(), "huyen.csv", &districts_csv(&rows));
@@ -586,7 +590,7 @@ fn merged_communes_count_once_in_their_districts_share() {
         (s["units_before"].as_u64(), s["units_after"].as_u64()),
         (Some(2), Some(1))
     );
-    let d = district(&doc, "180");
+    let d = district(&doc, "H180");
     assert_eq!(
         (d["communes_before"].as_u64(), d["communes_after"].as_u64()),
         (Some(2), Some(1))
