@@ -12,7 +12,9 @@ use crate::diag::Problem;
 use crate::i18n::Text;
 use crate::input::Row;
 use crate::input::cell::fold;
-use crate::units::{District, Fit, KindFilter, Pick, Unit, UnitKind, Units, name_matches};
+use crate::units::{
+    District, Edition, Fit, KindFilter, Pick, Unit, UnitKind, Units, name_matches,
+};
 
 /// A district's name or code as compared: no case, no diacritics, no spaces, no "huyện"/"thành phố"
 /// prefix (`Huyện Cao Lộc`, `cao loc` and `CAO  LỘC` are the same district).
@@ -339,11 +341,15 @@ impl CommuneIndex {
             Over::List { pick, district } => (pick, district),
         };
         let list_from = pick.edition.valid_from.vi();
+        // The data's year begins before the list: units abolished before it are not in it.
+        let from = pick.edition.valid_from;
+        let before_list =
+            pick.fit == Fit::Earlier || (from.year == district.year && (from.month, from.day) != (1, 1));
         let mut communes: Vec<&CommuneRef> = Vec::new();
         let mut taken: Vec<(&str, &CommuneRef)> = Vec::new();
         let mut notes = Vec::new();
         for c in found {
-            let unit = self.resolve(c, official);
+            let unit = self.resolve(c, official, pick.edition);
             let why = match unit {
                 Ok(u) if u.kind == UnitKind::Xa => {
                     if let Some((_, first)) = taken.iter().find(|(code, _)| *code == u.code) {
@@ -384,7 +390,25 @@ impl CommuneIndex {
                         }
                     ),
                 )),
-                Err(why) => Some(why),
+                Err((why, maybe_abolished)) if before_list && maybe_abolished => {
+                    // It may be a xã of that year that the list no longer has: it counts, so that
+                    // no district qualifies without it.
+                    communes.push(c);
+                    Some(Text::new(
+                        format!(
+                            "{}; năm {} bắt đầu trước danh sách từ {list_from} (ntm không có danh sách cũ hơn), nên xã vẫn được tính vào tỷ lệ: có thể là đơn vị bị nhập, bỏ trước ngày đó",
+                            why.vi, district.year
+                        ),
+                        format!(
+                            "{}; {} begins before the list from {list_from} (ntm has no older list), so the commune still counts in the shares: it may be a unit merged or abolished before that date",
+                            why.en, district.year
+                        ),
+                    ))
+                }
+                Err((why, _)) => Some(Text::new(
+                    format!("{}: không tính vào tỷ lệ", why.vi),
+                    format!("{}: not counted in the shares", why.en),
+                )),
             };
             if let Some(why) = why {
                 notes.push(
@@ -431,9 +455,7 @@ impl CommuneIndex {
                 basis: "official_list",
                 list: Some(pick.edition.id.clone()),
                 list_from: Some(list_from),
-                before_list: pick.fit == Fit::Earlier
-                    || pick.edition.valid_from.year == district.year
-                        && (pick.edition.valid_from.month, pick.edition.valid_from.day) != (1, 1),
+                before_list,
                 listed_xa: Some(official.count(KindFilter::Xa)),
                 code_not_in_list: false,
             },
@@ -444,61 +466,76 @@ impl CommuneIndex {
 
     /// The unit of the official district a commune row stands for: by its code when its file uses
     /// official codes, else by its name (one unit of that name in the district, never a guess).
-    fn resolve<'u>(&self, c: &CommuneRef, d: &'u District) -> Result<&'u Unit, Text> {
+    /// Why not, and whether the row may stand for a unit abolished before the list (its code is in
+    /// no district of the list, or its name in none of this district's units).
+    fn resolve<'u>(
+        &self,
+        c: &CommuneRef,
+        d: &'u District,
+        edition: &Edition,
+    ) -> Result<&'u Unit, (Text, bool)> {
         if self.official_codes(c) {
             return d.units.iter().find(|u| u.code == c.code).ok_or_else(|| {
-                Text::new(
-                    format!(
-                        "mã {} không có trong danh sách xã, thị trấn của {}: không tính vào tỷ lệ",
-                        c.code,
-                        d.full_name()
+                (
+                    Text::new(
+                        format!(
+                            "mã {} không có trong danh sách xã, thị trấn của {}",
+                            c.code,
+                            d.full_name()
+                        ),
+                        format!(
+                            "code {} is not in {}'s list of communes and towns",
+                            c.code,
+                            d.full_name()
+                        ),
                     ),
-                    format!(
-                        "code {} is not in {}'s list of communes and towns: not counted in the shares",
-                        c.code,
-                        d.full_name()
-                    ),
+                    edition.unit(&c.code).is_none(),
                 )
             });
         }
         let named: Vec<&Unit> = d.units.iter().filter(|u| name_matches(u, &c.name)).collect();
+        let listed = |units: &[&Unit]| {
+            units
+                .iter()
+                .map(|u| format!("{} {}", u.code, u.full_name()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         match named.as_slice() {
             [u] => Ok(u),
-            [] => Err(Text::new(
-                format!(
-                    "tên «{}» không có trong danh sách xã, thị trấn của {} (tệp dùng mã riêng, xã được nhận theo tên): không tính vào tỷ lệ",
-                    c.name,
-                    d.full_name()
+            [] => Err((
+                Text::new(
+                    format!(
+                        "tên «{}» không có trong danh sách xã, thị trấn của {} (tệp dùng mã riêng, xã được nhận theo tên)",
+                        c.name,
+                        d.full_name()
+                    ),
+                    format!(
+                        "the name «{}» is not in {}'s list of communes and towns (the file uses its own codes, communes are recognised by name)",
+                        c.name,
+                        d.full_name()
+                    ),
                 ),
-                format!(
-                    "the name «{}» is not in {}'s list of communes and towns (the file uses its own codes, communes are recognised by name): not counted in the shares",
-                    c.name,
-                    d.full_name()
-                ),
+                true,
             )),
-            _ => Err(Text::new(
-                format!(
-                    "tên «{}» là tên của {} đơn vị của {} ({}): ghi rõ loại (Xã …, Thị trấn …) hoặc dùng mã chính thức; không tính vào tỷ lệ",
-                    c.name,
-                    named.len(),
-                    d.full_name(),
-                    named
-                        .iter()
-                        .map(|u| format!("{} {}", u.code, u.full_name()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+            _ => Err((
+                Text::new(
+                    format!(
+                        "tên «{}» là tên của {} đơn vị của {} ({}): cần ghi rõ loại (Xã …, Thị trấn …) hoặc dùng mã chính thức",
+                        c.name,
+                        named.len(),
+                        d.full_name(),
+                        listed(&named)
+                    ),
+                    format!(
+                        "the name «{}» is that of {} units of {} ({}): write the type (Xã …, Thị trấn …) or use the official code",
+                        c.name,
+                        named.len(),
+                        d.full_name(),
+                        listed(&named)
+                    ),
                 ),
-                format!(
-                    "the name «{}» is that of {} units of {} ({}): write the type (Xã …, Thị trấn …) or use the official code; not counted in the shares",
-                    c.name,
-                    named.len(),
-                    d.full_name(),
-                    named
-                        .iter()
-                        .map(|u| format!("{} {}", u.code, u.full_name()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                false,
             )),
         }
     }

@@ -1115,12 +1115,19 @@ fn district_detail(rep: &CheckReport, d: &DistrictResult, format: Format, style:
             .map_or("—".into(), |s| format!("{} %", num(s, lang)))
     ));
     if let (true, Some(n), Some(from)) = (d.over.official(), d.over.listed_xa, &d.over.list_from) {
-        out.push_str(&match lang {
-            Lang::Vi => format!(
+        let year = d.unit.year;
+        out.push_str(&match (lang, d.over.before_list) {
+            (Lang::Vi, false) => format!(
                 "  Tính trên {n} xã của huyện theo danh sách đơn vị hành chính từ {from} (không tính thị trấn, phường).\n"
             ),
-            Lang::En => format!(
+            (Lang::En, false) => format!(
                 "  Counted over the district's {n} xã in the official list from {from} (towns and wards not counted).\n"
+            ),
+            (Lang::Vi, true) => format!(
+                "  Tính trên {n} xã của huyện theo danh sách đơn vị hành chính từ {from} (không tính thị trấn, phường); năm {year} bắt đầu trước danh sách này (ntm không có danh sách cũ hơn): xã có trong tệp mà không có trong danh sách vẫn được tính.\n"
+            ),
+            (Lang::En, true) => format!(
+                "  Counted over the district's {n} xã in the official list from {from} (towns and wards not counted); {year} begins before that list (ntm has no older one): communes in the file that the list does not have still count.\n"
             ),
         });
     }

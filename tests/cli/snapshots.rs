@@ -134,7 +134,7 @@ fn check_one_commune_in_each_text_format() {
             "samples/communes.csv",
             "--explain",
             "--commune",
-            "06510"
+            "06211"
         ]
     );
     snap!(
@@ -143,7 +143,7 @@ fn check_one_commune_in_each_text_format() {
             "check",
             "samples/communes.csv",
             "--commune",
-            "06510",
+            "06211",
             "--format",
             "md",
             "--year",
@@ -156,7 +156,7 @@ fn check_one_commune_in_each_text_format() {
             "check",
             "samples/communes.csv",
             "--commune",
-            "06510",
+            "06211",
             "--format",
             "csv",
             "--year",

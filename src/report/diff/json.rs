@@ -14,7 +14,7 @@ use crate::eval::diff::{
     Cause, Change, Diff, DiffSummary, Flip, LevelStatus, NotCompared, Part, Presence, Relation,
     SetDelta, UnitDiff,
 };
-use crate::eval::district::{Blocking, ShareOutcome};
+use crate::eval::district::{Blocking, CountedOver, MissingCommune, ShareOutcome};
 use crate::eval::summary::LevelCount;
 use crate::eval::{CheckResult, IndicatorResult, Status, UnitResult};
 use crate::input::Value;
@@ -106,6 +106,12 @@ struct DistrictOut<'a> {
     shares_after: &'a [ShareOutcome],
     blocking_communes_before: &'a [Blocking],
     blocking_communes_after: &'a [Blocking],
+    /// How each side's communes were counted (over the official list, or the file's), and the xã of
+    /// the official list without a row (the district is then never qualified).
+    communes_over_before: Option<&'a CountedOver>,
+    communes_over_after: Option<&'a CountedOver>,
+    missing_communes_before: &'a [MissingCommune],
+    missing_communes_after: &'a [MissingCommune],
 }
 
 #[derive(Serialize)]
@@ -456,6 +462,10 @@ fn district_out<'a>(info: &DistrictInfo<'a>, d: &'a DistrictDiff) -> DistrictOut
         shares_after: ca.map_or(&[][..], |c| &c.shares),
         blocking_communes_before: cb.map_or(&[][..], |c| &c.blocking),
         blocking_communes_after: ca.map_or(&[][..], |c| &c.blocking),
+        communes_over_before: cb.map(|c| &c.over),
+        communes_over_after: ca.map(|c| &c.over),
+        missing_communes_before: cb.map_or(&[][..], |c| &c.missing),
+        missing_communes_after: ca.map_or(&[][..], |c| &c.missing),
     }
 }
 

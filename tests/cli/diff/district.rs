@@ -56,10 +56,10 @@ fn blocking(d: &Value, side: &str) -> Vec<String> {
 const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
 
 #[test]
-fn chi_lang_gains_huyen_ntm_once_van_thuy_meets_xa_ntm() {
-    // samples/README.md: in 2023 Vân Thủy (06604) misses xã NTM on 12.2 alone, so 7/8 = 87,5 % < 100 %
-    // (H0.1) and only criterion 0 fails: 9/10. In 2024 all 8 meet it (100 %), 2 of 8 are nâng cao
-    // (25 % ≥ 10 %), every district indicator passes: huyện NTM, 10/10.
+fn chi_lang_over_its_official_xa_then_over_the_files_communes() {
+    // samples/README.md: the sample has 8 of Chi Lăng's 18 xã (official list, units/lang-son). Over
+    // the official list, 2023 fails H0.1 through Vân Thủy (06472, 12.2 alone) whatever the 10 xã
+    // without data hold; 2024 has the 8 at xã NTM but 10 xã without data: unknown, never qualified.
     let communes = format!("{SAMPLES}/communes-chi-lang.csv");
     let districts = format!("{SAMPLES}/districts.csv");
     let doc = diff_json(&[
@@ -73,6 +73,44 @@ fn chi_lang_gains_huyen_ntm_once_van_thuy_meets_xa_ntm() {
     ]);
     let d = district(&doc, "187");
     assert_eq!(d["in"], "both");
+    assert_eq!(d["qualified_before"], false);
+    assert_eq!(d["qualified_after"], Value::Null);
+    assert_eq!(d["change"], "unknown");
+    assert_eq!((&d["communes_before"], &d["communes_after"]), (&18.into(), &18.into()));
+    assert_eq!(d["communes_over_after"]["basis"], "official_list");
+    let missing = d["missing_communes_after"].as_array().unwrap();
+    assert_eq!(missing.len(), 10);
+    assert_eq!(missing[0]["code"], "06475");
+    assert_eq!(missing[0]["name"], "Xã Gia Lộc");
+    assert_eq!(blocking(d, "before"), vec!["06472 \"xa-ntm\""]);
+    // Cao Lộc has no commune in this commune file: its 20 xã are all missing on both sides.
+    let cl = district(&doc, "183");
+    assert_eq!(cl["communes_ntm_after"], 0);
+    assert_eq!(cl["missing_communes_after"].as_array().unwrap().len(), 20);
+    assert_eq!(cl["qualified_before"], Value::Null, "nothing fails in 2023");
+
+    // The district file with codes of its own: the shares are over the 8 communes of the commune
+    // file, as before the lists were known. In 2023 7/8 = 87,5 % < 100 % (H0.1) and only criterion 0
+    // fails: 9/10; in 2024 all 8 meet it (100 %), 2 of 8 are nâng cao (25 % ≥ 10 %), every district
+    // indicator passes: huyện NTM, 10/10.
+    let dir = tempfile::tempdir().unwrap();
+    let own = std::fs::read_to_string(&districts)
+        .unwrap()
+        .replace("\n183;", "\nH183;")
+        .replace("\n187;", "\nH187;");
+    let districts = write(dir.path(), "huyen-own.csv", &own);
+    let doc = diff_json(&[
+        &communes,
+        "--from",
+        "2023",
+        "--to",
+        "2024",
+        "--districts",
+        &districts,
+    ]);
+    let d = district(&doc, "H187");
+    assert_eq!(d["communes_over_after"]["basis"], "file");
+    assert_eq!(d["communes_over_after"]["code_not_in_list"], true);
     assert_eq!(d["level_before"], Value::Null);
     assert_eq!(d["level_after"], "huyen-ntm");
     assert_eq!(d["change"], "gained");
@@ -91,14 +129,14 @@ fn chi_lang_gains_huyen_ntm_once_van_thuy_meets_xa_ntm() {
     assert_eq!(h01["value_after"], 100.0);
     assert_eq!(h01["threshold_before"], 100.0);
     assert_eq!(h01["threshold_after"], 100.0);
-    assert_eq!(blocking(d, "before"), vec!["06604 \"xa-ntm\""]);
+    assert_eq!(blocking(d, "before"), vec!["06472 \"xa-ntm\""]);
     assert!(blocking(d, "after").is_empty());
     assert_eq!(
         doc["district_comparison"]["summary"]["levels"][0]["gained"],
         1
     );
     // Cao Lộc has no commune in this commune file: its shares are unknown on both sides.
-    let cl = district(&doc, "183");
+    let cl = district(&doc, "H183");
     assert_eq!(cl["share_ntm_before"], Value::Null);
     assert_eq!(cl["communes_after"], 0);
     assert_eq!(
@@ -129,7 +167,7 @@ fn chi_lang_gains_huyen_ntm_once_van_thuy_meets_xa_ntm() {
         split(&districts, 2, "huyen-2024.csv", "2024"),
     );
     let doc = diff_json(&[&x23, &x24, "--districts", &h23, &h24]);
-    let d = district(&doc, "187");
+    let d = district(&doc, "H187");
     assert_eq!(d["change"], "gained");
     assert_eq!(flip(d, "H0.1")["value_before"], 87.5);
     assert!(
