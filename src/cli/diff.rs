@@ -473,9 +473,7 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan, loaded: &Units) -> i32 {
             }
         },
         None => {
-            if let Some(c) =
-                units.and_then(|u| audit::conversion_between(u, plan.from, plan.to))
-            {
+            if let Some(c) = units.and_then(|u| audit::conversion_between(u, plan.from, plan.to)) {
                 let o: Vec<&str> = old.rows.iter().map(|r| r.code.as_str()).collect();
                 let n: Vec<&str> = new.rows.iter().map(|r| r.code.as_str()).collect();
                 problems.push(audit::codes_reused_warning(

@@ -12,9 +12,7 @@ use crate::diag::Problem;
 use crate::i18n::Text;
 use crate::input::Row;
 use crate::input::cell::fold;
-use crate::units::{
-    District, Edition, Fit, KindFilter, Pick, Unit, UnitKind, Units, name_matches,
-};
+use crate::units::{District, Edition, Fit, KindFilter, Pick, Unit, UnitKind, Units, name_matches};
 
 /// A district's name or code as compared: no case, no diacritics, no spaces, no "huyện"/"thành phố"
 /// prefix (`Huyện Cao Lộc`, `cao loc` and `CAO  LỘC` are the same district).
@@ -343,8 +341,8 @@ impl CommuneIndex {
         let list_from = pick.edition.valid_from.vi();
         // The data's year begins before the list: units abolished before it are not in it.
         let from = pick.edition.valid_from;
-        let before_list =
-            pick.fit == Fit::Earlier || (from.year == district.year && (from.month, from.day) != (1, 1));
+        let before_list = pick.fit == Fit::Earlier
+            || (from.year == district.year && (from.month, from.day) != (1, 1));
         let mut communes: Vec<&CommuneRef> = Vec::new();
         let mut taken: Vec<(&str, &CommuneRef)> = Vec::new();
         let mut notes = Vec::new();
@@ -493,7 +491,11 @@ impl CommuneIndex {
                 )
             });
         }
-        let named: Vec<&Unit> = d.units.iter().filter(|u| name_matches(u, &c.name)).collect();
+        let named: Vec<&Unit> = d
+            .units
+            .iter()
+            .filter(|u| name_matches(u, &c.name))
+            .collect();
         let listed = |units: &[&Unit]| {
             units
                 .iter()

@@ -103,7 +103,10 @@ fn earlier_words(units: &Units, year: i32, picks: &[Pick]) -> Option<Text> {
     if !units.starts_before_lists(year) {
         return None;
     }
-    let date = picks.first().map(|p| from_date(p.edition)).unwrap_or_default();
+    let date = picks
+        .first()
+        .map(|p| from_date(p.edition))
+        .unwrap_or_default();
     Some(Text::new(
         format!(
             "ntm không có danh sách nào trước {date}, nên dòng năm {year} được đối chiếu với danh sách từ {date}: đơn vị bị nhập, bỏ trước ngày đó không có trong danh sách này, và mã có thể vẫn đúng năm {year}"
@@ -361,7 +364,11 @@ impl<'u> Audit<'u> {
                         parent.is_empty()
                             || (district_key(&d.code) != parent && district_key(&d.name) != parent)
                     });
-                    (!name_matches(u, &p.name), other_district, fold(&u.name) != name)
+                    (
+                        !name_matches(u, &p.name),
+                        other_district,
+                        fold(&u.name) != name,
+                    )
                 });
                 near.into_iter().take(4).map(|u| unit_words(e, u)).collect()
             })
@@ -468,10 +475,7 @@ impl<'u> Audit<'u> {
             "official-name",
             p,
             Text::new(
-                format!(
-                    "tên xã khác danh sách: mã {} là {vi} ({vi_keep})",
-                    p.code
-                ),
+                format!("tên xã khác danh sách: mã {} là {vi} ({vi_keep})", p.code),
                 format!(
                     "the name differs from the official list: code {} is {en} ({en_keep})",
                     p.code
@@ -541,10 +545,7 @@ impl<'u> Audit<'u> {
         let mut by_name: Vec<(f64, String)> = districts
             .iter()
             .map(|d| {
-                let s = strsim::normalized_damerau_levenshtein(
-                    &fold(&district_key(&d.name)),
-                    &key,
-                );
+                let s = strsim::normalized_damerau_levenshtein(&fold(&district_key(&d.name)), &key);
                 (s, district_words(d))
             })
             .filter(|(s, _)| !key.is_empty() && *s >= 0.7)
@@ -684,7 +685,11 @@ pub fn codes_reused_warning(
     (old, new): (&[&str], &[&str]),
     file: &str,
 ) -> Problem {
-    let date = |id: &str| units.edition(id).map_or(String::new(), |e| e.valid_from.vi());
+    let date = |id: &str| {
+        units
+            .edition(id)
+            .map_or(String::new(), |e| e.valid_from.vi())
+    };
     let (a, b) = (date(&c.from), date(&c.to));
     let name = units.conversion_name(c);
     let basis = c
@@ -747,7 +752,11 @@ pub fn conversion_years_note(
     if conversion_between(units, from, to).is_some_and(|x| x.id == c.id) {
         return None;
     }
-    let date = |id: &str| units.edition(id).map_or(String::new(), |e| e.valid_from.vi());
+    let date = |id: &str| {
+        units
+            .edition(id)
+            .map_or(String::new(), |e| e.valid_from.vi())
+    };
     let (a, b) = (date(&c.from), date(&c.to));
     let name = units.conversion_name(c);
     Some(Problem::warning(
@@ -823,7 +832,11 @@ mod tests {
             "{}",
             r[1]
         );
-        assert!(r[1].ends_with("found «Cao Lâm»; expected Xã Cao Lâu"), "{}", r[1]);
+        assert!(
+            r[1].ends_with("found «Cao Lâm»; expected Xã Cao Lâu"),
+            "{}",
+            r[1]
+        );
         assert!(
             r[2].starts_with("xa.csv:6: note: column huyen: commune 06199 (Thạch Đạn) belongs to 183 Huyện Cao Lộc"),
             "{}",
@@ -849,7 +862,9 @@ mod tests {
         let r = render(&o);
         assert_eq!(r.len(), 1, "{r:#?}");
         assert!(
-            r[0].starts_with("xa.csv: note: column ma_xa: the file uses its own commune codes: only 1 of 4 rows"),
+            r[0].starts_with(
+                "xa.csv: note: column ma_xa: the file uses its own commune codes: only 1 of 4 rows"
+            ),
             "{}",
             r[0]
         );
@@ -865,8 +880,16 @@ mod tests {
         let o = a.finish();
         let r = render(&o);
         assert_eq!(r.len(), 2, "{r:#?}");
-        assert!(r[0].starts_with("xa.csv:4: note: column ma_xa: code 06999"), "{}", r[0]);
-        assert!(r[0].contains("ntm has no list before 01/12/2024"), "{}", r[0]);
+        assert!(
+            r[0].starts_with("xa.csv:4: note: column ma_xa: code 06999"),
+            "{}",
+            r[0]
+        );
+        assert!(
+            r[0].contains("ntm has no list before 01/12/2024"),
+            "{}",
+            r[0]
+        );
         assert!(
             r[1].starts_with("xa.csv: note: ntm has no list before 01/12/2024, so rows of 2022 are checked against the list from 01/12/2024"),
             "{}",

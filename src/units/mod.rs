@@ -577,9 +577,9 @@ impl Units {
         if self.slug.is_empty() {
             return None;
         }
-        self.conversions.iter().find(|c| {
-            self.conversion_name(c) == name || format!("{}-{}", self.slug, c.to) == name
-        })
+        self.conversions
+            .iter()
+            .find(|c| self.conversion_name(c) == name || format!("{}-{}", self.slug, c.to) == name)
     }
 
     /// The district `code` in the lists of `year`: the newest list of the year that has it (2025: the
@@ -597,8 +597,16 @@ impl Units {
     pub fn starts_before_lists(&self, year: i32) -> bool {
         self.editions_for_year(year).first().is_some_and(|p| {
             p.fit == Fit::Earlier
-                || (p.edition.valid_from > Date { year, month: 1, day: 1 }
-                    && !self.editions.iter().any(|e| e.valid_from < p.edition.valid_from))
+                || (p.edition.valid_from
+                    > Date {
+                        year,
+                        month: 1,
+                        day: 1,
+                    }
+                    && !self
+                        .editions
+                        .iter()
+                        .any(|e| e.valid_from < p.edition.valid_from))
         })
     }
 

@@ -25,7 +25,9 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
 /// docs/units.md): the files these tests write use codes of their own.
 pub fn without_own_codes_note(err: &str) -> String {
     err.lines()
-        .filter(|l| !l.contains("tệp dùng mã xã riêng") && !l.contains("uses its own commune codes"))
+        .filter(|l| {
+            !l.contains("tệp dùng mã xã riêng") && !l.contains("uses its own commune codes")
+        })
         .map(|l| format!("{l}\n"))
         .collect()
 }

@@ -202,10 +202,7 @@ fn missing_data_makes_a_district_unknown() {
     let (xa, huyen) = files(
         &dir,
         &[("Văn Quan", &a), ("Văn Quan", &b)],
-        &[
-            ("H4", "Văn Quan", 2024, &[]),
-            ("H5", "Bắc Sơn", 2024, &[]),
-        ],
+        &[("H4", "Văn Quan", 2024, &[]), ("H5", "Bắc Sơn", 2024, &[])],
     );
     let (code, doc) = json(&[
         "check",
@@ -253,10 +250,7 @@ fn level_all_scores_communes_and_districts_and_summarises_by_district() {
     let (xa, huyen) = files(
         &dir,
         &[("Cao Lộc", &a), ("Chi Lăng", &b), ("Chi Lăng", &c)],
-        &[
-            ("H1", "Cao Lộc", 2024, &[]),
-            ("H2", "Chi Lăng", 2024, &[]),
-        ],
+        &[("H1", "Cao Lộc", 2024, &[]), ("H2", "Chi Lăng", 2024, &[])],
     );
     let (code, doc) = json(&["check", &xa, "--districts", &huyen, "--format", "json"]);
     assert_eq!(code, 1);

@@ -18,5 +18,6 @@ mod snapshots;
 mod spreadsheet_safety;
 mod template;
 mod trust;
+mod units;
 mod versions;
 mod xlsx;

@@ -138,8 +138,22 @@ impl CodeMap {
         let mut seen: HashSet<&str> = HashSet::new();
         for e in &self.entries {
             for (known, column, code, name, vi, en) in [
-                (&olds, OLD_COLUMN, &e.old, &e.old_name, "bên cũ", "the old side"),
-                (&news, NEW_COLUMN, &e.new, &e.new_name, "bên mới", "the new side"),
+                (
+                    &olds,
+                    OLD_COLUMN,
+                    &e.old,
+                    &e.old_name,
+                    "bên cũ",
+                    "the old side",
+                ),
+                (
+                    &news,
+                    NEW_COLUMN,
+                    &e.new,
+                    &e.new_name,
+                    "bên mới",
+                    "the new side",
+                ),
             ] {
                 if !known.contains(code.as_str()) && !skip.contains(code.as_str()) {
                     let p = match (name, &e.old_name, &e.new_name) {

@@ -76,7 +76,10 @@ fn chi_lang_over_its_official_xa_then_over_the_files_communes() {
     assert_eq!(d["qualified_before"], false);
     assert_eq!(d["qualified_after"], Value::Null);
     assert_eq!(d["change"], "unknown");
-    assert_eq!((&d["communes_before"], &d["communes_after"]), (&18.into(), &18.into()));
+    assert_eq!(
+        (&d["communes_before"], &d["communes_after"]),
+        (&18.into(), &18.into())
+    );
     assert_eq!(d["communes_over_after"]["basis"], "official_list");
     let missing = d["missing_communes_after"].as_array().unwrap();
     assert_eq!(missing.len(), 10);
@@ -299,7 +302,10 @@ fn same_year_scores_the_districts_communes_with_one_years_thresholds() {
         c("Z2", "Lộc Yên", 2024, &[("10", "40,5")]),
     ];
     let placed: Vec<(&str, &Commune)> = communes.iter().map(|c| ("Bắc Sơn", c)).collect();
-    let rows: [DistrictRow; 2] = [("H184", "Bắc Sơn", 2023, &[]), ("H184", "Bắc Sơn", 2024, &[])];
+    let rows: [DistrictRow; 2] = [
+        ("H184", "Bắc Sơn", 2023, &[]),
+        ("H184", "Bắc Sơn", 2024, &[]),
+    ];
     let xa = write(dir.path(), "xa.csv", &csv_in(&placed));
     let huyen = write(dir.path(), "huyen.csv", &districts_csv(&rows));
     let own = diff_json(&[&xa, "--districts", &huyen]);
