@@ -734,6 +734,120 @@ fn never_qualified(unit: &mut UnitResult) {
 mod tests {
     use super::*;
 
+    fn commune(code: &str, name: &str, verdict: Verdict) -> CommuneRef {
+        CommuneRef {
+            code: code.into(),
+            name: name.into(),
+            line: 2,
+            file: 0,
+            criteria_met: 19,
+            criteria_total: 19,
+            level_reached: None,
+            qualified: vec![("xa-ntm".into(), verdict)],
+            values: Vec::new(),
+        }
+    }
+
+    fn row(code: &str, name: &str, year: i32) -> Row {
+        Row {
+            line: 2,
+            code: code.into(),
+            name: name.into(),
+            parent: String::new(),
+            year,
+            group: None,
+            cells: Vec::new(),
+        }
+    }
+
+    /// An index of one file of official codes: `communes` in huyện Cao Lộc, `year`.
+    fn index(communes: Vec<CommuneRef>, year: i32) -> CommuneIndex {
+        let mut index = CommuneIndex::default();
+        index.begin_file("xa.csv");
+        index.set_official_codes("xa.csv", true);
+        index.by.insert(("caoloc".into(), year), communes);
+        index
+    }
+
+    #[test]
+    fn over_the_official_list_a_xa_without_a_row_is_unknown() {
+        let units = Units::bundled().unwrap();
+        let cao_loc = units
+            .edition("2024-12-01")
+            .unwrap()
+            .district("183")
+            .unwrap();
+        // 19 of the 20 xã meet xã NTM, Tân Thành (06250) has no row, the thị trấn Đồng Đăng fails.
+        let mut refs: Vec<CommuneRef> = cao_loc
+            .communes(KindFilter::Xa)
+            .filter(|u| u.code != "06250")
+            .map(|u| commune(&u.code, &u.name, Verdict::Pass))
+            .collect();
+        refs.push(commune("06184", "Đồng Đăng", Verdict::Fail));
+        let index = index(refs, 2024);
+        let d = row("183", "Huyện Cao Lộc", 2024);
+        let lists = Lists {
+            units: Some(&units),
+            official_codes: true,
+        };
+        let c = index.count(&d, lists.over(&d));
+        assert_eq!(c.communes.len(), 19);
+        assert_eq!(c.missing.len(), 1);
+        assert_eq!(
+            (c.missing[0].code.as_str(), c.missing[0].name.as_str()),
+            ("06250", "Xã Tân Thành")
+        );
+        // 19/20 meet it; the missing one may or may not: unknown between 95 and 100 %.
+        assert_eq!(c.share_meeting(&d, "xa-ntm"), Some((95.0, 100.0)));
+        assert_eq!(c.over.listed_xa, Some(20));
+        assert!(
+            c.over.before_list,
+            "2024 began before the list of 1/12/2024"
+        );
+        assert_eq!(c.notes.len(), 1, "the thị trấn, not counted");
+        assert_eq!(c.notes[0].kind, "not-counted");
+        // The district file's codes are its own: over the file's 20 communes, as before.
+        let own = Lists {
+            units: Some(&units),
+            official_codes: false,
+        };
+        let c = index.count(&d, own.over(&d));
+        assert_eq!((c.communes.len(), c.missing.len()), (20, 0));
+        assert_eq!(c.share_meeting(&d, "xa-ntm"), Some((95.0, 95.0)));
+    }
+
+    #[test]
+    fn before_the_list_a_code_it_does_not_have_still_counts() {
+        let units = Units::bundled().unwrap();
+        let cao_loc = units
+            .edition("2024-12-01")
+            .unwrap()
+            .district("183")
+            .unwrap();
+        let mut refs: Vec<CommuneRef> = cao_loc
+            .communes(KindFilter::Xa)
+            .map(|u| commune(&u.code, &u.name, Verdict::Pass))
+            .collect();
+        // A code in no list (a unit merged away before 1/12/2024?) that failed, and a code of
+        // another district (Gia Lộc, Chi Lăng).
+        refs.push(commune("06999", "Xã cũ", Verdict::Fail));
+        refs.push(commune("06475", "Gia Lộc", Verdict::Pass));
+        let index = index(refs, 2023);
+        let d = row("183", "Cao Lộc", 2023);
+        let lists = Lists {
+            units: Some(&units),
+            official_codes: true,
+        };
+        let c = index.count(&d, lists.over(&d));
+        assert_eq!(c.communes.len(), 21, "the 20 xã and the unknown code");
+        assert!(c.missing.is_empty());
+        assert_eq!(
+            c.share_meeting(&d, "xa-ntm"),
+            Some((2000.0 / 21.0, 2000.0 / 21.0))
+        );
+        assert_eq!(c.notes.len(), 2);
+    }
+
     #[test]
     fn district_names_match_without_case_diacritics_or_prefix() {
         assert_eq!(district_key("Huyện Cao Lộc"), "caoloc");
