@@ -13,7 +13,7 @@ pub const USAGE: i32 = 64;
 pub const DATA: i32 = 65;
 /// The output cannot be written (a full disk, an input/output error). A closed pipe is not one.
 pub const IO: i32 = 74;
-/// A criteria file is wrong.
+/// A criteria file (or a unit list of `--units`) is wrong.
 pub const CRITERIA: i32 = 78;
 /// Interrupted by a signal: 128 + its number (SIGHUP 129, SIGINT 130, SIGTERM 143); the temporary
 /// file of `-o` is removed first.
@@ -28,7 +28,7 @@ Mã thoát / exit codes:
   64  sai cú pháp lệnh, hoặc tệp kết quả bị từ chối / usage error, or the output file refused
   65  dữ liệu không đọc được / unreadable data
   74  không ghi được kết quả (đĩa đầy…) / the output cannot be written (disk full…)
-  78  tệp tiêu chí sai / bad criteria file
+  78  tệp tiêu chí hoặc danh sách đơn vị hành chính (--units) sai / bad criteria or unit list file
   130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): bị ngắt, tệp tạm đã xoá / interrupted, temporary file removed
 Đóng ống (| head) thì dừng ghi, mã thoát vẫn theo kết quả /
 a closed pipe (| head) stops the output, the exit code still follows the result.";

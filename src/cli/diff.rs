@@ -39,7 +39,7 @@ Mã thoát / exit codes:
       dòng đọc được) / unreadable data, or a --map file that is wrong or contradicts the data (the
       report still covers the readable rows)
   74  không ghi được kết quả (đĩa đầy…) / the output cannot be written (disk full…)
-  78  tệp tiêu chí sai / bad criteria file
+  78  tệp tiêu chí hoặc danh sách đơn vị hành chính (--units) sai / bad criteria or unit list file
   130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): bị ngắt, tệp tạm đã xoá / interrupted, temporary file removed
 Đóng ống (| head) thì dừng ghi, mã thoát vẫn theo kết quả /
 a closed pipe (| head) stops the output, the exit code still follows the result.
@@ -73,8 +73,10 @@ pub(crate) struct DiffArgs {
     /// Put it after the commune files.
     #[arg(long, value_name = "DISTRICTS.csv", num_args = 1..=2)]
     districts: Vec<PathBuf>,
-    /// Merged, split or renamed communes: a CSV with columns ma_xa_cu, ma_xa_moi, one line per
-    /// (old code, new code) pair.
+    /// Merged, split or renamed communes: a shipped conversion by name (lang-son-2025: Lạng Sơn's
+    /// reorganisation of 1/7/2025, units/lang-son/conversion-2025-07-01.toml), or a CSV with columns
+    /// ma_xa_cu, ma_xa_moi, one line per (old code, new code) pair (a file of that name wins).
+    /// Without --map, two sides on either side of a conversion are warned about: codes were reused.
     ///
     /// Several old codes → one new code: a merge; the new commune's before lists each old commune
     /// with its code, name and level, and its before level is the lowest of them (unknown when one
@@ -88,7 +90,7 @@ pub(crate) struct DiffArgs {
     /// of the new side when no line says what that new commune is made of (add X;X for a split that
     /// keeps the code, or Z;X for a reused code). Notes: the same pair twice (ignored), an old code
     /// not in the old data, a new code not in the new data.
-    #[arg(long, value_name = "MAP.csv")]
+    #[arg(long, value_name = "MAP.csv|lang-son-2025")]
     map: Option<PathBuf>,
     /// For a year outside a set's validity, reuse the nearest year's thresholds (the report says so).
     #[arg(long)]

@@ -437,7 +437,17 @@ fn the_lists_load_from_a_folder_and_a_bad_one_is_refused() {
         district(&doc, "183")["missing_communes"][0]["code"],
         "06250"
     );
-    // A folder whose Cao Lộc lost Tân Thành (and so its conversion): refused, file and line named.
+    // -o never writes over a file of the lists it read.
+    let list = folder.join("2025-07-01.toml");
+    let before = std::fs::read(&list).unwrap();
+    let target = list.display().to_string();
+    let (code, _, err) = run(&[
+        "--units", &units, "--lang", "en", "check", &xa, "-o", &target, "--force",
+    ]);
+    assert_eq!(code, 64, "{err}");
+    assert!(err.contains("is an input file"), "{err}");
+    assert_eq!(std::fs::read(&list).unwrap(), before);
+    // A folder with a unit of an unknown type: refused, file, line and value named.
     let edition = folder.join("2024-12-01.toml");
     let text = std::fs::read_to_string(&edition).unwrap().replace(
         "  { code = \"06250\", type = \"xã\", name = \"Tân Thành\" },\n",
@@ -448,17 +458,6 @@ fn the_lists_load_from_a_folder_and_a_bad_one_is_refused() {
     assert_eq!(code, 78, "{err}");
     assert!(err.contains("2024-12-01.toml:"), "{err}");
     assert!(err.contains("«xa»"), "{err}");
-    // -o never writes over a file of the lists.
-    let (code, _, err) = run(&[
-        "--units",
-        &units,
-        "check",
-        &xa,
-        "-o",
-        &folder.join("2025-07-01.toml").display().to_string(),
-        "--force",
-    ]);
-    assert_ne!(code, 0, "{err}");
 }
 
 /// The four xã of huyện Chi Lăng in 2024 that became Xã Bằng Mạc (06475) on 1/7/2025, and a 2025
