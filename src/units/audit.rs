@@ -79,6 +79,10 @@ pub struct Audit<'u> {
     pending: Vec<Pending>,
     /// Rows with a problem beyond [`MAX_NAMED`].
     more: usize,
+    /// The lists of each year met, looked up once.
+    years: Vec<(i32, Vec<&'u Edition>)>,
+    /// The last district column read, and its key.
+    parent: (String, String),
 }
 
 /// `01/12/2024`.
@@ -149,7 +153,24 @@ impl<'u> Audit<'u> {
             found: 0,
             pending: Vec::new(),
             more: 0,
+            years: Vec::new(),
+            parent: (String::new(), String::new()),
         }
+    }
+
+    /// The lists applying to `year` (see [`Units::editions_for_year`]), oldest first.
+    fn editions_of(&mut self, year: i32) -> Vec<&'u Edition> {
+        if let Some((_, e)) = self.years.iter().find(|(y, _)| *y == year) {
+            return e.clone();
+        }
+        let e: Vec<&'u Edition> = self
+            .units
+            .editions_for_year(year)
+            .into_iter()
+            .map(|p| p.edition)
+            .collect();
+        self.years.push((year, e.clone()));
+        e
     }
 
     fn keep(&mut self, p: Pending) {
@@ -175,37 +196,38 @@ impl<'u> Audit<'u> {
             year,
             issue,
         };
-        let picks = self.units.editions_for_year(year);
         match self.layer {
             Layer::Commune => {
-                let units: Vec<(&Edition, &Unit)> = picks
+                let editions = self.editions_of(year);
+                let units: Vec<(&'u Unit, Option<&'u District>)> = editions
                     .iter()
-                    .filter_map(|p| p.edition.unit(code).map(|u| (p.edition, u)))
+                    .filter_map(|e| e.unit(code).map(|u| (u, e.district_of(code))))
                     .collect();
                 if units.is_empty() {
                     let padded = names::padded(code);
-                    if picks.iter().any(|p| p.edition.unit(&padded).is_some()) {
+                    if editions.iter().any(|e| e.unit(&padded).is_some()) {
                         self.found += 1;
                     }
                     self.keep(pending(Issue::UnknownCode));
                     return;
                 }
                 self.found += 1;
-                if !name.trim().is_empty() && !units.iter().any(|(_, u)| name_matches(u, name)) {
+                if !name.trim().is_empty() && !units.iter().any(|(u, _)| name_matches(u, name)) {
                     self.keep(pending(Issue::Name));
                 }
-                let districts: Vec<&District> = units
-                    .iter()
-                    .filter_map(|(e, u)| e.district_of(&u.code))
-                    .collect();
-                let parent_key = district_key(parent);
-                if !parent_key.is_empty()
-                    && !districts.is_empty()
-                    && !districts.iter().any(|d| {
-                        district_key(&d.code) == parent_key || district_key(&d.name) == parent_key
-                    })
-                {
-                    self.keep(pending(Issue::District));
+                let districts: Vec<&District> = units.iter().filter_map(|(_, d)| *d).collect();
+                if !districts.is_empty() && !parent.trim().is_empty() {
+                    // Rows of one district follow each other: its key is kept.
+                    if self.parent.0 != parent {
+                        self.parent = (parent.to_string(), district_key(parent));
+                    }
+                    let key = &self.parent.1;
+                    let named = |d: &District| {
+                        district_key(&d.code) == *key || district_key(&d.name) == *key
+                    };
+                    if !key.is_empty() && !districts.iter().any(|d| named(d)) {
+                        self.keep(pending(Issue::District));
+                    }
                 }
             }
             Layer::District => {

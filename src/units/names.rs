@@ -67,6 +67,9 @@ pub fn fold(s: &str) -> String {
 /// compared folded ([`fold`]: no case, diacritics or punctuation); a type written before the name
 /// (`Xã`, `TT.`) must be the unit's.
 pub fn name_matches(unit: &Unit, written: &str) -> bool {
+    if written.trim() == unit.name {
+        return true;
+    }
     let (kind, bare) = split_type(written);
     let same = |s: &str| !s.is_empty() && fold(s) == fold(&unit.name);
     if kind.is_some_and(|k| k == unit.kind) && same(bare) {
