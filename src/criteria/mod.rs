@@ -269,6 +269,9 @@ pub struct CriteriaSet {
     pub valid_from: i32,
     pub valid_to: i32,
     pub region: String,
+    /// The province whose set it is (`Lạng Sơn`), empty for a national set or when not said: the
+    /// official unit lists (`units/`) are those of this province.
+    pub province: String,
     pub requires: Vec<String>,
     /// Lower bounds of the groups by number of criteria met that the programme reports (19; 15–18…).
     pub progress_groups: Vec<usize>,
@@ -440,6 +443,14 @@ pub struct Version {
 impl Version {
     pub fn set(&self, id: &str) -> Option<&CriteriaSet> {
         self.sets.iter().find(|s| s.id == id)
+    }
+
+    /// The province its sets name (`province` in `[set]`), if any: the first one given.
+    pub fn province(&self) -> Option<&str> {
+        self.sets
+            .iter()
+            .map(|s| s.province.as_str())
+            .find(|p| !p.is_empty())
     }
 
     /// The commune sets in the order of the chain of levels (each after the sets it requires).

@@ -401,8 +401,11 @@ fn merged_before_cell(rep: &DiffReport, u: &UnitDiff, lang: Lang) -> String {
                     status_cell(rep, &chain, p.status, lang)
                 ),
                 None => format!(
-                    "{} {}",
+                    "{}{} {}",
                     p.code,
+                    p.official_name
+                        .as_ref()
+                        .map_or(String::new(), |n| format!(" {n}")),
                     lang.pick("(không có ở bên cũ)", "(not in the old side)")
                 ),
             };
@@ -504,11 +507,14 @@ fn part_row(rep: &DiffReport, u: &UnitDiff, p: &Part, lang: Lang) -> Row {
     let chain = chain(rep);
     let after = status_cell(rep, &chain, u.status.1, lang);
     let (Some(b), Some(d)) = (&p.before, &p.delta) else {
+        let missing = lang.pick("(không có ở bên cũ)", "(not in the old side)");
         return vec![
             (code, None),
             (
-                lang.pick("(không có ở bên cũ)", "(not in the old side)")
-                    .into(),
+                match &p.official_name {
+                    Some(n) => format!("{n} {missing}"),
+                    None => missing.into(),
+                },
                 None,
             ),
             (status_cell(rep, &chain, p.status, lang), None),

@@ -548,15 +548,15 @@ fn the_sample_district_matches_its_hand_worked_outcomes() {
     let (code, doc) = json(&["check", f, "--format", "json", "--year", "2024"]);
     assert_eq!(code, 1);
     let expect = [
-        ("06501", Some("kieu-mau")),
-        ("06502", Some("nang-cao")),
-        ("06503", Some("nang-cao")),
-        ("06504", Some("xa-ntm")),
-        ("06506", Some("xa-ntm")),
-        ("06508", None),
-        ("06509", None),
-        ("06510", None),
-        ("06513", None),
+        ("06235", Some("kieu-mau")),
+        ("06226", Some("nang-cao")),
+        ("06223", Some("nang-cao")),
+        ("06247", Some("xa-ntm")),
+        ("06220", Some("xa-ntm")),
+        ("06199", None),
+        ("06217", None),
+        ("06211", None),
+        ("06238", None),
     ];
     for (code, level) in expect {
         assert_eq!(
@@ -566,19 +566,19 @@ fn the_sample_district_matches_its_hand_worked_outcomes() {
         );
     }
     assert_eq!(
-        commune(&doc, "06511")["qualified"],
+        commune(&doc, "06241")["qualified"],
         serde_json::Value::Null,
         "Xuân Long: 12.3 and 17.8 empty"
     );
-    assert_eq!(commune(&doc, "06513")["criteria_met"], 13);
+    assert_eq!(commune(&doc, "06238")["criteria_met"], 13);
     assert_eq!(
-        commune(&doc, "06505")["recognition"]["ready"],
+        commune(&doc, "06244")["recognition"]["ready"],
         false,
         "Tân Liên: outstanding debt"
     );
-    assert_eq!(commune(&doc, "06501")["recognition"]["ready"], true);
+    assert_eq!(commune(&doc, "06235")["recognition"]["ready"], true);
     assert_eq!(
-        commune(&doc, "06512")["recognition"]["assessed"],
+        commune(&doc, "06232")["recognition"]["assessed"],
         false,
         "Công Sơn: recognition cells left blank"
     );
@@ -587,8 +587,8 @@ fn the_sample_district_matches_its_hand_worked_outcomes() {
     assert_eq!(s["levels"][0]["qualified"], 7);
     // 2023: Lộc Yên's 40,5 met 39; Phú Xá had 17/19.
     let (_, doc) = json(&["check", f, "--format", "json", "--year", "2023"]);
-    assert_eq!(commune(&doc, "06510")["level_reached"], "xa-ntm");
-    assert_eq!(commune(&doc, "06507")["criteria_met"], 17);
+    assert_eq!(commune(&doc, "06211")["level_reached"], "xa-ntm");
+    assert_eq!(commune(&doc, "06214")["criteria_met"], 17);
 }
 
 #[test]

@@ -20,5 +20,6 @@ mod spreadsheet_safety;
 mod template;
 mod terminal;
 mod trust;
+mod units;
 mod versions;
 mod xlsx;

@@ -141,7 +141,7 @@ fn check_one_commune_in_each_text_format() {
             "samples/communes.csv",
             "--explain",
             "--commune",
-            "06510"
+            "06211"
         ]
     );
     snap!(
@@ -150,7 +150,7 @@ fn check_one_commune_in_each_text_format() {
             "check",
             "samples/communes.csv",
             "--commune",
-            "06510",
+            "06211",
             "--format",
             "md",
             "--year",
@@ -163,7 +163,7 @@ fn check_one_commune_in_each_text_format() {
             "check",
             "samples/communes.csv",
             "--commune",
-            "06510",
+            "06211",
             "--format",
             "csv",
             "--year",
@@ -318,7 +318,7 @@ fn tables_fit_80_and_120_columns() {
                 "--year",
                 "2024",
                 "--commune",
-                "06505",
+                "06244",
             ],
         ),
         (
