@@ -61,6 +61,9 @@ pub struct Row {
     pub group: Option<String>,
     /// One cell per column of [`Dataset::columns`].
     pub cells: Vec<Cell>,
+    /// What the row's "not applicable" cells hold as typed (`N/A`, `–`), by column index, for
+    /// messages: a "not applicable" where none is allowed is quoted as the user wrote it.
+    pub written: Vec<(usize, String)>,
 }
 
 /// A data file read against a criteria version.
@@ -653,6 +656,7 @@ impl Reader<'_> {
         };
         row.cells.clear();
         row.cells.resize(self.head.columns.len(), Cell::Missing);
+        row.written.clear();
         let positions = if shifted { &[][..] } else { &map.cells[..] };
         for &(pos, idx) in positions {
             let raw = rec.raw(pos);
@@ -672,6 +676,9 @@ impl Reader<'_> {
                 Ok(r) => {
                     if let (Some(m), None) = (r.shows, self.decimal.mark) {
                         self.decimal = shown_at(m, rec, pos);
+                    }
+                    if r.cell == Cell::NotApplicable {
+                        row.written.push((idx, raw.shown()));
                     }
                     row.cells[idx] = r.cell;
                 }
