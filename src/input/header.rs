@@ -464,6 +464,98 @@ fn nearest_code(typed: &str, known: &[String]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::criteria::catalog::Catalog;
+
+    /// What each header names, against the bundled criteria, in a commune file.
+    fn named(headers: &[&str]) -> Vec<String> {
+        let catalog = Catalog::bundled().unwrap();
+        let schema = Schema::of(&catalog.versions[0]);
+        let names = Names::new(&schema, Layout::COMMUNE, false);
+        let ids = |v: &[usize]| v.iter().map(|i| names.id(*i)).collect::<Vec<_>>().join("|");
+        headers
+            .iter()
+            .map(|h| match (names.meta(h), names.column(h)) {
+                (Some(m), _) => format!("meta {m}"),
+                (None, Named::Column(i)) => names.id(i).to_string(),
+                (None, Named::Ambiguous(v)) => format!("either {}", ids(&v)),
+                (None, Named::Conflict(a, b)) => format!("code {} label {}", ids(&a), ids(&b)),
+                (None, Named::Unknown) => "?".to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn headers_name_columns_by_id_code_or_label() {
+        assert_eq!(
+            named(&[
+                "Mã",
+                "MÃ XÃ",
+                "Tên",
+                "Năm đánh giá",
+                "Year",
+                "2.2 Đường thôn",
+                "Chỉ tiêu 10 - Thu nhập bình quân",
+                "thu nhap binh quan dau nguoi khu vuc nong thon",
+                "Average income per person",
+                "Tỷ lệ đường ngõ, xóm sạch và đảm bảo đi lại thuận tiện quanh năm — trong đó cứng hóa",
+                "trong đó cứng hóa",
+                "1.1 – Có quy hoạch chung xây dựng xã còn thời hạn hoặc được rà soát, điều chỉnh theo quy định",
+                "3.3 Tưới",
+            ]),
+            [
+                "meta ma_xa",
+                "meta ma_xa",
+                "meta ten_xa",
+                "meta nam",
+                "meta nam",
+                "2.2",
+                "10",
+                "10",
+                "10",
+                "2.3b",
+                "2.3b",
+                "nc1.1",
+                "nc3.3",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_header_that_could_be_two_columns_names_neither() {
+        assert_eq!(
+            named(&[
+                "Tỷ lệ diện tích đất sản xuất nông nghiệp được tưới và tiêu nước chủ động",
+                "Tỷ lệ đường ngõ, xóm sạch và đảm bảo đi lại thuận tiện quanh năm",
+                "2.3",
+                "10 – Tỷ lệ nghèo đa chiều giai đoạn 2021–2025",
+                "Ghi chú",
+            ]),
+            [
+                "either 3.1|nc3.1",
+                "either 2.3a|2.3b",
+                "either 2.3a|2.3b|nc2.3",
+                "code 10 label 11",
+                "?",
+            ]
+        );
+    }
+
+    #[test]
+    fn hints_come_by_label_first_and_by_code_only_when_close() {
+        let catalog = Catalog::bundled().unwrap();
+        let schema = Schema::of(&catalog.versions[0]);
+        let names = Names::new(&schema, Layout::COMMUNE, false);
+        let used = catalog.versions[0].set("xa-ntm").unwrap().columns();
+        let used: Vec<&str> = used.iter().filter_map(|c| c.input.column()).collect();
+        let hint = |h: &str| names.suggest(h, &used).map(|s| s.ids.join("|"));
+        assert_eq!(hint("Thu nhập bình quân đầu người").as_deref(), Some("10"));
+        assert_eq!(hint("thu nhap").as_deref(), Some("10"));
+        assert_eq!(hint("Mã số xã cũ").as_deref(), Some("ma_xa"));
+        assert_eq!(hint("2.22").as_deref(), Some("2.2"));
+        assert_eq!(hint("Tỷ lệ"), None);
+        assert_eq!(hint("STT"), None);
+        assert_eq!(hint("x1"), None);
+    }
 
     #[test]
     fn template_tails_and_code_prefixes_are_taken_off() {
