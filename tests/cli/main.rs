@@ -9,6 +9,7 @@ mod criteria;
 mod diff;
 mod district;
 mod groups;
+mod headers;
 mod help;
 mod html;
 mod lint;

@@ -444,6 +444,7 @@ mod tests {
                 year: 2025,
                 group: None,
                 cells: Vec::new(),
+                written: Vec::new(),
             })
             .collect()
     }
