@@ -757,6 +757,7 @@ mod tests {
             year,
             group: None,
             cells: Vec::new(),
+            written: Vec::new(),
         }
     }
 
