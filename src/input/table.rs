@@ -624,7 +624,11 @@ impl Reader<'_> {
         let mut ok = true;
         // A row of the wrong width cannot be read cell by cell: every cell after the shift would be
         // reported. One message, with the likely cause.
-        let shifted = rec.len() != map.width;
+        // A spreadsheet's row may end early (its cells stand in their columns): only a CSV shifts.
+        let shifted = match rec.fields {
+            Fields::Csv(_) => rec.len() != map.width,
+            Fields::Cells { .. } => rec.len() > map.width,
+        };
         if shifted {
             problems.push(width_problem(rec, map.width, self.delimiter, file));
             ok = false;

@@ -220,3 +220,63 @@ fn a_stray_cell_far_away_does_not_blow_up_the_sheet() {
     assert_eq!(code, 0);
     assert_eq!(doc["communes"][0]["level_reached"], "kieu-mau");
 }
+
+/// The workbook at `from` with every occurrence of `what` in its sheet's XML replaced by `with`,
+/// written to `to` (a sheet no Excel writes, for the cases Excel's own writer cannot make).
+fn edit_sheet(from: &std::path::Path, to: &std::path::Path, what: &str, with: &str) {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..zin.len() {
+        let mut part = zin.by_index(i).unwrap();
+        let name = part.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        part.read_to_end(&mut data).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            data = String::from_utf8(data)
+                .unwrap()
+                .replace(what, with)
+                .into_bytes();
+        }
+        zout.start_file(name, options).unwrap();
+        zout.write_all(&data).unwrap();
+    }
+    zout.finish().unwrap();
+}
+
+#[test]
+fn a_note_in_excels_last_column_is_read_past_and_a_cell_beyond_it_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let text = csv(&[Commune {
+        code: "A",
+        name: "Gia Cát",
+        year: 2024,
+        set: &[],
+    }]);
+    for (r, line) in text.lines().enumerate() {
+        for (c, f) in line.split(';').enumerate() {
+            ws.write_string(r as u32, c as u16, f).unwrap();
+        }
+    }
+    // A note in the header row's last column (XFD): the header is 16,384 columns wide.
+    ws.write_string(0, 16_383, "ghi chú").unwrap();
+    let far = dir.path().join("far.xlsx");
+    wb.save(&far).unwrap();
+    let (code, doc) = json(&["check", far.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["communes"][0]["level_reached"], "kieu-mau");
+
+    // One column further is not a sheet Excel writes: refused, with the place.
+    let beyond = dir.path().join("beyond.xlsx");
+    edit_sheet(&far, &beyond, "r=\"XFD1\"", "r=\"XFE1\"");
+    let (code, out, err) = run(&["check", beyond.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(code, 65, "{out}");
+    assert!(
+        err.contains("has a cell outside Excel's range (column 16385, row 1"),
+        "{err}"
+    );
+}

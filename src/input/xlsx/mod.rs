@@ -27,6 +27,9 @@ const MAX_CELLS: usize = 5_000_000;
 /// The largest part of a workbook unpacked (a sheet, the shared strings), and all of them together.
 const MAX_PART: u64 = 256 << 20;
 const MAX_TOTAL: u64 = 512 << 20;
+/// Excel's columns (A to XFD) and rows.
+const MAX_COLUMNS: u32 = 16_384;
+const MAX_ROWS: u32 = 1_048_576;
 /// Excel's own limit on the characters of one cell.
 const MAX_CELL_CHARS: usize = 32_767;
 
@@ -275,6 +278,23 @@ fn stream(
             }
             let Some((cell, style)) = next else { break };
             let pos = cell.get_position();
+            // Past Excel's last column (XFD) or row: not a sheet Excel wrote (and a row that wide
+            // would be made of millions of empty cells).
+            if pos.1 >= MAX_COLUMNS || pos.0 >= MAX_ROWS {
+                tx.send(Err(fail(
+                    format!(
+                        "trang tính «{name}» có ô ngoài phạm vi của Excel (cột thứ {}, dòng {}; Excel có tối đa {MAX_COLUMNS} cột, {MAX_ROWS} dòng): tệp bị hỏng hoặc không do Excel tạo",
+                        u64::from(pos.1) + 1,
+                        u64::from(pos.0) + 1
+                    ),
+                    format!(
+                        "sheet «{name}» has a cell outside Excel's range (column {}, row {}; Excel has at most {MAX_COLUMNS} columns, {MAX_ROWS} rows): the file is damaged or was not written by Excel",
+                        u64::from(pos.1) + 1,
+                        u64::from(pos.0) + 1
+                    ),
+                )));
+                return;
+            }
             let pct = percent.get(style).copied().unwrap_or(false);
             let (typed, text) = match cell.get_value() {
                 DataRef::Empty => {
@@ -438,11 +458,12 @@ fn header_unmerged(
     ))
 }
 
-/// A record of row `r`: as wide as the header row once it is known (cells right of it ignored),
-/// else as wide as the row itself; from column A.
+/// A record of row `r`, from column A to its last cell, and no further right than the header row
+/// once it is known (cells right of it ignored). A cell left of that and absent is empty: a
+/// spreadsheet's cells stand in their columns, a short row is not shifted.
 fn record(sheet: &Arc<str>, r: u32, cells: Cells, header: Option<(u32, u32)>) -> Rec {
     let own = cells.iter().map(|(c, _, _)| c + 1).max().unwrap_or(0);
-    let n = header.map_or(own, |(_, w)| w) as usize;
+    let n = header.map_or(own, |(_, w)| w.min(own)) as usize;
     let mut values = vec![String::new(); n];
     let mut typed = vec![Typed::Text; n];
     for (c, t, v) in cells {
