@@ -402,7 +402,7 @@ fn units_table(rep: &CheckReport, units: &[UnitResult], lang: Lang) -> String {
             "<td class=\"{lvl}\">{}</td><td>{}</td><td>{}</td></tr>\n",
             esc(&level_text(rep, u, lang)),
             esc(&blocking_text(rep, u, lang)),
-            esc(&readiness_text(u, lang))
+            esc(&readiness_text(rep, u, lang))
         ));
     }
     out.push_str("</table>\n");

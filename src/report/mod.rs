@@ -8,6 +8,7 @@ pub mod diff;
 pub mod grid;
 pub mod html;
 mod json_out;
+pub mod print;
 pub mod template;
 pub mod text;
 pub mod xlsx_out;

@@ -222,7 +222,7 @@ fn summary_sheet(
         }
         ws.write_string(r, c, level_text(rep, u, lang))?;
         ws.write_string_with_format(r, c + 1, blocking_text(rep, u, lang), &st.wrap)?;
-        ws.write_string(r, c + 2, readiness_text(u, lang))?;
+        ws.write_string(r, c + 2, readiness_text(rep, u, lang))?;
     }
     ws.set_freeze_panes(1, 2)?;
     let widths = [8.0, 18.0, 12.0, 6.0];

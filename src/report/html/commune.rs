@@ -8,7 +8,7 @@ use crate::eval::needs::still_needed;
 use crate::eval::{Status, UnitResult, Verdict};
 use crate::i18n::Lang;
 use crate::report::check::{
-    CheckReport, blocking_text, condition_cells, level_text, needs_text, readiness_text,
+    CheckReport, blocking_text, condition_cells, level_text, needs_text, readiness_line,
 };
 use crate::report::text;
 
@@ -126,7 +126,7 @@ fn status_line(rep: &CheckReport, u: &UnitResult, lang: Lang) -> String {
             "{} ({}): <span class=\"badge {class}\">{}</span>",
             lang.pick("Đủ điều kiện đề nghị công nhận", "Ready for recognition"),
             esc(&short_name(rep, &rd.set, lang)),
-            esc(&readiness_text(u, lang))
+            esc(&readiness_line(rep, u, lang))
         ));
     }
     let items: Vec<String> = items
