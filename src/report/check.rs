@@ -492,7 +492,11 @@ pub(super) fn readiness_line(rep: &CheckReport, u: &UnitResult, lang: Lang) -> S
         let mut parts = Vec::new();
         for (st, vi, en) in [
             (Status::Fail, "chưa đạt điều kiện", "condition not met:"),
-            (Status::Missing, "thiếu số liệu điều kiện", "no data for condition"),
+            (
+                Status::Missing,
+                "thiếu số liệu điều kiện",
+                "no data for condition",
+            ),
         ] {
             let list = names(st);
             if !list.is_empty() {
@@ -805,6 +809,9 @@ pub(super) struct IndRow {
     pub(super) gap: String,
     pub(super) how: String,
     pub(super) source: String,
+    /// The check as evaluated and as defined, for the formats that write its figures as numbers.
+    pub(super) result: CheckResult,
+    pub(super) def: Check,
 }
 
 pub(super) fn indicator_rows(rep: &CheckReport, set: &SetResult, lang: Lang) -> Vec<IndRow> {
@@ -869,6 +876,8 @@ pub(super) fn indicator_rows(rep: &CheckReport, set: &SetResult, lang: Lang) -> 
                     gap: text::gap(ch, chdef, lang),
                     how: how(ch, set, lang),
                     source: idef.source.to_string(),
+                    result: ch.clone(),
+                    def: chdef.clone(),
                 });
                 first = false;
             }

@@ -11,6 +11,7 @@ mod json_out;
 pub mod print;
 pub mod template;
 pub mod text;
+mod xlsx_cells;
 pub mod xlsx_out;
 
 use std::borrow::Cow;

@@ -55,7 +55,9 @@ impl RunDate {
                 .ok_or_else(|| {
                     Text::new(
                         format!("SOURCE_DATE_EPOCH «{s}» không phải số giây kể từ 1970-01-01"),
-                        format!("SOURCE_DATE_EPOCH «{s}» is not a number of seconds since 1970-01-01"),
+                        format!(
+                            "SOURCE_DATE_EPOCH «{s}» is not a number of seconds since 1970-01-01"
+                        ),
                     )
                 });
         }

@@ -201,14 +201,14 @@ fn open_table(rep: &CheckReport, rows: &[Row], needs: (&Needs, &str), lang: Lang
         head.push(lang.pick("Nguồn", "Source"));
     }
     out.push_str(if rep.explain {
-        "<table class=\"open explain\">\n<tr>"
+        "<table class=\"open explain\">\n<thead><tr>"
     } else {
-        "<table class=\"open\">\n<tr>"
+        "<table class=\"open\">\n<thead><tr>"
     });
     for h in head {
         out.push_str(&format!("<th>{}</th>", esc(h)));
     }
-    out.push_str("</tr>\n");
+    out.push_str("</tr></thead>\n");
     let mut last: Option<Option<usize>> = None;
     for (rank, r) in open {
         let crit = if last == Some(r.criterion) {
