@@ -152,7 +152,7 @@ pub(super) fn short_name(rep: &CheckReport, id: &str, lang: Lang) -> String {
     set_def(rep, id).map_or(id.to_string(), |s| s.short_name.get(lang).to_string())
 }
 
-/// What blocks the next level, each criterion named (`xã NTM: 2. Giao thông; thiếu số liệu: 12. Lao
+/// What blocks the next level, each criterion named (`xã NTM: 2 Giao thông; thiếu số liệu: 12 Lao
 /// động`): [`blocking_text`] for a page, where a number alone would send the reader to the criteria.
 pub(super) fn blocking_named(rep: &CheckReport, u: &UnitResult, lang: Lang) -> String {
     let Some(next) = u.sets.iter().find(|s| s.qualified != Verdict::Pass) else {
@@ -166,7 +166,7 @@ pub(super) fn blocking_named(rep: &CheckReport, u: &UnitResult, lang: Lang) -> S
             .map(|c| {
                 def.and_then(|d| d.criteria.iter().find(|x| x.number == c.number))
                     .map_or(c.number.clone(), |x| {
-                        format!("{}. {}", c.number, x.name.get(lang))
+                        format!("{} {}", c.number, x.name.get(lang))
                     })
             })
             .collect()
