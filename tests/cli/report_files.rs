@@ -71,7 +71,10 @@ fn the_xlsx_report_carries_the_verdicts() {
     // Every sheet prints on A4 with its header repeated and the page number in the footer.
     let xml = zip_entry(&out, "xl/worksheets/sheet2.xml");
     assert!(xml.contains("paperSize=\"9\""), "{xml}");
-    assert!(xml.contains("fitToWidth"), "{xml}");
+    // Every column on the width of one page (fitToWidth 1 is the default, not written).
+    assert!(xml.contains("<pageSetUpPr fitToPage=\"1\"/>"), "{xml}");
+    assert!(xml.contains("fitToHeight=\"0\""), "{xml}");
+    assert!(xml.contains("orientation=\"landscape\""), "{xml}");
     assert!(xml.contains("&amp;P/&amp;N"), "{xml}");
     assert!(xml.contains(crate::common::DATE_VI), "{xml}");
     let names = zip_entry(&out, "xl/workbook.xml");
