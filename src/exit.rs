@@ -16,7 +16,7 @@ pub const DATA: i32 = 65;
 pub const NOINPUT: i32 = 66;
 /// The output cannot be written (a full disk, an input/output error). A closed pipe is not one.
 pub const IO: i32 = 74;
-/// A criteria file is wrong.
+/// A criteria file (or a unit list of `--units`) is wrong.
 pub const CRITERIA: i32 = 78;
 /// Interrupted by a signal: 128 + its number (SIGHUP 129, SIGINT 130, SIGTERM 143); the temporary
 /// file of `-o` is removed first.
@@ -32,7 +32,7 @@ Mã thoát:
   65  dữ liệu không đọc được
   66  không có tệp đầu vào, hoặc không mở được (không in gì ra)
   74  không ghi được kết quả (đĩa đầy…)
-  78  tệp tiêu chí sai
+  78  tệp tiêu chí hoặc danh sách đơn vị hành chính (--units) sai
   130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): bị ngắt, tệp tạm đã xoá
 Đóng ống (| head) thì dừng ghi, mã thoát vẫn theo kết quả.";
 
@@ -47,7 +47,7 @@ Exit codes:
   65  unreadable data
   66  an input file does not exist or cannot be opened (nothing is printed)
   74  the output cannot be written (disk full…)
-  78  bad criteria file
+  78  bad criteria or unit list file (--units)
   130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): interrupted, temporary file
       removed
 A closed pipe (| head) stops the output; the exit code still follows the

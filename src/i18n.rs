@@ -65,9 +65,23 @@ pub fn num(value: f64, lang: Lang) -> String {
     }
 }
 
+/// A figure ntm derives (a share of communes, an average): one decimal, so that `9/13` reads
+/// `69,2 %` and an average `18,4`, never `69,231`. Values from the data and thresholds keep their
+/// own precision ([`num`]).
+pub fn derived(value: f64, lang: Lang) -> String {
+    num((value * 10.0).round() / 10.0, lang)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derived_figures_have_one_decimal() {
+        assert_eq!(derived(69.230769, Lang::Vi), "69,2");
+        assert_eq!(derived(18.0, Lang::Vi), "18");
+        assert_eq!(derived(53.846, Lang::En), "53.8");
+    }
 
     #[test]
     fn numbers_use_the_languages_decimal_mark() {

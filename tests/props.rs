@@ -201,6 +201,7 @@ fn commune() -> impl Strategy<Value = Row> {
             year,
             group: None,
             cells,
+            written: Vec::new(),
         }
     })
 }
@@ -774,6 +775,7 @@ fn grouped_row() -> impl Strategy<Value = (Row, Dataset)> {
             year,
             group,
             cells,
+            written: Vec::new(),
         };
         (row, ds.clone())
     })

@@ -286,6 +286,7 @@ fn build(
         year,
         group,
         cells: vec![Cell::Missing; data.columns.len()],
+        written: Vec::new(),
     };
     let mut places = HashMap::new();
     let mut refusals: Vec<(String, Option<Text>)> =
@@ -315,6 +316,7 @@ fn build(
                 year,
                 group: None,
                 cells: vec![Cell::Missing; data.columns.len()],
+                written: Vec::new(),
             };
             let mut places = HashMap::new();
             fill(

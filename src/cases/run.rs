@@ -30,7 +30,14 @@ pub fn run<'c>(case: &'c Case, version: &Version) -> Outcome<'c> {
                 results.push(r);
             }
             let base = case.commune_sets.first().map_or("", String::as_str);
-            let d = evaluate_district(&ev, &case.unit, &index, base, set);
+            let d = evaluate_district(
+                &ev,
+                &case.unit,
+                &index,
+                crate::eval::district::Over::File { listed: false },
+                base,
+                set,
+            );
             (d.unit, results)
         }
         _ => (ev.evaluate(&case.unit, &NoDerived), Vec::new()),

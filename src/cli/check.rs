@@ -63,7 +63,12 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    let units = match ctx.units() {
+        Ok(u) => u,
+        Err(code) => return code,
+    };
     let job = Job {
+        units: Some(&units),
         catalog: &catalog,
         version: ctx.criteria_version.as_deref(),
         level: &args.level,

@@ -24,6 +24,8 @@ use ntm::i18n::Text;
 use ntm::input::files::Expect;
 use ntm::input::{Layout, Row};
 use ntm::report::diff::{DiffReport, SideInfo, write};
+use ntm::units::Units;
+use ntm::units::audit::{self, Layer};
 
 use super::output::{self, Output};
 use super::{Ctx, FormatArg};
@@ -38,7 +40,7 @@ Exit codes:
       (the report still covers the readable rows)
   66  an input file does not exist or cannot be opened (nothing is printed)
   74  the output cannot be written (disk full…)
-  78  bad criteria file
+  78  bad criteria or unit list file (--units)
   130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): interrupted, temporary file
       removed
 A closed pipe (| head) stops the output; the exit code still follows the
@@ -57,7 +59,7 @@ Mã thoát:
       (báo cáo vẫn in cho các dòng đọc được)
   66  không có tệp đầu vào, hoặc không mở được (không in gì ra)
   74  không ghi được kết quả (đĩa đầy…)
-  78  tệp tiêu chí sai
+  78  tệp tiêu chí hoặc danh sách đơn vị hành chính (--units) sai
   130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): bị ngắt, tệp tạm đã xoá
 Đóng ống (| head) thì dừng ghi, mã thoát vẫn theo kết quả.
 
@@ -90,8 +92,10 @@ pub(crate) struct DiffArgs {
     /// Put it after the commune files.
     #[arg(long, value_name = "DISTRICTS.csv", num_args = 1..=2)]
     districts: Vec<PathBuf>,
-    /// Merged, split or renamed communes: a CSV with columns ma_xa_cu, ma_xa_moi, one line per
-    /// (old code, new code) pair.
+    /// Merged, split or renamed communes: a shipped conversion by name (lang-son-2025: Lạng Sơn's
+    /// reorganisation of 1/7/2025, units/lang-son/conversion-2025-07-01.toml), or a CSV with columns
+    /// ma_xa_cu, ma_xa_moi, one line per (old code, new code) pair (a file of that name wins).
+    /// Without --map, two sides on either side of a conversion are warned about: codes were reused.
     ///
     /// Several old codes → one new code: a merge; the new commune's before lists each old commune
     /// with its code, name and level, and its before level is the lowest of them (unknown when one
@@ -105,7 +109,7 @@ pub(crate) struct DiffArgs {
     /// of the new side when no line says what that new commune is made of (add X;X for a split that
     /// keeps the code, or Z;X for a reused code). Notes: the same pair twice (ignored), an old code
     /// not in the old data, a new code not in the new data.
-    #[arg(long, value_name = "MAP.csv")]
+    #[arg(long, value_name = "MAP.csv|lang-son-2025")]
     map: Option<PathBuf>,
     /// For a year outside a set's validity, reuse the nearest year's thresholds (the report says so).
     #[arg(long)]
@@ -199,8 +203,12 @@ pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    let units = match ctx.units() {
+        Ok(u) => u,
+        Err(code) => return code,
+    };
     match plan(ctx, &args, &catalog) {
-        Ok(plan) => execute(ctx, &args, &plan),
+        Ok(plan) => execute(ctx, &args, &plan, &units),
         Err(code) => code,
     }
 }
@@ -337,7 +345,7 @@ fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>
     })
 }
 
-fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
+fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan, loaded: &Units) -> i32 {
     let format = Output::format(args.format, args.output.as_deref());
     // A report to print and file is dated.
     let date = match format {
@@ -355,8 +363,20 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
         Ok(o) => o,
         Err(code) => return code,
     };
-    // A missing input stops the run before the comparison is begun.
-    let expected: Vec<(&Path, Expect)> = inputs.iter().map(|p| (*p, Expect::File)).collect();
+    // A missing input stops the run before the comparison is begun. A --map given as a bare name
+    // (no folder, no extension) and not a file is the name of a shipped conversion: not a file to
+    // look for (an unknown name is told which conversions exist).
+    let shipped = |p: &Path| {
+        !p.exists()
+            && p.to_str().is_some_and(|n| {
+                loaded.conversion_named(n).is_some() || !n.contains(['/', '\\', '.'])
+            })
+    };
+    let expected: Vec<(&Path, Expect)> = inputs
+        .iter()
+        .filter(|p| !(args.map.as_deref() == Some(**p) && shipped(p)))
+        .map(|p| (*p, Expect::File))
+        .collect();
     if let Err(code) = ctx.inputs(&expected) {
         return code;
     }
@@ -387,6 +407,27 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
             }
         }
     };
+    // The official lists: each file's codes and names checked, and whether its codes are official.
+    let (units, no_list) =
+        ntm::pipeline::official_lists(Some(loaded), &[plan.old.version, plan.version]);
+    problems.extend(no_list);
+    let official = |srcs: &[Source], layer: Layer, problems: &mut Vec<Problem>| -> Vec<bool> {
+        srcs.iter()
+            .map(|src| match units {
+                Some(u) => {
+                    let o = audit::check_rows(u, &src.ds.file, layer, &src.ds.rows);
+                    problems.extend(o.problems);
+                    o.official
+                }
+                None => false,
+            })
+            .collect()
+    };
+    let commune_codes = official(&sources, Layer::Commune, &mut problems);
+    let district_codes = dsources
+        .as_deref()
+        .map(|d| official(d, Layer::District, &mut problems))
+        .unwrap_or_default();
     let (old_src, new_src) = (&sources[0], &sources[sources.len() - 1]);
     let ev_old = Evaluator::new(
         plan.old.version,
@@ -396,10 +437,23 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
     );
     let ev_new = Evaluator::new(plan.version, plan.sets.clone(), &new_src.ds, plan.options);
     // With districts, each side's commune results are gathered by district as they are scored.
+    let last = |v: &[bool]| v.last().copied().unwrap_or(false);
     let communes = dsources.as_ref().map(|d| {
         (
-            district::Gathered::new(old_src, &d[0], plan.from, &plan.districts),
-            district::Gathered::new(new_src, &d[d.len() - 1], plan.to, &plan.districts),
+            district::Gathered::new(
+                old_src,
+                &d[0],
+                plan.from,
+                &plan.districts,
+                commune_codes.first().copied().unwrap_or(false),
+            ),
+            district::Gathered::new(
+                new_src,
+                &d[d.len() - 1],
+                plan.to,
+                &plan.districts,
+                last(&commune_codes),
+            ),
         )
     });
     let score_old = |r: &Row| {
@@ -426,9 +480,52 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
     };
     let mut skipped = skipped_codes(old_src, plan.from, &old.rows, Presence::Old);
     skipped.extend(skipped_codes(new_src, plan.to, &new.rows, Presence::New));
-    let map = match &args.map {
-        Some(path) => read_map(path, &mut problems),
-        None => CodeMap::none(),
+    let (map, map_shown) = match &args.map {
+        // A file of that name wins; else a shipped conversion (`lang-son-2025`).
+        Some(path) => match (!path.exists())
+            .then(|| path.to_str().and_then(|n| loaded.conversion_named(n)))
+            .flatten()
+        {
+            Some(c) => {
+                let name = loaded.conversion_name(c);
+                problems.extend(audit::conversion_years_note(
+                    loaded,
+                    c,
+                    (plan.from, plan.to),
+                    &new_src.ds.file,
+                ));
+                let shown = format!("{name} ({})", c.file);
+                (
+                    CodeMap::from_conversion(&name, c, &old.rows, &new.rows),
+                    Some(shown),
+                )
+            }
+            None => {
+                let known: Vec<String> = loaded
+                    .conversions
+                    .iter()
+                    .map(|c| loaded.conversion_name(c))
+                    .collect();
+                (
+                    read_map(path, &known, &mut problems),
+                    Some(path.display().to_string()),
+                )
+            }
+        },
+        None => {
+            if let Some(c) = units.and_then(|u| audit::conversion_between(u, plan.from, plan.to)) {
+                let o: Vec<&str> = old.rows.iter().map(|r| r.code.as_str()).collect();
+                let n: Vec<&str> = new.rows.iter().map(|r| r.code.as_str()).collect();
+                problems.push(audit::codes_reused_warning(
+                    loaded,
+                    c,
+                    (plan.from, plan.to),
+                    (&o, &n),
+                    &new_src.ds.file,
+                ));
+            }
+            (CodeMap::none(), None)
+        }
     };
     let skip: HashSet<&str> = skipped.iter().map(|(c, _)| c.as_str()).collect();
     let mut diff = compare(&plan.sets, &old, &new, &map, &skip);
@@ -437,7 +534,15 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
     if let (Some(d), Some((co, cn))) = (&dsources, &communes) {
         co.complete(&old.rows, &|r| ev_old.evaluate(r, &NoDerived));
         cn.complete(&new.rows, &|r| ev_new.evaluate(r, &NoDerived));
-        let (dd, di) = district::compare(plan, d, (co, cn), &mut problems);
+        let lists = |official: bool| ntm::eval::district::Lists {
+            units,
+            official_codes: official,
+        };
+        let side_lists = (
+            lists(district_codes.first().copied().unwrap_or(false)),
+            lists(last(&district_codes)),
+        );
+        let (dd, di) = district::compare(plan, d, (co, cn), side_lists, &mut problems);
         diff.districts = Some(dd);
         info = Some(di);
     }
@@ -450,7 +555,7 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan) -> i32 {
         before: side_info(plan, old_src, plan.from, diff.threshold_years.0),
         after: side_info(plan, new_src, plan.to, diff.threshold_years.1),
         same_year: plan.options.thresholds_of,
-        map: args.map.as_ref().map(|p| p.display().to_string()),
+        map: map_shown,
         skipped,
         districts: info,
         date,

@@ -59,6 +59,12 @@ const TEXTS: &[Vi] = &[
     ),
     vi(
         "",
+        "units",
+        "Đọc danh sách đơn vị hành chính chính thức từ thư mục này (các tệp .toml của một tỉnh, như \
+         units/lang-son/) thay cho danh sách có sẵn (docs/units.md).",
+    ),
+    vi(
+        "",
         "decimal",
         "Dấu thập phân của các số trong tệp số liệu: comma (dấu phẩy, 85,5) hoặc point (dấu chấm, \
          85.5). Mặc định mỗi tệp tự xác định theo số đầu tiên cho thấy dấu; trước đó, số đọc được \
@@ -271,8 +277,10 @@ const TEXTS: &[Vi] = &[
     vi(
         "diff",
         "map",
-        "Xã sáp nhập, chia tách hoặc đổi mã: tệp CSV có các cột ma_xa_cu, ma_xa_moi, mỗi dòng một \
-         cặp (mã cũ, mã mới).",
+        "Xã sáp nhập, chia tách hoặc đổi mã: một bảng chuyển đổi có sẵn theo tên (lang-son-2025: \
+         sắp xếp đơn vị hành chính của Lạng Sơn từ 1/7/2025), hoặc tệp CSV có các cột ma_xa_cu, \
+         ma_xa_moi, mỗi dòng một cặp (mã cũ, mã mới). Không có --map mà hai bên ở hai phía một lần \
+         chuyển đổi thì có cảnh báo: mã đã được dùng lại.",
     ),
     vi(
         "diff",
@@ -310,8 +318,11 @@ const LONG_TEXTS: &[Vi] = &[
     vi(
         "diff",
         "map",
-        "Xã sáp nhập, chia tách hoặc đổi mã: tệp CSV có các cột ma_xa_cu, ma_xa_moi, mỗi dòng một \
-         cặp (mã cũ, mã mới).
+        "Xã sáp nhập, chia tách hoặc đổi mã: một bảng chuyển đổi có sẵn theo tên (lang-son-2025: \
+         sắp xếp đơn vị hành chính của Lạng Sơn từ 1/7/2025, units/lang-son/conversion-2025-07-01.toml), \
+         hoặc tệp CSV có các cột ma_xa_cu, ma_xa_moi, mỗi dòng một cặp (mã cũ, mã mới); tệp trùng tên \
+         được ưu tiên. Không có --map mà hai bên ở hai phía một lần chuyển đổi thì có cảnh báo: mã \
+         đã được dùng lại.
 
 Nhiều mã cũ → một mã mới: sáp nhập; phần «trước» của xã mới liệt kê từng xã cũ với mã, tên và \
          mức, và mức trước của nó là mức thấp nhất trong số đó (chưa rõ khi một xã thiếu số liệu \
@@ -346,6 +357,7 @@ const VALUE_NAMES: &[(&str, &str)] = &[
     ("DATA", "DỮ_LIỆU"),
     ("DISTRICTS.csv", "HUYỆN.csv"),
     ("MAP.csv", "BẢNG_MÃ.csv"),
+    ("MAP.csv|lang-son-2025", "BẢNG_MÃ.csv|lang-son-2025"),
     ("CASES", "CA_KIỂM_THỬ"),
     ("COMMAND", "LỆNH"),
 ];

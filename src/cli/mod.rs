@@ -40,6 +40,10 @@ struct Cli {
     /// Use this criteria version (e.g. lang-son-2024); by default the one covering the data's year.
     #[arg(long, global = true, value_name = "ID")]
     criteria_version: Option<String>,
+    /// Load the official administrative unit lists from this folder (one province's .toml files, as in
+    /// units/lang-son/) instead of the bundled ones (docs/units.md).
+    #[arg(long, global = true, value_name = "DIR")]
+    units: Option<PathBuf>,
     /// The decimal mark of the data files' numbers: comma (85,5) or point (85.5). By default each file
     /// settles it by the first number that shows it; a number that reads two ways (42.000) is refused
     /// until then.
@@ -111,6 +115,8 @@ pub(crate) struct Ctx {
     pub style: Style,
     pub criteria: Option<PathBuf>,
     pub criteria_version: Option<String>,
+    /// `--units DIR`: the official unit lists, instead of the bundled ones.
+    pub units: Option<PathBuf>,
     /// How data files are read (the decimal mark when given).
     pub read: ReadOptions,
     /// Files read besides those named on the command line (the criteria files of `--criteria`):
@@ -161,6 +167,24 @@ impl Ctx {
         .map_err(|msg| {
             self.error(&msg.vi, &msg.en);
             exit::USAGE
+        })
+    }
+
+    /// The official unit lists (bundled, or `--units DIR`), or the problems that prevent loading
+    /// them (exit 78, like criteria).
+    pub fn units(&self) -> Result<ntm::units::Units, i32> {
+        let loaded = match &self.units {
+            Some(dir) => ntm::units::Units::from_dir(dir),
+            None => ntm::units::Units::bundled(),
+        };
+        if let (Ok(u), Some(_)) = (&loaded, &self.units) {
+            self.read_files
+                .borrow_mut()
+                .extend(u.files().into_iter().map(PathBuf::from));
+        }
+        loaded.map_err(|problems| {
+            self.report(&problems);
+            exit::CRITERIA
         })
     }
 
@@ -265,6 +289,7 @@ pub fn run() -> i32 {
         style: Style { lang, color, width },
         criteria: cli.criteria,
         criteria_version: cli.criteria_version,
+        units: cli.units,
         read: ReadOptions {
             sheet: None,
             decimal: cli.decimal.map(|d| match d {

@@ -194,7 +194,7 @@ fn groups_text(s: &CriteriaSet) -> String {
 }
 
 fn set_diff(va: &Version, a: &CriteriaSet, vb: &Version, b: &CriteriaSet, out: &mut Vec<Change>) {
-    let fields: [(&'static str, String, String); 8] = [
+    let fields: [(&'static str, String, String); 9] = [
         ("name", a.name.vi.clone(), b.name.vi.clone()),
         (
             "level",
@@ -213,6 +213,7 @@ fn set_diff(va: &Version, a: &CriteriaSet, vb: &Version, b: &CriteriaSet, out: &
             format!("{}–{}", b.valid_from, b.valid_to),
         ),
         ("region", a.region.clone(), b.region.clone()),
+        ("province", a.province.clone(), b.province.clone()),
         ("requires", a.requires.join(", "), b.requires.join(", ")),
         ("groups", groups_text(a), groups_text(b)),
     ];

@@ -49,6 +49,9 @@ struct RawSet {
     valid_from: Spanned<i32>,
     valid_to: Spanned<i32>,
     region: String,
+    /// The province whose set it is (`Lạng Sơn`): the official unit lists checked against its data.
+    #[serde(default)]
+    province: String,
     #[serde(default)]
     requires: Vec<Spanned<String>>,
     #[serde(default)]
@@ -403,6 +406,7 @@ fn parse_file(file: &str, src: &str, folder: &str) -> Result<(Parsed, Vec<Proble
         valid_from,
         valid_to,
         region: set_raw.region.clone(),
+        province: set_raw.province.trim().to_string(),
         requires: set_raw
             .requires
             .iter()

@@ -269,6 +269,9 @@ pub struct CriteriaSet {
     pub valid_from: i32,
     pub valid_to: i32,
     pub region: String,
+    /// The province whose set it is (`Lạng Sơn`), empty for a national set or when not said: the
+    /// official unit lists (`units/`) are those of this province.
+    pub province: String,
     pub requires: Vec<String>,
     /// Lower bounds of the groups by number of criteria met that the programme reports (19; 15–18…).
     pub progress_groups: Vec<usize>,
@@ -321,6 +324,8 @@ impl CriteriaSet {
 pub struct Schema {
     pub ids: Vec<String>,
     pub specs: Vec<ColumnSpec>,
+    /// What the criteria call each column (parallel to `ids`), to read headers written with labels.
+    pub names: Vec<ColumnNames>,
     /// Recognition columns (`no_xdcb`, `hai_long`…): their absence means "not assessed", not missing data.
     pub recognition: Vec<String>,
     /// The commune groups (read from [`GROUP_COLUMN`]) of the versions that declare some: the same in
@@ -334,6 +339,7 @@ impl Schema {
         Schema::of_versions(&[version]).unwrap_or_else(|_| Schema {
             ids: Vec::new(),
             specs: Vec::new(),
+            names: Vec::new(),
             recognition: Vec::new(),
             groups: Vec::new(),
         })
@@ -419,12 +425,97 @@ impl Schema {
                 ));
             }
         }
+        let mut names = vec![ColumnNames::default(); ids.len()];
+        for v in versions {
+            for s in &v.sets {
+                let criteria = s
+                    .criteria
+                    .iter()
+                    .flat_map(|c| c.indicators.iter().map(move |i| (Some(c), i)));
+                let recognition = s.recognition.iter().map(|i| (None, i));
+                for (criterion, ind) in criteria.chain(recognition) {
+                    let columns: Vec<&Check> = ind
+                        .checks
+                        .iter()
+                        .filter(|c| c.input.column().is_some())
+                        .collect();
+                    for check in &columns {
+                        let Some(at) = check
+                            .input
+                            .column()
+                            .and_then(|col| ids.iter().position(|c| c == col))
+                        else {
+                            continue;
+                        };
+                        names[at].add(criterion, ind, check.label.as_ref());
+                    }
+                }
+            }
+        }
         Ok(Schema {
             ids,
             specs,
+            names,
             recognition,
             groups,
         })
+    }
+}
+
+/// What the criteria call one data column: how a header written by hand can name it (see
+/// `input::header`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ColumnNames {
+    /// The codes of the indicators that read the column, in every set (`2.3` for `2.3a`, `1.1` for
+    /// nâng cao's `nc1.1`).
+    pub codes: Vec<String>,
+    /// The names that identify the column, in Vietnamese and English: the name of each indicator that
+    /// reads it and, where the check has a label, the name followed by the label and the label alone.
+    /// An indicator with several columns gives its bare name to each: a header with that name alone
+    /// names none of them for sure.
+    pub labels: Vec<String>,
+    /// How the column is shown in a message: the first indicator's name, with the check's label.
+    pub title: Text,
+    /// The names of the criteria the column belongs to (`Thu nhập`): for suggestions only.
+    pub criteria: Vec<String>,
+}
+
+impl ColumnNames {
+    fn add(&mut self, criterion: Option<&Criterion>, ind: &Indicator, label: Option<&Text>) {
+        let push = |v: &mut Vec<String>, s: &str| {
+            let s = s.trim();
+            if !s.is_empty() && !v.iter().any(|x| x == s) {
+                v.push(s.to_string());
+            }
+        };
+        push(&mut self.codes, &ind.code);
+        for (name, part) in [
+            (ind.name.vi.as_str(), label.map(|l| l.vi.as_str())),
+            (ind.name.en.as_str(), label.map(|l| l.en.as_str())),
+        ] {
+            if name.trim().is_empty() {
+                continue;
+            }
+            push(&mut self.labels, name);
+            if let Some(part) = part.filter(|p| !p.trim().is_empty()) {
+                push(&mut self.labels, &format!("{name} — {part}"));
+                push(&mut self.labels, part);
+            }
+        }
+        if let Some(c) = criterion {
+            push(&mut self.criteria, &c.name.vi);
+            push(&mut self.criteria, &c.name.en);
+        }
+        if self.title.vi.is_empty() {
+            let with = |name: &str, part: Option<&str>| match part.filter(|p| !p.is_empty()) {
+                Some(p) if !name.is_empty() => format!("{name} — {p}"),
+                _ => name.to_string(),
+            };
+            self.title = Text::new(
+                with(&ind.name.vi, label.map(|l| l.vi.as_str())),
+                with(&ind.name.en, label.map(|l| l.en.as_str())),
+            );
+        }
     }
 }
 
@@ -440,6 +531,14 @@ pub struct Version {
 impl Version {
     pub fn set(&self, id: &str) -> Option<&CriteriaSet> {
         self.sets.iter().find(|s| s.id == id)
+    }
+
+    /// The province its sets name (`province` in `[set]`), if any: the first one given.
+    pub fn province(&self) -> Option<&str> {
+        self.sets
+            .iter()
+            .map(|s| s.province.as_str())
+            .find(|p| !p.is_empty())
     }
 
     /// The commune sets in the order of the chain of levels (each after the sets it requires).

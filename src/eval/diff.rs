@@ -164,6 +164,9 @@ pub struct Part {
     pub split: bool,
     /// The other new communes that took a part of it (map order).
     pub also_in: Vec<String>,
+    /// Its official name with its type (`Xã Bằng Hữu`), when the map is a shipped conversion: it names
+    /// the old commune even when the old side has no row for it.
+    pub official_name: Option<String>,
 }
 
 /// One unit of the report. `before` and `after` are snapshots: the unit's results without the
@@ -450,6 +453,7 @@ fn match_new(chain: &[&str], map: &CodeMap, olds: &mut OldSide, a: UnitResult) -
                             .filter(|n| *n != a.code)
                             .map(String::from)
                             .collect(),
+                        official_name: map.old_name(&code).map(String::from),
                         code,
                     }
                 })

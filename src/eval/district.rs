@@ -12,6 +12,7 @@ use crate::diag::Problem;
 use crate::i18n::Text;
 use crate::input::Row;
 use crate::input::cell::fold;
+use crate::units::{District, Edition, Fit, KindFilter, Pick, Unit, UnitKind, Units, name_matches};
 
 /// A district's name or code as compared: no case, no diacritics, no spaces, no "huyện"/"thành phố"
 /// prefix (`Huyện Cao Lộc`, `cao loc` and `CAO  LỘC` are the same district).
@@ -53,6 +54,9 @@ pub struct CommuneRef {
     pub code: String,
     pub name: String,
     pub line: usize,
+    /// The commune file it was read from (index in [`CommuneIndex`]'s files).
+    #[serde(skip)]
+    pub file: usize,
     /// Criteria met of the first commune set (xã NTM) and their total.
     pub criteria_met: usize,
     pub criteria_total: usize,
@@ -81,6 +85,10 @@ pub struct CommuneIndex {
     by: HashMap<(String, i32), Vec<CommuneRef>>,
     /// Communes whose row names a district but no readable year: they may belong to any year of it.
     any_year: HashMap<String, Vec<CommuneRef>>,
+    /// The commune files, in the order read, and whether each uses official codes.
+    files: Vec<(String, bool)>,
+    /// The file the communes added now come from.
+    current: usize,
 }
 
 impl CommuneIndex {
@@ -103,12 +111,41 @@ impl CommuneIndex {
         }
     }
 
+    /// The communes added from now on come from `file`.
+    pub fn begin_file(&mut self, file: &str) {
+        self.current = match self.files.iter().position(|(f, _)| f == file) {
+            Some(i) => i,
+            None => {
+                self.files.push((file.to_string(), false));
+                self.files.len() - 1
+            }
+        };
+    }
+
+    /// Say whether `file` uses official codes (decided once the file is read, see
+    /// [`crate::units::audit`]): its communes are then matched to the official list by code, else by name.
+    pub fn set_official_codes(&mut self, file: &str, official: bool) {
+        match self.files.iter_mut().find(|(f, _)| f == file) {
+            Some(f) => f.1 = official,
+            None => self.files.push((file.to_string(), official)),
+        }
+    }
+
+    fn official_codes(&self, c: &CommuneRef) -> bool {
+        self.files.get(c.file).is_some_and(|f| f.1)
+    }
+
+    fn file_name(&self, c: &CommuneRef) -> &str {
+        self.files.get(c.file).map_or("", |f| f.0.as_str())
+    }
+
     pub fn add(&mut self, r: &dyn UnitView) {
         let base = (r.sets() > 0).then(|| r.set(0));
         let c = CommuneRef {
             code: r.code().to_string(),
             name: r.name().to_string(),
             line: r.line(),
+            file: self.current,
             criteria_met: base.map_or(0, |s| s.met),
             criteria_total: base.map_or(0, |s| s.total),
             level_reached: r.level_reached().map(String::from),
@@ -140,6 +177,7 @@ impl CommuneIndex {
                 code: u.code.clone(),
                 name: u.name.clone(),
                 line: u.line,
+                file: self.current,
                 criteria_met: 0,
                 criteria_total: 0,
                 level_reached: None,
@@ -154,6 +192,7 @@ impl CommuneIndex {
             code: row.code.clone(),
             name: row.name.clone(),
             line: row.line,
+            file: self.current,
             criteria_met: 0,
             criteria_total: 0,
             level_reached: None,
@@ -194,28 +233,344 @@ impl CommuneIndex {
     }
 }
 
-impl Derived for CommuneIndex {
-    fn share_meeting(&self, unit: &Row, set: &str) -> Option<(f64, f64)> {
-        let communes = self.communes(unit);
-        if communes.is_empty() {
+/// How a district's communes are counted: over its xã in an official list, or over the communes
+/// found in the commune data.
+#[derive(Debug, Clone, Copy)]
+pub enum Over<'u> {
+    /// The district's code is in the official list of its year: the shares are over the xã of that
+    /// list (thị trấn and phường are not counted), a xã without a row counted as unknown.
+    List {
+        pick: Pick<'u>,
+        district: &'u District,
+    },
+    /// Over the communes of the data naming the district. `listed`: official lists are known, but
+    /// the district's code is not in them (own codes), so the report says the shares are over the
+    /// communes in the file.
+    File { listed: bool },
+}
+
+/// The official lists a run counts districts over, if any, and whether the district file uses
+/// official codes ([`crate::units::audit`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Lists<'u> {
+    pub units: Option<&'u Units>,
+    pub official_codes: bool,
+}
+
+impl<'u> Lists<'u> {
+    /// How a district row's communes are counted: over its official list when the file's codes are
+    /// official and the row's code is in a list of its year.
+    pub fn over(&self, row: &Row) -> Over<'u> {
+        let Some(units) = self.units else {
+            return Over::File { listed: false };
+        };
+        if !self.official_codes {
+            return Over::File { listed: true };
+        }
+        match units.district_for_year(row.code.trim(), row.year) {
+            Some((pick, district)) => Over::List { pick, district },
+            None => Over::File { listed: true },
+        }
+    }
+}
+
+/// How the shares of a district were counted, as the reports say it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountedOver {
+    /// `official_list` or `file`.
+    pub basis: &'static str,
+    /// The official list's id and the date it took effect (`official_list`).
+    pub list: Option<String>,
+    pub list_from: Option<String>,
+    /// The data's year begins before that list (units abolished before it are not in it).
+    pub before_list: bool,
+    /// The district's xã in the list.
+    pub listed_xa: Option<usize>,
+    /// `file` although official lists are known: the district's code is not in them.
+    pub code_not_in_list: bool,
+}
+
+impl CountedOver {
+    pub fn official(&self) -> bool {
+        self.basis == "official_list"
+    }
+}
+
+/// A xã of the official list that has no row in the commune data of its year.
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingCommune {
+    pub code: String,
+    /// The official name with its type: `Xã Tân Thành`.
+    pub name: String,
+}
+
+/// The communes a district row is counted over.
+#[derive(Debug)]
+pub struct Counted<'a> {
+    pub communes: Vec<&'a CommuneRef>,
+    pub missing: Vec<MissingCommune>,
+    pub over: CountedOver,
+    /// Communes naming the district that are not counted (a thị trấn, a code not in its list…).
+    pub notes: Vec<Problem>,
+    columns: &'a [String],
+}
+
+impl CommuneIndex {
+    /// The communes a district row is counted over (see [`Over`]).
+    pub fn count<'a>(&'a self, district: &Row, over: Over<'_>) -> Counted<'a> {
+        let found = self.communes(district);
+        let (pick, official) = match over {
+            Over::File { listed } => {
+                return Counted {
+                    communes: found,
+                    missing: Vec::new(),
+                    over: CountedOver {
+                        basis: "file",
+                        list: None,
+                        list_from: None,
+                        before_list: false,
+                        listed_xa: None,
+                        code_not_in_list: listed,
+                    },
+                    notes: Vec::new(),
+                    columns: &self.columns,
+                };
+            }
+            Over::List { pick, district } => (pick, district),
+        };
+        let list_from = pick.edition.valid_from.vi();
+        // The data's year begins before the list: units abolished before it are not in it.
+        let from = pick.edition.valid_from;
+        let before_list = pick.fit == Fit::Earlier
+            || (from.year == district.year && (from.month, from.day) != (1, 1));
+        let mut communes: Vec<&CommuneRef> = Vec::new();
+        let mut taken: Vec<(&str, &CommuneRef)> = Vec::new();
+        let mut notes = Vec::new();
+        for c in found {
+            let unit = self.resolve(c, official, pick.edition);
+            let why = match unit {
+                Ok(u) if u.kind == UnitKind::Xa => {
+                    if let Some((_, first)) = taken.iter().find(|(code, _)| *code == u.code) {
+                        Some(Text::new(
+                            format!(
+                                "dòng {} đã là {} {} của huyện: không tính lần nữa",
+                                first.line,
+                                u.code,
+                                u.full_name()
+                            ),
+                            format!(
+                                "line {} already stands for {} {} of the district: not counted twice",
+                                first.line,
+                                u.code,
+                                u.full_name()
+                            ),
+                        ))
+                    } else {
+                        taken.push((&u.code, c));
+                        communes.push(c);
+                        None
+                    }
+                }
+                Ok(u) => Some(Text::new(
+                    format!(
+                        "{} {} là {}, không tính vào các xã của huyện (chỉ tiêu huyện NTM tính trên xã)",
+                        u.code,
+                        u.full_name(),
+                        u.kind.label()
+                    ),
+                    format!(
+                        "{} {} is a {}, not counted among the district's xã (huyện NTM counts xã)",
+                        u.code,
+                        u.full_name(),
+                        match u.kind {
+                            UnitKind::Phuong => "ward (phường)",
+                            _ => "town (thị trấn)",
+                        }
+                    ),
+                )),
+                Err((why, maybe_abolished)) if before_list && maybe_abolished => {
+                    // It may be a xã of that year that the list no longer has: it counts, so that
+                    // no district qualifies without it.
+                    communes.push(c);
+                    Some(Text::new(
+                        format!(
+                            "{}; năm {} bắt đầu trước danh sách từ {list_from} (ntm không có danh sách cũ hơn), nên xã vẫn được tính vào tỷ lệ: có thể là đơn vị bị nhập, bỏ trước ngày đó",
+                            why.vi, district.year
+                        ),
+                        format!(
+                            "{}; {} begins before the list from {list_from} (ntm has no older list), so the commune still counts in the shares: it may be a unit merged or abolished before that date",
+                            why.en, district.year
+                        ),
+                    ))
+                }
+                Err((why, _)) => Some(Text::new(
+                    format!("{}: không tính vào tỷ lệ", why.vi),
+                    format!("{}: not counted in the shares", why.en),
+                )),
+            };
+            if let Some(why) = why {
+                notes.push(
+                    Problem::warning(
+                        "not-counted",
+                        self.file_name(c),
+                        Text::new(
+                            format!(
+                                "xã {} ({}) ghi thuộc {} năm {}: {}",
+                                c.code,
+                                c.name,
+                                official.full_name(),
+                                district.year,
+                                why.vi
+                            ),
+                            format!(
+                                "commune {} ({}) names {} in {}: {}",
+                                c.code,
+                                c.name,
+                                official.full_name(),
+                                district.year,
+                                why.en
+                            ),
+                        ),
+                    )
+                    .at(c.line, None)
+                    .field("ma_xa")
+                    .found(c.code.clone()),
+                );
+            }
+        }
+        let missing = official
+            .communes(KindFilter::Xa)
+            .filter(|u| !taken.iter().any(|(code, _)| *code == u.code))
+            .map(|u| MissingCommune {
+                code: u.code.clone(),
+                name: u.full_name(),
+            })
+            .collect();
+        Counted {
+            communes,
+            missing,
+            over: CountedOver {
+                basis: "official_list",
+                list: Some(pick.edition.id.clone()),
+                list_from: Some(list_from),
+                before_list,
+                listed_xa: Some(official.count(KindFilter::Xa)),
+                code_not_in_list: false,
+            },
+            notes,
+            columns: &self.columns,
+        }
+    }
+
+    /// The unit of the official district a commune row stands for: by its code when its file uses
+    /// official codes, else by its name (one unit of that name in the district, never a guess).
+    /// Why not, and whether the row may stand for a unit abolished before the list (its code is in
+    /// no district of the list, or its name in none of this district's units).
+    fn resolve<'u>(
+        &self,
+        c: &CommuneRef,
+        d: &'u District,
+        edition: &Edition,
+    ) -> Result<&'u Unit, (Text, bool)> {
+        if self.official_codes(c) {
+            return d.units.iter().find(|u| u.code == c.code).ok_or_else(|| {
+                (
+                    Text::new(
+                        format!(
+                            "mã {} không có trong danh sách xã, thị trấn của {}",
+                            c.code,
+                            d.full_name()
+                        ),
+                        format!(
+                            "code {} is not in {}'s list of communes and towns",
+                            c.code,
+                            d.full_name()
+                        ),
+                    ),
+                    edition.unit(&c.code).is_none(),
+                )
+            });
+        }
+        let named: Vec<&Unit> = d
+            .units
+            .iter()
+            .filter(|u| name_matches(u, &c.name))
+            .collect();
+        let listed = |units: &[&Unit]| {
+            units
+                .iter()
+                .map(|u| format!("{} {}", u.code, u.full_name()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match named.as_slice() {
+            [u] => Ok(u),
+            [] => Err((
+                Text::new(
+                    format!(
+                        "tên «{}» không có trong danh sách xã, thị trấn của {} (tệp dùng mã riêng, xã được nhận theo tên)",
+                        c.name,
+                        d.full_name()
+                    ),
+                    format!(
+                        "the name «{}» is not in {}'s list of communes and towns (the file uses its own codes, communes are recognised by name)",
+                        c.name,
+                        d.full_name()
+                    ),
+                ),
+                true,
+            )),
+            _ => Err((
+                Text::new(
+                    format!(
+                        "tên «{}» là tên của {} đơn vị của {} ({}): cần ghi rõ loại (Xã …, Thị trấn …) hoặc dùng mã chính thức",
+                        c.name,
+                        named.len(),
+                        d.full_name(),
+                        listed(&named)
+                    ),
+                    format!(
+                        "the name «{}» is that of {} units of {} ({}): write the type (Xã …, Thị trấn …) or use the official code",
+                        c.name,
+                        named.len(),
+                        d.full_name(),
+                        listed(&named)
+                    ),
+                ),
+                false,
+            )),
+        }
+    }
+}
+
+impl Derived for Counted<'_> {
+    fn share_meeting(&self, _: &Row, set: &str) -> Option<(f64, f64)> {
+        let n = self.communes.len() + self.missing.len();
+        if n == 0 {
             return None;
         }
-        let n = communes.len() as f64;
-        let pass = communes
+        let n = n as f64;
+        let pass = self
+            .communes
             .iter()
             .filter(|c| c.verdict(set) == Verdict::Pass)
             .count() as f64;
-        let unknown = communes
+        let open = self
+            .communes
             .iter()
             .filter(|c| c.verdict(set) == Verdict::Unknown)
-            .count() as f64;
-        Some((100.0 * pass / n, 100.0 * (pass + unknown) / n))
+            .count()
+            + self.missing.len();
+        Some((100.0 * pass / n, 100.0 * (pass + open as f64) / n))
     }
 
-    fn min_over_communes(&self, unit: &Row, column: &str) -> Option<f64> {
-        let communes = self.communes(unit);
+    fn min_over_communes(&self, _: &Row, column: &str) -> Option<f64> {
+        // A xã without a row may hold the lowest value.
+        if !self.missing.is_empty() || !self.columns.iter().any(|c| c == column) {
+            return None;
+        }
         let mut low: Option<f64> = None;
-        for c in &communes {
+        for c in &self.communes {
             let v = c
                 .values
                 .iter()
@@ -253,24 +608,38 @@ pub struct Blocking {
 #[derive(Debug, Clone, Serialize)]
 pub struct DistrictResult {
     pub unit: UnitResult,
+    /// The communes counted: the district's xã in the official list, or those in the file.
     pub communes_total: usize,
     /// Communes meeting the first commune set (xã NTM).
     pub communes_ntm: usize,
     pub share_ntm: Option<f64>,
     pub shares: Vec<ShareOutcome>,
     pub blocking_communes: Vec<Blocking>,
+    /// How the communes were counted.
+    pub over: CountedOver,
+    /// Xã of the official list without a row in the commune data: the district is then unknown at
+    /// best, never qualified.
+    pub missing_communes: Vec<MissingCommune>,
+    /// Communes naming the district that were not counted, and why (for the caller to report).
+    #[serde(skip)]
+    pub notes: Vec<Problem>,
 }
 
-/// Evaluate a district row with the commune results of its district and year.
+/// Evaluate a district row with the commune results of its district and year, counted as `over`
+/// says.
 pub fn evaluate_district(
     ev: &Evaluator,
     row: &Row,
     index: &CommuneIndex,
+    over: Over<'_>,
     base: &str,
     set: &CriteriaSet,
 ) -> DistrictResult {
-    let unit = ev.evaluate(row, index);
-    let communes = index.communes(row);
+    let counted = index.count(row, over);
+    let mut unit = ev.evaluate(row, &counted);
+    let communes = &counted.communes;
+    let missing = counted.missing.len();
+    let total = communes.len() + missing;
     let communes_ntm = communes
         .iter()
         .filter(|c| c.verdict(base) == Verdict::Pass)
@@ -287,7 +656,6 @@ pub fn evaluate_district(
                 .as_ref()
                 .and_then(|t| t.resolve(row.year, ev.version(), &|_| None).ok())
                 .map_or(100.0, |t| t.value);
-            let total = communes.len();
             let meeting = communes
                 .iter()
                 .filter(|c| c.verdict(target) == Verdict::Pass)
@@ -295,10 +663,12 @@ pub fn evaluate_district(
             let unknown = communes
                 .iter()
                 .filter(|c| c.verdict(target) == Verdict::Unknown)
-                .count();
+                .count()
+                + missing;
             let required = ((threshold / 100.0) * total as f64 - 1e-9).ceil().max(0.0) as usize;
             let needed_more = required.saturating_sub(meeting);
-            // Every commune must meet it: name the ones that do not.
+            // Every commune must meet it: name the ones that do not (the xã without a row are
+            // listed in `missing_communes`).
             if needed_more > 0 && needed_more == total - meeting {
                 for c in communes
                     .iter()
@@ -324,20 +694,160 @@ pub fn evaluate_district(
             });
         }
     }
+    if missing > 0 {
+        never_qualified(&mut unit);
+    }
     DistrictResult {
         unit,
-        communes_total: communes.len(),
+        communes_total: total,
         communes_ntm,
-        share_ntm: (!communes.is_empty())
-            .then(|| 100.0 * communes_ntm as f64 / communes.len() as f64),
+        share_ntm: (total > 0).then(|| 100.0 * communes_ntm as f64 / total as f64),
         shares,
         blocking_communes: blocking,
+        over: counted.over,
+        missing_communes: counted.missing,
+        notes: counted.notes,
+    }
+}
+
+/// A district with xã missing from the data is unknown at best: a set it would meet is unknown, and
+/// so is its readiness for recognition.
+fn never_qualified(unit: &mut UnitResult) {
+    let mut capped = false;
+    for s in &mut unit.sets {
+        if s.qualified == Verdict::Pass {
+            s.qualified = Verdict::Unknown;
+            capped = true;
+        }
+    }
+    if capped {
+        unit.level_reached = None;
+        if let Some(r) = &mut unit.readiness
+            && r.ready == Some(Verdict::Pass)
+        {
+            r.ready = Some(Verdict::Unknown);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn commune(code: &str, name: &str, verdict: Verdict) -> CommuneRef {
+        CommuneRef {
+            code: code.into(),
+            name: name.into(),
+            line: 2,
+            file: 0,
+            criteria_met: 19,
+            criteria_total: 19,
+            level_reached: None,
+            qualified: vec![("xa-ntm".into(), verdict)],
+            values: Vec::new(),
+        }
+    }
+
+    fn row(code: &str, name: &str, year: i32) -> Row {
+        Row {
+            line: 2,
+            code: code.into(),
+            name: name.into(),
+            parent: String::new(),
+            year,
+            group: None,
+            cells: Vec::new(),
+            written: Vec::new(),
+        }
+    }
+
+    /// An index of one file of official codes: `communes` in huyện Cao Lộc, `year`.
+    fn index(communes: Vec<CommuneRef>, year: i32) -> CommuneIndex {
+        let mut index = CommuneIndex::default();
+        index.begin_file("xa.csv");
+        index.set_official_codes("xa.csv", true);
+        index.by.insert(("caoloc".into(), year), communes);
+        index
+    }
+
+    #[test]
+    fn over_the_official_list_a_xa_without_a_row_is_unknown() {
+        let units = Units::bundled().unwrap();
+        let cao_loc = units
+            .edition("2024-12-01")
+            .unwrap()
+            .district("183")
+            .unwrap();
+        // 19 of the 20 xã meet xã NTM, Tân Thành (06250) has no row, the thị trấn Đồng Đăng fails.
+        let mut refs: Vec<CommuneRef> = cao_loc
+            .communes(KindFilter::Xa)
+            .filter(|u| u.code != "06250")
+            .map(|u| commune(&u.code, &u.name, Verdict::Pass))
+            .collect();
+        refs.push(commune("06184", "Đồng Đăng", Verdict::Fail));
+        let index = index(refs, 2024);
+        let d = row("183", "Huyện Cao Lộc", 2024);
+        let lists = Lists {
+            units: Some(&units),
+            official_codes: true,
+        };
+        let c = index.count(&d, lists.over(&d));
+        assert_eq!(c.communes.len(), 19);
+        assert_eq!(c.missing.len(), 1);
+        assert_eq!(
+            (c.missing[0].code.as_str(), c.missing[0].name.as_str()),
+            ("06250", "Xã Tân Thành")
+        );
+        // 19/20 meet it; the missing one may or may not: unknown between 95 and 100 %.
+        assert_eq!(c.share_meeting(&d, "xa-ntm"), Some((95.0, 100.0)));
+        assert_eq!(c.over.listed_xa, Some(20));
+        assert!(
+            c.over.before_list,
+            "2024 began before the list of 1/12/2024"
+        );
+        assert_eq!(c.notes.len(), 1, "the thị trấn, not counted");
+        assert_eq!(c.notes[0].kind, "not-counted");
+        // The district file's codes are its own: over the file's 20 communes, as before.
+        let own = Lists {
+            units: Some(&units),
+            official_codes: false,
+        };
+        let c = index.count(&d, own.over(&d));
+        assert_eq!((c.communes.len(), c.missing.len()), (20, 0));
+        assert_eq!(c.share_meeting(&d, "xa-ntm"), Some((95.0, 95.0)));
+    }
+
+    #[test]
+    fn before_the_list_a_code_it_does_not_have_still_counts() {
+        let units = Units::bundled().unwrap();
+        let cao_loc = units
+            .edition("2024-12-01")
+            .unwrap()
+            .district("183")
+            .unwrap();
+        let mut refs: Vec<CommuneRef> = cao_loc
+            .communes(KindFilter::Xa)
+            .map(|u| commune(&u.code, &u.name, Verdict::Pass))
+            .collect();
+        // A code in no list (a unit merged away before 1/12/2024?) that failed, and a code of
+        // another district (Gia Lộc, Chi Lăng).
+        refs.push(commune("06999", "Xã cũ", Verdict::Fail));
+        refs.push(commune("06475", "Gia Lộc", Verdict::Pass));
+        let index = index(refs, 2023);
+        let d = row("183", "Cao Lộc", 2023);
+        let lists = Lists {
+            units: Some(&units),
+            official_codes: true,
+        };
+        let c = index.count(&d, lists.over(&d));
+        assert_eq!(c.communes.len(), 21, "the 20 xã and the unknown code");
+        assert!(c.missing.is_empty());
+        assert_eq!(
+            c.share_meeting(&d, "xa-ntm"),
+            Some((2000.0 / 21.0, 2000.0 / 21.0))
+        );
+        assert_eq!(c.notes.len(), 2);
+    }
 
     #[test]
     fn district_names_match_without_case_diacritics_or_prefix() {

@@ -342,7 +342,13 @@ impl<'a> Evaluator<'a> {
                         )
                         .at(row.line, None)
                         .field(self.column_names[i])
-                        .found("KAD")
+                        // As typed: `N/A`, `-`, `—` are read as "not applicable" too.
+                        .found(
+                            row.written
+                                .iter()
+                                .find(|(j, _)| *j == i)
+                                .map_or("KAD", |(_, t)| t.as_str()),
+                        )
                         .expected(Text::new("một giá trị", "a value")),
                     );
                 }

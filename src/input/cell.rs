@@ -27,7 +27,7 @@ impl Value {
 pub enum Cell {
     /// Empty: never zero, never a fail.
     Missing,
-    /// `KAD`, `-`, `không áp dụng`.
+    /// `KAD`, `-`, `–`, `—`, `N/A`, `không áp dụng`.
     NotApplicable,
     Value(Value),
 }
@@ -39,9 +39,11 @@ pub fn fold(s: &str) -> String {
     plain.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Folded (see [`fold`]): `–` folds to `-`, `—` to `--`.
 const NOT_APPLICABLE: &[&str] = &[
     "kad",
     "-",
+    "--",
     "khong ap dung",
     "k.a.d",
     "n/a",
@@ -707,7 +709,16 @@ mod tests {
     fn empty_is_missing_and_kad_is_not_applicable() {
         assert_eq!(read("", Kind::Pct), Ok(Cell::Missing));
         assert_eq!(read("  ", Kind::Bool), Ok(Cell::Missing));
-        for na in ["KAD", "kad", "-", "Không áp dụng", "khong ap dung"] {
+        for na in [
+            "KAD",
+            "kad",
+            "-",
+            "–",
+            "—",
+            "N/A",
+            "Không áp dụng",
+            "khong ap dung",
+        ] {
             assert_eq!(read(na, Kind::Bool), Ok(Cell::NotApplicable), "{na}");
             assert_eq!(read(na, Kind::Pct), Ok(Cell::NotApplicable), "{na}");
         }

@@ -2,6 +2,7 @@
 
 pub mod cell;
 pub mod files;
+mod header;
 pub mod number;
 pub mod record;
 pub mod table;

@@ -5,12 +5,13 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use super::cell::{self, Cell, Decimal};
+use super::header::{Named, Names};
 use super::number::{self, Mark, Reading};
 use super::record::{CsvRecord, Fields, Rec, Records};
 use super::xlsx::{self, Sniffed};
 use crate::criteria::{ColumnSpec, GROUP_COLUMN, Group, Kind, Schema, Version, find_group};
 use crate::diag::Problem;
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 
 /// The identifying columns of a unit's row: `ma_xa, ten_xa, huyen, nam` for communes.
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +41,7 @@ impl Layout {
         groups: false,
     };
 
-    fn meta(&self) -> Vec<&'static str> {
+    pub(crate) fn meta(&self) -> Vec<&'static str> {
         let mut m = vec![self.code, self.name, self.year];
         m.extend(self.parent);
         m
@@ -61,6 +62,9 @@ pub struct Row {
     pub group: Option<String>,
     /// One cell per column of [`Dataset::columns`].
     pub cells: Vec<Cell>,
+    /// What the row's "not applicable" cells hold as typed (`N/A`, `–`), by column index, for
+    /// messages: a "not applicable" where none is allowed is quoted as the user wrote it.
+    pub written: Vec<(usize, String)>,
 }
 
 /// A data file read against a criteria version.
@@ -421,18 +425,44 @@ impl<'k> Reader<'k> {
     /// Read the header from `records`, then leave the rows to the iterator.
     fn start(&mut self, mut records: Records, schema: &Schema, used: &[&str]) {
         let file = self.head.file.clone();
+        let layout = self.layout;
+        let names = Names::new(schema, layout, layout.groups && !schema.groups.is_empty());
+        // Whether a row names the code column: by its id, or by a label only.
+        let names_code = |h: &Rec, by_id: bool| {
+            (0..h.len()).any(|i| {
+                h.get(i).is_some_and(|f| {
+                    let m = if by_id {
+                        names.meta_by_id(f)
+                    } else {
+                        names.meta(f)
+                    };
+                    m == Some(layout.code)
+                })
+            })
+        };
         // A spreadsheet may have title rows above the header: the header is the row naming the
-        // code column; without one, the first row.
+        // code column; without one, the first row. A row of labels right above a row of ids (as the
+        // Excel template has) is a title row too.
         let mut skipped = Vec::new();
         let header = loop {
             match records.next() {
                 Some(Ok(h)) if h.is_blank() => continue,
                 Some(Ok(h)) => {
-                    let names_code = (0..h.len()).any(|i| {
-                        h.get(i)
-                            .is_some_and(|f| cell::fold(f).replace(' ', "_") == self.layout.code)
-                    });
-                    if names_code || matches!(h.fields, Fields::Csv(_)) || skipped.len() >= 20 {
+                    if names_code(&h, true) || matches!(h.fields, Fields::Csv(_)) {
+                        break Some(h);
+                    }
+                    if names_code(&h, false) {
+                        let (next, rest) = next_row(records);
+                        records = rest;
+                        match next {
+                            Some(Ok(ids)) if names_code(&ids, true) => break Some(ids),
+                            next => {
+                                records = put_back(next, records);
+                                break Some(h);
+                            }
+                        }
+                    }
+                    if skipped.len() >= 20 {
                         break Some(h);
                     }
                     skipped.push(h);
@@ -455,10 +485,43 @@ impl<'k> Reader<'k> {
             ));
             return;
         };
-        self.map = map_header(&header, &mut self.head, self.layout, used, schema);
-        if self.map.is_some() {
-            self.records = Some(records);
+        self.map = map_header(&header, &mut self.head, layout, used, schema, &names);
+        let Some(map) = &self.map else { return };
+        // A second header row right below the header (the labels under the ids, or the ids under the
+        // labels): its code and year cells name the code and year columns. It holds no commune.
+        let (next, rest) = next_row(records);
+        records = rest;
+        let second = next
+            .as_ref()
+            .and_then(|r| r.as_ref().ok())
+            .is_some_and(|r| {
+                let at = |i: Option<usize>| i.and_then(|i| r.get(i)).unwrap_or("");
+                names.meta(at(map.code)) == Some(layout.code)
+                    && names.meta(at(map.year)) == Some(layout.year)
+            });
+        if let (true, Some(Ok(r))) = (second, &next) {
+            self.head.problems.push(
+                Problem::warning(
+                    "header-row",
+                    &file,
+                    Text::new(
+                        format!(
+                            "dòng {} là dòng tiêu đề thứ hai (tên các cột), không phải số liệu: bỏ qua",
+                            r.line
+                        ),
+                        format!(
+                            "line {} is a second header row (the columns' names), not data: skipped",
+                            r.line
+                        ),
+                    ),
+                )
+                .at(r.line, None)
+                .found(at_row(r, map.code)),
+            );
+        } else {
+            records = put_back(next, records);
         }
+        self.records = Some(records);
     }
 
     /// Rows of a spreadsheet already turned into records (see [`super::xlsx`]).
@@ -653,6 +716,7 @@ impl Reader<'_> {
         };
         row.cells.clear();
         row.cells.resize(self.head.columns.len(), Cell::Missing);
+        row.written.clear();
         let positions = if shifted { &[][..] } else { &map.cells[..] };
         for &(pos, idx) in positions {
             let raw = rec.raw(pos);
@@ -672,6 +736,9 @@ impl Reader<'_> {
                 Ok(r) => {
                     if let (Some(m), None) = (r.shows, self.decimal.mark) {
                         self.decimal = shown_at(m, rec, pos);
+                    }
+                    if r.cell == Cell::NotApplicable {
+                        row.written.push((idx, raw.shown()));
                     }
                     row.cells[idx] = r.cell;
                 }
@@ -891,41 +958,46 @@ fn map_header(
     layout: Layout,
     used: &[&str],
     schema: &Schema,
+    names: &Names,
 ) -> Option<HeaderMap> {
     let file = ds.file.clone();
     let hline = header.line;
+    // The header's problems, put in order at the end: what stops the file first, then the notes.
+    let mut problems: Vec<Problem> = Vec::new();
+    let finish = |ds: &mut Dataset, mut problems: Vec<Problem>| {
+        problems.sort_by_key(|p| !p.is_error());
+        ds.problems.extend(problems);
+    };
     let mut meta = HashMap::new();
     let mut cells = Vec::new();
-    let mut unknown = Vec::new();
+    let mut unknown: Vec<String> = Vec::new();
     let mut unused = Vec::new();
     let mut duplicate_meta = false;
+    // Where each column was found, for a column named twice.
+    let mut first_at: HashMap<usize, usize> = HashMap::new();
     // The commune group is the row's identity too, when thresholds vary by group (commune files).
     let groups = match layout.groups {
         true => schema.groups.clone(),
         false => Vec::new(),
     };
-    let mut meta_columns = layout.meta();
-    if !groups.is_empty() {
-        meta_columns.push(GROUP_COLUMN);
-    }
+    // A header field's place as the user sees it: the Excel column letter, or the field's number.
+    let place = |i: usize| {
+        header
+            .cell_ref(i)
+            .map(|r| {
+                r.rsplit('!')
+                    .next()
+                    .unwrap_or(&r)
+                    .trim_end_matches(|c: char| c.is_ascii_digit())
+                    .to_string()
+            })
+            .unwrap_or_else(|| (i + 1).to_string())
+    };
     for (pos, raw) in (0..header.len()).filter_map(|i| header.get(i).map(|f| (i, f))) {
-        let folded = cell::fold(raw).replace(' ', "_");
-        if let Some(m) = meta_columns.iter().copied().find(|m| *m == folded) {
+        if let Some(m) = names.meta(raw) {
             if let Some(first) = meta.insert(m, pos) {
                 // Which would win is an accident of the file's order: a 2024 row scored as 2023.
-                let place = |i: usize| {
-                    header
-                        .cell_ref(i)
-                        .map(|r| {
-                            r.rsplit('!')
-                                .next()
-                                .unwrap_or(&r)
-                                .trim_end_matches(|c: char| c.is_ascii_digit())
-                                .to_string()
-                        })
-                        .unwrap_or_else(|| (i + 1).to_string())
-                };
-                ds.problems.push(
+                problems.push(
                     Problem::error(
                         "duplicate-column",
                         &file,
@@ -946,84 +1018,61 @@ fn map_header(
         if raw.trim().is_empty() {
             continue;
         }
-        let id = column_id(raw);
-        match ds.columns.iter().position(|c| c.to_lowercase() == id) {
-            Some(idx) => {
-                if ds.present[idx] {
-                    ds.problems.push(
-                        Problem::error(
-                            "duplicate-column",
-                            &file,
-                            Text::new(
-                                "cột xuất hiện hai lần trong dòng tiêu đề",
-                                "the column appears twice in the header",
-                            ),
-                        )
-                        .at(hline, None)
-                        .field(ds.columns[idx].clone())
-                        .found(raw.trim())
-                        .expected(Text::new("mỗi mã cột một lần", "each column id once")),
-                    );
-                    continue;
-                }
-                ds.present[idx] = true;
-                if used.contains(&ds.columns[idx].as_str()) {
-                    cells.push((pos, idx));
-                } else {
-                    unused.push(ds.columns[idx].clone());
-                }
+        let idx = match names.column(raw) {
+            Named::Column(idx) => idx,
+            Named::Unknown => {
+                unknown.push(raw.trim().to_string());
+                continue;
             }
-            None => unknown.push((raw.trim().to_string(), id)),
+            Named::Ambiguous(cols) => {
+                problems.push(ambiguous(&file, hline, raw, &cols, names, used));
+                continue;
+            }
+            Named::Conflict(by_code, by_label) => {
+                problems.push(conflict(
+                    &file, hline, raw, &by_code, &by_label, names, used,
+                ));
+                continue;
+            }
+        };
+        if let Some(&first) = first_at.get(&idx) {
+            problems.push(
+                Problem::error(
+                    "duplicate-column",
+                    &file,
+                    Text::new(
+                        format!(
+                            "cột xuất hiện hai lần trong dòng tiêu đề (cột {} và cột {}): chỉ cột {} được đọc",
+                            place(first),
+                            place(pos),
+                            place(first)
+                        ),
+                        format!(
+                            "the column appears twice in the header (columns {} and {}): only column {} is read",
+                            place(first),
+                            place(pos),
+                            place(first)
+                        ),
+                    ),
+                )
+                .at(hline, None)
+                .field(ds.columns[idx].clone())
+                .found(raw.trim())
+                .expected(Text::new("mỗi mã cột một lần", "each column id once")),
+            );
+            continue;
+        }
+        first_at.insert(idx, pos);
+        ds.present[idx] = true;
+        if used.contains(&ds.columns[idx].as_str()) {
+            cells.push((pos, idx));
+        } else {
+            unused.push(ds.columns[idx].clone());
         }
     }
-    let known: Vec<String> = ds
-        .columns
-        .iter()
-        .cloned()
-        .chain(meta_columns.iter().map(|m| m.to_string()))
-        .collect();
-    // A note (with a hint) for each of the first unknown columns; the rest are counted in one line.
-    const NOTED: usize = 20;
-    if unknown.len() > NOTED {
-        ds.problems.push(
-            Problem::warning(
-                "unknown-columns",
-                &file,
-                Text::new(
-                    format!(
-                        "còn {} cột khác không thuộc bộ tiêu chí nào, bỏ qua",
-                        unknown.len() - NOTED
-                    ),
-                    format!(
-                        "{} more columns not read by any criteria set, ignored",
-                        unknown.len() - NOTED
-                    ),
-                ),
-            )
-            .at(hline, None),
-        );
-    }
-    for (raw, id) in unknown.into_iter().take(NOTED) {
-        let mut p = Problem::warning(
-            "unknown-column",
-            &file,
-            Text::new(
-                "cột không thuộc bộ tiêu chí nào, bỏ qua",
-                "column not read by any criteria set, ignored",
-            ),
-        )
-        .at(hline, None)
-        .field(raw);
-        if let Some(hint) = nearest(&id, &known) {
-            p = p.expected(Text::new(
-                format!("có phải là {hint}?"),
-                format!("did you mean {hint}?"),
-            ));
-        }
-        ds.problems.push(p);
-    }
+    unknown_notes(&mut problems, &file, hline, &unknown, names, used);
     if !unused.is_empty() {
-        ds.problems.push(
+        problems.push(
             Problem::warning(
                 "unused-column",
                 &file,
@@ -1048,24 +1097,53 @@ fn map_header(
         }
     }
     if duplicate_meta {
+        finish(ds, problems);
         return None;
     }
     if !missing_meta.is_empty() {
-        ds.problems.push(
+        let listed = |lang: Lang| {
+            missing_meta
+                .iter()
+                .map(|m| format!("{m} ({})", meta_title(m, lang)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let all = |lang: Lang| {
+            layout
+                .meta()
+                .iter()
+                .map(|m| format!("{m} ({})", meta_title(m, lang)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        problems.push(
             Problem::error(
                 "missing-column",
                 &file,
                 Text::new(
-                    format!("thiếu cột bắt buộc: {}", missing_meta.join(", ")),
-                    format!("required column missing: {}", missing_meta.join(", ")),
+                    format!(
+                        "thiếu cột bắt buộc: {}; tệp không đọc được",
+                        listed(Lang::Vi)
+                    ),
+                    format!(
+                        "required column missing: {}; the file cannot be read",
+                        listed(Lang::En)
+                    ),
                 ),
             )
             .at(hline, None)
             .expected(Text::new(
-                format!("dòng tiêu đề có cột {}", layout.meta().join(", ")),
-                format!("a header with the columns {}", layout.meta().join(", ")),
+                format!(
+                    "dòng tiêu đề có các cột {}, ghi bằng mã hoặc bằng nhãn",
+                    all(Lang::Vi)
+                ),
+                format!(
+                    "a header with the columns {}, by id or by label",
+                    all(Lang::En)
+                ),
             )),
         );
+        finish(ds, problems);
         return None;
     }
     // Recognition columns may be absent: readiness is then "not assessed".
@@ -1076,7 +1154,7 @@ fn map_header(
         .filter(|u| ds.column_index(u).is_some_and(|i| !ds.present[i]) && !recognition.contains(u))
         .collect();
     if !absent.is_empty() && absent.len() < used.len() {
-        ds.problems.push(
+        problems.push(
             Problem::warning(
                 "absent-column",
                 &file,
@@ -1100,7 +1178,7 @@ fn map_header(
             .map(|g| g.id.as_str())
             .collect::<Vec<_>>()
             .join(", ");
-        ds.problems.push(
+        problems.push(
             Problem::warning(
                 "absent-column",
                 &file,
@@ -1116,6 +1194,7 @@ fn map_header(
             )),
         );
     }
+    finish(ds, problems);
     Some(HeaderMap {
         code: meta.get(layout.code).copied(),
         name: meta.get(layout.name).copied(),
@@ -1127,6 +1206,219 @@ fn map_header(
         width: header.len(),
         line: hline,
     })
+}
+
+/// The next record that is not blank (or a problem), and the records after it.
+fn next_row(mut records: Records) -> (Option<Result<Rec, Box<Problem>>>, Records) {
+    loop {
+        match records.next() {
+            Some(Ok(r)) if r.is_blank() => continue,
+            next => return (next, records),
+        }
+    }
+}
+
+/// `records` with `next` in front again.
+fn put_back(next: Option<Result<Rec, Box<Problem>>>, records: Records) -> Records {
+    match next {
+        Some(r) => Box::new(std::iter::once(r).chain(records)),
+        None => records,
+    }
+}
+
+/// Field `i` of a record, trimmed (empty when there is none).
+fn at_row(r: &Rec, i: Option<usize>) -> String {
+    i.and_then(|i| r.get(i)).unwrap_or("").trim().to_string()
+}
+
+/// How an identifying column is called in a message: `mã xã` / `commune code`.
+fn meta_title(id: &str, lang: Lang) -> &'static str {
+    match id {
+        "ma_xa" => lang.pick("mã xã", "commune code"),
+        "ma_huyen" => lang.pick("mã huyện", "district code"),
+        "ten_xa" => lang.pick("tên xã", "commune name"),
+        "ten_huyen" => lang.pick("tên huyện", "district name"),
+        "huyen" => lang.pick("huyện", "district"),
+        "nam" => lang.pick("năm đánh giá", "assessment year"),
+        GROUP_COLUMN => lang.pick("nhóm xã", "commune group"),
+        _ => "",
+    }
+}
+
+/// `3.2b và nc3.3`, `5a, 5b và 5n`.
+fn joined(ids: &[&str], and: &str) -> String {
+    match ids {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [head @ .., last] => format!("{} {and} {last}", head.join(", ")),
+    }
+}
+
+/// A header that names several columns: refused, never guessed. An error when the run reads one of
+/// them (a value would go into one column or the other), a note otherwise (neither is read anyway).
+fn ambiguous(
+    file: &str,
+    line: usize,
+    raw: &str,
+    cols: &[usize],
+    names: &Names,
+    used: &[&str],
+) -> Problem {
+    let ids: Vec<&str> = cols.iter().map(|i| names.id(*i)).collect();
+    let (vi, en) = (joined(&ids, "hoặc"), joined(&ids, "or"));
+    let examples = |or: &str| {
+        ids.iter()
+            .take(2)
+            .map(|id| format!("«{id} …»"))
+            .collect::<Vec<_>>()
+            .join(&format!(" {or} "))
+    };
+    let message = Text::new(
+        format!(
+            "tiêu đề này có thể là cột {vi}: ntm không đoán, cột không được đọc (các chỉ tiêu này được coi là thiếu số liệu)"
+        ),
+        format!(
+            "this header could be column {en}: ntm does not guess, the column is not read (these indicators are treated as missing)"
+        ),
+    );
+    let p = if ids.iter().any(|id| used.contains(id)) {
+        Problem::error("ambiguous-column", file, message)
+    } else {
+        Problem::warning("ambiguous-column", file, message)
+    };
+    p.at(line, None).field(raw.trim()).expected(Text::new(
+        format!("mã cột ở đầu tiêu đề, ví dụ {}", examples("hoặc")),
+        format!(
+            "the column id at the start of the header, e.g. {}",
+            examples("or")
+        ),
+    ))
+}
+
+/// A header whose code and label name different columns (`1.1 – ` and the name of nâng cao's 1.1):
+/// which one was meant cannot be told.
+fn conflict(
+    file: &str,
+    line: usize,
+    raw: &str,
+    by_code: &[usize],
+    by_label: &[usize],
+    names: &Names,
+    used: &[&str],
+) -> Problem {
+    let code: Vec<&str> = by_code.iter().map(|i| names.id(*i)).collect();
+    let label: Vec<&str> = by_label.iter().map(|i| names.id(*i)).collect();
+    let message = Text::new(
+        format!(
+            "mã ở đầu tiêu đề chỉ cột {} nhưng nhãn sau nó là tên của cột {}: ntm không đoán, cột không được đọc",
+            joined(&code, "hoặc"),
+            joined(&label, "hoặc")
+        ),
+        format!(
+            "the code at the start of the header names column {} but the label after it is the name of column {}: ntm does not guess, the column is not read",
+            joined(&code, "or"),
+            joined(&label, "or")
+        ),
+    );
+    let p = if code.iter().chain(&label).any(|id| used.contains(id)) {
+        Problem::error("ambiguous-column", file, message)
+    } else {
+        Problem::warning("ambiguous-column", file, message)
+    };
+    p.at(line, None).field(raw.trim()).expected(Text::new(
+        "mã và nhãn của cùng một cột, hoặc chỉ mã cột",
+        "the id and the label of one column, or the id alone",
+    ))
+}
+
+/// The notes for the header fields that name no column: one for each that looks like a column (with
+/// the likely column), then one for all the others.
+fn unknown_notes(
+    problems: &mut Vec<Problem>,
+    file: &str,
+    line: usize,
+    unknown: &[String],
+    names: &Names,
+    used: &[&str],
+) {
+    // A note for each of the first that look like a column; the others in one line.
+    const HINTED: usize = 20;
+    const LISTED: usize = 10;
+    let mut others: Vec<&str> = Vec::new();
+    let mut hinted = 0;
+    for raw in unknown {
+        let suggestion = (hinted < HINTED)
+            .then(|| names.suggest(raw, used))
+            .flatten();
+        let Some(s) = suggestion else {
+            others.push(raw);
+            continue;
+        };
+        hinted += 1;
+        let ids: Vec<&str> = s.ids.iter().map(String::as_str).collect();
+        let (mut vi, mut en) = (
+            format!(
+                "cột không thuộc bộ tiêu chí nào, bỏ qua; có phải cột {}?",
+                joined(&ids, "hay")
+            ),
+            format!(
+                "column not read by any criteria set, ignored; did you mean column {}?",
+                joined(&ids, "or")
+            ),
+        );
+        if let Some(title) = &s.title {
+            vi.push_str(&format!(" («{}»)", title.vi));
+            en.push_str(&format!(" («{}»)", title.get(Lang::En)));
+        }
+        problems.push(
+            Problem::warning("unknown-column", file, Text::new(vi, en))
+                .at(line, None)
+                .field(raw.as_str()),
+        );
+    }
+    match others.as_slice() {
+        [] => {}
+        [one] => problems.push(
+            Problem::warning(
+                "unknown-column",
+                file,
+                Text::new(
+                    "cột không thuộc bộ tiêu chí nào, bỏ qua",
+                    "column not read by any criteria set, ignored",
+                ),
+            )
+            .at(line, None)
+            .field(*one),
+        ),
+        many => {
+            let shown: Vec<String> = many.iter().take(LISTED).map(|r| format!("«{r}»")).collect();
+            let more = many.len().saturating_sub(LISTED);
+            let (tail_vi, tail_en) = if more > 0 {
+                (format!(" và {more} cột khác"), format!(" and {more} more"))
+            } else {
+                (String::new(), String::new())
+            };
+            problems.push(
+                Problem::warning(
+                    "unknown-columns",
+                    file,
+                    Text::new(
+                        format!(
+                            "{} cột không thuộc bộ tiêu chí nào, bỏ qua: {}{tail_vi}",
+                            many.len(),
+                            shown.join(", ")
+                        ),
+                        format!(
+                            "{} columns not read by any criteria set, ignored: {}{tail_en}",
+                            many.len(),
+                            shown.join(", ")
+                        ),
+                    ),
+                )
+                .at(line, None),
+            );
+        }
+    }
 }
 
 /// Normalises line ends to `\n` (Excel writes `\r\n`), takes comment lines (`# …`, outside quoted
@@ -1530,12 +1822,9 @@ pub fn first_year(path: &Path) -> Option<i32> {
         }
     };
     let mut records = records.map_while(Result::ok).take(10_000);
-    let pos = records.by_ref().find_map(|h| {
-        (0..h.len()).find(|i| {
-            h.get(*i)
-                .is_some_and(|f| cell::fold(f).replace(' ', "_") == "nam")
-        })
-    })?;
+    let pos = records
+        .by_ref()
+        .find_map(|h| (0..h.len()).find(|i| h.get(*i).is_some_and(super::header::is_year)))?;
     records.find_map(|r| r.get(pos).and_then(|y| y.trim().parse().ok()))
 }
 

@@ -13,7 +13,9 @@ use crate::criteria::catalog::Catalog;
 use crate::criteria::select::Selection;
 use crate::criteria::{CriteriaSet, Level, Schema, Version};
 use crate::diag::Problem;
-use crate::eval::district::{CommuneIndex, district_key, evaluate_district, unknown_district};
+use crate::eval::district::{
+    CommuneIndex, Lists, district_key, evaluate_district, unknown_district,
+};
 use crate::eval::plan::{Compact, Plan};
 use crate::eval::view::{Scored, UnitView};
 use crate::eval::{Evaluator, NoDerived, Options, Verdict};
@@ -22,6 +24,8 @@ use crate::i18n::Text;
 use crate::input::cell::fold;
 use crate::input::table::{ReadOptions, Reader, RowRead};
 use crate::input::{Dataset, Layout, Row, Unscored, read_file};
+use crate::units::Units;
+use crate::units::audit::{Audit, Layer};
 
 /// What the user asked, in the library's terms.
 #[derive(Debug, Clone)]
@@ -39,6 +43,9 @@ pub struct Job<'a> {
     pub communes: &'a [String],
     /// A year outside a version's validity reuses the nearest year's thresholds, and says so.
     pub nearest_year: bool,
+    /// The official unit lists (bundled or `--units`): codes and names are checked against them, and
+    /// districts counted over them (see [`super::official_lists`]).
+    pub units: Option<&'a Units>,
 }
 
 /// A job checked against the criteria before any row is read.
@@ -449,10 +456,25 @@ pub fn run(
         job.year.is_none_or(|y| y == year)
             && (wanted.is_empty() || wanted.iter().any(|w| *w == fold(code) || *w == fold(name)))
     };
+    let (units, no_list) = super::official_lists(job.units, &p.versions);
+    diag.add(no_list);
     // The district file is small: read it whole, first.
     let districts = job
         .districts
         .map(|path| read_districts(job, p, path, &mut versions, &mut diag));
+    let mut lists = Lists {
+        units,
+        official_codes: false,
+    };
+    if let (Some(units), Some(d)) = (units, &districts) {
+        let mut audit = Audit::new(units, &d.data.file, Layer::District);
+        for (row, _) in &d.rows {
+            audit.row(row.line, &row.code, &row.name, "", row.year);
+        }
+        let outcome = audit.finish();
+        lists.official_codes = outcome.official;
+        diag.add(outcome.problems);
+    }
     // The same file given twice (under two names, or through a link) is read once.
     let (inputs, repeated) = crate::input::files::distinct(job.data);
     for (again, first) in repeated {
@@ -513,8 +535,15 @@ pub fn run(
             })
             .collect();
         let mut plans: HashMap<(usize, i32, Option<String>), Option<Plan>> = HashMap::new();
+        index.begin_file(&head.file);
+        let mut audit = units.map(|u| Audit::new(u, &head.file, Layer::Commune));
         while reader.read_into(&mut read) {
             diag.add(read.problems.drain(..));
+            if let Some(a) = audit.as_mut()
+                && let Some(r) = read.row().or(read.rejected())
+            {
+                a.row(r.line, &r.code, &r.name, &r.parent, r.year);
+            }
             if let Some(u) = read.unscored.take() {
                 if u.year.is_none() && districts.is_some() {
                     index.add_unknown_any_year(&u);
@@ -622,6 +651,11 @@ pub fn run(
             out.scored += 1;
             sink.unit(&scored, explained.as_ref())?;
         }
+        if let Some(a) = audit {
+            let outcome = a.finish();
+            index.set_official_codes(&head.file, outcome.official);
+            diag.add(outcome.problems);
+        }
     }
     if let Some(d) = &districts {
         for (row, i) in &d.rows {
@@ -633,7 +667,8 @@ pub fn run(
             };
             let ev = Evaluator::new(version, sel.districts.clone(), &d.data, options);
             let base = sel.communes.first().map_or("", |s| s.id.as_str());
-            let result = evaluate_district(&ev, row, &index, base, set);
+            let mut result = evaluate_district(&ev, row, &index, lists.over(row), base, set);
+            diag.add(std::mem::take(&mut result.notes));
             out.districts.add(
                 result
                     .unit

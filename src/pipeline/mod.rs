@@ -10,11 +10,13 @@ pub mod check;
 
 use std::io;
 
+use crate::criteria::Version;
 use crate::diag::Problem;
 use crate::eval::UnitResult;
 use crate::eval::district::DistrictResult;
 use crate::eval::view::Scored;
 use crate::input::Unscored;
+use crate::units::Units;
 
 /// Where results go. A report format implements it; so does anything that only counts.
 pub trait Sink {
@@ -30,4 +32,37 @@ pub trait Sink {
     /// The end of the run: `problems` are every problem found, for the formats that carry them;
     /// `outcome` what the run found, which decides the exit code ([`check::Outcome::exit_code`]).
     fn finish(&mut self, problems: &[Problem], outcome: &check::Outcome) -> io::Result<()>;
+}
+
+/// The official unit lists a run checks its data against: `units` (bundled, or `--units`), unless a
+/// criteria version names another province, which gets one note saying that no list is known for
+/// it (codes unchecked, district shares over the communes in the data). A version naming no
+/// province (a national set) uses the lists ntm has, for data whose codes are theirs.
+pub fn official_lists<'u>(
+    units: Option<&'u Units>,
+    versions: &[&Version],
+) -> (Option<&'u Units>, Option<Problem>) {
+    let Some(units) = units else {
+        return (None, None);
+    };
+    for v in versions {
+        if let Some(p) = v.province()
+            && !units.is_province(p)
+        {
+            let file = v
+                .sets
+                .iter()
+                .find(|s| s.province == p)
+                .map_or(v.id.clone(), |s| s.file.clone());
+            return (
+                None,
+                Some(crate::units::audit::no_list_note(
+                    &file,
+                    p,
+                    units.province_name(),
+                )),
+            );
+        }
+    }
+    (Some(units), None)
 }

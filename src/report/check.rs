@@ -16,7 +16,7 @@ use crate::eval::needs::{Needs, still_needed};
 use crate::eval::summary::{Summary, SummaryBuilder};
 use crate::eval::view::{Scored, UnitView};
 use crate::eval::{CheckResult, IndicatorResult, SetResult, Status, UnitResult, Verdict};
-use crate::i18n::{Lang, num};
+use crate::i18n::{Lang, derived, num};
 use crate::input::Unscored;
 use crate::pipeline::Sink;
 use crate::pipeline::check::Outcome;
@@ -704,7 +704,7 @@ fn summary(rep: &CheckReport, s: &Summary, format: Format, style: &Style) -> Str
         out.push_str(&format!(
             "; {} {} {} {base_name}/{}",
             lang.pick("bình quân", "average"),
-            num(avg, lang),
+            derived(avg, lang),
             lang.pick("tiêu chí", "criteria"),
             lang.pick("xã", "commune")
         ));
@@ -1282,15 +1282,66 @@ fn district_detail(rep: &CheckReport, d: &DistrictResult, format: Format, style:
         d.communes_ntm,
         d.communes_total,
         d.share_ntm
-            .map_or("—".into(), |s| format!("{} %", num(s, lang)))
+            .map_or("—".into(), |s| format!("{} %", derived(s, lang)))
     ));
+    if let (true, Some(n), Some(from)) = (d.over.official(), d.over.listed_xa, &d.over.list_from) {
+        let year = d.unit.year;
+        out.push_str(&match (lang, d.over.before_list) {
+            (Lang::Vi, false) => format!(
+                "  Tính trên {n} xã của huyện theo danh sách đơn vị hành chính từ {from} (không tính thị trấn, phường).\n"
+            ),
+            (Lang::En, false) => format!(
+                "  Counted over the district's {n} xã in the official list from {from} (towns and wards not counted).\n"
+            ),
+            (Lang::Vi, true) => format!(
+                "  Tính trên {n} xã của huyện theo danh sách đơn vị hành chính từ {from} (không tính thị trấn, phường); năm {year} bắt đầu trước danh sách này (ntm không có danh sách cũ hơn): xã có trong tệp mà không có trong danh sách vẫn được tính.\n"
+            ),
+            (Lang::En, true) => format!(
+                "  Counted over the district's {n} xã in the official list from {from} (towns and wards not counted); {year} begins before that list (ntm has no older one): communes in the file that the list does not have still count.\n"
+            ),
+        });
+    }
     out.push_str(&shares_text(rep, d, lang));
     out
 }
 
+/// What the shares of a district rest on, when the reader must know it: the xã of the official list
+/// that have no row (the district is then unknown at best), or shares over the file's communes only.
+fn basis_text(d: &DistrictResult, lang: Lang) -> String {
+    if !d.missing_communes.is_empty() {
+        let from = d.over.list_from.as_deref().unwrap_or("");
+        let listed: Vec<String> = d
+            .missing_communes
+            .iter()
+            .map(|m| format!("{} {}", m.code, m.name))
+            .collect();
+        let n = d.missing_communes.len();
+        let total = d.communes_total;
+        return match lang {
+            Lang::Vi => format!(
+                "  Thiếu số liệu {n}/{total} xã của huyện theo danh sách từ {from} (huyện chưa thể được công nhận khi còn thiếu): {}\n",
+                listed.join("; ")
+            ),
+            Lang::En => format!(
+                "  No data for {n} of the district's {total} xã in the official list from {from} (the district cannot qualify while they are missing): {}\n",
+                listed.join("; ")
+            ),
+        };
+    }
+    if d.over.code_not_in_list {
+        return lang
+            .pick(
+                "  Tỷ lệ tính trên các xã có trong tệp số liệu xã (mã huyện không có trong danh sách đơn vị hành chính chính thức).\n",
+                "  Shares over the communes in the commune data (the district code is not in the official list of administrative units).\n",
+            )
+            .to_string();
+    }
+    String::new()
+}
+
 /// The district's conditions on its communes that do not hold: who holds it back, or how many more.
 pub(super) fn shares_text(rep: &CheckReport, d: &DistrictResult, lang: Lang) -> String {
-    let mut out = String::new();
+    let mut out = basis_text(d, lang);
     if d.communes_total == 0 {
         out.push_str(lang.pick(
             "  Không có xã nào của huyện trong tệp số liệu xã: chưa đủ dữ liệu.\n",
@@ -1364,7 +1415,7 @@ fn districts_table(
                     "{} ({})",
                     d.communes_ntm,
                     d.share_ntm
-                        .map_or("—".into(), |s| format!("{} %", num(s, lang)))
+                        .map_or("—".into(), |s| format!("{} %", derived(s, lang)))
                 ),
             ];
             for s in &rep.district_sets {
@@ -1475,10 +1526,13 @@ fn summaries_text(
                 let mut r = vec![name, s.units.to_string()];
                 r.extend(s.groups.iter().map(|g| g.count.to_string()));
                 r.extend(s.levels.iter().map(|l| l.qualified.to_string()));
-                r.push(s.average_criteria_met.map_or("—".into(), |a| num(a, lang)));
+                r.push(
+                    s.average_criteria_met
+                        .map_or("—".into(), |a| derived(a, lang)),
+                );
                 r.push(
                     s.share_meeting_base
-                        .map_or("—".into(), |a| format!("{} %", num(a, lang))),
+                        .map_or("—".into(), |a| format!("{} %", derived(a, lang))),
                 );
                 if !verdicts.is_empty() && !rep.district_sets.is_empty() {
                     let key = s.district.as_deref().map(district_key);

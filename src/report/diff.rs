@@ -24,7 +24,7 @@ use crate::eval::diff::{
     Cause, Change, Delta, Diff, Flip, LevelStatus, NotCompared, Part, Presence, UnitDiff,
 };
 use crate::eval::{CheckResult, Status, UnitResult, Verdict};
-use crate::i18n::{Lang, num};
+use crate::i18n::Lang;
 
 /// One side of the comparison: the file, the data year, and the year whose thresholds scored it.
 #[derive(Debug, Clone)]
@@ -422,8 +422,11 @@ fn merged_before_cell(rep: &DiffReport, u: &UnitDiff, lang: Lang) -> String {
                     status_cell(rep, &chain, p.status, lang)
                 ),
                 None => format!(
-                    "{} {}",
+                    "{}{} {}",
                     p.code,
+                    p.official_name
+                        .as_ref()
+                        .map_or(String::new(), |n| format!(" {n}")),
                     lang.pick("(không có ở bên cũ)", "(not in the old side)")
                 ),
             };
@@ -462,7 +465,7 @@ fn signed(d: f64, lang: Lang) -> String {
     } else {
         "±"
     };
-    format!("{sign}{}", num(d.abs(), lang))
+    format!("{sign}{}", crate::i18n::derived(d.abs(), lang))
 }
 
 fn arrow(f: &Flip) -> &'static str {
@@ -525,11 +528,14 @@ fn part_row(rep: &DiffReport, u: &UnitDiff, p: &Part, lang: Lang) -> Row {
     let chain = chain(rep);
     let after = status_cell(rep, &chain, u.status.1, lang);
     let (Some(b), Some(d)) = (&p.before, &p.delta) else {
+        let missing = lang.pick("(không có ở bên cũ)", "(not in the old side)");
         return vec![
             (code, None),
             (
-                lang.pick("(không có ở bên cũ)", "(not in the old side)")
-                    .into(),
+                match &p.official_name {
+                    Some(n) => format!("{n} {missing}"),
+                    None => missing.into(),
+                },
                 None,
             ),
             (status_cell(rep, &chain, p.status, lang), None),

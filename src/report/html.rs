@@ -20,7 +20,7 @@ use crate::criteria::CriteriaSet;
 use crate::eval::district::DistrictResult;
 use crate::eval::summary::Summary;
 use crate::eval::{UnitResult, Verdict};
-use crate::i18n::{Lang, num};
+use crate::i18n::{Lang, derived};
 use crate::input::Unscored;
 
 /// The print style sheet, inlined in the document.
@@ -313,7 +313,10 @@ fn measures(rep: &CheckReport, summaries: &[Summary], lang: Lang) -> String {
                 .to_string(),
             whole
                 .iter()
-                .map(|s| s.average_criteria_met.map_or("—".into(), |a| num(a, lang)))
+                .map(|s| {
+                    s.average_criteria_met
+                        .map_or("—".into(), |a| derived(a, lang))
+                })
                 .collect(),
         ),
         (
@@ -322,7 +325,7 @@ fn measures(rep: &CheckReport, summaries: &[Summary], lang: Lang) -> String {
                 .iter()
                 .map(|s| {
                     s.share_meeting_base
-                        .map_or("—".into(), |a| format!("{} %", num(a, lang)))
+                        .map_or("—".into(), |a| format!("{} %", derived(a, lang)))
                 })
                 .collect(),
         ),
@@ -399,7 +402,8 @@ fn district_measures(rep: &CheckReport, summaries: &[Summary], lang: Lang) -> St
         }
         out.push_str(&format!(
             "<td class=\"n\">{}</td></tr>\n",
-            s.average_criteria_met.map_or("—".into(), |a| num(a, lang))
+            s.average_criteria_met
+                .map_or("—".into(), |a| derived(a, lang))
         ));
     }
     out.push_str("</table>\n");
@@ -481,7 +485,7 @@ fn districts_table(rep: &CheckReport, districts: &[DistrictResult], lang: Lang) 
             d.communes_total,
             d.communes_ntm,
             d.share_ntm
-                .map_or("—".into(), |s| format!("{} %", num(s, lang)))
+                .map_or("—".into(), |s| format!("{} %", derived(s, lang)))
         ));
         for s in &rep.district_sets {
             match d.unit.set(&s.id) {

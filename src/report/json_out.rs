@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::eval::district::{Blocking, DistrictResult, ShareOutcome};
+use crate::eval::district::{Blocking, CountedOver, DistrictResult, MissingCommune, ShareOutcome};
 use crate::eval::needs::{Needs, still_needed};
 use crate::eval::{
     CheckResult, CriterionResult, IndicatorResult, SetResult, Status, UnitResult, Verdict,
@@ -205,6 +205,10 @@ pub(crate) struct DistrictOut<'a> {
     criteria: Option<Vec<CriterionOut<'a>>>,
     shares: &'a [ShareOutcome],
     blocking_communes: &'a [Blocking],
+    /// How the communes were counted: over the district's xã in an official list, or over the file's.
+    communes_over: &'a CountedOver,
+    /// Xã of the official list without a row in the commune data (the district is then never qualified).
+    missing_communes: &'a [MissingCommune],
     still_needed: Needs,
     recognition: Option<RecognitionOut<'a>>,
 }
@@ -227,6 +231,8 @@ pub(crate) fn district_out(d: &DistrictResult) -> DistrictOut<'_> {
         criteria: set.map(criteria_out),
         shares: &d.shares,
         blocking_communes: &d.blocking_communes,
+        communes_over: &d.over,
+        missing_communes: &d.missing_communes,
         still_needed: still_needed(r),
         recognition: r.readiness.as_ref().map(|x| RecognitionOut {
             set: &x.set,

@@ -2,7 +2,8 @@
 //! in criterion order, each with its label, unit and requirement for the year.
 //!
 //! CSV: the id header, then a second header row of labels written as a comment (`# …`), which the
-//! reader skips. Excel: a row of labels above the id header (the reader skips title rows), a note on
+//! reader skips. Each label starts with its column's id (`10 – Thu nhập bình quân…`): a file headed by
+//! the labels alone is read like one headed by the ids. Excel: a row of labels above the id header (the reader skips title rows), a note on
 //! each id, and data validation: a list for Đạt/Không đạt cells, 0–100 for percentages, ≥ 0 for numbers.
 
 use rust_xlsxwriter::{
@@ -81,8 +82,10 @@ pub fn columns(
                 };
                 cols.push(Column {
                     id: id.to_string(),
+                    // The id first: a file headed by this row alone names each column by its id,
+                    // even where two sets give an indicator the same name (3.1 and nc3.1).
                     label: format!(
-                        "{label} [{hint}; {} {rule}]",
+                        "{id} – {label} [{hint}; {} {rule}]",
                         lang.pick("yêu cầu", "requirement")
                     ),
                     kind: check.kind,

@@ -437,6 +437,7 @@ pub(super) fn load_units(origin: &str, files: &[(String, String)]) -> Result<Uni
         editions,
         conversions,
         origin: origin.to_string(),
+        slug: String::new(),
     })
 }
 

@@ -10,6 +10,7 @@
 //! Nothing here decides a verdict: an unknown code or name is for the caller to report, with the
 //! suggestions of [`Edition::nearest_by_code`] and [`Edition::nearest_by_name`].
 
+pub mod audit;
 mod load;
 mod names;
 
@@ -23,7 +24,7 @@ use serde::Serialize;
 use crate::diag::Problem;
 use crate::i18n::Text;
 
-pub use names::fold;
+pub use names::{fold, name_matches};
 
 static BUNDLED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/units");
 
@@ -428,6 +429,9 @@ pub struct Units {
     pub conversions: Vec<Conversion>,
     /// `bundled` or the folder read.
     pub origin: String,
+    /// The province's folder name (`lang-son`): a conversion is named after it and the year it takes
+    /// effect (`lang-son-2025`, for `diff --map`).
+    pub slug: String,
 }
 
 impl Units {
@@ -454,7 +458,10 @@ impl Units {
             })
             .collect();
         files.sort();
-        load::load_units("bundled", &files)
+        load::load_units("bundled", &files).map(|mut u| {
+            u.slug = BUNDLED_PROVINCE.to_string();
+            u
+        })
     }
 
     /// A folder holding one province's `.toml` files (editions and conversions).
@@ -520,7 +527,87 @@ impl Units {
         if !problems.is_empty() {
             return Err(problems);
         }
-        load::load_units(&shown, &files)
+        let slug = path
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_lowercase()))
+            .unwrap_or_default();
+        load::load_units(&shown, &files).map(|mut u| {
+            u.slug = slug;
+            u
+        })
+    }
+
+    /// The province's name (`Lạng Sơn`), as its lists give it.
+    pub fn province_name(&self) -> &str {
+        self.editions
+            .first()
+            .map_or("", |e| e.province_name.as_str())
+    }
+
+    /// Whether `province` (as a criteria set names it) is this province: compared without case,
+    /// diacritics or a leading `tỉnh`.
+    pub fn is_province(&self, province: &str) -> bool {
+        let key = |s: &str| {
+            let f = fold(s);
+            f.strip_prefix("tinh ").map(str::to_string).unwrap_or(f)
+        };
+        !province.trim().is_empty() && key(province) == key(self.province_name())
+    }
+
+    /// The files the lists were read from (for a folder: paths on disk).
+    pub fn files(&self) -> Vec<String> {
+        self.editions
+            .iter()
+            .map(|e| e.file.clone())
+            .chain(self.conversions.iter().map(|c| c.file.clone()))
+            .collect()
+    }
+
+    /// The name `diff --map` knows a conversion by: the province's folder and the year the new list
+    /// takes effect (`lang-son-2025`).
+    pub fn conversion_name(&self, c: &Conversion) -> String {
+        let year = self.edition(&c.to).map_or(0, |e| e.valid_from.year);
+        format!("{}-{year}", self.slug)
+    }
+
+    /// The conversion named `name` (`lang-son-2025`, or `lang-son-` and the new list's id).
+    pub fn conversion_named(&self, name: &str) -> Option<&Conversion> {
+        let name = name.trim().to_lowercase();
+        if self.slug.is_empty() {
+            return None;
+        }
+        self.conversions
+            .iter()
+            .find(|c| self.conversion_name(c) == name || format!("{}-{}", self.slug, c.to) == name)
+    }
+
+    /// The district `code` in the lists of `year`: the newest list of the year that has it (2025: the
+    /// list before 1/7, the last with districts), with how well it fits the year.
+    pub fn district_for_year(&self, code: &str, year: i32) -> Option<(Pick<'_>, &District)> {
+        self.editions_for_year(year)
+            .into_iter()
+            .rev()
+            .find_map(|p| p.edition.district(code).map(|d| (p, d)))
+    }
+
+    /// Whether the lists of `year` leave part of the year uncovered at its start: a year before the
+    /// first list (`Fit::Earlier`), or the year the first list takes effect after 1 January. Units
+    /// abolished before that list are not in it.
+    pub fn starts_before_lists(&self, year: i32) -> bool {
+        self.editions_for_year(year).first().is_some_and(|p| {
+            p.fit == Fit::Earlier
+                || (p.edition.valid_from
+                    > Date {
+                        year,
+                        month: 1,
+                        day: 1,
+                    }
+                    && !self
+                        .editions
+                        .iter()
+                        .any(|e| e.valid_from < p.edition.valid_from))
+        })
     }
 
     pub fn edition(&self, id: &str) -> Option<&Edition> {

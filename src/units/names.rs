@@ -63,8 +63,24 @@ pub fn fold(s: &str) -> String {
         .join(" ")
 }
 
+/// Whether `written` (a name as a data file gives it, with or without its type) is the unit's name:
+/// compared folded ([`fold`]: no case, diacritics or punctuation); a type written before the name
+/// (`Xã`, `TT.`) must be the unit's.
+pub fn name_matches(unit: &Unit, written: &str) -> bool {
+    if written.trim() == unit.name {
+        return true;
+    }
+    let (kind, bare) = split_type(written);
+    let same = |s: &str| !s.is_empty() && fold(s) == fold(&unit.name);
+    if kind.is_some_and(|k| k == unit.kind) && same(bare) {
+        return true;
+    }
+    // A name that only looks as if it started with a type (`Xuân Long`).
+    same(written)
+}
+
 /// The code as it would be written with its leading zeros: `6475` → `06475`.
-fn padded(code: &str) -> String {
+pub(super) fn padded(code: &str) -> String {
     let c = code.trim();
     if !c.is_empty() && c.len() < 5 && c.bytes().all(|b| b.is_ascii_digit()) {
         format!("{c:0>5}")

@@ -399,7 +399,8 @@ fn the_batch_table_counts_groups_levels_and_criteria() {
     assert_eq!(s["criteria_passed"][1][1], 1);
     assert_eq!(s["criteria_passed"][0][1], 3);
     let (_, out, _) = run(&["check", &f]);
-    assert!(out.contains("bình quân 16,75 tiêu chí"), "{out}");
+    // A derived figure has one decimal (16,75 in the JSON).
+    assert!(out.contains("bình quân 16,8 tiêu chí"), "{out}");
     assert!(out.contains("xã NTM: 1, 2, 7, 10, 11, 16"), "{out}");
 }
 
@@ -547,15 +548,15 @@ fn the_sample_district_matches_its_hand_worked_outcomes() {
     let (code, doc) = json(&["check", f, "--format", "json", "--year", "2024"]);
     assert_eq!(code, 1);
     let expect = [
-        ("06501", Some("kieu-mau")),
-        ("06502", Some("nang-cao")),
-        ("06503", Some("nang-cao")),
-        ("06504", Some("xa-ntm")),
-        ("06506", Some("xa-ntm")),
-        ("06508", None),
-        ("06509", None),
-        ("06510", None),
-        ("06513", None),
+        ("06235", Some("kieu-mau")),
+        ("06226", Some("nang-cao")),
+        ("06223", Some("nang-cao")),
+        ("06247", Some("xa-ntm")),
+        ("06220", Some("xa-ntm")),
+        ("06199", None),
+        ("06217", None),
+        ("06211", None),
+        ("06238", None),
     ];
     for (code, level) in expect {
         assert_eq!(
@@ -565,19 +566,19 @@ fn the_sample_district_matches_its_hand_worked_outcomes() {
         );
     }
     assert_eq!(
-        commune(&doc, "06511")["qualified"],
+        commune(&doc, "06241")["qualified"],
         serde_json::Value::Null,
         "Xuân Long: 12.3 and 17.8 empty"
     );
-    assert_eq!(commune(&doc, "06513")["criteria_met"], 13);
+    assert_eq!(commune(&doc, "06238")["criteria_met"], 13);
     assert_eq!(
-        commune(&doc, "06505")["recognition"]["ready"],
+        commune(&doc, "06244")["recognition"]["ready"],
         false,
         "Tân Liên: outstanding debt"
     );
-    assert_eq!(commune(&doc, "06501")["recognition"]["ready"], true);
+    assert_eq!(commune(&doc, "06235")["recognition"]["ready"], true);
     assert_eq!(
-        commune(&doc, "06512")["recognition"]["assessed"],
+        commune(&doc, "06232")["recognition"]["assessed"],
         false,
         "Công Sơn: recognition cells left blank"
     );
@@ -586,8 +587,8 @@ fn the_sample_district_matches_its_hand_worked_outcomes() {
     assert_eq!(s["levels"][0]["qualified"], 7);
     // 2023: Lộc Yên's 40,5 met 39; Phú Xá had 17/19.
     let (_, doc) = json(&["check", f, "--format", "json", "--year", "2023"]);
-    assert_eq!(commune(&doc, "06510")["level_reached"], "xa-ntm");
-    assert_eq!(commune(&doc, "06507")["criteria_met"], 17);
+    assert_eq!(commune(&doc, "06211")["level_reached"], "xa-ntm");
+    assert_eq!(commune(&doc, "06214")["criteria_met"], 17);
 }
 
 #[test]
@@ -648,24 +649,24 @@ const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/communes.csv
 
 #[test]
 fn not_ready_says_which_level_or_condition_is_missing() {
-    // Bình Trung 06509 meets every recognition condition but 18/19 criteria of xã NTM.
-    let (_, out, _) = run(&["check", SAMPLES, "--year", "2024", "--commune", "06509"]);
+    // Bình Trung 06217 meets every recognition condition but 18/19 criteria of xã NTM.
+    let (_, out, _) = run(&["check", SAMPLES, "--year", "2024", "--commune", "06217"]);
     assert!(
         out.contains(
             "Đủ điều kiện đề nghị công nhận (xã NTM): Chưa: chưa đạt xã NTM (18/19 tiêu chí)\n"
         ),
         "{out}"
     );
-    // Tân Liên 06505 reached xã NTM; a condition holds it back, named.
-    let (_, out, _) = run(&["check", SAMPLES, "--year", "2024", "--commune", "06505"]);
+    // Tân Liên 06244 reached xã NTM; a condition holds it back, named.
+    let (_, out, _) = run(&["check", SAMPLES, "--year", "2024", "--commune", "06244"]);
     assert!(
         out.contains(
             "Chưa: chưa đạt điều kiện «Không có nợ đọng xây dựng cơ bản của Chương trình»"
         ),
         "{out}"
     );
-    // Xuân Long 06511: missing data leaves it open.
-    let (_, out, _) = run(&["check", SAMPLES, "--year", "2024", "--commune", "06511"]);
+    // Xuân Long 06241: missing data leaves it open.
+    let (_, out, _) = run(&["check", SAMPLES, "--year", "2024", "--commune", "06241"]);
     assert!(
         out.contains("Chưa rõ: xã NTM (17/19 tiêu chí) thiếu số liệu"),
         "{out}"
@@ -683,8 +684,8 @@ fn not_ready_says_which_level_or_condition_is_missing() {
 
 #[test]
 fn still_needed_names_the_sub_indicator_that_falls_short() {
-    // Mẫu Sơn 06513: of 17.1, the clean-water share (17.1b) is short, the hygienic one is met.
-    let (_, out, _) = run(&["check", SAMPLES, "--year", "2024", "--commune", "06513"]);
+    // Mẫu Sơn 06238: of 17.1, the clean-water share (17.1b) is short, the hygienic one is met.
+    let (_, out, _) = run(&["check", SAMPLES, "--year", "2024", "--commune", "06238"]);
     assert!(
         out.contains("TC 17 / chỉ tiêu 17.1b: Tỷ lệ hộ được sử dụng nước sinh hoạt hợp vệ sinh và nước sạch theo quy chuẩn (trong đó nước sạch) — hiện 28 %"),
         "{out}"
@@ -697,7 +698,7 @@ fn still_needed_names_the_sub_indicator_that_falls_short() {
         "--year",
         "2024",
         "--commune",
-        "06513",
+        "06238",
         "--lang",
         "en",
     ]);

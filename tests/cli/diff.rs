@@ -566,32 +566,32 @@ fn the_sample_district_over_2023_and_2024() {
     let f = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/communes.csv");
     let doc = diff_json(&[f, "--from", "2023", "--to", "2024"]);
     assert_eq!(
-        commune(&doc, "06507")["change"],
+        commune(&doc, "06214")["change"],
         "gained",
         "Phú Xá gains xã NTM"
     );
-    assert_eq!(commune(&doc, "06507")["level_after"], "xa-ntm");
-    let td = commune(&doc, "06508");
+    assert_eq!(commune(&doc, "06214")["level_after"], "xa-ntm");
+    let td = commune(&doc, "06199");
     assert_eq!(td["change"], "lost");
     assert_eq!(flip(td, "xa-ntm", "15.1")["value_after"], 94.1);
-    let yt = commune(&doc, "06504");
+    let yt = commune(&doc, "06247");
     assert_eq!(yt["change"], "unchanged");
     let f17 = flip(yt, "nang-cao", "17.2");
     assert_eq!(
         (f17["value_before"].as_f64(), f17["value_after"].as_f64()),
         (Some(52.0), Some(46.0))
     );
-    let ly = commune(&doc, "06510");
+    let ly = commune(&doc, "06211");
     assert_eq!(ly["change"], "lost");
     assert_eq!(flip(ly, "xa-ntm", "10")["cause"], "threshold");
     assert_eq!(
-        commune(&doc, "06501")["level_after"],
+        commune(&doc, "06235")["level_after"],
         "kieu-mau",
         "Gia Cát rises to kiểu mẫu"
     );
     let doc = diff_json(&[f, "--same-year", "2024"]);
     assert_eq!(
-        commune(&doc, "06510")["change"],
+        commune(&doc, "06211")["change"],
         "unchanged",
         "Lộc Yên: 40,5 < 42 in both"
     );

@@ -60,14 +60,14 @@ fn one_section_per_commune_after_the_summary() {
 #[test]
 fn failing_indicators_with_their_gaps_on_their_commune_page() {
     let html = plain(&sample_html(&[]));
-    // Bình Trung 06509: 2.2 at 66,8 % < 70 %*, the one criterion it misses.
+    // Bình Trung 06217: 2.2 at 66,8 % < 70 %*, the one criterion it misses.
     let s = section(&html, "Bình Trung");
-    assert!(s.contains("(mã 06509)"));
+    assert!(s.contains("(mã 06217)"));
     assert!(s.contains("Còn cần để đạt Xã đạt chuẩn nông thôn mới:"));
     assert!(s.contains("66,8 %"));
     assert!(s.contains("≥ 70 %*"));
     assert!(s.contains("còn thiếu 3,2 điểm %"));
-    // Thạch Đạn 06508: 15.1 at 94,1 % < 95 %*.
+    // Thạch Đạn 06199: 15.1 at 94,1 % < 95 %*.
     let s = section(&html, "Thạch Đạn");
     assert!(s.contains("<td class=\"code\">15.1</td>"));
     assert!(s.contains("94,1 %"));
@@ -85,10 +85,10 @@ fn failing_indicators_with_their_gaps_on_their_commune_page() {
 #[test]
 fn still_needed_in_the_librarys_order() {
     let html = plain(&sample_html(&[]));
-    // Mẫu Sơn 06513 misses six criteria; the list puts first what completes a criterion alone,
+    // Mẫu Sơn 06238 misses six criteria; the list puts first what completes a criterion alone,
     // failures before missing data, the smallest relative gap first (as `check --commune` does).
     let s = section(&html, "Mẫu Sơn");
-    let (_, text, _) = run(&["check", SAMPLES, "--year", "2024", "--commune", "06513"]);
+    let (_, text, _) = run(&["check", SAMPLES, "--year", "2024", "--commune", "06238"]);
     let order: Vec<&str> = text
         .lines()
         .filter_map(|l| l.trim().split_once(" / chỉ tiêu "))
@@ -196,7 +196,7 @@ fn criteria_named_where_they_are_listed() {
 
 #[test]
 fn with_commune_only_its_page_signed() {
-    let html = sample_html(&["--commune", "06509"]);
+    let html = sample_html(&["--commune", "06217"]);
     assert_eq!(html.matches("<section class=\"summary\">").count(), 0);
     assert_eq!(sections(&html).len(), 1);
     assert!(section(&html, "Bình Trung").contains("<div class=\"signatures\">"));
@@ -255,7 +255,7 @@ fn a_diff_to_print() {
     assert!(html.contains("<h1>So sánh kết quả xã: 2023 (communes.csv) → 2024 (communes.csv); bộ tiêu chí lang-son-2024</h1>"));
     assert!(!html.contains(env!("CARGO_MANIFEST_DIR")), "a folder shown");
     // The same rows as the table: Thạch Đạn lost xã NTM through 15.1.
-    assert!(html.contains("<tr><td>06508</td><td>Thạch Đạn</td><td>xã NTM</td><td>Chưa đạt</td><td class=\"fail\">Xuống mức</td><td>19 → 18 (−1)</td>"), "{html}");
+    assert!(html.contains("<tr><td>06199</td><td>Thạch Đạn</td><td>xã NTM</td><td>Chưa đạt</td><td class=\"fail\">Xuống mức</td><td>19 → 18 (−1)</td>"), "{html}");
     assert!(html.contains("<h2>Tổng hợp</h2>"));
     assert!(html.contains(&format!("Ngày lập: <b>{DATE_VI}</b>")));
     assert!(html.contains("<div class=\"signatures\">"));

@@ -352,7 +352,7 @@ fn no_file_the_run_reads_is_written_over_under_any_name() {
     assert_eq!(code, 64, "{err}");
     assert!(err.contains(&format!("{d} is an input file")), "{err}");
     assert_eq!(std::fs::read(&d).unwrap(), d_before);
-    let map = write(dir.path(), "map.csv", "ma_xa_cu,ma_xa_moi\n06508,06508\n");
+    let map = write(dir.path(), "map.csv", "ma_xa_cu,ma_xa_moi\n06199,06199\n");
     let (code, _, err) = en(&[
         "diff", SAMPLES, "--from", "2023", "--to", "2024", "--map", &map, "-o", &map,
     ]);
@@ -360,7 +360,7 @@ fn no_file_the_run_reads_is_written_over_under_any_name() {
     assert!(err.contains(&format!("{map} is an input file")), "{err}");
     assert_eq!(
         std::fs::read_to_string(&map).unwrap(),
-        "ma_xa_cu,ma_xa_moi\n06508,06508\n"
+        "ma_xa_cu,ma_xa_moi\n06199,06199\n"
     );
 
     // A criteria file loaded through --criteria, for check, diff and template.

@@ -186,7 +186,7 @@ fn diff_writes_to_a_file_too_and_refuses_formats_it_does_not_have() {
     assert_eq!(code, 0, "{err}");
     assert!(stdout.is_empty());
     let md = std::fs::read_to_string(&out).unwrap();
-    assert!(md.contains("| 06508 | Thạch Đạn |"), "{md}");
+    assert!(md.contains("| 06199 | Thạch Đạn |"), "{md}");
     // A workbook needs a file; a PDF is refused and the printable HTML named instead.
     let (code, _, err) = run(&[
         "diff", f, "--from", "2023", "--to", "2024", "--format", "xlsx", "--lang", "en",
@@ -239,11 +239,11 @@ fn the_diff_workbook_holds_numbers() {
             "Tổng hợp"
         ]
     );
-    // Thạch Đạn 06508 lost xã NTM: 19 → 18 criteria, −1, as numbers.
+    // Thạch Đạn 06199 lost xã NTM: 19 → 18 criteria, −1, as numbers.
     let s = wb.worksheet_range("So sánh xã").unwrap();
     let row = (0..s.height())
-        .find(|r| s.get((*r, 0)) == Some(&Data::String("06508".into())))
-        .expect("a row for 06508");
+        .find(|r| s.get((*r, 0)) == Some(&Data::String("06199".into())))
+        .expect("a row for 06199");
     assert_eq!(s.get((row, 4)), Some(&Data::String("Xuống mức".into())));
     assert_eq!(s.get((row, 5)), Some(&Data::Float(19.0)));
     assert_eq!(s.get((row, 6)), Some(&Data::Float(18.0)));
@@ -252,10 +252,10 @@ fn the_diff_workbook_holds_numbers() {
     let t = wb.worksheet_range("Chỉ tiêu đổi trạng thái").unwrap();
     let row = (0..t.height())
         .find(|r| {
-            t.get((*r, 0)) == Some(&Data::String("06508".into()))
+            t.get((*r, 0)) == Some(&Data::String("06199".into()))
                 && t.get((*r, 2)) == Some(&Data::String("xã NTM".into()))
         })
-        .expect("06508's xã NTM flip");
+        .expect("06199's xã NTM flip");
     assert_eq!(t.get((row, 3)), Some(&Data::String("15.1".into())));
     assert_eq!(t.get((row, 5)), Some(&Data::Float(95.6)));
     assert_eq!(t.get((row, 6)), Some(&Data::Float(94.1)));

@@ -143,7 +143,7 @@ fn check_one_commune_in_each_text_format() {
             "samples/communes.csv",
             "--explain",
             "--commune",
-            "06510"
+            "06211"
         ]
     );
     snap!(
@@ -152,7 +152,7 @@ fn check_one_commune_in_each_text_format() {
             "check",
             "samples/communes.csv",
             "--commune",
-            "06510",
+            "06211",
             "--format",
             "md",
             "--year",
@@ -165,7 +165,7 @@ fn check_one_commune_in_each_text_format() {
             "check",
             "samples/communes.csv",
             "--commune",
-            "06510",
+            "06211",
             "--format",
             "csv",
             "--year",
@@ -350,7 +350,7 @@ fn tables_fit_80_and_120_columns() {
                 "--year",
                 "2024",
                 "--commune",
-                "06505",
+                "06244",
             ],
         ),
         (

@@ -8,7 +8,7 @@ use crate::common::{BASE, json, run, write};
 /// The value of BASE for a column, or a recognition value.
 fn value(id: &str) -> String {
     match id {
-        "ma_xa" => "06001".into(),
+        "ma_xa" => "06235".into(), // Xã Gia Cát, huyện Cao Lộc, in the official list
         "ten_xa" => "Gia Cát".into(),
         "huyen" => "Cao Lộc".into(),
         "nam" => "2024".into(),

@@ -9,7 +9,7 @@ use ntm::criteria::CriteriaSet;
 use ntm::diag::Problem;
 use ntm::eval::diff::Presence;
 use ntm::eval::diff::district::{DistrictSide, DistrictsDiff, compare_districts};
-use ntm::eval::district::{CommuneIndex, district_key, unknown_district};
+use ntm::eval::district::{CommuneIndex, Lists, district_key, unknown_district};
 use ntm::eval::{Evaluator, UnitResult};
 use ntm::i18n::Text;
 use ntm::input::Row;
@@ -32,7 +32,15 @@ pub(super) struct Gathered {
 }
 
 impl Gathered {
-    pub fn new(communes: &Source, districts: &Source, year: i32, sets: &[&CriteriaSet]) -> Self {
+    /// `official`: the commune file's codes are official codes (its communes are matched to the
+    /// official lists by code, else by name).
+    pub fn new(
+        communes: &Source,
+        districts: &Source,
+        year: i32,
+        sets: &[&CriteriaSet],
+        official: bool,
+    ) -> Self {
         // Every district row of the year, readable or not: a commune of an unreadable district is
         // not "in no district".
         let mut keys = HashSet::new();
@@ -41,8 +49,11 @@ impl Gathered {
                 keys.insert((district_key(k), year));
             }
         }
+        let mut index = CommuneIndex::for_sets(sets);
+        index.begin_file(&communes.ds.file);
+        index.set_official_codes(&communes.ds.file, official);
         Gathered {
-            index: RefCell::new(CommuneIndex::for_sets(sets)),
+            index: RefCell::new(index),
             seen: RefCell::new(HashSet::new()),
             districts: keys,
             file: communes.ds.file.clone(),
@@ -100,6 +111,7 @@ pub(super) fn compare<'v>(
     plan: &Plan<'v>,
     sources: &[Source],
     communes: (&Gathered, &Gathered),
+    lists: (Lists<'v>, Lists<'v>),
     problems: &mut Vec<Problem>,
 ) -> (DistrictsDiff, DistrictInfo<'v>) {
     problems.extend(communes.0.take_problems());
@@ -122,17 +134,20 @@ pub(super) fn compare<'v>(
         rows: rows_of(old_src, plan.from),
         ev: &ev_old,
         communes: &io,
+        lists: lists.0,
     };
     let new = DistrictSide {
         rows: rows_of(new_src, plan.to),
         ev: &ev_new,
         communes: &inew,
+        lists: lists.1,
     };
     let mut skipped = skipped_codes(old_src, plan.from, &old.rows, Presence::Old);
     skipped.extend(skipped_codes(new_src, plan.to, &new.rows, Presence::New));
     let skip: HashSet<&str> = skipped.iter().map(|(c, _)| c.as_str()).collect();
     let base = plan.sets.first().map_or("", |s| s.id.as_str());
-    let diff = compare_districts(&plan.districts, base, &old, &new, &skip);
+    let mut diff = compare_districts(&plan.districts, base, &old, &new, &skip);
+    problems.append(&mut diff.notes);
     let info = DistrictInfo {
         sets: plan.districts.clone(),
         before: side_info(plan, old_src, plan.from, diff.threshold_years.0),

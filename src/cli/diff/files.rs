@@ -212,7 +212,8 @@ pub(super) fn skipped_codes(
         .collect()
 }
 
-pub(super) fn read_map(path: &Path, problems: &mut Vec<Problem>) -> CodeMap {
+/// Read a map file; `known`: the shipped conversions' names, said when the file cannot be read.
+pub(super) fn read_map(path: &Path, known: &[String], problems: &mut Vec<Problem>) -> CodeMap {
     let shown = path.display().to_string();
     match std::fs::read(path) {
         Ok(bytes) => {
@@ -221,12 +222,28 @@ pub(super) fn read_map(path: &Path, problems: &mut Vec<Problem>) -> CodeMap {
             map
         }
         Err(e) => {
+            let (vi, en) = if known.is_empty() {
+                (String::new(), String::new())
+            } else {
+                (
+                    format!(
+                        " (bảng chuyển đổi có sẵn: {}, ví dụ --map {})",
+                        known.join(", "),
+                        known[0]
+                    ),
+                    format!(
+                        " (shipped conversions: {}, e.g. --map {})",
+                        known.join(", "),
+                        known[0]
+                    ),
+                )
+            };
             problems.push(Problem::error(
                 "io",
                 &shown,
                 Text::new(
-                    format!("không đọc được tệp: {e}"),
-                    format!("cannot read the file: {e}"),
+                    format!("không đọc được tệp: {e}{vi}"),
+                    format!("cannot read the file: {e}{en}"),
                 ),
             ));
             CodeMap::none()

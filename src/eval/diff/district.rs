@@ -8,7 +8,10 @@ use std::collections::{HashMap, HashSet};
 
 use super::{CodeMap, DiffSummary, Side, UnitDiff, compare};
 use crate::criteria::CriteriaSet;
-use crate::eval::district::{Blocking, CommuneIndex, ShareOutcome, evaluate_district};
+use crate::diag::Problem;
+use crate::eval::district::{
+    Blocking, CommuneIndex, CountedOver, Lists, MissingCommune, ShareOutcome, evaluate_district,
+};
 use crate::eval::summary::LevelCount;
 use crate::eval::{Evaluator, UnitResult, Verdict};
 use crate::input::Row;
@@ -19,6 +22,8 @@ pub struct DistrictSide<'a> {
     pub rows: Vec<&'a Row>,
     pub ev: &'a Evaluator<'a>,
     pub communes: &'a CommuneIndex,
+    /// The official lists its districts are counted over, if any.
+    pub lists: Lists<'a>,
 }
 
 /// What a district's row says about its communes on one side.
@@ -32,6 +37,9 @@ pub struct Communes {
     pub shares: Vec<ShareOutcome>,
     /// The communes that keep the district from a condition every commune must meet.
     pub blocking: Vec<Blocking>,
+    /// How they were counted, and the xã of the official list without a row.
+    pub over: CountedOver,
+    pub missing: Vec<MissingCommune>,
 }
 
 /// One district of the comparison: the comparison of its results, and its communes on each side.
@@ -54,6 +62,8 @@ pub struct DistrictsDiff {
     pub levels_after: Vec<LevelCount>,
     /// The year whose thresholds scored each side, when the side has a district.
     pub threshold_years: (Option<i32>, Option<i32>),
+    /// Communes naming a district but not counted in it (a thị trấn, a code not in its list…).
+    pub notes: Vec<Problem>,
 }
 
 impl DistrictsDiff {
@@ -69,14 +79,20 @@ struct Scorer<'s, 'a> {
     /// The set whose conditions on communes are reported; `None` when the version has no district set.
     set: Option<&'s CriteriaSet>,
     communes: RefCell<HashMap<usize, Communes>>,
+    notes: RefCell<Vec<Problem>>,
 }
 
 impl Scorer<'_, '_> {
     fn score(&self, row: &Row) -> UnitResult {
+        let over = self.side.lists.over(row);
         let Some(set) = self.set else {
-            return self.side.ev.evaluate(row, self.side.communes);
+            return self
+                .side
+                .ev
+                .evaluate(row, &self.side.communes.count(row, over));
         };
-        let d = evaluate_district(self.side.ev, row, self.side.communes, self.base, set);
+        let d = evaluate_district(self.side.ev, row, self.side.communes, over, self.base, set);
+        self.notes.borrow_mut().extend(d.notes);
         self.communes.borrow_mut().insert(
             row.line,
             Communes {
@@ -85,6 +101,8 @@ impl Scorer<'_, '_> {
                 share_ntm: d.share_ntm,
                 shares: d.shares,
                 blocking: d.blocking_communes,
+                over: d.over,
+                missing: d.missing_communes,
             },
         );
         d.unit
@@ -111,6 +129,7 @@ pub fn compare_districts(
         base,
         set: sets.last().copied(),
         communes: RefCell::new(HashMap::new()),
+        notes: RefCell::new(Vec::new()),
     };
     let (so, sn) = (scorer(old), scorer(new));
     let (fo, f_n) = (|r: &Row| so.score(r), |r: &Row| sn.score(r));
@@ -138,7 +157,10 @@ pub fn compare_districts(
         .collect();
     let mut summary = d.summary;
     (summary.before, summary.after) = (None, None);
+    let mut notes = so.notes.take();
+    notes.extend(sn.notes.take());
     DistrictsDiff {
+        notes,
         levels_before: counts(sets, units.iter().filter_map(|u| u.unit.before.as_ref())),
         levels_after: counts(sets, units.iter().filter_map(|u| u.unit.after.as_ref())),
         units,

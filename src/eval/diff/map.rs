@@ -38,6 +38,9 @@ pub struct MapEntry {
     pub new: String,
     /// The physical line of the map file, for messages.
     pub line: usize,
+    /// The official names with their type (`Xã Gia Lộc`), for a map made from a conversion.
+    pub old_name: Option<String>,
+    pub new_name: Option<String>,
 }
 
 /// Old codes to new codes, as read from a map file.
@@ -45,6 +48,8 @@ pub struct MapEntry {
 pub struct CodeMap {
     pub file: String,
     pub entries: Vec<MapEntry>,
+    /// The name of the shipped conversion it was made from (`lang-son-2025`), if it was.
+    pub conversion: Option<String>,
 }
 
 impl CodeMap {
@@ -55,6 +60,45 @@ impl CodeMap {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// The map of a shipped conversion (`--map lang-son-2025`), restricted to the pairs that touch the
+    /// data: an old code of the old side, or a new code of the new side. So a new commune's before is
+    /// every former unit it was formed from (a former unit missing from the old side is listed as
+    /// such), and a divided unit is in each new unit that took a part of it.
+    pub fn from_conversion(
+        name: &str,
+        conversion: &crate::units::Conversion,
+        old: &[&Row],
+        new: &[&Row],
+    ) -> CodeMap {
+        let olds: HashSet<&str> = old.iter().map(|r| r.code.as_str()).collect();
+        let news: HashSet<&str> = new.iter().map(|r| r.code.as_str()).collect();
+        let entries = conversion
+            .links
+            .iter()
+            .filter(|l| olds.contains(l.old.as_str()) || news.contains(l.new.as_str()))
+            .map(|l| MapEntry {
+                old: l.old.clone(),
+                new: l.new.clone(),
+                line: l.line,
+                old_name: Some(l.old_name.clone()),
+                new_name: Some(l.new_name.clone()),
+            })
+            .collect();
+        CodeMap {
+            file: conversion.file.clone(),
+            entries,
+            conversion: Some(name.to_string()),
+        }
+    }
+
+    /// The official name of an old code, for a map made from a conversion.
+    pub fn old_name(&self, old: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|e| e.old == old)
+            .and_then(|e| e.old_name.as_deref())
     }
 
     /// Whether the map gives `old` a code (itself or another): it is then matched only through the map.
@@ -93,13 +137,41 @@ impl CodeMap {
         let news: HashSet<&str> = new.iter().map(|r| r.code.as_str()).collect();
         let mut seen: HashSet<&str> = HashSet::new();
         for e in &self.entries {
-            for (known, column, code, vi, en) in [
-                (&olds, OLD_COLUMN, &e.old, "bên cũ", "the old side"),
-                (&news, NEW_COLUMN, &e.new, "bên mới", "the new side"),
+            for (known, column, code, name, vi, en) in [
+                (
+                    &olds,
+                    OLD_COLUMN,
+                    &e.old,
+                    &e.old_name,
+                    "bên cũ",
+                    "the old side",
+                ),
+                (
+                    &news,
+                    NEW_COLUMN,
+                    &e.new,
+                    &e.new_name,
+                    "bên mới",
+                    "the new side",
+                ),
             ] {
                 if !known.contains(code.as_str()) && !skip.contains(code.as_str()) {
-                    problems.push(
-                        Problem::warning(
+                    let p = match (name, &e.old_name, &e.new_name) {
+                        (Some(n), Some(on), Some(nn)) => Problem::warning(
+                            "map-unmatched",
+                            &self.file,
+                            Text::new(
+                                format!(
+                                    "không có {code} {n} ở {vi} (bảng chuyển đổi: {} {on} → {} {nn})",
+                                    e.old, e.new
+                                ),
+                                format!(
+                                    "no {code} {n} in {en} (the conversion: {} {on} → {} {nn})",
+                                    e.old, e.new
+                                ),
+                            ),
+                        ),
+                        _ => Problem::warning(
                             "map-unmatched",
                             &self.file,
                             Text::new(
@@ -107,10 +179,9 @@ impl CodeMap {
                                 format!("no commune with code {code} in {en}"),
                             ),
                         )
-                        .at(e.line, None)
-                        .field(column)
-                        .found(code.clone()),
-                    );
+                        .field(column),
+                    };
+                    problems.push(p.at(e.line, None).found(code.clone()));
                 }
             }
             if e.old != e.new
@@ -164,6 +235,7 @@ impl CodeMap {
         let mut map = CodeMap {
             file: file.to_string(),
             entries: Vec::new(),
+            conversion: None,
         };
         let mut problems = Vec::new();
         let Ok(text) = std::str::from_utf8(bytes) else {
@@ -248,6 +320,8 @@ impl CodeMap {
             old: old.to_string(),
             new: new.to_string(),
             line,
+            old_name: None,
+            new_name: None,
         });
     }
 }
@@ -370,6 +444,7 @@ mod tests {
                 year: 2025,
                 group: None,
                 cells: Vec::new(),
+                written: Vec::new(),
             })
             .collect()
     }

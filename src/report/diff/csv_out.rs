@@ -153,7 +153,10 @@ fn before_communes(frame: Frame, parts: &[Part]) -> String {
         .map(|p| {
             let mut item = match &p.before {
                 Some(b) => format!("{} {}: {}", p.code, b.name, frame.standing(p.status)),
-                None => format!("{} (missing)", p.code),
+                None => match &p.official_name {
+                    Some(n) => format!("{} {n} (missing)", p.code),
+                    None => format!("{} (missing)", p.code),
+                },
             };
             if p.split {
                 item.push_str(" (split)");

@@ -10,7 +10,7 @@ use crate::eval::diff::Presence;
 use crate::eval::diff::district::{Communes, DistrictDiff, DistrictsDiff};
 use crate::eval::summary::LevelCount;
 use crate::eval::{UnitResult, Verdict};
-use crate::i18n::{Lang, num};
+use crate::i18n::Lang;
 
 /// The district set whose criteria met are shown: the last of the chain (huyện NTM).
 fn target<'a>(info: &'a DistrictInfo) -> &'a str {
@@ -49,8 +49,10 @@ fn share(c: Option<&Communes>, lang: Lang) -> String {
             "{}/{} ({})",
             c.ntm,
             c.total,
-            c.share_ntm
-                .map_or("—".into(), |s| format!("{} %", num(s, lang)))
+            c.share_ntm.map_or("—".into(), |s| format!(
+                "{} %",
+                crate::i18n::derived(s, lang)
+            ))
         ),
     }
 }
@@ -70,6 +72,36 @@ fn holding_back(rep: &DiffReport, c: Option<&Communes>, lang: Lang) -> String {
             .into();
     }
     let mut parts: Vec<String> = Vec::new();
+    if !c.missing.is_empty() {
+        let from = c.over.list_from.as_deref().unwrap_or("");
+        let listed: Vec<String> = c
+            .missing
+            .iter()
+            .map(|m| format!("{} {}", m.code, m.name))
+            .collect();
+        parts.push(match lang {
+            Lang::Vi => format!(
+                "thiếu số liệu {}/{} xã theo danh sách từ {from}: {}",
+                c.missing.len(),
+                c.total,
+                listed.join(", ")
+            ),
+            Lang::En => format!(
+                "no data for {} of {} xã of the official list from {from}: {}",
+                c.missing.len(),
+                c.total,
+                listed.join(", ")
+            ),
+        });
+    } else if c.over.code_not_in_list {
+        parts.push(
+            lang.pick(
+                "tỷ lệ trên các xã có trong tệp (mã huyện không có trong danh sách chính thức)",
+                "shares over the communes in the file (district code not in the official list)",
+            )
+            .into(),
+        );
+    }
     for sh in c.shares.iter().filter(|s| s.needed_more > 0) {
         let set = rep.short(&sh.set, lang);
         let named: Vec<String> = c

@@ -14,7 +14,7 @@ use crate::eval::diff::{
     Cause, Change, Diff, DiffSummary, Flip, LevelStatus, NotCompared, Part, Presence, Relation,
     SetDelta, UnitDiff,
 };
-use crate::eval::district::{Blocking, ShareOutcome};
+use crate::eval::district::{Blocking, CountedOver, MissingCommune, ShareOutcome};
 use crate::eval::summary::LevelCount;
 use crate::eval::{CheckResult, IndicatorResult, Status, UnitResult};
 use crate::input::Value;
@@ -106,6 +106,12 @@ struct DistrictOut<'a> {
     shares_after: &'a [ShareOutcome],
     blocking_communes_before: &'a [Blocking],
     blocking_communes_after: &'a [Blocking],
+    /// How each side's communes were counted (over the official list, or the file's), and the xã of
+    /// the official list without a row (the district is then never qualified).
+    communes_over_before: Option<&'a CountedOver>,
+    communes_over_after: Option<&'a CountedOver>,
+    missing_communes_before: &'a [MissingCommune],
+    missing_communes_after: &'a [MissingCommune],
 }
 
 #[derive(Serialize)]
@@ -173,6 +179,9 @@ struct PartOut<'a> {
     /// `false` when the map names it but the old side has no such commune.
     found: bool,
     name: Option<&'a str>,
+    /// Its official name with its type, when the map is a shipped conversion (`--map lang-son-2025`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    official_name: Option<&'a str>,
     /// The old commune was split between several new ones (tách một phần); `also_in`: the others.
     split: bool,
     also_in: &'a [String],
@@ -373,6 +382,7 @@ fn part_out<'a>(
         code: &p.code,
         found: b.is_some(),
         name: b.map(|r| r.name.as_str()),
+        official_name: p.official_name.as_deref(),
         split: p.split,
         also_in: &p.also_in,
         line_before: b.map(|r| r.line),
@@ -452,6 +462,10 @@ fn district_out<'a>(info: &DistrictInfo<'a>, d: &'a DistrictDiff) -> DistrictOut
         shares_after: ca.map_or(&[][..], |c| &c.shares),
         blocking_communes_before: cb.map_or(&[][..], |c| &c.blocking),
         blocking_communes_after: ca.map_or(&[][..], |c| &c.blocking),
+        communes_over_before: cb.map(|c| &c.over),
+        communes_over_after: ca.map(|c| &c.over),
+        missing_communes_before: cb.map_or(&[][..], |c| &c.missing),
+        missing_communes_after: ca.map_or(&[][..], |c| &c.missing),
     }
 }
 

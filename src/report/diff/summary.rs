@@ -4,7 +4,7 @@
 use super::{DiffReport, Doc, Row, signed};
 use crate::eval::diff::{Diff, Presence};
 use crate::eval::summary::{Group, Summary};
-use crate::i18n::{Lang, num};
+use crate::i18n::Lang;
 use crate::report::text;
 
 pub(super) fn section(rep: &DiffReport, diff: &Diff, lang: Lang, out: &mut Doc) {
@@ -137,7 +137,7 @@ fn groups(rep: &DiffReport, diff: &Diff, lang: Lang, out: &mut Doc) {
     out.table(None, header, rows);
     let avg = |x: Option<&Summary>| x.and_then(|x| x.average_criteria_met);
     let (xb, xa) = (avg(s.before.as_ref()), avg(s.after.as_ref()));
-    let show = |v: Option<f64>| v.map_or("—".to_string(), |v| num(v, lang));
+    let show = |v: Option<f64>| v.map_or("—".to_string(), |v| crate::i18n::derived(v, lang));
     let mut line = format!(
         "{} {base_name}/{}: {} ({b}) → {} ({a})",
         lang.pick("Bình quân tiêu chí", "Average criteria"),

@@ -4,6 +4,10 @@
 //! nâng cao) ≥ 10 %, and every district criterion (10, numbered 0–9), e.g. 8 clean water h8 ≥ 35 %.
 //! Communes: xã NTM 15.1 ≥ 95 %, income (10) ≥ 39 in 2023 and ≥ 42 in 2024, nâng cao income ≥ 45 / 48.
 //! The common BASE commune meets every commune level in both years; DISTRICT_BASE every district one.
+//!
+//! The districts of the files written here have their own codes (`H180`…): their shares are over the
+//! communes in the file, which is what these tests compare. Shares over a district's xã in the
+//! official list are tested in `units.rs`.
 
 use serde_json::Value;
 
@@ -52,10 +56,10 @@ fn blocking(d: &Value, side: &str) -> Vec<String> {
 const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
 
 #[test]
-fn chi_lang_gains_huyen_ntm_once_van_thuy_meets_xa_ntm() {
-    // samples/README.md: in 2023 Vân Thủy (06604) misses xã NTM on 12.2 alone, so 7/8 = 87,5 % < 100 %
-    // (H0.1) and only criterion 0 fails: 9/10. In 2024 all 8 meet it (100 %), 2 of 8 are nâng cao
-    // (25 % ≥ 10 %), every district indicator passes: huyện NTM, 10/10.
+fn chi_lang_over_its_official_xa_then_over_the_files_communes() {
+    // samples/README.md: the sample has 8 of Chi Lăng's 18 xã (official list, units/lang-son). Over
+    // the official list, 2023 fails H0.1 through Vân Thủy (06472, 12.2 alone) whatever the 10 xã
+    // without data hold; 2024 has the 8 at xã NTM but 10 xã without data: unknown, never qualified.
     let communes = format!("{SAMPLES}/communes-chi-lang.csv");
     let districts = format!("{SAMPLES}/districts.csv");
     let doc = diff_json(&[
@@ -69,6 +73,47 @@ fn chi_lang_gains_huyen_ntm_once_van_thuy_meets_xa_ntm() {
     ]);
     let d = district(&doc, "187");
     assert_eq!(d["in"], "both");
+    assert_eq!(d["qualified_before"], false);
+    assert_eq!(d["qualified_after"], Value::Null);
+    assert_eq!(d["change"], "unknown");
+    assert_eq!(
+        (&d["communes_before"], &d["communes_after"]),
+        (&18.into(), &18.into())
+    );
+    assert_eq!(d["communes_over_after"]["basis"], "official_list");
+    let missing = d["missing_communes_after"].as_array().unwrap();
+    assert_eq!(missing.len(), 10);
+    assert_eq!(missing[0]["code"], "06475");
+    assert_eq!(missing[0]["name"], "Xã Gia Lộc");
+    assert_eq!(blocking(d, "before"), vec!["06472 \"xa-ntm\""]);
+    // Cao Lộc has no commune in this commune file: its 20 xã are all missing on both sides.
+    let cl = district(&doc, "183");
+    assert_eq!(cl["communes_ntm_after"], 0);
+    assert_eq!(cl["missing_communes_after"].as_array().unwrap().len(), 20);
+    assert_eq!(cl["qualified_before"], Value::Null, "nothing fails in 2023");
+
+    // The district file with codes of its own: the shares are over the 8 communes of the commune
+    // file, as before the lists were known. In 2023 7/8 = 87,5 % < 100 % (H0.1) and only criterion 0
+    // fails: 9/10; in 2024 all 8 meet it (100 %), 2 of 8 are nâng cao (25 % ≥ 10 %), every district
+    // indicator passes: huyện NTM, 10/10.
+    let dir = tempfile::tempdir().unwrap();
+    let own = std::fs::read_to_string(&districts)
+        .unwrap()
+        .replace("\n183;", "\nH183;")
+        .replace("\n187;", "\nH187;");
+    let districts = write(dir.path(), "huyen-own.csv", &own);
+    let doc = diff_json(&[
+        &communes,
+        "--from",
+        "2023",
+        "--to",
+        "2024",
+        "--districts",
+        &districts,
+    ]);
+    let d = district(&doc, "H187");
+    assert_eq!(d["communes_over_after"]["basis"], "file");
+    assert_eq!(d["communes_over_after"]["code_not_in_list"], true);
     assert_eq!(d["level_before"], Value::Null);
     assert_eq!(d["level_after"], "huyen-ntm");
     assert_eq!(d["change"], "gained");
@@ -87,14 +132,14 @@ fn chi_lang_gains_huyen_ntm_once_van_thuy_meets_xa_ntm() {
     assert_eq!(h01["value_after"], 100.0);
     assert_eq!(h01["threshold_before"], 100.0);
     assert_eq!(h01["threshold_after"], 100.0);
-    assert_eq!(blocking(d, "before"), vec!["06604 \"xa-ntm\""]);
+    assert_eq!(blocking(d, "before"), vec!["06472 \"xa-ntm\""]);
     assert!(blocking(d, "after").is_empty());
     assert_eq!(
         doc["district_comparison"]["summary"]["levels"][0]["gained"],
         1
     );
     // Cao Lộc has no commune in this commune file: its shares are unknown on both sides.
-    let cl = district(&doc, "183");
+    let cl = district(&doc, "H183");
     assert_eq!(cl["share_ntm_before"], Value::Null);
     assert_eq!(cl["communes_after"], 0);
     assert_eq!(
@@ -125,7 +170,7 @@ fn chi_lang_gains_huyen_ntm_once_van_thuy_meets_xa_ntm() {
         split(&districts, 2, "huyen-2024.csv", "2024"),
     );
     let doc = diff_json(&[&x23, &x24, "--districts", &h23, &h24]);
-    let d = district(&doc, "187");
+    let d = district(&doc, "H187");
     assert_eq!(d["change"], "gained");
     assert_eq!(flip(d, "H0.1")["value_before"], 87.5);
     assert!(
@@ -136,7 +181,7 @@ fn chi_lang_gains_huyen_ntm_once_van_thuy_meets_xa_ntm() {
     );
 }
 
-/// District 180 (two communes, both at every commune level in both years) loses huyện NTM through
+/// District H180 (two communes, both at every commune level in both years) loses huyện NTM through
 /// clean water alone: h8 = 40 % ≥ 35 in 2023, 30 % < 35 in 2024.
 fn losing_files(dir: &tempfile::TempDir) -> (String, String) {
     let communes = [
@@ -147,8 +192,8 @@ fn losing_files(dir: &tempfile::TempDir) -> (String, String) {
     ];
     let placed: Vec<(&str, &Commune)> = communes.iter().map(|c| ("Cao Lộc", c)).collect();
     let rows: [DistrictRow; 2] = [
-        ("180", "Huyện Cao Lộc", 2023, &[]),
-        ("180", "Huyện Cao Lộc", 2024, &[("h8", "30")]),
+        ("H180", "Huyện Cao Lộc", 2023, &[]),
+        ("H180", "Huyện Cao Lộc", 2024, &[("h8", "30")]),
     ];
     (
         write(dir.path(), "xa.csv", &csv_in(&placed)),
@@ -161,7 +206,7 @@ fn a_district_loses_huyen_ntm_through_one_district_indicator() {
     let dir = tempfile::tempdir().unwrap();
     let (xa, huyen) = losing_files(&dir);
     let doc = diff_json(&[&xa, "--districts", &huyen]);
-    let d = district(&doc, "180");
+    let d = district(&doc, "H180");
     assert_eq!(d["level_before"], "huyen-ntm");
     assert_eq!(d["level_after"], Value::Null);
     assert_eq!(d["change"], "lost");
@@ -205,8 +250,8 @@ fn h01_files(dir: &tempfile::TempDir) -> (String, String) {
     ];
     let placed: Vec<(&str, &Commune)> = communes.iter().map(|c| ("Chi Lăng", c)).collect();
     let rows: [DistrictRow; 2] = [
-        ("181", "Huyện Chi Lăng", 2023, &[]),
-        ("181", "Huyện Chi Lăng", 2024, &[]),
+        ("H181", "Huyện Chi Lăng", 2023, &[]),
+        ("H181", "Huyện Chi Lăng", 2024, &[]),
     ];
     (
         write(dir.path(), "xa.csv", &csv_in(&placed)),
@@ -220,7 +265,7 @@ fn h01_flips_when_one_commune_loses_xa_ntm() {
     let (xa, huyen) = h01_files(&dir);
     let doc = diff_json(&[&xa, "--from", "2023", "--to", "2024", "--districts", &huyen]);
     assert_eq!(commune(&doc, "Y2")["change"], "lost");
-    let d = district(&doc, "181");
+    let d = district(&doc, "H181");
     assert_eq!(d["change"], "lost");
     assert_eq!(d["criteria_met_before"], 10);
     assert_eq!(d["criteria_met_after"], 9);
@@ -257,11 +302,14 @@ fn same_year_scores_the_districts_communes_with_one_years_thresholds() {
         c("Z2", "Lộc Yên", 2024, &[("10", "40,5")]),
     ];
     let placed: Vec<(&str, &Commune)> = communes.iter().map(|c| ("Bắc Sơn", c)).collect();
-    let rows: [DistrictRow; 2] = [("184", "Bắc Sơn", 2023, &[]), ("184", "Bắc Sơn", 2024, &[])];
+    let rows: [DistrictRow; 2] = [
+        ("H184", "Bắc Sơn", 2023, &[]),
+        ("H184", "Bắc Sơn", 2024, &[]),
+    ];
     let xa = write(dir.path(), "xa.csv", &csv_in(&placed));
     let huyen = write(dir.path(), "huyen.csv", &districts_csv(&rows));
     let own = diff_json(&[&xa, "--districts", &huyen]);
-    let d = district(&own, "184");
+    let d = district(&own, "H184");
     assert_eq!(d["change"], "lost");
     assert_eq!(flip(d, "H0.1")["value_after"], 50.0);
     let same = diff_json(&[&xa, "--districts", &huyen, "--same-year", "2024"]);
@@ -269,7 +317,7 @@ fn same_year_scores_the_districts_communes_with_one_years_thresholds() {
         same["district_comparison"]["before"]["threshold_year"],
         2024
     );
-    let d = district(&same, "184");
+    let d = district(&same, "H184");
     assert_eq!(d["change"], "unchanged");
     assert_eq!(d["share_ntm_before"], 50.0);
     assert_eq!(d["share_ntm_after"], 50.0);
@@ -287,7 +335,7 @@ fn the_districts_section_in_table_csv_and_markdown_in_both_languages() {
         .split("So sánh kết quả huyện: 2023")
         .nth(1)
         .unwrap_or_else(|| panic!("{out}"));
-    let row = section.lines().find(|l| l.contains("181")).unwrap();
+    let row = section.lines().find(|l| l.contains("H181")).unwrap();
     for part in [
         "Huyện Chi Lăng",
         "huyện NTM",
@@ -302,7 +350,7 @@ fn the_districts_section_in_table_csv_and_markdown_in_both_languages() {
     }
     let flip_row = section
         .lines()
-        .find(|l| l.contains("181") && l.contains("Tỷ lệ xã trên địa bàn huyện"))
+        .find(|l| l.contains("H181") && l.contains("Tỷ lệ xã trên địa bàn huyện"))
         .unwrap();
     assert!(
         flip_row.contains("100 %")
@@ -318,7 +366,7 @@ fn the_districts_section_in_table_csv_and_markdown_in_both_languages() {
     let (_, out, _) = run(&["diff", &xa, "--districts", &huyen, "--lang", "en"]);
     let row = out
         .lines()
-        .find(|l| l.contains("181") && l.contains("Lost"))
+        .find(|l| l.contains("H181") && l.contains("Lost"))
         .unwrap_or_else(|| panic!("{out}"));
     assert!(row.contains("H0.1: Vân An (Y2, 18/19 criteria)"), "{row}");
 
@@ -330,10 +378,10 @@ fn the_districts_section_in_table_csv_and_markdown_in_both_languages() {
         ),
         "{header}"
     );
-    let l = out.lines().find(|l| l.starts_with("181,")).unwrap();
+    let l = out.lines().find(|l| l.starts_with("H181,")).unwrap();
     assert_eq!(
         l,
-        "181,Huyện Chi Lăng,both,,,huyen-ntm,,lost,reached,not_met,same,,10,9,2023,2024,flip,huyen-ntm,0,H0.1,share_of_communes_meeting:xa-ntm,pass,fail,100,50,100,100,data,district,100,50,,Y2"
+        "H181,Huyện Chi Lăng,both,,,huyen-ntm,,lost,reached,not_met,same,,10,9,2023,2024,flip,huyen-ntm,0,H0.1,share_of_communes_meeting:xa-ntm,pass,fail,100,50,100,100,data,district,100,50,,Y2"
     );
     let l = out.lines().find(|l| l.starts_with("Y1,")).unwrap();
     assert!(l.ends_with(",commune,,,,"), "{l}");
@@ -342,7 +390,7 @@ fn the_districts_section_in_table_csv_and_markdown_in_both_languages() {
     assert!(out.contains("\n## So sánh kết quả huyện: 2023"), "{out}");
     assert!(
         out.contains(
-            "| 181 | Huyện Chi Lăng | huyện NTM | Chưa đạt | Xuống mức | 10/10 → 9/10 (−1) |"
+            "| H181 | Huyện Chi Lăng | huyện NTM | Chưa đạt | Xuống mức | 10/10 → 9/10 (−1) |"
         ),
         "{out}"
     );
@@ -371,7 +419,7 @@ fn district_input_errors_name_file_line_and_column() {
     );
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["districts"].as_array().map(Vec::len), Some(0));
-    assert_eq!(doc["district_comparison"]["skipped"][0]["code"], "181");
+    assert_eq!(doc["district_comparison"]["skipped"][0]["code"], "H181");
     assert_eq!(doc["district_comparison"]["skipped"][0]["side"], "new");
     assert_eq!(
         commune(&doc, "Y2")["change"],
@@ -381,8 +429,8 @@ fn district_input_errors_name_file_line_and_column() {
 
     // A commune whose district is not in the district file: a note naming its line, exit 0.
     let other = districts_csv(&[
-        ("182", "Huyện Lộc Bình", 2023, &[]),
-        ("182", "Huyện Lộc Bình", 2024, &[]),
+        ("H182", "Huyện Lộc Bình", 2023, &[]),
+        ("H182", "Huyện Lộc Bình", 2024, &[]),
     ]);
     let other = write(dir.path(), "huyen-khac.csv", &other);
     let (code, _, err) = run(&["diff", &xa, "--districts", &other, "--lang", "en"]);
@@ -393,7 +441,7 @@ fn district_input_errors_name_file_line_and_column() {
     );
 
     // A district file without one of the years compared; a district level without district data.
-    let only_2023 = districts_csv(&[("181", "Huyện Chi Lăng", 2023, &[])]);
+    let only_2023 = districts_csv(&[("H181", "Huyện Chi Lăng", 2023, &[])]);
     let only_2023 = write(dir.path(), "huyen-2023.csv", &only_2023);
     let (code, _, err) = run(&["diff", &xa, "--districts", &only_2023]);
     assert_eq!(code, 64);
@@ -433,7 +481,7 @@ fn the_district_level_alone_compares_the_communes_it_needs() {
         .collect();
     assert_eq!(sets, vec!["xa-ntm", "nang-cao"]);
     assert_eq!(commune(&doc, "X1")["level_after"], "nang-cao");
-    assert_eq!(district(&doc, "180")["change"], "lost");
+    assert_eq!(district(&doc, "H180")["change"], "lost");
 }
 
 /// Every label a district can get, through the binary. Districts 185–188 have no commune in the
@@ -453,14 +501,14 @@ fn every_kind_of_district_change_is_labelled() {
     ];
     let placed: Vec<(&str, &Commune)> = communes.iter().map(|c| ("Cao Lộc", c)).collect();
     let rows: [DistrictRow; 8] = [
-        ("180", "Huyện Cao Lộc", 2023, &[]),
-        ("180", "Huyện Cao Lộc", 2024, &[]),
-        ("185", "Huyện Bình Gia", 2023, &[]),
-        ("185", "Huyện Bình Gia", 2024, &[("h8", "30")]),
-        ("186", "Huyện Đình Lập", 2023, &[("h8", "30")]),
-        ("186", "Huyện Đình Lập", 2024, &[]),
-        ("187", "Huyện Văn Quan", 2023, &[]),
-        ("188", "Huyện Hữu Lũng", 2024, &[]),
+        ("H180", "Huyện Cao Lộc", 2023, &[]),
+        ("H180", "Huyện Cao Lộc", 2024, &[]),
+        ("H185", "Huyện Bình Gia", 2023, &[]),
+        ("H185", "Huyện Bình Gia", 2024, &[("h8", "30")]),
+        ("H186", "Huyện Đình Lập", 2023, &[("h8", "30")]),
+        ("H186", "Huyện Đình Lập", 2024, &[]),
+        ("H187", "Huyện Văn Quan", 2023, &[]),
+        ("H188", "Huyện Hữu Lũng", 2024, &[]),
     ];
     let xa = write(dir.path(), "xa.csv", &csv_in(&placed));
     let huyen = write(dir.path(), "huyen.csv", &districts_csv(&rows));
@@ -474,11 +522,11 @@ fn every_kind_of_district_change_is_labelled() {
             d["change"].as_str().unwrap()
         )
     };
-    assert_eq!(got("180"), "reached reached unchanged");
-    assert_eq!(got("185"), "unknown not_met unknown");
-    assert_eq!(got("186"), "not_met unknown unknown");
-    assert_eq!(got("187"), "unknown absent gone");
-    assert_eq!(got("188"), "absent unknown new");
+    assert_eq!(got("H180"), "reached reached unchanged");
+    assert_eq!(got("H185"), "unknown not_met unknown");
+    assert_eq!(got("H186"), "not_met unknown unknown");
+    assert_eq!(got("H187"), "unknown absent gone");
+    assert_eq!(got("H188"), "absent unknown new");
     let s = &doc["district_comparison"]["summary"];
     assert_eq!(s["levels"][0]["unknown"], 2, "185 and 186");
     assert_eq!(
@@ -497,27 +545,27 @@ fn every_kind_of_district_change_is_labelled() {
             .unwrap_or_else(|| panic!("{code} in {section}"))
     };
     for (code, before, after, label) in [
-        ("180", "huyện NTM", "huyện NTM", "Giữ nguyên"),
+        ("H180", "huyện NTM", "huyện NTM", "Giữ nguyên"),
         (
-            "185",
+            "H185",
             "Chưa đủ dữ liệu",
             "Chưa đạt",
             "Chưa rõ (thiếu số liệu)",
         ),
         (
-            "186",
+            "H186",
             "Chưa đạt",
             "Chưa đủ dữ liệu",
             "Chưa rõ (thiếu số liệu)",
         ),
         (
-            "187",
+            "H187",
             "Chưa đủ dữ liệu",
             "—",
             "Không còn: chỉ có ở bên cũ (2023)",
         ),
         (
-            "188",
+            "H188",
             "—",
             "Chưa đủ dữ liệu",
             "Mới: chỉ có ở bên mới (2024)",
@@ -534,18 +582,18 @@ fn every_kind_of_district_change_is_labelled() {
     let (_, out, _) = run(&["diff", &xa, "--districts", &huyen, "--lang", "en"]);
     let r = out
         .lines()
-        .find(|l| l.starts_with("185"))
+        .find(|l| l.starts_with("H185"))
         .unwrap_or_else(|| panic!("{out}"));
     assert!(r.contains("Unknown (missing data)"), "{r}");
     let (_, out, _) = run(&["diff", &xa, "--districts", &huyen, "--format", "csv"]);
-    let l = out.lines().find(|l| l.starts_with("185,")).unwrap();
+    let l = out.lines().find(|l| l.starts_with("H185,")).unwrap();
     assert!(
-        l.starts_with("185,Huyện Bình Gia,both,,,,,unknown,unknown,not_met,same,"),
+        l.starts_with("H185,Huyện Bình Gia,both,,,,,unknown,unknown,not_met,same,"),
         "{l}"
     );
-    let l = out.lines().find(|l| l.starts_with("188,")).unwrap();
+    let l = out.lines().find(|l| l.starts_with("H188,")).unwrap();
     assert!(
-        l.starts_with("188,Huyện Hữu Lũng,new,,,,,new,absent,unknown,new,"),
+        l.starts_with("H188,Huyện Hữu Lũng,new,,,,,new,absent,unknown,new,"),
         "{l}"
     );
 }
@@ -563,8 +611,8 @@ fn merged_communes_count_once_in_their_districts_share() {
     ];
     let placed: Vec<(&str, &Commune)> = communes.iter().map(|c| ("Cao Lộc", c)).collect();
     let rows: [DistrictRow; 2] = [
-        ("180", "Huyện Cao Lộc", 2023, &[]),
-        ("180", "Huyện Cao Lộc", 2024, &[]),
+        ("H180", "Huyện Cao Lộc", 2023, &[]),
+        ("H180", "Huyện Cao Lộc", 2024, &[]),
     ];
     let xa = write(dir.path(), "xa.csv", &csv_in(&placed));
     let huyen = write(dir.path(), "huyen.csv", &districts_csv(&rows));
@@ -590,7 +638,7 @@ fn merged_communes_count_once_in_their_districts_share() {
         (s["units_before"].as_u64(), s["units_after"].as_u64()),
         (Some(2), Some(1))
     );
-    let d = district(&doc, "180");
+    let d = district(&doc, "H180");
     assert_eq!(
         (d["communes_before"].as_u64(), d["communes_after"].as_u64()),
         (Some(2), Some(1))
