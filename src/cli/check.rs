@@ -87,6 +87,15 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
         Err(e) => return fail(ctx, &e),
     };
     let main = prepared.main_selection();
+    let format = Output::format(args.format, args.output.as_deref());
+    // A report to print and file is dated.
+    let date = match format {
+        ntm::report::Format::Html | ntm::report::Format::Xlsx => match ctx.run_date() {
+            Ok(d) => Some(d),
+            Err(code) => return code,
+        },
+        _ => None,
+    };
     let report = CheckReport {
         version: prepared.main_version(),
         sets: main.communes.clone(),
@@ -98,6 +107,9 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
             .map(|d| d.display().to_string())
             .collect::<Vec<_>>()
             .join(", "),
+        files: args.data.iter().map(|d| d.display().to_string()).collect(),
+        date,
+        picked: !args.commune.is_empty(),
         explain: args.explain,
         detail: (!args.commune.is_empty() || args.explain) && !args.summary,
         summary_only: args.summary,
@@ -116,7 +128,6 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
             })
             .collect(),
     };
-    let format = Output::format(args.format, args.output.as_deref());
     let mut protected: Vec<&std::path::Path> = args.data.iter().map(PathBuf::as_path).collect();
     protected.extend(args.districts.as_deref());
     let mut output = match Output::open(ctx, args.output.as_deref(), args.force, &protected, format)

@@ -114,8 +114,8 @@ pub(crate) struct DiffArgs {
     /// For a year outside a set's validity, reuse the nearest year's thresholds (the report says so).
     #[arg(long)]
     nearest_year: bool,
-    /// Output: table, json, csv (one row per unit and indicator that changed) or md; by default a
-    /// table, or the output file's extension.
+    /// Output: table, json, csv (one row per unit and indicator that changed), md, html (to print)
+    /// or xlsx (needs -o); by default a table, or the output file's extension.
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
     /// Write the comparison to this file (written whole or not at all) instead of standard output.
@@ -195,8 +195,8 @@ struct Levels<'v> {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
-    // No HTML comparison yet: the text table is what prints.
-    if let Err(code) = output::refuse_pdf(ctx, args.output.as_deref(), "md") {
+    // The printable comparison is HTML.
+    if let Err(code) = output::refuse_pdf(ctx, args.output.as_deref(), "html") {
         return code;
     }
     let catalog = match ctx.catalog() {
@@ -347,16 +347,14 @@ fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>
 
 fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan, loaded: &Units) -> i32 {
     let format = Output::format(args.format, args.output.as_deref());
-    if matches!(
-        format,
-        ntm::report::Format::Html | ntm::report::Format::Xlsx
-    ) {
-        ctx.error(
-            "diff ghi bảng, json, csv hoặc md",
-            "diff writes a table, json, csv or md",
-        );
-        return exit::USAGE;
-    }
+    // A report to print and file is dated.
+    let date = match format {
+        ntm::report::Format::Html | ntm::report::Format::Xlsx => match ctx.run_date() {
+            Ok(d) => Some(d),
+            Err(code) => return code,
+        },
+        _ => None,
+    };
     let mut inputs: Vec<&std::path::Path> = vec![args.old.as_path()];
     inputs.extend(args.new.as_deref());
     inputs.extend(args.districts.iter().map(PathBuf::as_path));
@@ -560,6 +558,7 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan, loaded: &Units) -> i32 {
         map: map_shown,
         skipped,
         districts: info,
+        date,
     };
     let written = write(
         &report,

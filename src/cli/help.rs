@@ -290,8 +290,8 @@ const TEXTS: &[Vi] = &[
     vi(
         "diff",
         "format",
-        "Kết quả: table (bảng), json, csv (mỗi đơn vị và chỉ tiêu có thay đổi một dòng) hoặc md; \
-         mặc định là bảng, hoặc theo đuôi tệp kết quả.",
+        "Kết quả: table (bảng), json, csv (mỗi đơn vị và chỉ tiêu có thay đổi một dòng), md, html \
+         (để in) hoặc xlsx (cần -o); mặc định là bảng, hoặc theo đuôi tệp kết quả.",
     ),
     vi(
         "diff",

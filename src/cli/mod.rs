@@ -156,6 +156,20 @@ impl Ctx {
         if ok { Ok(()) } else { Err(exit::NOINPUT) }
     }
 
+    /// The date a printed report carries: `NTM_DATE` (YYYY-MM-DD) or `SOURCE_DATE_EPOCH` when set
+    /// (reproducible reports), else today; a value that is not a date is a usage error (64).
+    pub fn run_date(&self) -> Result<ntm::report::print::RunDate, i32> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        ntm::report::print::RunDate::from_settings(
+            var("NTM_DATE").as_deref(),
+            var("SOURCE_DATE_EPOCH").as_deref(),
+        )
+        .map_err(|msg| {
+            self.error(&msg.vi, &msg.en);
+            exit::USAGE
+        })
+    }
+
     /// The official unit lists (bundled, or `--units DIR`), or the problems that prevent loading
     /// them (exit 78, like criteria).
     pub fn units(&self) -> Result<ntm::units::Units, i32> {

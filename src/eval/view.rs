@@ -41,6 +41,9 @@ pub trait UnitView {
     /// Recognition: whether the conditions were assessed, and whether the unit is ready.
     fn ready(&self) -> Option<Verdict>;
     fn assessed(&self) -> bool;
+    /// Recognition: the set the unit is proposed at, and whether its conditions are met (`None`
+    /// when not assessed); `None` when there is no set.
+    fn recognition(&self) -> Option<(&str, Option<Verdict>)>;
     /// The value of a recognition column (`hai_long`…), for a district's conditions on each commune.
     fn value(&self, column: &str) -> Option<f64>;
 
@@ -103,6 +106,11 @@ impl UnitView for UnitResult {
     }
     fn ready(&self) -> Option<Verdict> {
         self.readiness.as_ref().and_then(|x| x.ready)
+    }
+    fn recognition(&self) -> Option<(&str, Option<Verdict>)> {
+        self.readiness
+            .as_ref()
+            .map(|x| (x.set.as_str(), x.conditions))
     }
     fn assessed(&self) -> bool {
         self.readiness
@@ -185,6 +193,10 @@ impl UnitView for Scored<'_> {
     }
     fn ready(&self) -> Option<Verdict> {
         self.compact.readiness.and_then(|(_, _, r)| r)
+    }
+    fn recognition(&self) -> Option<(&str, Option<Verdict>)> {
+        let (at, conditions, _) = self.compact.readiness?;
+        Some((self.sets.get(at)?.id.as_str(), conditions))
     }
     fn assessed(&self) -> bool {
         self.compact

@@ -33,6 +33,12 @@ pub struct CheckReport<'a> {
     /// The set whose verdict answers "qualified" (the level asked; the first of the chain for `all`).
     pub target: String,
     pub file: String,
+    /// The data files as named on the command line (a printed report shows their names only).
+    pub files: Vec<String>,
+    /// The date of the run, for the reports an office prints and files (HTML, Excel).
+    pub date: Option<super::print::RunDate>,
+    /// Only the communes asked for (`--commune`): a printed report has no summary page then.
+    pub picked: bool,
     /// Show every indicator with its comparison, dated value and source.
     pub explain: bool,
     /// One report per unit (appraisal preparation) rather than one table.
@@ -83,6 +89,12 @@ impl CheckReport<'_> {
             .chain(&self.district_sets)
             .copied()
             .find(|s| s.id == id)
+    }
+
+    /// A set's short name (`xã NTM`), or its id when the report does not hold it.
+    fn short_name(&self, id: &str, lang: Lang) -> String {
+        self.set_def(id)
+            .map_or(id.to_string(), |s| s.short_name.get(lang).to_string())
     }
 
     fn check_def(&self, set: &str, indicator: &str, i: usize) -> Option<&Check> {
@@ -432,12 +444,105 @@ pub(super) fn blocking_text(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> 
     format!("{name}: {}", parts.join("; "))
 }
 
-pub(super) fn readiness_text(r: &dyn UnitView, lang: Lang) -> String {
-    match r.ready() {
-        None => lang.pick("Chưa đánh giá", "Not assessed").to_string(),
-        Some(Verdict::Pass) => lang.pick("Sẵn sàng", "Ready").to_string(),
-        Some(Verdict::Fail) => lang.pick("Chưa", "Not ready").to_string(),
-        Some(Verdict::Unknown) => lang.pick("Chưa rõ", "Unknown").to_string(),
+/// Readiness for recognition; when not ready, what is missing: the level (`Chưa: chưa đạt xã NTM`),
+/// the conditions (`Chưa: điều kiện chưa đạt`), or both.
+pub(super) fn readiness_text(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> String {
+    let (set, conditions) = r.recognition().unwrap_or(("", None));
+    let level = (!set.is_empty()).then(|| (rep.short_name(set, lang), r.qualified(set)));
+    let conditions = conditions.map(|c| {
+        let text = match c {
+            Verdict::Fail => lang.pick("điều kiện chưa đạt", "conditions not met"),
+            _ => lang.pick("điều kiện thiếu số liệu", "conditions lack data"),
+        };
+        (c, text.to_string())
+    });
+    readiness_with(r.ready(), level, conditions, lang)
+}
+
+/// [`readiness_text`] for one unit's own report: the level's criteria counted and the conditions
+/// missing named (`Chưa: chưa đạt xã NTM (18/19 tiêu chí)`).
+pub(super) fn readiness_line(rep: &CheckReport, u: &UnitResult, lang: Lang) -> String {
+    let Some(rd) = &u.readiness else {
+        return readiness_text(rep, u, lang);
+    };
+    let level = u.set(&rd.set).map(|s| {
+        let mut name = rep.short_name(&rd.set, lang);
+        if s.status != Verdict::Pass {
+            name.push_str(&format!(
+                " ({}/{} {})",
+                s.criteria_met,
+                s.criteria_total,
+                lang.pick("tiêu chí", "criteria")
+            ));
+        }
+        (name, s.qualified)
+    });
+    let def = rep.set_def(&rd.set);
+    let conditions = rd.conditions.map(|c| {
+        let names = |st: Status| -> Vec<String> {
+            rd.indicators
+                .iter()
+                .filter(|i| i.status == st)
+                .map(|i| {
+                    def.and_then(|d| d.recognition.iter().find(|x| x.code == i.code))
+                        .map_or(i.code.clone(), |x| format!("«{}»", x.name.get(lang)))
+                })
+                .collect()
+        };
+        let mut parts = Vec::new();
+        for (st, vi, en) in [
+            (Status::Fail, "chưa đạt điều kiện", "condition not met:"),
+            (
+                Status::Missing,
+                "thiếu số liệu điều kiện",
+                "no data for condition",
+            ),
+        ] {
+            let list = names(st);
+            if !list.is_empty() {
+                parts.push(format!("{} {}", lang.pick(vi, en), list.join(", ")));
+            }
+        }
+        (c, parts.join("; "))
+    });
+    readiness_with(u.ready(), level, conditions, lang)
+}
+
+/// The readiness verdict, then each part that keeps it from "ready": the level (its label and
+/// whether the unit qualifies at it) and the conditions (their verdict and what to say of them).
+fn readiness_with(
+    ready: Option<Verdict>,
+    level: Option<(String, Verdict)>,
+    conditions: Option<(Verdict, String)>,
+    lang: Lang,
+) -> String {
+    let head = match ready {
+        None => return lang.pick("Chưa đánh giá", "Not assessed").to_string(),
+        Some(Verdict::Pass) => return lang.pick("Sẵn sàng", "Ready").to_string(),
+        Some(Verdict::Fail) => lang.pick("Chưa", "Not ready"),
+        Some(Verdict::Unknown) => lang.pick("Chưa rõ", "Unknown"),
+    };
+    let mut why: Vec<String> = Vec::new();
+    match level {
+        Some((name, Verdict::Fail)) => {
+            why.push(format!("{} {name}", lang.pick("chưa đạt", "not at")))
+        }
+        Some((name, Verdict::Unknown)) => why.push(match lang {
+            Lang::Vi => format!("{name} thiếu số liệu"),
+            Lang::En => format!("{name} unknown (missing data)"),
+        }),
+        _ => {}
+    }
+    if let Some((v, text)) = conditions
+        && v != Verdict::Pass
+        && !text.is_empty()
+    {
+        why.push(text);
+    }
+    if why.is_empty() {
+        head.to_string()
+    } else {
+        format!("{head}: {}", why.join("; "))
     }
 }
 
@@ -461,7 +566,7 @@ fn batch_row(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> Vec<(String, Op
     };
     row.push((level_text(rep, r, lang), lvl_tint));
     row.push((blocking_text(rep, r, lang), None));
-    row.push((readiness_text(r, lang), None));
+    row.push((readiness_text(rep, r, lang), None));
     row
 }
 
@@ -704,6 +809,9 @@ pub(super) struct IndRow {
     pub(super) gap: String,
     pub(super) how: String,
     pub(super) source: String,
+    /// The check as evaluated and as defined, for the formats that write its figures as numbers.
+    pub(super) result: CheckResult,
+    pub(super) def: Check,
 }
 
 pub(super) fn indicator_rows(rep: &CheckReport, set: &SetResult, lang: Lang) -> Vec<IndRow> {
@@ -768,6 +876,8 @@ pub(super) fn indicator_rows(rep: &CheckReport, set: &SetResult, lang: Lang) -> 
                     gap: text::gap(ch, chdef, lang),
                     how: how(ch, set, lang),
                     source: idef.source.to_string(),
+                    result: ch.clone(),
+                    def: chdef.clone(),
                 });
                 first = false;
             }
@@ -924,7 +1034,7 @@ fn detail_unit(
                 "Đủ điều kiện đề nghị công nhận",
                 "Ready to be proposed for recognition"
             ),
-            readiness_text(r, lang)
+            readiness_line(rep, r, lang)
         ));
         if rd.conditions.is_some() {
             for ind in &rd.indicators {
@@ -1068,7 +1178,7 @@ pub(super) fn needs_text(rep: &CheckReport, r: &UnitResult, needs: &Needs, lang:
     }
     for (i, n) in needs.items.iter().enumerate() {
         let set = r.set(&n.set);
-        let (def, ch) = set
+        let (def, ch, code) = set
             .and_then(|s| s.criteria.iter().find(|c| c.number == n.criterion))
             .and_then(|c| c.indicators.iter().find(|x| x.code == n.indicator))
             .map(|ind| {
@@ -1080,13 +1190,19 @@ pub(super) fn needs_text(rep: &CheckReport, r: &UnitResult, needs: &Needs, lang:
                 (
                     rep.check_def(&n.set, &n.indicator, idx),
                     ind.checks.get(idx),
+                    check_code(&n.indicator, &n.input, ind.checks.len() > 1, idx),
                 )
             })
-            .unwrap_or((None, None));
-        let name = rep
-            .set_def(&n.set)
-            .and_then(|s| s.indicator(&n.indicator))
-            .map_or(String::new(), |d| d.name.get(lang).to_string());
+            .unwrap_or((None, None, n.indicator.clone()));
+        let idef = rep.set_def(&n.set).and_then(|s| s.indicator(&n.indicator));
+        let mut name = idef.map_or(String::new(), |d| d.name.get(lang).to_string());
+        // The sub-indicator that falls short, when the indicator has several (17.1b: nước sạch).
+        if let (Some(idef), Some(def)) = (idef, def) {
+            let label = text::label(def, lang);
+            if idef.checks.len() > 1 && !label.is_empty() {
+                name = format!("{name} ({label})");
+            }
+        }
         let what = match (n.status, def, ch) {
             // The value is there; its threshold waits for the commune's group.
             (Status::Missing, Some(def), Some(ch))
@@ -1139,10 +1255,21 @@ pub(super) fn needs_text(rep: &CheckReport, r: &UnitResult, needs: &Needs, lang:
             lang.pick("TC", "Crit."),
             n.criterion,
             lang.pick("chỉ tiêu", "indicator"),
-            n.indicator
+            code
         ));
     }
     out
+}
+
+/// The code of check `k` (reading `input`) of indicator `code`: the code, plus what its input column
+/// adds to it when the indicator has several checks (`17.1b`; `nc3.2a` → `3.2a`; `2.3·2` when the
+/// column does not name the code).
+pub(super) fn check_code(code: &str, input: &str, several: bool, k: usize) -> String {
+    match input.find(code) {
+        _ if !several => code.to_string(),
+        Some(at) => format!("{code}{}", &input[at + code.len()..]),
+        None => format!("{code}·{}", k + 1),
+    }
 }
 
 /// A district's appraisal-prep report: its criteria, then the communes that hold it back.

@@ -4,8 +4,13 @@
 
 mod csv_out;
 mod district;
+mod doc;
+mod html;
 mod json;
 mod summary;
+mod xlsx;
+
+use doc::Doc;
 
 use std::io::{self, Write};
 
@@ -50,6 +55,8 @@ pub struct DiffReport<'a> {
     pub skipped: Vec<(String, Presence)>,
     /// The district files compared (`--districts`), if any.
     pub districts: Option<DistrictInfo<'a>>,
+    /// The date of the run, for the reports an office prints and files (HTML, Excel).
+    pub date: Option<crate::report::print::RunDate>,
 }
 
 /// The district part of a comparison: the district sets and each side's district file.
@@ -82,6 +89,15 @@ impl DiffReport<'_> {
         self.set_def(set)?.indicator(indicator)?.checks.get(i)
     }
 
+    /// A file as the report names it: as given, or without its folders in a printed report.
+    fn shown(&self, path: &str, printed: bool) -> String {
+        if printed {
+            super::print::file_name(path)
+        } else {
+            path.to_string()
+        }
+    }
+
     /// `2023`, or `trước (2024)` when both sides hold the same year.
     fn label(&self, old: bool, lang: Lang) -> String {
         let side = if old { &self.before } else { &self.after };
@@ -107,18 +123,28 @@ pub fn write(
     match format {
         Format::Json => json::write(rep, diff, problems, &mut out)?,
         Format::Csv => csv_out::write(rep, diff, &mut out)?,
-        Format::Table | Format::Md | Format::Html | Format::Xlsx => {
-            out.write_all(tables(rep, diff, format, style).as_bytes())?
+        Format::Html => {
+            out.write_all(html::page(rep, document(rep, diff, style.lang, true), style).as_bytes())?
         }
+        Format::Xlsx => out.write_all(
+            &xlsx::workbook(rep, diff, style.lang).map_err(|e| io::Error::other(e.to_string()))?,
+        )?,
+        Format::Table | Format::Md => out.write_all(
+            document(rep, diff, style.lang, false)
+                .write_text(format, style)
+                .as_bytes(),
+        )?,
     }
     out.flush()
 }
 
 type Row = Vec<(String, Option<Tint>)>;
 
-fn tables(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> String {
-    let lang = style.lang;
-    let mut out = heading(rep, format, lang);
+/// The report's pieces, for every format but JSON, CSV and Excel (which lay out the same results
+/// for machines and spreadsheets); `printed` names the files without their folders.
+fn document(rep: &DiffReport, diff: &Diff, lang: Lang, printed: bool) -> Doc {
+    let mut out = Doc::default();
+    heading(rep, lang, printed, &mut out);
     let mut rows: Vec<Row> = Vec::new();
     let mut flips: Vec<Row> = Vec::new();
     let mut one_sided: Vec<Row> = Vec::new();
@@ -177,14 +203,14 @@ fn tables(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> Strin
         lang.pick("Chỉ tiêu đổi trạng thái", "Indicators that turned")
             .to_string(),
     ];
-    out.push_str(&block(format, style, None, header, rows));
+    out.table(None, header, rows);
     if !flips.is_empty() {
         let title = lang.pick(
             "Chỉ tiêu đổi trạng thái (Đạt ↔ Không đạt): giá trị và ngưỡng hai bên",
             "Indicators that turned (pass ↔ fail): values and thresholds on each side",
         );
         let header = flip_header(lang.pick("Xã", "Commune"), &b, &a, lang);
-        out.push_str(&block(format, style, Some(title), header, flips));
+        out.table(Some(title), header, flips);
     }
     if !one_sided.is_empty() {
         let title = lang.pick(
@@ -192,17 +218,17 @@ fn tables(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> Strin
             "Indicators judged on one side only (missing data or not applicable on the other): not counted as turned",
         );
         let header = one_sided_header(lang.pick("Xã", "Commune"), b, a, lang);
-        out.push_str(&block(format, style, Some(title), header, one_sided));
+        out.table(Some(title), header, one_sided);
     }
-    out.push_str(&summary::section(rep, diff, format, style));
+    summary::section(rep, diff, lang, &mut out);
     if let (Some(info), Some(dd)) = (&rep.districts, &diff.districts) {
-        out.push_str(&district::section(rep, info, dd, format, style));
+        district::section(rep, info, dd, (lang, printed), &mut out);
     }
-    out.push_str(&summary::notes(rep, diff, lang));
+    out.text(summary::notes(rep, diff, lang));
     out
 }
 
-fn heading(rep: &DiffReport, format: Format, lang: Lang) -> String {
+fn heading(rep: &DiffReport, lang: Lang, printed: bool, doc: &mut Doc) {
     let versions = if rep.before.version == rep.after.version {
         rep.after.version.clone()
     } else {
@@ -212,28 +238,23 @@ fn heading(rep: &DiffReport, format: Format, lang: Lang) -> String {
         "{}: {} ({}) → {} ({}); {} {versions}",
         lang.pick("So sánh kết quả xã", "Commune comparison"),
         rep.label(true, lang),
-        rep.before.file,
+        rep.shown(&rep.before.file, printed),
         rep.label(false, lang),
-        rep.after.file,
+        rep.shown(&rep.after.file, printed),
         lang.pick("bộ tiêu chí", "criteria version"),
     );
-    let mut out = if format == Format::Md {
-        format!("## {title}\n\n")
-    } else {
-        format!("{title}\n")
-    };
-    out.push_str(&thresholds_line(rep, lang));
-    out.push('\n');
+    doc.title(title);
+    doc.text(format!("{}\n", thresholds_line(rep, lang)));
     if let Some(map) = &rep.map {
-        out.push_str(&format!(
-            "{}: {map}\n",
+        doc.text(format!(
+            "{}: {}\n",
             lang.pick(
                 "Xã sáp nhập, tách, đổi mã theo tệp",
                 "Merged, split and renamed communes followed through"
-            )
+            ),
+            rep.shown(map, printed)
         ));
     }
-    out
 }
 
 /// Which thresholds scored each side, and what that means for reading the changes.

@@ -1,7 +1,10 @@
 //! `check --format html`: one self-contained, printable document (A4): a summary page (a chart of
 //! criteria met per commune, the programme's group counts and levels per year, the districts'
-//! verdicts), then one page per commune for the appraisal visit. No external asset, no timestamp:
-//! the same input gives the same bytes.
+//! verdicts, the signatures), then one page per commune for the appraisal visit; with `--commune`,
+//! only the communes' pages. Every printed page carries the date of the run, the criteria version
+//! and its number; table headers repeat on each page a table runs over. No external asset; the date
+//! is the only thing that changes from one day to the next (`NTM_DATE` sets it, see
+//! [`super::print::RunDate`]). Input files are named without their folders.
 
 mod chart;
 mod commune;
@@ -11,6 +14,7 @@ use super::Style;
 use super::check::{
     CheckReport, blocking_text, districts_header, level_text, readiness_text, shares_text,
 };
+use super::print::{file_names, page_css, signatures};
 use super::text;
 use crate::criteria::CriteriaSet;
 use crate::eval::district::DistrictResult;
@@ -49,7 +53,12 @@ pub fn render(
 ) -> String {
     let lang = style.lang;
     let years = years_text(summaries);
-    let mut body = summary_page(rep, units, districts, summaries, &years, lang);
+    // With --commune, the communes' own pages: a summary of one commune says nothing more.
+    let mut body = if rep.picked {
+        String::new()
+    } else {
+        summary_page(rep, units, districts, summaries, &years, lang)
+    };
     body.push_str(&unscored_section(unscored, lang));
     for (i, u) in units.iter().enumerate() {
         body.push_str(&commune::page(&rep.for_version(&u.version), u, i, lang));
@@ -57,15 +66,16 @@ pub fn render(
     format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{} — {}{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+         <title>{} — {}{}</title>\n<style>\n{CSS}{}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         lang.pick("vi", "en"),
         esc(title(lang)),
-        esc(&rep.file),
+        esc(&file_names(&rep.files)),
         if years.is_empty() {
             String::new()
         } else {
             format!(" — {}", esc(&years))
         },
+        page_css(rep.date, &rep.version.id, lang),
     )
 }
 
@@ -91,7 +101,7 @@ fn unscored_section(list: &[Unscored], lang: Lang) -> String {
     for u in list {
         out.push_str(&format!(
             "<tr><td>{}:{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            esc(&u.file),
+            esc(&super::print::file_name(&u.file)),
             u.line,
             esc(&u.code),
             esc(&u.name),
@@ -142,6 +152,44 @@ pub(super) fn short_name(rep: &CheckReport, id: &str, lang: Lang) -> String {
     set_def(rep, id).map_or(id.to_string(), |s| s.short_name.get(lang).to_string())
 }
 
+/// What blocks the next level, each criterion named (`xã NTM: 2 Giao thông; thiếu số liệu: 12 Lao
+/// động`): [`blocking_text`] for a page, where a number alone would send the reader to the criteria.
+pub(super) fn blocking_named(rep: &CheckReport, u: &UnitResult, lang: Lang) -> String {
+    let Some(next) = u.sets.iter().find(|s| s.qualified != Verdict::Pass) else {
+        return String::new();
+    };
+    let def = set_def(rep, &next.set);
+    let named = |v: Verdict| -> Vec<String> {
+        next.criteria
+            .iter()
+            .filter(|c| c.status == v)
+            .map(|c| {
+                def.and_then(|d| d.criteria.iter().find(|x| x.number == c.number))
+                    .map_or(c.number.clone(), |x| {
+                        format!("{} {}", c.number, x.name.get(lang))
+                    })
+            })
+            .collect()
+    };
+    let (failing, unknown) = (named(Verdict::Fail), named(Verdict::Unknown));
+    if failing.is_empty() && unknown.is_empty() {
+        // Only a prerequisite holds it back: the text says which.
+        return blocking_text(rep, u, lang);
+    }
+    let mut parts = Vec::new();
+    if !failing.is_empty() {
+        parts.push(failing.join(", "));
+    }
+    if !unknown.is_empty() {
+        parts.push(format!(
+            "{}: {}",
+            lang.pick("thiếu số liệu", "missing data"),
+            unknown.join(", ")
+        ));
+    }
+    format!("{}: {}", short_name(rep, &next.set, lang), parts.join("; "))
+}
+
 /// The CSS class of a verdict.
 pub(super) fn verdict_class(v: Verdict) -> &'static str {
     match v {
@@ -160,12 +208,13 @@ pub(super) fn badge(v: Verdict, lang: Lang) -> String {
     )
 }
 
+/// A table's header row, repeated on each printed page the table runs over.
 fn th(cells: &[String]) -> String {
-    let mut out = String::from("<tr>");
+    let mut out = String::from("<thead><tr>");
     for c in cells {
         out.push_str(&format!("<th>{}</th>", esc(c)));
     }
-    out.push_str("</tr>\n");
+    out.push_str("</tr></thead>\n");
     out
 }
 
@@ -180,11 +229,11 @@ fn summary_page(
     let mut out = String::from("<section class=\"summary\">\n");
     out.push_str(&format!("<h1>{}</h1>\n", esc(title(lang))));
     out.push_str(&format!(
-        "<p class=\"meta\">{}: <b>{}</b> · {}: <b>{}</b>{} · {}: <b>{}</b></p>\n",
+        "<p class=\"meta\">{}: <b>{}</b> · {}: <b>{}</b>{} · {}: <b>{}</b>{}</p>\n",
         lang.pick("Bộ tiêu chí", "Criteria version"),
         esc(&rep.version.id),
         lang.pick("Tệp số liệu", "Data file"),
-        esc(&rep.file),
+        esc(&file_names(&rep.files)),
         if years.is_empty() {
             String::new()
         } else {
@@ -192,6 +241,11 @@ fn summary_page(
         },
         lang.pick("Mức đánh giá", "Level asked"),
         esc(&rep.level),
+        rep.date.map_or(String::new(), |d| format!(
+            " · {}: <b>{}</b>",
+            lang.pick("Ngày lập", "Made on"),
+            d.show(lang)
+        )),
     ));
     let sets: Vec<String> = rep
         .sets
@@ -222,6 +276,7 @@ fn summary_page(
         out.push_str(&districts_table(rep, districts, lang));
     }
     out.push_str(&unverified_note(rep, lang));
+    out.push_str(&signatures(lang));
     out.push_str("</section>\n");
     out
 }
@@ -405,8 +460,8 @@ fn units_table(rep: &CheckReport, units: &[UnitResult], lang: Lang) -> String {
         out.push_str(&format!(
             "<td class=\"{lvl}\">{}</td><td>{}</td><td>{}</td></tr>\n",
             esc(&level_text(rep, u, lang)),
-            esc(&blocking_text(rep, u, lang)),
-            esc(&readiness_text(u, lang))
+            esc(&blocking_named(rep, u, lang)),
+            esc(&readiness_text(rep, u, lang))
         ));
     }
     out.push_str("</table>\n");

@@ -8,8 +8,10 @@ pub mod diff;
 pub mod grid;
 pub mod html;
 mod json_out;
+pub mod print;
 pub mod template;
 pub mod text;
+mod xlsx_cells;
 pub mod xlsx_out;
 
 use std::borrow::Cow;

@@ -67,6 +67,16 @@ fn with_unit(value: f64, unit: &str, lang: Lang) -> String {
 /// A resolved threshold: `≥ 42 triệu đồng/người/năm (2024)`, `≥ 52,8 … (1,1 × nang-cao 10)`.
 pub fn resolved(op: Op, r: &Resolved, unit: &str, lang: Lang) -> String {
     let mut s = format!("{} {}", op.symbol(), with_unit(r.value, unit, lang));
+    let notes = resolved_notes(r, lang);
+    if !notes.is_empty() {
+        s.push_str(&format!(" ({})", notes.join("; ")));
+    }
+    s
+}
+
+/// What a resolved threshold's value comes from: the derivation, the commune group, the year of a
+/// dated value, the case (`1,1 × 48 (nang-cao 10)`, `2024`, `5n > 3`).
+pub fn resolved_notes(r: &Resolved, lang: Lang) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some((set, ind, base, factor)) = &r.derived {
         notes.push(format!(
@@ -84,10 +94,7 @@ pub fn resolved(op: Op, r: &Resolved, unit: &str, lang: Lang) -> String {
     if let Some(case) = &r.case {
         notes.push(case.clone());
     }
-    if !notes.is_empty() {
-        s.push_str(&format!(" ({})", notes.join("; ")));
-    }
-    s
+    notes
 }
 
 /// A check's rule for a year, or in full when no year is given; a threshold by commune group gives

@@ -1,14 +1,20 @@
 //! `check -o report.xlsx`: a workbook that officers can forward: a summary sheet (one row per
 //! commune, then the group counts and levels of each year), a sheet for the districts when there are
-//! any, and one sheet per commune with every indicator, coloured by result, with gaps and sources.
+//! any, and one sheet per commune with every indicator, coloured by result, with gaps and sources,
+//! then what is still needed for the next level. Values, thresholds, gaps and criteria met are
+//! numbers (see [`super::xlsx_cells`]); every sheet prints on A4, its header rows repeated, with the
+//! date of the run, the criteria version and the page number in the footer.
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use super::check::{
-    CheckReport, batch_header, blocking_text, indicator_rows, level_text, readiness_text,
+    CheckReport, batch_header, blocking_text, check_code, indicator_rows, level_text, needs_text,
+    readiness_line, readiness_text,
 };
 use super::text;
+use super::xlsx_cells;
 use crate::eval::district::DistrictResult;
+use crate::eval::needs::still_needed;
 use crate::eval::summary::Summary;
 use crate::eval::{Status, UnitResult};
 use crate::i18n::Lang;
@@ -16,6 +22,7 @@ use crate::input::Unscored;
 
 struct Styles {
     head: Format,
+    plain: Format,
     wrap: Format,
     pass: Format,
     fail: Format,
@@ -26,6 +33,7 @@ impl Styles {
     fn new() -> Self {
         let base = Format::new().set_text_wrap().set_align(FormatAlign::Top);
         Styles {
+            plain: Format::new().set_align(FormatAlign::Top),
             head: Format::new()
                 .set_bold()
                 .set_text_wrap()
@@ -67,40 +75,54 @@ pub fn render(
 ) -> Result<Vec<u8>, XlsxError> {
     let st = Styles::new();
     let mut wb = Workbook::new();
+    let footer = footer(rep, lang);
     let mut used_names: Vec<String> = Vec::new();
-    summary_sheet(
-        wb.add_worksheet(),
-        rep,
-        units,
-        summaries,
-        lang,
-        &st,
-        &mut used_names,
-    )?;
+    // With --commune, the communes' own sheets: a summary of one commune says nothing more.
+    if !rep.picked || units.is_empty() {
+        let ws = wb.add_worksheet();
+        summary_sheet(ws, rep, units, summaries, lang, &st, &mut used_names)?;
+        xlsx_cells::print_setup(ws, true, Some((0, 0)), &footer, lang)?;
+    }
     if !districts.is_empty() {
-        district_sheet(
-            wb.add_worksheet(),
-            rep,
-            districts,
-            lang,
-            &st,
-            &mut used_names,
-        )?;
+        let ws = wb.add_worksheet();
+        district_sheet(ws, rep, districts, lang, &st, &mut used_names)?;
+        xlsx_cells::print_setup(ws, true, Some((0, 0)), &footer, lang)?;
     }
     if !unscored.is_empty() {
-        unscored_sheet(wb.add_worksheet(), unscored, lang, &st, &mut used_names)?;
+        let ws = wb.add_worksheet();
+        unscored_sheet(ws, unscored, lang, &st, &mut used_names)?;
+        xlsx_cells::print_setup(ws, true, Some((2, 2)), &footer, lang)?;
     }
     for u in units {
+        let ws = wb.add_worksheet();
         unit_sheet(
-            wb.add_worksheet(),
+            ws,
             &rep.for_version(&u.version),
             u,
             lang,
             &st,
             &mut used_names,
         )?;
+        xlsx_cells::print_setup(ws, true, Some((0, 1)), &footer, lang)?;
     }
     wb.save_to_buffer()
+}
+
+/// The footer of every printed page: the date of the run and the criteria version.
+fn footer(rep: &CheckReport, lang: Lang) -> String {
+    let version = format!(
+        "{} {}",
+        lang.pick("Bộ tiêu chí", "Criteria version"),
+        rep.version.id
+    );
+    match rep.date {
+        Some(d) => format!(
+            "{} {} · {version}",
+            lang.pick("Lập ngày", "Made on"),
+            d.show(lang)
+        ),
+        None => version,
+    }
 }
 
 /// The rows that could not be scored, one per line of a sheet of their own.
@@ -138,7 +160,7 @@ fn unscored_sheet(
     }
     for (i, u) in list.iter().enumerate() {
         let r = 3 + i as u32;
-        ws.write_string(r, 0, &u.file)?;
+        ws.write_string(r, 0, super::print::file_name(&u.file))?;
         ws.write_number(r, 1, u.line as f64)?;
         ws.write_string(r, 2, &u.code)?;
         ws.write_string(r, 3, &u.name)?;
@@ -211,10 +233,10 @@ fn summary_sheet(
                     crate::eval::Verdict::Fail => Status::Fail,
                     crate::eval::Verdict::Unknown => Status::Missing,
                 };
-                ws.write_string_with_format(
+                xlsx_cells::met(x.criteria_met, x.criteria_total).write(
+                    ws,
                     r,
                     c,
-                    format!("{}/{}", x.criteria_met, x.criteria_total),
                     st.status(status),
                 )?;
             }
@@ -222,7 +244,7 @@ fn summary_sheet(
         }
         ws.write_string(r, c, level_text(rep, u, lang))?;
         ws.write_string_with_format(r, c + 1, blocking_text(rep, u, lang), &st.wrap)?;
-        ws.write_string(r, c + 2, readiness_text(u, lang))?;
+        ws.write_string_with_format(r, c + 2, readiness_text(rep, u, lang), &st.wrap)?;
     }
     ws.set_freeze_panes(1, 2)?;
     let widths = [8.0, 18.0, 12.0, 6.0];
@@ -302,7 +324,7 @@ fn district_sheet(
         ws.write_number(r, 3, d.communes_total as f64)?;
         ws.write_number(r, 4, d.communes_ntm as f64)?;
         if let Some(s) = set {
-            ws.write_string(r, 5, format!("{}/{}", s.criteria_met, s.criteria_total))?;
+            xlsx_cells::met(s.criteria_met, s.criteria_total).write(ws, r, 5, &st.plain)?;
             let status = match s.qualified {
                 crate::eval::Verdict::Pass => Status::Pass,
                 crate::eval::Verdict::Fail => Status::Fail,
@@ -337,19 +359,22 @@ fn unit_sheet(
         &format!("{} {} {}", u.code, u.name, u.year),
         used,
     ))?;
-    ws.write_string_with_format(
-        0,
-        0,
-        format!(
-            "{} — {} {} — {}: {}",
-            u.name,
-            lang.pick("năm", "year"),
-            u.year,
-            lang.pick("Mức đạt", "Level reached"),
-            level_text(rep, u, lang)
-        ),
-        &st.head,
-    )?;
+    let mut title = format!(
+        "{} — {} {} — {}: {}",
+        u.name,
+        lang.pick("năm", "year"),
+        u.year,
+        lang.pick("Mức đạt", "Level reached"),
+        level_text(rep, u, lang)
+    );
+    if u.readiness.is_some() {
+        title.push_str(&format!(
+            " — {}: {}",
+            lang.pick("Đủ điều kiện đề nghị công nhận", "Ready for recognition"),
+            readiness_line(rep, u, lang)
+        ));
+    }
+    ws.write_string_with_format(0, 0, title, &st.head)?;
     let cols: Vec<String> = [
         lang.pick("Bộ tiêu chí", "Set"),
         lang.pick("Tiêu chí", "Criterion"),
@@ -376,19 +401,21 @@ fn unit_sheet(
             ws.write_string_with_format(r, 1, &row.criterion, &st.wrap)?;
             ws.write_string(r, 2, &row.code)?;
             ws.write_string_with_format(r, 3, &row.content, &st.wrap)?;
-            ws.write_string(r, 4, &row.value)?;
-            ws.write_string(r, 5, &row.rule)?;
+            xlsx_cells::value(row.result.value, &row.def, lang).write(ws, r, 4, &st.plain)?;
+            xlsx_cells::threshold(&row.result, &row.def, &row.rule, lang)
+                .write(ws, r, 5, &st.plain)?;
             ws.write_string_with_format(
                 r,
                 6,
                 text::status(row.status, lang),
                 st.status(row.status),
             )?;
-            ws.write_string(r, 7, &row.gap)?;
+            xlsx_cells::gap(&row.result, &row.def, lang).write(ws, r, 7, &st.plain)?;
             ws.write_string_with_format(r, 8, &row.source, &st.wrap)?;
             r += 1;
         }
     }
+    r = still_needed_rows(ws, rep, u, r + 1, lang, st)?;
     ws.write_string(r + 1, 0, text::unverified_legend(lang))?;
     ws.set_freeze_panes(2, 0)?;
     for (j, w) in [12.0, 24.0, 8.0, 50.0, 16.0, 24.0, 12.0, 20.0, 30.0]
@@ -398,6 +425,103 @@ fn unit_sheet(
         ws.set_column_width(j as u16, *w)?;
     }
     Ok(())
+}
+
+/// "Còn cần": what stands between the commune and its next level, in the library's order (as the
+/// terminal and HTML reports list it), from row `r`; the row after it.
+fn still_needed_rows(
+    ws: &mut Worksheet,
+    rep: &CheckReport,
+    u: &UnitResult,
+    mut r: u32,
+    lang: Lang,
+    st: &Styles,
+) -> Result<u32, XlsxError> {
+    let needs = still_needed(u);
+    let text = needs_text(rep, u, &needs, lang);
+    let title = text.trim().lines().next().unwrap_or_default().to_string();
+    ws.write_string_with_format(r, 0, title, &st.head)?;
+    r += 1;
+    let Some(next) = &needs.next_level else {
+        return Ok(r);
+    };
+    if let Some(set) = u.set(next) {
+        for (p, v) in &set.prerequisites {
+            if *v == crate::eval::Verdict::Fail {
+                let name = rep
+                    .sets
+                    .iter()
+                    .find(|d| &d.id == p)
+                    .map_or(p.clone(), |d| d.short_name.get(lang).to_string());
+                ws.write_string(
+                    r,
+                    1,
+                    format!("{} {name}", lang.pick("đạt trước bộ", "first meet set")),
+                )?;
+                r += 1;
+            }
+        }
+    }
+    if needs.items.is_empty() {
+        return Ok(r);
+    }
+    let cols: Vec<String> = [
+        "#",
+        lang.pick("Tiêu chí", "Criterion"),
+        lang.pick("Chỉ tiêu", "Indicator"),
+        lang.pick("Nội dung", "Content"),
+        lang.pick("Giá trị", "Value"),
+        lang.pick("Yêu cầu", "Requirement"),
+        lang.pick("Kết quả", "Result"),
+        lang.pick("Chênh lệch", "Gap"),
+    ]
+    .map(String::from)
+    .to_vec();
+    header(ws, r, &cols, st)?;
+    r += 1;
+    for (i, n) in needs.items.iter().enumerate() {
+        let ind = u
+            .set(&n.set)
+            .and_then(|s| s.criteria.iter().find(|c| c.number == n.criterion))
+            .and_then(|c| c.indicators.iter().find(|x| x.code == n.indicator));
+        let idx = ind
+            .and_then(|ind| ind.checks.iter().position(|c| c.input == n.input))
+            .unwrap_or(0);
+        let ch = ind.and_then(|ind| ind.checks.get(idx));
+        let def = rep
+            .sets
+            .iter()
+            .find(|s| s.id == n.set)
+            .and_then(|s| s.indicator(&n.indicator));
+        let chdef = def.and_then(|d| d.checks.get(idx));
+        let several = ind.is_some_and(|ind| ind.checks.len() > 1);
+        let mut content = def.map_or(String::new(), |d| d.name.get(lang).to_string());
+        if let Some(cd) = chdef {
+            let label = text::label(cd, lang);
+            if several && !label.is_empty() {
+                content = format!("{content} ({label})");
+            }
+        }
+        xlsx_cells::count(i + 1).write(ws, r, 0, &st.plain)?;
+        ws.write_string(r, 1, &n.criterion)?;
+        ws.write_string(r, 2, check_code(&n.indicator, &n.input, several, idx))?;
+        ws.write_string_with_format(r, 3, content, &st.wrap)?;
+        if let (Some(ch), Some(cd)) = (ch, chdef) {
+            xlsx_cells::value(ch.value, cd, lang).write(ws, r, 4, &st.plain)?;
+            let rule = super::check::check_rule(
+                ch,
+                cd,
+                rep.version,
+                u.set(&n.set).map_or(u.year, |s| s.threshold_year),
+                lang,
+            );
+            xlsx_cells::threshold(ch, cd, &rule, lang).write(ws, r, 5, &st.plain)?;
+            xlsx_cells::gap(ch, cd, lang).write(ws, r, 7, &st.plain)?;
+        }
+        ws.write_string_with_format(r, 6, text::status(n.status, lang), st.status(n.status))?;
+        r += 1;
+    }
+    Ok(r)
 }
 
 #[cfg(test)]

@@ -644,3 +644,63 @@ fn a_value_just_under_its_threshold_never_reads_as_meeting_it() {
     assert!(out.contains("69,999 %"), "{out}");
     assert!(out.contains("còn thiếu 0,001 điểm %"), "{out}");
 }
+
+const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/communes.csv");
+
+#[test]
+fn not_ready_says_which_level_or_condition_is_missing() {
+    // Bình Trung 06217 meets every recognition condition but 18/19 criteria of xã NTM.
+    let (_, out, _) = run(&["check", SAMPLES, "--year", "2024", "--commune", "06217"]);
+    assert!(
+        out.contains(
+            "Đủ điều kiện đề nghị công nhận (xã NTM): Chưa: chưa đạt xã NTM (18/19 tiêu chí)\n"
+        ),
+        "{out}"
+    );
+    // Tân Liên 06244 reached xã NTM; a condition holds it back, named.
+    let (_, out, _) = run(&["check", SAMPLES, "--year", "2024", "--commune", "06244"]);
+    assert!(
+        out.contains(
+            "Chưa: chưa đạt điều kiện «Không có nợ đọng xây dựng cơ bản của Chương trình»"
+        ),
+        "{out}"
+    );
+    // Xuân Long 06241: missing data leaves it open.
+    let (_, out, _) = run(&["check", SAMPLES, "--year", "2024", "--commune", "06241"]);
+    assert!(
+        out.contains("Chưa rõ: xã NTM (17/19 tiêu chí) thiếu số liệu"),
+        "{out}"
+    );
+    // The batch says it briefly, the same way in English.
+    let (_, out, _) = run(&["check", SAMPLES, "--year", "2024", "--format", "md"]);
+    assert!(out.contains("| Chưa: chưa đạt xã NTM |"), "{out}");
+    assert!(out.contains("| Chưa: điều kiện chưa đạt |"), "{out}");
+    let (_, out, _) = run(&[
+        "check", SAMPLES, "--year", "2024", "--format", "md", "--lang", "en",
+    ]);
+    assert!(out.contains("| Not ready: not at NTM commune |"), "{out}");
+    assert!(out.contains("| Not ready: conditions not met |"), "{out}");
+}
+
+#[test]
+fn still_needed_names_the_sub_indicator_that_falls_short() {
+    // Mẫu Sơn 06238: of 17.1, the clean-water share (17.1b) is short, the hygienic one is met.
+    let (_, out, _) = run(&["check", SAMPLES, "--year", "2024", "--commune", "06238"]);
+    assert!(
+        out.contains("TC 17 / chỉ tiêu 17.1b: Tỷ lệ hộ được sử dụng nước sinh hoạt hợp vệ sinh và nước sạch theo quy chuẩn (trong đó nước sạch) — hiện 28 %"),
+        "{out}"
+    );
+    // An indicator with one check keeps its code.
+    assert!(out.contains("TC 10 / chỉ tiêu 10: Thu nhập"), "{out}");
+    let (_, out, _) = run(&[
+        "check",
+        SAMPLES,
+        "--year",
+        "2024",
+        "--commune",
+        "06238",
+        "--lang",
+        "en",
+    ]);
+    assert!(out.contains("Crit. 17 / indicator 17.1b:"), "{out}");
+}

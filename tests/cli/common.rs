@@ -5,9 +5,17 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// The date every test run is made on (printed reports carry it): the same bytes whatever the day.
+pub const DATE: &str = "2025-07-01";
+/// [`DATE`] as a Vietnamese report prints it.
+pub const DATE_VI: &str = "01/07/2025";
+
 pub fn ntm() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ntm"));
-    cmd.env("NO_COLOR", "1").env_remove("COLUMNS");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .env("NTM_DATE", DATE)
+        .env_remove("SOURCE_DATE_EPOCH");
     cmd
 }
 

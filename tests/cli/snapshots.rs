@@ -16,7 +16,9 @@ fn ntm_at(args: &[&str], columns: Option<usize>) -> String {
     cmd.args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
-        .env_remove("COLUMNS");
+        .env_remove("COLUMNS")
+        .env("NTM_DATE", "2025-07-01")
+        .env_remove("SOURCE_DATE_EPOCH");
     if let Some(w) = columns {
         cmd.env("COLUMNS", w.to_string());
     }
@@ -231,6 +233,36 @@ fn check_reports_to_files() {
     let (log, path, _dir) = to_file(&["check", "samples/communes.csv", "--year", "2024"], "xlsx");
     insta::assert_snapshot!("check_xlsx_log", log);
     insta::assert_snapshot!("check_xlsx", workbook_text(&path));
+}
+
+#[test]
+fn diff_reports_to_files() {
+    let args = [
+        "diff",
+        "samples/communes.csv",
+        "--from",
+        "2023",
+        "--to",
+        "2024",
+    ];
+    let (log, path, _dir) = to_file(&args, "html");
+    insta::assert_snapshot!("diff_html_log", log);
+    insta::assert_snapshot!("diff_html", std::fs::read_to_string(path).unwrap());
+    let (log, path, _dir) = to_file(&args, "xlsx");
+    insta::assert_snapshot!("diff_xlsx_log", log);
+    insta::assert_snapshot!("diff_xlsx", workbook_text(&path));
+    let districts = [
+        "diff",
+        "samples/communes-chi-lang.csv",
+        "--from",
+        "2023",
+        "--to",
+        "2024",
+        "--districts",
+        "samples/districts.csv",
+    ];
+    let (_, path, _dir) = to_file(&districts, "xlsx");
+    insta::assert_snapshot!("diff_districts_xlsx", workbook_text(&path));
 }
 
 #[test]

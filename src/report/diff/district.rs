@@ -3,7 +3,7 @@
 //! H0.2 among them) with both values and thresholds, and the communes holding it back on each side.
 
 use super::{
-    DiffReport, DistrictInfo, Row, block, change_cell, flip_header, flip_row, one_sided_header,
+    DiffReport, DistrictInfo, Doc, Row, change_cell, flip_header, flip_row, one_sided_header,
     one_sided_row, signed, status_cell,
 };
 use crate::eval::diff::Presence;
@@ -11,7 +11,6 @@ use crate::eval::diff::district::{Communes, DistrictDiff, DistrictsDiff};
 use crate::eval::summary::LevelCount;
 use crate::eval::{UnitResult, Verdict};
 use crate::i18n::Lang;
-use crate::report::{Format, Style};
 
 /// The district set whose criteria met are shown: the last of the chain (huyện NTM).
 fn target<'a>(info: &'a DistrictInfo) -> &'a str {
@@ -196,22 +195,17 @@ pub(super) fn section(
     rep: &DiffReport,
     info: &DistrictInfo,
     dd: &DistrictsDiff,
-    format: Format,
-    style: &Style,
-) -> String {
-    let lang = style.lang;
+    (lang, printed): (Lang, bool),
+    out: &mut Doc,
+) {
     let (b, a) = (label(info, true, lang), label(info, false, lang));
     let title = format!(
         "{}: {b} ({}) → {a} ({})",
         lang.pick("So sánh kết quả huyện", "District comparison"),
-        info.before.file,
-        info.after.file,
+        rep.shown(&info.before.file, printed),
+        rep.shown(&info.after.file, printed),
     );
-    let mut out = if format == Format::Md {
-        format!("\n## {title}\n")
-    } else {
-        format!("\n{title}\n")
-    };
+    out.section(title);
     let set = rep.short(target(info), lang);
     let header = vec![
         lang.pick("Mã", "Code").to_string(),
@@ -231,7 +225,7 @@ pub(super) fn section(
         .iter()
         .map(|d| district_row(rep, info, d, lang))
         .collect();
-    out.push_str(&block(format, style, None, header, rows));
+    out.table(None, header, rows);
     let mut flips: Vec<Row> = Vec::new();
     let mut one_sided: Vec<Row> = Vec::new();
     for d in &dd.units {
@@ -251,7 +245,7 @@ pub(super) fn section(
             "District indicators that turned (pass ↔ fail): values and thresholds on each side",
         );
         let header = flip_header(lang.pick("Huyện", "District"), &b, &a, lang);
-        out.push_str(&block(format, style, Some(title), header, flips));
+        out.table(Some(title), header, flips);
     }
     if !one_sided.is_empty() {
         let title = lang.pick(
@@ -259,10 +253,9 @@ pub(super) fn section(
             "District indicators judged on one side only (missing data on the other): not counted as turned",
         );
         let header = one_sided_header(lang.pick("Huyện", "District"), b, a, lang);
-        out.push_str(&block(format, style, Some(title), header, one_sided));
+        out.table(Some(title), header, one_sided);
     }
-    out.push_str(&summary_line(rep, info, dd, lang));
-    out
+    out.text(summary_line(rep, info, dd, lang));
 }
 
 /// `huyện NTM: 0 huyện đạt (2023) → 1 (2024); lên mức 1, mất mức 0, chưa rõ 0.` and what was left out.

@@ -1,22 +1,17 @@
 //! The summary of a `diff` report as tables: levels then and now, groups by criteria met, the average,
 //! the criteria lost most often, and the notes that say how to read them.
 
-use super::{DiffReport, Row, block, signed};
+use super::{DiffReport, Doc, Row, signed};
 use crate::eval::diff::{Diff, Presence};
 use crate::eval::summary::{Group, Summary};
 use crate::i18n::Lang;
 use crate::report::text;
-use crate::report::{Format, Style};
 
-pub(super) fn section(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> String {
-    let lang = style.lang;
+pub(super) fn section(rep: &DiffReport, diff: &Diff, lang: Lang, out: &mut Doc) {
     let s = &diff.summary;
     let (b, a) = (rep.label(true, lang), rep.label(false, lang));
-    let mut out = String::new();
-    out.push_str(if format == Format::Md { "\n## " } else { "\n" });
-    out.push_str(lang.pick("Tổng hợp", "Summary"));
-    out.push('\n');
-    out.push_str(&counts_line(rep, diff, lang));
+    out.section(lang.pick("Tổng hợp", "Summary"));
+    out.text(counts_line(rep, diff, lang));
     let level_of = |sum: Option<&Summary>, set: &str| {
         sum.and_then(|x| x.levels.iter().find(|l| l.set == set))
             .map_or("—".to_string(), |l| l.qualified.to_string())
@@ -43,10 +38,9 @@ pub(super) fn section(rep: &DiffReport, diff: &Diff, format: Format, style: &Sty
             ])
         })
         .collect();
-    out.push_str(&block(format, style, None, header, rows));
-    out.push_str(&groups(rep, diff, format, style));
-    out.push_str(&lost_criteria(rep, diff, format, style));
-    out
+    out.table(None, header, rows);
+    groups(rep, diff, lang, out);
+    lost_criteria(rep, diff, lang, out);
 }
 
 fn plain(cells: Vec<String>) -> Row {
@@ -108,12 +102,11 @@ fn counts_line(rep: &DiffReport, diff: &Diff, lang: Lang) -> String {
     out
 }
 
-fn groups(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> String {
-    let lang = style.lang;
+fn groups(rep: &DiffReport, diff: &Diff, lang: Lang, out: &mut Doc) {
     let s = &diff.summary;
     let (b, a) = (rep.label(true, lang), rep.label(false, lang));
     let Some(base) = rep.sets.first() else {
-        return String::new();
+        return;
     };
     let base_name = base.short_name.get(lang);
     let side = |x: Option<&Summary>| x.map(|x| x.groups.clone()).unwrap_or_default();
@@ -141,7 +134,7 @@ fn groups(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> Strin
             ])
         })
         .collect();
-    let mut out = block(format, style, None, header, rows);
+    out.table(None, header, rows);
     let avg = |x: Option<&Summary>| x.and_then(|x| x.average_criteria_met);
     let (xb, xa) = (avg(s.before.as_ref()), avg(s.after.as_ref()));
     let show = |v: Option<f64>| v.map_or("—".to_string(), |v| crate::i18n::derived(v, lang));
@@ -155,12 +148,10 @@ fn groups(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> Strin
     if let (Some(x), Some(y)) = (xb, xa) {
         line.push_str(&format!(", {}", signed(y - x, lang)));
     }
-    out.push_str(&format!("{line}\n"));
-    out
+    out.text(format!("{line}\n"));
 }
 
-fn lost_criteria(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -> String {
-    let lang = style.lang;
+fn lost_criteria(rep: &DiffReport, diff: &Diff, lang: Lang, out: &mut Doc) {
     let rows: Vec<Row> = diff
         .summary
         .criteria
@@ -179,13 +170,14 @@ fn lost_criteria(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -
         })
         .collect();
     if rows.is_empty() {
-        return format!(
+        out.text(format!(
             "{}\n",
             lang.pick(
                 "Không tiêu chí nào đổi trạng thái.",
                 "No criterion changed."
             )
-        );
+        ));
+        return;
     }
     let header = vec![
         lang.pick("Bộ", "Set").to_string(),
@@ -198,7 +190,7 @@ fn lost_criteria(rep: &DiffReport, diff: &Diff, format: Format, style: &Style) -
         "Tiêu chí bị mất nhiều nhất (xã so sánh một-một)",
         "Criteria lost most often (communes compared one to one)",
     );
-    block(format, style, Some(title), header, rows)
+    out.table(Some(title), header, rows);
 }
 
 /// How to read the report; written last, after the districts.

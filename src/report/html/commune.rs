@@ -7,9 +7,7 @@ use super::{esc, set_def, short_name, verdict_class};
 use crate::eval::needs::still_needed;
 use crate::eval::{Status, UnitResult, Verdict};
 use crate::i18n::Lang;
-use crate::report::check::{
-    CheckReport, blocking_text, condition_cells, level_text, needs_text, readiness_text,
-};
+use crate::report::check::{CheckReport, condition_cells, level_text, needs_text, readiness_line};
 use crate::report::text;
 
 /// The page of unit number `i` (0-based) of the report.
@@ -46,9 +44,13 @@ pub(super) fn page(rep: &CheckReport, u: &UnitResult, i: usize, lang: Lang) -> S
         esc(text::status(Status::Missing, lang)),
         esc(text::status(Status::NotApplicable, lang)),
     ));
+    // A commune's page printed on its own (--commune) is signed too.
+    if rep.picked {
+        out.push_str(&crate::report::print::signatures(lang));
+    }
     out.push_str(&format!(
         "<p class=\"foot\">{} · {} {} · {} {}</p>\n",
-        esc(&rep.file),
+        esc(&crate::report::print::file_names(&rep.files)),
         lang.pick("dòng", "line"),
         u.line,
         lang.pick("bộ tiêu chí", "criteria"),
@@ -107,7 +109,7 @@ fn status_line(rep: &CheckReport, u: &UnitResult, lang: Lang) -> String {
         lang.pick("Mức đạt", "Level reached"),
         esc(&level_text(rep, u, lang))
     )];
-    let blocking = blocking_text(rep, u, lang);
+    let blocking = super::blocking_named(rep, u, lang);
     if !blocking.is_empty() {
         items.push(format!(
             "{}: <b>{}</b>",
@@ -126,7 +128,7 @@ fn status_line(rep: &CheckReport, u: &UnitResult, lang: Lang) -> String {
             "{} ({}): <span class=\"badge {class}\">{}</span>",
             lang.pick("Đủ điều kiện đề nghị công nhận", "Ready for recognition"),
             esc(&short_name(rep, &rd.set, lang)),
-            esc(&readiness_text(u, lang))
+            esc(&readiness_line(rep, u, lang))
         ));
     }
     let items: Vec<String> = items

@@ -8,7 +8,7 @@ use super::{badge, esc, set_def, short_name, verdict_class};
 use crate::eval::needs::Needs;
 use crate::eval::{SetResult, Status, UnitResult, Verdict};
 use crate::i18n::Lang;
-use crate::report::check::{CheckReport, IndRow, indicator_rows};
+use crate::report::check::{CheckReport, IndRow, check_code, indicator_rows};
 use crate::report::text;
 
 pub(super) fn status_class(s: Status) -> &'static str {
@@ -111,12 +111,7 @@ fn check_label(
         .map(|ch| ch.input.clone())
         .unwrap_or_default();
     let several = ind.is_some_and(|i| i.checks.len() > 1);
-    let label = match input.find(code) {
-        _ if !several => code.to_string(),
-        Some(at) => format!("{code}{}", &input[at + code.len()..]),
-        None => format!("{code}·{}", k + 1),
-    };
-    (label, input)
+    (check_code(code, &input, several, k), input)
 }
 
 /// The set's heading, then for the set of the next level (`needs` given, with its title) its open
@@ -206,14 +201,14 @@ fn open_table(rep: &CheckReport, rows: &[Row], needs: (&Needs, &str), lang: Lang
         head.push(lang.pick("Nguồn", "Source"));
     }
     out.push_str(if rep.explain {
-        "<table class=\"open explain\">\n<tr>"
+        "<table class=\"open explain\">\n<thead><tr>"
     } else {
-        "<table class=\"open\">\n<tr>"
+        "<table class=\"open\">\n<thead><tr>"
     });
     for h in head {
         out.push_str(&format!("<th>{}</th>", esc(h)));
     }
-    out.push_str("</tr>\n");
+    out.push_str("</tr></thead>\n");
     let mut last: Option<Option<usize>> = None;
     for (rank, r) in open {
         let crit = if last == Some(r.criterion) {
