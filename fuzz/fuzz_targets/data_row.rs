@@ -15,14 +15,16 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use ntm::criteria::catalog::Catalog;
-use ntm::criteria::{ColumnSpec, CriteriaSet, Kind, Plausible, Schema, Version};
+use ntm::criteria::{ColumnSpec, Kind, Plausible, Schema, Version};
 use ntm::eval::plan::{Compact, Plan};
-use ntm::eval::{Evaluator, NoDerived, Options, UnitResult, Verdict};
+use ntm::eval::{Evaluator, NoDerived, Options};
 use ntm::i18n::{Lang, Text};
+use ntm::input::Layout;
 use ntm::input::cell::{self, Decimal, Raw};
 use ntm::input::number::{self, Mark};
 use ntm::input::table::{Reader, RowRead};
-use ntm::input::{Dataset, Layout, Row};
+
+mod plan_check;
 
 static CATALOG: LazyLock<Catalog> =
     LazyLock::new(|| Catalog::bundled().expect("the bundled criteria load"));
@@ -128,7 +130,7 @@ fuzz_target!(|data: &[u8]| {
             let plan = Plan::compile(version, &sets, &head.columns, &head.present, year, group)
                 .expect("the commune chain compiles");
             plan.score(row, &mut compact);
-            same_statuses(&explained, &compact, &plan, &sets, (row, &head));
+            plan_check::same_statuses(&explained, &compact, &plan, &sets, (row, &head));
         }
     }
     let text = String::from_utf8_lossy(rest);
@@ -147,73 +149,6 @@ fn splits_a_character(bytes: &[u8]) -> bool {
     bytes
         .windows(2)
         .any(|w| b",;\t\"\r\n".contains(&w[0]) && (0x80..0xC0).contains(&w[1]))
-}
-
-/// The compiled plan gives exactly the explained evaluation's statuses (as tests/props.rs checks).
-fn same_statuses(
-    r: &UnitResult,
-    c: &Compact,
-    plan: &Plan,
-    chain: &[&CriteriaSet],
-    (row, head): (&Row, &Dataset),
-) {
-    let (mut checks, mut inds, mut crits) = (Vec::new(), Vec::new(), Vec::new());
-    for s in &r.sets {
-        for cr in &s.criteria {
-            crits.push(cr.status);
-            for i in &cr.indicators {
-                inds.push(i.status);
-                checks.extend(i.checks.iter().map(|c| c.status));
-            }
-        }
-    }
-    if let Some(rd) = &r.readiness {
-        for i in &rd.indicators {
-            inds.push(i.status);
-            checks.extend(i.checks.iter().map(|c| c.status));
-        }
-    }
-    let sets: Vec<(Verdict, Verdict, usize)> = r
-        .sets
-        .iter()
-        .map(|s| (s.status, s.qualified, s.criteria_met))
-        .collect();
-    let compact: Vec<(Verdict, Verdict, usize)> = (0..plan.len())
-        .map(|i| (c.status[i], c.qualified[i], c.met[i]))
-        .collect();
-    let level = r
-        .level_reached
-        .as_deref()
-        .map(|l| chain.iter().position(|s| s.id == l));
-    let readiness = r.readiness.as_ref().map(|x| {
-        (
-            chain.iter().position(|s| s.id == x.set),
-            x.conditions,
-            x.ready,
-        )
-    });
-    let plan_readiness = c.readiness.map(|(i, a, b)| (Some(i), a, b));
-    let why = || {
-        let cells: Vec<String> = head
-            .columns
-            .iter()
-            .zip(&row.cells)
-            .map(|(k, v)| format!("{k}={v:?}"))
-            .collect();
-        format!(
-            "line {} year {} group {:?}: {}",
-            row.line,
-            row.year,
-            row.group,
-            cells.join(" ")
-        )
-    };
-    assert_eq!(c.checks, checks, "check statuses differ, {}", why());
-    assert_eq!(c.indicators, inds, "indicator statuses differ, {}", why());
-    assert_eq!(c.criteria, crits, "criterion statuses differ, {}", why());
-    assert_eq!(compact, sets, "set verdicts differ, {}", why());
-    assert_eq!(c.level.map(Some), level, "level reached differs, {}", why());
-    assert_eq!(plan_readiness, readiness, "readiness differs, {}", why());
 }
 
 /// The input as one cell, read every way a cell is read.

@@ -1,0 +1,131 @@
+//! Fuzz target: reading an Excel workbook (.xlsx) of commune data, from its bytes to scored rows.
+//!
+//! Two modes, by the input's first bytes:
+//! - a zip archive (`PK\x03\x04`): the input is the whole workbook;
+//! - anything else: the first byte picks a part of a valid workbook (sheet1.xml, sharedStrings.xml,
+//!   styles.xml, workbook.xml; see `workbooks::PARTS`) and the rest is that part's text, zipped again
+//!   with the template's other parts, so that the fuzzer works on the XML rather than on the zip's
+//!   checksums and offsets.
+//!
+//! The bytes are written to a file named `*.xlsx`, opened with `Reader::open` against the bundled
+//! commune schema, once with the default options (the first visible sheet) and once with `--sheet
+//! Sheet1`, and read to the end with `read_into`. Every problem is rendered, every row prechecked; the
+//! first two rows are scored both ways, the explained evaluation and the compiled plan, which must
+//! agree. Nothing may panic, hang or blow memory.
+
+#![no_main]
+
+use std::io::{Cursor, Read, Write};
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use libfuzzer_sys::fuzz_target;
+use ntm::criteria::catalog::Catalog;
+use ntm::criteria::{Schema, Version};
+use ntm::eval::plan::{Compact, Plan};
+use ntm::eval::{Evaluator, NoDerived, Options};
+use ntm::i18n::Lang;
+use ntm::input::Layout;
+use ntm::input::table::{ReadOptions, Reader, RowRead};
+use zip::write::SimpleFileOptions;
+
+mod plan_check;
+mod workbooks;
+
+static CATALOG: LazyLock<Catalog> =
+    LazyLock::new(|| Catalog::bundled().expect("the bundled criteria load"));
+
+fn version() -> &'static Version {
+    &CATALOG.versions[0]
+}
+
+static SCHEMA: LazyLock<Schema> = LazyLock::new(|| Schema::of(version()));
+
+/// The file the input is written to: one per process, written over at each input.
+static PATH: LazyLock<PathBuf> =
+    LazyLock::new(|| std::env::temp_dir().join(format!("ntm-fuzz-{}.xlsx", std::process::id())));
+
+/// The parts of the template workbook, in their order in the archive.
+static TEMPLATE: LazyLock<Vec<(String, Vec<u8>)>> = LazyLock::new(|| {
+    let (_, bytes) = workbooks::seeds().swap_remove(0);
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("the template is a zip");
+    (0..zip.len())
+        .map(|i| {
+            let mut part = zip.by_index(i).expect("a part of the template");
+            let mut data = Vec::new();
+            part.read_to_end(&mut data).expect("the template unpacks");
+            (part.name().expect("a part's name").into_owned(), data)
+        })
+        .collect()
+});
+
+/// The template with `part` replaced by `text`.
+fn with_part(part: &str, text: &[u8]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, data) in TEMPLATE.iter() {
+        zip.start_file(name.as_str(), options).expect("a zip entry");
+        let data = if name == part { text } else { data };
+        zip.write_all(data).expect("a zip entry written");
+    }
+    zip.finish().expect("the zip closes").into_inner()
+}
+
+fuzz_target!(|data: &[u8]| {
+    let bytes = match data.split_first() {
+        None => return,
+        Some(_) if data.starts_with(b"PK\x03\x04") => data.to_vec(),
+        Some((&mode, rest)) => with_part(workbooks::PARTS[usize::from(mode) % 4], rest),
+    };
+    std::fs::write(&*PATH, &bytes).expect("the fuzz file is written");
+    for sheet in [None, Some("Sheet1".to_string())] {
+        read(&ReadOptions {
+            sheet,
+            ..ReadOptions::default()
+        });
+    }
+});
+
+fn read(options: &ReadOptions) {
+    let version = version();
+    let sets = version.commune_chain();
+    let used = Version::columns_of(&sets);
+    let keep = |_: &str, _: &str, _: i32| true;
+    let mut reader = Reader::open(&PATH, options, &SCHEMA, Layout::COMMUNE, &used, &keep);
+    let head = reader.head.clone();
+    for p in &head.problems {
+        let _ = p.render(Lang::En);
+    }
+    let _ = reader.unreadable();
+    let ev = Evaluator::new(version, sets.clone(), &head, Options::default());
+    let mut compact = Compact::default();
+    let mut read = RowRead::default();
+    let mut scored = 0;
+    while reader.read_into(&mut read) {
+        for p in &read.problems {
+            let _ = p.render(Lang::Vi);
+        }
+        let Some(row) = read.row() else {
+            continue;
+        };
+        for p in ev.precheck_row(&head.file, row, Layout::COMMUNE.year) {
+            let _ = p.render(Lang::En);
+        }
+        if scored < 2 {
+            scored += 1;
+            let explained = ev.evaluate(row, &NoDerived);
+            let group = row.group.as_deref();
+            let plan = Plan::compile(
+                version,
+                &sets,
+                &head.columns,
+                &head.present,
+                row.year,
+                group,
+            )
+            .expect("the commune chain compiles");
+            plan.score(row, &mut compact);
+            plan_check::same_statuses(&explained, &compact, &plan, &sets, (row, &head));
+        }
+    }
+}
