@@ -1,5 +1,5 @@
 //! Writes the seeds of the `xlsx` fuzz target to `seeds/xlsx/` (run from `fuzz/`:
-//! `cargo run --example xlsx_seeds`): the workbooks of `workbooks.rs` whole, and, for the part mode,
+//! `cargo +nightly run --example xlsx_seeds`): the workbooks of `workbooks.rs` whole, and, for the part mode,
 //! each part of the template (and the sheet of each workbook) behind the byte that selects it.
 
 use std::io::{Cursor, Read};

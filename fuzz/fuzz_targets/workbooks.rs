@@ -1,5 +1,5 @@
 //! Small valid workbooks of commune data, made with rust_xlsxwriter: the seeds of the `xlsx` target
-//! (`cargo run --example xlsx_seeds` writes them to `seeds/xlsx/`) and the template its part mode
+//! (`cargo +nightly run --example xlsx_seeds` writes them to `seeds/xlsx/`) and the template its part mode
 //! puts the fuzzed text into. Not a fuzz target itself: a module of the `xlsx` target and the example.
 
 use ntm::criteria::catalog::Catalog;
