@@ -3,7 +3,8 @@
 //! The input is split on lines `%%%%` into up to four files of one version folder `lang-son-2024`, so
 //! that references between sets (`requires`, `threshold_from`, `derive`) and their cycles are reached.
 //! When the loader accepts a version, every threshold is resolved for every year of its set's window
-//! (and one year either side), and a one-row data file is read and evaluated against every chain.
+//! (and one year either side), and a one-row data file is read and evaluated against the commune
+//! chain, by the explained evaluation and by the compiled plan, which must give the same statuses.
 //! Nothing may panic or hang; a refused file must come with problems.
 
 #![no_main]
@@ -11,9 +12,12 @@
 use libfuzzer_sys::fuzz_target;
 use ntm::criteria::Kind;
 use ntm::criteria::load::load_version;
+use ntm::eval::plan::{Compact, Plan};
 use ntm::eval::{Evaluator, NoDerived, Options};
 use ntm::i18n::Lang;
 use ntm::input::{Layout, read_str};
+
+mod plan_check;
 
 const FOLDER: &str = "lang-son-2024";
 
@@ -90,7 +94,17 @@ fuzz_target!(|data: &[u8]| {
         );
         for row in &ds.rows {
             let _ = ev.precheck_row(&ds.file, row, "nam");
-            let _ = ev.evaluate(row, &NoDerived);
+            let explained = ev.evaluate(row, &NoDerived);
+            // The compiled plan agrees with the explained evaluation (`None`: a set reads a district's
+            // derived value, scored the explained way only).
+            let group = row.group.as_deref();
+            if let Some(plan) =
+                Plan::compile(&version, &chain, &ds.columns, &ds.present, row.year, group)
+            {
+                let mut compact = Compact::default();
+                plan.score(row, &mut compact);
+                plan_check::same_statuses(&explained, &compact, &plan, &chain, (row, &ds));
+            }
         }
     }
 });
