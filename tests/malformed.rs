@@ -130,6 +130,23 @@ fn a_windows_1258_export_is_named_at_its_first_bad_line() {
 }
 
 #[test]
+fn a_character_split_by_a_delimiter_is_not_utf8_and_the_row_before_is_scored() {
+    let f = corpus("split-character.csv");
+    let (code, out, err) = check(&f);
+    assert_eq!(code, DATA);
+    error_at(&err, &f, 3, &["not UTF-8"]);
+    let rows = csv_rows(&out);
+    assert!(
+        rows.iter().any(|(code, _, _)| code == "06235"),
+        "row 2 scored:\n{out}"
+    );
+    assert!(
+        !rows.iter().any(|(code, _, _)| code == "06244"),
+        "row 3 not scored:\n{out}"
+    );
+}
+
+#[test]
 fn binary_junk_and_a_compressed_file_are_refused_with_one_message() {
     for name in ["binary-junk.bin", "gzip.csv"] {
         let f = corpus(name);

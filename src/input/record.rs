@@ -23,18 +23,29 @@ pub enum Fields {
 pub struct CsvRecord(csv::ByteRecord);
 
 impl CsvRecord {
-    /// The record, if it is UTF-8 as a whole (one fast check).
+    /// The record, if each of its fields is UTF-8: one fast check of the fields laid end to end
+    /// (`as_slice`, without delimiters or quotes), then that each field ends where a character ends.
+    /// The second matters: in `\xC4;\x90` the two halves of «Đ» are split by the delimiter, and the
+    /// bytes laid end to end are UTF-8 while neither field is.
     pub fn checked(rec: csv::ByteRecord) -> Option<Self> {
-        simdutf8::basic::from_utf8(rec.as_slice()).ok()?;
+        let all = simdutf8::basic::from_utf8(rec.as_slice()).ok()?;
+        if !all.is_ascii() {
+            let mut end = 0;
+            for field in &rec {
+                end += field.len();
+                if !all.is_char_boundary(end) {
+                    return None;
+                }
+            }
+        }
         Some(CsvRecord(rec))
     }
 
     fn get(&self, i: usize) -> Option<&str> {
         self.0.get(i).map(|b| {
             debug_assert!(std::str::from_utf8(b).is_ok());
-            // SAFETY: the whole record is UTF-8 (`checked`), and its fields are split at ASCII bytes
-            // only (delimiter, quote, line end), never inside a character: each field is UTF-8 too.
-            // The csv crate's own `StringRecord::get` relies on the same fact.
+            // SAFETY: `checked` made sure the fields laid end to end are UTF-8 and that each field
+            // ends on a character boundary of that text, so each field is UTF-8 on its own.
             unsafe { std::str::from_utf8_unchecked(b) }
         })
     }
@@ -145,6 +156,32 @@ pub fn column_letters(mut col: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn record(bytes: &[u8]) -> csv::ByteRecord {
+        csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .has_headers(false)
+            .from_reader(bytes)
+            .into_byte_records()
+            .next()
+            .unwrap()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_character_split_by_a_delimiter_is_not_utf8() {
+        // Found by the data_row fuzz target: «Đ» is C4 90; with a `;` between its bytes the fields
+        // laid end to end are UTF-8, and neither field is.
+        assert!(CsvRecord::checked(record(b"\xC4;\x90")).is_none());
+        assert!(CsvRecord::checked(record(b"\"\xC4\";\x90")).is_none());
+        assert!(CsvRecord::checked(record(b"\xC4\x90\xFF")).is_none());
+        let ok = CsvRecord::checked(record("Đồng Đăng;Cao Lộc;;7,5".as_bytes())).unwrap();
+        assert_eq!(ok.get(0), Some("Đồng Đăng"));
+        assert_eq!(ok.get(1), Some("Cao Lộc"));
+        assert_eq!(ok.get(2), Some(""));
+        assert_eq!(ok.get(3), Some("7,5"));
+        assert!(CsvRecord::checked(record(b"ma_xa;nam")).is_some());
+    }
 
     #[test]
     fn column_letters_follow_excel() {

@@ -280,3 +280,43 @@ fn a_note_in_excels_last_column_is_read_past_and_a_cell_beyond_it_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_cell_reference_calamine_cannot_count_refuses_the_sheet_without_a_panic() {
+    // Found by the xlsx fuzz target: calamine's column arithmetic overflows on a reference of seven
+    // letters or more. ntm refuses the sheet (never a panic, never the value read at a wrapped column).
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let text = csv(&[Commune {
+        code: "A",
+        name: "Gia Cát",
+        year: 2024,
+        set: &[],
+    }]);
+    for (r, line) in text.lines().enumerate() {
+        for (c, f) in line.split(';').enumerate() {
+            ws.write_string(r as u32, c as u16, f).unwrap();
+        }
+    }
+    let good = dir.path().join("good.xlsx");
+    wb.save(&good).unwrap();
+    let bad = dir.path().join("bad.xlsx");
+    edit_sheet(&good, &bad, "r=\"B2\"", "r=\"ADDDDDDD2\"");
+    for (lang, words) in [
+        (
+            "en",
+            "is damaged: the Excel reader (calamine) stopped part way",
+        ),
+        ("vi", "hỏng: thư viện đọc Excel (calamine) dừng giữa chừng"),
+    ] {
+        let (code, out, err) = run(&["check", bad.to_str().unwrap(), "--lang", lang]);
+        assert_eq!(code, 65, "{out}{err}");
+        assert!(err.contains(words), "{err}");
+        assert!(err.contains("bad.xlsx"), "{err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("overflow"),
+            "{err}"
+        );
+    }
+}

@@ -164,8 +164,28 @@ pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Bo
         .spawn(move || merges_tx.send(merges::of_sheet(&at, &sheet_name)));
     let file = file.to_string();
     std::thread::Builder::new()
-        .name("xlsx".into())
-        .spawn(move || stream(wb, name, &file, merges_rx, &mut Out::new(tx)))
+        .name(READER_THREAD.into())
+        .spawn(move || {
+            let mut out = Out::new(tx);
+            let sheet = name.clone();
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                stream(wb, name, &file, merges_rx, &mut out)
+            }));
+            // calamine can panic on a malformed sheet (a cell reference of seven letters overflows
+            // its column number; ntm builds calamine with overflow checks even in release, so that
+            // such a reference stops here instead of landing on another cell). The rows already sent
+            // stand; the error says the sheet was not read to the end, never cut short in silence.
+            if read.is_err() {
+                out.send(Err(Box::new(Problem::error(
+                    "xlsx",
+                    &file,
+                    Text::new(
+                        format!("trang tính «{sheet}» hỏng: thư viện đọc Excel (calamine) dừng giữa chừng, trang không đọc hết được (ô có địa chỉ sai?). Hãy mở tệp bằng Excel và lưu lại"),
+                        format!("sheet «{sheet}» is damaged: the Excel reader (calamine) stopped part way, the sheet could not be read to the end (a malformed cell reference?). Open the file in Excel and save it again"),
+                    ),
+                ))));
+            }
+        })
         .map_err(|e| {
             fail(
                 format!("không đọc được tệp Excel: {e}"),
@@ -177,6 +197,10 @@ pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Bo
         notes,
     })
 }
+
+/// The name of the thread that reads a sheet: a panic there (in calamine) is reported as a refused
+/// sheet, so the program's panic hook may keep quiet about it.
+pub const READER_THREAD: &str = "ntm-xlsx-reader";
 
 /// One row of cells as read: (column, type, text).
 type Cells = Vec<(u32, Typed, String)>;
