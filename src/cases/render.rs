@@ -244,7 +244,7 @@ fn explain(
     out.push_str(&format!(
         "          {}: {}\n",
         lang.pick("nguồn", "source"),
-        def.source
+        def.source.show(lang)
     ));
     out
 }

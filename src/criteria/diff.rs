@@ -9,6 +9,7 @@
 //! validity itself is reported on the set). Consecutive years, and groups, with the same change are
 //! reported once.
 
+use crate::i18n::{Lang, Text};
 use serde::Serialize;
 
 use super::{Check, CriteriaSet, Criterion, Indicator, Input, Kind, Threshold, Version};
@@ -81,6 +82,8 @@ pub enum Val {
     Num(f64),
     Bool(bool),
     Text(String),
+    /// A text given in both languages (a legal source with its note).
+    Label(Text),
     Cases {
         cases: Vec<(String, f64)>,
         otherwise: Option<f64>,
@@ -351,8 +354,14 @@ fn indicator_diff(
     if ia.source != ib.source {
         out.push(change(
             ChangeKind::SourceChanged,
-            text(ia.source.to_string()),
-            text(ib.source.to_string()),
+            Val::Label(Text::new(
+                ia.source.show(Lang::Vi),
+                ia.source.show(Lang::En),
+            )),
+            Val::Label(Text::new(
+                ib.source.show(Lang::Vi),
+                ib.source.show(Lang::En),
+            )),
         ));
     }
     if ia.optional != ib.optional {

@@ -102,6 +102,8 @@ struct RawSource {
     annex: Option<String>,
     item: Option<String>,
     note: Option<String>,
+    /// The note in English (shown with `--lang en`; Vietnamese when absent).
+    note_en: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -123,6 +125,7 @@ struct RawCheck {
     context: bool,
     verified: bool,
     note: Option<String>,
+    note_en: Option<String>,
 }
 
 /// The key of a threshold by commune group: `threshold = { nhom = { "1" = 90, "2" = 80 } }`.
@@ -483,7 +486,10 @@ fn indicator(
             decision: ri.source.decision,
             annex: ri.source.annex,
             item: ri.source.item,
-            note: ri.source.note,
+            note: ri
+                .source
+                .note
+                .map(|vi| Text::new(vi, ri.source.note_en.unwrap_or_default())),
         },
         checks,
     }
@@ -636,7 +642,9 @@ fn check(
         threshold,
         context: rc.context,
         verified: rc.verified,
-        note: rc.note,
+        note: rc
+            .note
+            .map(|vi| Text::new(vi, rc.note_en.unwrap_or_default())),
     }
 }
 

@@ -11,7 +11,7 @@ pub mod threshold;
 
 use serde::Serialize;
 
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 pub use threshold::{Resolved, Threshold};
 
 /// A commune set or a district set.
@@ -112,22 +112,25 @@ pub struct Source {
     pub decision: String,
     pub annex: Option<String>,
     pub item: Option<String>,
-    pub note: Option<String>,
+    /// A note on the source (`note`, `note_en` in the criteria file).
+    pub note: Option<Text>,
 }
 
-impl std::fmt::Display for Source {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.decision)?;
+impl Source {
+    /// The reference as a reader sees it, in `lang`: `318/QĐ-TTg, PL I, 11; note` (`annex`
+    /// in English).
+    pub fn show(&self, lang: Lang) -> String {
+        let mut s = self.decision.clone();
         if let Some(annex) = &self.annex {
-            write!(f, ", PL {annex}")?;
+            s.push_str(&format!(", {} {annex}", lang.pick("PL", "annex")));
         }
         if let Some(item) = &self.item {
-            write!(f, ", {item}")?;
+            s.push_str(&format!(", {item}"));
         }
         if let Some(note) = &self.note {
-            write!(f, "; {note}")?;
+            s.push_str(&format!("; {}", note.get(lang)));
         }
-        Ok(())
+        s
     }
 }
 
@@ -189,7 +192,7 @@ pub struct Check {
     /// Read and shown, never judged (for example the number of schools).
     pub context: bool,
     pub verified: bool,
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 impl Check {

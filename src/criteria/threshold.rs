@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::{Op, Version};
+use crate::i18n::Text;
 
 /// A case of a conditional threshold: `threshold` applies when `column op value` holds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -44,6 +45,9 @@ pub struct Resolved {
     pub dated: Option<i32>,
     /// For derived values: `(set, indicator, base value, factor)`.
     pub derived: Option<(String, String, f64, f64)>,
+    /// For derived values: the name of the set it is derived from, for prose.
+    #[serde(skip)]
+    pub derived_from: Option<Text>,
     /// For conditional values: the condition that chose it (`5n > 3`), or `otherwise`.
     pub case: Option<String>,
     /// For values by commune group: the group whose value was used.
@@ -57,6 +61,7 @@ impl Resolved {
             value,
             dated: None,
             derived: None,
+            derived_from: None,
             case: None,
             group: None,
         }
@@ -138,6 +143,7 @@ impl Threshold {
                     value: round6(r.value * factor),
                     dated: r.dated,
                     derived: Some((set.clone(), indicator.clone(), r.value, *factor)),
+                    derived_from: version.set(set).map(|s| s.short_name.clone()),
                     case: None,
                     group: r.group,
                 })

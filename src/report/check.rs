@@ -875,7 +875,7 @@ pub(super) fn indicator_rows(rep: &CheckReport, set: &SetResult, lang: Lang) -> 
                     },
                     gap: text::gap(ch, chdef, lang),
                     how: how(ch, set, lang),
-                    source: idef.source.to_string(),
+                    source: idef.source.show(lang),
                     result: ch.clone(),
                     def: chdef.clone(),
                 });

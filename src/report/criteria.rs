@@ -188,7 +188,7 @@ pub fn show(
                     row.push(text::rule_in(check, year, *g, version, lang));
                 }
                 row.push(plausible_text(version, check, lang));
-                row.push(ind.source.to_string());
+                row.push(ind.source.show(lang));
                 rows.push(row);
             }
         }

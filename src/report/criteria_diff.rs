@@ -74,6 +74,7 @@ fn val(v: &Val, lang: Lang) -> String {
             (b, Lang::En) => b.to_string(),
         },
         Val::Text(t) => t.clone(),
+        Val::Label(t) => t.get(lang).to_string(),
         Val::Cases { cases, otherwise } => {
             let mut parts: Vec<String> = cases
                 .iter()
@@ -97,8 +98,12 @@ fn years(c: &Change) -> String {
     }
 }
 
-fn json_val(v: &Val) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or_default()
+/// A value as JSON: a text given in both languages in the language of the run.
+fn json_val(v: &Val, lang: Lang) -> serde_json::Value {
+    match v {
+        Val::Label(t) => t.get(lang).into(),
+        v => serde_json::to_value(v).unwrap_or_default(),
+    }
 }
 
 /// The report. `changes` empty: says there is no difference.
@@ -127,8 +132,8 @@ pub fn render(
                 "field": c.field,
                 "groups": c.groups,
                 "years": c.years.map(|(a, b)| json!([a, b])),
-                "old": json_val(&c.old),
-                "new": json_val(&c.new),
+                "old": json_val(&c.old, lang),
+                "new": json_val(&c.new, lang),
                 "label": kind_label(c, Lang::Vi),
                 "label_en": kind_label(c, Lang::En),
             })).collect::<Vec<_>>(),

@@ -64,9 +64,23 @@ fn with_unit(value: f64, unit: &str, lang: Lang) -> String {
     }
 }
 
-/// A resolved threshold: `≥ 42 triệu đồng/người/năm (2024)`, `≥ 52,8 … (1,1 × nang-cao 10)`.
+/// The sign before a threshold: `≤ 0` of a count or a share (never negative) reads `= 0`.
+pub fn comparison(op: Op, value: f64) -> &'static str {
+    if op == Op::Le && value == 0.0 {
+        "="
+    } else {
+        op.symbol()
+    }
+}
+
+/// A resolved threshold: `≥ 42 triệu đồng/người/năm (2024)`,
+/// `≥ 52,8 … (1,1 × 48 mức NTM nâng cao, chỉ tiêu 10; 2024)`.
 pub fn resolved(op: Op, r: &Resolved, unit: &str, lang: Lang) -> String {
-    let mut s = format!("{} {}", op.symbol(), with_unit(r.value, unit, lang));
+    let mut s = format!(
+        "{} {}",
+        comparison(op, r.value),
+        with_unit(r.value, unit, lang)
+    );
     let notes = resolved_notes(r, lang);
     if !notes.is_empty() {
         s.push_str(&format!(" ({})", notes.join("; ")));
@@ -75,14 +89,20 @@ pub fn resolved(op: Op, r: &Resolved, unit: &str, lang: Lang) -> String {
 }
 
 /// What a resolved threshold's value comes from: the derivation, the commune group, the year of a
-/// dated value, the case (`1,1 × 48 (nang-cao 10)`, `2024`, `5n > 3`).
+/// dated value, the case (`1,1 × 48 mức NTM nâng cao, chỉ tiêu 10`, `2024`, `5n > 3`).
 pub fn resolved_notes(r: &Resolved, lang: Lang) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some((set, ind, base, factor)) = &r.derived {
+        let from = r
+            .derived_from
+            .as_ref()
+            .map_or(set.as_str(), |t| t.get(lang));
         notes.push(format!(
-            "{} × {} ({set} {ind})",
+            "{} × {} {} {from}, {} {ind}",
             num(*factor, lang),
-            num(*base, lang)
+            num(*base, lang),
+            lang.pick("mức", "the threshold of"),
+            lang.pick("chỉ tiêu", "indicator"),
         ));
     }
     if let Some(g) = &r.group {
@@ -163,7 +183,7 @@ pub fn rule_in(
         (Threshold::From { .. }, Some(_)) if group.is_none() && t.by_group(version) => {
             every_group(lang)
         }
-        (Threshold::Fixed(v), _) => format!("{} {}", op.symbol(), with_unit(*v, &u, lang)),
+        (Threshold::Fixed(v), _) => format!("{} {}", comparison(op, *v), with_unit(*v, &u, lang)),
         (Threshold::ByYear(values), None) => format!(
             "{} {} {}",
             op.symbol(),
@@ -182,10 +202,14 @@ pub fn rule_in(
             },
             None,
         ) => format!(
-            "{} {} × {} {set} {indicator}",
+            "{} {} × {} {}, {} {indicator}",
             op.symbol(),
             num(*factor, lang),
-            lang.pick("ngưỡng", "threshold of")
+            lang.pick("mức", "the threshold of"),
+            version
+                .set(set)
+                .map_or(set.as_str(), |s| s.short_name.get(lang)),
+            lang.pick("chỉ tiêu", "indicator"),
         ),
         (Threshold::When { cases, otherwise }, _) => {
             let other = with(otherwise);
@@ -194,7 +218,7 @@ pub fn rule_in(
                 .map(|c| {
                     format!(
                         "{} {} {} {}",
-                        op.symbol(),
+                        comparison(op, c.threshold),
                         with_unit(c.threshold, &u, lang),
                         lang.pick("khi", "when"),
                         c.describe()

@@ -91,7 +91,12 @@ pub(crate) fn threshold(ch: &CheckResult, def: &Check, rule: &str, lang: Lang) -
     }
     Cell::Number(
         r.value,
-        figure_format(def, &format!("{} ", op.symbol()), &after, lang),
+        figure_format(
+            def,
+            &format!("{} ", text::comparison(op, r.value)),
+            &after,
+            lang,
+        ),
     )
 }
 
@@ -192,6 +197,7 @@ mod tests {
                 value: threshold,
                 dated: Some(2024),
                 derived: None,
+                derived_from: None,
                 case: None,
                 group: None,
             }),

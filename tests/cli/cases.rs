@@ -100,7 +100,7 @@ inputs = { "2.2" = "66,8" }
         ),
         "{out}"
     );
-    assert!(out.contains("source: 318/QĐ-TTg, PL I, 2.2"), "{out}");
+    assert!(out.contains("source: 318/QĐ-TTg, annex I, 2.2"), "{out}");
     assert!(out.contains("2 test cases: 1 passed, 1 failed"), "{out}");
 
     let (code, out, _) = run(&["test", &f]);

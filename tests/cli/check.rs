@@ -454,7 +454,7 @@ fn explain_shows_the_comparison_dated_value_and_source() {
         "en",
     ]);
     assert!(out.contains("55 ≥ 42; value dated 2024"), "{out}");
-    assert!(out.contains("318/QĐ-TTg, PL I, 10"), "{out}");
+    assert!(out.contains("318/QĐ-TTg, annex I, 10"), "{out}");
     assert!(out.contains("unverified"), "{out}");
 }
 

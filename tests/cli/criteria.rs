@@ -338,3 +338,38 @@ fn the_binary_works_from_any_folder() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("lang-son-2024"));
 }
+
+#[test]
+fn prose_is_in_one_language_and_names_no_ids() {
+    // A source's note is given in both languages (`note`, `note_en`): each run shows its own.
+    let (code, vi, _) = run(&["criteria", "show", "xa-ntm", "--year", "2024"]);
+    assert_eq!(code, 0);
+    let line11 = vi.lines().find(|l| l.contains("211/QĐ-TTg")).unwrap();
+    assert!(
+        line11.contains("đã thay đổi cách tính tỷ lệ nghèo"),
+        "{line11}"
+    );
+    assert!(!vi.contains("changed how the rate is counted"), "{vi}");
+    let (_, en, _) = run(&[
+        "criteria", "show", "xa-ntm", "--year", "2024", "--lang", "en",
+    ]);
+    assert!(
+        en.contains("211/QĐ-TTg changed how the rate is counted"),
+        "{en}"
+    );
+    assert!(!en.contains("đã thay đổi cách tính"), "{en}");
+    // No temporary house may remain: `= 0 nhà`, not `≤ 0 nhà`.
+    let line91 = vi.lines().find(|l| l.contains("  9.1  ")).unwrap();
+    assert!(
+        line91.contains("= 0 nhà") && !line91.contains("≤ 0"),
+        "{line91}"
+    );
+    // A derived threshold names the level it comes from, not its id.
+    let (_, km, _) = run(&["criteria", "show", "kieu-mau"]);
+    let km2 = km.lines().find(|l| l.starts_with("KM.2  ")).unwrap();
+    assert!(
+        km2.contains("≥ 1,1 × mức NTM nâng cao, chỉ tiêu 10"),
+        "{km2}"
+    );
+    assert!(!km2.contains("nang-cao"), "{km2}");
+}

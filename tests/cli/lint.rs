@@ -396,7 +396,7 @@ fn an_unknown_key_is_explained_in_vietnamese_with_the_nearest_key() {
     assert_eq!(code, 78, "{err}");
     let line = line_at(&err, &loc);
     assert!(
-        line.ends_with("lỗi: khóa «thresold» không hợp lệ ở đây; các khóa được phép: column, derive, label, label_en, kind, unit, unit_en, op, plausible, threshold, threshold_from, threshold_when, context, verified, note. Có phải ý bạn là «threshold»?"),
+        line.ends_with("lỗi: khóa «thresold» không hợp lệ ở đây; các khóa được phép: column, derive, label, label_en, kind, unit, unit_en, op, plausible, threshold, threshold_from, threshold_when, context, verified, note, note_en. Có phải ý bạn là «threshold»?"),
         "{line}"
     );
     let (_, err) = lint(&v, "en");
