@@ -255,7 +255,12 @@ impl Outcome {
         let mixed =
             self.districts.qualified + self.districts.not_qualified + self.districts.unknown > 0;
         let (unit_vi, unit_en, t, target) = if self.district_level {
-            ("huyện", "district(s)", self.districts, target.to_string())
+            (
+                "huyện",
+                "district(s)",
+                self.districts,
+                district_target.to_string(),
+            )
         } else if mixed {
             // Communes and districts count together; each is held to its own level.
             (

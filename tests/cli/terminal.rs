@@ -44,6 +44,23 @@ fn the_last_line_says_what_the_exit_code_means() {
         out.contains("Kết luận: 1/1 xã chưa đủ dữ liệu để kết luận xã NTM"),
         "{out}"
     );
+    // Districts are held to the district level, and said so.
+    let (code, out, _) = run(&[
+        "check",
+        "samples/communes.csv",
+        "samples/communes-chi-lang.csv",
+        "--districts",
+        "samples/districts.csv",
+        "--level",
+        "huyen-ntm",
+        "--year",
+        "2024",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        out.trim_end().lines().last(),
+        Some("Kết luận: 1/2 huyện chưa đạt huyện NTM, 1 chưa đủ dữ liệu (mã thoát 1).")
+    );
 }
 
 #[test]
