@@ -8,9 +8,11 @@ pub enum Fields {
     /// A CSV record, checked to be UTF-8 as a whole when read.
     Csv(CsvRecord),
     /// Spreadsheet cells: each as text (what a header or a code is read from), with its type; its
-    /// reference as the user sees it (`Sheet1!F12`) is made when a message needs it.
+    /// reference as the user sees it (`Sheet1!F12`) is made when a message needs it. A number's
+    /// text is made only when asked for (a code or a year typed as a number): most number cells
+    /// are read as numbers and never as text.
     Cells {
-        values: Vec<String>,
+        values: Vec<std::cell::OnceCell<String>>,
         typed: Vec<Typed>,
         /// The sheet, and the column of the first cell (0 for `A`).
         sheet: std::sync::Arc<str>,
@@ -79,7 +81,13 @@ impl Rec {
     pub fn get(&self, i: usize) -> Option<&str> {
         match &self.fields {
             Fields::Csv(r) => r.get(i),
-            Fields::Cells { values, .. } => values.get(i).map(String::as_str),
+            Fields::Cells { values, typed, .. } => values.get(i).map(|v| {
+                v.get_or_init(|| match typed.get(i) {
+                    Some(Typed::Number { value, .. }) => number_text(*value),
+                    _ => String::new(),
+                })
+                .as_str()
+            }),
         }
     }
 
@@ -87,9 +95,13 @@ impl Rec {
     pub fn raw(&self, i: usize) -> Raw<'_> {
         match &self.fields {
             Fields::Csv(_) => Raw::Text(self.get(i).unwrap_or("")),
-            Fields::Cells { values, typed, .. } => {
-                let text = values.get(i).map_or("", String::as_str);
-                match typed.get(i).copied().unwrap_or(Typed::Text) {
+            Fields::Cells { typed, .. } => {
+                let t = typed.get(i).copied().unwrap_or(Typed::Text);
+                if let Typed::Number { value, percent } = t {
+                    return Raw::Number { value, percent };
+                }
+                let text = self.get(i).unwrap_or("");
+                match t {
                     Typed::Text => Raw::Text(text),
                     Typed::Number { value, percent } => Raw::Number { value, percent },
                     Typed::Bool(b) => Raw::Bool(b),
@@ -133,6 +145,15 @@ impl Rec {
             } => (i < values.len())
                 .then(|| format!("{sheet}!{}{}", column_letters(col0 + i), self.line)),
         }
+    }
+}
+
+/// A number cell's text, as a header, a code or a year is read from it: `2024`, `85.5`.
+pub fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
     }
 }
 
@@ -181,6 +202,43 @@ mod tests {
         assert_eq!(ok.get(2), Some(""));
         assert_eq!(ok.get(3), Some("7,5"));
         assert!(CsvRecord::checked(record(b"ma_xa;nam")).is_some());
+    }
+
+    #[test]
+    fn a_number_cell_is_read_as_text_only_when_asked() {
+        let text = std::cell::OnceCell::new();
+        let _ = text.set("Gia Cát".to_string());
+        let rec = Rec {
+            line: 2,
+            fields: Fields::Cells {
+                values: vec![std::cell::OnceCell::new(), text, std::cell::OnceCell::new()],
+                typed: vec![
+                    Typed::Number {
+                        value: 6235.0,
+                        percent: false,
+                    },
+                    Typed::Text,
+                    Typed::Number {
+                        value: 85.5,
+                        percent: true,
+                    },
+                ],
+                sheet: "Xã".into(),
+                col0: 0,
+            },
+        };
+        assert!(matches!(
+            rec.raw(2),
+            Raw::Number {
+                value: 85.5,
+                percent: true
+            }
+        ));
+        assert_eq!(rec.get(0), Some("6235"));
+        assert_eq!(rec.get(1), Some("Gia Cát"));
+        assert_eq!(rec.get(2), Some("85.5"));
+        assert_eq!(rec.get(3), None);
+        assert_eq!(rec.cell_ref(2).as_deref(), Some("Xã!C2"));
     }
 
     #[test]

@@ -488,12 +488,15 @@ fn header_unmerged(
 fn record(sheet: &Arc<str>, r: u32, cells: Cells, header: Option<(u32, u32)>) -> Rec {
     let own = cells.iter().map(|(c, _, _)| c + 1).max().unwrap_or(0);
     let n = header.map_or(own, |(_, w)| w.min(own)) as usize;
-    let mut values = vec![String::new(); n];
+    let values = vec![std::cell::OnceCell::new(); n];
     let mut typed = vec![Typed::Text; n];
     for (c, t, v) in cells {
         let j = c as usize;
         if j < n {
-            values[j] = v;
+            // A number's text is made when asked for (`Rec::get`).
+            if !matches!(t, Typed::Number { .. }) {
+                let _ = values[j].set(v);
+            }
             typed[j] = t;
         }
     }
@@ -508,14 +511,9 @@ fn record(sheet: &Arc<str>, r: u32, cells: Cells, header: Option<(u32, u32)>) ->
     }
 }
 
-/// A number cell: its value, and its text as a header or a code would be read from it.
+/// A number cell: its value; its text is made only when asked for (`Rec::get`).
 fn number(f: f64, percent: bool) -> (Typed, String) {
-    let text = if f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
-    };
-    (Typed::Number { value: f, percent }, text)
+    (Typed::Number { value: f, percent }, String::new())
 }
 
 /// Refuse a workbook whose parts, unpacked, would be larger than any table of communes: their sizes
