@@ -1,5 +1,6 @@
 //! Reading commune and district data: one row per unit and year, one column per indicator input.
 
+pub mod ahead;
 pub mod cell;
 pub mod files;
 mod header;

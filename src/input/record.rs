@@ -158,7 +158,7 @@ pub fn number_text(f: f64) -> String {
 }
 
 /// Records as they are read; a problem that stops a record (an encoding error…) comes as `Err`.
-pub type Records = Box<dyn Iterator<Item = Result<Rec, Box<Problem>>>>;
+pub type Records = Box<dyn Iterator<Item = Result<Rec, Box<Problem>>> + Send>;
 
 /// A spreadsheet column's letters: 0 → `A`, 26 → `AA`.
 pub fn column_letters(mut col: usize) -> String {

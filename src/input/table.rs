@@ -110,7 +110,7 @@ pub fn read_file(
     schema: &Schema,
     layout: Layout,
     used: &[&str],
-    keep: &dyn Fn(&str, &str, i32) -> bool,
+    keep: &(dyn Fn(&str, &str, i32) -> bool + Sync),
 ) -> Dataset {
     collect(Reader::open(path, options, schema, layout, used, keep))
 }
@@ -239,7 +239,7 @@ pub struct Reader<'k> {
     records: Option<Records>,
     map: Option<HeaderMap>,
     layout: Layout,
-    keep: &'k dyn Fn(&str, &str, i32) -> bool,
+    keep: &'k (dyn Fn(&str, &str, i32) -> bool + Sync),
     /// The lines of the (code, year) keys read so far, by a 64-bit hash of the key: a few bytes a
     /// row and no allocation per row, so that long files do not fragment memory. The key is already
     /// a hash: the map uses it as it is.
@@ -248,7 +248,7 @@ pub struct Reader<'k> {
     decimal: Decimal,
     /// Reads the file again from its start, to look for its decimal mark when a number reads two
     /// ways before any has shown it; `None` once looked (or for text given in memory).
-    rescan: Option<Box<dyn Fn() -> Option<Records>>>,
+    rescan: Option<Box<dyn Fn() -> Option<Records> + Send>>,
     /// The field separator of a CSV file (for the likely cause of a row of the wrong width).
     delimiter: Option<u8>,
 }
@@ -263,7 +263,7 @@ impl<'k> Reader<'k> {
         schema: &Schema,
         layout: Layout,
         used: &[&str],
-        keep: &'k dyn Fn(&str, &str, i32) -> bool,
+        keep: &'k (dyn Fn(&str, &str, i32) -> bool + Sync),
     ) -> Self {
         let shown = path.display().to_string();
         // A pipe or a device is read once, as text: its first bytes cannot be looked at and read again.
@@ -375,7 +375,7 @@ impl<'k> Reader<'k> {
         file: &str,
         schema: &Schema,
         layout: Layout,
-        keep: &'k dyn Fn(&str, &str, i32) -> bool,
+        keep: &'k (dyn Fn(&str, &str, i32) -> bool + Sync),
         why: Text,
     ) -> Self {
         let mut r = Reader::empty(file, schema, layout, keep);
@@ -387,7 +387,7 @@ impl<'k> Reader<'k> {
         file: &str,
         schema: &Schema,
         layout: Layout,
-        keep: &'k dyn Fn(&str, &str, i32) -> bool,
+        keep: &'k (dyn Fn(&str, &str, i32) -> bool + Sync),
     ) -> Self {
         Reader {
             head: empty_dataset(file, schema),
@@ -405,11 +405,11 @@ impl<'k> Reader<'k> {
     /// Read from any byte source (a file, or bytes in memory).
     pub fn from_reader(
         file: &str,
-        source: Box<dyn Read>,
+        source: Box<dyn Read + Send>,
         schema: &Schema,
         layout: Layout,
         used: &[&str],
-        keep: &'k dyn Fn(&str, &str, i32) -> bool,
+        keep: &'k (dyn Fn(&str, &str, i32) -> bool + Sync),
     ) -> Self {
         let mut r = Reader::empty(file, schema, layout, keep);
         match csv_source(file, source) {
@@ -531,7 +531,7 @@ impl<'k> Reader<'k> {
         schema: &Schema,
         layout: Layout,
         used: &[&str],
-        keep: &'k dyn Fn(&str, &str, i32) -> bool,
+        keep: &'k (dyn Fn(&str, &str, i32) -> bool + Sync),
     ) -> Self {
         let mut r = Reader::empty(file, schema, layout, keep);
         match records {
@@ -556,6 +556,17 @@ impl Reader<'_> {
     pub fn read_into(&mut self, out: &mut RowRead) -> bool {
         out.problems.clear();
         out.unscored = None;
+        // Nothing of the row read before stays: a row that cannot be read leaves it empty (its
+        // buffers kept), whatever row the buffers last held.
+        let row = &mut out.row;
+        row.line = 0;
+        row.year = 0;
+        row.group = None;
+        for s in [&mut row.code, &mut row.name, &mut row.parent] {
+            s.clear();
+        }
+        row.cells.clear();
+        row.written.clear();
         loop {
             let Some(records) = self.records.as_mut() else {
                 return false;
@@ -1677,7 +1688,7 @@ pub fn nearest(id: &str, known: &[String]) -> Option<String> {
 /// between fields (found from the first line that is not a comment), `\r\n` or `\n`, comment lines
 /// (`# …`) taken out before the fields are split (a quote in a comment opens nothing). UTF-16 is
 /// refused with what to do.
-fn csv_source(file: &str, source: Box<dyn Read>) -> Result<(Records, u8), Box<Problem>> {
+fn csv_source(file: &str, source: Box<dyn Read + Send>) -> Result<(Records, u8), Box<Problem>> {
     let mut buf = BufReader::with_capacity(1 << 16, source);
     let start = match buf.fill_buf() {
         Ok(b) => b.to_vec(),
@@ -1724,7 +1735,7 @@ fn csv_source(file: &str, source: Box<dyn Read>) -> Result<(Records, u8), Box<Pr
     }
     let text = String::from_utf8_lossy(&start[if bom { 3 } else { 0 }..]).into_owned();
     let delimiter = detect_delimiter(&text);
-    let source: Box<dyn Read> = Box::new(BlankLines::new(buf, delimiter));
+    let source: Box<dyn Read + Send> = Box::new(BlankLines::new(buf, delimiter));
     let shown = file.to_string();
     let records = csv::ReaderBuilder::new()
         .delimiter(delimiter)

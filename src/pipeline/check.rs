@@ -21,6 +21,7 @@ use crate::eval::view::{Scored, UnitView};
 use crate::eval::{Evaluator, NoDerived, Options, Verdict};
 use crate::exit;
 use crate::i18n::Text;
+use crate::input::ahead::ReadAhead;
 use crate::input::cell::fold;
 use crate::input::table::{ReadOptions, Reader, RowRead};
 use crate::input::{Dataset, Layout, Row, Unscored, read_file};
@@ -542,34 +543,62 @@ pub fn run(
         let mut plans: HashMap<(usize, i32, Option<String>), Option<Plan>> = HashMap::new();
         index.begin_file(&head.file);
         let mut audit = units.map(|u| Audit::new(u, &head.file, Layer::Commune));
-        while reader.read_into(&mut read) {
-            diag.add(read.problems.drain(..));
-            if let Some(a) = audit.as_mut()
-                && let Some(r) = read.row().or(read.rejected())
-            {
-                a.row(r.line, &r.code, &r.name, &r.parent, r.year);
-            }
-            if let Some(u) = read.unscored.take() {
-                if u.year.is_none() && districts.is_some() {
-                    index.add_unknown_any_year(&u);
+        // The rows are read and checked by a thread of their own while this one scores them.
+        std::thread::scope(|scope| -> Result<(), Error> {
+            let mut reader = ReadAhead::start(scope, reader);
+            while reader.read_into(&mut read) {
+                diag.add(read.problems.drain(..));
+                if let Some(a) = audit.as_mut()
+                    && let Some(r) = read.row().or(read.rejected())
+                {
+                    a.row(r.line, &r.code, &r.name, &r.parent, r.year);
                 }
-                out.unscored += 1;
-                sink.unscored(u)?;
-            }
-            // A commune that could not be read still belongs to its district, as unknown.
-            if let Some(bad) = read.rejected()
-                && districts.is_some()
-            {
-                index.add_unknown(bad);
-            }
-            let Some(row) = read.row() else { continue };
-            let mut notes = Vec::new();
-            let chosen = versions.of(row.year, &head.file, &mut notes);
-            diag.add(notes);
-            let ev = match chosen {
-                Ok(i) => evaluators[i].as_ref(),
-                Err(why) => {
-                    let problem = no_version(&head.file, row, why, Layout::COMMUNE);
+                if let Some(u) = read.unscored.take() {
+                    if u.year.is_none() && districts.is_some() {
+                        index.add_unknown_any_year(&u);
+                    }
+                    out.unscored += 1;
+                    sink.unscored(u)?;
+                }
+                // A commune that could not be read still belongs to its district, as unknown.
+                if let Some(bad) = read.rejected()
+                    && districts.is_some()
+                {
+                    index.add_unknown(bad);
+                }
+                let Some(row) = read.row() else { continue };
+                let mut notes = Vec::new();
+                let chosen = versions.of(row.year, &head.file, &mut notes);
+                diag.add(notes);
+                let ev = match chosen {
+                    Ok(i) => evaluators[i].as_ref(),
+                    Err(why) => {
+                        let problem = no_version(&head.file, row, why, Layout::COMMUNE);
+                        out.unscored += 1;
+                        sink.unscored(Unscored::of_row(
+                            &head.file,
+                            row,
+                            std::slice::from_ref(&problem),
+                        ))?;
+                        diag.add([problem]);
+                        if districts.is_some() {
+                            index.add_unknown(row);
+                        }
+                        continue;
+                    }
+                };
+                let Some(ev) = ev else { continue };
+                let pre = ev.precheck_row(&head.file, row, Layout::COMMUNE.year);
+                let bad = pre.iter().any(|p| p.is_error());
+                if bad {
+                    out.unscored += 1;
+                    sink.unscored(Unscored::of_row(&head.file, row, &pre))?;
+                }
+                diag.add(pre);
+                // Within one file the reader finds duplicates; across files, this map does.
+                if inputs.len() > 1
+                    && let Some(problem) = duplicate_across(&mut seen, &head.file, row)
+                {
                     out.unscored += 1;
                     sink.unscored(Unscored::of_row(
                         &head.file,
@@ -577,85 +606,62 @@ pub fn run(
                         std::slice::from_ref(&problem),
                     ))?;
                     diag.add([problem]);
+                    continue;
+                }
+                if let Some(d) = &districts
+                    && !d.keys.contains(&(district_key(&row.parent), row.year))
+                {
+                    diag.add([unmatched(&head.file, &d.data.file, row)]);
+                }
+                if bad {
                     if districts.is_some() {
                         index.add_unknown(row);
                     }
                     continue;
                 }
-            };
-            let Some(ev) = ev else { continue };
-            let pre = ev.precheck_row(&head.file, row, Layout::COMMUNE.year);
-            let bad = pre.iter().any(|p| p.is_error());
-            if bad {
-                out.unscored += 1;
-                sink.unscored(Unscored::of_row(&head.file, row, &pre))?;
-            }
-            diag.add(pre);
-            // Within one file the reader finds duplicates; across files, this map does.
-            if inputs.len() > 1
-                && let Some(problem) = duplicate_across(&mut seen, &head.file, row)
-            {
-                out.unscored += 1;
-                sink.unscored(Unscored::of_row(
-                    &head.file,
-                    row,
-                    std::slice::from_ref(&problem),
-                ))?;
-                diag.add([problem]);
-                continue;
-            }
-            if let Some(d) = &districts
-                && !d.keys.contains(&(district_key(&row.parent), row.year))
-            {
-                diag.add([unmatched(&head.file, &d.data.file, row)]);
-            }
-            if bad {
-                if districts.is_some() {
-                    index.add_unknown(row);
+                let Ok(vi) = chosen else { continue };
+                let Some(sel) = &p.selections[vi] else {
+                    continue;
+                };
+                let year = options.thresholds_of.unwrap_or(row.year);
+                let plan = plans
+                    .entry((vi, year, row.group.clone()))
+                    .or_insert_with(|| {
+                        Plan::compile(
+                            p.versions[vi],
+                            &sel.communes,
+                            &head.columns,
+                            &head.present,
+                            year,
+                            row.group.as_deref(),
+                        )
+                    });
+                // A chain the plan cannot compile is scored the explained way only.
+                let explained = (sink.wants_explained() || plan.is_none())
+                    .then(|| ev.evaluate(row, &NoDerived));
+                if let Some(plan) = plan {
+                    plan.score(row, &mut compact);
                 }
-                continue;
+                let scored = Scored {
+                    row,
+                    version: p.versions[vi],
+                    sets: &sel.communes,
+                    columns: &head.columns,
+                    compact: &compact,
+                };
+                let view: &dyn UnitView = match (&explained, plan.is_some()) {
+                    (Some(r), false) => r,
+                    _ => &scored,
+                };
+                if districts.is_some() {
+                    index.add(view);
+                }
+                out.communes.add(view.qualified(&sel.target.id));
+                out.scored += 1;
+                sink.unit(&scored, explained.as_ref())?;
             }
-            let Ok(vi) = chosen else { continue };
-            let Some(sel) = &p.selections[vi] else {
-                continue;
-            };
-            let year = options.thresholds_of.unwrap_or(row.year);
-            let plan = plans
-                .entry((vi, year, row.group.clone()))
-                .or_insert_with(|| {
-                    Plan::compile(
-                        p.versions[vi],
-                        &sel.communes,
-                        &head.columns,
-                        &head.present,
-                        year,
-                        row.group.as_deref(),
-                    )
-                });
-            // A chain the plan cannot compile is scored the explained way only.
-            let explained =
-                (sink.wants_explained() || plan.is_none()).then(|| ev.evaluate(row, &NoDerived));
-            if let Some(plan) = plan {
-                plan.score(row, &mut compact);
-            }
-            let scored = Scored {
-                row,
-                version: p.versions[vi],
-                sets: &sel.communes,
-                columns: &head.columns,
-                compact: &compact,
-            };
-            let view: &dyn UnitView = match (&explained, plan.is_some()) {
-                (Some(r), false) => r,
-                _ => &scored,
-            };
-            if districts.is_some() {
-                index.add(view);
-            }
-            out.communes.add(view.qualified(&sel.target.id));
-            out.scored += 1;
-            sink.unit(&scored, explained.as_ref())?;
-        }
+            Ok(())
+        })?;
         if let Some(a) = audit {
             let outcome = a.finish();
             index.set_official_codes(&head.file, outcome.official);

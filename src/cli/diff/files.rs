@@ -1,9 +1,9 @@
 //! Reading the files of a comparison: which years a file holds, each side's rows, and the rows that
 //! give no result. The same for commune files and district files ([`Scope`] says which).
 
-use std::cell::RefCell;
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
+use std::sync::Mutex;
 
 use ntm::criteria::{CriteriaSet, Schema, Version};
 use ntm::diag::Problem;
@@ -47,7 +47,7 @@ pub(super) struct Source {
 
 /// The years of a file's rows (without judging any cell), and the errors that stop reading it.
 fn years_in(path: &Path, scope: Scope) -> (BTreeSet<i32>, Vec<Problem>) {
-    let seen = RefCell::new(BTreeSet::new());
+    let seen = Mutex::new(BTreeSet::new());
     let ds = read_file(
         path,
         scope.read,
@@ -55,12 +55,12 @@ fn years_in(path: &Path, scope: Scope) -> (BTreeSet<i32>, Vec<Problem>) {
         scope.layout,
         scope.used,
         &|_, _, y| {
-            seen.borrow_mut().insert(y);
+            seen.lock().unwrap_or_else(|e| e.into_inner()).insert(y);
             false
         },
     );
     let errors = ds.problems.into_iter().filter(Problem::is_error).collect();
-    (seen.into_inner(), errors)
+    (seen.into_inner().unwrap_or_else(|e| e.into_inner()), errors)
 }
 
 /// The years a file holds, or the exit code after saying why there are none.
@@ -102,7 +102,7 @@ fn no_rows(ctx: &Ctx, scope: Scope, file: &str, year: i32) -> i32 {
 
 /// Read a file's rows of `years`, then the evaluation's own checks on them.
 fn load(path: &Path, years: &[i32], scope: Scope, problems: &mut Vec<Problem>) -> Source {
-    let kept = RefCell::new(Vec::new());
+    let kept = Mutex::new(Vec::new());
     let ds = read_file(
         path,
         scope.read,
@@ -112,7 +112,7 @@ fn load(path: &Path, years: &[i32], scope: Scope, problems: &mut Vec<Problem>) -
         &|code, name, y| {
             let keep = years.contains(&y);
             if keep {
-                kept.borrow_mut().push(Kept {
+                kept.lock().unwrap_or_else(|e| e.into_inner()).push(Kept {
                     code: code.to_string(),
                     name: name.to_string(),
                     year: y,
@@ -145,7 +145,7 @@ fn load(path: &Path, years: &[i32], scope: Scope, problems: &mut Vec<Problem>) -
     problems.extend(pre);
     Source {
         ds,
-        kept: kept.into_inner(),
+        kept: kept.into_inner().unwrap_or_else(|e| e.into_inner()),
         bad_lines,
     }
 }
