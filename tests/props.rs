@@ -443,6 +443,15 @@ proptest! {
             (chain.iter().position(|s| s.id == x.set).unwrap(), x.conditions, x.ready)
         });
         prop_assert_eq!(c.readiness, readiness);
+        // The library's own comparison (used by `ntm test`) agrees, and sees a difference.
+        prop_assert_eq!(c.disagreement(&r, &chain), None);
+        let mut off = c.clone();
+        off.level = match off.level { Some(_) => None, None => Some(0) };
+        prop_assert!(off.disagreement(&r, &chain).is_some());
+        if let Some(first) = off.checks.first_mut() {
+            *first = if *first == Status::Pass { Status::Fail } else { Status::Pass };
+            prop_assert!(off.disagreement(&r, &chain).is_some());
+        }
         // Whatever the row, a row is scored alike the second time with the same buffers.
         row.line += 1;
         let before = c.clone();

@@ -107,6 +107,9 @@ pub enum Item {
     Threshold(Key),
     /// An input expected to be refused.
     Refused(String),
+    /// The compiled plan (the road `ntm check` takes for summaries and the batch table) against
+    /// the explained evaluation: they must agree on every verdict.
+    Engine,
 }
 
 /// An expected or actual outcome.
@@ -119,6 +122,8 @@ pub enum Got {
     Number(Option<f64>),
     /// An input refused (why), or read (`None`).
     Refused(Option<crate::i18n::Text>),
+    /// The two roads to a verdict agree (`None`), or where they differ.
+    Agree(Option<crate::i18n::Text>),
 }
 
 /// An expectation that did not hold.

@@ -95,6 +95,12 @@ fn item(i: &Item, set: &str, lang: Lang) -> String {
         Item::Gap(k) => format!("{} {}", lang.pick("chênh lệch", "gap"), k.written),
         Item::Threshold(k) => format!("{} {}", lang.pick("ngưỡng", "threshold"), k.written),
         Item::Refused(col) => format!("{} {col}", lang.pick("giá trị cột", "the value of column")),
+        Item::Engine => lang
+            .pick(
+                "kết quả của kế hoạch biên dịch (đường chấm nhanh của ntm check)",
+                "the compiled plan's result (the fast road of ntm check)",
+            )
+            .to_string(),
     }
 }
 
@@ -116,6 +122,13 @@ fn got(g: &Got, version: &Version, lang: Lang) -> String {
             format!("{}: {}", lang.pick("bị từ chối", "refused"), why.get(lang))
         }
         Got::Refused(None) => lang.pick("được đọc", "read").to_string(),
+        Got::Agree(None) => lang
+            .pick(
+                "khớp với đánh giá chi tiết",
+                "agrees with the explained evaluation",
+            )
+            .to_string(),
+        Got::Agree(Some(d)) => d.get(lang).to_string(),
     }
 }
 
@@ -152,7 +165,7 @@ fn involved(o: &Outcome) -> Vec<(String, String)> {
                     add(&k.set, &i.code);
                 }
             }
-            Item::Refused(_) => {}
+            Item::Refused(_) | Item::Engine => {}
             Item::Level | Item::Qualified => {
                 for s in &o.unit.sets {
                     for i in s

@@ -4,6 +4,7 @@
 use super::{Case, Got, Item, Key, Mismatch, Outcome, same_number};
 use crate::criteria::{CriteriaSet, Version};
 use crate::eval::district::{CommuneIndex, evaluate_district};
+use crate::eval::plan::{Compact, Plan};
 use crate::eval::{
     CheckResult, Evaluator, IndicatorResult, NoDerived, Options, Status, UnitResult, Verdict,
 };
@@ -42,7 +43,31 @@ pub fn run<'c>(case: &'c Case, version: &Version) -> Outcome<'c> {
         }
         _ => (ev.evaluate(&case.unit, &NoDerived), Vec::new()),
     };
-    let mismatches = compare(case, &unit);
+    let mut mismatches = compare(case, &unit);
+    // A commune case is scored by the compiled plan too, as `ntm check` scores its batches: the
+    // two must agree (a district reads its communes' results, which only the explained road has).
+    if case.communes.is_none() {
+        let chain = sets(&case.sets);
+        let d = &case.data;
+        if let Some(plan) = Plan::compile(
+            version,
+            &chain,
+            &d.columns,
+            &d.present,
+            case.unit.year,
+            case.unit.group.as_deref(),
+        ) {
+            let mut compact = Compact::default();
+            plan.score(&case.unit, &mut compact);
+            if let Some(why) = compact.disagreement(&unit, &chain) {
+                mismatches.push(Mismatch {
+                    item: Item::Engine,
+                    expected: Got::Agree(None),
+                    actual: Got::Agree(Some(why)),
+                });
+            }
+        }
+    }
     Outcome {
         case,
         unit,

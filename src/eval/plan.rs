@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use super::{Status, Verdict};
 use crate::criteria::{CriteriaSet, Indicator, Input, Op, Threshold, Version};
+use crate::i18n::Text;
 use crate::input::{Cell, Row, Value};
 
 /// Where a check's value comes from.
@@ -100,6 +101,98 @@ pub struct Compact {
     pub readiness: Option<(usize, Option<Verdict>, Option<Verdict>)>,
     /// Per criterion, its set; per set, its criteria (ranges into `criteria`).
     pub set_criteria: Vec<Range<usize>>,
+}
+
+impl Compact {
+    /// Where these verdicts differ from the explained result of the same row (`chain`: the sets
+    /// compiled, in order), if anywhere: the first difference, named. The compiled plan and the
+    /// explained evaluation are two roads to one verdict; `ntm test` and the property tests hold
+    /// them to it.
+    pub fn disagreement(&self, r: &super::UnitResult, chain: &[&CriteriaSet]) -> Option<Text> {
+        let differ = |what: &str, plan: String, explained: String| {
+            Some(Text::new(
+                format!("{what}: kế hoạch biên dịch cho {plan}, đánh giá chi tiết cho {explained}"),
+                format!(
+                    "{what}: the compiled plan gives {plan}, the explained evaluation {explained}"
+                ),
+            ))
+        };
+        let (mut checks, mut inds, mut crits) = (Vec::new(), Vec::new(), Vec::new());
+        for s in &r.sets {
+            for cr in &s.criteria {
+                crits.push((format!("{} {}", s.set, cr.number), cr.status));
+                for i in &cr.indicators {
+                    inds.push((format!("{} {}", s.set, i.code), i.status));
+                    checks.extend(
+                        i.checks
+                            .iter()
+                            .map(|c| (format!("{} {}", s.set, c.input), c.status)),
+                    );
+                }
+            }
+        }
+        if let Some(rd) = &r.readiness {
+            for i in &rd.indicators {
+                inds.push((format!("{} {}", rd.set, i.code), i.status));
+                checks.extend(
+                    i.checks
+                        .iter()
+                        .map(|c| (format!("{} {}", rd.set, c.input), c.status)),
+                );
+            }
+        }
+        let lists = [
+            ("check", self.checks.len(), checks.len()),
+            ("indicator", self.indicators.len(), inds.len()),
+            ("criterion", self.criteria.len(), crits.len()),
+            ("set", self.status.len(), r.sets.len()),
+        ];
+        for (what, plan, explained) in lists {
+            if plan != explained {
+                return differ(&format!("{what}s"), plan.to_string(), explained.to_string());
+            }
+        }
+        for ((what, e), p) in checks.iter().zip(&self.checks) {
+            if p != e {
+                return differ(what, format!("{p:?}"), format!("{e:?}"));
+            }
+        }
+        for ((what, e), p) in inds.iter().zip(&self.indicators) {
+            if p != e {
+                return differ(what, format!("{p:?}"), format!("{e:?}"));
+            }
+        }
+        for ((what, e), p) in crits.iter().zip(&self.criteria) {
+            if p != e {
+                return differ(what, format!("{p:?}"), format!("{e:?}"));
+            }
+        }
+        for (i, s) in r.sets.iter().enumerate() {
+            let plan = (self.status[i], self.qualified[i], self.met[i]);
+            let explained = (s.status, s.qualified, s.criteria_met);
+            if plan != explained {
+                return differ(&s.set, format!("{plan:?}"), format!("{explained:?}"));
+            }
+        }
+        let id = |i: Option<usize>| i.and_then(|i| chain.get(i)).map(|s| s.id.as_str());
+        let level = r.level_reached.as_deref();
+        if id(self.level) != level || self.level.is_some() != level.is_some() {
+            return differ(
+                "level",
+                format!("{:?}", id(self.level)),
+                format!("{level:?}"),
+            );
+        }
+        let plan = self.readiness.map(|(i, c, ready)| (id(Some(i)), c, ready));
+        let explained = r
+            .readiness
+            .as_ref()
+            .map(|x| (Some(x.set.as_str()), x.conditions, x.ready));
+        if plan != explained {
+            return differ("readiness", format!("{plan:?}"), format!("{explained:?}"));
+        }
+        None
+    }
 }
 
 impl Plan {
