@@ -3,7 +3,8 @@
 
 use serde_json::{Value as Json, json};
 
-use super::text::{self, UNVERIFIED};
+use super::model::Requirement;
+use super::text;
 use std::io::{self, Write};
 
 use super::grid::{Column, Grid, Tint};
@@ -21,91 +22,7 @@ use crate::input::Unscored;
 use crate::pipeline::Sink;
 use crate::pipeline::check::Outcome;
 
-/// What a `check` run is about: the criteria, the level asked and how to show results.
-#[derive(Clone)]
-pub struct CheckReport<'a> {
-    /// The version heading the report (in force for the year asked, or the data's first year).
-    pub version: &'a Version,
-    /// The sets evaluated, prerequisites first.
-    pub sets: Vec<&'a CriteriaSet>,
-    /// The level asked (`xa-ntm`…, or `all`).
-    pub level: String,
-    /// The set whose verdict answers "qualified" (the level asked; the first of the chain for `all`).
-    pub target: String,
-    pub file: String,
-    /// The data files as named on the command line (a printed report shows their names only).
-    pub files: Vec<String>,
-    /// The date of the run, for the reports an office prints and files (HTML, Excel).
-    pub date: Option<super::print::RunDate>,
-    /// Only the communes asked for (`--commune`): a printed report has no summary page then.
-    pub picked: bool,
-    /// Show every indicator with its comparison, dated value and source.
-    pub explain: bool,
-    /// One report per unit (appraisal preparation) rather than one table.
-    pub detail: bool,
-    /// Only the summaries, no row per unit.
-    pub summary_only: bool,
-    /// The district sets evaluated (empty without a district file).
-    pub district_sets: Vec<&'a CriteriaSet>,
-    /// Every version rows may be scored by, with what the level means in it; a unit is shown with
-    /// its own version's definitions ([`CheckReport::for_version`]).
-    pub versions: Vec<VersionSets<'a>>,
-}
-
-/// What the level asked means in one version.
-#[derive(Clone)]
-pub struct VersionSets<'a> {
-    pub version: &'a Version,
-    pub sets: Vec<&'a CriteriaSet>,
-    pub district_sets: Vec<&'a CriteriaSet>,
-    pub target: String,
-}
-
-impl<'a> CheckReport<'a> {
-    /// The report as seen by a unit scored with version `id`: that version's sets and thresholds.
-    pub fn for_version(&self, id: &str) -> std::borrow::Cow<'_, CheckReport<'a>> {
-        match self.versions.iter().find(|v| v.version.id == id) {
-            Some(v) if v.version.id != self.version.id => std::borrow::Cow::Owned(CheckReport {
-                version: v.version,
-                sets: v.sets.clone(),
-                district_sets: v.district_sets.clone(),
-                target: v.target.clone(),
-                ..self.clone()
-            }),
-            _ => std::borrow::Cow::Borrowed(self),
-        }
-    }
-}
-
-impl CheckReport<'_> {
-    pub fn qualified(&self, r: &UnitResult) -> Verdict {
-        r.set(&self.target)
-            .map_or(Verdict::Unknown, |s| s.qualified)
-    }
-
-    fn set_def(&self, id: &str) -> Option<&CriteriaSet> {
-        self.sets
-            .iter()
-            .chain(&self.district_sets)
-            .copied()
-            .find(|s| s.id == id)
-    }
-
-    /// A set's short name (`xã NTM`), or its id when the report does not hold it.
-    fn short_name(&self, id: &str, lang: Lang) -> String {
-        self.set_def(id)
-            .map_or(id.to_string(), |s| s.short_name.get(lang).to_string())
-    }
-
-    fn check_def(&self, set: &str, indicator: &str, i: usize) -> Option<&Check> {
-        self.set_def(set)
-            .and_then(|s| {
-                s.indicator(indicator)
-                    .or_else(|| s.recognition.iter().find(|r| r.code == indicator))
-            })
-            .and_then(|ind| ind.checks.get(i))
-    }
-}
+pub use super::model::{CheckReport, VersionSets};
 
 /// Writes a `check` report one unit at a time, keeping only what the chosen format needs at the end
 /// (the rows of a table, the summaries).
@@ -448,7 +365,7 @@ pub(super) fn blocking_text(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> 
 /// the conditions (`Chưa: điều kiện chưa đạt`), or both.
 pub(super) fn readiness_text(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> String {
     let (set, conditions) = r.recognition().unwrap_or(("", None));
-    let level = (!set.is_empty()).then(|| (rep.short_name(set, lang), r.qualified(set)));
+    let level = (!set.is_empty()).then(|| (rep.set_ref(set).short_name(lang), r.qualified(set)));
     let conditions = conditions.map(|c| {
         let text = match c {
             Verdict::Fail => lang.pick("điều kiện chưa đạt", "conditions not met"),
@@ -466,7 +383,7 @@ pub(super) fn readiness_line(rep: &CheckReport, u: &UnitResult, lang: Lang) -> S
         return readiness_text(rep, u, lang);
     };
     let level = u.set(&rd.set).map(|s| {
-        let mut name = rep.short_name(&rd.set, lang);
+        let mut name = rep.set_ref(&rd.set).short_name(lang);
         if s.status != Verdict::Pass {
             name.push_str(&format!(
                 " ({}/{} {})",
@@ -928,14 +845,7 @@ pub(super) fn check_rule(
     year: i32,
     lang: Lang,
 ) -> String {
-    let mark = if def.verified { "" } else { UNVERIFIED };
-    match (ch.op, &ch.threshold) {
-        (Some(op), Some(r)) => format!(
-            "{}{mark}",
-            text::resolved(op, r, &text::unit(def, lang), lang)
-        ),
-        _ => text::rule(def, Some(year), version, lang),
-    }
+    text::requirement(&Requirement::of(ch, def, version, year), lang)
 }
 
 /// For `--explain`: the comparison made and the dated value used.

@@ -8,6 +8,7 @@ pub mod diff;
 pub mod grid;
 pub mod html;
 mod json_out;
+pub mod model;
 pub mod print;
 pub mod template;
 pub mod text;

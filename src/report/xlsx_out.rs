@@ -11,6 +11,7 @@ use super::check::{
     CheckReport, batch_header, blocking_text, check_code, indicator_rows, level_text, needs_text,
     readiness_line, readiness_text,
 };
+use super::model::{Gap, Requirement};
 use super::text;
 use super::xlsx_cells;
 use crate::eval::district::DistrictResult;
@@ -402,15 +403,18 @@ fn unit_sheet(
             ws.write_string(r, 2, &row.code)?;
             ws.write_string_with_format(r, 3, &row.content, &st.wrap)?;
             xlsx_cells::value(row.result.value, &row.def, lang).write(ws, r, 4, &st.plain)?;
-            xlsx_cells::threshold(&row.result, &row.def, &row.rule, lang)
-                .write(ws, r, 5, &st.plain)?;
+            xlsx_cells::requirement(
+                &Requirement::of(&row.result, &row.def, rep.version, set.threshold_year),
+                lang,
+            )
+            .write(ws, r, 5, &st.plain)?;
             ws.write_string_with_format(
                 r,
                 6,
                 text::status(row.status, lang),
                 st.status(row.status),
             )?;
-            xlsx_cells::gap(&row.result, &row.def, lang).write(ws, r, 7, &st.plain)?;
+            xlsx_cells::gap(&Gap::of(&row.result, &row.def), lang).write(ws, r, 7, &st.plain)?;
             ws.write_string_with_format(r, 8, &row.source, &st.wrap)?;
             r += 1;
         }
@@ -508,15 +512,10 @@ fn still_needed_rows(
         ws.write_string_with_format(r, 3, content, &st.wrap)?;
         if let (Some(ch), Some(cd)) = (ch, chdef) {
             xlsx_cells::value(ch.value, cd, lang).write(ws, r, 4, &st.plain)?;
-            let rule = super::check::check_rule(
-                ch,
-                cd,
-                rep.version,
-                u.set(&n.set).map_or(u.year, |s| s.threshold_year),
-                lang,
-            );
-            xlsx_cells::threshold(ch, cd, &rule, lang).write(ws, r, 5, &st.plain)?;
-            xlsx_cells::gap(ch, cd, lang).write(ws, r, 7, &st.plain)?;
+            let year = u.set(&n.set).map_or(u.year, |s| s.threshold_year);
+            xlsx_cells::requirement(&Requirement::of(ch, cd, rep.version, year), lang)
+                .write(ws, r, 5, &st.plain)?;
+            xlsx_cells::gap(&Gap::of(ch, cd), lang).write(ws, r, 7, &st.plain)?;
         }
         ws.write_string_with_format(r, 6, text::status(n.status, lang), st.status(n.status))?;
         r += 1;
