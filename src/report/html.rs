@@ -504,11 +504,16 @@ fn districts_table(rep: &CheckReport, districts: &[DistrictResult], lang: Lang) 
             .map(|l| l.trim().to_string())
             .filter(|l| !l.is_empty())
             .collect();
-        // District criteria not met beyond the shares of communes (already said above).
+        // District criteria not met beyond the shares of communes (already said above); unknown
+        // ones unless the share itself is what is unknown (as the terminal table says them).
         let own = |c: &&crate::eval::CriterionResult| {
-            !d.shares
-                .iter()
-                .any(|sh| c.indicators.iter().any(|i| i.code == sh.indicator))
+            !d.shares.iter().any(|sh| {
+                c.indicators.iter().any(|i| {
+                    i.code == sh.indicator
+                        && (c.status != Verdict::Unknown
+                            || i.status == crate::eval::Status::Missing)
+                })
+            })
         };
         for (v, label) in [
             (
