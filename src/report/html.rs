@@ -11,12 +11,11 @@ mod commune;
 mod indicators;
 
 use super::Style;
-use super::check::{
-    CheckReport, blocking_text, districts_header, level_text, readiness_text, shares_text,
-};
+use super::check::districts_header;
+use super::check::words;
+use super::model::{Blocking, CheckReport, DistrictView, Level, Readiness};
 use super::print::{file_names, page_css, signatures};
 use super::text;
-use crate::criteria::CriteriaSet;
 use crate::eval::district::DistrictResult;
 use crate::eval::summary::Summary;
 use crate::eval::{UnitResult, Verdict};
@@ -106,7 +105,7 @@ fn unscored_section(list: &[Unscored], lang: Lang) -> String {
             esc(&u.code),
             esc(&u.name),
             u.year.map(|y| y.to_string()).unwrap_or_default(),
-            esc(&super::check::reasons_text(u, lang)),
+            esc(&words::reasons(u, lang)),
         ));
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
@@ -139,55 +138,16 @@ fn years_text(summaries: &[Summary]) -> String {
     }
 }
 
-/// A set of the report, commune or district, by id.
-pub(super) fn set_def<'a>(rep: &'a CheckReport, id: &str) -> Option<&'a CriteriaSet> {
-    rep.sets
-        .iter()
-        .chain(&rep.district_sets)
-        .copied()
-        .find(|s| s.id == id)
-}
-
 pub(super) fn short_name(rep: &CheckReport, id: &str, lang: Lang) -> String {
-    set_def(rep, id).map_or(id.to_string(), |s| s.short_name.get(lang).to_string())
+    rep.set_ref(id).short_name(lang)
 }
 
-/// What blocks the next level, each criterion named (`xã NTM: 2 Giao thông; thiếu số liệu: 12 Lao
-/// động`): [`blocking_text`] for a page, where a number alone would send the reader to the criteria.
-pub(super) fn blocking_named(rep: &CheckReport, u: &UnitResult, lang: Lang) -> String {
-    let Some(next) = u.sets.iter().find(|s| s.qualified != Verdict::Pass) else {
-        return String::new();
-    };
-    let def = set_def(rep, &next.set);
-    let named = |v: Verdict| -> Vec<String> {
-        next.criteria
-            .iter()
-            .filter(|c| c.status == v)
-            .map(|c| {
-                def.and_then(|d| d.criteria.iter().find(|x| x.number == c.number))
-                    .map_or(c.number.clone(), |x| {
-                        format!("{} {}", c.number, x.name.get(lang))
-                    })
-            })
-            .collect()
-    };
-    let (failing, unknown) = (named(Verdict::Fail), named(Verdict::Unknown));
-    if failing.is_empty() && unknown.is_empty() {
-        // Only a prerequisite holds it back: the text says which.
-        return blocking_text(rep, u, lang);
+/// The CSS class of the level reached: `pass`, or the first set's verdict.
+pub(super) fn level_class(l: &Level) -> &'static str {
+    match l {
+        Level::Reached(_) => "pass",
+        Level::None(first) => first.map_or("unknown", verdict_class),
     }
-    let mut parts = Vec::new();
-    if !failing.is_empty() {
-        parts.push(failing.join(", "));
-    }
-    if !unknown.is_empty() {
-        parts.push(format!(
-            "{}: {}",
-            lang.pick("thiếu số liệu", "missing data"),
-            unknown.join(", ")
-        ));
-    }
-    format!("{}: {}", short_name(rep, &next.set, lang), parts.join("; "))
 }
 
 /// The CSS class of a verdict.
@@ -450,18 +410,13 @@ fn units_table(rep: &CheckReport, units: &[UnitResult], lang: Lang) -> String {
                 None => out.push_str("<td></td>"),
             }
         }
-        let lvl = if u.level_reached.is_some() {
-            "pass"
-        } else {
-            u.sets
-                .first()
-                .map_or("unknown", |s| verdict_class(s.qualified))
-        };
+        let level = Level::of(rep, u);
         out.push_str(&format!(
-            "<td class=\"{lvl}\">{}</td><td>{}</td><td>{}</td></tr>\n",
-            esc(&level_text(rep, u, lang)),
-            esc(&blocking_named(rep, u, lang)),
-            esc(&readiness_text(rep, u, lang))
+            "<td class=\"{}\">{}</td><td>{}</td><td>{}</td></tr>\n",
+            level_class(&level),
+            esc(&words::level(&level, lang)),
+            esc(&words::blocking_named(Blocking::of(rep, u).as_ref(), lang)),
+            esc(&words::readiness(&Readiness::brief(rep, u), lang))
         ));
     }
     out.push_str("</table>\n");
@@ -499,41 +454,20 @@ fn districts_table(rep: &CheckReport, districts: &[DistrictResult], lang: Lang) 
                 None => out.push_str("<td></td>"),
             }
         }
-        let mut held: Vec<String> = shares_text(rep, d, lang)
-            .lines()
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty())
-            .collect();
-        // District criteria not met beyond the shares of communes (already said above); unknown
-        // ones unless the share itself is what is unknown (as the terminal table says them).
-        let own = |c: &&crate::eval::CriterionResult| {
-            !d.shares.iter().any(|sh| {
-                c.indicators.iter().any(|i| {
-                    i.code == sh.indicator
-                        && (c.status != Verdict::Unknown
-                            || i.status == crate::eval::Status::Missing)
-                })
-            })
-        };
-        for (v, label) in [
+        let view = DistrictView::of(rep, d);
+        let mut held = words::share_lines(&view, lang);
+        // District criteria not met beyond the shares of communes (already said above), and those
+        // unknown unless the share itself is what is unknown.
+        for (label, list) in [
             (
-                Verdict::Fail,
                 lang.pick("tiêu chí huyện chưa đạt", "district criteria not met"),
+                &view.own_failing,
             ),
             (
-                Verdict::Unknown,
                 lang.pick("thiếu số liệu huyện", "district data missing"),
+                &view.own_unknown,
             ),
         ] {
-            let list: Vec<&str> = d
-                .unit
-                .sets
-                .iter()
-                .flat_map(|s| s.criteria.iter())
-                .filter(|c| c.status == v)
-                .filter(own)
-                .map(|c| c.number.as_str())
-                .collect();
             if !list.is_empty() {
                 held.push(format!("{label}: {}", list.join(", ")));
             }
@@ -546,9 +480,7 @@ fn districts_table(rep: &CheckReport, districts: &[DistrictResult], lang: Lang) 
 
 /// How many thresholds behind these verdicts are not checked against the decision's text.
 fn unverified_note(rep: &CheckReport, lang: Lang) -> String {
-    let sets = || rep.sets.iter().chain(&rep.district_sets);
-    let unverified: usize = sets().map(|s| s.unverified_count()).sum();
-    let total: usize = sets().map(|s| s.checks().count()).sum();
+    let (unverified, total) = rep.unverified();
     if unverified == 0 {
         return String::new();
     }

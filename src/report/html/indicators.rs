@@ -4,11 +4,11 @@
 //! list. Sets beyond the next level (their prerequisite not met) stay compact, their failing chips
 //! carrying the gap: so that a commune fits one printed page.
 
-use super::{badge, esc, set_def, short_name, verdict_class};
-use crate::eval::needs::Needs;
-use crate::eval::{SetResult, Status, UnitResult, Verdict};
+use super::{badge, esc, verdict_class};
+use crate::eval::{Status, Verdict};
 use crate::i18n::Lang;
-use crate::report::check::{CheckReport, IndRow, check_code, indicator_rows};
+use crate::report::check::words;
+use crate::report::model::{CheckReport, CheckRow, Gap, NeedsView, Requirement, SetView};
 use crate::report::text;
 
 pub(super) fn status_class(s: Status) -> &'static str {
@@ -41,144 +41,72 @@ fn is_open(s: Status) -> bool {
     matches!(s, Status::Fail | Status::Missing)
 }
 
-/// One check of the set as the library shows it, with what the page needs besides.
-struct Row {
-    /// Index of its criterion in `set.criteria`.
-    criterion: Option<usize>,
-    /// `2. Giao thông`, on every row.
-    heading: String,
-    /// `2.3b` for the second input of a compound indicator.
-    label: String,
-    code: String,
-    /// The input column read.
-    input: String,
-    row: IndRow,
-}
-
-/// The set's checks in the library's order (failing criteria and checks first).
-fn rows(rep: &CheckReport, set: &SetResult, lang: Lang) -> Vec<Row> {
-    let def = set_def(rep, &set.set);
-    let mut out = Vec::new();
-    let mut criterion = None;
-    let mut heading = String::new();
-    let mut code = String::new();
-    let mut k = 0usize;
-    for row in indicator_rows(rep, set, lang) {
-        if !row.criterion.is_empty() {
-            criterion = set
-                .criteria
-                .iter()
-                .position(|c| row.criterion.starts_with(&format!("{}. ", c.number)));
-            let name = criterion.and_then(|i| {
-                let c = set.criteria.get(i)?;
-                let cdef = def?.criteria.iter().find(|d| d.number == c.number)?;
-                Some(format!("{}. {}", c.number, cdef.name.get(lang)))
-            });
-            heading = name.unwrap_or_else(|| row.criterion.clone());
-        }
-        if row.code.is_empty() {
-            k += 1;
-        } else {
-            code = row.code.clone();
-            k = 0;
-        }
-        let (label, input) = check_label(set, criterion, &code, k);
-        out.push(Row {
-            criterion,
-            heading: heading.clone(),
-            label,
-            code: code.clone(),
-            input,
-            row,
-        });
-    }
-    out
-}
-
-/// The label of check `k` of indicator `code`: the code, plus what its input column adds to it when
-/// the indicator has several (`2.3a`; `nc3.2a` → `3.2a`); and the input column.
-fn check_label(
-    set: &SetResult,
-    criterion: Option<usize>,
-    code: &str,
-    k: usize,
-) -> (String, String) {
-    let ind = criterion
-        .and_then(|i| set.criteria.get(i))
-        .and_then(|c| c.indicators.iter().find(|i| i.code == code));
-    let input = ind
-        .and_then(|ind| ind.checks.get(k))
-        .map(|ch| ch.input.clone())
-        .unwrap_or_default();
-    let several = ind.is_some_and(|i| i.checks.len() > 1);
-    (check_code(code, &input, several, k), input)
-}
-
 /// The set's heading, then for the set of the next level (`needs` given, with its title) its open
 /// checks in the "still needed" order, numbered; then the grid of all its criteria.
 pub(super) fn set_block(
     rep: &CheckReport,
-    u: &UnitResult,
-    set: &SetResult,
-    needs: Option<(&Needs, &str)>,
+    view: &SetView,
+    needs: Option<(&NeedsView, &str)>,
     lang: Lang,
 ) -> String {
-    let def = set_def(rep, &set.set);
-    let name = def.map_or(set.set.clone(), |d| d.name.get(lang).to_string());
+    let set = view.result;
     let mut head = format!(
         "{}: {}/{} {}",
-        esc(&name),
+        esc(&view.set.name(lang)),
         set.criteria_met,
         set.criteria_total,
         lang.pick("tiêu chí đạt", "criteria met")
     );
-    for (p, v) in &set.prerequisites {
+    for (p, v) in &view.prerequisites {
         head.push_str(&format!(
             "; {} {}: {}",
             lang.pick("điều kiện tiên quyết", "prerequisite"),
-            esc(&short_name(rep, p, lang)),
+            esc(&p.short_name(lang)),
             esc(text::verdict(*v, lang))
         ));
     }
-    if def.is_some_and(|d| !d.covers(u.year)) {
+    if let Some(year) = view.nearest_year {
         head.push_str(&format!(
-            "; {} {}",
+            "; {} {year}",
             lang.pick(
                 "dùng ngưỡng của năm gần nhất:",
                 "thresholds of the nearest year:"
             ),
-            set.threshold_year
         ));
     }
     let mut out = format!("<h3>{} {head}</h3>\n", badge(set.qualified, lang));
-    let rows = rows(rep, set, lang);
     match needs {
         Some(needs) => {
-            out.push_str(&open_table(rep, &rows, needs, lang));
-            out.push_str(&grid(set, &rows, false, lang));
+            out.push_str(&open_table(rep, &view.rows, needs, lang));
+            out.push_str(&grid(view, false, lang));
         }
-        None => out.push_str(&grid(set, &rows, true, lang)),
+        None => out.push_str(&grid(view, true, lang)),
     }
     out
 }
 
 /// The failing and missing checks in full, numbered in the "still needed" order (any the list does
 /// not name follow, unnumbered, in the library's order).
-fn open_table(rep: &CheckReport, rows: &[Row], needs: (&Needs, &str), lang: Lang) -> String {
+fn open_table(
+    rep: &CheckReport,
+    rows: &[CheckRow],
+    needs: (&NeedsView, &str),
+    lang: Lang,
+) -> String {
     let (needs, title) = needs;
-    let mut open: Vec<(Option<usize>, &Row)> = Vec::new();
+    let mut open: Vec<(Option<usize>, &CheckRow)> = Vec::new();
     for (i, n) in needs.items.iter().enumerate() {
         let found = rows.iter().find(|r| {
-            is_open(r.row.status)
-                && r.code == n.indicator
-                && r.input == n.input
-                && r.heading.starts_with(&format!("{}. ", n.criterion))
+            is_open(r.status)
+                && r.indicator.code == n.need.indicator
+                && r.check.input == n.need.input
+                && r.criterion_result.number == n.need.criterion
         });
         if let Some(r) = found {
             open.push((Some(i + 1), r));
         }
     }
-    for r in rows.iter().filter(|r| is_open(r.row.status)) {
+    for r in rows.iter().filter(|r| is_open(r.status)) {
         if !open.iter().any(|(_, o)| std::ptr::eq(*o, r)) {
             open.push((None, r));
         }
@@ -209,21 +137,18 @@ fn open_table(rep: &CheckReport, rows: &[Row], needs: (&Needs, &str), lang: Lang
         out.push_str(&format!("<th>{}</th>", esc(h)));
     }
     out.push_str("</tr></thead>\n");
-    let mut last: Option<Option<usize>> = None;
+    let mut last: Option<usize> = None;
     for (rank, r) in open {
         let crit = if last == Some(r.criterion) {
-            ""
+            String::new()
         } else {
-            r.heading.as_str()
+            words::criterion(r, lang)
         };
         last = Some(r.criterion);
-        let s = r.row.status;
-        // The gap says more than "Không đạt" when there is one.
-        let result = if s == Status::Fail
-            && !r.row.gap.is_empty()
-            && r.row.gap != lang.pick("chưa đạt", "not met")
-        {
-            r.row.gap.clone()
+        let s = r.status;
+        // The gap says more than "Không đạt" when there is an amount.
+        let result = if s == Status::Fail && r.gap.is_amount() {
+            text::gap_of(&r.gap, lang)
         } else {
             text::status(s, lang).to_string()
         };
@@ -231,11 +156,11 @@ fn open_table(rep: &CheckReport, rows: &[Row], needs: (&Needs, &str), lang: Lang
             "<tr><td class=\"rank\">{}</td><td class=\"crit\">{}</td><td class=\"code\">{}</td><td>{}</td>\
              <td class=\"val\">{}</td><td class=\"rule\">{}</td><td class=\"gap {}\">{} {}</td>",
             rank.map_or(String::new(), |n| n.to_string()),
-            esc(crit),
-            esc(&r.label),
-            esc(&r.row.content),
-            figure(&r.row.value),
-            figure(&r.row.rule),
+            esc(&crit),
+            esc(&r.code()),
+            esc(&words::content(r, lang)),
+            figure(&text::figure(&r.value, lang)),
+            figure(&text::requirement(&r.requirement, lang)),
             status_class(s),
             mark(s),
             figure(&result)
@@ -243,8 +168,8 @@ fn open_table(rep: &CheckReport, rows: &[Row], needs: (&Needs, &str), lang: Lang
         if rep.explain {
             out.push_str(&format!(
                 "<td>{}</td><td>{}</td>",
-                esc(&r.row.how),
-                esc(&r.row.source)
+                esc(&words::how(r, lang)),
+                esc(&r.indicator_def.source.to_string())
             ));
         }
         out.push_str("</tr>\n");
@@ -255,26 +180,17 @@ fn open_table(rep: &CheckReport, rows: &[Row], needs: (&Needs, &str), lang: Lang
 
 /// Every criterion in the set's order, each with all its checks as small marked chips; `gaps` adds
 /// the gap to failing ones.
-fn grid(set: &SetResult, rows: &[Row], gaps: bool, lang: Lang) -> String {
-    let mut order: Vec<Option<usize>> = Vec::new();
-    for r in rows {
-        if !order.contains(&r.criterion) {
-            order.push(r.criterion);
-        }
-    }
-    // The set's own order; a criterion the library could not place goes last.
-    order.sort_by_key(|c| c.unwrap_or(usize::MAX));
-    let bool_rule = lang.pick("Đạt", "Đạt (met)");
+fn grid(view: &SetView, gaps: bool, lang: Lang) -> String {
+    let mut order: Vec<usize> = view.rows.iter().map(|r| r.criterion).collect();
+    order.sort_unstable();
+    order.dedup();
     let mut out = String::from("<div class=\"grid\">\n");
     for c in order {
-        let status = c
-            .and_then(|i| set.criteria.get(i))
-            .map_or(Verdict::Unknown, |c| c.status);
-        let heading = rows
-            .iter()
-            .find(|r| r.criterion == c)
-            .map_or("", |r| r.heading.as_str());
-        let (number, name) = heading.split_once(". ").unwrap_or(("", heading));
+        let rows = || view.rows.iter().filter(move |r| r.criterion == c);
+        let Some(first) = rows().next() else {
+            continue;
+        };
+        let status = first.criterion_result.status;
         out.push_str(&format!(
             "<div class=\"crit {}\"><span class=\"cn\">{}{}</span> <span class=\"cname\">{}</span>: ",
             verdict_class(status),
@@ -283,31 +199,32 @@ fn grid(set: &SetResult, rows: &[Row], gaps: bool, lang: Lang) -> String {
                 Verdict::Fail => "✗ ",
                 Verdict::Unknown => "? ",
             },
-            esc(number),
-            esc(name)
+            esc(&first.criterion_result.number),
+            esc(first.criterion_def.name.get(lang))
         ));
-        for r in rows.iter().filter(|r| r.criterion == c) {
-            let s = r.row.status;
+        for r in rows() {
+            let s = r.status;
+            let yes_no = matches!(r.requirement, Requirement::Met);
+            let value = text::figure(&r.value, lang);
             let detail = match s {
                 Status::NotApplicable => esc(text::status(s, lang)),
-                Status::Info => figure(&r.row.value),
-                _ if r.row.rule == bool_rule => figure(&r.row.value),
+                Status::Info => figure(&value),
+                _ if yes_no => figure(&value),
                 _ => format!(
                     "{} <span class=\"thr\">({})</span>",
-                    figure(&r.row.value),
-                    figure(&r.row.rule)
+                    figure(&value),
+                    figure(&text::requirement(&r.requirement, lang))
                 ),
             };
-            let gap =
-                if gaps && s == Status::Fail && !r.row.gap.is_empty() && r.row.rule != bool_rule {
-                    format!(" <i>{}</i>", figure(&r.row.gap))
-                } else {
-                    String::new()
-                };
+            let gap = if gaps && s == Status::Fail && r.gap != Gap::None && !yes_no {
+                format!(" <i>{}</i>", figure(&text::gap_of(&r.gap, lang)))
+            } else {
+                String::new()
+            };
             out.push_str(&format!(
                 "<span class=\"chip {}\"><b>{}</b> {detail} {}{gap}</span> ",
                 status_class(s),
-                esc(&r.label),
+                esc(&r.code()),
                 mark(s)
             ));
         }

@@ -3,20 +3,23 @@
 
 use serde_json::{Value as Json, json};
 
-use super::model::Requirement;
+pub mod words;
+
+use super::model::{
+    Blocking, CheckRow, ConditionRow, DistrictView, Level, NeedsView, Readiness, SetView,
+};
 use super::text;
 use std::io::{self, Write};
 
 use super::grid::{Column, Grid, Tint};
 use super::json_out::{commune_out, district_out};
 use super::{Format, SCHEMA_VERSION, Style, csv_line, md_table};
-use crate::criteria::{Check, CriteriaSet, Indicator, Version};
+use crate::criteria::CriteriaSet;
 use crate::diag::Problem;
 use crate::eval::district::{DistrictResult, district_key};
-use crate::eval::needs::{Needs, still_needed};
 use crate::eval::summary::{Summary, SummaryBuilder};
 use crate::eval::view::{Scored, UnitView};
-use crate::eval::{CheckResult, IndicatorResult, SetResult, Status, UnitResult, Verdict};
+use crate::eval::{Status, UnitResult, Verdict};
 use crate::i18n::{Lang, derived, num};
 use crate::input::Unscored;
 use crate::pipeline::Sink;
@@ -308,161 +311,6 @@ pub(super) fn status_tint(s: Status) -> Option<Tint> {
     }
 }
 
-/// The level cell: the level reached, or why none.
-pub(super) fn level_text(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> String {
-    match r.level_reached() {
-        Some(id) => rep
-            .set_def(id)
-            .map_or(id.to_string(), |s| s.short_name.get(lang).to_string()),
-        None => match (r.sets() > 0).then(|| r.set(0).qualified) {
-            Some(Verdict::Unknown) => text::verdict(Verdict::Unknown, lang).to_string(),
-            _ => lang.pick("Chưa đạt", "Not met").to_string(),
-        },
-    }
-}
-
-/// The criteria that block the next level: `xã NTM: 10, 17; thiếu số liệu: 15`.
-pub(super) fn blocking_text(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> String {
-    let Some(next) = (0..r.sets()).find(|i| r.set(*i).qualified != Verdict::Pass) else {
-        return String::new();
-    };
-    let set = r.set(next);
-    let name = rep
-        .set_def(set.id)
-        .map_or(set.id.to_string(), |s| s.short_name.get(lang).to_string());
-    let criteria: Vec<(&str, Verdict)> = (0..set.total).map(|k| r.criterion(next, k)).collect();
-    let with =
-        |v: Verdict| -> Vec<&str> { criteria.iter().filter(|c| c.1 == v).map(|c| c.0).collect() };
-    let (failing, unknown) = (with(Verdict::Fail), with(Verdict::Unknown));
-    let mut parts = Vec::new();
-    if !failing.is_empty() {
-        parts.push(failing.join(", "));
-    }
-    if !unknown.is_empty() {
-        parts.push(format!(
-            "{}: {}",
-            lang.pick("thiếu số liệu", "missing data"),
-            unknown.join(", ")
-        ));
-    }
-    let blocked: Vec<&str> = r
-        .prerequisites(next)
-        .into_iter()
-        .filter(|p| p.1 == Verdict::Fail)
-        .map(|p| p.0)
-        .collect();
-    if parts.is_empty() && !blocked.is_empty() {
-        parts.push(format!(
-            "{} {}",
-            lang.pick("chưa đạt", "needs"),
-            blocked.join(", ")
-        ));
-    }
-    format!("{name}: {}", parts.join("; "))
-}
-
-/// Readiness for recognition; when not ready, what is missing: the level (`Chưa: chưa đạt xã NTM`),
-/// the conditions (`Chưa: điều kiện chưa đạt`), or both.
-pub(super) fn readiness_text(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> String {
-    let (set, conditions) = r.recognition().unwrap_or(("", None));
-    let level = (!set.is_empty()).then(|| (rep.set_ref(set).short_name(lang), r.qualified(set)));
-    let conditions = conditions.map(|c| {
-        let text = match c {
-            Verdict::Fail => lang.pick("điều kiện chưa đạt", "conditions not met"),
-            _ => lang.pick("điều kiện thiếu số liệu", "conditions lack data"),
-        };
-        (c, text.to_string())
-    });
-    readiness_with(r.ready(), level, conditions, lang)
-}
-
-/// [`readiness_text`] for one unit's own report: the level's criteria counted and the conditions
-/// missing named (`Chưa: chưa đạt xã NTM (18/19 tiêu chí)`).
-pub(super) fn readiness_line(rep: &CheckReport, u: &UnitResult, lang: Lang) -> String {
-    let Some(rd) = &u.readiness else {
-        return readiness_text(rep, u, lang);
-    };
-    let level = u.set(&rd.set).map(|s| {
-        let mut name = rep.set_ref(&rd.set).short_name(lang);
-        if s.status != Verdict::Pass {
-            name.push_str(&format!(
-                " ({}/{} {})",
-                s.criteria_met,
-                s.criteria_total,
-                lang.pick("tiêu chí", "criteria")
-            ));
-        }
-        (name, s.qualified)
-    });
-    let def = rep.set_def(&rd.set);
-    let conditions = rd.conditions.map(|c| {
-        let names = |st: Status| -> Vec<String> {
-            rd.indicators
-                .iter()
-                .filter(|i| i.status == st)
-                .map(|i| {
-                    def.and_then(|d| d.recognition.iter().find(|x| x.code == i.code))
-                        .map_or(i.code.clone(), |x| format!("«{}»", x.name.get(lang)))
-                })
-                .collect()
-        };
-        let mut parts = Vec::new();
-        for (st, vi, en) in [
-            (Status::Fail, "chưa đạt điều kiện", "condition not met:"),
-            (
-                Status::Missing,
-                "thiếu số liệu điều kiện",
-                "no data for condition",
-            ),
-        ] {
-            let list = names(st);
-            if !list.is_empty() {
-                parts.push(format!("{} {}", lang.pick(vi, en), list.join(", ")));
-            }
-        }
-        (c, parts.join("; "))
-    });
-    readiness_with(u.ready(), level, conditions, lang)
-}
-
-/// The readiness verdict, then each part that keeps it from "ready": the level (its label and
-/// whether the unit qualifies at it) and the conditions (their verdict and what to say of them).
-fn readiness_with(
-    ready: Option<Verdict>,
-    level: Option<(String, Verdict)>,
-    conditions: Option<(Verdict, String)>,
-    lang: Lang,
-) -> String {
-    let head = match ready {
-        None => return lang.pick("Chưa đánh giá", "Not assessed").to_string(),
-        Some(Verdict::Pass) => return lang.pick("Sẵn sàng", "Ready").to_string(),
-        Some(Verdict::Fail) => lang.pick("Chưa", "Not ready"),
-        Some(Verdict::Unknown) => lang.pick("Chưa rõ", "Unknown"),
-    };
-    let mut why: Vec<String> = Vec::new();
-    match level {
-        Some((name, Verdict::Fail)) => {
-            why.push(format!("{} {name}", lang.pick("chưa đạt", "not at")))
-        }
-        Some((name, Verdict::Unknown)) => why.push(match lang {
-            Lang::Vi => format!("{name} thiếu số liệu"),
-            Lang::En => format!("{name} unknown (missing data)"),
-        }),
-        _ => {}
-    }
-    if let Some((v, text)) = conditions
-        && v != Verdict::Pass
-        && !text.is_empty()
-    {
-        why.push(text);
-    }
-    if why.is_empty() {
-        head.to_string()
-    } else {
-        format!("{head}: {}", why.join("; "))
-    }
-}
-
 fn batch_row(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> Vec<(String, Option<Tint>)> {
     let mut row = vec![
         (r.code().to_string(), None),
@@ -476,14 +324,14 @@ fn batch_row(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> Vec<(String, Op
         });
         row.push(cell);
     }
-    let lvl_tint = if r.level_reached().is_some() {
-        Some(Tint::Green)
-    } else {
-        (r.sets() > 0).then(|| tint_of(r.set(0).qualified))
+    let level = Level::of(rep, r);
+    let lvl_tint = match level {
+        Level::Reached(_) => Some(Tint::Green),
+        Level::None(first) => first.map(tint_of),
     };
-    row.push((level_text(rep, r, lang), lvl_tint));
-    row.push((blocking_text(rep, r, lang), None));
-    row.push((readiness_text(rep, r, lang), None));
+    row.push((words::level(&level, lang), lvl_tint));
+    row.push((words::blocking(Blocking::of(rep, r).as_ref(), lang), None));
+    row.push((words::readiness(&Readiness::brief(rep, r), lang), None));
     row
 }
 
@@ -715,171 +563,6 @@ fn table_or_md(
     }
 }
 
-/// One row of the indicator table.
-pub(super) struct IndRow {
-    pub(super) criterion: String,
-    pub(super) code: String,
-    pub(super) content: String,
-    pub(super) value: String,
-    pub(super) rule: String,
-    pub(super) status: Status,
-    pub(super) gap: String,
-    pub(super) how: String,
-    pub(super) source: String,
-    /// The check as evaluated and as defined, for the formats that write its figures as numbers.
-    pub(super) result: CheckResult,
-    pub(super) def: Check,
-}
-
-pub(super) fn indicator_rows(rep: &CheckReport, set: &SetResult, lang: Lang) -> Vec<IndRow> {
-    let Some(def) = rep.set_def(&set.set) else {
-        return Vec::new();
-    };
-    let rank_v = |v: Verdict| match v {
-        Verdict::Fail => 0,
-        Verdict::Unknown => 1,
-        Verdict::Pass => 2,
-    };
-    let rank_s = |s: Status| match s {
-        Status::Fail => 0,
-        Status::Missing => 1,
-        Status::NotApplicable => 3,
-        _ => 2,
-    };
-    let mut criteria: Vec<_> = set.criteria.iter().zip(&def.criteria).collect();
-    criteria.sort_by_key(|(c, _)| rank_v(c.status));
-    let mut rows = Vec::new();
-    for (c, cdef) in criteria {
-        let mut inds: Vec<&IndicatorResult> = c.indicators.iter().collect();
-        inds.sort_by_key(|i| rank_s(i.status));
-        let mut first = true;
-        for ind in inds {
-            let Some(idef) = def.indicator(&ind.code) else {
-                continue;
-            };
-            for (i, ch) in ind.checks.iter().enumerate() {
-                let Some(chdef) = rep.check_def(&set.set, &ind.code, i) else {
-                    continue;
-                };
-                let mut content = idef.name.get(lang).to_string();
-                let label = text::label(chdef, lang);
-                if idef.checks.len() > 1 && !label.is_empty() {
-                    content = format!("{content} — {label}");
-                }
-                rows.push(IndRow {
-                    criterion: if first {
-                        format!(
-                            "{}. {} — {}",
-                            c.number,
-                            cdef.name.get(lang),
-                            text::verdict(c.status, lang)
-                        )
-                    } else {
-                        String::new()
-                    },
-                    code: if i == 0 {
-                        ind.code.clone()
-                    } else {
-                        String::new()
-                    },
-                    content,
-                    value: text::value(ch.value, chdef, lang),
-                    rule: check_rule(ch, chdef, rep.version, set.threshold_year, lang),
-                    status: if ch.status == Status::Info {
-                        ch.status
-                    } else {
-                        ind.status.min_for(ch.status)
-                    },
-                    gap: text::gap(ch, chdef, lang),
-                    how: how(ch, set, lang),
-                    source: idef.source.to_string(),
-                    result: ch.clone(),
-                    def: chdef.clone(),
-                });
-                first = false;
-            }
-        }
-    }
-    rows
-}
-
-trait StatusExt {
-    fn min_for(self, check: Status) -> Status;
-}
-
-impl StatusExt for Status {
-    /// The status to show on a check's row: the check's own, except that a not-applicable indicator
-    /// shows as such.
-    fn min_for(self, check: Status) -> Status {
-        if self == Status::NotApplicable {
-            self
-        } else {
-            check
-        }
-    }
-}
-
-/// A recognition condition's value and requirement (those of its first check), or two empty cells
-/// when it has no check.
-pub(super) fn condition_cells(
-    ind: &IndicatorResult,
-    def: &Indicator,
-    version: &Version,
-    year: i32,
-    lang: Lang,
-) -> (String, String) {
-    match (ind.checks.first(), def.checks.first()) {
-        (Some(ch), Some(cd)) => (
-            text::value(ch.value, cd, lang),
-            check_rule(ch, cd, version, year, lang),
-        ),
-        _ => (String::new(), String::new()),
-    }
-}
-
-/// The requirement of a check as evaluated: the resolved threshold when there is one.
-pub(super) fn check_rule(
-    ch: &CheckResult,
-    def: &Check,
-    version: &Version,
-    year: i32,
-    lang: Lang,
-) -> String {
-    text::requirement(&Requirement::of(ch, def, version, year), lang)
-}
-
-/// For `--explain`: the comparison made and the dated value used.
-fn how(ch: &CheckResult, set: &SetResult, lang: Lang) -> String {
-    let v = match ch.value {
-        Some(crate::input::Value::Num(n)) => num(n, lang),
-        Some(crate::input::Value::Bool(b)) => (if b { "Đạt" } else { "Không đạt" }).to_string(),
-        None => "—".into(),
-    };
-    let mut s = match (ch.op, &ch.threshold) {
-        (Some(op), Some(t)) => format!("{v} {} {}", op.symbol(), num(t.value, lang)),
-        _ => format!("{v} = Đạt"),
-    };
-    if let Some(y) = ch.threshold.as_ref().and_then(|t| t.dated) {
-        s.push_str(&format!(
-            "; {} {y}",
-            lang.pick("giá trị năm", "value dated")
-        ));
-    }
-    if set.threshold_year != 0 {
-        s.push_str(&format!(
-            "; {} {}",
-            lang.pick("ngưỡng năm", "thresholds of"),
-            set.threshold_year
-        ));
-    }
-    s.push_str(if ch.verified {
-        lang.pick("; đã đối chiếu", "; verified")
-    } else {
-        lang.pick("; chưa đối chiếu", "; unverified")
-    });
-    s
-}
-
 fn detail(rep: &CheckReport, r: &UnitResult, format: Format, style: &Style) -> String {
     detail_unit(rep, r, ("Xã", "Commune"), format, style)
 }
@@ -932,65 +615,55 @@ fn detail_unit(
     out.push_str(&format!(
         "{}: {}\n",
         lang.pick("Mức đạt", "Level reached"),
-        level_text(rep, r, lang)
+        words::level(&Level::of(rep, r), lang)
     ));
     if let Some(rd) = &r.readiness {
-        let set_name = rep
-            .set_def(&rd.set)
-            .map_or(rd.set.clone(), |s| s.short_name.get(lang).to_string());
         out.push_str(&format!(
-            "{} ({set_name}): {}\n",
+            "{} ({}): {}\n",
             lang.pick(
                 "Đủ điều kiện đề nghị công nhận",
                 "Ready to be proposed for recognition"
             ),
-            readiness_line(rep, r, lang)
+            rep.set_ref(&rd.set).short_name(lang),
+            words::readiness(&Readiness::explained(rep, r), lang)
         ));
-        if rd.conditions.is_some() {
-            for ind in &rd.indicators {
-                let Some(def) = rep
-                    .set_def(&rd.set)
-                    .and_then(|s| s.recognition.iter().find(|i| i.code == ind.code))
-                else {
-                    continue;
-                };
-                let (value, rule) = condition_cells(ind, def, rep.version, r.year, lang);
-                out.push_str(&format!(
-                    "  - {}: {value} ({} {rule}) — {}\n",
-                    def.name.get(lang),
-                    lang.pick("cần", "needs"),
-                    text::status(ind.status, lang)
-                ));
-            }
+        for c in ConditionRow::of(rep, r).into_iter().flatten() {
+            let (value, rule) = c.first.map_or((String::new(), String::new()), |(v, q)| {
+                (text::figure(&v, lang), text::requirement(&q, lang))
+            });
+            out.push_str(&format!(
+                "  - {}: {value} ({} {rule}) — {}\n",
+                c.def.name.get(lang),
+                lang.pick("cần", "needs"),
+                text::status(c.result.status, lang)
+            ));
         }
     }
     for set in &r.sets {
-        let def = rep.set_def(&set.set);
-        let name = def.map_or(set.set.clone(), |d| d.name.get(lang).to_string());
+        let view = SetView::of(rep, rep.version, r, set);
         let mut head = format!(
-            "{name}: {}/{} {} — {}",
+            "{}: {}/{} {} — {}",
+            view.set.name(lang),
             set.criteria_met,
             set.criteria_total,
             lang.pick("tiêu chí đạt", "criteria met"),
             text::verdict(set.qualified, lang)
         );
-        for (p, v) in &set.prerequisites {
+        for (p, v) in &view.prerequisites {
             head.push_str(&format!(
-                "; {} {p}: {}",
+                "; {} {}: {}",
                 lang.pick("điều kiện tiên quyết", "prerequisite"),
+                p.id,
                 text::verdict(*v, lang)
             ));
         }
-        if let Some(d) = def
-            && !d.covers(r.year)
-        {
+        if let Some(year) = view.nearest_year {
             head.push_str(&format!(
-                "; {} {}",
+                "; {} {year}",
                 lang.pick(
                     "dùng ngưỡng của năm gần nhất:",
                     "thresholds of the nearest year:"
                 ),
-                set.threshold_year
             ));
         }
         out.push_str(&format!(
@@ -1012,20 +685,31 @@ fn detail_unit(
             header.push(lang.pick("Cách tính", "Comparison").into());
             header.push(lang.pick("Nguồn", "Source").into());
         }
-        let rows = indicator_rows(rep, set, lang);
-        let cells = |row: &IndRow| {
+        let cells = |row: &CheckRow| {
             let mut v = vec![
-                row.criterion.clone(),
-                row.code.clone(),
-                row.content.clone(),
-                row.value.clone(),
-                row.rule.clone(),
+                if row.first_of_criterion {
+                    format!(
+                        "{} — {}",
+                        words::criterion(row, lang),
+                        text::verdict(row.criterion_result.status, lang)
+                    )
+                } else {
+                    String::new()
+                },
+                if row.k == 0 {
+                    row.indicator.code.clone()
+                } else {
+                    String::new()
+                },
+                words::content(row, lang),
+                text::figure(&row.value, lang),
+                text::requirement(&row.requirement, lang),
                 text::status(row.status, lang).to_string(),
-                row.gap.clone(),
+                text::gap_of(&row.gap, lang),
             ];
             if rep.explain {
-                v.push(row.how.clone());
-                v.push(row.source.clone());
+                v.push(words::how(row, lang));
+                v.push(row.indicator_def.source.to_string());
             }
             v
         };
@@ -1033,14 +717,14 @@ fn detail_unit(
             out.push('\n');
             out.push_str(&md_table(
                 &header,
-                &rows.iter().map(cells).collect::<Vec<_>>(),
+                &view.rows.iter().map(cells).collect::<Vec<_>>(),
             ));
         } else {
             // The criterion heads its indicators on a line of its own.
             let mut cols: Vec<Column> = header.iter().map(|h| Column::new(h).wrap()).collect();
             cols[0] = Column::new(&header[0]).group();
             let mut t = Grid::new(cols).auto();
-            for row in &rows {
+            for row in &view.rows {
                 let tint = status_tint(row.status);
                 t.push(
                     cells(row)
@@ -1053,133 +737,35 @@ fn detail_unit(
             out.push_str(&t.text(style));
         }
     }
-    out.push_str(&needs_text(rep, r, &still_needed(r), lang));
+    out.push_str(&needs_text(&NeedsView::of(rep, r), lang));
     out.push_str(text::unverified_legend(lang));
     out.push('\n');
     out
 }
 
-pub(super) fn needs_text(rep: &CheckReport, r: &UnitResult, needs: &Needs, lang: Lang) -> String {
-    let Some(next) = &needs.next_level else {
-        return format!(
-            "\n{}\n",
-            lang.pick(
-                "Đã đạt mọi mức được đánh giá.",
-                "Every level evaluated is met."
-            )
-        );
-    };
-    let next_name = rep
-        .set_def(next)
-        .map_or(next.clone(), |s| s.name.get(lang).to_string());
-    let mut out = format!(
-        "\n{} {next_name}:\n",
-        lang.pick("Còn cần để đạt", "Still needed for")
-    );
-    if let Some(set) = r.set(next) {
-        for (p, v) in &set.prerequisites {
-            if *v == Verdict::Fail {
-                out.push_str(&format!(
-                    "  - {} {p}\n",
-                    lang.pick("đạt trước bộ", "first meet set")
-                ));
-            }
-        }
+/// "Still needed" for the next level, numbered, as the text report lists it.
+fn needs_text(needs: &NeedsView, lang: Lang) -> String {
+    let mut out = format!("\n{}\n", words::needs_title(needs, lang));
+    for p in &needs.prerequisites {
+        out.push_str(&format!(
+            "  - {} {}\n",
+            lang.pick("đạt trước bộ", "first meet set"),
+            p.id
+        ));
     }
     for (i, n) in needs.items.iter().enumerate() {
-        let set = r.set(&n.set);
-        let (def, ch, code) = set
-            .and_then(|s| s.criteria.iter().find(|c| c.number == n.criterion))
-            .and_then(|c| c.indicators.iter().find(|x| x.code == n.indicator))
-            .map(|ind| {
-                let idx = ind
-                    .checks
-                    .iter()
-                    .position(|c| c.input == n.input)
-                    .unwrap_or(0);
-                (
-                    rep.check_def(&n.set, &n.indicator, idx),
-                    ind.checks.get(idx),
-                    check_code(&n.indicator, &n.input, ind.checks.len() > 1, idx),
-                )
-            })
-            .unwrap_or((None, None, n.indicator.clone()));
-        let idef = rep.set_def(&n.set).and_then(|s| s.indicator(&n.indicator));
-        let mut name = idef.map_or(String::new(), |d| d.name.get(lang).to_string());
-        // The sub-indicator that falls short, when the indicator has several (17.1b: nước sạch).
-        if let (Some(idef), Some(def)) = (idef, def) {
-            let label = text::label(def, lang);
-            if idef.checks.len() > 1 && !label.is_empty() {
-                name = format!("{name} ({label})");
-            }
-        }
-        let what = match (n.status, def, ch) {
-            // The value is there; its threshold waits for the commune's group.
-            (Status::Missing, Some(def), Some(ch))
-                if ch.value.is_some()
-                    && ch.threshold.is_none()
-                    && def
-                        .threshold
-                        .as_ref()
-                        .is_some_and(|t| t.by_group(rep.version)) =>
-            {
-                format!(
-                    "{} ({} {})",
-                    lang.pick("thiếu nhóm xã", "commune group missing"),
-                    lang.pick("cột", "column"),
-                    crate::criteria::GROUP_COLUMN
-                )
-            }
-            (Status::Missing, _, _) => format!(
-                "{} ({} {})",
-                lang.pick("thiếu số liệu", "missing data"),
-                lang.pick("cột", "column"),
-                n.input
-            ),
-            (_, Some(def), Some(ch)) => {
-                let g = text::gap(ch, def, lang);
-                format!(
-                    "{} {}, {} {}{}",
-                    lang.pick("hiện", "now"),
-                    text::value(ch.value, def, lang),
-                    lang.pick("cần", "needs"),
-                    check_rule(
-                        ch,
-                        def,
-                        rep.version,
-                        set.map_or(r.year, |s| s.threshold_year),
-                        lang
-                    ),
-                    if g.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {g}")
-                    }
-                )
-            }
-            _ => String::new(),
-        };
         out.push_str(&format!(
-            "  {}. {} {} / {} {}: {name} — {what}\n",
+            "  {}. {} {} / {} {}: {} — {}\n",
             i + 1,
             lang.pick("TC", "Crit."),
-            n.criterion,
+            n.need.criterion,
             lang.pick("chỉ tiêu", "indicator"),
-            code
+            n.code,
+            words::need_content(n, lang),
+            words::need_what(n, lang)
         ));
     }
     out
-}
-
-/// The code of check `k` (reading `input`) of indicator `code`: the code, plus what its input column
-/// adds to it when the indicator has several checks (`17.1b`; `nc3.2a` → `3.2a`; `2.3·2` when the
-/// column does not name the code).
-pub(super) fn check_code(code: &str, input: &str, several: bool, k: usize) -> String {
-    match input.find(code) {
-        _ if !several => code.to_string(),
-        Some(at) => format!("{code}{}", &input[at + code.len()..]),
-        None => format!("{code}·{}", k + 1),
-    }
 }
 
 /// A district's appraisal-prep report: its criteria, then the communes that hold it back.
@@ -1211,95 +797,8 @@ fn district_detail(rep: &CheckReport, d: &DistrictResult, format: Format, style:
             ),
         });
     }
-    out.push_str(&shares_text(rep, d, lang));
-    out
-}
-
-/// What the shares of a district rest on, when the reader must know it: the xã of the official list
-/// that have no row (the district is then unknown at best), or shares over the file's communes only.
-fn basis_text(d: &DistrictResult, lang: Lang) -> String {
-    if !d.missing_communes.is_empty() {
-        let from = d.over.list_from.as_deref().unwrap_or("");
-        let listed: Vec<String> = d
-            .missing_communes
-            .iter()
-            .map(|m| format!("{} {}", m.code, m.name))
-            .collect();
-        let n = d.missing_communes.len();
-        let total = d.communes_total;
-        return match lang {
-            Lang::Vi => format!(
-                "  Thiếu số liệu {n}/{total} xã của huyện theo danh sách từ {from} (huyện chưa thể được công nhận khi còn thiếu): {}\n",
-                listed.join("; ")
-            ),
-            Lang::En => format!(
-                "  No data for {n} of the district's {total} xã in the official list from {from} (the district cannot qualify while they are missing): {}\n",
-                listed.join("; ")
-            ),
-        };
-    }
-    if d.over.code_not_in_list {
-        return lang
-            .pick(
-                "  Tỷ lệ tính trên các xã có trong tệp số liệu xã (mã huyện không có trong danh sách đơn vị hành chính chính thức).\n",
-                "  Shares over the communes in the commune data (the district code is not in the official list of administrative units).\n",
-            )
-            .to_string();
-    }
-    String::new()
-}
-
-/// The district's conditions on its communes that do not hold: who holds it back, or how many more.
-pub(super) fn shares_text(rep: &CheckReport, d: &DistrictResult, lang: Lang) -> String {
-    let mut out = basis_text(d, lang);
-    if d.communes_total == 0 {
-        out.push_str(lang.pick(
-            "  Không có xã nào của huyện trong tệp số liệu xã: chưa đủ dữ liệu.\n",
-            "  No commune of this district in the commune file: unknown.\n",
-        ));
-        return out;
-    }
-    for sh in d.shares.iter().filter(|s| s.needed_more > 0) {
-        let set = rep
-            .set_def(&sh.set)
-            .map_or(sh.set.clone(), |s| s.short_name.get(lang).to_string());
-        let blocking: Vec<String> = d
-            .blocking_communes
-            .iter()
-            .filter(|b| b.set == sh.set)
-            .map(|b| {
-                format!(
-                    "{} ({}, {}/{} {}{})",
-                    b.name,
-                    b.code,
-                    b.criteria_met,
-                    b.criteria_total,
-                    lang.pick("tiêu chí", "criteria"),
-                    if b.status == Verdict::Unknown {
-                        lang.pick(", thiếu số liệu", ", missing data")
-                    } else {
-                        ""
-                    }
-                )
-            })
-            .collect();
-        if blocking.is_empty() {
-            out.push_str(&format!(
-                "  {}: {} {} {set} ({}/{})\n",
-                sh.indicator,
-                lang.pick("cần thêm", "needs"),
-                sh.needed_more,
-                sh.communes_meeting,
-                sh.communes_total
-            ));
-        } else {
-            out.push_str(&format!(
-                "  {}: {} {set}: {}\n",
-                sh.indicator,
-                lang.pick("xã chưa đạt", "communes not meeting"),
-                blocking.join("; ")
-            ));
-        }
+    for line in words::share_lines(&DistrictView::of(rep, d), lang) {
+        out.push_str(&format!("  {line}\n"));
     }
     out
 }
@@ -1337,42 +836,18 @@ fn districts_table(
                     None => row.extend([String::new(), String::new()]),
                 }
             }
-            let mut held = shares_text(rep, d, lang)
-                .trim()
+            let view = DistrictView::of(rep, d);
+            let mut held = words::shares_cell(&view, lang)
                 .trim_end_matches('.')
-                .replace('\n', "; ");
-            let failing: Vec<&str> = d
-                .unit
-                .sets
-                .iter()
-                .flat_map(|s| s.failing())
-                .filter(|c| {
-                    !d.shares
-                        .iter()
-                        .any(|sh| c.indicators.iter().any(|i| i.code == sh.indicator))
-                })
-                .map(|c| c.number.as_str())
-                .collect();
-            let unknown: Vec<&str> = d
-                .unit
-                .sets
-                .iter()
-                .flat_map(|s| s.criteria.iter())
-                .filter(|c| c.status == Verdict::Unknown)
-                .filter(|c| {
-                    !d.shares.iter().any(|sh| {
-                        c.indicators.iter().any(|i| {
-                            i.code == sh.indicator && i.status == crate::eval::Status::Missing
-                        })
-                    })
-                })
-                .map(|c| c.number.as_str())
-                .collect();
+                .to_string();
             for (label, list) in [
-                (lang.pick("tiêu chí huyện", "district criteria"), &failing),
+                (
+                    lang.pick("tiêu chí huyện", "district criteria"),
+                    &view.own_failing,
+                ),
                 (
                     lang.pick("thiếu số liệu huyện", "district data missing"),
-                    &unknown,
+                    &view.own_unknown,
                 ),
             ] {
                 if !list.is_empty() {
@@ -1503,7 +978,7 @@ fn csv_district_row(rep: &CheckReport, d: &DistrictResult, lang: Lang) -> Vec<St
             None => row.extend([String::new(), String::new(), String::new()]),
         }
     }
-    row.push(shares_text(rep, d, lang).trim().replace('\n', "; "));
+    row.push(words::shares_cell(&DistrictView::of(rep, d), lang));
     row.push(
         d.unit
             .readiness
@@ -1559,7 +1034,7 @@ fn csv_batch_row(rep: &CheckReport, r: &dyn UnitView, lang: Lang) -> Vec<String>
     for _ in &rep.district_sets {
         row.extend([String::new(), String::new(), String::new()]);
     }
-    row.push(blocking_text(rep, r, lang));
+    row.push(words::blocking(Blocking::of(rep, r).as_ref(), lang));
     row.push(r.ready().map(verdict_plain).unwrap_or_default());
     row
 }
@@ -1579,7 +1054,7 @@ fn csv_unscored_row(rep: &CheckReport, u: &Unscored, lang: Lang) -> Vec<String> 
     for _ in rep.sets.iter().chain(&rep.district_sets) {
         row.extend([String::new(), String::new(), String::new()]);
     }
-    row.push(reasons_text(u, lang));
+    row.push(words::reasons(u, lang));
     row.push(String::new());
     row
 }
@@ -1594,18 +1069,9 @@ fn csv_unscored_detail(u: &Unscored, lang: Lang) -> Vec<String> {
     ];
     row.extend(std::iter::repeat_n(String::new(), 4));
     row.push("not_scored".into());
-    row.push(reasons_text(u, lang));
+    row.push(words::reasons(u, lang));
     row.extend(std::iter::repeat_n(String::new(), 4));
     row
-}
-
-/// The reasons a row was not scored, on one line.
-pub(super) fn reasons_text(u: &Unscored, lang: Lang) -> String {
-    u.reasons
-        .iter()
-        .map(|r| r.get(lang))
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// The rows that could not be scored, after the results of a table or Markdown report.
@@ -1629,7 +1095,7 @@ fn unscored_text(list: &[Unscored], format: Format, style: &Style) -> String {
                 u.code.clone(),
                 u.name.clone(),
                 u.year.map(|y| y.to_string()).unwrap_or_default(),
-                reasons_text(u, lang),
+                words::reasons(u, lang),
             ]
         })
         .collect();
