@@ -3,12 +3,13 @@
 //! back. Each turns a piece of the result model ([`crate::report::model`]) into words; none decides
 //! anything.
 
+use crate::criteria::CriteriaSet;
 use crate::eval::Verdict;
 use crate::i18n::{Lang, num};
 use crate::input::{Unscored, Value};
 use crate::report::model::{
-    Basis, Blocking, CheckRow, Conditions, DistrictView, Level, NeedRow, NeedWhat, NeedsView,
-    Readiness,
+    Basis, Blocking, CheckReport, CheckRow, Conditions, DistrictView, Level, NeedRow, NeedWhat,
+    NeedsView, Readiness,
 };
 use crate::report::text;
 
@@ -352,6 +353,63 @@ pub(crate) fn share_lines(v: &DistrictView, lang: Lang) -> Vec<String> {
 /// always have.
 pub(crate) fn shares_cell(v: &DistrictView, lang: Lang) -> String {
     share_lines(v, lang).join(";   ")
+}
+
+/// The header of the one-row-per-commune table (the terminal/Markdown/CSV batch and the workbook's
+/// summary sheet): code, commune, district, year, criteria met per set, level, what is still open,
+/// and with `show_ready` the readiness for recognition.
+pub(crate) fn batch_header(rep: &CheckReport, show_ready: bool, lang: Lang) -> Vec<String> {
+    let mut header: Vec<String> = vec![
+        lang.pick("Mã", "Code").into(),
+        lang.pick("Xã", "Commune").into(),
+        lang.pick("Huyện", "District").into(),
+        lang.pick("Năm", "Year").into(),
+    ];
+    header.extend(rep.sets.iter().map(|s| met_header(s, lang)));
+    header.push(lang.pick("Mức đạt", "Level reached").into());
+    header.push(
+        lang.pick(
+            "Tiêu chí còn thiếu (mức tiếp theo)",
+            "Criteria still open (next level)",
+        )
+        .into(),
+    );
+    if show_ready {
+        header.push(
+            lang.pick("Đủ điều kiện đề nghị công nhận", "Ready for recognition")
+                .into(),
+        );
+    }
+    header
+}
+
+/// `Xã NTM (TC đạt)`: the column of a set's criteria met.
+fn met_header(s: &CriteriaSet, lang: Lang) -> String {
+    format!(
+        "{} ({})",
+        s.short_name.get(lang),
+        lang.pick("TC đạt", "criteria met")
+    )
+}
+
+/// The header of the one-row-per-district table: code, district, year, communes, communes at xã NTM,
+/// criteria met per district set (each followed by its result when `with_result`), who holds it back.
+pub(crate) fn districts_header(rep: &CheckReport, with_result: bool, lang: Lang) -> Vec<String> {
+    let mut header: Vec<String> = vec![
+        lang.pick("Mã", "Code").into(),
+        lang.pick("Huyện", "District").into(),
+        lang.pick("Năm", "Year").into(),
+        lang.pick("Số xã", "Communes").into(),
+        lang.pick("Xã đạt xã NTM", "Communes at xã NTM").into(),
+    ];
+    for s in &rep.district_sets {
+        header.push(met_header(s, lang));
+        if with_result {
+            header.push(lang.pick("Kết quả", "Result").into());
+        }
+    }
+    header.push(lang.pick("Còn vướng", "Held back by").into());
+    header
 }
 
 /// The reasons a row was not scored, on one line.
