@@ -262,6 +262,22 @@ impl<'a> Gap<'a> {
     }
 }
 
+/// Whether a unit's name already says what it is (`Xã Gia Cát`, `Phường …`, `Huyện …`), so that a
+/// title does not say it twice.
+pub fn name_has_kind(name: &str) -> bool {
+    let folded = crate::input::cell::fold(name);
+    [
+        "xa ",
+        "phuong ",
+        "thi tran ",
+        "huyen ",
+        "thanh pho ",
+        "thi xa ",
+    ]
+    .iter()
+    .any(|p| folded.starts_with(p))
+}
+
 /// The code of check `k` (reading `input`) of indicator `code`: the code, plus what its input column
 /// adds to it when the indicator has several checks (`17.1b`; `nc3.2a` → `3.2a`; `2.3·2` when the
 /// column does not name the code).
@@ -824,5 +840,175 @@ impl<'a> DistrictView<'a> {
     /// Whether it has no commune in the commune file.
     pub fn no_commune(&self) -> bool {
         self.result.communes_total == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::criteria::catalog::Catalog;
+    use crate::eval::{Evaluator, NoDerived, Options};
+    use crate::input::{Layout, read_str};
+
+    const SAMPLES: &str = include_str!("../../samples/communes.csv");
+
+    /// The sample communes of 2024 scored against the bundled commune chain, and the report of
+    /// `all` over it.
+    fn scored(code: &str, test: impl FnOnce(&CheckReport, &UnitResult)) {
+        let catalog = Catalog::bundled().unwrap();
+        let v = catalog.versions.first().unwrap();
+        let chain = v.commune_chain();
+        let cols = Version::columns_of(&chain);
+        let ds = read_str("communes.csv", SAMPLES, v, Layout::COMMUNE, &cols);
+        let ev = Evaluator::new(v, chain.clone(), &ds, Options::default());
+        let row = ds
+            .rows
+            .iter()
+            .find(|r| r.code == code && r.year == 2024)
+            .unwrap();
+        let unit = ev.evaluate(row, &NoDerived);
+        let rep = CheckReport {
+            version: v,
+            sets: chain.clone(),
+            level: "all".into(),
+            target: chain[0].id.clone(),
+            file: "communes.csv".into(),
+            files: vec!["communes.csv".into()],
+            date: None,
+            picked: false,
+            explain: false,
+            detail: true,
+            summary_only: false,
+            district_sets: Vec::new(),
+            versions: Vec::new(),
+        };
+        test(&rep, &unit);
+    }
+
+    fn first_set<'a>(rep: &'a CheckReport, u: &'a UnitResult) -> SetView<'a> {
+        SetView::of(rep, rep.version, u, &u.sets[0])
+    }
+
+    #[test]
+    fn failing_checks_come_first_typed() {
+        // Lộc Yên 2024: income 40,5 < 42 (criterion 10), every other criterion of xã NTM met.
+        scored("06211", |rep, u| {
+            let set = first_set(rep, u);
+            let row = &set.rows[0];
+            assert_eq!(row.criterion_result.number, "10");
+            assert!(row.first_of_criterion);
+            assert_eq!(row.status, Status::Fail);
+            assert_eq!(row.value.value, Some(Value::Num(40.5)));
+            assert!(matches!(row.value.unit, Unit::Named(_)));
+            match row.requirement {
+                Requirement::Resolved { op, threshold, .. } => {
+                    assert_eq!((op, threshold.value), (Op::Ge, 42.0));
+                }
+                other => panic!("not resolved: {other:?}"),
+            }
+            match row.gap {
+                Gap::Short { amount, .. } => assert!((amount - 1.5).abs() < 1e-9),
+                other => panic!("no gap: {other:?}"),
+            }
+            // Criteria in the order shown: the failing one, then the met ones in the set's order.
+            let order: Vec<&str> = set
+                .rows
+                .iter()
+                .filter(|r| r.first_of_criterion)
+                .map(|r| r.criterion_result.number.as_str())
+                .collect();
+            assert_eq!(order[..3], ["10", "1", "2"]);
+            // A yes/no check requires Đạt and has no gap.
+            let yes_no = set.rows.iter().find(|r| r.indicator.code == "1.1").unwrap();
+            assert!(matches!(yes_no.requirement, Requirement::Met));
+            assert_eq!(yes_no.gap, Gap::None);
+            assert_eq!(yes_no.value.value, Some(Value::Bool(true)));
+        });
+    }
+
+    #[test]
+    fn still_needed_carries_the_figures_of_each_check() {
+        scored("06211", |rep, u| {
+            let needs = NeedsView::of(rep, u);
+            assert_eq!(needs.next.map(|s| s.id), Some("xa-ntm"));
+            let n = &needs.items[0];
+            assert_eq!((n.need.criterion.as_str(), n.code.as_str()), ("10", "10"));
+            assert_eq!(n.what, NeedWhat::NotMet);
+            let f = n.figures.unwrap();
+            assert_eq!(f.value.value, Some(Value::Num(40.5)));
+            assert!(f.gap.is_amount());
+        });
+    }
+
+    #[test]
+    fn missing_data_is_unknown_and_named_as_such() {
+        // Xuân Long 2024: 12.3 and 17.8 blank, nothing fails at xã NTM.
+        scored("06241", |rep, u| {
+            assert!(matches!(
+                Level::of(rep, u),
+                Level::None(Some(Verdict::Unknown))
+            ));
+            let b = Blocking::of(rep, u).unwrap();
+            assert_eq!(b.set.id, "xa-ntm");
+            assert!(b.failing.is_empty());
+            let unknown: Vec<&str> = b.unknown.iter().map(|c| c.number).collect();
+            assert_eq!(unknown, ["12", "17"]);
+            assert!(b.unknown.iter().all(|c| c.def.is_some()));
+            let needs = NeedsView::of(rep, u);
+            let what: Vec<(&str, NeedWhat)> = needs
+                .items
+                .iter()
+                .map(|n| (n.need.input.as_str(), n.what))
+                .collect();
+            assert_eq!(
+                what,
+                [
+                    ("12.3", NeedWhat::DataMissing),
+                    ("17.8", NeedWhat::DataMissing)
+                ]
+            );
+        });
+    }
+
+    #[test]
+    fn readiness_names_the_conditions_not_met() {
+        // Tân Liên 2024: xã NTM, but the "no basic-construction debt" condition is not met.
+        scored("06244", |rep, u| {
+            let r = Readiness::explained(rep, u);
+            assert_eq!(r.ready, Some(Verdict::Fail));
+            let level = r.level.unwrap();
+            assert_eq!((level.set.id, level.qualified), ("xa-ntm", Verdict::Pass));
+            assert_eq!(level.criteria, None, "all criteria met: no count");
+            match r.conditions {
+                Some((Verdict::Fail, Conditions::Named { failing, missing })) => {
+                    let codes: Vec<&str> = failing.iter().map(|c| c.code).collect();
+                    assert_eq!(codes, ["no_xdcb"]);
+                    assert!(missing.is_empty());
+                }
+                other => panic!("{other:?}"),
+            }
+            let brief = Readiness::brief(rep, u);
+            assert!(matches!(
+                brief.conditions,
+                Some((Verdict::Fail, Conditions::Verdict))
+            ));
+            let conditions = ConditionRow::of(rep, u).unwrap();
+            assert_eq!(conditions.len(), 3);
+            assert!(conditions.iter().all(|c| matches!(
+                c.first,
+                Some((_, Requirement::Resolved { .. } | Requirement::Met))
+            )));
+        });
+    }
+
+    #[test]
+    fn codes_of_compound_checks() {
+        assert_eq!(check_code("17.1", "17.1b", true, 1), "17.1b");
+        assert_eq!(check_code("3.2", "nc3.2a", true, 0), "3.2a");
+        assert_eq!(check_code("2.3", "duong", true, 1), "2.3·2");
+        assert_eq!(check_code("2.3", "2.3a", false, 0), "2.3");
+        assert!(name_has_kind("Xã Gia Cát"));
+        assert!(name_has_kind("Thị trấn Đồng Đăng"));
+        assert!(!name_has_kind("Gia Cát"));
     }
 }

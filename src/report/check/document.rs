@@ -21,7 +21,7 @@ use crate::report::Style;
 use crate::report::grid::{Column, Grid, Tint};
 use crate::report::model::{
     Blocking, CheckReport, CheckRow, ConditionRow, DistrictView, Level, NeedsView, Readiness,
-    SetView,
+    SetView, name_has_kind,
 };
 use crate::report::text;
 
@@ -367,18 +367,7 @@ fn detail_unit(
     let lang = style.lang;
     let mut out = String::new();
     // "Xã Gia Cát", unless the name already says "Xã …", "Phường …", "Huyện …".
-    let folded = crate::input::cell::fold(&r.name);
-    let prefix = if [
-        "xa ",
-        "phuong ",
-        "thi tran ",
-        "huyen ",
-        "thanh pho ",
-        "thi xa ",
-    ]
-    .iter()
-    .any(|p| folded.starts_with(p))
-    {
+    let prefix = if name_has_kind(&r.name) {
         String::new()
     } else {
         format!("{} ", lang.pick(kind.0, kind.1))

@@ -8,7 +8,7 @@ use crate::eval::{Status, UnitResult, Verdict};
 use crate::i18n::Lang;
 use crate::report::check::words;
 use crate::report::model::{
-    Blocking, CheckReport, ConditionRow, Level, NeedsView, Readiness, SetView,
+    Blocking, CheckReport, ConditionRow, Level, NeedsView, Readiness, SetView, name_has_kind,
 };
 use crate::report::text;
 
@@ -63,18 +63,7 @@ pub(super) fn page(rep: &CheckReport, u: &UnitResult, i: usize, lang: Lang) -> S
 /// `Xã Gia Cát (mã 06501), huyện Cao Lộc — năm 2024`, without doubling a "Xã"/"Phường" already in
 /// the name.
 fn heading(u: &UnitResult, i: usize, lang: Lang) -> String {
-    let folded = crate::input::cell::fold(&u.name);
-    let named = [
-        "xa ",
-        "phuong ",
-        "thi tran ",
-        "huyen ",
-        "thanh pho ",
-        "thi xa ",
-    ]
-    .iter()
-    .any(|p| folded.starts_with(p));
-    let prefix = if named {
+    let prefix = if name_has_kind(&u.name) {
         ""
     } else {
         lang.pick("Xã ", "Commune ")
