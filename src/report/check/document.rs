@@ -106,7 +106,7 @@ impl<W: Write> Sink for TextSink<'_, W> {
 
     /// A district, after all the communes.
     fn district(&mut self, d: DistrictResult) -> io::Result<()> {
-        let verdict = d.unit.sets.last().map_or(Verdict::Unknown, |s| s.qualified);
+        let verdict = d.qualified();
         for k in [&d.unit.code, &d.unit.name] {
             if !k.is_empty() {
                 self.district_verdicts

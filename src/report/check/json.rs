@@ -382,7 +382,7 @@ struct DistrictOut<'a> {
 
 fn district_out(d: &DistrictResult) -> DistrictOut<'_> {
     let r = &d.unit;
-    let set = r.sets.last();
+    let set = d.district_set();
     DistrictOut {
         criteria_version: &r.version,
         code: &r.code,

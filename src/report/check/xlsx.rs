@@ -388,7 +388,7 @@ fn district_sheet(
     header(ws, 0, &cols, st)?;
     for (i, d) in districts.iter().enumerate() {
         let r = 1 + i as u32;
-        let set = d.unit.sets.last();
+        let set = d.district_set();
         ws.write_string(r, 0, &d.unit.code)?;
         ws.write_string(r, 1, &d.unit.name)?;
         ws.write_number(r, 2, f64::from(d.unit.year))?;
