@@ -163,7 +163,7 @@ impl<W: Write> Sink for TextSink<'_, W> {
     }
 }
 
-pub(super) fn tint_of(v: Verdict) -> Tint {
+fn tint_of(v: Verdict) -> Tint {
     match v {
         Verdict::Pass => Tint::Green,
         Verdict::Fail => Tint::Red,

@@ -14,12 +14,12 @@
 mod csv;
 mod document;
 mod gather;
-pub mod html;
+mod html;
 mod json;
 mod markdown;
 mod table;
-pub mod words;
-pub mod xlsx;
+mod words;
+mod xlsx;
 
 use std::io::{self, Write};
 
