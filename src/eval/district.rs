@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::view::UnitView;
-use super::{Derived, Evaluator, UnitResult, Verdict};
+use super::{Derived, Evaluator, SetResult, UnitResult, Verdict};
 use crate::criteria::{CriteriaSet, Input};
 use crate::diag::Problem;
 use crate::i18n::Text;
@@ -623,6 +623,19 @@ pub struct DistrictResult {
     /// Communes naming the district that were not counted, and why (for the caller to report).
     #[serde(skip)]
     pub notes: Vec<Problem>,
+}
+
+impl DistrictResult {
+    /// The result at the district's own set: the last of the chain it was scored against.
+    pub fn district_set(&self) -> Option<&SetResult> {
+        self.unit.sets.last()
+    }
+
+    /// Whether the district qualifies (unknown when no set was scored).
+    pub fn qualified(&self) -> Verdict {
+        self.district_set()
+            .map_or(Verdict::Unknown, |s| s.qualified)
+    }
 }
 
 /// Evaluate a district row with the commune results of its district and year, counted as `over`

@@ -7,12 +7,11 @@ pub mod criteria_diff;
 pub mod diff;
 pub mod grid;
 pub mod html;
-mod json_out;
+pub mod model;
 pub mod print;
 pub mod template;
 pub mod text;
 mod xlsx_cells;
-pub mod xlsx_out;
 
 use std::borrow::Cow;
 use std::io::{self, Write};

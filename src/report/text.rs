@@ -1,6 +1,7 @@
 //! Words and figures as a person reads them: statuses, thresholds, values and gaps, in Vietnamese or English.
 
-use crate::criteria::{Check, Kind, Op, Resolved, Threshold, Version};
+use super::model::{Figure, Gap, Requirement, Unit};
+use crate::criteria::{Check, Op, Resolved, Threshold, Version};
 use crate::eval::{CheckResult, Status, Verdict};
 use crate::i18n::{Lang, Text, num};
 use crate::input::Value;
@@ -45,14 +46,15 @@ pub fn level(version: &Version, id: Option<&str>, lang: Lang) -> String {
 
 /// The unit of a check's values: `%`, or the declared unit.
 pub fn unit(check: &Check, lang: Lang) -> String {
-    match check.kind {
-        Kind::Pct => "%".into(),
-        Kind::Num => check
-            .unit
-            .as_ref()
-            .map(|u| u.get(lang).to_string())
-            .unwrap_or_default(),
-        Kind::Bool => String::new(),
+    unit_of(Unit::of(check), lang)
+}
+
+/// A unit as written after a figure: `%`, `triệu đồng/người/năm`, or nothing.
+pub fn unit_of(unit: Unit, lang: Lang) -> String {
+    match unit {
+        Unit::Percent => "%".into(),
+        Unit::Named(u) => u.get(lang).to_string(),
+        Unit::None => String::new(),
     }
 }
 
@@ -133,15 +135,10 @@ pub fn rule_in(
     lang: Lang,
 ) -> String {
     if check.context {
-        return lang
-            .pick(
-                "(thông tin, dùng cho ngưỡng)",
-                "(context, used by a threshold)",
-            )
-            .into();
+        return context_rule(lang).into();
     }
     let (Some(op), Some(t)) = (check.op, &check.threshold) else {
-        return lang.pick("Đạt", "Đạt (met)").into();
+        return met_rule(lang).into();
     };
     let u = unit(check, lang);
     let mark = if check.verified { "" } else { UNVERIFIED };
@@ -246,36 +243,79 @@ pub fn rule_in(
     format!("{}{mark}", body.trim_end())
 }
 
+/// The requirement of a yes/no check.
+fn met_rule(lang: Lang) -> &'static str {
+    lang.pick("Đạt", "Đạt (met)")
+}
+
+/// The requirement of a context value.
+fn context_rule(lang: Lang) -> &'static str {
+    lang.pick(
+        "(thông tin, dùng cho ngưỡng)",
+        "(context, used by a threshold)",
+    )
+}
+
+/// What a check requires of a unit: the resolved threshold (`≥ 42 triệu đồng/người/năm (2024)*`),
+/// `Đạt`, or the rule as stated for the year.
+pub fn requirement(r: &Requirement, lang: Lang) -> String {
+    match r {
+        Requirement::Resolved {
+            op,
+            threshold,
+            unit,
+            verified,
+        } => format!(
+            "{}{}",
+            resolved(*op, threshold, &unit_of(*unit, lang), lang),
+            if *verified { "" } else { UNVERIFIED }
+        ),
+        Requirement::Met => met_rule(lang).into(),
+        Requirement::Context => context_rule(lang).into(),
+        Requirement::Stated {
+            check,
+            year,
+            version,
+        } => rule(check, Some(*year), version, lang),
+    }
+}
+
 /// A value as read: `85,5 %`, `Đạt`, `45,36 triệu đồng/người/năm`.
 pub fn value(v: Option<Value>, check: &Check, lang: Lang) -> String {
-    match v {
+    figure(&Figure::of(v, check), lang)
+}
+
+/// A figure as read: `85,5 %`, `Đạt`, `45,36 triệu đồng/người/năm`, `—` when unknown.
+pub fn figure(f: &Figure, lang: Lang) -> String {
+    match f.value {
         None => "—".into(),
         Some(Value::Bool(true)) => lang.pick("Đạt", "Đạt (yes)").into(),
         Some(Value::Bool(false)) => lang.pick("Không đạt", "Không đạt (no)").into(),
-        Some(Value::Num(n)) => with_unit(n, &unit(check, lang), lang),
+        Some(Value::Num(n)) => with_unit(n, &unit_of(f.unit, lang), lang),
     }
 }
 
 /// How far a failing value is from its threshold: `còn thiếu 3,2 điểm %`, `vượt 1,5 điểm %`.
 pub fn gap(r: &CheckResult, check: &Check, lang: Lang) -> String {
-    let Some(g) = r.gap else {
-        return match r.status {
-            Status::Fail if r.kind == Kind::Bool => lang.pick("chưa đạt", "not met").into(),
-            _ => String::new(),
-        };
+    gap_of(&Gap::of(r, check), lang)
+}
+
+/// A gap in words: `còn thiếu 3,2 điểm %`, `vượt 1,5 triệu đồng`, `chưa đạt`, or nothing.
+pub fn gap_of(g: &Gap, lang: Lang) -> String {
+    let (word, amount, unit) = match *g {
+        Gap::None => return String::new(),
+        Gap::NotMet => return lang.pick("chưa đạt", "not met").into(),
+        Gap::Short { amount, unit } => (lang.pick("còn thiếu", "short by"), amount, unit),
+        Gap::Over { amount, unit } => (lang.pick("vượt", "over by"), amount, unit),
     };
-    let u = match check.kind {
-        Kind::Pct => lang.pick("điểm %", "percentage points").to_string(),
-        _ => unit(check, lang),
+    let u = match unit {
+        Unit::Percent => lang.pick("điểm %", "percentage points").to_string(),
+        u => unit_of(u, lang),
     };
-    let amount = if u.is_empty() {
-        num(g, lang)
+    if u.is_empty() {
+        format!("{word} {}", num(amount, lang))
     } else {
-        format!("{} {u}", num(g, lang))
-    };
-    match r.op {
-        Some(Op::Le) | Some(Op::Lt) => format!("{} {amount}", lang.pick("vượt", "over by")),
-        _ => format!("{} {amount}", lang.pick("còn thiếu", "short by")),
+        format!("{word} {} {u}", num(amount, lang))
     }
 }
 

@@ -7,8 +7,9 @@
 
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
+use super::model::{Figure, Gap, Requirement, Unit};
 use super::text;
-use crate::criteria::{Check, Kind, Op};
+use crate::criteria::{Check, Op, Resolved};
 use crate::eval::CheckResult;
 use crate::i18n::Lang;
 use crate::input::Value;
@@ -48,12 +49,12 @@ fn literal(s: &str) -> String {
     }
 }
 
-/// The format of a check's figures: `0.0" %"` for a percentage (one decimal), `General" nhà"` for a
+/// The format of a figure in `unit`: `0.0" %"` for a percentage (one decimal), `General" nhà"` for a
 /// number with a unit, with `before` and `after` as text around it.
-fn figure_format(def: &Check, before: &str, after: &str, lang: Lang) -> String {
-    let (core, unit) = match def.kind {
-        Kind::Pct => ("0.0", " %".to_string()),
-        _ => match text::unit(def, lang) {
+fn figure_format(unit: Unit, before: &str, after: &str, lang: Lang) -> String {
+    let (core, unit) = match unit {
+        Unit::Percent => ("0.0", " %".to_string()),
+        u => match text::unit_of(u, lang) {
             u if u.is_empty() => ("General", String::new()),
             u => ("General", format!(" {u}")),
         },
@@ -67,9 +68,14 @@ fn figure_format(def: &Check, before: &str, after: &str, lang: Lang) -> String {
 
 /// A check's value: a number (`66,8 %`), `Đạt`/`Không đạt`, or `—` when missing.
 pub(crate) fn value(v: Option<Value>, def: &Check, lang: Lang) -> Cell {
-    match v {
-        Some(Value::Num(n)) => Cell::Number(n, figure_format(def, "", "", lang)),
-        _ => Cell::Text(text::value(v, def, lang)),
+    figure(&Figure::of(v, def), lang)
+}
+
+/// A figure: a number with its unit in the format (`66,8 %`), `Đạt`/`Không đạt`, or `—`.
+pub(crate) fn figure(f: &Figure, lang: Lang) -> Cell {
+    match f.value {
+        Some(Value::Num(n)) => Cell::Number(n, figure_format(f.unit, "", "", lang)),
+        _ => Cell::Text(text::figure(f, lang)),
     }
 }
 
@@ -77,22 +83,39 @@ pub(crate) fn value(v: Option<Value>, def: &Check, lang: Lang) -> Cell {
 /// the unit, what the value comes from and the unverified mark (`≥ 42 triệu đồng/người/năm
 /// (2024)*`); `rule` (the text of the requirement) when there is no number to show.
 pub(crate) fn threshold(ch: &CheckResult, def: &Check, rule: &str, lang: Lang) -> Cell {
-    let (Some(op), Some(r)) = (ch.op, &ch.threshold) else {
-        return Cell::Text(rule.to_string());
-    };
+    match (ch.op, &ch.threshold) {
+        (Some(op), Some(r)) => resolved(op, r, Unit::of(def), def.verified, lang),
+        _ => Cell::Text(rule.to_string()),
+    }
+}
+
+/// A requirement: the resolved threshold as a number (see [`threshold`]), or its words.
+pub(crate) fn requirement(r: &Requirement, lang: Lang) -> Cell {
+    match *r {
+        Requirement::Resolved {
+            op,
+            threshold,
+            unit,
+            verified,
+        } => resolved(op, threshold, unit, verified, lang),
+        _ => Cell::Text(text::requirement(r, lang)),
+    }
+}
+
+fn resolved(op: Op, r: &Resolved, unit: Unit, verified: bool, lang: Lang) -> Cell {
     let notes = text::resolved_notes(r, lang);
     let mut after = if notes.is_empty() {
         String::new()
     } else {
         format!(" ({})", notes.join("; "))
     };
-    if !def.verified {
+    if !verified {
         after.push_str(text::UNVERIFIED);
     }
     Cell::Number(
         r.value,
         figure_format(
-            def,
+            unit,
             &format!("{} ", text::comparison(op, r.value)),
             &after,
             lang,
@@ -102,23 +125,21 @@ pub(crate) fn threshold(ch: &CheckResult, def: &Check, rule: &str, lang: Lang) -
 
 /// How far a failing value is from its threshold, as a number (`còn thiếu 3,2 điểm %`); the text of
 /// the gap (`chưa đạt`, or nothing) when there is no number.
-pub(crate) fn gap(ch: &CheckResult, def: &Check, lang: Lang) -> Cell {
-    let Some(g) = ch.gap else {
-        return Cell::Text(text::gap(ch, def, lang));
+pub(crate) fn gap(g: &Gap, lang: Lang) -> Cell {
+    let (word, amount, unit) = match *g {
+        Gap::Short { amount, unit } => (lang.pick("còn thiếu", "short by"), amount, unit),
+        Gap::Over { amount, unit } => (lang.pick("vượt", "over by"), amount, unit),
+        Gap::None | Gap::NotMet => return Cell::Text(text::gap_of(g, lang)),
     };
-    let word = match ch.op {
-        Some(Op::Le) | Some(Op::Lt) => lang.pick("vượt", "over by"),
-        _ => lang.pick("còn thiếu", "short by"),
-    };
-    let format = match def.kind {
-        Kind::Pct => format!(
+    let format = match unit {
+        Unit::Percent => format!(
             "{}0.0{}",
             literal(&format!("{word} ")),
             literal(lang.pick(" điểm %", " percentage points"))
         ),
-        _ => figure_format(def, &format!("{word} "), "", lang),
+        _ => figure_format(unit, &format!("{word} "), "", lang),
     };
-    Cell::Number(g, format)
+    Cell::Number(amount, format)
 }
 
 /// Criteria met out of a total: the count as a number shown `18/19`.
@@ -169,7 +190,7 @@ pub(crate) fn print_setup(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::criteria::Resolved;
+    use crate::criteria::Kind;
 
     fn check(kind: Kind, unit: Option<&str>, verified: bool) -> Check {
         Check {
@@ -219,7 +240,7 @@ mod tests {
             Cell::Number(70.0, "\"≥ \"0.0\" % (2024)*\"".into())
         );
         assert_eq!(
-            gap(&r, &pct, Lang::Vi),
+            gap(&Gap::of(&r, &pct), Lang::Vi),
             Cell::Number(3.2, "\"còn thiếu \"0.0\" điểm %\"".into())
         );
         let money = check(Kind::Num, Some("triệu \"đồng\""), true);
@@ -229,7 +250,7 @@ mod tests {
             Cell::Number(37.9, "General\" triệu 'đồng'\"".into())
         );
         assert_eq!(
-            gap(&r, &money, Lang::Vi),
+            gap(&Gap::of(&r, &money), Lang::Vi),
             Cell::Number(4.1, "\"vượt \"General\" triệu 'đồng'\"".into())
         );
         assert_eq!(met(18, 19), Cell::Number(18.0, "0\"/19\"".into()));

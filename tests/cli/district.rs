@@ -532,3 +532,36 @@ fn a_district_is_ready_for_recognition_only_if_every_commune_is_satisfied() {
     ]);
     assert_eq!(district(&doc, "W")["recognition"]["ready"], true);
 }
+
+#[test]
+fn missing_district_data_is_named_in_every_format() {
+    // Every commune qualifies (both shares hold), but h0.4 (satisfaction) is blank: criterion 0,
+    // which holds the shares, is unknown for the district's own data. The table, Markdown and the
+    // printable report all say which criterion lacks data, not only that the district is unknown.
+    let dir = tempfile::tempdir().unwrap();
+    let a = Commune {
+        code: "Z1",
+        name: "Gia Cát",
+        year: 2024,
+        set: &[],
+    };
+    let (xa, huyen) = files(
+        &dir,
+        &[("Cao Lộc", &a)],
+        &[("H1", "Huyện Cao Lộc", 2024, &[("h0.4", "")])],
+    );
+    let args = ["check", &xa, "--districts", &huyen, "--level", "huyen-ntm"];
+    let (code, doc) = json(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(code, 2, "unknown, not failed: {doc}");
+    let d = district(&doc, "H1");
+    assert_eq!(d["criteria"][0]["status"], "unknown");
+    assert_eq!(d["criteria"][0]["indicators"][0]["status"], "pass");
+    for format in ["table", "md", "html"] {
+        let (code, out, err) = run(&[&args[..], &["--format", format]].concat());
+        assert_eq!(code, 2, "{format}: {err}");
+        assert!(
+            out.contains("thiếu số liệu huyện: 0"),
+            "{format} does not say that criterion 0 lacks data:\n{out}"
+        );
+    }
+}

@@ -4,7 +4,7 @@
 use super::{esc, short_name};
 use crate::eval::{UnitResult, Verdict};
 use crate::i18n::Lang;
-use crate::report::check::CheckReport;
+use crate::report::model::CheckReport;
 
 /// Bars per drawing: a longer list is cut into several drawings so that print can break between them.
 const PER_CHART: usize = 45;

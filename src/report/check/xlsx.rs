@@ -7,18 +7,24 @@
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::check::{
-    CheckReport, batch_header, blocking_text, check_code, indicator_rows, level_text, needs_text,
-    readiness_line, readiness_text,
-};
-use super::text;
-use super::xlsx_cells;
+use std::io::{self, Write};
+
+use super::gather::Gathered;
+use super::words::{self, batch_header};
+use crate::diag::Problem;
 use crate::eval::district::DistrictResult;
-use crate::eval::needs::still_needed;
 use crate::eval::summary::Summary;
+use crate::eval::view::Scored;
 use crate::eval::{Status, UnitResult};
 use crate::i18n::Lang;
 use crate::input::Unscored;
+use crate::pipeline::Sink;
+use crate::pipeline::check::Outcome;
+use crate::report::model::{
+    Blocking, CheckReport, DistrictView, Level, NeedsView, Readiness, SetView,
+};
+use crate::report::text;
+use crate::report::xlsx_cells;
 
 struct Styles {
     head: Format,
@@ -64,8 +70,71 @@ impl Styles {
     }
 }
 
+/// Keeps every unit, district and row not scored, and writes the workbook at the end.
+pub(super) struct XlsxSink<'a, W: Write> {
+    rep: &'a CheckReport<'a>,
+    lang: Lang,
+    out: W,
+    gathered: Gathered,
+}
+
+impl<'a, W: Write> XlsxSink<'a, W> {
+    pub(super) fn new(rep: &'a CheckReport<'a>, lang: Lang, out: W) -> io::Result<Self> {
+        Ok(XlsxSink {
+            rep,
+            lang,
+            out,
+            gathered: Gathered::new(rep)?,
+        })
+    }
+}
+
+impl<W: Write> Sink for XlsxSink<'_, W> {
+    fn wants_explained(&self) -> bool {
+        !self.rep.summary_only
+    }
+
+    fn unit(&mut self, scored: &Scored, explained: Option<&UnitResult>) -> io::Result<()> {
+        self.gathered.count(scored);
+        if self.rep.summary_only {
+            return Ok(());
+        }
+        let r = explained.ok_or_else(|| {
+            io::Error::other("the report needs the explained result of each commune")
+        })?;
+        self.gathered.units.push(r.clone());
+        Ok(())
+    }
+
+    fn district(&mut self, d: DistrictResult) -> io::Result<()> {
+        self.gathered.districts.push(d);
+        Ok(())
+    }
+
+    fn unscored(&mut self, u: Unscored) -> io::Result<()> {
+        self.gathered.unscored.push(u);
+        Ok(())
+    }
+
+    fn finish(&mut self, _problems: &[Problem], _outcome: &Outcome) -> io::Result<()> {
+        let summaries = self.gathered.summaries();
+        let g = &self.gathered;
+        let bytes = render(
+            self.rep,
+            &g.units,
+            &g.districts,
+            &summaries,
+            &g.unscored,
+            self.lang,
+        )
+        .map_err(|e| io::Error::other(e.to_string()))?;
+        self.out.write_all(&bytes)?;
+        self.out.flush()
+    }
+}
+
 /// The workbook's bytes.
-pub fn render(
+fn render(
     rep: &CheckReport,
     units: &[UnitResult],
     districts: &[DistrictResult],
@@ -160,14 +229,14 @@ fn unscored_sheet(
     }
     for (i, u) in list.iter().enumerate() {
         let r = 3 + i as u32;
-        ws.write_string(r, 0, super::print::file_name(&u.file))?;
+        ws.write_string(r, 0, crate::report::print::file_name(&u.file))?;
         ws.write_number(r, 1, u.line as f64)?;
         ws.write_string(r, 2, &u.code)?;
         ws.write_string(r, 3, &u.name)?;
         if let Some(y) = u.year {
             ws.write_number(r, 4, f64::from(y))?;
         }
-        ws.write_string(r, 5, super::check::reasons_text(u, lang))?;
+        ws.write_string(r, 5, words::reasons(u, lang))?;
     }
     ws.set_column_width(0, 30)?;
     ws.set_column_width(3, 24)?;
@@ -242,9 +311,11 @@ fn summary_sheet(
             }
             c += 1;
         }
-        ws.write_string(r, c, level_text(rep, u, lang))?;
-        ws.write_string_with_format(r, c + 1, blocking_text(rep, u, lang), &st.wrap)?;
-        ws.write_string_with_format(r, c + 2, readiness_text(rep, u, lang), &st.wrap)?;
+        ws.write_string(r, c, words::level(&Level::of(rep, u), lang))?;
+        let blocking = words::blocking(Blocking::of(rep, u).as_ref(), lang);
+        ws.write_string_with_format(r, c + 1, blocking, &st.wrap)?;
+        let readiness = words::readiness(&Readiness::brief(rep, u), lang);
+        ws.write_string_with_format(r, c + 2, readiness, &st.wrap)?;
     }
     ws.set_freeze_panes(1, 2)?;
     let widths = [8.0, 18.0, 12.0, 6.0];
@@ -317,7 +388,7 @@ fn district_sheet(
     header(ws, 0, &cols, st)?;
     for (i, d) in districts.iter().enumerate() {
         let r = 1 + i as u32;
-        let set = d.unit.sets.last();
+        let set = d.district_set();
         ws.write_string(r, 0, &d.unit.code)?;
         ws.write_string(r, 1, &d.unit.name)?;
         ws.write_number(r, 2, f64::from(d.unit.year))?;
@@ -332,9 +403,7 @@ fn district_sheet(
             };
             ws.write_string_with_format(r, 6, text::verdict(s.qualified, lang), st.status(status))?;
         }
-        let held = super::check::shares_text(rep, d, lang)
-            .trim()
-            .replace('\n', "; ");
+        let held = words::shares_cell(&DistrictView::of(rep, d), lang);
         ws.write_string_with_format(r, 7, held, &st.wrap)?;
     }
     ws.set_freeze_panes(1, 2)?;
@@ -365,13 +434,13 @@ fn unit_sheet(
         lang.pick("năm", "year"),
         u.year,
         lang.pick("Mức đạt", "Level reached"),
-        level_text(rep, u, lang)
+        words::level(&Level::of(rep, u), lang)
     );
     if u.readiness.is_some() {
         title.push_str(&format!(
             " — {}: {}",
             lang.pick("Đủ điều kiện đề nghị công nhận", "Ready for recognition"),
-            readiness_line(rep, u, lang)
+            words::readiness(&Readiness::explained(rep, u), lang)
         ));
     }
     ws.write_string_with_format(0, 0, title, &st.head)?;
@@ -391,27 +460,32 @@ fn unit_sheet(
     header(ws, 1, &cols, st)?;
     let mut r = 2u32;
     for set in &u.sets {
-        let name = rep
-            .sets
-            .iter()
-            .find(|d| d.id == set.set)
-            .map_or(set.set.clone(), |d| d.short_name.get(lang).to_string());
-        for row in indicator_rows(rep, set, lang) {
+        let view = SetView::of(rep, rep.version, u, set);
+        let name = view.set.short_name(lang);
+        for row in &view.rows {
             ws.write_string(r, 0, &name)?;
-            ws.write_string_with_format(r, 1, &row.criterion, &st.wrap)?;
-            ws.write_string(r, 2, &row.code)?;
-            ws.write_string_with_format(r, 3, &row.content, &st.wrap)?;
-            xlsx_cells::value(row.result.value, &row.def, lang).write(ws, r, 4, &st.plain)?;
-            xlsx_cells::threshold(&row.result, &row.def, &row.rule, lang)
-                .write(ws, r, 5, &st.plain)?;
+            if row.first_of_criterion {
+                let criterion = format!(
+                    "{} — {}",
+                    words::criterion(row, lang),
+                    text::verdict(row.criterion_result.status, lang)
+                );
+                ws.write_string_with_format(r, 1, criterion, &st.wrap)?;
+            } else {
+                ws.write_string_with_format(r, 1, "", &st.wrap)?;
+            }
+            ws.write_string(r, 2, if row.k == 0 { &row.indicator.code } else { "" })?;
+            ws.write_string_with_format(r, 3, words::content(row, lang), &st.wrap)?;
+            xlsx_cells::figure(&row.value, lang).write(ws, r, 4, &st.plain)?;
+            xlsx_cells::requirement(&row.requirement, lang).write(ws, r, 5, &st.plain)?;
             ws.write_string_with_format(
                 r,
                 6,
                 text::status(row.status, lang),
                 st.status(row.status),
             )?;
-            xlsx_cells::gap(&row.result, &row.def, lang).write(ws, r, 7, &st.plain)?;
-            ws.write_string_with_format(r, 8, &row.source, &st.wrap)?;
+            xlsx_cells::gap(&row.gap, lang).write(ws, r, 7, &st.plain)?;
+            ws.write_string_with_format(r, 8, row.indicator_def.source.show(lang), &st.wrap)?;
             r += 1;
         }
     }
@@ -437,30 +511,23 @@ fn still_needed_rows(
     lang: Lang,
     st: &Styles,
 ) -> Result<u32, XlsxError> {
-    let needs = still_needed(u);
-    let text = needs_text(rep, u, &needs, lang);
-    let title = text.trim().lines().next().unwrap_or_default().to_string();
-    ws.write_string_with_format(r, 0, title, &st.head)?;
+    let needs = NeedsView::of(rep, u);
+    ws.write_string_with_format(r, 0, words::needs_title(&needs, lang), &st.head)?;
     r += 1;
-    let Some(next) = &needs.next_level else {
+    if needs.next.is_none() {
         return Ok(r);
-    };
-    if let Some(set) = u.set(next) {
-        for (p, v) in &set.prerequisites {
-            if *v == crate::eval::Verdict::Fail {
-                let name = rep
-                    .sets
-                    .iter()
-                    .find(|d| &d.id == p)
-                    .map_or(p.clone(), |d| d.short_name.get(lang).to_string());
-                ws.write_string(
-                    r,
-                    1,
-                    format!("{} {name}", lang.pick("đạt trước bộ", "first meet set")),
-                )?;
-                r += 1;
-            }
-        }
+    }
+    for p in &needs.prerequisites {
+        ws.write_string(
+            r,
+            1,
+            format!(
+                "{} {}",
+                lang.pick("đạt trước bộ", "first meet set"),
+                p.short_name(lang)
+            ),
+        )?;
+        r += 1;
     }
     if needs.items.is_empty() {
         return Ok(r);
@@ -480,45 +547,17 @@ fn still_needed_rows(
     header(ws, r, &cols, st)?;
     r += 1;
     for (i, n) in needs.items.iter().enumerate() {
-        let ind = u
-            .set(&n.set)
-            .and_then(|s| s.criteria.iter().find(|c| c.number == n.criterion))
-            .and_then(|c| c.indicators.iter().find(|x| x.code == n.indicator));
-        let idx = ind
-            .and_then(|ind| ind.checks.iter().position(|c| c.input == n.input))
-            .unwrap_or(0);
-        let ch = ind.and_then(|ind| ind.checks.get(idx));
-        let def = rep
-            .sets
-            .iter()
-            .find(|s| s.id == n.set)
-            .and_then(|s| s.indicator(&n.indicator));
-        let chdef = def.and_then(|d| d.checks.get(idx));
-        let several = ind.is_some_and(|ind| ind.checks.len() > 1);
-        let mut content = def.map_or(String::new(), |d| d.name.get(lang).to_string());
-        if let Some(cd) = chdef {
-            let label = text::label(cd, lang);
-            if several && !label.is_empty() {
-                content = format!("{content} ({label})");
-            }
-        }
         xlsx_cells::count(i + 1).write(ws, r, 0, &st.plain)?;
-        ws.write_string(r, 1, &n.criterion)?;
-        ws.write_string(r, 2, check_code(&n.indicator, &n.input, several, idx))?;
-        ws.write_string_with_format(r, 3, content, &st.wrap)?;
-        if let (Some(ch), Some(cd)) = (ch, chdef) {
-            xlsx_cells::value(ch.value, cd, lang).write(ws, r, 4, &st.plain)?;
-            let rule = super::check::check_rule(
-                ch,
-                cd,
-                rep.version,
-                u.set(&n.set).map_or(u.year, |s| s.threshold_year),
-                lang,
-            );
-            xlsx_cells::threshold(ch, cd, &rule, lang).write(ws, r, 5, &st.plain)?;
-            xlsx_cells::gap(ch, cd, lang).write(ws, r, 7, &st.plain)?;
+        ws.write_string(r, 1, &n.need.criterion)?;
+        ws.write_string(r, 2, &n.code)?;
+        ws.write_string_with_format(r, 3, words::need_content(n, lang), &st.wrap)?;
+        if let Some(f) = &n.figures {
+            xlsx_cells::figure(&f.value, lang).write(ws, r, 4, &st.plain)?;
+            xlsx_cells::requirement(&f.requirement, lang).write(ws, r, 5, &st.plain)?;
+            xlsx_cells::gap(&f.gap, lang).write(ws, r, 7, &st.plain)?;
         }
-        ws.write_string_with_format(r, 6, text::status(n.status, lang), st.status(n.status))?;
+        let status = n.need.status;
+        ws.write_string_with_format(r, 6, text::status(status, lang), st.status(status))?;
         r += 1;
     }
     Ok(r)

@@ -3,11 +3,13 @@
 //! needed" list of the next level heads that set's open indicators, in the library's order.
 
 use super::indicators::{mark, set_block, status_class};
-use super::{esc, set_def, short_name, verdict_class};
-use crate::eval::needs::still_needed;
+use super::{esc, verdict_class};
 use crate::eval::{Status, UnitResult, Verdict};
 use crate::i18n::Lang;
-use crate::report::check::{CheckReport, condition_cells, level_text, needs_text, readiness_line};
+use crate::report::check::words;
+use crate::report::model::{
+    Blocking, CheckReport, ConditionRow, Level, NeedsView, Readiness, SetView, name_has_kind,
+};
 use crate::report::text;
 
 /// The page of unit number `i` (0-based) of the report.
@@ -17,23 +19,21 @@ pub(super) fn page(rep: &CheckReport, u: &UnitResult, i: usize, lang: Lang) -> S
     out.push_str(&status_line(rep, u, lang));
     out.push_str(&conditions(rep, u, lang));
     // The "still needed" list heads the open checks of the next level's set, in its own order.
-    let needs = still_needed(u);
-    let needs_title = needs_text(rep, u, &needs, lang);
-    let needs_title = needs_title.trim().lines().next().unwrap_or_default();
+    let needs = NeedsView::of(rep, u);
+    let needs_title = words::needs_title(&needs, lang);
     for set in &u.sets {
-        let next = needs.next_level.as_deref() == Some(set.set.as_str());
+        let next = needs.next.is_some_and(|n| n.id == set.set);
         out.push_str(&set_block(
             rep,
-            u,
-            set,
-            next.then_some((&needs, needs_title)),
+            &SetView::of(rep, rep.version, u, set),
+            next.then_some((&needs, needs_title.as_str())),
             lang,
         ));
     }
-    if needs.next_level.is_none() {
+    if needs.next.is_none() {
         out.push_str(&format!(
             "<p class=\"needs-title pass\">{}</p>\n",
-            esc(needs_title)
+            esc(&needs_title)
         ));
     }
     out.push_str(&format!(
@@ -63,18 +63,7 @@ pub(super) fn page(rep: &CheckReport, u: &UnitResult, i: usize, lang: Lang) -> S
 /// `Xã Gia Cát (mã 06501), huyện Cao Lộc — năm 2024`, without doubling a "Xã"/"Phường" already in
 /// the name.
 fn heading(u: &UnitResult, i: usize, lang: Lang) -> String {
-    let folded = crate::input::cell::fold(&u.name);
-    let named = [
-        "xa ",
-        "phuong ",
-        "thi tran ",
-        "huyen ",
-        "thanh pho ",
-        "thi xa ",
-    ]
-    .iter()
-    .any(|p| folded.starts_with(p));
-    let prefix = if named {
+    let prefix = if name_has_kind(&u.name) {
         ""
     } else {
         lang.pick("Xã ", "Commune ")
@@ -97,19 +86,14 @@ fn heading(u: &UnitResult, i: usize, lang: Lang) -> String {
 
 /// Level reached, what blocks the next level, readiness for recognition.
 fn status_line(rep: &CheckReport, u: &UnitResult, lang: Lang) -> String {
-    let class = if u.level_reached.is_some() {
-        "pass"
-    } else {
-        u.sets
-            .first()
-            .map_or("unknown", |s| verdict_class(s.qualified))
-    };
+    let level = Level::of(rep, u);
     let mut items = vec![format!(
-        "{}: <span class=\"badge {class}\">{}</span>",
+        "{}: <span class=\"badge {}\">{}</span>",
         lang.pick("Mức đạt", "Level reached"),
-        esc(&level_text(rep, u, lang))
+        super::level_class(&level),
+        esc(&words::level(&level, lang))
     )];
-    let blocking = super::blocking_named(rep, u, lang);
+    let blocking = words::blocking_named(Blocking::of(rep, u).as_ref(), lang);
     if !blocking.is_empty() {
         items.push(format!(
             "{}: <b>{}</b>",
@@ -127,8 +111,8 @@ fn status_line(rep: &CheckReport, u: &UnitResult, lang: Lang) -> String {
         items.push(format!(
             "{} ({}): <span class=\"badge {class}\">{}</span>",
             lang.pick("Đủ điều kiện đề nghị công nhận", "Ready for recognition"),
-            esc(&short_name(rep, &rd.set, lang)),
-            esc(&readiness_line(rep, u, lang))
+            esc(&rep.set_ref(&rd.set).short_name(lang)),
+            esc(&words::readiness(&Readiness::explained(rep, u), lang))
         ));
     }
     let items: Vec<String> = items
@@ -140,27 +124,24 @@ fn status_line(rep: &CheckReport, u: &UnitResult, lang: Lang) -> String {
 
 /// The recognition conditions beyond the criteria (18/2022/QĐ-TTg), when the data carry them.
 fn conditions(rep: &CheckReport, u: &UnitResult, lang: Lang) -> String {
-    let Some(rd) = u.readiness.as_ref().filter(|r| r.conditions.is_some()) else {
-        return String::new();
-    };
-    let Some(def) = set_def(rep, &rd.set) else {
+    let Some(rows) = ConditionRow::of(rep, u) else {
         return String::new();
     };
     let mut out = format!(
         "<ul class=\"conditions small\"><li><b>{}:</b></li>",
         lang.pick("Điều kiện công nhận", "Recognition conditions")
     );
-    for ind in &rd.indicators {
-        let Some(idef) = def.recognition.iter().find(|i| i.code == ind.code) else {
-            continue;
-        };
-        let (value, rule) = condition_cells(ind, idef, rep.version, u.year, lang);
+    for c in rows {
+        let (value, rule) = c.first.map_or((String::new(), String::new()), |(v, q)| {
+            (text::figure(&v, lang), text::requirement(&q, lang))
+        });
+        let status = c.result.status;
         out.push_str(&format!(
             "<li><span class=\"chip {}\">{} {}</span> {}: {} ({} {})</li>",
-            status_class(ind.status),
-            mark(ind.status),
-            esc(text::status(ind.status, lang)),
-            esc(idef.name.get(lang)),
+            status_class(status),
+            mark(status),
+            esc(text::status(status, lang)),
+            esc(c.def.name.get(lang)),
             esc(&value),
             lang.pick("cần", "needs"),
             esc(&rule)

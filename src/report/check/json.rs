@@ -1,17 +1,188 @@
-//! The JSON form of `check` results, serialized straight from the results (no intermediate
-//! `serde_json::Value`), one commune at a time.
+//! `check --format json`: one document, written as the run goes: what the run is about, then each
+//! commune as it is scored, each district, and at the end the summaries, the rows not scored and
+//! every problem. Built one way: every value is a typed structure serialized by serde straight from
+//! the results (no intermediate `serde_json::Value`); [`Object`] only writes the punctuation
+//! between the members, so that the communes stream instead of being held.
+
+use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::diag::Problem;
 use crate::eval::district::{Blocking, CountedOver, DistrictResult, MissingCommune, ShareOutcome};
 use crate::eval::needs::{Needs, still_needed};
+use crate::eval::view::Scored;
 use crate::eval::{
     CheckResult, CriterionResult, IndicatorResult, SetResult, Status, UnitResult, Verdict,
 };
+use crate::input::Unscored;
 use crate::input::Value;
+use crate::pipeline::Sink;
+use crate::pipeline::check::Outcome;
+use crate::report::SCHEMA_VERSION;
+use crate::report::model::CheckReport;
+
+use super::gather::Gathered;
+
+/// A JSON object written a member at a time; an array member can be written an item at a time.
+struct Object<W: Write> {
+    out: W,
+    members: usize,
+    /// Items written in the array open, if one is.
+    items: Option<usize>,
+}
+
+impl<W: Write> Object<W> {
+    fn begin(mut out: W) -> io::Result<Self> {
+        out.write_all(b"{")?;
+        Ok(Object {
+            out,
+            members: 0,
+            items: None,
+        })
+    }
+
+    fn key(&mut self, key: &str) -> io::Result<()> {
+        if self.members > 0 {
+            self.out.write_all(b",")?;
+        }
+        self.members += 1;
+        serde_json::to_writer(&mut self.out, key)?;
+        self.out.write_all(b":")
+    }
+
+    fn member<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> io::Result<()> {
+        self.key(key)?;
+        serde_json::to_writer(&mut self.out, value)?;
+        Ok(())
+    }
+
+    /// An array member whose items follow, one per line.
+    fn open_array(&mut self, key: &str) -> io::Result<()> {
+        self.key(key)?;
+        self.out.write_all(b"[")?;
+        self.items = Some(0);
+        Ok(())
+    }
+
+    fn item<T: Serialize>(&mut self, value: &T) -> io::Result<()> {
+        let n = self.items.unwrap_or(0);
+        self.out.write_all(if n == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut self.out, value)?;
+        self.items = Some(n + 1);
+        Ok(())
+    }
+
+    fn close_array(&mut self) -> io::Result<()> {
+        self.items = None;
+        self.out.write_all(b"\n]")
+    }
+
+    fn end(&mut self) -> io::Result<()> {
+        self.out.write_all(b"}\n")?;
+        self.out.flush()
+    }
+}
+
+/// A set the report evaluates, as the head of the document names it.
+#[derive(Serialize)]
+struct SetHead<'a> {
+    id: &'a str,
+    name: &'a str,
+    name_en: &'a str,
+    decision: &'a str,
+    decision_date: &'a str,
+    unverified: usize,
+}
+
+/// Streams the document: communes and districts as they come; the summaries and the rows not
+/// scored at the end.
+pub(super) struct JsonSink<'a, W: Write> {
+    rep: &'a CheckReport<'a>,
+    doc: Object<W>,
+    gathered: Gathered,
+    districts: usize,
+}
+
+impl<'a, W: Write> JsonSink<'a, W> {
+    pub(super) fn new(rep: &'a CheckReport<'a>, out: W) -> io::Result<Self> {
+        let gathered = Gathered::new(rep)?;
+        let mut doc = Object::begin(out)?;
+        doc.member("schema_version", &SCHEMA_VERSION)?;
+        doc.member("criteria_version", &rep.version.id)?;
+        doc.member("criteria_origin", &rep.version.origin)?;
+        doc.member("level", &rep.level)?;
+        doc.member("target", &rep.target)?;
+        doc.member("file", &rep.file)?;
+        let sets: Vec<SetHead> = rep
+            .all_sets()
+            .map(|s| SetHead {
+                id: &s.id,
+                name: &s.name.vi,
+                name_en: &s.name.en,
+                decision: &s.decision,
+                decision_date: &s.decision_date,
+                unverified: s.unverified_count(),
+            })
+            .collect();
+        doc.member("sets", &sets)?;
+        doc.open_array("communes")?;
+        Ok(JsonSink {
+            rep,
+            doc,
+            gathered,
+            districts: 0,
+        })
+    }
+}
+
+impl<W: Write> Sink for JsonSink<'_, W> {
+    fn wants_explained(&self) -> bool {
+        !self.rep.summary_only
+    }
+
+    fn unit(&mut self, scored: &Scored, explained: Option<&UnitResult>) -> io::Result<()> {
+        self.gathered.count(scored);
+        if self.rep.summary_only {
+            return Ok(());
+        }
+        let view = self.rep.for_version(&scored.version.id);
+        let r = explained.ok_or_else(|| {
+            io::Error::other("the report needs the explained result of each commune")
+        })?;
+        self.doc
+            .item(&commune_out(r, &view.target, view.qualified(r)))
+    }
+
+    fn district(&mut self, d: DistrictResult) -> io::Result<()> {
+        if self.districts == 0 {
+            self.doc.close_array()?;
+            self.doc.open_array("districts")?;
+        }
+        self.districts += 1;
+        self.doc.item(&district_out(&d))
+    }
+
+    fn unscored(&mut self, u: Unscored) -> io::Result<()> {
+        self.gathered.unscored.push(u);
+        Ok(())
+    }
+
+    fn finish(&mut self, problems: &[Problem], _outcome: &Outcome) -> io::Result<()> {
+        self.doc.close_array()?;
+        if self.districts == 0 && !self.rep.district_sets.is_empty() {
+            self.doc.member("districts", &[] as &[DistrictOut])?;
+        }
+        let summaries = self.gathered.summaries();
+        self.doc.member("summaries", &summaries)?;
+        self.doc.member("unscored", &self.gathered.unscored)?;
+        self.doc.member("problems", problems)?;
+        self.doc.end()
+    }
+}
 
 #[derive(Serialize)]
-pub(crate) struct CommuneOut<'a> {
+struct CommuneOut<'a> {
     criteria_version: &'a str,
     code: &'a str,
     name: &'a str,
@@ -50,14 +221,14 @@ struct PrereqOut<'a> {
 }
 
 #[derive(Serialize)]
-pub(crate) struct CriterionOut<'a> {
+struct CriterionOut<'a> {
     number: &'a str,
     status: Verdict,
     indicators: Vec<IndicatorOut<'a>>,
 }
 
 #[derive(Serialize)]
-pub(crate) struct IndicatorOut<'a> {
+struct IndicatorOut<'a> {
     code: &'a str,
     status: Status,
     value: Option<Value>,
@@ -110,7 +281,7 @@ fn check_out(c: &CheckResult) -> CheckOut<'_> {
     }
 }
 
-pub(crate) fn indicator_out(i: &IndicatorResult) -> IndicatorOut<'_> {
+fn indicator_out(i: &IndicatorResult) -> IndicatorOut<'_> {
     let main = i.main_check();
     IndicatorOut {
         code: &i.code,
@@ -130,7 +301,7 @@ pub(crate) fn indicator_out(i: &IndicatorResult) -> IndicatorOut<'_> {
     }
 }
 
-pub(crate) fn criteria_out(set: &SetResult) -> Vec<CriterionOut<'_>> {
+fn criteria_out(set: &SetResult) -> Vec<CriterionOut<'_>> {
     set.criteria.iter().map(criterion_out).collect()
 }
 
@@ -142,11 +313,7 @@ fn criterion_out(c: &CriterionResult) -> CriterionOut<'_> {
     }
 }
 
-pub(crate) fn commune_out<'a>(
-    r: &'a UnitResult,
-    target: &str,
-    qualified: Verdict,
-) -> CommuneOut<'a> {
+fn commune_out<'a>(r: &'a UnitResult, target: &str, qualified: Verdict) -> CommuneOut<'a> {
     let t = r.set(target);
     CommuneOut {
         criteria_version: &r.version,
@@ -190,7 +357,7 @@ pub(crate) fn commune_out<'a>(
 }
 
 #[derive(Serialize)]
-pub(crate) struct DistrictOut<'a> {
+struct DistrictOut<'a> {
     criteria_version: &'a str,
     code: &'a str,
     name: &'a str,
@@ -213,9 +380,9 @@ pub(crate) struct DistrictOut<'a> {
     recognition: Option<RecognitionOut<'a>>,
 }
 
-pub(crate) fn district_out(d: &DistrictResult) -> DistrictOut<'_> {
+fn district_out(d: &DistrictResult) -> DistrictOut<'_> {
     let r = &d.unit;
-    let set = r.sets.last();
+    let set = d.district_set();
     DistrictOut {
         criteria_version: &r.version,
         code: &r.code,
