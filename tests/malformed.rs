@@ -423,6 +423,22 @@ fn an_old_xls_and_a_renamed_csv_say_what_they_are() {
         err.contains("a renamed CSV?") && !err.contains("EOCD"),
         "{err}"
     );
+    // The report names the file alone (no line 0) and prints no empty table.
+    for lang in ["vi", "en"] {
+        let (_, out, _) = ntm(&["check", &f, "--lang", lang]);
+        let first = out.lines().next().unwrap_or("");
+        assert!(
+            first == "Không chấm được đơn vị nào." || first == "No unit could be scored.",
+            "{out}"
+        );
+        assert!(out.contains(&format!("\n{f}  ")), "{out}");
+        assert!(!out.contains(":0 ") && !out.contains("Mức đạt"), "{out}");
+        assert!(
+            out.contains("1 tệp không đọc được")
+                || out.contains("1 file(s) that could not be read"),
+            "{out}"
+        );
+    }
 }
 
 #[test]

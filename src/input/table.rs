@@ -202,6 +202,21 @@ pub struct Unscored {
 }
 
 impl Unscored {
+    /// Whether the whole file could not be read (no line to name).
+    pub fn whole_file(&self) -> bool {
+        self.line == 0
+    }
+
+    /// Where it is, as a reader looks for it: `file:line`, or the file alone when the whole file
+    /// could not be read.
+    pub fn place(&self, file: &str) -> String {
+        if self.whole_file() {
+            file.to_string()
+        } else {
+            format!("{file}:{}", self.line)
+        }
+    }
+
     /// A row of `file` that the checks after reading refuse (`problems`: its errors).
     pub fn of_row(file: &str, row: &Row, problems: &[Problem]) -> Self {
         Unscored {

@@ -173,7 +173,11 @@ fn csv_unscored_row(rep: &CheckReport, u: &Unscored, lang: Lang) -> Vec<String> 
         u.name.clone(),
         u.parent.clone(),
         u.year.map(|y| y.to_string()).unwrap_or_default(),
-        u.line.to_string(),
+        if u.whole_file() {
+            String::new()
+        } else {
+            u.line.to_string()
+        },
         String::new(),
         "not_scored".to_string(),
     ];

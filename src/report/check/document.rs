@@ -133,7 +133,17 @@ impl<W: Write> Sink for TextSink<'_, W> {
         let (lay, style, lang) = (self.layout, &self.style, self.style.lang);
         let summaries = self.gathered.summaries();
         let mut text = String::new();
-        if !rep.detail && !rep.summary_only {
+        if !rep.detail
+            && !rep.summary_only
+            && outcome.scored == 0
+            && self.gathered.districts.is_empty()
+        {
+            // No table of nothing: say so, and the rows not scored below say why.
+            text.push_str(lang.pick(
+                "Không chấm được đơn vị nào.\n",
+                "No unit could be scored.\n",
+            ));
+        } else if !rep.detail && !rep.summary_only {
             text.push_str(&batch(rep, &mut self.rows, self.any_ready, lay, style));
             if !self.gathered.districts.is_empty() {
                 text.push('\n');
@@ -735,7 +745,7 @@ fn unscored_text(list: &[Unscored], lay: &dyn Layout, style: &Style) -> String {
         .iter()
         .map(|u| {
             vec![
-                format!("{}:{}", u.file, u.line),
+                u.place(&u.file),
                 u.code.clone(),
                 u.name.clone(),
                 u.year.map(|y| y.to_string()).unwrap_or_default(),
@@ -743,14 +753,25 @@ fn unscored_text(list: &[Unscored], lay: &dyn Layout, style: &Style) -> String {
             ]
         })
         .collect();
+    let files = list.iter().filter(|u| u.whole_file()).count();
+    let lines = list.len() - files;
+    let mut counts = Vec::new();
+    if lines > 0 {
+        counts.push(format!("{lines} {}", lang.pick("dòng", "row(s)")));
+    }
+    if files > 0 {
+        counts.push(format!(
+            "{files} {}",
+            lang.pick("tệp không đọc được", "file(s) that could not be read")
+        ));
+    }
     let mut out = format!(
-        "\n{}: {} {}\n",
+        "\n{}: {}\n",
         lang.pick(
             "Dòng không chấm được (không tính vào kết quả và tổng hợp)",
             "Rows not scored (left out of the results and summaries)"
         ),
-        list.len(),
-        lang.pick("dòng", "row(s)")
+        counts.join(", ")
     );
     out.push_str(&lay.table(header, rows, style));
     out

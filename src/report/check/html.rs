@@ -152,9 +152,8 @@ fn unscored_section(list: &[Unscored], lang: Lang) -> String {
     );
     for u in list {
         out.push_str(&format!(
-            "<tr><td>{}:{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            esc(&crate::report::print::file_name(&u.file)),
-            u.line,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            esc(&u.place(&crate::report::print::file_name(&u.file))),
             esc(&u.code),
             esc(&u.name),
             u.year.map(|y| y.to_string()).unwrap_or_default(),

@@ -230,7 +230,9 @@ fn unscored_sheet(
     for (i, u) in list.iter().enumerate() {
         let r = 3 + i as u32;
         ws.write_string(r, 0, crate::report::print::file_name(&u.file))?;
-        ws.write_number(r, 1, u.line as f64)?;
+        if !u.whole_file() {
+            ws.write_number(r, 1, u.line as f64)?;
+        }
         ws.write_string(r, 2, &u.code)?;
         ws.write_string(r, 3, &u.name)?;
         if let Some(y) = u.year {
