@@ -131,12 +131,13 @@ pub struct CellError {
 }
 
 impl CellError {
-    fn new(message: Text, expected: Text) -> Self {
-        CellError {
+    /// Boxed: most cells read, and a small `Result` is cheap to hand back for each of them.
+    fn new(message: Text, expected: Text) -> Box<Self> {
+        Box::new(CellError {
             message,
             expected,
             ambiguous: false,
-        }
+        })
     }
 }
 
@@ -158,7 +159,7 @@ fn trim(t: &str) -> &str {
 /// Read a cell of a column: its kind, and for numbers the file's decimal mark and the column's
 /// plausible values. A value that could be read more than one way, or that no real commune could have,
 /// is refused, never guessed.
-pub fn parse(raw: Raw, spec: &ColumnSpec, decimal: &Decimal) -> Result<Read, CellError> {
+pub fn parse(raw: Raw, spec: &ColumnSpec, decimal: &Decimal) -> Result<Read, Box<CellError>> {
     let kind = spec.kind;
     let text = match raw {
         Raw::Text(t) => trim(t),
@@ -316,7 +317,7 @@ pub fn parse(raw: Raw, spec: &ColumnSpec, decimal: &Decimal) -> Result<Read, Cel
 }
 
 /// A number stored as a number in a spreadsheet.
-fn number_cell(value: f64, percent: bool, spec: &ColumnSpec) -> Result<Cell, CellError> {
+fn number_cell(value: f64, percent: bool, spec: &ColumnSpec) -> Result<Cell, Box<CellError>> {
     match spec.kind {
         Kind::Bool if value == 1.0 => Ok(Cell::Value(Value::Bool(true))),
         Kind::Bool if value == 0.0 => Ok(Cell::Value(Value::Bool(false))),
@@ -360,7 +361,7 @@ fn number_cell(value: f64, percent: bool, spec: &ColumnSpec) -> Result<Cell, Cel
 }
 
 /// A percentage written as a fraction is refused: 0,855 may mean 85,5 % or 0,855 %.
-fn fraction(shown: &str, v: f64) -> CellError {
+fn fraction(shown: &str, v: f64) -> Box<CellError> {
     let as_pct = crate::i18n::num(v * 100.0, Lang::Vi);
     let as_pct_en = crate::i18n::num(v * 100.0, Lang::En);
     CellError::new(
@@ -383,7 +384,7 @@ fn fraction(shown: &str, v: f64) -> CellError {
 
 /// The value lies within what the column can plausibly hold (0–100 for a percentage; the criteria's
 /// range for a number), and is whole where the column counts things.
-fn in_range(v: f64, spec: &ColumnSpec) -> Result<(), CellError> {
+fn in_range(v: f64, spec: &ColumnSpec) -> Result<(), Box<CellError>> {
     let p = &spec.plausible;
     if p.contains(v) {
         return Ok(());
@@ -444,7 +445,7 @@ fn expected_number(kind: Kind) -> Text {
 }
 
 /// Why a number written as text was refused.
-fn refusal(r: Refusal, shown: &str, spec: &ColumnSpec, decimal: &Decimal) -> CellError {
+fn refusal(r: Refusal, shown: &str, spec: &ColumnSpec, decimal: &Decimal) -> Box<CellError> {
     let kind = spec.kind;
     match r {
         Refusal::NotANumber => match kind {
@@ -479,7 +480,7 @@ fn refusal(r: Refusal, shown: &str, spec: &ColumnSpec, decimal: &Decimal) -> Cel
         Refusal::Ambiguous { if_comma, if_point } => {
             let (a, b) = (num(if_point, Lang::Vi), num(if_comma, Lang::Vi));
             let (a_en, b_en) = (num(if_point, Lang::En), num(if_comma, Lang::En));
-            CellError {
+            Box::new(CellError {
                 message: Text::new(
                     format!(
                         "«{shown}» đọc được hai cách ({a} hoặc {b}) và trong tệp không có số nào cho biết dấu thập phân là dấu phẩy hay dấu chấm"
@@ -493,7 +494,7 @@ fn refusal(r: Refusal, shown: &str, spec: &ColumnSpec, decimal: &Decimal) -> Cel
                     "a number without thousands separators (42 or 42000), or run again with --decimal comma (85,5) or --decimal point (85.5)",
                 ),
                 ambiguous: true,
-            }
+            })
         }
         Refusal::Contradicts(mark) => {
             let (vi, en) = mark.describe();
@@ -568,7 +569,7 @@ mod tests {
         }
     }
 
-    fn read(raw: &str, kind: Kind) -> Result<Cell, CellError> {
+    fn read(raw: &str, kind: Kind) -> Result<Cell, Box<CellError>> {
         parse(Raw::Text(raw), &spec(kind), &Decimal::default()).map(|r| r.cell)
     }
 
