@@ -211,3 +211,107 @@ impl UnitView for Scored<'_> {
         }
     }
 }
+
+/// A scored unit as a comparison reads it: beyond its verdicts ([`UnitView`]), each indicator's
+/// status, and an indicator explained (values, thresholds, each check) only when asked. The explained
+/// result ([`UnitResult`]) answers from what it holds; a unit kept compactly
+/// ([`super::diff::store`]) evaluates the one indicator asked for, so that a comparison of large
+/// files builds the detail of what changed and nothing else.
+pub trait Detailed: UnitView {
+    /// The year whose thresholds scored set `i`.
+    fn threshold_year(&self, i: usize) -> i32;
+    /// The number of criteria of set `i`.
+    fn criteria(&self, i: usize) -> usize;
+    /// The number of indicators of criterion `k` of set `i`.
+    fn indicators(&self, i: usize, k: usize) -> usize;
+    /// The code and status of indicator `j` of criterion `k` of set `i`.
+    fn indicator(&self, i: usize, k: usize, j: usize) -> (&str, super::Status);
+    /// That indicator explained, as the explained evaluation gives it.
+    fn explain(&self, i: usize, k: usize, j: usize) -> super::IndicatorResult;
+}
+
+impl Detailed for UnitResult {
+    fn threshold_year(&self, i: usize) -> i32 {
+        self.sets[i].threshold_year
+    }
+    fn criteria(&self, i: usize) -> usize {
+        self.sets[i].criteria.len()
+    }
+    fn indicators(&self, i: usize, k: usize) -> usize {
+        self.sets[i].criteria[k].indicators.len()
+    }
+    fn indicator(&self, i: usize, k: usize, j: usize) -> (&str, super::Status) {
+        let ind = &self.sets[i].criteria[k].indicators[j];
+        (&ind.code, ind.status)
+    }
+    fn explain(&self, i: usize, k: usize, j: usize) -> super::IndicatorResult {
+        self.sets[i].criteria[k].indicators[j].clone()
+    }
+}
+
+/// A reference answers as what it refers to (a comparison's sides hand out either).
+impl<T: UnitView + ?Sized> UnitView for &T {
+    fn version(&self) -> &str {
+        (**self).version()
+    }
+    fn code(&self) -> &str {
+        (**self).code()
+    }
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn parent(&self) -> &str {
+        (**self).parent()
+    }
+    fn year(&self) -> i32 {
+        (**self).year()
+    }
+    fn line(&self) -> usize {
+        (**self).line()
+    }
+    fn sets(&self) -> usize {
+        (**self).sets()
+    }
+    fn set(&self, i: usize) -> SetBrief<'_> {
+        (**self).set(i)
+    }
+    fn criterion(&self, i: usize, k: usize) -> (&str, Verdict) {
+        (**self).criterion(i, k)
+    }
+    fn prerequisites(&self, i: usize) -> Vec<(&str, Verdict)> {
+        (**self).prerequisites(i)
+    }
+    fn level_reached(&self) -> Option<&str> {
+        (**self).level_reached()
+    }
+    fn ready(&self) -> Option<Verdict> {
+        (**self).ready()
+    }
+    fn assessed(&self) -> bool {
+        (**self).assessed()
+    }
+    fn recognition(&self) -> Option<(&str, Option<Verdict>)> {
+        (**self).recognition()
+    }
+    fn value(&self, column: &str) -> Option<f64> {
+        (**self).value(column)
+    }
+}
+
+impl<T: Detailed + ?Sized> Detailed for &T {
+    fn threshold_year(&self, i: usize) -> i32 {
+        (**self).threshold_year(i)
+    }
+    fn criteria(&self, i: usize) -> usize {
+        (**self).criteria(i)
+    }
+    fn indicators(&self, i: usize, k: usize) -> usize {
+        (**self).indicators(i, k)
+    }
+    fn indicator(&self, i: usize, k: usize, j: usize) -> (&str, super::Status) {
+        (**self).indicator(i, k, j)
+    }
+    fn explain(&self, i: usize, k: usize, j: usize) -> super::IndicatorResult {
+        (**self).explain(i, k, j)
+    }
+}

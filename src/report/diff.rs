@@ -148,7 +148,8 @@ fn document(rep: &DiffReport, diff: &Diff, lang: Lang, printed: bool) -> Doc {
     let mut rows: Vec<Row> = Vec::new();
     let mut flips: Vec<Row> = Vec::new();
     let mut one_sided: Vec<Row> = Vec::new();
-    for u in &diff.units {
+    for u in diff.units() {
+        let u = &u;
         rows.push(unit_row(rep, u, lang));
         if let Some(d) = &u.delta {
             let code = u

@@ -87,7 +87,7 @@ pub(super) fn list(years: &BTreeSet<i32>) -> String {
 }
 
 /// No row of `year` in a readable file: say which years it holds.
-fn no_rows(ctx: &Ctx, scope: Scope, file: &str, year: i32) -> i32 {
+pub(super) fn no_rows(ctx: &Ctx, scope: Scope, file: &str, year: i32) -> i32 {
     match years_found(ctx, Path::new(file), scope) {
         Ok(ys) => usage(
             ctx,

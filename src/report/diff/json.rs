@@ -497,6 +497,7 @@ pub(super) fn write(
     out: &mut impl Write,
 ) -> io::Result<()> {
     let districts = rep.districts.as_ref().zip(diff.districts.as_ref());
+    let units: Vec<UnitDiff> = diff.units().collect();
     let doc = Doc {
         schema_version: SCHEMA_VERSION,
         command: "diff",
@@ -527,7 +528,7 @@ pub(super) fn write(
         merged_compared: "part_by_part",
         merged_before: "lowest",
         sets: set_infos(&rep.sets),
-        communes: diff.units.iter().map(|u| unit_out(rep, u)).collect(),
+        communes: units.iter().map(|u| unit_out(rep, u)).collect(),
         summary: &diff.summary,
         skipped: skipped_out(&rep.skipped),
         districts: districts

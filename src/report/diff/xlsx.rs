@@ -301,7 +301,8 @@ fn communes_sheet(
             .to_string(),
     ];
     let mut rows: Vec<XRow> = Vec::new();
-    for u in &diff.units {
+    for u in diff.units() {
+        let u = &u;
         rows.push(with_met(
             unit_row(rep, u, lang),
             rep,
@@ -374,7 +375,8 @@ fn turned(rep: &DiffReport, diff: &Diff, lang: Lang) -> (Vec<XRow>, Vec<XRow>) {
             one_sided.push(cells(one_sided_row(rep, code, name, n, lang), false));
         }
     };
-    for u in &diff.units {
+    for u in diff.units() {
+        let u = &u;
         if let Some(d) = &u.delta {
             let code = u
                 .renamed_from()
