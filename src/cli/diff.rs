@@ -261,10 +261,22 @@ fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>
     };
     let (from, to) = match &args.new {
         None => years_of_one_file(ctx, args, discovery)?,
-        Some(new) => (
-            year_of(ctx, &args.old, args.from, "--from", discovery)?,
-            year_of(ctx, new, args.to, "--to", discovery)?,
-        ),
+        Some(new) => {
+            // Neither year given: both files' years are read at once.
+            let (a, b) = if args.from.is_none() && args.to.is_none() {
+                std::thread::scope(|s| {
+                    let old = s.spawn(|| files::years_in(&args.old, discovery));
+                    let new = files::years_in(new, discovery);
+                    (Some(joined(old)), Some(new))
+                })
+            } else {
+                (None, None)
+            };
+            (
+                year_of(ctx, &args.old, args.from, "--from", discovery, a)?,
+                year_of(ctx, new, args.to, "--to", discovery, b)?,
+            )
+        }
     };
     let (old_version, new_version) = match args.same_year {
         Some(y) => (version_of(y)?, version_of(y)?),
@@ -554,6 +566,7 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan, loaded: &Units) -> i32 {
         skipped,
         districts: info,
         date,
+        index: Default::default(),
     };
     let written = write(
         &report,
@@ -618,10 +631,12 @@ fn commune_files(
     };
     let reads = match &args.new {
         None => vec![read_file(&args.old, &spec, &[old, new])],
-        Some(path) => vec![
-            read_file(&args.old, &spec, &[old]),
-            read_file(path, &spec, &[new]),
-        ],
+        // The two files are read at once.
+        Some(path) => std::thread::scope(|s| {
+            let first = s.spawn(|| read_file(&args.old, &spec, &[old]));
+            let second = read_file(path, &spec, &[new]);
+            vec![joined(first), second]
+        }),
     };
     for r in &reads {
         problems.extend(r.problems.iter().cloned());
@@ -668,7 +683,7 @@ fn years_of_one_file(ctx: &Ctx, args: &DiffArgs, scope: Scope) -> Result<(i32, i
     let (from, to) = match (args.from, args.to) {
         (Some(f), Some(t)) => (f, t),
         (f, t) => {
-            let ys = years_found(ctx, &args.old, scope)?;
+            let ys = years_found(ctx, &args.old, scope, None)?;
             let (Some(&lo), Some(&hi), 2) = (ys.first(), ys.last(), ys.len()) else {
                 let (p, l) = (args.old.display(), list(&ys));
                 return Err(usage(
@@ -703,18 +718,24 @@ fn years_of_one_file(ctx: &Ctx, args: &DiffArgs, scope: Scope) -> Result<(i32, i
     Ok((from, to))
 }
 
-/// Two files: each side's year as given, or the file's only year.
+/// What a thread gave back; a panic in it goes on in this one.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
+/// Two files: each side's year as given, or the file's only year (`read`: its years, if read).
 fn year_of(
     ctx: &Ctx,
     path: &Path,
     given: Option<i32>,
     flag: &str,
     scope: Scope,
+    read: Option<files::Years>,
 ) -> Result<i32, i32> {
     if let Some(y) = given {
         return Ok(y);
     }
-    let ys = years_found(ctx, path, scope)?;
+    let ys = years_found(ctx, path, scope, read)?;
     match (ys.first(), ys.len()) {
         (Some(&y), 1) => Ok(y),
         _ => {

@@ -402,6 +402,11 @@ impl<'s> Diff<'s> {
         self.entries.iter().map(move |e| self.unit(e, detail))
     }
 
+    /// Unit `k` of the report (in the order of [`Diff::units`]) with `detail`.
+    pub fn unit_at(&self, k: usize, detail: Detail) -> UnitDiff {
+        self.unit(&self.entries[k], detail)
+    }
+
     /// The old side's units in the order the comparison first reads them (the new side's order,
     /// each new unit's old communes in map order, then those only in the old side), then the rest
     /// (units left out of the matching), in the side's order.

@@ -500,16 +500,13 @@ impl<'a> Evaluator<'a> {
             .iter()
             .map(|c| self.check(c, ind.optional, row, year, derived, meets))
             .collect();
-        let judged: Vec<Status> = checks
-            .iter()
-            .map(|c| c.status)
-            .filter(|s| *s != Status::Info)
-            .collect();
-        let status = if judged.contains(&Status::Fail) {
+        // The statuses judged (context values are not).
+        let has = |s: Status| checks.iter().any(|c| c.status == s);
+        let status = if has(Status::Fail) {
             Status::Fail
-        } else if ind.optional && judged.contains(&Status::NotApplicable) {
+        } else if ind.optional && has(Status::NotApplicable) {
             Status::NotApplicable
-        } else if judged.contains(&Status::Missing) || judged.contains(&Status::NotApplicable) {
+        } else if has(Status::Missing) || has(Status::NotApplicable) {
             // KAD on an indicator that cannot be not applicable is reported by `precheck`.
             Status::Missing
         } else {

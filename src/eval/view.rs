@@ -228,6 +228,16 @@ pub trait Detailed: UnitView {
     fn indicator(&self, i: usize, k: usize, j: usize) -> (&str, super::Status);
     /// That indicator explained, as the explained evaluation gives it.
     fn explain(&self, i: usize, k: usize, j: usize) -> super::IndicatorResult;
+    /// The status of indicator `j` of criterion `k` of set `i`.
+    fn indicator_status(&self, i: usize, k: usize, j: usize) -> super::Status {
+        self.indicator(i, k, j).1
+    }
+    /// The definition set `i` was scored with, when the unit follows it criterion by criterion and
+    /// indicator by indicator (two units scored with the same definition are compared position by
+    /// position).
+    fn definition(&self, _i: usize) -> Option<&CriteriaSet> {
+        None
+    }
 }
 
 impl Detailed for UnitResult {
@@ -313,5 +323,11 @@ impl<T: Detailed + ?Sized> Detailed for &T {
     }
     fn explain(&self, i: usize, k: usize, j: usize) -> super::IndicatorResult {
         (**self).explain(i, k, j)
+    }
+    fn definition(&self, i: usize) -> Option<&CriteriaSet> {
+        (**self).definition(i)
+    }
+    fn indicator_status(&self, i: usize, k: usize, j: usize) -> super::Status {
+        (**self).indicator_status(i, k, j)
     }
 }

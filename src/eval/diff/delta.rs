@@ -58,9 +58,19 @@ fn set_delta(
         criteria_lost: Vec::new(),
         criteria_gained: Vec::new(),
     };
+    // Both scored with the same definition: criteria and indicators at the same positions.
+    let same = matches!(
+        (b.definition(i), a.definition(ia)),
+        (Some(x), Some(y)) if std::ptr::eq(x, y)
+    );
     for k in 0..b.criteria(i) {
         let (number, vb) = b.criterion(i, k);
-        let Some(ka) = find(a.criteria(ia), k, |x| a.criterion(ia, x).0 == number) else {
+        let ka = if same {
+            Some(k)
+        } else {
+            find(a.criteria(ia), k, |x| a.criterion(ia, x).0 == number)
+        };
+        let Some(ka) = ka else {
             continue;
         };
         match (vb, a.criterion(ia, ka).1) {
@@ -68,7 +78,11 @@ fn set_delta(
             (Verdict::Fail, Verdict::Pass) => sd.criteria_gained.push(number.to_string()),
             _ => {}
         }
-        indicators(sb.id, number, (b, i, k), (a, ia, ka), detail, out);
+        if same {
+            same_indicators(sb.id, number, (b, a), (i, ia, k), detail, out);
+        } else {
+            indicators(sb.id, number, (b, i, k), (a, ia, ka), detail, out);
+        }
     }
     sd
 }
@@ -97,6 +111,60 @@ fn indicator(
     }
 }
 
+/// [`indicators`] for two units scored with the same definition: indicator `j` on one side is
+/// indicator `j` on the other.
+fn same_indicators(
+    set: &str,
+    criterion: &str,
+    (b, a): (&dyn Detailed, &dyn Detailed),
+    (i, ia, k): (usize, usize, usize),
+    detail: Detail,
+    out: &mut Delta,
+) {
+    for j in 0..b.indicators(i, k) {
+        let (sb, sa) = (b.indicator_status(i, k, j), a.indicator_status(ia, k, j));
+        if sb == sa || (!judged(sb) && !judged(sa)) {
+            continue;
+        }
+        if judged(sb) && judged(sa) {
+            flip(set, criterion, (b, (i, k, j)), (a, (ia, k, j)), detail, out);
+        } else {
+            out.not_compared.push(NotCompared {
+                set: set.to_string(),
+                code: b.indicator(i, k, j).0.to_string(),
+                before: Some(indicator(b, (i, k, j), detail)),
+                after: Some(indicator(a, (ia, k, j), detail)),
+            });
+        }
+    }
+}
+
+/// An indicator judged on both sides, passing on one and failing on the other.
+fn flip(
+    set: &str,
+    criterion: &str,
+    (b, at_b): (&dyn Detailed, (usize, usize, usize)),
+    (a, at_a): (&dyn Detailed, (usize, usize, usize)),
+    detail: Detail,
+    out: &mut Delta,
+) {
+    let ib = indicator(b, at_b, detail);
+    let ia = indicator(a, at_a, detail);
+    let check = turning_check(&ib, &ia);
+    let cause = match detail {
+        Detail::Full => cause(ib.checks.get(check), ia.checks.get(check)),
+        Detail::Brief => Cause::Data,
+    };
+    out.flipped.push(Flip {
+        set: set.to_string(),
+        criterion: criterion.to_string(),
+        before: ib,
+        after: ia,
+        check,
+        cause,
+    });
+}
+
 /// The flips and one-sided changes among the indicators of one criterion.
 fn indicators(
     set: &str,
@@ -114,21 +182,14 @@ fn indicators(
         match (ja, sa) {
             (Some(_), Some(sa)) if sb == sa => {}
             (Some(ja), Some(sa)) if judged(sb) && judged(sa) => {
-                let ib = indicator(b, (i, k, j), detail);
-                let ia_ = indicator(a, (ia, ka, ja), detail);
-                let check = turning_check(&ib, &ia_);
-                let cause = match detail {
-                    Detail::Full => cause(ib.checks.get(check), ia_.checks.get(check)),
-                    Detail::Brief => Cause::Data,
-                };
-                out.flipped.push(Flip {
-                    set: set.to_string(),
-                    criterion: criterion.to_string(),
-                    before: ib,
-                    after: ia_,
-                    check,
-                    cause,
-                });
+                flip(
+                    set,
+                    criterion,
+                    (b, (i, k, j)),
+                    (a, (ia, ka, ja)),
+                    detail,
+                    out,
+                );
             }
             (Some(_), Some(sa)) if !judged(sb) && !judged(sa) => {}
             _ => out.not_compared.push(NotCompared {

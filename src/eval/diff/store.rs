@@ -45,7 +45,10 @@ pub struct Store {
 }
 
 const NONE: u8 = u8::MAX;
+/// The bytes before the sets' (level reached, readiness), and per set (status, qualified, criteria
+/// met in two bytes).
 const HEAD: usize = 4;
+const SET: usize = 4;
 
 fn verdict_byte(v: Verdict) -> u8 {
     match v {
@@ -198,7 +201,7 @@ impl Store {
     }
 
     fn stride(&self) -> usize {
-        HEAD + 2 * self.sets + self.criteria + self.indicators
+        HEAD + SET * self.sets + self.criteria + self.indicators
     }
 
     pub fn len(&self) -> usize {
@@ -248,7 +251,8 @@ impl Store {
         for i in 0..self.sets {
             let s = c.status.get(i).copied().unwrap_or(Verdict::Unknown);
             let q = c.qualified.get(i).copied().unwrap_or(Verdict::Unknown);
-            self.verdicts.extend([verdict_byte(s), verdict_byte(q)]);
+            let met = c.met.get(i).copied().unwrap_or(0);
+            self.push_set(s, q, met);
         }
         for k in 0..self.criteria {
             let v = c.criteria.get(k).copied().unwrap_or(Verdict::Unknown);
@@ -283,8 +287,7 @@ impl Store {
             opt_verdict_byte(ready),
         ]);
         for s in &r.sets {
-            self.verdicts
-                .extend([verdict_byte(s.status), verdict_byte(s.qualified)]);
+            self.push_set(s.status, s.qualified, s.criteria_met);
         }
         for s in &r.sets {
             for c in &s.criteria {
@@ -298,6 +301,16 @@ impl Store {
                 }
             }
         }
+    }
+
+    fn push_set(&mut self, status: Verdict, qualified: Verdict, met: usize) {
+        let met = u16::try_from(met).unwrap_or(u16::MAX).to_le_bytes();
+        self.verdicts.extend([
+            verdict_byte(status),
+            verdict_byte(qualified),
+            met[0],
+            met[1],
+        ]);
     }
 
     fn text_of(&self, i: usize, field: usize) -> &str {
@@ -445,11 +458,19 @@ pub struct StoreUnit<'s, 'a> {
 
 impl StoreUnit<'_, '_> {
     fn set_verdicts(&self, i: usize) -> (Verdict, Verdict) {
-        let at = HEAD + 2 * i;
+        let at = HEAD + SET * i;
         (
             verdict_of(self.verdicts[at]),
             verdict_of(self.verdicts[at + 1]),
         )
+    }
+
+    fn set_met(&self, i: usize) -> usize {
+        let at = HEAD + SET * i + 2;
+        usize::from(u16::from_le_bytes([
+            self.verdicts[at],
+            self.verdicts[at + 1],
+        ]))
     }
 
     fn criterion_at(&self, i: usize, k: usize) -> usize {
@@ -457,7 +478,7 @@ impl StoreUnit<'_, '_> {
     }
 
     fn criterion_verdict(&self, c: usize) -> Verdict {
-        verdict_of(self.verdicts[HEAD + 2 * self.side.sets.len() + c])
+        verdict_of(self.verdicts[HEAD + SET * self.side.sets.len() + c])
     }
 
     fn qualified_at(&self, id: &str) -> Option<Verdict> {
@@ -494,15 +515,11 @@ impl UnitView for StoreUnit<'_, '_> {
     fn set(&self, i: usize) -> SetBrief<'_> {
         let set = self.side.sets[i];
         let (status, qualified) = self.set_verdicts(i);
-        let c0 = self.side.crit0[i];
-        let met = (c0..c0 + set.criteria.len())
-            .filter(|c| self.criterion_verdict(*c) == Verdict::Pass)
-            .count();
         SetBrief {
             id: &set.id,
             status,
             qualified,
-            met,
+            met: self.set_met(i),
             total: set.criteria.len(),
         }
     }
@@ -552,6 +569,9 @@ impl UnitView for StoreUnit<'_, '_> {
             .flatten()?;
         Some((set.id.as_str(), opt_verdict_of(self.verdicts[2])))
     }
+    fn qualified(&self, id: &str) -> Verdict {
+        self.qualified_at(id).unwrap_or(Verdict::Unknown)
+    }
     fn value(&self, column: &str) -> Option<f64> {
         let col = self.side.store.head.column_index(column)?;
         match self.side.store.cell(self.i, col) {
@@ -572,12 +592,15 @@ impl Detailed for StoreUnit<'_, '_> {
         self.side.sets[i].criteria[k].indicators.len()
     }
     fn indicator(&self, i: usize, k: usize, j: usize) -> (&str, Status) {
-        let at = self.side.ind0[self.criterion_at(i, k)] + j;
-        let base = HEAD + 2 * self.side.sets.len() + self.side.store.criteria;
         (
             &self.side.sets[i].criteria[k].indicators[j].code,
-            status_of(self.verdicts[base + at]),
+            self.indicator_status(i, k, j),
         )
+    }
+    fn indicator_status(&self, i: usize, k: usize, j: usize) -> Status {
+        let at = self.side.ind0[self.criterion_at(i, k)] + j;
+        let base = HEAD + SET * self.side.sets.len() + self.side.store.criteria;
+        status_of(self.verdicts[base + at])
     }
     fn explain(&self, i: usize, k: usize, j: usize) -> IndicatorResult {
         let row = self.row.get_or_init(|| self.side.store.row(self.i));
@@ -589,6 +612,9 @@ impl Detailed for StoreUnit<'_, '_> {
             &NoDerived,
             &|id| self.qualified_at(id),
         )
+    }
+    fn definition(&self, i: usize) -> Option<&CriteriaSet> {
+        Some(self.side.sets[i])
     }
 }
 
