@@ -777,3 +777,220 @@ fn one_side(chain: &[&str], r: &dyn Detailed, presence: Presence) -> UnitDiff {
         merged_before: Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::criteria::catalog::Catalog;
+    use crate::criteria::select::Selection;
+
+    /// A row standing for a commune: its code and name, and (in `year`) its line.
+    fn row(code: &str, line: usize) -> Row {
+        Row {
+            line,
+            code: code.to_string(),
+            name: format!("Xã {code}"),
+            parent: "Cao Lộc".into(),
+            year: 2024,
+            ..Row::default()
+        }
+    }
+
+    /// A result along `chain` with each level's verdict (no criterion detail).
+    fn result(r: &Row, chain: &[&str], verdicts: &[Verdict]) -> UnitResult {
+        UnitResult {
+            version: "v".into(),
+            code: r.code.clone(),
+            name: r.name.clone(),
+            parent: r.parent.clone(),
+            year: r.year,
+            line: r.line,
+            sets: chain
+                .iter()
+                .zip(verdicts)
+                .map(|(id, v)| SetResult {
+                    set: id.to_string(),
+                    status: *v,
+                    qualified: *v,
+                    prerequisites: Vec::new(),
+                    criteria_met: 0,
+                    criteria_total: 0,
+                    criteria: Vec::new(),
+                    threshold_year: 2024,
+                })
+                .collect(),
+            level_reached: None,
+            readiness: None,
+        }
+    }
+
+    fn rows(codes: &[&str]) -> Vec<Row> {
+        codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| row(c, i + 2))
+            .collect()
+    }
+
+    /// Each code's verdicts: `P` pass, `F` fail, `U` unknown, one letter per level.
+    fn verdicts(code: &str, table: &[(&str, &str)]) -> Vec<Verdict> {
+        let spec = table
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or("FFF", |x| x.1);
+        spec.chars()
+            .map(|c| match c {
+                'P' => Verdict::Pass,
+                'F' => Verdict::Fail,
+                _ => Verdict::Unknown,
+            })
+            .collect()
+    }
+
+    /// Compare `old` with `new` (codes, each with its verdicts in `table`) through `map` and `skip`,
+    /// and hand the comparison to `check`.
+    fn compared(
+        old: &[&str],
+        new: &[&str],
+        table: &[(&str, &str)],
+        map: &str,
+        skip: &[&str],
+        check: impl FnOnce(&Diff),
+    ) {
+        let catalog = Catalog::bundled().expect("bundled criteria load");
+        let version = catalog.for_year(2024).expect("a version for 2024");
+        let sel = Selection::of(version, "all", false).expect("level all");
+        let chain: Vec<&str> = sel.communes.iter().map(|s| s.id.as_str()).collect();
+        let score = |r: &Row| result(r, &chain, &verdicts(&r.code, table));
+        let (old_rows, new_rows) = (rows(old), rows(new));
+        let old = RowSide::new(old_rows.iter().collect(), &score);
+        let new = RowSide::new(new_rows.iter().collect(), &score);
+        let (map, problems) = if map.is_empty() {
+            (CodeMap::none(), Vec::new())
+        } else {
+            CodeMap::parse("m.csv", map.as_bytes())
+        };
+        assert!(problems.is_empty(), "{problems:?}");
+        let skip: HashSet<&str> = skip.iter().copied().collect();
+        check(&compare(&sel.communes, &old, &new, &map, &skip));
+    }
+
+    fn codes(d: &Diff) -> Vec<(String, Presence, Change)> {
+        d.units().map(|u| (u.code, u.presence, u.change)).collect()
+    }
+
+    #[test]
+    fn units_are_matched_by_code_whatever_their_order() {
+        // Each code scores the same on both sides.
+        let table = [("A", "PPF"), ("C", "FFF"), ("D", "PFF")];
+        compared(&["A", "B", "C"], &["C", "A", "D"], &table, "", &[], |d| {
+            assert_eq!(
+                codes(d),
+                vec![
+                    ("C".into(), Presence::Both, Change::Unchanged),
+                    ("A".into(), Presence::Both, Change::Unchanged),
+                    ("D".into(), Presence::New, Change::New),
+                    ("B".into(), Presence::Old, Change::Gone),
+                ]
+            );
+            // The old side as the comparison read it: C, A, then B (only in the old side).
+            assert_eq!(d.old_order(), vec![2, 0, 1]);
+            let s = &d.summary;
+            assert_eq!((s.units_before, s.units_after), (3, 3));
+            assert_eq!((s.both, s.only_old, s.only_new), (2, 1, 1));
+            assert_eq!(s.before.as_ref().map(|x| x.units), Some(3));
+            assert_eq!(s.after.as_ref().map(|x| x.units), Some(3));
+            assert_eq!(d.len(), 4);
+            assert_eq!(d.unit_at(3, Detail::Brief).code, "B");
+        });
+    }
+
+    #[test]
+    fn levels_moved_are_counted_on_the_new_side() {
+        // X (no level) became A (nâng cao) through the map; B kept xã NTM.
+        let table = [("A", "PPF"), ("B", "PFF"), ("X", "FFF")];
+        compared(
+            &["X", "B"],
+            &["A", "B"],
+            &table,
+            "ma_xa_cu,ma_xa_moi\nX,A\n",
+            &[],
+            |d| {
+                let units: Vec<UnitDiff> = d.units().collect();
+                assert_eq!(units[0].relation, Relation::Renamed);
+                assert_eq!(units[0].renamed_from(), Some("X"));
+                assert_eq!(units[0].change, Change::Gained);
+                assert_eq!(units[1].relation, Relation::Same);
+                let s = &d.summary;
+                assert_eq!(s.renamed, 1);
+                let ntm = &s.levels[0];
+                let nc = &s.levels[1];
+                assert_eq!((ntm.gained, ntm.lost, ntm.unknown), (1, 0, 0));
+                assert_eq!((nc.gained, nc.lost, nc.unknown), (1, 0, 0));
+            },
+        );
+    }
+
+    #[test]
+    fn a_code_that_could_not_be_read_on_one_side_is_on_neither() {
+        let table = [("A", "PFF"), ("B", "FFF")];
+        compared(&["A", "B"], &["A", "B"], &table, "", &["B"], |d| {
+            assert_eq!(
+                codes(d),
+                vec![("A".into(), Presence::Both, Change::Unchanged)]
+            );
+            let s = &d.summary;
+            assert_eq!((s.units_before, s.units_after), (1, 1));
+            // The new side's readable row still counts in its summary; the old side's is left out.
+            assert_eq!(s.after.as_ref().map(|x| x.units), Some(2));
+            assert_eq!(s.before.as_ref().map(|x| x.units), Some(1));
+            assert_eq!(d.old_order(), vec![0, 1]);
+        });
+    }
+
+    #[test]
+    fn a_merged_commune_holds_the_lowest_level_of_its_old_communes() {
+        let table = [("A", "PPF"), ("B", "PFF"), ("C", "PPF"), ("D", "FFF")];
+        let map = "ma_xa_cu,ma_xa_moi\nA,C\nB,C\n";
+        compared(&["A", "B", "D"], &["C", "D"], &table, map, &[], |d| {
+            let units: Vec<UnitDiff> = d.units().collect();
+            let c = &units[0];
+            assert_eq!((c.code.as_str(), c.relation), ("C", Relation::Merged));
+            let parts: Vec<&str> = c.parts.iter().map(|p| p.code.as_str()).collect();
+            assert_eq!(parts, ["A", "B"]);
+            // xã NTM held by both, nâng cao by A only: the merged commune held xã NTM.
+            assert_eq!(c.status.0, LevelStatus::Held { low: 1, high: 1 });
+            assert_eq!(c.change, Change::Gained);
+            assert_eq!(
+                c.merged_before.iter().map(|x| x.1).collect::<Vec<_>>(),
+                [Verdict::Pass, Verdict::Fail, Verdict::Fail]
+            );
+            assert!(c.parts.iter().all(|p| p.delta.is_some() && !p.split));
+            let s = &d.summary;
+            assert_eq!((s.merged, s.merged_from, s.split), (1, 2, 0));
+            assert_eq!((s.units_before, s.units_after), (3, 2));
+            assert_eq!(d.old_order(), vec![0, 1, 2]);
+        });
+    }
+
+    #[test]
+    fn a_split_commune_is_in_each_new_one_and_counts_once() {
+        let table = [("A", "PFF"), ("B", "PFF"), ("C", "FFF")];
+        let map = "ma_xa_cu,ma_xa_moi\nA,B\nA,C\n";
+        compared(&["A"], &["B", "C"], &table, map, &[], |d| {
+            let units: Vec<UnitDiff> = d.units().collect();
+            assert_eq!(units.len(), 2);
+            for (u, other) in units.iter().zip(["C", "B"]) {
+                assert_eq!(u.relation, Relation::Split);
+                assert_eq!(u.parts.len(), 1);
+                assert!(u.parts[0].split);
+                assert_eq!(u.parts[0].also_in, [other]);
+            }
+            assert_eq!(units[1].change, Change::Lost);
+            let s = &d.summary;
+            assert_eq!((s.merged, s.merged_from, s.split), (2, 1, 1));
+            assert_eq!(s.units_before, 1);
+            assert_eq!(s.before.as_ref().map(|x| x.units), Some(1));
+        });
+    }
+}
