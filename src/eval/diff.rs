@@ -28,6 +28,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use delta::Depth;
 pub use delta::{delta, level_change};
 pub use map::CodeMap;
 pub use status::{LevelStatus, label};
@@ -394,17 +395,19 @@ impl<'s> Diff<'s> {
     /// The units of the report, in order (the new side's, then those only in the old side), each
     /// built when it is reached.
     pub fn units(&self) -> impl Iterator<Item = UnitDiff> + '_ {
-        self.entries.iter().map(|e| self.unit(e, Detail::Full))
+        self.entries.iter().map(|e| self.unit(e, Depth::Full))
     }
 
     /// The units with `detail`.
     pub fn units_with(&self, detail: Detail) -> impl Iterator<Item = UnitDiff> + '_ {
-        self.entries.iter().map(move |e| self.unit(e, detail))
+        self.entries
+            .iter()
+            .map(move |e| self.unit(e, detail.into()))
     }
 
     /// Unit `k` of the report (in the order of [`Diff::units`]) with `detail`.
     pub fn unit_at(&self, k: usize, detail: Detail) -> UnitDiff {
-        self.unit(&self.entries[k], detail)
+        self.unit(&self.entries[k], detail.into())
     }
 
     /// The old side's units in the order the comparison first reads them (the new side's order,
@@ -438,7 +441,7 @@ impl<'s> Diff<'s> {
         out
     }
 
-    fn unit(&self, e: &Entry, detail: Detail) -> UnitDiff {
+    fn unit(&self, e: &Entry, detail: Depth) -> UnitDiff {
         let chain: Vec<&str> = self.chain.iter().map(String::as_str).collect();
         let chain = chain.as_slice();
         match e {
@@ -645,7 +648,7 @@ pub fn compare<'s>(
             }
             _ => {}
         }
-        acc.add(&diff.unit(&e, Detail::Full));
+        acc.add(&diff.unit(&e, Depth::Causes));
         diff.entries.push(e);
     }
     let mut units_before = 0;
@@ -671,7 +674,7 @@ pub fn compare<'s>(
         }
         old_seen(i, &mut old_year);
         let e = Entry::Gone(i);
-        acc.add(&diff.unit(&e, Detail::Full));
+        acc.add(&diff.unit(&e, Depth::Causes));
         diff.entries.push(e);
     }
     diff.threshold_years.0 = old_year;

@@ -232,6 +232,21 @@ pub trait Detailed: UnitView {
     fn indicator_status(&self, i: usize, k: usize, j: usize) -> super::Status {
         self.indicator(i, k, j).1
     }
+    /// The number of checks of that indicator, when known without explaining it (0: not known).
+    fn checks(&self, _i: usize, _k: usize, _j: usize) -> usize {
+        0
+    }
+    /// The value check `c` of that indicator reads from the row (`Some(None)`: the cell is empty or
+    /// not applicable), when known without explaining it; `None` when not known or not a cell.
+    fn input_value(
+        &self,
+        _i: usize,
+        _k: usize,
+        _j: usize,
+        _c: usize,
+    ) -> Option<Option<crate::input::Value>> {
+        None
+    }
     /// The definition set `i` was scored with, when the unit follows it criterion by criterion and
     /// indicator by indicator (two units scored with the same definition are compared position by
     /// position).
@@ -329,5 +344,17 @@ impl<T: Detailed + ?Sized> Detailed for &T {
     }
     fn indicator_status(&self, i: usize, k: usize, j: usize) -> super::Status {
         (**self).indicator_status(i, k, j)
+    }
+    fn checks(&self, i: usize, k: usize, j: usize) -> usize {
+        (**self).checks(i, k, j)
+    }
+    fn input_value(
+        &self,
+        i: usize,
+        k: usize,
+        j: usize,
+        c: usize,
+    ) -> Option<Option<crate::input::Value>> {
+        (**self).input_value(i, k, j, c)
     }
 }

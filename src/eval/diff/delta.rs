@@ -2,12 +2,34 @@
 //! indicators that turned and why.
 
 use super::{Cause, Change, Delta, Detail, Flip, LevelStatus, NotCompared, SetDelta};
+
+/// How much of the indicators that changed a delta builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Depth {
+    /// Everything ([`Detail::Full`]).
+    Full,
+    /// Codes and statuses ([`Detail::Brief`]).
+    Brief,
+    /// What the summary counts: codes and statuses, and of an indicator that turned whether the
+    /// threshold alone turned it. That is possible only when one of its checks reads the same value
+    /// on both sides: only then is it explained (the cause of the others is left `Data`).
+    Causes,
+}
+
+impl From<Detail> for Depth {
+    fn from(d: Detail) -> Self {
+        match d {
+            Detail::Full => Depth::Full,
+            Detail::Brief => Depth::Brief,
+        }
+    }
+}
 use crate::eval::view::{Detailed, UnitView};
 use crate::eval::{CheckResult, IndicatorResult, Status, Verdict};
 
 /// Compare one old result with one new result. Only what changed is copied out of them.
 pub fn delta(chain: &[&str], b: &dyn Detailed, a: &dyn Detailed) -> Delta {
-    delta_with(chain, b, a, Detail::Full)
+    delta_with(chain, b, a, Depth::Full)
 }
 
 /// The position of the item of `n` items that `is` names, looked for first at `hint` (both sides
@@ -24,7 +46,7 @@ pub(super) fn delta_with(
     chain: &[&str],
     b: &dyn Detailed,
     a: &dyn Detailed,
-    detail: Detail,
+    detail: Depth,
 ) -> Delta {
     let mut out = Delta {
         change: level_change(chain, b, a),
@@ -45,7 +67,7 @@ pub(super) fn delta_with(
 fn set_delta(
     (b, i): (&dyn Detailed, usize),
     (a, ia): (&dyn Detailed, usize),
-    detail: Detail,
+    detail: Depth,
     out: &mut Delta,
 ) -> SetDelta {
     let (sb, sa) = (b.set(i), a.set(ia));
@@ -92,14 +114,10 @@ fn judged(s: Status) -> bool {
 }
 
 /// Indicator `j` of criterion `k` of set `i`: explained, or by code and status alone.
-fn indicator(
-    u: &dyn Detailed,
-    (i, k, j): (usize, usize, usize),
-    detail: Detail,
-) -> IndicatorResult {
+fn indicator(u: &dyn Detailed, (i, k, j): (usize, usize, usize), detail: Depth) -> IndicatorResult {
     match detail {
-        Detail::Full => u.explain(i, k, j),
-        Detail::Brief => {
+        Depth::Full => u.explain(i, k, j),
+        Depth::Brief | Depth::Causes => {
             let (code, status) = u.indicator(i, k, j);
             IndicatorResult {
                 code: code.to_string(),
@@ -118,7 +136,7 @@ fn same_indicators(
     criterion: &str,
     (b, a): (&dyn Detailed, &dyn Detailed),
     (i, ia, k): (usize, usize, usize),
-    detail: Detail,
+    detail: Depth,
     out: &mut Delta,
 ) {
     for j in 0..b.indicators(i, k) {
@@ -127,6 +145,11 @@ fn same_indicators(
             continue;
         }
         if judged(sb) && judged(sa) {
+            let detail = match detail {
+                Depth::Causes if !same_value(b, a, (i, ia, k, j)) => Depth::Brief,
+                Depth::Causes => Depth::Full,
+                d => d,
+            };
             flip(set, criterion, (b, (i, k, j)), (a, (ia, k, j)), detail, out);
         } else {
             out.not_compared.push(NotCompared {
@@ -139,21 +162,38 @@ fn same_indicators(
     }
 }
 
+/// Whether a check of indicator `j` (the same definition on both sides) reads the same value on both
+/// sides, or a value that is not known without explaining it.
+fn same_value(
+    b: &dyn Detailed,
+    a: &dyn Detailed,
+    (i, ia, k, j): (usize, usize, usize, usize),
+) -> bool {
+    let n = b.checks(i, k, j);
+    n == 0
+        || (0..n).any(
+            |c| match (b.input_value(i, k, j, c), a.input_value(ia, k, j, c)) {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            },
+        )
+}
+
 /// An indicator judged on both sides, passing on one and failing on the other.
 fn flip(
     set: &str,
     criterion: &str,
     (b, at_b): (&dyn Detailed, (usize, usize, usize)),
     (a, at_a): (&dyn Detailed, (usize, usize, usize)),
-    detail: Detail,
+    detail: Depth,
     out: &mut Delta,
 ) {
     let ib = indicator(b, at_b, detail);
     let ia = indicator(a, at_a, detail);
     let check = turning_check(&ib, &ia);
     let cause = match detail {
-        Detail::Full => cause(ib.checks.get(check), ia.checks.get(check)),
-        Detail::Brief => Cause::Data,
+        Depth::Full => cause(ib.checks.get(check), ia.checks.get(check)),
+        Depth::Brief | Depth::Causes => Cause::Data,
     };
     out.flipped.push(Flip {
         set: set.to_string(),
@@ -171,7 +211,7 @@ fn indicators(
     criterion: &str,
     (b, i, k): (&dyn Detailed, usize, usize),
     (a, ia, ka): (&dyn Detailed, usize, usize),
-    detail: Detail,
+    detail: Depth,
     out: &mut Delta,
 ) {
     let (nb, na) = (b.indicators(i, k), a.indicators(ia, ka));

@@ -365,18 +365,6 @@ impl Store {
             written: Vec::new(),
         }
     }
-
-    /// Cell `col` of unit `i`.
-    fn cell(&self, i: usize, col: usize) -> Cell {
-        let mut bytes = self.packed(i);
-        for _ in 0..col {
-            match next_cell(bytes) {
-                Some((_, rest)) => bytes = rest,
-                None => return Cell::Missing,
-            }
-        }
-        next_cell(bytes).map_or(Cell::Missing, |(c, _)| c)
-    }
 }
 
 /// A store read along one side's version and sets: the units as a comparison reads them.
@@ -385,9 +373,13 @@ pub struct StoreSide<'a> {
     version: &'a Version,
     sets: Vec<&'a CriteriaSet>,
     ev: Evaluator<'a>,
-    /// Per set, its first criterion; per criterion (across the chain), its first indicator.
+    /// Per set, its first criterion; per criterion (across the chain), its first indicator; per
+    /// indicator, its first check.
     crit0: Vec<usize>,
     ind0: Vec<usize>,
+    chk0: Vec<usize>,
+    /// Per check (across the chain), the column it reads, if it reads one of the file's.
+    columns: Vec<Option<usize>>,
 }
 
 impl<'a> StoreSide<'a> {
@@ -400,6 +392,8 @@ impl<'a> StoreSide<'a> {
     ) -> Self {
         let mut crit0 = Vec::new();
         let mut ind0 = Vec::new();
+        let mut chk0 = Vec::new();
+        let mut columns = Vec::new();
         let (mut c, mut k) = (0, 0);
         for s in &sets {
             crit0.push(c);
@@ -407,6 +401,14 @@ impl<'a> StoreSide<'a> {
             for cr in &s.criteria {
                 ind0.push(k);
                 k += cr.indicators.len();
+                for ind in &cr.indicators {
+                    chk0.push(columns.len());
+                    columns.extend(ind.checks.iter().map(|ch| {
+                        ch.input
+                            .column()
+                            .and_then(|col| store.head.column_index(col))
+                    }));
+                }
             }
         }
         StoreSide {
@@ -416,6 +418,8 @@ impl<'a> StoreSide<'a> {
             sets,
             crit0,
             ind0,
+            chk0,
+            columns,
         }
     }
 
@@ -442,6 +446,7 @@ impl Side for StoreSide<'_> {
             side: self,
             i,
             verdicts: self.store.verdicts_of(i),
+            cells: OnceCell::new(),
             row: OnceCell::new(),
         })
     }
@@ -452,7 +457,10 @@ pub struct StoreUnit<'s, 'a> {
     side: &'s StoreSide<'a>,
     i: usize,
     verdicts: &'s [u8],
-    /// The row, unpacked the first time an indicator is explained.
+    /// The row's cells, unpacked the first time one is read.
+    cells: OnceCell<Vec<Cell>>,
+    /// The row as the evaluator reads it (its cells, year and group), made the first time an
+    /// indicator is explained.
     row: OnceCell<Row>,
 }
 
@@ -475,6 +483,18 @@ impl StoreUnit<'_, '_> {
 
     fn criterion_at(&self, i: usize, k: usize) -> usize {
         self.side.crit0[i] + k
+    }
+
+    fn indicator_at(&self, i: usize, k: usize, j: usize) -> usize {
+        self.side.ind0[self.criterion_at(i, k)] + j
+    }
+
+    fn cells(&self) -> &[Cell] {
+        self.cells.get_or_init(|| {
+            let mut cells = Vec::with_capacity(self.side.store.head.columns.len());
+            unpack(self.side.store.packed(self.i), &mut cells);
+            cells
+        })
     }
 
     fn criterion_verdict(&self, c: usize) -> Verdict {
@@ -574,8 +594,8 @@ impl UnitView for StoreUnit<'_, '_> {
     }
     fn value(&self, column: &str) -> Option<f64> {
         let col = self.side.store.head.column_index(column)?;
-        match self.side.store.cell(self.i, col) {
-            Cell::Value(Value::Num(n)) => Some(n),
+        match self.cells().get(col) {
+            Some(Cell::Value(Value::Num(n))) => Some(*n),
             _ => None,
         }
     }
@@ -597,13 +617,36 @@ impl Detailed for StoreUnit<'_, '_> {
             self.indicator_status(i, k, j),
         )
     }
+    fn checks(&self, i: usize, k: usize, j: usize) -> usize {
+        self.side.sets[i].criteria[k].indicators[j].checks.len()
+    }
+    fn input_value(&self, i: usize, k: usize, j: usize, c: usize) -> Option<Option<Value>> {
+        if c >= self.checks(i, k, j) {
+            return None;
+        }
+        let col = self.side.columns[self.side.chk0[self.indicator_at(i, k, j)] + c]?;
+        Some(match self.cells().get(col) {
+            Some(Cell::Value(v)) => Some(*v),
+            _ => None,
+        })
+    }
     fn indicator_status(&self, i: usize, k: usize, j: usize) -> Status {
-        let at = self.side.ind0[self.criterion_at(i, k)] + j;
+        let at = self.indicator_at(i, k, j);
         let base = HEAD + SET * self.side.sets.len() + self.side.store.criteria;
         status_of(self.verdicts[base + at])
     }
     fn explain(&self, i: usize, k: usize, j: usize) -> IndicatorResult {
-        let row = self.row.get_or_init(|| self.side.store.row(self.i));
+        let row = self.row.get_or_init(|| {
+            let store = self.side.store;
+            let g = store.groups[self.i];
+            Row {
+                line: store.line(self.i),
+                year: store.year(self.i),
+                group: (g > 0).then(|| store.group_names[usize::from(g) - 1].clone()),
+                cells: self.cells().to_vec(),
+                ..Row::default()
+            }
+        });
         let set = self.side.sets[i];
         self.side.ev.explain_indicator(
             set,
