@@ -3,8 +3,9 @@
 //! `--districts OLD_D [NEW_D]`, the districts' results too (huyện NTM, H0.1/H0.2 from the communes).
 //!
 //! What the user typed becomes a [`Plan`] (criteria, sets, years, thresholds) before any scoring; the
-//! comparison itself is `ntm::eval::diff`, the rendering `ntm::report::diff`. Reading the files is
-//! [`files`], the district step [`district`].
+//! commune files are read and scored by `ntm::pipeline::diff`, the comparison itself is
+//! `ntm::eval::diff`, the rendering `ntm::report::diff`. The years of the files and the district
+//! files are read by [`files`], the district step is [`district`].
 
 mod district;
 mod files;

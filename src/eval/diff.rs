@@ -10,9 +10,10 @@
 //! between several new ones appears in each of them, marked as split; in the totals every unit
 //! counts once on its own side ([`DiffSummary`]).
 //!
-//! Each side is a list of rows and a way to score one ([`Side`]), so the comparison works for any
-//! layout (communes, and districts in [`district`]) and scores rows one pair at a time: it keeps a small
-//! snapshot of every unit and the detail of what changed, never every full result of both sides.
+//! Each side hands out its units ([`Side`]): communes from a compact [`store`], districts scored on
+//! demand ([`RowSide`], see [`district`]). The comparison keeps one small entry per unit of the
+//! report; a unit (a [`UnitDiff`]) is built when it is read ([`Diff::units`]), an indicator that
+//! changed being explained only then, so that no full result of either side is ever held.
 //! Nothing here prints: `report::diff` renders a [`Diff`].
 
 mod delta;

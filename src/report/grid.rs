@@ -127,7 +127,7 @@ pub struct Grid {
 }
 
 /// A grid laid out for a width: what [`Grid::render`] writes, and what a table too long to hold is
-/// written with, row by row ([`Grid::start`], [`Grid::line`]).
+/// written with, row by row ([`Grid::start`], [`Grid::row`]).
 #[derive(Debug, Clone)]
 pub struct Laid {
     width: Option<usize>,
@@ -162,7 +162,7 @@ impl Grid {
 
     /// A grid that measures its rows without keeping them (only the first): for a table too long to
     /// hold, measured in a first pass over its rows, then written row by row in a second
-    /// ([`Grid::start`], [`Grid::line`], [`Grid::end`]) exactly as [`Grid::render`] would write it.
+    /// ([`Grid::start`], [`Grid::row`], [`Grid::end`]) exactly as [`Grid::render`] would write it.
     /// Its spilling columns stay in the table (they could not be listed below it).
     pub fn measuring(mut self) -> Self {
         self.hold = false;

@@ -1,5 +1,6 @@
-//! Reading the files of a comparison: which years a file holds, each side's rows, and the rows that
-//! give no result. The same for commune files and district files ([`Scope`] says which).
+//! Reading the files of a comparison: which years a file holds (commune or district file, [`Scope`]
+//! says which), and the district files' rows and the rows that give no result. Commune files are
+//! read into compact stores by `ntm::pipeline::diff`.
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashSet};
