@@ -348,23 +348,6 @@ impl Store {
         let n = self.stride();
         &self.verdicts[i * n..(i + 1) * n]
     }
-
-    /// Unit `i`'s row as it was read (without what only messages quote).
-    pub fn row(&self, i: usize) -> Row {
-        let mut cells = Vec::with_capacity(self.head.columns.len());
-        unpack(self.packed(i), &mut cells);
-        let g = self.groups[i];
-        Row {
-            line: self.lines[i],
-            code: self.code(i).to_string(),
-            name: self.name(i).to_string(),
-            parent: self.parent(i).to_string(),
-            year: self.years[i],
-            group: (g > 0).then(|| self.group_names[usize::from(g) - 1].clone()),
-            cells,
-            written: Vec::new(),
-        }
-    }
 }
 
 /// A store read along one side's version and sets: the units as a comparison reads them.
