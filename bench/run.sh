@@ -24,7 +24,8 @@
 #        per commune), BENCH_PEERS_MAX (largest file timed with polars and DuckDB, default 1000000),
 #        BENCH_PANDAS_MAX (with pandas, default BENCH_PEERS_MAX), BENCH_TABLE_MAX (largest file timed
 #        with the default table, default 1000000), BENCH_DIFF_MAX (largest N for ntm diff, default
-#        100000: diff held about 80 KB per commune when this was written, 8 GB at 100k),
+#        100000: diff keeps a few hundred bytes per commune, about 200 MB at 100k, but its table is
+#        ~7 KB per commune of these files, 730 MB at 100k, written to /dev/null),
 #        BENCH_TABLE_ROWS (default 200000) and BENCH_XLSX_ROWS (default 20000): the fixed-size
 #        measures (0 skips one), BENCH_OUT (a folder to keep the results in; default a temporary one,
 #        removed).

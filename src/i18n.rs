@@ -47,7 +47,7 @@ impl Text {
 /// Format a number the way the user's language writes it: `85,5` in Vietnamese, `85.5` in English.
 /// At most three decimals, trailing zeros dropped (so that 69,999 % never reads as 70 %).
 pub fn num(value: f64, lang: Lang) -> String {
-    let mut s = format!("{value:.3}");
+    let mut s = thousandths(value).unwrap_or_else(|| format!("{value:.3}"));
     if s.contains('.') {
         while s.ends_with('0') {
             s.pop();
@@ -65,6 +65,26 @@ pub fn num(value: f64, lang: Lang) -> String {
     }
 }
 
+/// `value` with three decimals, as `format!("{value:.3}")` writes it, for a value under a million
+/// within a millionth of a thousandth (most data: `42,5`, `87`, `0,07`): far from a tie, so that
+/// rounding the exact value to three decimals gives that thousandth. `None` for any other value
+/// (formatted the slow, exact way).
+fn thousandths(value: f64) -> Option<String> {
+    let scaled = value * 1000.0;
+    let k = scaled.round();
+    if !(k.abs() < 1e9 && (scaled - k).abs() < 1e-6) {
+        return None;
+    }
+    let k = k as i64;
+    let sign = if k < 0 || (k == 0 && value.is_sign_negative()) {
+        "-"
+    } else {
+        ""
+    };
+    let k = k.unsigned_abs();
+    Some(format!("{sign}{}.{:03}", k / 1000, k % 1000))
+}
+
 /// A figure ntm derives (a share of communes, an average): one decimal, so that `9/13` reads
 /// `69,2 %` and an average `18,4`, never `69,231`. Values from the data and thresholds keep their
 /// own precision ([`num`]).
@@ -75,6 +95,31 @@ pub fn derived(value: f64, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousandths_are_written_as_the_exact_formatting_writes_them() {
+        let mut values = vec![
+            0.0, -0.0, 1.0, -1.0, 42.5, 87.0, 0.07, 0.1, 0.2, 0.3, 1.005, 2.675, 0.0005, 0.0015,
+            -0.0004, -0.0005, 69.999, 69.9995, 123456.789, -98.765, 1e14, 1e15, 1e16, 0.123456,
+        ];
+        // A spread of values with two decimals, as data has, and some with more.
+        let mut x: u64 = 0x2024_0617;
+        for _ in 0..20_000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let cents = (x >> 33) % 2_000_000;
+            values.push(cents as f64 / 100.0 - 10_000.0);
+            values.push((x >> 11) as f64 / (1u64 << 53) as f64 * 1000.0);
+        }
+        for v in values {
+            let exact = format!("{v:.3}");
+            if let Some(fast) = thousandths(v) {
+                assert_eq!(fast, exact, "{v:e}");
+            }
+        }
+        assert!(thousandths(42.5).is_some() && thousandths(0.07).is_some());
+    }
 
     #[test]
     fn derived_figures_have_one_decimal() {

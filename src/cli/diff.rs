@@ -3,8 +3,9 @@
 //! `--districts OLD_D [NEW_D]`, the districts' results too (huyện NTM, H0.1/H0.2 from the communes).
 //!
 //! What the user typed becomes a [`Plan`] (criteria, sets, years, thresholds) before any scoring; the
-//! comparison itself is `ntm::eval::diff`, the rendering `ntm::report::diff`. Reading the files is
-//! [`files`], the district step [`district`].
+//! commune files are read and scored by `ntm::pipeline::diff`, the comparison itself is
+//! `ntm::eval::diff`, the rendering `ntm::report::diff`. The years of the files and the district
+//! files are read by [`files`], the district step is [`district`].
 
 mod district;
 mod files;
@@ -17,19 +18,21 @@ use ntm::criteria::catalog::Catalog;
 use ntm::criteria::select::Selection;
 use ntm::criteria::{CriteriaSet, Schema, Version};
 use ntm::diag::Problem;
+use ntm::eval::Options;
+use ntm::eval::diff::store::StoreSide;
 use ntm::eval::diff::{CodeMap, Presence, Side, compare};
-use ntm::eval::{Evaluator, NoDerived, Options};
 use ntm::exit;
 use ntm::i18n::Text;
+use ntm::input::Layout;
 use ntm::input::files::Expect;
-use ntm::input::{Layout, Row};
+use ntm::pipeline::diff::{FileRead, ReadSpec, SideSpec, read as read_file};
 use ntm::report::diff::{DiffReport, SideInfo, write};
 use ntm::units::Units;
 use ntm::units::audit::{self, Layer};
 
 use super::output::{self, Output};
 use super::{Ctx, FormatArg};
-use files::{Scope, Source, list, read_map, rows_of, sides, skipped_codes, years_found};
+use files::{Scope, list, read_map, sides, years_found};
 
 /// The exit codes of `diff`: it compares, it does not judge qualification (see `check`).
 pub(crate) const EXIT_CODES_EN: &str = "\
@@ -259,10 +262,22 @@ fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>
     };
     let (from, to) = match &args.new {
         None => years_of_one_file(ctx, args, discovery)?,
-        Some(new) => (
-            year_of(ctx, &args.old, args.from, "--from", discovery)?,
-            year_of(ctx, new, args.to, "--to", discovery)?,
-        ),
+        Some(new) => {
+            // Neither year given: both files' years are read at once.
+            let (a, b) = if args.from.is_none() && args.to.is_none() {
+                std::thread::scope(|s| {
+                    let old = s.spawn(|| files::years_in(&args.old, discovery));
+                    let new = files::years_in(new, discovery);
+                    (Some(joined(old)), Some(new))
+                })
+            } else {
+                (None, None)
+            };
+            (
+                year_of(ctx, &args.old, args.from, "--from", discovery, a)?,
+                year_of(ctx, new, args.to, "--to", discovery, b)?,
+            )
+        }
     };
     let (old_version, new_version) = match args.same_year {
         Some(y) => (version_of(y)?, version_of(y)?),
@@ -382,14 +397,11 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan, loaded: &Units) -> i32 {
     }
     let mut problems = Vec::new();
     let years = (plan.from, plan.to);
-    let sources = match sides(
-        ctx,
-        (&args.old, args.new.as_deref()),
-        years,
-        plan.communes(),
-        &mut problems,
-    ) {
-        Ok(s) => s,
+    // The official lists: each file's codes and names checked, and whether its codes are official.
+    let (units, no_list) =
+        ntm::pipeline::official_lists(Some(loaded), &[plan.old.version, plan.version]);
+    let communes = match commune_files(ctx, args, plan, units, &mut problems) {
+        Ok(r) => r,
         Err(code) => return code,
     };
     let dsources = match args.districts.as_slice() {
@@ -407,79 +419,53 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan, loaded: &Units) -> i32 {
             }
         }
     };
-    // The official lists: each file's codes and names checked, and whether its codes are official.
-    let (units, no_list) =
-        ntm::pipeline::official_lists(Some(loaded), &[plan.old.version, plan.version]);
     problems.extend(no_list);
-    let official = |srcs: &[Source], layer: Layer, problems: &mut Vec<Problem>| -> Vec<bool> {
-        srcs.iter()
-            .map(|src| match units {
-                Some(u) => {
-                    let o = audit::check_rows(u, &src.ds.file, layer, &src.ds.rows);
-                    problems.extend(o.problems);
-                    o.official
-                }
-                None => false,
-            })
-            .collect()
-    };
-    let commune_codes = official(&sources, Layer::Commune, &mut problems);
-    let district_codes = dsources
+    let commune_codes: Vec<bool> = communes
+        .iter()
+        .map(|r| match &r.audit {
+            Some(o) => {
+                problems.extend(o.problems.iter().cloned());
+                o.official
+            }
+            None => false,
+        })
+        .collect();
+    let district_codes: Vec<bool> = dsources
         .as_deref()
-        .map(|d| official(d, Layer::District, &mut problems))
+        .map(|d| {
+            d.iter()
+                .map(|src| match units {
+                    Some(u) => {
+                        let o = audit::check_rows(u, &src.ds.file, Layer::District, &src.ds.rows);
+                        problems.extend(o.problems);
+                        o.official
+                    }
+                    None => false,
+                })
+                .collect()
+        })
         .unwrap_or_default();
-    let (old_src, new_src) = (&sources[0], &sources[sources.len() - 1]);
-    let ev_old = Evaluator::new(
+    let (old_read, new_read) = (&communes[0], &communes[communes.len() - 1]);
+    let (old_store, new_store) = (
+        &old_read.stores[0],
+        &new_read.stores[new_read.stores.len() - 1],
+    );
+    let old = StoreSide::new(
+        old_store,
         plan.old.version,
         plan.old.sets.clone(),
-        &old_src.ds,
         plan.options,
     );
-    let ev_new = Evaluator::new(plan.version, plan.sets.clone(), &new_src.ds, plan.options);
-    // With districts, each side's commune results are gathered by district as they are scored.
-    let last = |v: &[bool]| v.last().copied().unwrap_or(false);
-    let communes = dsources.as_ref().map(|d| {
-        (
-            district::Gathered::new(
-                old_src,
-                &d[0],
-                plan.from,
-                &plan.districts,
-                commune_codes.first().copied().unwrap_or(false),
-            ),
-            district::Gathered::new(
-                new_src,
-                &d[d.len() - 1],
-                plan.to,
-                &plan.districts,
-                last(&commune_codes),
-            ),
-        )
-    });
-    let score_old = |r: &Row| {
-        let u = ev_old.evaluate(r, &NoDerived);
-        if let Some((c, _)) = &communes {
-            c.add(r, &u);
-        }
-        u
+    let new = StoreSide::new(new_store, plan.version, plan.sets.clone(), plan.options);
+    let side_skipped = |r: &FileRead, k: usize, side: Presence| -> Vec<(String, Presence)> {
+        r.skipped[k].iter().map(|c| (c.clone(), side)).collect()
     };
-    let score_new = |r: &Row| {
-        let u = ev_new.evaluate(r, &NoDerived);
-        if let Some((_, c)) = &communes {
-            c.add(r, &u);
-        }
-        u
-    };
-    let old = Side {
-        rows: rows_of(old_src, plan.from),
-        score: &score_old,
-    };
-    let new = Side {
-        rows: rows_of(new_src, plan.to),
-        score: &score_new,
-    };
-    let mut skipped = skipped_codes(old_src, plan.from, &old.rows, Presence::Old);
-    skipped.extend(skipped_codes(new_src, plan.to, &new.rows, Presence::New));
+    let mut skipped = side_skipped(old_read, 0, Presence::Old);
+    skipped.extend(side_skipped(
+        new_read,
+        new_read.skipped.len() - 1,
+        Presence::New,
+    ));
     let (map, map_shown) = match &args.map {
         // A file of that name wins; else a shipped conversion (`lang-son-2025`).
         Some(path) => match (!path.exists())
@@ -492,13 +478,10 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan, loaded: &Units) -> i32 {
                     loaded,
                     c,
                     (plan.from, plan.to),
-                    &new_src.ds.file,
+                    &new_store.head.file,
                 ));
                 let shown = format!("{name} ({})", c.file);
-                (
-                    CodeMap::from_conversion(&name, c, &old.rows, &new.rows),
-                    Some(shown),
-                )
+                (CodeMap::from_conversion(&name, c, &old, &new), Some(shown))
             }
             None => {
                 let known: Vec<String> = loaded
@@ -514,14 +497,14 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan, loaded: &Units) -> i32 {
         },
         None => {
             if let Some(c) = units.and_then(|u| audit::conversion_between(u, plan.from, plan.to)) {
-                let o: Vec<&str> = old.rows.iter().map(|r| r.code.as_str()).collect();
-                let n: Vec<&str> = new.rows.iter().map(|r| r.code.as_str()).collect();
+                let o: Vec<&str> = (0..old.len()).map(|i| old.code(i)).collect();
+                let n: Vec<&str> = (0..new.len()).map(|i| new.code(i)).collect();
                 problems.push(audit::codes_reused_warning(
                     loaded,
                     c,
                     (plan.from, plan.to),
                     (&o, &n),
-                    &new_src.ds.file,
+                    &new_store.head.file,
                 ));
             }
             (CodeMap::none(), None)
@@ -531,9 +514,29 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan, loaded: &Units) -> i32 {
     let mut diff = compare(&plan.sets, &old, &new, &map, &skip);
     problems.extend(diff.problems.iter().cloned());
     let mut info = None;
-    if let (Some(d), Some((co, cn))) = (&dsources, &communes) {
-        co.complete(&old.rows, &|r| ev_old.evaluate(r, &NoDerived));
-        cn.complete(&new.rows, &|r| ev_new.evaluate(r, &NoDerived));
+    if let Some(d) = &dsources {
+        // Each side's communes gathered by district, in the order the comparison read them.
+        let last = |v: &[bool]| v.last().copied().unwrap_or(false);
+        let mut co = district::Gathered::new(
+            &old_store.head.file,
+            &d[0],
+            plan.from,
+            &plan.districts,
+            commune_codes.first().copied().unwrap_or(false),
+        );
+        let mut cn = district::Gathered::new(
+            &new_store.head.file,
+            &d[d.len() - 1],
+            plan.to,
+            &plan.districts,
+            last(&commune_codes),
+        );
+        for j in 0..new.len() {
+            cn.add(&*new.unit(j));
+        }
+        for i in diff.old_order() {
+            co.add(&*old.unit(i));
+        }
         let lists = |official: bool| ntm::eval::district::Lists {
             units,
             official_codes: official,
@@ -542,7 +545,7 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan, loaded: &Units) -> i32 {
             lists(district_codes.first().copied().unwrap_or(false)),
             lists(last(&district_codes)),
         );
-        let (dd, di) = district::compare(plan, d, (co, cn), side_lists, &mut problems);
+        let (dd, di) = district::compare(plan, d, (&co, &cn), side_lists, &mut problems);
         diff.districts = Some(dd);
         info = Some(di);
     }
@@ -552,13 +555,19 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan, loaded: &Units) -> i32 {
         sets: plan.sets.clone(),
         level: args.level.clone(),
         target: plan.target.clone(),
-        before: side_info(plan, old_src, plan.from, diff.threshold_years.0),
-        after: side_info(plan, new_src, plan.to, diff.threshold_years.1),
+        before: side_info(
+            plan,
+            &old_store.head.file,
+            plan.from,
+            diff.threshold_years.0,
+        ),
+        after: side_info(plan, &new_store.head.file, plan.to, diff.threshold_years.1),
         same_year: plan.options.thresholds_of,
         map: map_shown,
         skipped,
         districts: info,
         date,
+        index: Default::default(),
     };
     let written = write(
         &report,
@@ -580,18 +589,75 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan, loaded: &Units) -> i32 {
 
 /// A side's file, data year, and the year whose thresholds scored it (its first unit's, else the
 /// one the options give).
-fn side_info(plan: &Plan, src: &Source, year: i32, scored: Option<i32>) -> SideInfo {
+fn side_info(plan: &Plan, file: &str, year: i32, scored: Option<i32>) -> SideInfo {
     let version = if year == plan.from && plan.from != plan.to {
         plan.old.version
     } else {
         plan.version
     };
     SideInfo {
-        file: src.ds.file.clone(),
+        file: file.to_string(),
         year,
         threshold_year: scored.unwrap_or(plan.options.thresholds_of.unwrap_or(year)),
         version: version.id.clone(),
     }
+}
+
+/// The commune files read into each side's store: one file for both years, or each file for its own
+/// year (see [`ntm::pipeline::diff`]). Their problems go to `problems`; stops (after reporting what
+/// was found so far) when a side has no row of its year.
+fn commune_files(
+    ctx: &Ctx,
+    args: &DiffArgs,
+    plan: &Plan,
+    units: Option<&Units>,
+    problems: &mut Vec<Problem>,
+) -> Result<Vec<FileRead>, i32> {
+    let old = SideSpec {
+        year: plan.from,
+        version: plan.old.version,
+        sets: plan.old.sets.clone(),
+    };
+    let new = SideSpec {
+        year: plan.to,
+        version: plan.version,
+        sets: plan.sets.clone(),
+    };
+    let spec = ReadSpec {
+        read: &plan.read,
+        schema: &plan.schema,
+        used: &plan.used,
+        options: plan.options,
+        units,
+    };
+    let reads = match &args.new {
+        None => vec![read_file(&args.old, &spec, &[old, new])],
+        // The two files are read at once.
+        Some(path) => std::thread::scope(|s| {
+            let first = s.spawn(|| read_file(&args.old, &spec, &[old]));
+            let second = read_file(path, &spec, &[new]);
+            vec![joined(first), second]
+        }),
+    };
+    for r in &reads {
+        problems.extend(r.problems.iter().cloned());
+    }
+    let last = reads.len() - 1;
+    for (r, k, year) in [
+        (&reads[0], 0, plan.from),
+        (&reads[last], reads[last].kept.len() - 1, plan.to),
+    ] {
+        if !r.kept[k] {
+            ctx.report(problems);
+            // An unreadable file (its errors are reported), or a readable one without that year.
+            return Err(if !r.kept.iter().any(|k| *k) && r.read_errors {
+                exit::DATA
+            } else {
+                files::no_rows(ctx, plan.communes(), &r.file, year)
+            });
+        }
+    }
+    Ok(reads)
 }
 
 fn usage(ctx: &Ctx, msg: &Text) -> i32 {
@@ -618,7 +684,7 @@ fn years_of_one_file(ctx: &Ctx, args: &DiffArgs, scope: Scope) -> Result<(i32, i
     let (from, to) = match (args.from, args.to) {
         (Some(f), Some(t)) => (f, t),
         (f, t) => {
-            let ys = years_found(ctx, &args.old, scope)?;
+            let ys = years_found(ctx, &args.old, scope, None)?;
             let (Some(&lo), Some(&hi), 2) = (ys.first(), ys.last(), ys.len()) else {
                 let (p, l) = (args.old.display(), list(&ys));
                 return Err(usage(
@@ -653,18 +719,24 @@ fn years_of_one_file(ctx: &Ctx, args: &DiffArgs, scope: Scope) -> Result<(i32, i
     Ok((from, to))
 }
 
-/// Two files: each side's year as given, or the file's only year.
+/// What a thread gave back; a panic in it goes on in this one.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
+/// Two files: each side's year as given, or the file's only year (`read`: its years, if read).
 fn year_of(
     ctx: &Ctx,
     path: &Path,
     given: Option<i32>,
     flag: &str,
     scope: Scope,
+    read: Option<files::Years>,
 ) -> Result<i32, i32> {
     if let Some(y) = given {
         return Ok(y);
     }
-    let ys = years_found(ctx, path, scope)?;
+    let ys = years_found(ctx, path, scope, read)?;
     match (ys.first(), ys.len()) {
         (Some(&y), 1) => Ok(y),
         _ => {

@@ -10,27 +10,33 @@
 //! between several new ones appears in each of them, marked as split; in the totals every unit
 //! counts once on its own side ([`DiffSummary`]).
 //!
-//! Each side is a list of rows and a way to score one ([`Side`]), so the comparison works for any
-//! layout (communes, and districts in [`district`]) and scores rows one pair at a time: it keeps a small
-//! snapshot of every unit and the detail of what changed, never every full result of both sides.
+//! Each side hands out its units ([`Side`]): communes from a compact [`store`], districts scored on
+//! demand ([`RowSide`], see [`district`]). The comparison keeps one small entry per unit of the
+//! report; a unit (a [`UnitDiff`]) is built when it is read ([`Diff::units`]), an indicator that
+//! changed being explained only then, so that no full result of either side is ever held.
 //! Nothing here prints: `report::diff` renders a [`Diff`].
 
 mod delta;
 pub mod district;
 pub mod map;
 mod status;
+pub mod store;
 mod summary;
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use serde::Serialize;
 
+use delta::Depth;
 pub use delta::{delta, level_change};
 pub use map::CodeMap;
 pub use status::{LevelStatus, label};
 
 use super::summary::{Summary, SummaryBuilder};
-use super::{IndicatorResult, UnitResult, Verdict};
+use super::view::{Detailed, UnitView};
+use super::{IndicatorResult, SetResult, UnitResult, Verdict};
 use crate::criteria::CriteriaSet;
 use crate::diag::Problem;
 use crate::input::Row;
@@ -235,7 +241,7 @@ pub struct CriterionDelta {
 
 /// The comparison's totals. Every unit counts once on its own side, however it is tied to the other:
 /// `units_before = (both − merged) + merged_from + only_old` and `units_after = both + only_new`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct DiffSummary {
     /// The programme's measures on each side, over every unit of that side (each once).
     pub before: Option<Summary>,
@@ -263,10 +269,102 @@ pub struct DiffSummary {
     pub threshold_only: usize,
 }
 
-/// The whole comparison.
+/// One side of a comparison: its units (one per code), each handed out as a [`Detailed`] view —
+/// scored on demand ([`RowSide`], the few rows of a district file) or read from a compact store
+/// ([`store::StoreSide`], the communes).
+pub trait Side {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    fn code(&self, i: usize) -> &str;
+    fn name(&self, i: usize) -> &str;
+    fn line(&self, i: usize) -> usize;
+    /// Unit `i`.
+    fn unit(&self, i: usize) -> Box<dyn Detailed + '_>;
+}
+
+/// Rows scored on demand, each once, in the order the comparison first asks for them.
+pub struct RowSide<'a> {
+    rows: Vec<&'a Row>,
+    score: &'a dyn Fn(&Row) -> UnitResult,
+    done: Vec<OnceCell<UnitResult>>,
+}
+
+impl<'a> RowSide<'a> {
+    pub fn new(rows: Vec<&'a Row>, score: &'a dyn Fn(&Row) -> UnitResult) -> Self {
+        let done = rows.iter().map(|_| OnceCell::new()).collect();
+        RowSide { rows, score, done }
+    }
+
+    /// Unit `i`'s full result.
+    pub fn result(&self, i: usize) -> &UnitResult {
+        self.done[i].get_or_init(|| (self.score)(self.rows[i]))
+    }
+}
+
+impl Side for RowSide<'_> {
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+    fn code(&self, i: usize) -> &str {
+        &self.rows[i].code
+    }
+    fn name(&self, i: usize) -> &str {
+        &self.rows[i].name
+    }
+    fn line(&self, i: usize) -> usize {
+        self.rows[i].line
+    }
+    fn unit(&self, i: usize) -> Box<dyn Detailed + '_> {
+        Box::new(self.result(i))
+    }
+}
+
+/// How a new unit is tied to the old side, found once; the units of the report are built from it
+/// when they are read ([`Diff::units`]).
 #[derive(Debug, Clone)]
-pub struct Diff {
-    pub units: Vec<UnitDiff>,
+enum Entry {
+    /// One old unit, one new unit: the same code, or renamed through the map.
+    Pair {
+        old: usize,
+        new: usize,
+    },
+    New(usize),
+    Gone(usize),
+    /// A new unit whose before is a set of old communes (`parts` in [`Diff::parts`]).
+    Merged {
+        new: usize,
+        relation: Relation,
+        parts: Range<usize>,
+    },
+}
+
+/// An old commune of a merged (or split) one, as the map ties it.
+#[derive(Debug, Clone)]
+struct PartLink {
+    code: String,
+    /// `None` when the map names it but the old side has no such commune.
+    old: Option<usize>,
+    split: bool,
+    also_in: Vec<String>,
+    official_name: Option<String>,
+}
+
+/// How much of each unit is built: everything, or what one line per unit shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// The indicators that turned with both sides' checks (values, thresholds) and the cause.
+    Full,
+    /// The indicators that turned and those judged on one side only, by code and status alone:
+    /// their `checks` are empty, the turning check is the first and the cause is `Data`. What the
+    /// one-line-per-unit tables read, without evaluating anything again.
+    Brief,
+}
+
+/// The whole comparison: the two sides joined, and the summary. The units are built one at a time
+/// when they are read ([`Diff::units`]), from the sides the comparison borrows; none is held.
+pub struct Diff<'s> {
     pub summary: DiffSummary,
     /// The year whose thresholds scored each side (from its first unit), when it has one.
     pub threshold_years: (Option<i32>, Option<i32>),
@@ -274,221 +372,371 @@ pub struct Diff {
     pub problems: Vec<Problem>,
     /// The districts compared, when district files were given (set by the caller: [`district`]).
     pub districts: Option<district::DistrictsDiff>,
+    /// How many indicators turned, and were judged on one side only, over every unit and every
+    /// old commune of a merged one (the rows of the reports' tables of them).
+    pub flipped: usize,
+    pub not_compared: usize,
+    chain: Vec<String>,
+    old: &'s dyn Side,
+    new: &'s dyn Side,
+    entries: Vec<Entry>,
+    parts: Vec<PartLink>,
 }
 
-/// One side of a comparison: the rows of its units (one per code) and how to score one.
-pub struct Side<'a> {
-    pub rows: Vec<&'a Row>,
-    pub score: &'a dyn Fn(&Row) -> UnitResult,
-}
+impl<'s> Diff<'s> {
+    /// Units of the report.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
 
-/// The old side while matching: rows by code, each scored on demand and summarised once.
-struct OldSide<'s, 'a> {
-    side: &'s Side<'a>,
-    by_code: HashMap<&'a str, usize>,
-    summary: Option<SummaryBuilder>,
-    summarized: Vec<bool>,
-    used: Vec<bool>,
-    threshold_year: Option<i32>,
-}
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
 
-impl OldSide<'_, '_> {
-    fn result(&mut self, i: usize) -> Option<UnitResult> {
-        let r = (self.side.score)(self.side.rows.get(i)?);
-        if !self.summarized[i] {
-            if let Some(b) = self.summary.as_mut() {
-                b.add(&r);
+    /// The units of the report, in order (the new side's, then those only in the old side), each
+    /// built when it is reached.
+    pub fn units(&self) -> impl Iterator<Item = UnitDiff> + '_ {
+        self.entries.iter().map(|e| self.unit(e, Depth::Full))
+    }
+
+    /// The units with `detail`.
+    pub fn units_with(&self, detail: Detail) -> impl Iterator<Item = UnitDiff> + '_ {
+        self.entries
+            .iter()
+            .map(move |e| self.unit(e, detail.into()))
+    }
+
+    /// Unit `k` of the report (in the order of [`Diff::units`]) with `detail`.
+    pub fn unit_at(&self, k: usize, detail: Detail) -> UnitDiff {
+        self.unit(&self.entries[k], detail.into())
+    }
+
+    /// The old side's units in the order the comparison first reads them (the new side's order,
+    /// each new unit's old communes in map order, then those only in the old side), then the rest
+    /// (units left out of the matching), in the side's order.
+    pub fn old_order(&self) -> Vec<usize> {
+        let mut seen = vec![false; self.old.len()];
+        let mut out = Vec::with_capacity(self.old.len());
+        let mut visit = |i: usize, out: &mut Vec<usize>| {
+            if !seen[i] {
+                seen[i] = true;
+                out.push(i);
             }
-            self.summarized[i] = true;
+        };
+        for e in &self.entries {
+            match e {
+                Entry::Pair { old, .. } | Entry::Gone(old) => visit(*old, &mut out),
+                Entry::Merged { parts, .. } => {
+                    for p in &self.parts[parts.clone()] {
+                        if let Some(i) = p.old {
+                            visit(i, &mut out);
+                        }
+                    }
+                }
+                Entry::New(_) => {}
+            }
         }
-        self.threshold_year = self
-            .threshold_year
-            .or_else(|| r.sets.first().map(|s| s.threshold_year));
-        Some(r)
+        for i in 0..self.old.len() {
+            visit(i, &mut out);
+        }
+        out
+    }
+
+    fn unit(&self, e: &Entry, detail: Depth) -> UnitDiff {
+        let chain: Vec<&str> = self.chain.iter().map(String::as_str).collect();
+        let chain = chain.as_slice();
+        match e {
+            Entry::Pair { old, new } => {
+                let (b, a) = (self.old.unit(*old), self.new.unit(*new));
+                let status = (
+                    LevelStatus::of(chain, Some(view(&*b))),
+                    LevelStatus::of(chain, Some(view(&*a))),
+                );
+                let relation = if b.code() == a.code() {
+                    Relation::Same
+                } else {
+                    Relation::Renamed
+                };
+                let delta = delta::delta_with(chain, &*b, &*a, detail);
+                UnitDiff {
+                    code: a.code().to_string(),
+                    presence: Presence::Both,
+                    relation,
+                    change: delta.change,
+                    status,
+                    delta: Some(delta),
+                    before: Some(snapshot(&*b)),
+                    after: Some(snapshot(&*a)),
+                    parts: Vec::new(),
+                    merged_before: Vec::new(),
+                }
+            }
+            Entry::New(j) => one_side(chain, &*self.new.unit(*j), Presence::New),
+            Entry::Gone(i) => one_side(chain, &*self.old.unit(*i), Presence::Old),
+            Entry::Merged {
+                new,
+                relation,
+                parts,
+            } => {
+                let a = self.new.unit(*new);
+                let parts: Vec<Part> = self.parts[parts.clone()]
+                    .iter()
+                    .map(|p| {
+                        let b = p.old.map(|i| self.old.unit(i));
+                        Part {
+                            code: p.code.clone(),
+                            status: b.as_ref().map_or(LevelStatus::unknown(chain.len()), |b| {
+                                LevelStatus::of(chain, Some(view(&**b)))
+                            }),
+                            delta: b
+                                .as_ref()
+                                .map(|b| delta::delta_with(chain, &**b, &*a, detail)),
+                            before: b.as_ref().map(|b| snapshot(&**b)),
+                            split: p.split,
+                            also_in: p.also_in.clone(),
+                            official_name: p.official_name.clone(),
+                        }
+                    })
+                    .collect();
+                let merged_before = chain
+                    .iter()
+                    .enumerate()
+                    .map(|(k, id)| {
+                        let each = parts.iter().map(|p| match &p.before {
+                            Some(b) => status::verdicts(chain, b)
+                                .nth(k)
+                                .unwrap_or(Verdict::Unknown),
+                            None => Verdict::Unknown,
+                        });
+                        (id.to_string(), all_of(each))
+                    })
+                    .collect();
+                let status = (
+                    LevelStatus::lowest(parts.iter().map(|p| p.status)),
+                    LevelStatus::of(chain, Some(view(&*a))),
+                );
+                UnitDiff {
+                    code: a.code().to_string(),
+                    presence: Presence::Both,
+                    relation: *relation,
+                    change: label(status.0, status.1).unwrap_or(Change::Unknown),
+                    status,
+                    before: None,
+                    after: Some(snapshot(&*a)),
+                    delta: None,
+                    parts,
+                    merged_before,
+                }
+            }
+        }
     }
 }
 
-/// The result without its per-criterion detail.
-fn snapshot(mut r: UnitResult) -> UnitResult {
-    for s in &mut r.sets {
-        s.criteria = Vec::new();
+/// A unit's view as its verdicts alone.
+fn view<'a>(d: &'a (dyn Detailed + 'a)) -> &'a (dyn UnitView + 'a) {
+    d
+}
+
+/// A unit's results without the per-criterion detail (what [`UnitDiff::before`] and `after` hold).
+pub fn snapshot(r: &dyn Detailed) -> UnitResult {
+    let sets = (0..r.sets())
+        .map(|i| {
+            let s = r.set(i);
+            SetResult {
+                set: s.id.to_string(),
+                status: s.status,
+                qualified: s.qualified,
+                prerequisites: r
+                    .prerequisites(i)
+                    .into_iter()
+                    .map(|(p, v)| (p.to_string(), v))
+                    .collect(),
+                criteria_met: s.met,
+                criteria_total: s.total,
+                criteria: Vec::new(),
+                threshold_year: r.threshold_year(i),
+            }
+        })
+        .collect();
+    UnitResult {
+        version: r.version().to_string(),
+        code: r.code().to_string(),
+        name: r.name().to_string(),
+        parent: r.parent().to_string(),
+        year: r.year(),
+        line: r.line(),
+        sets,
+        level_reached: r.level_reached().map(String::from),
+        readiness: None,
     }
-    r.readiness = None;
-    r
 }
 
 /// Compare the old side with the new one. `sets` are the sets evaluated, in chain order. Units whose
 /// code is in `skip` (their row on one side could not be read) are left out of the matching, so that
-/// they are not reported as present on one side only; their readable row still counts in its side's
-/// summary. The map is checked against both sides first ([`CodeMap::check`]): its problems are in
-/// [`Diff::problems`], and the map is followed as written.
-pub fn compare(
+/// they are not reported as present on one side only; a new unit's readable row still counts in its
+/// side's summary. The map is checked against both sides first ([`CodeMap::check`]): its problems are
+/// in [`Diff::problems`], and the map is followed as written.
+///
+/// The sides are read in one pass, in the report's order: each unit is built once to be counted
+/// (the summary), then dropped; [`Diff::units`] builds them again for the reports. Memory holds one
+/// small entry per unit.
+pub fn compare<'s>(
     sets: &[&CriteriaSet],
-    old: &Side,
-    new: &Side,
+    old: &'s dyn Side,
+    new: &'s dyn Side,
     map: &CodeMap,
     skip: &HashSet<&str>,
-) -> Diff {
-    let chain: Vec<&str> = sets.iter().map(|s| s.id.as_str()).collect();
+) -> Diff<'s> {
     let builder = || sets.first().map(|base| SummaryBuilder::new(base, sets));
-    let mut olds = OldSide {
-        side: old,
-        by_code: old
-            .rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| !skip.contains(r.code.as_str()))
-            .map(|(i, r)| (r.code.as_str(), i))
-            .collect(),
-        summary: builder(),
-        summarized: vec![false; old.rows.len()],
-        used: vec![false; old.rows.len()],
-        threshold_year: None,
+    let by_code: HashMap<&str, usize> = (0..old.len())
+        .filter(|i| !skip.contains(old.code(*i)))
+        .map(|i| (old.code(i), i))
+        .collect();
+    let problems = map.check(old, new, skip);
+    let mut diff = Diff {
+        summary: DiffSummary::default(),
+        threshold_years: (None, None),
+        problems,
+        districts: None,
+        flipped: 0,
+        not_compared: 0,
+        chain: sets.iter().map(|s| s.id.clone()).collect(),
+        old,
+        new,
+        entries: Vec::new(),
+        parts: Vec::new(),
     };
-    let problems = map.check(&old.rows, &new.rows, skip);
+    let mut old_summary = builder();
     let mut new_summary = builder();
-    let mut new_year = None;
-    let mut units = Vec::new();
+    let mut summarized = vec![false; old.len()];
+    let mut acc = summary::Acc::new(sets);
+    let mut old_seen = |i: usize, year: &mut Option<i32>| {
+        if summarized[i] {
+            return;
+        }
+        summarized[i] = true;
+        let b = old.unit(i);
+        if let Some(s) = old_summary.as_mut() {
+            s.add(&*b);
+        }
+        if year.is_none() && b.sets() > 0 {
+            *year = Some(b.threshold_year(0));
+        }
+    };
+    let mut old_year = None;
     let mut units_after = 0;
-    for row in &new.rows {
-        let a = (new.score)(row);
-        if let Some(b) = new_summary.as_mut() {
-            b.add(&a);
+    for j in 0..new.len() {
+        let a = new.unit(j);
+        if let Some(s) = new_summary.as_mut() {
+            s.add(&*a);
         }
-        new_year = new_year.or_else(|| a.sets.first().map(|s| s.threshold_year));
-        if !skip.contains(a.code.as_str()) {
-            units_after += 1;
-            units.push(match_new(&chain, map, &mut olds, a));
+        if diff.threshold_years.1.is_none() && a.sets() > 0 {
+            diff.threshold_years.1 = Some(a.threshold_year(0));
         }
+        if skip.contains(a.code()) {
+            continue;
+        }
+        units_after += 1;
+        let e = match_new(map, &by_code, &mut diff.parts, new, j);
+        match &e {
+            Entry::Pair { old, .. } => old_seen(*old, &mut old_year),
+            Entry::Merged { parts, .. } => {
+                for p in &diff.parts[parts.clone()] {
+                    if let Some(i) = p.old {
+                        old_seen(i, &mut old_year);
+                    }
+                }
+            }
+            _ => {}
+        }
+        acc.add(&diff.unit(&e, Depth::Causes));
+        diff.entries.push(e);
     }
     let mut units_before = 0;
-    for i in 0..old.rows.len() {
-        if skip.contains(old.rows[i].code.as_str()) {
+    let used: HashSet<usize> = diff
+        .entries
+        .iter()
+        .flat_map(|e| match e {
+            Entry::Pair { old, .. } => vec![*old],
+            Entry::Merged { parts, .. } => diff.parts[parts.clone()]
+                .iter()
+                .filter_map(|p| p.old)
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    for i in 0..old.len() {
+        if skip.contains(old.code(i)) {
             continue;
         }
         units_before += 1;
-        if olds.used[i] {
+        if used.contains(&i) {
             continue;
         }
-        if let Some(b) = olds.result(i) {
-            units.push(one_side(&chain, b, Presence::Old));
-        }
+        old_seen(i, &mut old_year);
+        let e = Entry::Gone(i);
+        acc.add(&diff.unit(&e, Depth::Causes));
+        diff.entries.push(e);
     }
-    let before = olds.summary.and_then(|b| b.finish().into_iter().next());
+    diff.threshold_years.0 = old_year;
+    let before = old_summary.and_then(|b| b.finish().into_iter().next());
     let after = new_summary.and_then(|b| b.finish().into_iter().next());
-    let mut summary = summary::summarize(sets, before, after, &units);
+    (diff.flipped, diff.not_compared) = (acc.flipped, acc.not_compared);
+    let mut summary = acc.finish(before, after);
     (summary.units_before, summary.units_after) = (units_before, units_after);
-    Diff {
-        summary,
-        threshold_years: (olds.threshold_year, new_year),
-        problems,
-        units,
-        districts: None,
-    }
+    diff.summary = summary;
+    diff
 }
 
-/// A new unit with its old counterpart(s), compared.
-fn match_new(chain: &[&str], map: &CodeMap, olds: &mut OldSide, a: UnitResult) -> UnitDiff {
-    let codes = old_codes(map, &a.code, &olds.by_code);
+/// How a new unit is tied to the old side.
+fn match_new(
+    map: &CodeMap,
+    by_code: &HashMap<&str, usize>,
+    parts: &mut Vec<PartLink>,
+    new: &dyn Side,
+    j: usize,
+) -> Entry {
+    let new_code = new.code(j);
+    let codes = old_codes(map, new_code, by_code);
     let found: Vec<(String, Option<usize>)> = codes
         .into_iter()
         .map(|c| {
-            let i = olds.by_code.get(c.as_str()).copied();
+            let i = by_code.get(c.as_str()).copied();
             (c, i)
         })
         .collect();
-    for i in found.iter().filter_map(|f| f.1) {
-        olds.used[i] = true;
-    }
     let split = |code: &str| map.news_of(code).len() > 1;
     let any_found = found.iter().any(|f| f.1.is_some());
     match found.as_slice() {
-        [(code, Some(i))] if !split(code) => {
-            let Some(b) = olds.result(*i) else {
-                return one_side(chain, a, Presence::New);
-            };
-            let status = (
-                LevelStatus::of(chain, Some(&b)),
-                LevelStatus::of(chain, Some(&a)),
-            );
-            let relation = if b.code == a.code {
-                Relation::Same
-            } else {
-                Relation::Renamed
-            };
-            let delta = delta(chain, &b, &a);
-            UnitDiff {
-                code: a.code.clone(),
-                presence: Presence::Both,
-                relation,
-                change: delta.change,
-                status,
-                delta: Some(delta),
-                before: Some(snapshot(b)),
-                after: Some(snapshot(a)),
-                parts: Vec::new(),
-                merged_before: Vec::new(),
-            }
-        }
+        [(code, Some(i))] if !split(code) => Entry::Pair { old: *i, new: j },
         _ if any_found => {
             let relation = if found.len() > 1 {
                 Relation::Merged
             } else {
                 Relation::Split
             };
-            let parts: Vec<Part> = found
-                .into_iter()
-                .map(|(code, i)| {
-                    let b = i.and_then(|i| olds.result(i));
-                    let news = map.news_of(&code);
-                    Part {
-                        status: b.as_ref().map_or(LevelStatus::unknown(chain.len()), |b| {
-                            LevelStatus::of(chain, Some(b))
-                        }),
-                        delta: b.as_ref().map(|b| delta(chain, b, &a)),
-                        before: b.map(snapshot),
-                        split: news.len() > 1,
-                        also_in: news
-                            .into_iter()
-                            .filter(|n| *n != a.code)
-                            .map(String::from)
-                            .collect(),
-                        official_name: map.old_name(&code).map(String::from),
-                        code,
-                    }
-                })
-                .collect();
-            let merged_before = chain
-                .iter()
-                .enumerate()
-                .map(|(k, id)| {
-                    let each = parts.iter().map(|p| match &p.before {
-                        Some(b) => status::verdicts(chain, b)
-                            .nth(k)
-                            .unwrap_or(Verdict::Unknown),
-                        None => Verdict::Unknown,
-                    });
-                    (id.to_string(), all_of(each))
-                })
-                .collect();
-            let status = (
-                LevelStatus::lowest(parts.iter().map(|p| p.status)),
-                LevelStatus::of(chain, Some(&a)),
-            );
-            UnitDiff {
-                code: a.code.clone(),
-                presence: Presence::Both,
+            let start = parts.len();
+            for (code, old) in found {
+                let news = map.news_of(&code);
+                parts.push(PartLink {
+                    split: news.len() > 1,
+                    also_in: news
+                        .into_iter()
+                        .filter(|n| *n != new_code)
+                        .map(String::from)
+                        .collect(),
+                    official_name: map.old_name(&code).map(String::from),
+                    code,
+                    old,
+                });
+            }
+            Entry::Merged {
+                new: j,
                 relation,
-                change: label(status.0, status.1).unwrap_or(Change::Unknown),
-                status,
-                before: None,
-                after: Some(snapshot(a)),
-                delta: None,
-                parts,
-                merged_before,
+                parts: start..parts.len(),
             }
         }
-        _ => one_side(chain, a, Presence::New),
+        _ => Entry::New(j),
     }
 }
 
@@ -511,10 +759,10 @@ fn old_codes(map: &CodeMap, new: &str, old_by: &HashMap<&str, usize>) -> Vec<Str
     olds
 }
 
-fn one_side(chain: &[&str], r: UnitResult, presence: Presence) -> UnitDiff {
+fn one_side(chain: &[&str], r: &dyn Detailed, presence: Presence) -> UnitDiff {
     let old = presence == Presence::Old;
+    let held = LevelStatus::of(chain, Some(view(r)));
     let r = snapshot(r);
-    let held = LevelStatus::of(chain, Some(&r));
     let status = if old {
         (held, LevelStatus::Absent)
     } else {
@@ -531,5 +779,222 @@ fn one_side(chain: &[&str], r: UnitResult, presence: Presence) -> UnitDiff {
         delta: None,
         parts: Vec::new(),
         merged_before: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::criteria::catalog::Catalog;
+    use crate::criteria::select::Selection;
+
+    /// A row standing for a commune: its code and name, and (in `year`) its line.
+    fn row(code: &str, line: usize) -> Row {
+        Row {
+            line,
+            code: code.to_string(),
+            name: format!("Xã {code}"),
+            parent: "Cao Lộc".into(),
+            year: 2024,
+            ..Row::default()
+        }
+    }
+
+    /// A result along `chain` with each level's verdict (no criterion detail).
+    fn result(r: &Row, chain: &[&str], verdicts: &[Verdict]) -> UnitResult {
+        UnitResult {
+            version: "v".into(),
+            code: r.code.clone(),
+            name: r.name.clone(),
+            parent: r.parent.clone(),
+            year: r.year,
+            line: r.line,
+            sets: chain
+                .iter()
+                .zip(verdicts)
+                .map(|(id, v)| SetResult {
+                    set: id.to_string(),
+                    status: *v,
+                    qualified: *v,
+                    prerequisites: Vec::new(),
+                    criteria_met: 0,
+                    criteria_total: 0,
+                    criteria: Vec::new(),
+                    threshold_year: 2024,
+                })
+                .collect(),
+            level_reached: None,
+            readiness: None,
+        }
+    }
+
+    fn rows(codes: &[&str]) -> Vec<Row> {
+        codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| row(c, i + 2))
+            .collect()
+    }
+
+    /// Each code's verdicts: `P` pass, `F` fail, `U` unknown, one letter per level.
+    fn verdicts(code: &str, table: &[(&str, &str)]) -> Vec<Verdict> {
+        let spec = table
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or("FFF", |x| x.1);
+        spec.chars()
+            .map(|c| match c {
+                'P' => Verdict::Pass,
+                'F' => Verdict::Fail,
+                _ => Verdict::Unknown,
+            })
+            .collect()
+    }
+
+    /// Compare `old` with `new` (codes, each with its verdicts in `table`) through `map` and `skip`,
+    /// and hand the comparison to `check`.
+    fn compared(
+        old: &[&str],
+        new: &[&str],
+        table: &[(&str, &str)],
+        map: &str,
+        skip: &[&str],
+        check: impl FnOnce(&Diff),
+    ) {
+        let catalog = Catalog::bundled().expect("bundled criteria load");
+        let version = catalog.for_year(2024).expect("a version for 2024");
+        let sel = Selection::of(version, "all", false).expect("level all");
+        let chain: Vec<&str> = sel.communes.iter().map(|s| s.id.as_str()).collect();
+        let score = |r: &Row| result(r, &chain, &verdicts(&r.code, table));
+        let (old_rows, new_rows) = (rows(old), rows(new));
+        let old = RowSide::new(old_rows.iter().collect(), &score);
+        let new = RowSide::new(new_rows.iter().collect(), &score);
+        let (map, problems) = if map.is_empty() {
+            (CodeMap::none(), Vec::new())
+        } else {
+            CodeMap::parse("m.csv", map.as_bytes())
+        };
+        assert!(problems.is_empty(), "{problems:?}");
+        let skip: HashSet<&str> = skip.iter().copied().collect();
+        check(&compare(&sel.communes, &old, &new, &map, &skip));
+    }
+
+    fn codes(d: &Diff) -> Vec<(String, Presence, Change)> {
+        d.units().map(|u| (u.code, u.presence, u.change)).collect()
+    }
+
+    #[test]
+    fn units_are_matched_by_code_whatever_their_order() {
+        // Each code scores the same on both sides.
+        let table = [("A", "PPF"), ("C", "FFF"), ("D", "PFF")];
+        compared(&["A", "B", "C"], &["C", "A", "D"], &table, "", &[], |d| {
+            assert_eq!(
+                codes(d),
+                vec![
+                    ("C".into(), Presence::Both, Change::Unchanged),
+                    ("A".into(), Presence::Both, Change::Unchanged),
+                    ("D".into(), Presence::New, Change::New),
+                    ("B".into(), Presence::Old, Change::Gone),
+                ]
+            );
+            // The old side as the comparison read it: C, A, then B (only in the old side).
+            assert_eq!(d.old_order(), vec![2, 0, 1]);
+            let s = &d.summary;
+            assert_eq!((s.units_before, s.units_after), (3, 3));
+            assert_eq!((s.both, s.only_old, s.only_new), (2, 1, 1));
+            assert_eq!(s.before.as_ref().map(|x| x.units), Some(3));
+            assert_eq!(s.after.as_ref().map(|x| x.units), Some(3));
+            assert_eq!(d.len(), 4);
+            assert_eq!(d.unit_at(3, Detail::Brief).code, "B");
+        });
+    }
+
+    #[test]
+    fn levels_moved_are_counted_on_the_new_side() {
+        // X (no level) became A (nâng cao) through the map; B kept xã NTM.
+        let table = [("A", "PPF"), ("B", "PFF"), ("X", "FFF")];
+        compared(
+            &["X", "B"],
+            &["A", "B"],
+            &table,
+            "ma_xa_cu,ma_xa_moi\nX,A\n",
+            &[],
+            |d| {
+                let units: Vec<UnitDiff> = d.units().collect();
+                assert_eq!(units[0].relation, Relation::Renamed);
+                assert_eq!(units[0].renamed_from(), Some("X"));
+                assert_eq!(units[0].change, Change::Gained);
+                assert_eq!(units[1].relation, Relation::Same);
+                let s = &d.summary;
+                assert_eq!(s.renamed, 1);
+                let ntm = &s.levels[0];
+                let nc = &s.levels[1];
+                assert_eq!((ntm.gained, ntm.lost, ntm.unknown), (1, 0, 0));
+                assert_eq!((nc.gained, nc.lost, nc.unknown), (1, 0, 0));
+            },
+        );
+    }
+
+    #[test]
+    fn a_code_that_could_not_be_read_on_one_side_is_on_neither() {
+        let table = [("A", "PFF"), ("B", "FFF")];
+        compared(&["A", "B"], &["A", "B"], &table, "", &["B"], |d| {
+            assert_eq!(
+                codes(d),
+                vec![("A".into(), Presence::Both, Change::Unchanged)]
+            );
+            let s = &d.summary;
+            assert_eq!((s.units_before, s.units_after), (1, 1));
+            // The new side's readable row still counts in its summary; the old side's is left out.
+            assert_eq!(s.after.as_ref().map(|x| x.units), Some(2));
+            assert_eq!(s.before.as_ref().map(|x| x.units), Some(1));
+            assert_eq!(d.old_order(), vec![0, 1]);
+        });
+    }
+
+    #[test]
+    fn a_merged_commune_holds_the_lowest_level_of_its_old_communes() {
+        let table = [("A", "PPF"), ("B", "PFF"), ("C", "PPF"), ("D", "FFF")];
+        let map = "ma_xa_cu,ma_xa_moi\nA,C\nB,C\n";
+        compared(&["A", "B", "D"], &["C", "D"], &table, map, &[], |d| {
+            let units: Vec<UnitDiff> = d.units().collect();
+            let c = &units[0];
+            assert_eq!((c.code.as_str(), c.relation), ("C", Relation::Merged));
+            let parts: Vec<&str> = c.parts.iter().map(|p| p.code.as_str()).collect();
+            assert_eq!(parts, ["A", "B"]);
+            // xã NTM held by both, nâng cao by A only: the merged commune held xã NTM.
+            assert_eq!(c.status.0, LevelStatus::Held { low: 1, high: 1 });
+            assert_eq!(c.change, Change::Gained);
+            assert_eq!(
+                c.merged_before.iter().map(|x| x.1).collect::<Vec<_>>(),
+                [Verdict::Pass, Verdict::Fail, Verdict::Fail]
+            );
+            assert!(c.parts.iter().all(|p| p.delta.is_some() && !p.split));
+            let s = &d.summary;
+            assert_eq!((s.merged, s.merged_from, s.split), (1, 2, 0));
+            assert_eq!((s.units_before, s.units_after), (3, 2));
+            assert_eq!(d.old_order(), vec![0, 1, 2]);
+        });
+    }
+
+    #[test]
+    fn a_split_commune_is_in_each_new_one_and_counts_once() {
+        let table = [("A", "PFF"), ("B", "PFF"), ("C", "FFF")];
+        let map = "ma_xa_cu,ma_xa_moi\nA,B\nA,C\n";
+        compared(&["A"], &["B", "C"], &table, map, &[], |d| {
+            let units: Vec<UnitDiff> = d.units().collect();
+            assert_eq!(units.len(), 2);
+            for (u, other) in units.iter().zip(["C", "B"]) {
+                assert_eq!(u.relation, Relation::Split);
+                assert_eq!(u.parts.len(), 1);
+                assert!(u.parts[0].split);
+                assert_eq!(u.parts[0].also_in, [other]);
+            }
+            assert_eq!(units[1].change, Change::Lost);
+            let s = &d.summary;
+            assert_eq!((s.merged, s.merged_from, s.split), (2, 1, 1));
+            assert_eq!(s.units_before, 1);
+            assert_eq!(s.before.as_ref().map(|x| x.units), Some(1));
+        });
     }
 }

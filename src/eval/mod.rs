@@ -399,7 +399,24 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn threshold_year(&self, set: &CriteriaSet, year: i32) -> i32 {
+    /// One indicator of `set` (a set of this evaluator's chain) explained for `row`: its checks'
+    /// values, thresholds and statuses, as [`Evaluator::evaluate`] gives them. `meets` says whether
+    /// the unit qualifies at a set of the chain (the `meets:` inputs), `None` when not known. What a
+    /// comparison shows of an indicator that changed, without evaluating the rest of the row.
+    pub fn explain_indicator(
+        &self,
+        set: &CriteriaSet,
+        ind: &Indicator,
+        row: &Row,
+        derived: &dyn Derived,
+        meets: &dyn Fn(&str) -> Option<Verdict>,
+    ) -> IndicatorResult {
+        let year = self.threshold_year(set, row.year);
+        self.indicator(ind, row, year, derived, meets)
+    }
+
+    /// The year whose thresholds score `set` for a row of `year`.
+    pub fn threshold_year(&self, set: &CriteriaSet, year: i32) -> i32 {
         self.options
             .thresholds_of
             .unwrap_or(year)
@@ -414,6 +431,7 @@ impl<'a> Evaluator<'a> {
         done: &[SetResult],
     ) -> SetResult {
         let year = self.threshold_year(set, row.year);
+        let meets = |id: &str| done.iter().find(|s| s.set == id).map(|s| s.qualified);
         let criteria: Vec<CriterionResult> = set
             .criteria
             .iter()
@@ -421,7 +439,7 @@ impl<'a> Evaluator<'a> {
                 let indicators: Vec<IndicatorResult> = c
                     .indicators
                     .iter()
-                    .map(|i| self.indicator(i, row, year, derived, done))
+                    .map(|i| self.indicator(i, row, year, derived, &meets))
                     .collect();
                 let status = Verdict::all(indicators.iter().map(|i| match i.status {
                     Status::Fail => Verdict::Fail,
@@ -475,23 +493,20 @@ impl<'a> Evaluator<'a> {
         row: &Row,
         year: i32,
         derived: &dyn Derived,
-        done: &[SetResult],
+        meets: &dyn Fn(&str) -> Option<Verdict>,
     ) -> IndicatorResult {
         let checks: Vec<CheckResult> = ind
             .checks
             .iter()
-            .map(|c| self.check(c, ind.optional, row, year, derived, done))
+            .map(|c| self.check(c, ind.optional, row, year, derived, meets))
             .collect();
-        let judged: Vec<Status> = checks
-            .iter()
-            .map(|c| c.status)
-            .filter(|s| *s != Status::Info)
-            .collect();
-        let status = if judged.contains(&Status::Fail) {
+        // The statuses judged (context values are not).
+        let has = |s: Status| checks.iter().any(|c| c.status == s);
+        let status = if has(Status::Fail) {
             Status::Fail
-        } else if ind.optional && judged.contains(&Status::NotApplicable) {
+        } else if ind.optional && has(Status::NotApplicable) {
             Status::NotApplicable
-        } else if judged.contains(&Status::Missing) || judged.contains(&Status::NotApplicable) {
+        } else if has(Status::Missing) || has(Status::NotApplicable) {
             // KAD on an indicator that cannot be not applicable is reported by `precheck`.
             Status::Missing
         } else {
@@ -512,12 +527,12 @@ impl<'a> Evaluator<'a> {
         row: &Row,
         year: i32,
         derived: &dyn Derived,
-        done: &[SetResult],
+        meets: &dyn Fn(&str) -> Option<Verdict>,
     ) -> CheckResult {
         let (input, cell) = match &check.input {
             Input::Column(c) => (c.clone(), self.cell(row, c)),
             Input::Meets(set) => {
-                let cell = match done.iter().find(|s| &s.set == set).map(|s| s.qualified) {
+                let cell = match meets(set) {
                     Some(Verdict::Pass) => Cell::Value(Value::Bool(true)),
                     Some(Verdict::Fail) => Cell::Value(Value::Bool(false)),
                     _ => Cell::Missing,
@@ -694,7 +709,11 @@ impl<'a> Evaluator<'a> {
         let indicators: Vec<IndicatorResult> = set
             .recognition
             .iter()
-            .map(|i| self.indicator(i, row, year, derived, sets))
+            .map(|i| {
+                self.indicator(i, row, year, derived, &|id: &str| {
+                    sets.iter().find(|s| s.set == id).map(|s| s.qualified)
+                })
+            })
             .collect();
         let conditions = any_present.then(|| {
             Verdict::all(indicators.iter().map(|i| match i.status {

@@ -211,3 +211,150 @@ impl UnitView for Scored<'_> {
         }
     }
 }
+
+/// A scored unit as a comparison reads it: beyond its verdicts ([`UnitView`]), each indicator's
+/// status, and an indicator explained (values, thresholds, each check) only when asked. The explained
+/// result ([`UnitResult`]) answers from what it holds; a unit kept compactly
+/// ([`super::diff::store`]) evaluates the one indicator asked for, so that a comparison of large
+/// files builds the detail of what changed and nothing else.
+pub trait Detailed: UnitView {
+    /// The year whose thresholds scored set `i`.
+    fn threshold_year(&self, i: usize) -> i32;
+    /// The number of criteria of set `i`.
+    fn criteria(&self, i: usize) -> usize;
+    /// The number of indicators of criterion `k` of set `i`.
+    fn indicators(&self, i: usize, k: usize) -> usize;
+    /// The code and status of indicator `j` of criterion `k` of set `i`.
+    fn indicator(&self, i: usize, k: usize, j: usize) -> (&str, super::Status);
+    /// That indicator explained, as the explained evaluation gives it.
+    fn explain(&self, i: usize, k: usize, j: usize) -> super::IndicatorResult;
+    /// The status of indicator `j` of criterion `k` of set `i`.
+    fn indicator_status(&self, i: usize, k: usize, j: usize) -> super::Status {
+        self.indicator(i, k, j).1
+    }
+    /// The number of checks of that indicator, when known without explaining it (0: not known).
+    fn checks(&self, _i: usize, _k: usize, _j: usize) -> usize {
+        0
+    }
+    /// The value check `c` of that indicator reads from the row (`Some(None)`: the cell is empty or
+    /// not applicable), when known without explaining it; `None` when not known or not a cell.
+    fn input_value(
+        &self,
+        _i: usize,
+        _k: usize,
+        _j: usize,
+        _c: usize,
+    ) -> Option<Option<crate::input::Value>> {
+        None
+    }
+    /// The definition set `i` was scored with, when the unit follows it criterion by criterion and
+    /// indicator by indicator (two units scored with the same definition are compared position by
+    /// position).
+    fn definition(&self, _i: usize) -> Option<&CriteriaSet> {
+        None
+    }
+}
+
+impl Detailed for UnitResult {
+    fn threshold_year(&self, i: usize) -> i32 {
+        self.sets[i].threshold_year
+    }
+    fn criteria(&self, i: usize) -> usize {
+        self.sets[i].criteria.len()
+    }
+    fn indicators(&self, i: usize, k: usize) -> usize {
+        self.sets[i].criteria[k].indicators.len()
+    }
+    fn indicator(&self, i: usize, k: usize, j: usize) -> (&str, super::Status) {
+        let ind = &self.sets[i].criteria[k].indicators[j];
+        (&ind.code, ind.status)
+    }
+    fn explain(&self, i: usize, k: usize, j: usize) -> super::IndicatorResult {
+        self.sets[i].criteria[k].indicators[j].clone()
+    }
+}
+
+/// A reference answers as what it refers to (a comparison's sides hand out either).
+impl<T: UnitView + ?Sized> UnitView for &T {
+    fn version(&self) -> &str {
+        (**self).version()
+    }
+    fn code(&self) -> &str {
+        (**self).code()
+    }
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn parent(&self) -> &str {
+        (**self).parent()
+    }
+    fn year(&self) -> i32 {
+        (**self).year()
+    }
+    fn line(&self) -> usize {
+        (**self).line()
+    }
+    fn sets(&self) -> usize {
+        (**self).sets()
+    }
+    fn set(&self, i: usize) -> SetBrief<'_> {
+        (**self).set(i)
+    }
+    fn criterion(&self, i: usize, k: usize) -> (&str, Verdict) {
+        (**self).criterion(i, k)
+    }
+    fn prerequisites(&self, i: usize) -> Vec<(&str, Verdict)> {
+        (**self).prerequisites(i)
+    }
+    fn level_reached(&self) -> Option<&str> {
+        (**self).level_reached()
+    }
+    fn ready(&self) -> Option<Verdict> {
+        (**self).ready()
+    }
+    fn assessed(&self) -> bool {
+        (**self).assessed()
+    }
+    fn recognition(&self) -> Option<(&str, Option<Verdict>)> {
+        (**self).recognition()
+    }
+    fn value(&self, column: &str) -> Option<f64> {
+        (**self).value(column)
+    }
+}
+
+impl<T: Detailed + ?Sized> Detailed for &T {
+    fn threshold_year(&self, i: usize) -> i32 {
+        (**self).threshold_year(i)
+    }
+    fn criteria(&self, i: usize) -> usize {
+        (**self).criteria(i)
+    }
+    fn indicators(&self, i: usize, k: usize) -> usize {
+        (**self).indicators(i, k)
+    }
+    fn indicator(&self, i: usize, k: usize, j: usize) -> (&str, super::Status) {
+        (**self).indicator(i, k, j)
+    }
+    fn explain(&self, i: usize, k: usize, j: usize) -> super::IndicatorResult {
+        (**self).explain(i, k, j)
+    }
+    fn definition(&self, i: usize) -> Option<&CriteriaSet> {
+        (**self).definition(i)
+    }
+    fn indicator_status(&self, i: usize, k: usize, j: usize) -> super::Status {
+        (**self).indicator_status(i, k, j)
+    }
+    fn checks(&self, i: usize, k: usize, j: usize) -> usize {
+        (**self).checks(i, k, j)
+    }
+    fn input_value(
+        &self,
+        i: usize,
+        k: usize,
+        j: usize,
+        c: usize,
+    ) -> Option<Option<crate::input::Value>> {
+        (**self).input_value(i, k, j, c)
+    }
+}

@@ -7,6 +7,7 @@
 //! [`check::Outcome`] it returns decides the exit code, in one place.
 
 pub mod check;
+pub mod diff;
 
 use std::io;
 

@@ -10,18 +10,21 @@ mod json;
 mod summary;
 mod xlsx;
 
-use doc::Doc;
+use doc::{Big, Doc, Rows};
 
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::io::{self, Write};
 
 use super::grid::{Grid, Tint};
 
 use super::text::{self, UNVERIFIED};
 use super::{Format, Style, md_table};
-use crate::criteria::{Check, CriteriaSet, Version};
+use crate::criteria::{Check, CriteriaSet, Indicator, Version};
 use crate::diag::Problem;
 use crate::eval::diff::{
-    Cause, Change, Delta, Diff, Flip, LevelStatus, NotCompared, Part, Presence, UnitDiff,
+    Cause, Change, Delta, Detail, Diff, Flip, LevelStatus, NotCompared, Part, Presence, UnitDiff,
 };
 use crate::eval::{CheckResult, Status, UnitResult, Verdict};
 use crate::i18n::Lang;
@@ -57,7 +60,27 @@ pub struct DiffReport<'a> {
     pub districts: Option<DistrictInfo<'a>>,
     /// The date of the run, for the reports an office prints and files (HTML, Excel).
     pub date: Option<crate::report::print::RunDate>,
+    /// The indicators of the sets compared, by set and code, found once (`Default::default()`):
+    /// the tables of indicators name one on every row.
+    pub index: Index,
 }
+
+/// Where the indicators of a report's sets are, by set id and code (the set's position, the
+/// criterion's and the indicator's), made the first time one is looked for.
+#[derive(Default)]
+pub struct Index(
+    OnceCell<HashMap<String, SetAt>>,
+    /// The text of the plain thresholds shown (a check's, a value and its year): they repeat on
+    /// every row of the check.
+    RefCell<HashMap<ThresholdKey, String>>,
+);
+
+/// A set's position among the report's sets, and its indicators' (criterion, indicator) by code.
+type SetAt = (usize, HashMap<String, (usize, usize)>);
+
+/// A check's definition (by address), its comparison, a threshold's value and year, and whether
+/// in Vietnamese.
+type ThresholdKey = (usize, &'static str, u64, Option<i32>, bool);
 
 /// The district part of a comparison: the district sets and each side's district file.
 pub struct DistrictInfo<'a> {
@@ -86,7 +109,42 @@ impl DiffReport<'_> {
     }
 
     fn check_def(&self, set: &str, indicator: &str, i: usize) -> Option<&Check> {
-        self.set_def(set)?.indicator(indicator)?.checks.get(i)
+        self.indicator_def(set, indicator)?.checks.get(i)
+    }
+
+    /// Every set compared: the commune sets, then the district sets.
+    fn all_sets(&self) -> impl Iterator<Item = &CriteriaSet> {
+        let districts = self.districts.iter().flat_map(|d| d.sets.iter());
+        self.sets.iter().chain(districts).copied()
+    }
+
+    /// Indicator `code` of set `set`: `set_def(set)?.indicator(code)`, found in the index.
+    fn indicator_def(&self, set: &str, code: &str) -> Option<&Indicator> {
+        let index = self.index.0.get_or_init(|| {
+            let mut index = HashMap::new();
+            for (n, s) in self.all_sets().enumerate() {
+                // The first set of an id is the one `set_def` finds; the first indicator of a code
+                // the one `CriteriaSet::indicator` finds.
+                if let Entry::Vacant(v) = index.entry(s.id.clone()) {
+                    let mut codes = HashMap::new();
+                    for (k, c) in s.criteria.iter().enumerate() {
+                        for (j, i) in c.indicators.iter().enumerate() {
+                            codes.entry(i.code.clone()).or_insert((k, j));
+                        }
+                    }
+                    v.insert((n, codes));
+                }
+            }
+            index
+        });
+        let (n, codes) = index.get(set)?;
+        let (k, j) = codes.get(code)?;
+        self.all_sets()
+            .nth(*n)?
+            .criteria
+            .get(*k)?
+            .indicators
+            .get(*j)
     }
 
     /// A file as the report names it: as given, or without its folders in a printed report.
@@ -111,7 +169,9 @@ impl DiffReport<'_> {
     }
 }
 
-/// Write the whole report in `format` to `out` (JSON and CSV are written as they are produced).
+/// Write the whole report in `format` to `out`. Every format but Excel is written as it is made:
+/// the tables of one row per unit or per indicator are made from the comparison's units when they
+/// are written, never held.
 pub fn write(
     rep: &DiffReport,
     diff: &Diff,
@@ -120,73 +180,162 @@ pub fn write(
     style: &Style,
     mut out: impl Write,
 ) -> io::Result<()> {
+    let rows = UnitRows {
+        rep,
+        diff,
+        lang: style.lang,
+    };
     match format {
         Format::Json => json::write(rep, diff, problems, &mut out)?,
         Format::Csv => csv_out::write(rep, diff, &mut out)?,
-        Format::Html => {
-            out.write_all(html::page(rep, document(rep, diff, style.lang, true), style).as_bytes())?
-        }
+        Format::Html => html::write(
+            rep,
+            document(rep, diff, style.lang, true),
+            style,
+            &rows,
+            &mut out,
+        )?,
         Format::Xlsx => out.write_all(
             &xlsx::workbook(rep, diff, style.lang).map_err(|e| io::Error::other(e.to_string()))?,
         )?,
-        Format::Table | Format::Md => out.write_all(
-            document(rep, diff, style.lang, false)
-                .write_text(format, style)
-                .as_bytes(),
-        )?,
+        Format::Table | Format::Md => {
+            document(rep, diff, style.lang, false).write_text(format, style, &rows, &mut out)?
+        }
     }
     out.flush()
 }
 
 type Row = Vec<(String, Option<Tint>)>;
 
+/// The rows of the tables made from the comparison's units.
+struct UnitRows<'r, 'a> {
+    rep: &'r DiffReport<'a>,
+    diff: &'r Diff<'r>,
+    lang: Lang,
+}
+
+/// A unit's code as the tables of indicators show it: `06475`, or `06470 → 06475` when renamed.
+fn shown_code(u: &UnitDiff) -> String {
+    u.renamed_from()
+        .map_or(u.code.clone(), |o| format!("{o} → {}", u.code))
+}
+
+/// An old commune of a merged one, as the tables of indicators show it.
+fn part_code(u: &UnitDiff, p: &Part) -> String {
+    if p.code == u.code {
+        p.code.clone()
+    } else {
+        format!("{} → {}", p.code, u.code)
+    }
+}
+
+impl UnitRows<'_, '_> {
+    /// The rows of the tables in `kinds` for one unit.
+    fn of_unit(
+        &self,
+        u: &UnitDiff,
+        kinds: &[Big],
+        f: &mut dyn FnMut(Big, Row) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let (rep, lang) = (self.rep, self.lang);
+        if kinds.contains(&Big::Communes) {
+            f(Big::Communes, unit_row(rep, u, lang))?;
+            for p in &u.parts {
+                f(Big::Communes, part_row(rep, u, p, lang))?;
+            }
+        }
+        let (flips, one_sided) = (kinds.contains(&Big::Flips), kinds.contains(&Big::OneSided));
+        if !flips && !one_sided {
+            return Ok(());
+        }
+        let mut deltas: Vec<(String, &str, &Delta)> = Vec::new();
+        if let Some(d) = &u.delta {
+            deltas.push((shown_code(u), u.name(), d));
+        }
+        for p in &u.parts {
+            if let Some(d) = &p.delta {
+                let name = p.before.as_ref().map_or("", |b| b.name.as_str());
+                deltas.push((part_code(u, p), name, d));
+            }
+        }
+        for (code, name, d) in deltas {
+            if flips {
+                for fl in &d.flipped {
+                    f(Big::Flips, flip_row(rep, &code, name, fl, lang))?;
+                }
+            }
+            if one_sided {
+                for n in &d.not_compared {
+                    f(Big::OneSided, one_sided_row(rep, &code, name, n, lang))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a unit has rows in the tables of indicators.
+fn has_rows(u: &UnitDiff, kind: Big) -> bool {
+    let deltas = u
+        .delta
+        .iter()
+        .chain(u.parts.iter().filter_map(|p| p.delta.as_ref()));
+    match kind {
+        Big::Communes => true,
+        Big::Flips => deltas.into_iter().any(|d| !d.flipped.is_empty()),
+        Big::OneSided => deltas.into_iter().any(|d| !d.not_compared.is_empty()),
+    }
+}
+
+impl Rows for UnitRows<'_, '_> {
+    fn each(&self, kind: Big, f: &mut dyn FnMut(Row) -> io::Result<()>) -> io::Result<()> {
+        let mut g = |_: Big, row: Row| f(row);
+        // The units by code and status first; an indicator's values and thresholds are built only
+        // for the units that have rows in its table.
+        match kind {
+            Big::Communes => {
+                for u in self.diff.units_with(Detail::Brief) {
+                    self.of_unit(&u, &[kind], &mut g)?;
+                }
+            }
+            // Nearly every unit that changed has an indicator that turned.
+            Big::Flips => {
+                for u in self.diff.units() {
+                    self.of_unit(&u, &[kind], &mut g)?;
+                }
+            }
+            // Few have one judged on one side only.
+            Big::OneSided => {
+                for (k, u) in self.diff.units_with(Detail::Brief).enumerate() {
+                    if has_rows(&u, kind) {
+                        self.of_unit(&self.diff.unit_at(k, Detail::Full), &[kind], &mut g)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn all(&self, kinds: &[Big], f: &mut dyn FnMut(Big, Row)) {
+        let detail = if kinds.iter().all(|k| *k == Big::Communes) {
+            Detail::Brief
+        } else {
+            Detail::Full
+        };
+        for u in self.diff.units_with(detail) {
+            let _ = self.of_unit(&u, kinds, &mut |k, row| {
+                f(k, row);
+                Ok(())
+            });
+        }
+    }
+}
+
 /// The report's pieces, for every format but JSON, CSV and Excel (which lay out the same results
 /// for machines and spreadsheets); `printed` names the files without their folders.
 fn document(rep: &DiffReport, diff: &Diff, lang: Lang, printed: bool) -> Doc {
     let mut out = Doc::default();
     heading(rep, lang, printed, &mut out);
-    let mut rows: Vec<Row> = Vec::new();
-    let mut flips: Vec<Row> = Vec::new();
-    let mut one_sided: Vec<Row> = Vec::new();
-    for u in &diff.units {
-        rows.push(unit_row(rep, u, lang));
-        if let Some(d) = &u.delta {
-            let code = u
-                .renamed_from()
-                .map_or(u.code.clone(), |o| format!("{o} → {}", u.code));
-            flips.extend(
-                d.flipped
-                    .iter()
-                    .map(|f| flip_row(rep, &code, u.name(), f, lang)),
-            );
-            one_sided.extend(
-                d.not_compared
-                    .iter()
-                    .map(|n| one_sided_row(rep, &code, u.name(), n, lang)),
-            );
-        }
-        for p in &u.parts {
-            rows.push(part_row(rep, u, p, lang));
-            if let Some(d) = &p.delta {
-                let code = if p.code == u.code {
-                    p.code.clone()
-                } else {
-                    format!("{} → {}", p.code, u.code)
-                };
-                let name = p.before.as_ref().map_or("", |b| b.name.as_str());
-                flips.extend(
-                    d.flipped
-                        .iter()
-                        .map(|f| flip_row(rep, &code, name, f, lang)),
-                );
-                one_sided.extend(
-                    d.not_compared
-                        .iter()
-                        .map(|n| one_sided_row(rep, &code, name, n, lang)),
-                );
-            }
-        }
-    }
     let (b, a) = (rep.label(true, lang), rep.label(false, lang));
     let met = format!(
         "{} ({})",
@@ -203,22 +352,22 @@ fn document(rep: &DiffReport, diff: &Diff, lang: Lang, printed: bool) -> Doc {
         lang.pick("Chỉ tiêu đổi trạng thái", "Indicators that turned")
             .to_string(),
     ];
-    out.table(None, header, rows);
-    if !flips.is_empty() {
+    out.units(None, header, Big::Communes);
+    if diff.flipped > 0 {
         let title = lang.pick(
             "Chỉ tiêu đổi trạng thái (Đạt ↔ Không đạt): giá trị và ngưỡng hai bên",
             "Indicators that turned (pass ↔ fail): values and thresholds on each side",
         );
         let header = flip_header(lang.pick("Xã", "Commune"), &b, &a, lang);
-        out.table(Some(title), header, flips);
+        out.units(Some(title), header, Big::Flips);
     }
-    if !one_sided.is_empty() {
+    if diff.not_compared > 0 {
         let title = lang.pick(
             "Chỉ tiêu chỉ chấm được ở một bên (thiếu số liệu hoặc không áp dụng ở bên kia): không tính là đổi trạng thái",
             "Indicators judged on one side only (missing data or not applicable on the other): not counted as turned",
         );
         let header = one_sided_header(lang.pick("Xã", "Commune"), b, a, lang);
-        out.table(Some(title), header, one_sided);
+        out.units(Some(title), header, Big::OneSided);
     }
     summary::section(rep, diff, lang, &mut out);
     if let (Some(info), Some(dd)) = (&rep.districts, &diff.districts) {
@@ -562,16 +711,38 @@ fn part_row(rep: &DiffReport, u: &UnitDiff, p: &Part, lang: Lang) -> Row {
 }
 
 /// A check's requirement as evaluated: `≥ 42 triệu đồng/người/năm (2024)*`, `Đạt`.
-fn threshold_cell(ch: Option<&CheckResult>, def: Option<&Check>, lang: Lang) -> String {
+fn threshold_cell(
+    rep: &DiffReport,
+    ch: Option<&CheckResult>,
+    def: Option<&Check>,
+    lang: Lang,
+) -> String {
     let (Some(ch), Some(def)) = (ch, def) else {
         return "—".into();
     };
     let mark = if def.verified { "" } else { UNVERIFIED };
     match (ch.op, &ch.threshold) {
-        (Some(op), Some(r)) => format!(
-            "{}{mark}",
-            text::resolved(op, r, &text::unit(def, lang), lang)
-        ),
+        (Some(op), Some(r)) => {
+            let make = || {
+                format!(
+                    "{}{mark}",
+                    text::resolved(op, r, &text::unit(def, lang), lang)
+                )
+            };
+            // A plain value (not derived, not a case, not a group's) says only itself and its year.
+            if r.derived.is_some() || r.case.is_some() || r.group.is_some() {
+                return make();
+            }
+            let key = (
+                std::ptr::from_ref(def) as usize,
+                op.symbol(),
+                r.value.to_bits(),
+                r.dated,
+                matches!(lang, Lang::Vi),
+            );
+            let mut known = rep.index.1.borrow_mut();
+            known.entry(key).or_insert_with(make).clone()
+        }
         (None, _) if def.threshold.is_none() && !def.context => {
             lang.pick("Đạt", "Đạt (met)").to_string()
         }
@@ -609,7 +780,7 @@ fn cause_text(f: &Flip, lang: Lang) -> String {
 
 fn flip_row(rep: &DiffReport, code: &str, name: &str, f: &Flip, lang: Lang) -> Row {
     let def = rep.check_def(&f.set, f.code(), f.check);
-    let idef = rep.set_def(&f.set).and_then(|s| s.indicator(f.code()));
+    let idef = rep.indicator_def(&f.set, f.code());
     let mut content = idef.map_or(String::new(), |i| i.name.get(lang).to_string());
     if let (Some(i), Some(d)) = (idef, def) {
         let label = text::label(d, lang);
@@ -630,8 +801,8 @@ fn flip_row(rep: &DiffReport, code: &str, name: &str, f: &Flip, lang: Lang) -> R
         (content, None),
         (value_cell(f.check_before(), def, lang), None),
         (value_cell(f.check_after(), def, lang), None),
-        (threshold_cell(f.check_before(), def, lang), None),
-        (threshold_cell(f.check_after(), def, lang), None),
+        (threshold_cell(rep, f.check_before(), def, lang), None),
+        (threshold_cell(rep, f.check_after(), def, lang), None),
         (dir.to_string(), Some(color)),
         (cause_text(f, lang), None),
     ]

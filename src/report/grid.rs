@@ -121,6 +121,23 @@ pub struct Grid {
     rows: usize,
     /// A line said right under the table (what the cells mean).
     note: Option<String>,
+    /// Whether the rows are kept (else only the first, and what every row measures: see
+    /// [`Grid::measuring`]).
+    hold: bool,
+}
+
+/// A grid laid out for a width: what [`Grid::render`] writes, and what a table too long to hold is
+/// written with, row by row ([`Grid::start`], [`Grid::row`]).
+#[derive(Debug, Clone)]
+pub struct Laid {
+    width: Option<usize>,
+    color: bool,
+    groups: Vec<usize>,
+    shown: Vec<usize>,
+    widths: Vec<usize>,
+    spilled: Vec<usize>,
+    /// Too many columns for the width: each row as a block.
+    records: bool,
 }
 
 impl Grid {
@@ -139,7 +156,17 @@ impl Grid {
             auto: false,
             rows: 0,
             note: None,
+            hold: true,
         }
+    }
+
+    /// A grid that measures its rows without keeping them (only the first): for a table too long to
+    /// hold, measured in a first pass over its rows, then written row by row in a second
+    /// ([`Grid::start`], [`Grid::row`], [`Grid::end`]) exactly as [`Grid::render`] would write it.
+    /// Its spilling columns stay in the table (they could not be listed below it).
+    pub fn measuring(mut self) -> Self {
+        self.hold = false;
+        self
     }
 
     /// A table of plain columns: each may wrap, and is aligned right when all its cells are numbers.
@@ -202,18 +229,22 @@ impl Grid {
                 self.text.push_str(s);
             }
             let cell = &self.text[start..];
-            self.widest[j] = self.widest[j].max(cell.width());
-            let word = cell.split(' ').map(str::width).max().unwrap_or(0);
+            let (w, word) = widths(cell);
+            self.widest[j] = self.widest[j].max(w);
             self.longest_word[j] = self.longest_word[j].max(word);
-            if !cell.is_empty() && !is_number(cell) {
+            if self.numeric[j] && !cell.is_empty() && !is_number(cell) {
                 self.numeric[j] = false;
             }
             if self.rows > 0 && self.same[j] {
                 let first = self.cell(0, j);
                 self.same[j] = first == &self.text[start..];
             }
-            self.ends.push(self.text.len());
-            self.tints.push(tint);
+            if self.hold || self.rows == 0 {
+                self.ends.push(self.text.len());
+                self.tints.push(tint);
+            } else {
+                self.text.truncate(start);
+            }
         }
         self.rows += 1;
     }
@@ -249,6 +280,25 @@ impl Grid {
     /// The table as text, at most `width` columns wide when given (one line per row otherwise),
     /// coloured with ANSI codes when `color`.
     pub fn render(&self, width: Option<usize>, color: bool) -> String {
+        let (laid, mut out) = self.start(width, color);
+        for r in 0..self.stored() {
+            let n = self.cols.len();
+            let cells: Vec<(&str, Option<Tint>)> =
+                (0..n).map(|j| (self.cell(r, j), self.tint(r, j))).collect();
+            self.row_lines(&laid, &cells, &mut out);
+        }
+        out.push_str(&self.end(&laid));
+        out
+    }
+
+    /// The rows kept.
+    fn stored(&self) -> usize {
+        if self.hold { self.rows } else { 0 }
+    }
+
+    /// The layout for `width`, and what comes before the rows: the constant columns' line, the
+    /// header and its rule.
+    pub fn start(&self, width: Option<usize>, color: bool) -> (Laid, String) {
         let mut out = String::new();
         // Constant columns, said once above.
         let elided: Vec<usize> = (0..self.cols.len())
@@ -283,7 +333,7 @@ impl Grid {
                 c.spill && **w < SPILL_MIN.min(self.widest[**j].max(1)) && shown.len() > 2
             });
             match spill {
-                Some((&j, _)) if width.is_some() => shown.retain(|&k| k != j),
+                Some((&j, _)) if width.is_some() && self.hold => shown.retain(|&k| k != j),
                 _ => {
                     let spilled: Vec<usize> = (0..self.cols.len())
                         .filter(|&j| {
@@ -299,16 +349,26 @@ impl Grid {
             }
         };
         // Too many columns for the width, even each at its longest word: one block per row instead.
-        if let Some(w) = width
-            && widths.iter().sum::<usize>() + GAP * widths.len().saturating_sub(1) > w
-        {
-            self.records(&mut out, &shown, &groups, w, color);
-            return out;
+        let records = width.is_some_and(|w| {
+            widths.iter().sum::<usize>() + GAP * widths.len().saturating_sub(1) > w
+        });
+        let laid = Laid {
+            width,
+            color,
+            groups,
+            shown,
+            widths,
+            spilled,
+            records,
+        };
+        if records {
+            return (laid, out);
         }
         // The header, wrapped, then a rule under each column.
-        let heads: Vec<Vec<String>> = shown
+        let heads: Vec<Vec<String>> = laid
+            .shown
             .iter()
-            .zip(&widths)
+            .zip(&laid.widths)
             .map(|(&j, &w)| wrap_text(&self.cols[j].header, w))
             .collect();
         let height = heads.iter().map(Vec::len).max().unwrap_or(1);
@@ -317,59 +377,45 @@ impl Grid {
                 .iter()
                 .map(|h| (h.get(line).cloned().unwrap_or_default(), None))
                 .collect();
-            self.line(&mut out, &shown, &widths, &cells, false);
+            self.line(&mut out, &laid.shown, &laid.widths, &cells, false);
         }
-        let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+        let rule: Vec<String> = laid.widths.iter().map(|w| "─".repeat(*w)).collect();
         let _ = writeln!(out, "{}", rule.join(&" ".repeat(GAP)));
-        for r in 0..self.rows {
-            for &g in &groups {
-                let head = self.cell(r, g);
-                if head.is_empty() {
-                    continue;
-                }
-                for l in wrap_text(head, width.unwrap_or(usize::MAX)) {
-                    match self.tint(r, g).filter(|_| color) {
-                        Some(t) => {
-                            let _ = writeln!(out, "\x1b[{}m{l}\x1b[0m", t.code());
-                        }
-                        None => {
-                            let _ = writeln!(out, "{l}");
-                        }
-                    }
-                }
-            }
-            let wrapped: Vec<Vec<String>> = shown
-                .iter()
-                .zip(&widths)
-                .map(|(&j, &w)| {
-                    if width.is_some() {
-                        wrap_text(self.cell(r, j), w)
-                    } else {
-                        vec![self.cell(r, j).to_string()]
-                    }
-                })
-                .collect();
-            let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
-            for line in 0..height {
-                let cells: Vec<(String, Option<Tint>)> = wrapped
-                    .iter()
-                    .zip(&shown)
-                    .map(|(c, &j)| {
-                        (
-                            c.get(line).cloned().unwrap_or_default(),
-                            color.then(|| self.tint(r, j)).flatten(),
-                        )
-                    })
-                    .collect();
-                self.line(&mut out, &shown, &widths, &cells, true);
-            }
+        (laid, out)
+    }
+
+    /// One row laid out as [`Grid::start`] says, appended to `out`: the cells of every column (the
+    /// row as [`Grid::push`] takes it).
+    pub fn row<S: AsRef<str>>(&self, laid: &Laid, cells: &[(S, Option<Tint>)], out: &mut String) {
+        let n = self.cols.len();
+        let mut fixed: Vec<(std::borrow::Cow<str>, Option<Tint>)> = Vec::with_capacity(n);
+        for j in 0..n {
+            let (s, t) = cells.get(j).map_or(("", None), |(s, t)| (s.as_ref(), *t));
+            let s = if s.contains(['\n', '\r']) {
+                std::borrow::Cow::Owned(s.replace(['\n', '\r'], " "))
+            } else {
+                std::borrow::Cow::Borrowed(s)
+            };
+            fixed.push((s, t));
         }
+        let cells: Vec<(&str, Option<Tint>)> =
+            fixed.iter().map(|(s, t)| (s.as_ref(), *t)).collect();
+        self.row_lines(laid, &cells, out);
+    }
+
+    /// What comes after the rows: the note, and the columns listed below the table.
+    pub fn end(&self, laid: &Laid) -> String {
+        let mut out = String::new();
+        if laid.records {
+            return out;
+        }
+        let width = laid.width;
         if let Some(note) = &self.note {
             out.push_str(&wrap_text(note, width.unwrap_or(usize::MAX)).join("\n"));
             out.push('\n');
         }
         // Columns that did not fit: below, each value after the row's first cells.
-        for j in spilled {
+        for &j in &laid.spilled {
             let title = format!("{}:", self.cols[j].header);
             let _ = writeln!(
                 out,
@@ -378,9 +424,9 @@ impl Grid {
             );
             let mut keys: Vec<usize> = (0..self.cols.len()).filter(|&k| self.cols[k].key).collect();
             if keys.is_empty() {
-                keys = shown.iter().copied().take(2).collect();
+                keys = laid.shown.iter().copied().take(2).collect();
             }
-            for r in 0..self.rows {
+            for r in 0..self.stored() {
                 let v = self.cell(r, j);
                 if v.is_empty() {
                     continue;
@@ -397,82 +443,139 @@ impl Grid {
         out
     }
 
-    /// Each row as a block: its first cells on one line, then each other cell under its header.
-    fn records(
-        &self,
-        out: &mut String,
-        shown: &[usize],
-        groups: &[usize],
-        width: usize,
-        color: bool,
-    ) {
-        let mut keys: Vec<usize> = shown
+    /// The lines of one row (`cells`: one per column, as pushed).
+    fn row_lines(&self, laid: &Laid, cells: &[(&str, Option<Tint>)], out: &mut String) {
+        let (width, color) = (laid.width, laid.color);
+        if laid.records {
+            self.record(out, laid, cells);
+            return;
+        }
+        for &g in &laid.groups {
+            let (head, tint) = cells[g];
+            if head.is_empty() {
+                continue;
+            }
+            for l in wrap_text(head, width.unwrap_or(usize::MAX)) {
+                match tint.filter(|_| color) {
+                    Some(t) => {
+                        let _ = writeln!(out, "\x1b[{}m{l}\x1b[0m", t.code());
+                    }
+                    None => {
+                        let _ = writeln!(out, "{l}");
+                    }
+                }
+            }
+        }
+        // Without a width, each row is one line.
+        if width.is_none() {
+            let line: Vec<(&str, Option<Tint>)> = laid
+                .shown
+                .iter()
+                .map(|&j| (cells[j].0, color.then_some(cells[j].1).flatten()))
+                .collect();
+            self.line(out, &laid.shown, &laid.widths, &line, true);
+            return;
+        }
+        let wrapped: Vec<Vec<String>> = laid
+            .shown
+            .iter()
+            .zip(&laid.widths)
+            .map(|(&j, &w)| wrap_text(cells[j].0, w))
+            .collect();
+        let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+        for line in 0..height {
+            let cells: Vec<(String, Option<Tint>)> = wrapped
+                .iter()
+                .zip(&laid.shown)
+                .map(|(c, &j)| {
+                    (
+                        c.get(line).cloned().unwrap_or_default(),
+                        color.then(|| cells[j].1).flatten(),
+                    )
+                })
+                .collect();
+            self.line(out, &laid.shown, &laid.widths, &cells, true);
+        }
+    }
+
+    /// A row as a block: its first cells on one line, then each other cell under its header.
+    fn record(&self, out: &mut String, laid: &Laid, cells: &[(&str, Option<Tint>)]) {
+        let (Some(width), color) = (laid.width, laid.color) else {
+            return;
+        };
+        let mut keys: Vec<usize> = laid
+            .shown
             .iter()
             .copied()
             .filter(|&k| self.cols[k].key)
             .collect();
         if keys.is_empty() {
-            keys = shown.iter().copied().take(2).collect();
+            keys = laid.shown.iter().copied().take(2).collect();
         }
-        for r in 0..self.rows {
-            for &g in groups {
-                let head = self.cell(r, g);
-                if !head.is_empty() {
-                    let _ = writeln!(out, "{}", fit(head, width));
-                }
+        for &g in &laid.groups {
+            let head = cells[g].0;
+            if !head.is_empty() {
+                let _ = writeln!(out, "{}", fit(head, width));
             }
-            let key: Vec<&str> = keys.iter().map(|&k| self.cell(r, k)).collect();
-            let _ = writeln!(out, "{}", fit(&format!("• {}", key.join(" · ")), width));
-            for &j in shown.iter().filter(|j| !keys.contains(j)) {
-                let v = self.cell(r, j);
-                if v.is_empty() {
-                    continue;
-                }
-                let v = match self.tint(r, j).filter(|_| color) {
-                    Some(t) => format!("\x1b[{}m{v}\x1b[0m", t.code()),
-                    None => v.to_string(),
-                };
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    fit(&format!("  - {}: {v}", self.cols[j].header), width)
-                );
+        }
+        let key: Vec<&str> = keys.iter().map(|&k| cells[k].0).collect();
+        let _ = writeln!(out, "{}", fit(&format!("• {}", key.join(" · ")), width));
+        for &j in laid.shown.iter().filter(|j| !keys.contains(j)) {
+            let (v, tint) = cells[j];
+            if v.is_empty() {
+                continue;
             }
+            let v = match tint.filter(|_| color) {
+                Some(t) => format!("\x1b[{}m{v}\x1b[0m", t.code()),
+                None => v.to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "{}",
+                fit(&format!("  - {}: {v}", self.cols[j].header), width)
+            );
         }
     }
 
     /// One line of the table: each cell padded to its column, the last one not padded on the right.
-    fn line(
+    fn line<S: AsRef<str>>(
         &self,
         out: &mut String,
         shown: &[usize],
         widths: &[usize],
-        cells: &[(String, Option<Tint>)],
+        cells: &[(S, Option<Tint>)],
         body: bool,
     ) {
-        let mut line = String::new();
+        let start = out.len();
         let last = shown.len().saturating_sub(1);
         for (k, ((&j, &w), (text, tint))) in shown.iter().zip(widths).zip(cells).enumerate() {
+            let text = text.as_ref();
             if k > 0 {
-                line.push_str(&" ".repeat(GAP));
+                spaces(out, GAP);
             }
-            let pad = w.saturating_sub(text.width());
             // In a plain table the first column names the row (a code, a year): never to the right.
             let right = body && (self.cols[j].right || (self.auto && self.numeric[j] && j > 0));
+            // The last column is not padded on the right.
+            let pad = if right || k != last {
+                w.saturating_sub(width(text))
+            } else {
+                0
+            };
             if right {
-                line.push_str(&" ".repeat(pad));
+                spaces(out, pad);
             }
             match tint {
                 Some(t) if !text.is_empty() => {
-                    let _ = write!(line, "\x1b[{}m{text}\x1b[0m", t.code());
+                    let _ = write!(out, "\x1b[{}m{text}\x1b[0m", t.code());
                 }
-                _ => line.push_str(text),
+                _ => out.push_str(text),
             }
             if !right && k != last {
-                line.push_str(&" ".repeat(pad));
+                spaces(out, pad);
             }
         }
-        out.push_str(line.trim_end_matches(' '));
+        let kept = out[start..].trim_end_matches(' ').len();
+        out.truncate(start + kept);
         out.push('\n');
     }
 
@@ -540,6 +643,56 @@ impl Grid {
         }
         widths
     }
+}
+
+/// `n` spaces.
+fn spaces(out: &mut String, n: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut n = n;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
+/// The width of a cell on a terminal: one column a character for text made only of characters that
+/// take one column each and join no other (printable ASCII, Latin letters with their diacritics
+/// precomposed as Vietnamese writes them, dashes, arrows, operators); else as `unicode-width` says.
+fn width(s: &str) -> usize {
+    let mut n = 0;
+    for c in s.chars() {
+        if one_column(c) {
+            n += 1;
+        } else {
+            return s.width();
+        }
+    }
+    n
+}
+
+/// The width of `s` and of its widest word (words are split at each space), in one pass.
+fn widths(s: &str) -> (usize, usize) {
+    let (mut all, mut word, mut longest) = (0, 0, 0);
+    for c in s.chars() {
+        if c == ' ' {
+            longest = longest.max(word);
+            word = 0;
+            all += 1;
+        } else if one_column(c) {
+            word += 1;
+            all += 1;
+        } else {
+            return (s.width(), s.split(' ').map(width).max().unwrap_or(0));
+        }
+    }
+    (all, longest.max(word))
+}
+
+fn one_column(c: char) -> bool {
+    matches!(c as u32,
+        0x20..=0x7E | 0xA0..=0xAC | 0xAE..=0x2FF | 0x1E00..=0x1EFF
+        | 0x2010..=0x2027 | 0x2190..=0x21FF | 0x2200..=0x22FF | 0x2500..=0x257F)
 }
 
 /// A number as tables show them: `7`, `19/19`, `85,5 %`, `-2,3`, `≥ 70 %`.
@@ -765,6 +918,46 @@ mod tests {
         g.push([("7", Some(Tint::Green))]);
         let out = g.render(None, true);
         assert!(out.contains("        \x1b[32m7\x1b[0m"), "{out:?}");
+    }
+
+    #[test]
+    fn a_character_counted_as_one_column_is_one_column() {
+        let simple: Vec<char> = (0..0x3000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| one_column(*c))
+            .collect();
+        for c in &simple {
+            assert_eq!(c.to_string().width(), 1, "U+{:04X}", *c as u32);
+        }
+        // Strings of them: no sequence joins them.
+        let mut x: u64 = 7;
+        for _ in 0..2000 {
+            let s: String = (0..12)
+                .map(|_| {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    simple[(x >> 33) as usize % simple.len()]
+                })
+                .collect();
+            assert_eq!(width(&s), s.width(), "{s:?}");
+            let words = s.split(' ').map(UnicodeWidthStr::width).max().unwrap_or(0);
+            assert_eq!(widths(&s), (s.width(), words), "{s:?}");
+        }
+        for s in [
+            "Xã Bằng Hữu",
+            "↑ Không đạt → Đạt",
+            "≥ 42 triệu đồng/người/năm (2024)",
+            "─",
+            "—",
+            "日本 các",
+            "",
+            "  a  bc ",
+        ] {
+            assert_eq!(width(s), s.width(), "{s}");
+            let words = s.split(' ').map(UnicodeWidthStr::width).max().unwrap_or(0);
+            assert_eq!(widths(s), (s.width(), words), "{s}");
+        }
     }
 
     #[test]

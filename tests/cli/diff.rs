@@ -12,6 +12,7 @@ use crate::common::{Commune, commune, csv, json, run, write};
 
 mod bad_input;
 mod district;
+mod generated;
 mod map;
 
 const NC9: (&str, &str) = ("nc9", "70");

@@ -2,15 +2,15 @@
 //! gathered by district as the communes are compared ([`Gathered`]), then the district rows of that
 //! side are scored with them and the districts compared (`ntm::eval::diff::district`).
 
-use std::cell::RefCell;
 use std::collections::HashSet;
 
 use ntm::criteria::CriteriaSet;
 use ntm::diag::Problem;
+use ntm::eval::Evaluator;
 use ntm::eval::diff::Presence;
 use ntm::eval::diff::district::{DistrictSide, DistrictsDiff, compare_districts};
 use ntm::eval::district::{CommuneIndex, Lists, district_key, unknown_district};
-use ntm::eval::{Evaluator, UnitResult};
+use ntm::eval::view::UnitView;
 use ntm::i18n::Text;
 use ntm::input::Row;
 use ntm::report::diff::DistrictInfo;
@@ -18,24 +18,25 @@ use ntm::report::diff::DistrictInfo;
 use super::files::{Source, rows_of, skipped_codes};
 use super::{Plan, side_info};
 
-/// One side's commune results by district and year, filled as the communes are scored.
+/// One side's commune results by district and year, filled in the order the comparison reads the
+/// communes.
 pub(super) struct Gathered {
-    index: RefCell<CommuneIndex>,
-    /// Lines already added: a row scored twice is counted once.
-    seen: RefCell<HashSet<usize>>,
+    index: CommuneIndex,
+    /// Lines already added: a row is counted once.
+    seen: HashSet<usize>,
     /// The districts of the side's district rows (code and name, as compared) and year.
     districts: HashSet<(String, i32)>,
     file: String,
     district_file: String,
     /// Communes whose district is not in the district file (warnings).
-    problems: RefCell<Vec<Problem>>,
+    problems: Vec<Problem>,
 }
 
 impl Gathered {
-    /// `official`: the commune file's codes are official codes (its communes are matched to the
-    /// official lists by code, else by name).
+    /// `file`: the commune file; `official`: its codes are official codes (its communes are matched
+    /// to the official lists by code, else by name).
     pub fn new(
-        communes: &Source,
+        file: &str,
         districts: &Source,
         year: i32,
         sets: &[&CriteriaSet],
@@ -50,45 +51,39 @@ impl Gathered {
             }
         }
         let mut index = CommuneIndex::for_sets(sets);
-        index.begin_file(&communes.ds.file);
-        index.set_official_codes(&communes.ds.file, official);
+        index.begin_file(file);
+        index.set_official_codes(file, official);
         Gathered {
-            index: RefCell::new(index),
-            seen: RefCell::new(HashSet::new()),
+            index,
+            seen: HashSet::new(),
             districts: keys,
-            file: communes.ds.file.clone(),
+            file: file.to_string(),
             district_file: districts.ds.file.clone(),
-            problems: RefCell::new(Vec::new()),
+            problems: Vec::new(),
         }
     }
 
     /// Add a commune's result (once per row).
-    pub fn add(&self, row: &Row, r: &UnitResult) {
-        if !self.seen.borrow_mut().insert(row.line) {
+    pub fn add(&mut self, r: &dyn UnitView) {
+        if !self.seen.insert(r.line()) {
             return;
         }
-        self.index.borrow_mut().add(r);
+        self.index.add(r);
         if !self
             .districts
-            .contains(&(district_key(&row.parent), row.year))
+            .contains(&(district_key(r.parent()), r.year()))
         {
+            let row = Row {
+                line: r.line(),
+                code: r.code().to_string(),
+                name: r.name().to_string(),
+                parent: r.parent().to_string(),
+                year: r.year(),
+                ..Row::default()
+            };
             self.problems
-                .borrow_mut()
-                .push(unmatched(&self.file, &self.district_file, row));
+                .push(unmatched(&self.file, &self.district_file, &row));
         }
-    }
-
-    /// Score and add the rows the comparison did not score.
-    pub fn complete(&self, rows: &[&Row], score: &dyn Fn(&Row) -> UnitResult) {
-        for row in rows {
-            if !self.seen.borrow().contains(&row.line) {
-                self.add(row, &score(row));
-            }
-        }
-    }
-
-    pub fn take_problems(&self) -> Vec<Problem> {
-        std::mem::take(&mut self.problems.borrow_mut())
     }
 }
 
@@ -114,8 +109,8 @@ pub(super) fn compare<'v>(
     lists: (Lists<'v>, Lists<'v>),
     problems: &mut Vec<Problem>,
 ) -> (DistrictsDiff, DistrictInfo<'v>) {
-    problems.extend(communes.0.take_problems());
-    problems.extend(communes.1.take_problems());
+    problems.extend(communes.0.problems.iter().cloned());
+    problems.extend(communes.1.problems.iter().cloned());
     let (old_src, new_src) = (&sources[0], &sources[sources.len() - 1]);
     let ev_old = Evaluator::new(
         plan.old.version,
@@ -129,17 +124,17 @@ pub(super) fn compare<'v>(
         &new_src.ds,
         plan.options,
     );
-    let (io, inew) = (communes.0.index.borrow(), communes.1.index.borrow());
+    let (io, inew) = (&communes.0.index, &communes.1.index);
     let old = DistrictSide {
         rows: rows_of(old_src, plan.from),
         ev: &ev_old,
-        communes: &io,
+        communes: io,
         lists: lists.0,
     };
     let new = DistrictSide {
         rows: rows_of(new_src, plan.to),
         ev: &ev_new,
-        communes: &inew,
+        communes: inew,
         lists: lists.1,
     };
     let mut skipped = skipped_codes(old_src, plan.from, &old.rows, Presence::Old);
@@ -150,8 +145,8 @@ pub(super) fn compare<'v>(
     problems.append(&mut diff.notes);
     let info = DistrictInfo {
         sets: plan.districts.clone(),
-        before: side_info(plan, old_src, plan.from, diff.threshold_years.0),
-        after: side_info(plan, new_src, plan.to, diff.threshold_years.1),
+        before: side_info(plan, &old_src.ds.file, plan.from, diff.threshold_years.0),
+        after: side_info(plan, &new_src.ds.file, plan.to, diff.threshold_years.1),
         skipped,
     };
     (diff, info)

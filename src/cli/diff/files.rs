@@ -1,5 +1,6 @@
-//! Reading the files of a comparison: which years a file holds, each side's rows, and the rows that
-//! give no result. The same for commune files and district files ([`Scope`] says which).
+//! Reading the files of a comparison: which years a file holds (commune or district file, [`Scope`]
+//! says which), and the district files' rows and the rows that give no result. Commune files are
+//! read into compact stores by `ntm::pipeline::diff`.
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
@@ -46,7 +47,10 @@ pub(super) struct Source {
 }
 
 /// The years of a file's rows (without judging any cell), and the errors that stop reading it.
-fn years_in(path: &Path, scope: Scope) -> (BTreeSet<i32>, Vec<Problem>) {
+pub(super) type Years = (BTreeSet<i32>, Vec<Problem>);
+
+/// [`Years`] of a file.
+pub(super) fn years_in(path: &Path, scope: Scope) -> Years {
     let seen = Mutex::new(BTreeSet::new());
     let ds = read_file(
         path,
@@ -64,9 +68,15 @@ fn years_in(path: &Path, scope: Scope) -> (BTreeSet<i32>, Vec<Problem>) {
 }
 
 /// The years a file holds, or the exit code after saying why there are none.
-pub(super) fn years_found(ctx: &Ctx, path: &Path, scope: Scope) -> Result<BTreeSet<i32>, i32> {
+/// `read`: the file's years already read, if they were.
+pub(super) fn years_found(
+    ctx: &Ctx,
+    path: &Path,
+    scope: Scope,
+    read: Option<Years>,
+) -> Result<BTreeSet<i32>, i32> {
     ctx.inputs(&[(path, Expect::File)])?;
-    let (ys, errors) = years_in(path, scope);
+    let (ys, errors) = read.unwrap_or_else(|| years_in(path, scope));
     if ys.is_empty() {
         ctx.report(&errors);
         if errors.is_empty() {
@@ -87,8 +97,8 @@ pub(super) fn list(years: &BTreeSet<i32>) -> String {
 }
 
 /// No row of `year` in a readable file: say which years it holds.
-fn no_rows(ctx: &Ctx, scope: Scope, file: &str, year: i32) -> i32 {
-    match years_found(ctx, Path::new(file), scope) {
+pub(super) fn no_rows(ctx: &Ctx, scope: Scope, file: &str, year: i32) -> i32 {
+    match years_found(ctx, Path::new(file), scope, None) {
         Ok(ys) => usage(
             ctx,
             &Text::new(

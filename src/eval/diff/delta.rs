@@ -1,46 +1,110 @@
 //! One old result against one new result: the level's move, each set's verdicts and criteria, the
 //! indicators that turned and why.
 
-use super::{Cause, Change, Delta, Flip, LevelStatus, NotCompared, SetDelta};
-use crate::eval::{CheckResult, IndicatorResult, SetResult, Status, UnitResult, Verdict};
+use super::{Cause, Change, Delta, Detail, Flip, LevelStatus, NotCompared, SetDelta};
+
+/// How much of the indicators that changed a delta builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Depth {
+    /// Everything ([`Detail::Full`]).
+    Full,
+    /// Codes and statuses ([`Detail::Brief`]).
+    Brief,
+    /// What the summary counts: codes and statuses, and of an indicator that turned whether the
+    /// threshold alone turned it. That is possible only when one of its checks reads the same value
+    /// on both sides: only then is it explained (the cause of the others is left `Data`).
+    Causes,
+}
+
+impl From<Detail> for Depth {
+    fn from(d: Detail) -> Self {
+        match d {
+            Detail::Full => Depth::Full,
+            Detail::Brief => Depth::Brief,
+        }
+    }
+}
+use crate::eval::view::{Detailed, UnitView};
+use crate::eval::{CheckResult, IndicatorResult, Status, Verdict};
 
 /// Compare one old result with one new result. Only what changed is copied out of them.
-pub fn delta(chain: &[&str], b: &UnitResult, a: &UnitResult) -> Delta {
+pub fn delta(chain: &[&str], b: &dyn Detailed, a: &dyn Detailed) -> Delta {
+    delta_with(chain, b, a, Depth::Full)
+}
+
+/// The position of the item of `n` items that `is` names, looked for first at `hint` (both sides
+/// usually follow the same criteria, in the same order).
+fn find(n: usize, hint: usize, is: impl Fn(usize) -> bool) -> Option<usize> {
+    if hint < n && is(hint) {
+        return Some(hint);
+    }
+    (0..n).find(|x| is(*x))
+}
+
+/// [`delta`], the indicators built with `detail`.
+pub(super) fn delta_with(
+    chain: &[&str],
+    b: &dyn Detailed,
+    a: &dyn Detailed,
+    detail: Depth,
+) -> Delta {
     let mut out = Delta {
         change: level_change(chain, b, a),
         sets: Vec::new(),
         flipped: Vec::new(),
         not_compared: Vec::new(),
     };
-    for sb in &b.sets {
-        if let Some(sa) = a.set(&sb.set) {
-            let sd = set_delta(sb, sa, &mut out);
+    for i in 0..b.sets() {
+        let id = b.set(i).id;
+        if let Some(ia) = find(a.sets(), i, |x| a.set(x).id == id) {
+            let sd = set_delta((b, i), (a, ia), detail, &mut out);
             out.sets.push(sd);
         }
     }
     out
 }
 
-fn set_delta(sb: &SetResult, sa: &SetResult, out: &mut Delta) -> SetDelta {
+fn set_delta(
+    (b, i): (&dyn Detailed, usize),
+    (a, ia): (&dyn Detailed, usize),
+    detail: Depth,
+    out: &mut Delta,
+) -> SetDelta {
+    let (sb, sa) = (b.set(i), a.set(ia));
     let mut sd = SetDelta {
-        set: sb.set.clone(),
+        set: sb.id.to_string(),
         qualified_before: sb.qualified,
         qualified_after: sa.qualified,
-        criteria_met_before: sb.criteria_met,
-        criteria_met_after: sa.criteria_met,
+        criteria_met_before: sb.met,
+        criteria_met_after: sa.met,
         criteria_lost: Vec::new(),
         criteria_gained: Vec::new(),
     };
-    for cb in &sb.criteria {
-        let Some(ca) = sa.criteria.iter().find(|c| c.number == cb.number) else {
+    // Both scored with the same definition: criteria and indicators at the same positions.
+    let same = matches!(
+        (b.definition(i), a.definition(ia)),
+        (Some(x), Some(y)) if std::ptr::eq(x, y)
+    );
+    for k in 0..b.criteria(i) {
+        let (number, vb) = b.criterion(i, k);
+        let ka = if same {
+            Some(k)
+        } else {
+            find(a.criteria(ia), k, |x| a.criterion(ia, x).0 == number)
+        };
+        let Some(ka) = ka else {
             continue;
         };
-        match (cb.status, ca.status) {
-            (Verdict::Pass, Verdict::Fail) => sd.criteria_lost.push(cb.number.clone()),
-            (Verdict::Fail, Verdict::Pass) => sd.criteria_gained.push(cb.number.clone()),
+        match (vb, a.criterion(ia, ka).1) {
+            (Verdict::Pass, Verdict::Fail) => sd.criteria_lost.push(number.to_string()),
+            (Verdict::Fail, Verdict::Pass) => sd.criteria_gained.push(number.to_string()),
             _ => {}
         }
-        indicators(&sb.set, &cb.number, &cb.indicators, &ca.indicators, out);
+        if same {
+            same_indicators(sb.id, number, (b, a), (i, ia, k), detail, out);
+        } else {
+            indicators(sb.id, number, (b, i, k), (a, ia, ka), detail, out);
+        }
     }
     sd
 }
@@ -49,48 +113,143 @@ fn judged(s: Status) -> bool {
     matches!(s, Status::Pass | Status::Fail)
 }
 
+/// Indicator `j` of criterion `k` of set `i`: explained, or by code and status alone.
+fn indicator(u: &dyn Detailed, (i, k, j): (usize, usize, usize), detail: Depth) -> IndicatorResult {
+    match detail {
+        Depth::Full => u.explain(i, k, j),
+        Depth::Brief | Depth::Causes => {
+            let (code, status) = u.indicator(i, k, j);
+            IndicatorResult {
+                code: code.to_string(),
+                status,
+                verified: true,
+                checks: Vec::new(),
+            }
+        }
+    }
+}
+
+/// [`indicators`] for two units scored with the same definition: indicator `j` on one side is
+/// indicator `j` on the other.
+fn same_indicators(
+    set: &str,
+    criterion: &str,
+    (b, a): (&dyn Detailed, &dyn Detailed),
+    (i, ia, k): (usize, usize, usize),
+    detail: Depth,
+    out: &mut Delta,
+) {
+    for j in 0..b.indicators(i, k) {
+        let (sb, sa) = (b.indicator_status(i, k, j), a.indicator_status(ia, k, j));
+        if sb == sa || (!judged(sb) && !judged(sa)) {
+            continue;
+        }
+        if judged(sb) && judged(sa) {
+            let detail = match detail {
+                Depth::Causes if !same_value(b, a, (i, ia, k, j)) => Depth::Brief,
+                Depth::Causes => Depth::Full,
+                d => d,
+            };
+            flip(set, criterion, (b, (i, k, j)), (a, (ia, k, j)), detail, out);
+        } else {
+            out.not_compared.push(NotCompared {
+                set: set.to_string(),
+                code: b.indicator(i, k, j).0.to_string(),
+                before: Some(indicator(b, (i, k, j), detail)),
+                after: Some(indicator(a, (ia, k, j), detail)),
+            });
+        }
+    }
+}
+
+/// Whether a check of indicator `j` (the same definition on both sides) reads the same value on both
+/// sides, or a value that is not known without explaining it.
+fn same_value(
+    b: &dyn Detailed,
+    a: &dyn Detailed,
+    (i, ia, k, j): (usize, usize, usize, usize),
+) -> bool {
+    let n = b.checks(i, k, j);
+    n == 0
+        || (0..n).any(
+            |c| match (b.input_value(i, k, j, c), a.input_value(ia, k, j, c)) {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            },
+        )
+}
+
+/// An indicator judged on both sides, passing on one and failing on the other.
+fn flip(
+    set: &str,
+    criterion: &str,
+    (b, at_b): (&dyn Detailed, (usize, usize, usize)),
+    (a, at_a): (&dyn Detailed, (usize, usize, usize)),
+    detail: Depth,
+    out: &mut Delta,
+) {
+    let ib = indicator(b, at_b, detail);
+    let ia = indicator(a, at_a, detail);
+    let check = turning_check(&ib, &ia);
+    let cause = match detail {
+        Depth::Full => cause(ib.checks.get(check), ia.checks.get(check)),
+        Depth::Brief | Depth::Causes => Cause::Data,
+    };
+    out.flipped.push(Flip {
+        set: set.to_string(),
+        criterion: criterion.to_string(),
+        before: ib,
+        after: ia,
+        check,
+        cause,
+    });
+}
+
 /// The flips and one-sided changes among the indicators of one criterion.
 fn indicators(
     set: &str,
     criterion: &str,
-    before: &[IndicatorResult],
-    after: &[IndicatorResult],
+    (b, i, k): (&dyn Detailed, usize, usize),
+    (a, ia, ka): (&dyn Detailed, usize, usize),
+    detail: Depth,
     out: &mut Delta,
 ) {
-    for ib in before {
-        let ia = after.iter().find(|i| i.code == ib.code);
-        match ia {
-            Some(ia) if ib.status == ia.status => {}
-            Some(ia) if judged(ib.status) && judged(ia.status) => {
-                let check = turning_check(ib, ia);
-                out.flipped.push(Flip {
-                    set: set.to_string(),
-                    criterion: criterion.to_string(),
-                    before: ib.clone(),
-                    after: ia.clone(),
-                    check,
-                    cause: cause(ib.checks.get(check), ia.checks.get(check)),
-                });
+    let (nb, na) = (b.indicators(i, k), a.indicators(ia, ka));
+    for j in 0..nb {
+        let (code, sb) = b.indicator(i, k, j);
+        let ja = find(na, j, |x| a.indicator(ia, ka, x).0 == code);
+        let sa = ja.map(|x| a.indicator(ia, ka, x).1);
+        match (ja, sa) {
+            (Some(_), Some(sa)) if sb == sa => {}
+            (Some(ja), Some(sa)) if judged(sb) && judged(sa) => {
+                flip(
+                    set,
+                    criterion,
+                    (b, (i, k, j)),
+                    (a, (ia, ka, ja)),
+                    detail,
+                    out,
+                );
             }
-            Some(ia) if !judged(ib.status) && !judged(ia.status) => {}
-            ia => out.not_compared.push(NotCompared {
+            (Some(_), Some(sa)) if !judged(sb) && !judged(sa) => {}
+            _ => out.not_compared.push(NotCompared {
                 set: set.to_string(),
-                code: ib.code.clone(),
-                before: Some(ib.clone()),
-                after: ia.cloned(),
+                code: code.to_string(),
+                before: Some(indicator(b, (i, k, j), detail)),
+                after: ja.map(|x| indicator(a, (ia, ka, x), detail)),
             }),
         }
     }
-    for ia in after
-        .iter()
-        .filter(|ia| !before.iter().any(|ib| ib.code == ia.code))
-    {
-        out.not_compared.push(NotCompared {
-            set: set.to_string(),
-            code: ia.code.clone(),
-            before: None,
-            after: Some(ia.clone()),
-        });
+    for x in 0..na {
+        let (code, _) = a.indicator(ia, ka, x);
+        if find(nb, x, |j| b.indicator(i, k, j).0 == code).is_none() {
+            out.not_compared.push(NotCompared {
+                set: set.to_string(),
+                code: code.to_string(),
+                before: None,
+                after: Some(indicator(a, (ia, ka, x), detail)),
+            });
+        }
     }
 }
 
@@ -123,7 +282,7 @@ fn cause(b: Option<&CheckResult>, a: Option<&CheckResult>) -> Cause {
 /// How the level held moved: the label of the two sides' standings ([`super::label`]). A move is
 /// certain only when the lower side fails (not merely lacks data for) the higher side's level, and
 /// "unchanged" only when both levels are known.
-pub fn level_change(chain: &[&str], b: &UnitResult, a: &UnitResult) -> Change {
+pub fn level_change(chain: &[&str], b: &dyn UnitView, a: &dyn UnitView) -> Change {
     let (sb, sa) = (
         LevelStatus::of(chain, Some(b)),
         LevelStatus::of(chain, Some(a)),
@@ -134,6 +293,7 @@ pub fn level_change(chain: &[&str], b: &UnitResult, a: &UnitResult) -> Change {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eval::{SetResult, UnitResult};
 
     fn unit(level: Option<&str>, verdicts: &[(&str, Verdict)]) -> UnitResult {
         UnitResult {

@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use super::{CodeMap, DiffSummary, Side, UnitDiff, compare};
+use super::{CodeMap, DiffSummary, RowSide, UnitDiff, compare};
 use crate::criteria::CriteriaSet;
 use crate::diag::Problem;
 use crate::eval::district::{
@@ -133,29 +133,20 @@ pub fn compare_districts(
     };
     let (so, sn) = (scorer(old), scorer(new));
     let (fo, f_n) = (|r: &Row| so.score(r), |r: &Row| sn.score(r));
-    let d = compare(
-        sets,
-        &Side {
-            rows: old.rows.clone(),
-            score: &fo,
-        },
-        &Side {
-            rows: new.rows.clone(),
-            score: &f_n,
-        },
-        &CodeMap::none(),
-        skip,
+    let (old_side, new_side) = (
+        RowSide::new(old.rows.clone(), &fo),
+        RowSide::new(new.rows.clone(), &f_n),
     );
+    let d = compare(sets, &old_side, &new_side, &CodeMap::none(), skip);
     let units: Vec<DistrictDiff> = d
-        .units
-        .into_iter()
+        .units()
         .map(|unit| DistrictDiff {
             before: so.take(unit.before.as_ref()),
             after: sn.take(unit.after.as_ref()),
             unit,
         })
         .collect();
-    let mut summary = d.summary;
+    let mut summary = d.summary.clone();
     (summary.before, summary.after) = (None, None);
     let mut notes = so.notes.take();
     notes.extend(sn.notes.take());

@@ -20,11 +20,11 @@
 //! twice (ignored), an old code not in the old data (listed in its new commune as missing, which
 //! makes that commune's before unknown) and a new code not in the new data (the line matches nothing).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
+use super::Side;
 use crate::diag::Problem;
 use crate::i18n::Text;
-use crate::input::Row;
 use crate::input::cell::fold;
 
 /// The header names of the map file.
@@ -69,11 +69,11 @@ impl CodeMap {
     pub fn from_conversion(
         name: &str,
         conversion: &crate::units::Conversion,
-        old: &[&Row],
-        new: &[&Row],
+        old: &dyn Side,
+        new: &dyn Side,
     ) -> CodeMap {
-        let olds: HashSet<&str> = old.iter().map(|r| r.code.as_str()).collect();
-        let news: HashSet<&str> = new.iter().map(|r| r.code.as_str()).collect();
+        let olds: HashSet<&str> = (0..old.len()).map(|i| old.code(i)).collect();
+        let news: HashSet<&str> = (0..new.len()).map(|i| new.code(i)).collect();
         let entries = conversion
             .links
             .iter()
@@ -131,15 +131,21 @@ impl CodeMap {
 
     /// Check the map against the rows of both sides: every problem, located on its map line. Codes
     /// in `skip` (a row that could not be read) are not reported missing.
-    pub fn check(&self, old: &[&Row], new: &[&Row], skip: &HashSet<&str>) -> Vec<Problem> {
+    pub fn check(&self, old: &dyn Side, new: &dyn Side, skip: &HashSet<&str>) -> Vec<Problem> {
         let mut problems = Vec::new();
-        let olds: HashSet<&str> = old.iter().map(|r| r.code.as_str()).collect();
-        let news: HashSet<&str> = new.iter().map(|r| r.code.as_str()).collect();
+        if self.entries.is_empty() {
+            return problems;
+        }
+        let olds: HashSet<&str> = (0..old.len()).map(|i| old.code(i)).collect();
+        let mut news: HashMap<&str, usize> = HashMap::new();
+        for j in 0..new.len() {
+            news.entry(new.code(j)).or_insert(j);
+        }
         let mut seen: HashSet<&str> = HashSet::new();
         for e in &self.entries {
-            for (known, column, code, name, vi, en) in [
+            for (old_side, column, code, name, vi, en) in [
                 (
-                    &olds,
+                    true,
                     OLD_COLUMN,
                     &e.old,
                     &e.old_name,
@@ -147,7 +153,7 @@ impl CodeMap {
                     "the old side",
                 ),
                 (
-                    &news,
+                    false,
                     NEW_COLUMN,
                     &e.new,
                     &e.new_name,
@@ -155,7 +161,12 @@ impl CodeMap {
                     "the new side",
                 ),
             ] {
-                if !known.contains(code.as_str()) && !skip.contains(code.as_str()) {
+                let known = if old_side {
+                    olds.contains(code.as_str())
+                } else {
+                    news.contains_key(code.as_str())
+                };
+                if !known && !skip.contains(code.as_str()) {
                     let p = match (name, &e.old_name, &e.new_name) {
                         (Some(n), Some(on), Some(nn)) => Problem::warning(
                             "map-unmatched",
@@ -186,7 +197,9 @@ impl CodeMap {
             }
             if e.old != e.new
                 && seen.insert(&e.old)
-                && let Some(p) = self.conflict(e, new)
+                && let Some(p) = news
+                    .get(e.old.as_str())
+                    .and_then(|j| self.conflict(e, new.name(*j), new.line(*j)))
             {
                 problems.push(p);
             }
@@ -196,12 +209,11 @@ impl CodeMap {
 
     /// An old code sent to another code that is still a commune of the new side, while the map says
     /// nothing of what that new commune is made of.
-    fn conflict(&self, e: &MapEntry, new: &[&Row]) -> Option<Problem> {
-        let row = new.iter().find(|r| r.code == e.old)?;
+    fn conflict(&self, e: &MapEntry, name: &str, line: usize) -> Option<Problem> {
         if !self.olds_of(&e.old).is_empty() {
             return None;
         }
-        let (code, name, line) = (&e.old, &row.name, row.line);
+        let code = &e.old;
         let to = self.news_of(code).join(", ");
         Some(
             Problem::error(
@@ -409,6 +421,8 @@ fn csv_problem(file: &str, e: &csv::Error) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eval::diff::RowSide;
+    use crate::input::Row;
 
     #[test]
     fn a_map_is_read_with_its_lines_and_problems() {
@@ -453,7 +467,12 @@ mod tests {
         let (map, problems) = CodeMap::parse("m.csv", map.as_bytes());
         assert!(problems.is_empty(), "{problems:?}");
         let (old, new) = (rows(old), rows(new));
-        let (old, new): (Vec<&Row>, Vec<&Row>) = (old.iter().collect(), new.iter().collect());
+        let score =
+            |_: &Row| -> crate::eval::UnitResult { unreachable!("a map check scores nothing") };
+        let (old, new) = (
+            RowSide::new(old.iter().collect(), &score),
+            RowSide::new(new.iter().collect(), &score),
+        );
         map.check(&old, &new, &HashSet::new())
             .iter()
             .map(|p| p.render(crate::i18n::Lang::En))

@@ -8,7 +8,8 @@
 //! the reverse, never `Unchanged`.
 
 use super::Change;
-use crate::eval::{UnitResult, Verdict};
+use crate::eval::Verdict;
+use crate::eval::view::UnitView;
 
 /// What one side says of a unit's level along a chain of `n` levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +40,7 @@ impl LevelStatus {
     }
 
     /// One side's result along `chain` (a level the result lacks is unknown); `Absent` without one.
-    pub fn of(chain: &[&str], r: Option<&UnitResult>) -> Self {
+    pub fn of(chain: &[&str], r: Option<&dyn UnitView>) -> Self {
         match r {
             None => LevelStatus::Absent,
             Some(r) => LevelStatus::from_verdicts(verdicts(chain, r)),
@@ -90,10 +91,8 @@ impl LevelStatus {
 }
 
 /// Each level's verdict in chain order; a level the result lacks is unknown.
-pub fn verdicts<'a>(chain: &'a [&str], r: &'a UnitResult) -> impl Iterator<Item = Verdict> + 'a {
-    chain
-        .iter()
-        .map(|id| r.set(id).map_or(Verdict::Unknown, |s| s.qualified))
+pub fn verdicts<'a>(chain: &'a [&str], r: &'a dyn UnitView) -> impl Iterator<Item = Verdict> + 'a {
+    chain.iter().map(|id| r.qualified(id))
 }
 
 /// The label of a move from `before` to `after`; `None` only when the unit is on neither side.

@@ -1,129 +1,180 @@
 //! The comparison's summary: the programme's measures on each side, and who gained or lost what.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::{Cause, CriterionDelta, Delta, DiffSummary, LevelDelta, Presence, UnitDiff};
+use super::{Cause, CriterionDelta, DiffSummary, LevelDelta, Presence, UnitDiff};
 use crate::criteria::CriteriaSet;
 use crate::eval::Verdict;
 use crate::eval::summary::Summary;
 
-/// Each new unit with a before: its verdict at `set` on both sides (a merged commune's before is
-/// met when every old commune met it, failed when one failed).
-fn verdicts_at<'u>(
-    set: &'u str,
-    units: &'u [UnitDiff],
-) -> impl Iterator<Item = (Verdict, Verdict)> + 'u {
-    units.iter().flat_map(move |u| {
-        let one = u
-            .delta
-            .iter()
-            .flat_map(|d| &d.sets)
-            .filter(move |x| x.set == set)
-            .map(|x| (x.qualified_before, x.qualified_after));
-        let after = u
-            .after
-            .as_ref()
-            .and_then(|a| a.set(set))
-            .map(|s| s.qualified);
-        let merged = u
-            .merged_before
-            .iter()
-            .filter(move |(id, _)| id == set)
-            .filter_map(move |(_, b)| after.map(|a| (*b, a)));
-        one.chain(merged)
-    })
+/// The summary counted unit by unit, as the comparison builds each unit (none is kept).
+pub(super) struct Acc<'s> {
+    /// Per set of the chain: who gained, lost, or moved unknown.
+    levels: Vec<LevelDelta>,
+    /// Per set id, its position; per (set, criterion number), its position in `criteria`.
+    set_at: HashMap<&'s str, usize>,
+    criterion_at: HashMap<(&'s str, &'s str), usize>,
+    criteria: Vec<CriterionDelta>,
+    both: usize,
+    only_old: usize,
+    only_new: usize,
+    merged: usize,
+    merged_from: HashSet<String>,
+    split: HashSet<String>,
+    renamed: usize,
+    threshold_only: usize,
+    pub flipped: usize,
+    pub not_compared: usize,
 }
 
-fn level_delta(set: &str, units: &[UnitDiff]) -> LevelDelta {
-    let mut l = LevelDelta {
-        set: set.to_string(),
-        gained: 0,
-        lost: 0,
-        unknown: 0,
-    };
-    for pair in verdicts_at(set, units) {
-        match pair {
-            (x, y) if x == y => {}
-            (Verdict::Fail, Verdict::Pass) => l.gained += 1,
-            (Verdict::Pass, Verdict::Fail) => l.lost += 1,
-            _ => l.unknown += 1,
-        }
-    }
-    l
-}
-
-/// Criteria that changed in some unit, the most often lost first (chain and criterion order otherwise).
-fn criteria_deltas(sets: &[&CriteriaSet], deltas: &[&Delta]) -> Vec<CriterionDelta> {
-    let mut out: Vec<CriterionDelta> = Vec::new();
-    for s in sets {
-        let of_set: Vec<_> = deltas
-            .iter()
-            .flat_map(|d| &d.sets)
-            .filter(|x| x.set == s.id)
-            .collect();
-        for c in &s.criteria {
-            let lost = of_set
-                .iter()
-                .filter(|x| x.criteria_lost.contains(&c.number))
-                .count();
-            let gained = of_set
-                .iter()
-                .filter(|x| x.criteria_gained.contains(&c.number))
-                .count();
-            if lost + gained > 0 {
-                out.push(CriterionDelta {
+impl<'s> Acc<'s> {
+    pub fn new(sets: &[&'s CriteriaSet]) -> Self {
+        let mut criteria = Vec::new();
+        let mut criterion_at = HashMap::new();
+        for s in sets {
+            for c in &s.criteria {
+                criterion_at
+                    .entry((s.id.as_str(), c.number.as_str()))
+                    .or_insert(criteria.len());
+                criteria.push(CriterionDelta {
                     set: s.id.clone(),
                     number: c.number.clone(),
-                    lost,
-                    gained,
+                    lost: 0,
+                    gained: 0,
                 });
             }
         }
+        Acc {
+            levels: sets
+                .iter()
+                .map(|s| LevelDelta {
+                    set: s.id.clone(),
+                    gained: 0,
+                    lost: 0,
+                    unknown: 0,
+                })
+                .collect(),
+            set_at: sets
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, s)| (s.id.as_str(), i))
+                .collect(),
+            criterion_at,
+            criteria,
+            both: 0,
+            only_old: 0,
+            only_new: 0,
+            merged: 0,
+            merged_from: HashSet::new(),
+            split: HashSet::new(),
+            renamed: 0,
+            threshold_only: 0,
+            flipped: 0,
+            not_compared: 0,
+        }
     }
-    out.sort_by_key(|x| std::cmp::Reverse(x.lost));
-    out
-}
 
-pub(super) fn summarize(
-    sets: &[&CriteriaSet],
-    before: Option<Summary>,
-    after: Option<Summary>,
-    units: &[UnitDiff],
-) -> DiffSummary {
-    let deltas: Vec<&Delta> = units.iter().filter_map(|u| u.delta.as_ref()).collect();
-    let count = |p: Presence| units.iter().filter(|u| u.presence == p).count();
-    let parts = || {
-        units
+    /// Count one unit of the report.
+    pub fn add(&mut self, u: &UnitDiff) {
+        match u.presence {
+            Presence::Both => self.both += 1,
+            Presence::Old => self.only_old += 1,
+            Presence::New => self.only_new += 1,
+        }
+        if u.merged() {
+            self.merged += 1;
+        }
+        if u.renamed_from().is_some() {
+            self.renamed += 1;
+        }
+        for p in u.parts.iter().filter(|p| p.before.is_some()) {
+            if !self.merged_from.contains(&p.code) {
+                self.merged_from.insert(p.code.clone());
+            }
+            if p.split && !self.split.contains(&p.code) {
+                self.split.insert(p.code.clone());
+            }
+        }
+        for d in u.parts.iter().filter_map(|p| p.delta.as_ref()) {
+            self.flipped += d.flipped.len();
+            self.not_compared += d.not_compared.len();
+        }
+        // Each level on both sides: a unit compared one to one, or a merged one against the
+        // verdict of all its old communes.
+        let mut level = |set: &str, pair: (Verdict, Verdict)| {
+            let Some(l) = self.set_at.get(set).map(|i| &mut self.levels[*i]) else {
+                return;
+            };
+            match pair {
+                (x, y) if x == y => {}
+                (Verdict::Fail, Verdict::Pass) => l.gained += 1,
+                (Verdict::Pass, Verdict::Fail) => l.lost += 1,
+                _ => l.unknown += 1,
+            }
+        };
+        if let Some(d) = &u.delta {
+            for x in &d.sets {
+                level(&x.set, (x.qualified_before, x.qualified_after));
+            }
+        }
+        for (id, b) in &u.merged_before {
+            if let Some(a) = u.after.as_ref().and_then(|a| a.set(id)) {
+                level(id, (*b, a.qualified));
+            }
+        }
+        let Some(d) = &u.delta else {
+            return;
+        };
+        self.flipped += d.flipped.len();
+        self.not_compared += d.not_compared.len();
+        self.threshold_only += d
+            .flipped
             .iter()
-            .flat_map(|u| &u.parts)
-            .filter(|p| p.before.is_some())
-    };
-    let distinct = |split_only: bool| {
-        parts()
-            .filter(|p| !split_only || p.split)
-            .map(|p| p.code.as_str())
-            .collect::<HashSet<_>>()
-            .len()
-    };
-    DiffSummary {
-        before,
-        after,
-        levels: sets.iter().map(|s| level_delta(&s.id, units)).collect(),
-        criteria: criteria_deltas(sets, &deltas),
-        // Set by `compare`, which sees the rows.
-        units_before: 0,
-        units_after: 0,
-        both: count(Presence::Both),
-        only_old: count(Presence::Old),
-        only_new: count(Presence::New),
-        merged: units.iter().filter(|u| u.merged()).count(),
-        merged_from: distinct(false),
-        split: distinct(true),
-        renamed: units.iter().filter(|u| u.renamed_from().is_some()).count(),
-        threshold_only: deltas
-            .iter()
-            .flat_map(|d| &d.flipped)
             .filter(|f| f.cause == Cause::Threshold)
-            .count(),
+            .count();
+        for x in &d.sets {
+            for (numbers, lost) in [(&x.criteria_lost, true), (&x.criteria_gained, false)] {
+                for n in numbers {
+                    if let Some(i) = self.criterion_at.get(&(x.set.as_str(), n.as_str())) {
+                        let c = &mut self.criteria[*i];
+                        if lost {
+                            c.lost += 1;
+                        } else {
+                            c.gained += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The summary, with the programme's measures of each side.
+    pub fn finish(self, before: Option<Summary>, after: Option<Summary>) -> DiffSummary {
+        // Criteria that changed in some unit, the most often lost first (chain and criterion
+        // order otherwise).
+        let mut criteria: Vec<CriterionDelta> = self
+            .criteria
+            .into_iter()
+            .filter(|c| c.lost + c.gained > 0)
+            .collect();
+        criteria.sort_by_key(|x| std::cmp::Reverse(x.lost));
+        DiffSummary {
+            before,
+            after,
+            levels: self.levels,
+            criteria,
+            // Set by `compare`, which sees the rows.
+            units_before: 0,
+            units_after: 0,
+            both: self.both,
+            only_old: self.only_old,
+            only_new: self.only_new,
+            merged: self.merged,
+            merged_from: self.merged_from.len(),
+            split: self.split.len(),
+            renamed: self.renamed,
+            threshold_only: self.threshold_only,
+        }
     }
 }

@@ -363,7 +363,8 @@ pub(super) fn write(rep: &DiffReport, diff: &Diff, out: &mut impl Write) -> io::
         years: (rep.before.threshold_year, rep.after.threshold_year),
     };
     let mut rows = Vec::new();
-    for u in &diff.units {
+    for u in diff.units() {
+        let u = &u;
         unit_rows(frame, u, &mut rows);
         for mut r in rows.drain(..) {
             if districts.is_some() {

@@ -1,9 +1,48 @@
 //! A `diff` report as a sequence of pieces (headings, prose, tables of ready-made cells), built once
 //! from the comparison and then written as a text table, Markdown or HTML: every format says the
 //! same thing, and none of them computes anything.
+//!
+//! The tables of one row per unit, or per indicator that changed, are not held: their pieces name
+//! the table ([`Big`]) and its rows are made from the comparison's units when the table is written
+//! ([`Rows`]). A text table, whose columns are as wide as their widest cell, is measured in a first
+//! pass over every such table at once, then written row by row; Markdown and HTML in one pass.
+
+use std::io::{self, Write};
 
 use super::{Row, block};
+use crate::report::grid::Grid;
 use crate::report::{Format, Style};
+
+/// A table made from the comparison's units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Big {
+    /// One row per unit (and per old commune of a merged one).
+    Communes,
+    /// One row per indicator that turned.
+    Flips,
+    /// One row per indicator judged on one side only.
+    OneSided,
+}
+
+impl Big {
+    const ALL: [Big; 3] = [Big::Communes, Big::Flips, Big::OneSided];
+
+    fn at(self) -> usize {
+        match self {
+            Big::Communes => 0,
+            Big::Flips => 1,
+            Big::OneSided => 2,
+        }
+    }
+}
+
+/// Where the rows of the [`Big`] tables come from.
+pub(super) trait Rows {
+    /// Each row of table `kind`, in order.
+    fn each(&self, kind: Big, f: &mut dyn FnMut(Row) -> io::Result<()>) -> io::Result<()>;
+    /// Every row of the tables in `kinds`, in one pass over the units (to measure them).
+    fn all(&self, kinds: &[Big], f: &mut dyn FnMut(Big, Row));
+}
 
 /// One piece of the report.
 pub(super) enum Piece {
@@ -18,6 +57,12 @@ pub(super) enum Piece {
         title: Option<String>,
         header: Vec<String>,
         rows: Vec<Row>,
+    },
+    /// A table whose rows are made when it is written.
+    Units {
+        title: Option<String>,
+        header: Vec<String>,
+        kind: Big,
     },
 }
 
@@ -46,24 +91,108 @@ impl Doc {
         });
     }
 
-    /// The report as a text table or Markdown.
-    pub(super) fn write_text(self, format: Format, style: &Style) -> String {
+    pub(super) fn units(&mut self, title: Option<&str>, header: Vec<String>, kind: Big) {
+        self.0.push(Piece::Units {
+            title: title.map(str::to_string),
+            header,
+            kind,
+        });
+    }
+
+    /// The report as a text table or Markdown, to `out`.
+    pub(super) fn write_text(
+        self,
+        format: Format,
+        style: &Style,
+        rows: &dyn Rows,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         let md = format == Format::Md;
-        let mut out = String::new();
+        // A text table's columns are as wide as their widest cell: measured first.
+        let mut grids: [Option<Grid>; 3] = [None, None, None];
+        if !md {
+            for p in &self.0 {
+                if let Piece::Units { header, kind, .. } = p {
+                    grids[kind.at()] = Some(units_grid(header.clone()));
+                }
+            }
+            let kinds: Vec<Big> = Big::ALL
+                .into_iter()
+                .filter(|k| grids[k.at()].is_some())
+                .collect();
+            if !kinds.is_empty() {
+                rows.all(&kinds, &mut |kind, row| {
+                    if let Some(g) = grids[kind.at()].as_mut() {
+                        g.push(row);
+                    }
+                });
+            }
+        }
         for p in self.0 {
             match p {
-                Piece::Title(t) if md => out.push_str(&format!("## {t}\n\n")),
-                Piece::Title(t) => out.push_str(&format!("{t}\n")),
-                Piece::Section(t) if md => out.push_str(&format!("\n## {t}\n")),
-                Piece::Section(t) => out.push_str(&format!("\n{t}\n")),
-                Piece::Text(t) => out.push_str(&t),
+                Piece::Title(t) if md => write!(out, "## {t}\n\n")?,
+                Piece::Title(t) => writeln!(out, "{t}")?,
+                Piece::Section(t) if md => write!(out, "\n## {t}\n")?,
+                Piece::Section(t) => write!(out, "\n{t}\n")?,
+                Piece::Text(t) => out.write_all(t.as_bytes())?,
                 Piece::Table {
                     title,
                     header,
                     rows,
-                } => out.push_str(&block(format, style, title.as_deref(), header, rows)),
+                } => {
+                    out.write_all(block(format, style, title.as_deref(), header, rows).as_bytes())?
+                }
+                Piece::Units {
+                    title,
+                    header,
+                    kind,
+                } if md => {
+                    if let Some(t) = title {
+                        write!(out, "\n### {t}\n")?;
+                    }
+                    out.write_all(b"\n")?;
+                    out.write_all(md_line(&header).as_bytes())?;
+                    writeln!(out, "|{}", "---|".repeat(header.len()))?;
+                    rows.each(kind, &mut |row| {
+                        let cells: Vec<String> = row.into_iter().map(|c| c.0).collect();
+                        out.write_all(md_line(&cells).as_bytes())
+                    })?;
+                }
+                Piece::Units { title, kind, .. } => {
+                    if let Some(t) = title {
+                        write!(out, "\n{t}\n")?;
+                    }
+                    let Some(grid) = grids[kind.at()].as_ref() else {
+                        continue;
+                    };
+                    let (laid, head) = grid.start(style.width.map(usize::from), style.color);
+                    out.write_all(head.as_bytes())?;
+                    let mut line = String::new();
+                    rows.each(kind, &mut |row| {
+                        line.clear();
+                        grid.row(&laid, &row, &mut line);
+                        out.write_all(line.as_bytes())
+                    })?;
+                    out.write_all(grid.end(&laid).as_bytes())?;
+                }
             }
         }
-        out
+        Ok(())
     }
+}
+
+/// The grid of a [`Big`] table, measuring its rows: laid out as [`block`] lays out a table.
+fn units_grid(header: Vec<String>) -> Grid {
+    let mut g = Grid::plain(header).measuring();
+    // The code and the name of a commune or district stay on one line.
+    g.keep(0);
+    g.keep(1);
+    g
+}
+
+/// One line of a Markdown table, as [`crate::report::md_table`] writes it.
+fn md_line(cells: &[String]) -> String {
+    let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let cells: Vec<String> = cells.iter().map(|c| esc(c)).collect();
+    format!("| {} |\n", cells.join(" | "))
 }

@@ -3,8 +3,10 @@
 //! on every printed page it runs over, the date of the run, the criteria versions and the page
 //! number on every page, and the signatures at the end. Files are named without their folders.
 
+use std::io::{self, Write};
+
 use super::DiffReport;
-use super::doc::{Doc, Piece};
+use super::doc::{Doc, Piece, Rows};
 use crate::i18n::Lang;
 use crate::report::Style;
 use crate::report::grid::Tint;
@@ -41,7 +43,7 @@ fn paragraphs(text: &str) -> String {
         .collect()
 }
 
-fn table(title: Option<&str>, header: &[String], rows: &[super::Row]) -> String {
+fn table_head(title: Option<&str>, header: &[String]) -> String {
     let mut out = String::new();
     if let Some(t) = title {
         out.push_str(&format!("<h3>{}</h3>\n", esc(t)));
@@ -51,47 +53,78 @@ fn table(title: Option<&str>, header: &[String], rows: &[super::Row]) -> String 
         out.push_str(&format!("<th>{}</th>", esc(h)));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    for r in rows {
-        out.push_str("<tr>");
-        for (text, tint) in r {
-            out.push_str(&format!("<td{}>{}</td>", class(*tint), esc(text)));
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table>\n");
     out
 }
 
-/// The whole comparison as one HTML document.
-pub(super) fn page(rep: &DiffReport, doc: Doc, style: &Style) -> String {
+fn table_row(r: &super::Row) -> String {
+    let mut out = String::from("<tr>");
+    for (text, tint) in r {
+        out.push_str(&format!("<td{}>{}</td>", class(*tint), esc(text)));
+    }
+    out.push_str("</tr>\n");
+    out
+}
+
+const TABLE_END: &str = "</tbody>\n</table>\n";
+
+/// The whole comparison as one HTML document, written as it is made.
+pub(super) fn write(
+    rep: &DiffReport,
+    doc: Doc,
+    style: &Style,
+    rows: &dyn Rows,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let lang = style.lang;
-    let mut body = String::new();
-    let mut title = String::new();
+    let title = doc
+        .0
+        .iter()
+        .find_map(|p| match p {
+            Piece::Title(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .unwrap_or("");
+    write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>\n{CSS}{}</style>\n</head>\n<body>\n<main>\n",
+        lang.pick("vi", "en"),
+        esc(title),
+        page_css(rep.date, &versions(rep), lang),
+    )?;
     for piece in doc.0 {
         match piece {
             Piece::Title(t) => {
-                body.push_str(&format!("<h1>{}</h1>\n", esc(&t)));
-                body.push_str(&meta(rep, lang));
-                title = t;
+                writeln!(out, "<h1>{}</h1>", esc(&t))?;
+                out.write_all(meta(rep, lang).as_bytes())?;
             }
-            Piece::Section(t) => body.push_str(&format!("<h2>{}</h2>\n", esc(&t))),
-            Piece::Text(t) => body.push_str(&paragraphs(&t)),
+            Piece::Section(t) => writeln!(out, "<h2>{}</h2>", esc(&t))?,
+            Piece::Text(t) => out.write_all(paragraphs(&t).as_bytes())?,
             Piece::Table {
                 title,
                 header,
                 rows,
-            } => body.push_str(&table(title.as_deref(), &header, &rows)),
+            } => {
+                out.write_all(table_head(title.as_deref(), &header).as_bytes())?;
+                for r in &rows {
+                    out.write_all(table_row(r).as_bytes())?;
+                }
+                out.write_all(TABLE_END.as_bytes())?;
+            }
+            Piece::Units {
+                title,
+                header,
+                kind,
+            } => {
+                out.write_all(table_head(title.as_deref(), &header).as_bytes())?;
+                rows.each(kind, &mut |r| out.write_all(table_row(&r).as_bytes()))?;
+                out.write_all(TABLE_END.as_bytes())?;
+            }
         }
     }
-    body.push_str(&signatures(lang));
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>\n{CSS}{}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
-        lang.pick("vi", "en"),
-        esc(&title),
-        page_css(rep.date, &versions(rep), lang),
-    )
+    out.write_all(signatures(lang).as_bytes())?;
+    out.write_all(b"</main>\n</body>\n</html>\n")
 }
 
 /// Under the title: the criteria versions and the date of the run.

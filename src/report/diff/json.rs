@@ -42,7 +42,7 @@ struct Doc<'a> {
     /// unknown when one of them is unknown or missing).
     merged_before: &'static str,
     sets: Vec<SetInfo<'a>>,
-    communes: Vec<UnitOut<'a>>,
+    communes: Communes<'a, 'a>,
     summary: &'a DiffSummary,
     skipped: Vec<Skipped<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -50,6 +50,23 @@ struct Doc<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     district_comparison: Option<DistrictComparison<'a>>,
     problems: &'a [Problem],
+}
+
+/// The communes, each built from the comparison when it is written.
+struct Communes<'r, 'a> {
+    rep: &'r DiffReport<'a>,
+    diff: &'r Diff<'r>,
+}
+
+impl Serialize for Communes<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.diff.len()))?;
+        for u in self.diff.units() {
+            seq.serialize_element(&unit_out(self.rep, &u))?;
+        }
+        seq.end()
+    }
 }
 
 /// The district files compared, the district sets, and the districts' summary.
@@ -527,7 +544,7 @@ pub(super) fn write(
         merged_compared: "part_by_part",
         merged_before: "lowest",
         sets: set_infos(&rep.sets),
-        communes: diff.units.iter().map(|u| unit_out(rep, u)).collect(),
+        communes: Communes { rep, diff },
         summary: &diff.summary,
         skipped: skipped_out(&rep.skipped),
         districts: districts

@@ -8,10 +8,10 @@
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::doc::{Doc, Piece};
+use super::doc::{Doc, Piece, Rows};
 use super::{
-    DiffReport, Row, district, flip_header, flip_row, heading, one_sided_header, one_sided_row,
-    part_row, summary, threshold_cell, unit_row,
+    DiffReport, Row, UnitRows, district, flip_header, flip_row, heading, one_sided_header,
+    one_sided_row, part_row, summary, threshold_cell, unit_row,
 };
 use crate::eval::UnitResult;
 use crate::eval::diff::{Diff, Flip};
@@ -141,6 +141,7 @@ fn footer(rep: &DiffReport, lang: Lang) -> String {
 /// The workbook's bytes.
 pub(super) fn workbook(rep: &DiffReport, diff: &Diff, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let st = Styles::new();
+    let rows = UnitRows { rep, diff, lang };
     let footer = footer(rep, lang);
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -174,7 +175,7 @@ pub(super) fn workbook(rep: &DiffReport, diff: &Diff, lang: Lang) -> Result<Vec<
     ws.set_name(lang.pick("Tổng hợp", "Summary"))?;
     let mut doc = Doc::default();
     summary::section(rep, diff, lang, &mut doc);
-    let r = pieces(ws, 0, doc, true, &st)?;
+    let r = pieces(ws, 0, doc, true, &st, &rows)?;
     let r = average(ws, r, rep, diff, lang, &st)?;
     lines(ws, r + 1, &summary::notes(rep, diff, lang))?;
     widths(ws, &[36.0, 14.0, 14.0, 14.0, 14.0, 12.0])?;
@@ -184,7 +185,7 @@ pub(super) fn workbook(rep: &DiffReport, diff: &Diff, lang: Lang) -> Result<Vec<
         ws.set_name(lang.pick("Huyện", "Districts"))?;
         let mut doc = Doc::default();
         district::section(rep, info, dd, (lang, true), &mut doc);
-        pieces(ws, 0, doc, false, &st)?;
+        pieces(ws, 0, doc, false, &st, &rows)?;
         widths(
             ws,
             &[10.0, 16.0, 14.0, 14.0, 14.0, 18.0, 22.0, 16.0, 36.0, 36.0],
@@ -209,6 +210,7 @@ fn pieces(
     doc: Doc,
     counts: bool,
     st: &Styles,
+    units: &dyn Rows,
 ) -> Result<u32, XlsxError> {
     for p in doc.0 {
         r = match p {
@@ -223,6 +225,18 @@ fn pieces(
                 rows,
             } => {
                 let rows = rows.into_iter().map(|row| cells(row, counts)).collect();
+                table(ws, r + 1, title.as_deref(), &header, rows, st)? + 1
+            }
+            Piece::Units {
+                title,
+                header,
+                kind,
+            } => {
+                let mut rows = Vec::new();
+                let _ = units.each(kind, &mut |row| {
+                    rows.push(cells(row, false));
+                    Ok(())
+                });
                 table(ws, r + 1, title.as_deref(), &header, rows, st)? + 1
             }
         };
@@ -282,7 +296,8 @@ fn communes_sheet(
     ws.set_name(lang.pick("So sánh xã", "Communes"))?;
     let mut doc = Doc::default();
     heading(rep, lang, true, &mut doc);
-    let r = pieces(ws, 0, doc, false, st)?;
+    let rows = UnitRows { rep, diff, lang };
+    let r = pieces(ws, 0, doc, false, st, &rows)?;
     let head_row = r + 1;
     let (b, a) = (rep.label(true, lang), rep.label(false, lang));
     let set = rep.short(&rep.target, lang);
@@ -301,7 +316,8 @@ fn communes_sheet(
             .to_string(),
     ];
     let mut rows: Vec<XRow> = Vec::new();
-    for u in &diff.units {
+    for u in diff.units() {
+        let u = &u;
         rows.push(with_met(
             unit_row(rep, u, lang),
             rep,
@@ -374,7 +390,8 @@ fn turned(rep: &DiffReport, diff: &Diff, lang: Lang) -> (Vec<XRow>, Vec<XRow>) {
             one_sided.push(cells(one_sided_row(rep, code, name, n, lang), false));
         }
     };
-    for u in &diff.units {
+    for u in diff.units() {
+        let u = &u;
         if let Some(d) = &u.delta {
             let code = u
                 .renamed_from()
@@ -405,7 +422,7 @@ fn flip_cells(rep: &DiffReport, row: Row, f: &Flip, lang: Lang) -> XRow {
             let figure = match (i, def) {
                 (5 | 6, Some(def)) => sides[i - 5].map(|c| xlsx_cells::value(c.value, def, lang)),
                 (7 | 8, Some(def)) => sides[i - 7].map(|c| {
-                    let rule = threshold_cell(Some(c), Some(def), lang);
+                    let rule = threshold_cell(rep, Some(c), Some(def), lang);
                     xlsx_cells::threshold(c, def, &rule, lang)
                 }),
                 _ => None,

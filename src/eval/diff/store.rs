@@ -1,0 +1,703 @@
+//! One side of a comparison held compactly, so that two files of 100,000 communes compare in bounded
+//! memory: per unit only what the comparison reads — its code, name, district, line and year; each
+//! set's verdicts, each criterion's verdict and each indicator's status (a byte each); and the row's
+//! cells packed (a tag byte, then a number in 2, 4 or 8 bytes, checked to give back the very value
+//! read). No full result is held: an indicator is explained again from the packed cells, by the same
+//! evaluator, only when the comparison shows it ([`Detailed::explain`]).
+//!
+//! The statuses come from the compiled plan ([`crate::eval::plan::Compact`]), which gives exactly the
+//! explained evaluation's (a property test checks it), or from the explained result when the plan
+//! cannot compile.
+
+use std::cell::OnceCell;
+
+use super::Side;
+use crate::criteria::{CriteriaSet, Version};
+use crate::eval::plan::Compact;
+use crate::eval::view::{Detailed, SetBrief, UnitView};
+use crate::eval::{Evaluator, IndicatorResult, NoDerived, Options, Status, UnitResult, Verdict};
+use crate::input::{Cell, Dataset, Row, Value};
+
+/// The units of one side, compactly.
+#[derive(Debug)]
+pub struct Store {
+    /// The file the units come from: its name and columns (the cells follow them). Its rows stay
+    /// empty.
+    pub head: Dataset,
+    /// The chain's sizes: sets, criteria, indicators (of the criteria; recognition is not kept).
+    sets: usize,
+    criteria: usize,
+    indicators: usize,
+    /// Code, name and district of each unit, one after another.
+    text: String,
+    ends: Vec<u32>,
+    lines: Vec<usize>,
+    years: Vec<i32>,
+    /// 0: no commune group; else 1 + its index in `group_names`.
+    groups: Vec<u16>,
+    group_names: Vec<String>,
+    /// Per unit, [`Store::stride`] bytes: the level reached, the readiness (set, conditions, ready),
+    /// each set's status and qualified verdict, each criterion's verdict, each indicator's status.
+    verdicts: Vec<u8>,
+    /// The packed cells of every unit, and where each unit's end.
+    cells: Vec<u8>,
+    cell_ends: Vec<usize>,
+}
+
+const NONE: u8 = u8::MAX;
+/// The bytes before the sets' (level reached, readiness), and per set (status, qualified, criteria
+/// met in two bytes).
+const HEAD: usize = 4;
+const SET: usize = 4;
+
+fn verdict_byte(v: Verdict) -> u8 {
+    match v {
+        Verdict::Pass => 0,
+        Verdict::Fail => 1,
+        Verdict::Unknown => 2,
+    }
+}
+
+fn verdict_of(b: u8) -> Verdict {
+    match b {
+        0 => Verdict::Pass,
+        1 => Verdict::Fail,
+        _ => Verdict::Unknown,
+    }
+}
+
+fn opt_verdict_byte(v: Option<Verdict>) -> u8 {
+    v.map_or(NONE, verdict_byte)
+}
+
+fn opt_verdict_of(b: u8) -> Option<Verdict> {
+    (b != NONE).then(|| verdict_of(b))
+}
+
+fn status_byte(s: Status) -> u8 {
+    match s {
+        Status::Pass => 0,
+        Status::Fail => 1,
+        Status::Missing => 2,
+        Status::NotApplicable => 3,
+        Status::Info => 4,
+    }
+}
+
+fn status_of(b: u8) -> Status {
+    match b {
+        0 => Status::Pass,
+        1 => Status::Fail,
+        2 => Status::Missing,
+        3 => Status::NotApplicable,
+        _ => Status::Info,
+    }
+}
+
+fn index_byte(i: Option<usize>) -> u8 {
+    i.and_then(|i| u8::try_from(i).ok())
+        .filter(|i| *i != NONE)
+        .unwrap_or(NONE)
+}
+
+/// The tags of a packed cell.
+const MISSING: u8 = 0;
+const NOT_APPLICABLE: u8 = 1;
+const FALSE: u8 = 2;
+const TRUE: u8 = 3;
+/// A number that is exactly `k / 100` for a `k` of 2 or 4 bytes (most data: `87`, `42,5`, `3,25`).
+const CENTI16: u8 = 4;
+const CENTI32: u8 = 5;
+/// Any other number, as its 8 bytes.
+const F64: u8 = 6;
+
+/// Pack a row's cells, each exactly: a number is kept in hundredths only when dividing them by 100
+/// gives back the very same value.
+pub fn pack(cells: &[Cell], out: &mut Vec<u8>) {
+    for c in cells {
+        match c {
+            Cell::Missing => out.push(MISSING),
+            Cell::NotApplicable => out.push(NOT_APPLICABLE),
+            Cell::Value(Value::Bool(false)) => out.push(FALSE),
+            Cell::Value(Value::Bool(true)) => out.push(TRUE),
+            Cell::Value(Value::Num(v)) => {
+                // The hundredths as an integer, kept only when they give back the same bits (not
+                // -0.0, not a value with more decimals).
+                let k = (v * 100.0).round();
+                let k = (k.abs() <= f64::from(i32::MAX)).then_some(k as i32);
+                let exact = k.filter(|k| (f64::from(*k) / 100.0).to_bits() == v.to_bits());
+                if let Some(k) = exact.and_then(|k| i16::try_from(k).ok()) {
+                    out.push(CENTI16);
+                    out.extend_from_slice(&k.to_le_bytes());
+                } else if let Some(k) = exact {
+                    out.push(CENTI32);
+                    out.extend_from_slice(&k.to_le_bytes());
+                } else {
+                    out.push(F64);
+                    out.extend_from_slice(&v.to_le_bytes());
+                }
+            }
+        }
+    }
+}
+
+/// The cells packed by [`pack`], each as it was.
+pub fn unpack(mut bytes: &[u8], out: &mut Vec<Cell>) {
+    out.clear();
+    while let Some((cell, rest)) = next_cell(bytes) {
+        out.push(cell);
+        bytes = rest;
+    }
+}
+
+fn next_cell(bytes: &[u8]) -> Option<(Cell, &[u8])> {
+    let (&tag, rest) = bytes.split_first()?;
+    let num = |v: f64| Cell::Value(Value::Num(v));
+    Some(match tag {
+        MISSING => (Cell::Missing, rest),
+        NOT_APPLICABLE => (Cell::NotApplicable, rest),
+        FALSE => (Cell::Value(Value::Bool(false)), rest),
+        TRUE => (Cell::Value(Value::Bool(true)), rest),
+        CENTI16 => {
+            let (b, rest) = rest.split_first_chunk::<2>()?;
+            (num(f64::from(i16::from_le_bytes(*b)) / 100.0), rest)
+        }
+        CENTI32 => {
+            let (b, rest) = rest.split_first_chunk::<4>()?;
+            (num(f64::from(i32::from_le_bytes(*b)) / 100.0), rest)
+        }
+        _ => {
+            let (b, rest) = rest.split_first_chunk::<8>()?;
+            (num(f64::from_le_bytes(*b)), rest)
+        }
+    })
+}
+
+impl Store {
+    /// An empty store for units scored along `sets` (chain order), read from the file `head` says.
+    pub fn new(mut head: Dataset, sets: &[&CriteriaSet]) -> Self {
+        head.rows = Vec::new();
+        let criteria = sets.iter().map(|s| s.criteria.len()).sum();
+        let indicators = sets
+            .iter()
+            .flat_map(|s| &s.criteria)
+            .map(|c| c.indicators.len())
+            .sum();
+        Store {
+            head,
+            sets: sets.len(),
+            criteria,
+            indicators,
+            text: String::new(),
+            ends: Vec::new(),
+            lines: Vec::new(),
+            years: Vec::new(),
+            groups: Vec::new(),
+            group_names: Vec::new(),
+            verdicts: Vec::new(),
+            cells: Vec::new(),
+            cell_ends: Vec::new(),
+        }
+    }
+
+    fn stride(&self) -> usize {
+        HEAD + SET * self.sets + self.criteria + self.indicators
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    fn push_row(&mut self, row: &Row) {
+        for s in [&row.code, &row.name, &row.parent] {
+            self.text.push_str(s);
+            self.ends
+                .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        }
+        self.lines.push(row.line);
+        self.years.push(row.year);
+        let group = row.group.as_ref().map_or(0, |g| {
+            let i = match self.group_names.iter().position(|n| n == g) {
+                Some(i) => i,
+                None => {
+                    self.group_names.push(g.clone());
+                    self.group_names.len() - 1
+                }
+            };
+            u16::try_from(i + 1).unwrap_or(0)
+        });
+        self.groups.push(group);
+        pack(&row.cells, &mut self.cells);
+        self.cell_ends.push(self.cells.len());
+    }
+
+    /// Keep a row scored by a compiled plan (`c`: its compact verdicts along the store's chain).
+    pub fn push_compact(&mut self, row: &Row, c: &Compact) {
+        self.push_row(row);
+        let (at, conditions, ready) = match c.readiness {
+            Some((at, conditions, ready)) => (Some(at), conditions, ready),
+            None => (None, None, None),
+        };
+        self.verdicts.extend([
+            index_byte(c.level),
+            index_byte(at),
+            opt_verdict_byte(conditions),
+            opt_verdict_byte(ready),
+        ]);
+        for i in 0..self.sets {
+            let s = c.status.get(i).copied().unwrap_or(Verdict::Unknown);
+            let q = c.qualified.get(i).copied().unwrap_or(Verdict::Unknown);
+            let met = c.met.get(i).copied().unwrap_or(0);
+            self.push_set(s, q, met);
+        }
+        for k in 0..self.criteria {
+            let v = c.criteria.get(k).copied().unwrap_or(Verdict::Unknown);
+            self.verdicts.push(verdict_byte(v));
+        }
+        // The plan lists the criteria's indicators first, then the recognition conditions.
+        for j in 0..self.indicators {
+            let s = c.indicators.get(j).copied().unwrap_or(Status::Missing);
+            self.verdicts.push(status_byte(s));
+        }
+    }
+
+    /// Keep a row scored by the explained evaluation (when its chain has no compiled plan).
+    pub fn push_result(&mut self, row: &Row, r: &UnitResult) {
+        self.push_row(row);
+        let level = r
+            .level_reached
+            .as_deref()
+            .and_then(|l| r.sets.iter().position(|s| s.set == l));
+        let (at, conditions, ready) = match &r.readiness {
+            Some(x) => (
+                r.sets.iter().position(|s| s.set == x.set),
+                x.conditions,
+                x.ready,
+            ),
+            None => (None, None, None),
+        };
+        self.verdicts.extend([
+            index_byte(level),
+            index_byte(at),
+            opt_verdict_byte(conditions),
+            opt_verdict_byte(ready),
+        ]);
+        for s in &r.sets {
+            self.push_set(s.status, s.qualified, s.criteria_met);
+        }
+        for s in &r.sets {
+            for c in &s.criteria {
+                self.verdicts.push(verdict_byte(c.status));
+            }
+        }
+        for s in &r.sets {
+            for c in &s.criteria {
+                for i in &c.indicators {
+                    self.verdicts.push(status_byte(i.status));
+                }
+            }
+        }
+    }
+
+    fn push_set(&mut self, status: Verdict, qualified: Verdict, met: usize) {
+        let met = u16::try_from(met).unwrap_or(u16::MAX).to_le_bytes();
+        self.verdicts.extend([
+            verdict_byte(status),
+            verdict_byte(qualified),
+            met[0],
+            met[1],
+        ]);
+    }
+
+    fn text_of(&self, i: usize, field: usize) -> &str {
+        let k = 3 * i + field;
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        self.text.get(start..self.ends[k] as usize).unwrap_or("")
+    }
+
+    pub fn code(&self, i: usize) -> &str {
+        self.text_of(i, 0)
+    }
+
+    pub fn name(&self, i: usize) -> &str {
+        self.text_of(i, 1)
+    }
+
+    pub fn parent(&self, i: usize) -> &str {
+        self.text_of(i, 2)
+    }
+
+    pub fn line(&self, i: usize) -> usize {
+        self.lines[i]
+    }
+
+    pub fn year(&self, i: usize) -> i32 {
+        self.years[i]
+    }
+
+    fn packed(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.cell_ends[i - 1] };
+        &self.cells[start..self.cell_ends[i]]
+    }
+
+    fn verdicts_of(&self, i: usize) -> &[u8] {
+        let n = self.stride();
+        &self.verdicts[i * n..(i + 1) * n]
+    }
+}
+
+/// A store read along one side's version and sets: the units as a comparison reads them.
+pub struct StoreSide<'a> {
+    store: &'a Store,
+    version: &'a Version,
+    sets: Vec<&'a CriteriaSet>,
+    ev: Evaluator<'a>,
+    /// Per set, its first criterion; per criterion (across the chain), its first indicator; per
+    /// indicator, its first check.
+    crit0: Vec<usize>,
+    ind0: Vec<usize>,
+    chk0: Vec<usize>,
+    /// Per check (across the chain), the column it reads, if it reads one of the file's.
+    columns: Vec<Option<usize>>,
+}
+
+impl<'a> StoreSide<'a> {
+    /// `sets` must be the chain the store's units were scored along.
+    pub fn new(
+        store: &'a Store,
+        version: &'a Version,
+        sets: Vec<&'a CriteriaSet>,
+        options: Options,
+    ) -> Self {
+        let mut crit0 = Vec::new();
+        let mut ind0 = Vec::new();
+        let mut chk0 = Vec::new();
+        let mut columns = Vec::new();
+        let (mut c, mut k) = (0, 0);
+        for s in &sets {
+            crit0.push(c);
+            c += s.criteria.len();
+            for cr in &s.criteria {
+                ind0.push(k);
+                k += cr.indicators.len();
+                for ind in &cr.indicators {
+                    chk0.push(columns.len());
+                    columns.extend(ind.checks.iter().map(|ch| {
+                        ch.input
+                            .column()
+                            .and_then(|col| store.head.column_index(col))
+                    }));
+                }
+            }
+        }
+        StoreSide {
+            ev: Evaluator::new(version, sets.clone(), &store.head, options),
+            store,
+            version,
+            sets,
+            crit0,
+            ind0,
+            chk0,
+            columns,
+        }
+    }
+
+    pub fn store(&self) -> &'a Store {
+        self.store
+    }
+}
+
+impl Side for StoreSide<'_> {
+    fn len(&self) -> usize {
+        self.store.len()
+    }
+    fn code(&self, i: usize) -> &str {
+        self.store.code(i)
+    }
+    fn name(&self, i: usize) -> &str {
+        self.store.name(i)
+    }
+    fn line(&self, i: usize) -> usize {
+        self.store.line(i)
+    }
+    fn unit(&self, i: usize) -> Box<dyn Detailed + '_> {
+        Box::new(StoreUnit {
+            side: self,
+            i,
+            verdicts: self.store.verdicts_of(i),
+            cells: OnceCell::new(),
+            row: OnceCell::new(),
+        })
+    }
+}
+
+/// One unit of a store, as a comparison reads it.
+pub struct StoreUnit<'s, 'a> {
+    side: &'s StoreSide<'a>,
+    i: usize,
+    verdicts: &'s [u8],
+    /// The row's cells, unpacked the first time one is read.
+    cells: OnceCell<Vec<Cell>>,
+    /// The row as the evaluator reads it (its cells, year and group), made the first time an
+    /// indicator is explained.
+    row: OnceCell<Row>,
+}
+
+impl StoreUnit<'_, '_> {
+    fn set_verdicts(&self, i: usize) -> (Verdict, Verdict) {
+        let at = HEAD + SET * i;
+        (
+            verdict_of(self.verdicts[at]),
+            verdict_of(self.verdicts[at + 1]),
+        )
+    }
+
+    fn set_met(&self, i: usize) -> usize {
+        let at = HEAD + SET * i + 2;
+        usize::from(u16::from_le_bytes([
+            self.verdicts[at],
+            self.verdicts[at + 1],
+        ]))
+    }
+
+    fn criterion_at(&self, i: usize, k: usize) -> usize {
+        self.side.crit0[i] + k
+    }
+
+    fn indicator_at(&self, i: usize, k: usize, j: usize) -> usize {
+        self.side.ind0[self.criterion_at(i, k)] + j
+    }
+
+    fn cells(&self) -> &[Cell] {
+        self.cells.get_or_init(|| {
+            let mut cells = Vec::with_capacity(self.side.store.head.columns.len());
+            unpack(self.side.store.packed(self.i), &mut cells);
+            cells
+        })
+    }
+
+    fn criterion_verdict(&self, c: usize) -> Verdict {
+        verdict_of(self.verdicts[HEAD + SET * self.side.sets.len() + c])
+    }
+
+    fn qualified_at(&self, id: &str) -> Option<Verdict> {
+        self.side
+            .sets
+            .iter()
+            .position(|s| s.id == id)
+            .map(|i| self.set_verdicts(i).1)
+    }
+}
+
+impl UnitView for StoreUnit<'_, '_> {
+    fn version(&self) -> &str {
+        &self.side.version.id
+    }
+    fn code(&self) -> &str {
+        self.side.store.code(self.i)
+    }
+    fn name(&self) -> &str {
+        self.side.store.name(self.i)
+    }
+    fn parent(&self) -> &str {
+        self.side.store.parent(self.i)
+    }
+    fn year(&self) -> i32 {
+        self.side.store.year(self.i)
+    }
+    fn line(&self) -> usize {
+        self.side.store.line(self.i)
+    }
+    fn sets(&self) -> usize {
+        self.side.sets.len()
+    }
+    fn set(&self, i: usize) -> SetBrief<'_> {
+        let set = self.side.sets[i];
+        let (status, qualified) = self.set_verdicts(i);
+        SetBrief {
+            id: &set.id,
+            status,
+            qualified,
+            met: self.set_met(i),
+            total: set.criteria.len(),
+        }
+    }
+    fn criterion(&self, i: usize, k: usize) -> (&str, Verdict) {
+        (
+            &self.side.sets[i].criteria[k].number,
+            self.criterion_verdict(self.criterion_at(i, k)),
+        )
+    }
+    fn prerequisites(&self, i: usize) -> Vec<(&str, Verdict)> {
+        let set = self.side.sets[i];
+        set.requires
+            .iter()
+            .filter(|r| {
+                self.side
+                    .version
+                    .set(r)
+                    .is_some_and(|p| p.level == set.level)
+            })
+            .map(|r| {
+                let v = self.side.sets[..i]
+                    .iter()
+                    .position(|s| &s.id == r)
+                    .map_or(Verdict::Unknown, |j| self.set_verdicts(j).1);
+                (r.as_str(), v)
+            })
+            .filter(|(_, v)| *v != Verdict::Pass)
+            .collect()
+    }
+    fn level_reached(&self) -> Option<&str> {
+        let l = self.verdicts[0];
+        (l != NONE)
+            .then(|| self.side.sets.get(usize::from(l)))
+            .flatten()
+            .map(|s| s.id.as_str())
+    }
+    fn ready(&self) -> Option<Verdict> {
+        opt_verdict_of(self.verdicts[3])
+    }
+    fn assessed(&self) -> bool {
+        self.verdicts[1] != NONE && self.verdicts[2] != NONE
+    }
+    fn recognition(&self) -> Option<(&str, Option<Verdict>)> {
+        let at = self.verdicts[1];
+        let set = (at != NONE)
+            .then(|| self.side.sets.get(usize::from(at)))
+            .flatten()?;
+        Some((set.id.as_str(), opt_verdict_of(self.verdicts[2])))
+    }
+    fn qualified(&self, id: &str) -> Verdict {
+        self.qualified_at(id).unwrap_or(Verdict::Unknown)
+    }
+    fn value(&self, column: &str) -> Option<f64> {
+        let col = self.side.store.head.column_index(column)?;
+        match self.cells().get(col) {
+            Some(Cell::Value(Value::Num(n))) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+impl Detailed for StoreUnit<'_, '_> {
+    fn threshold_year(&self, i: usize) -> i32 {
+        self.side.ev.threshold_year(self.side.sets[i], self.year())
+    }
+    fn criteria(&self, i: usize) -> usize {
+        self.side.sets[i].criteria.len()
+    }
+    fn indicators(&self, i: usize, k: usize) -> usize {
+        self.side.sets[i].criteria[k].indicators.len()
+    }
+    fn indicator(&self, i: usize, k: usize, j: usize) -> (&str, Status) {
+        (
+            &self.side.sets[i].criteria[k].indicators[j].code,
+            self.indicator_status(i, k, j),
+        )
+    }
+    fn checks(&self, i: usize, k: usize, j: usize) -> usize {
+        self.side.sets[i].criteria[k].indicators[j].checks.len()
+    }
+    fn input_value(&self, i: usize, k: usize, j: usize, c: usize) -> Option<Option<Value>> {
+        if c >= self.checks(i, k, j) {
+            return None;
+        }
+        let col = self.side.columns[self.side.chk0[self.indicator_at(i, k, j)] + c]?;
+        Some(match self.cells().get(col) {
+            Some(Cell::Value(v)) => Some(*v),
+            _ => None,
+        })
+    }
+    fn indicator_status(&self, i: usize, k: usize, j: usize) -> Status {
+        let at = self.indicator_at(i, k, j);
+        let base = HEAD + SET * self.side.sets.len() + self.side.store.criteria;
+        status_of(self.verdicts[base + at])
+    }
+    fn explain(&self, i: usize, k: usize, j: usize) -> IndicatorResult {
+        let row = self.row.get_or_init(|| {
+            let store = self.side.store;
+            let g = store.groups[self.i];
+            Row {
+                line: store.line(self.i),
+                year: store.year(self.i),
+                group: (g > 0).then(|| store.group_names[usize::from(g) - 1].clone()),
+                cells: self.cells().to_vec(),
+                ..Row::default()
+            }
+        });
+        let set = self.side.sets[i];
+        self.side.ev.explain_indicator(
+            set,
+            &set.criteria[k].indicators[j],
+            row,
+            &NoDerived,
+            &|id| self.qualified_at(id),
+        )
+    }
+    fn definition(&self, i: usize) -> Option<&CriteriaSet> {
+        Some(self.side.sets[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_cells_come_back_exactly() {
+        let values = [
+            0.0,
+            -0.0,
+            87.0,
+            42.5,
+            3.25,
+            0.1,
+            0.07,
+            327.67,
+            327.68,
+            -12.34,
+            1234567.89,
+            21474836.47,
+            21474836.48,
+            1e-9,
+            1.0 / 3.0,
+            f64::MAX,
+            1e300,
+        ];
+        let mut cells = vec![
+            Cell::Missing,
+            Cell::NotApplicable,
+            Cell::Value(Value::Bool(true)),
+            Cell::Value(Value::Bool(false)),
+        ];
+        cells.extend(values.iter().map(|v| Cell::Value(Value::Num(*v))));
+        let mut packed = Vec::new();
+        pack(&cells, &mut packed);
+        let mut back = Vec::new();
+        unpack(&packed, &mut back);
+        assert_eq!(back.len(), cells.len());
+        for (a, b) in cells.iter().zip(&back) {
+            match (a, b) {
+                (Cell::Value(Value::Num(x)), Cell::Value(Value::Num(y))) => {
+                    assert_eq!(x.to_bits(), y.to_bits(), "{x} came back as {y}")
+                }
+                _ => assert_eq!(a, b),
+            }
+        }
+        // Hundredths take 2 or 4 bytes; a third, 8.
+        let size = |v: f64| {
+            let mut p = Vec::new();
+            pack(&[Cell::Value(Value::Num(v))], &mut p);
+            p.len()
+        };
+        assert_eq!(size(42.5), 3);
+        assert_eq!(size(1234567.89), 5);
+        assert_eq!(size(1.0 / 3.0), 9);
+        assert_eq!(size(-0.0), 9);
+    }
+}
