@@ -196,23 +196,30 @@ fn a_missing_sheet_and_a_merged_header_are_refused_clearly() {
     assert!(!out.contains("X1"), "{out}");
 }
 
-#[test]
-fn a_stray_cell_far_away_does_not_blow_up_the_sheet() {
-    // One commune, and a stray note in the very last cell of the sheet (XFD1048576).
-    let dir = tempfile::tempdir().unwrap();
+/// A workbook of one commune that meets every level, every cell written as text.
+fn one_commune() -> Workbook {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    let csv_text = csv(&[Commune {
+    let text = csv(&[Commune {
         code: "A",
         name: "Gia Cát",
         year: 2024,
         set: &[],
     }]);
-    for (r, line) in csv_text.lines().enumerate() {
+    for (r, line) in text.lines().enumerate() {
         for (c, f) in line.split(';').enumerate() {
             ws.write_string(r as u32, c as u16, f).unwrap();
         }
     }
+    wb
+}
+
+#[test]
+fn a_stray_cell_far_away_does_not_blow_up_the_sheet() {
+    // One commune, and a stray note in the very last cell of the sheet (XFD1048576).
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = one_commune();
+    let ws = wb.worksheet_from_index(0).unwrap();
     ws.write_string(1_048_575, 16_383, "ghi chú").unwrap();
     let stray = dir.path().join("stray.xlsx");
     wb.save(&stray).unwrap();
@@ -249,19 +256,8 @@ fn edit_sheet(from: &std::path::Path, to: &std::path::Path, what: &str, with: &s
 #[test]
 fn a_note_in_excels_last_column_is_read_past_and_a_cell_beyond_it_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    let text = csv(&[Commune {
-        code: "A",
-        name: "Gia Cát",
-        year: 2024,
-        set: &[],
-    }]);
-    for (r, line) in text.lines().enumerate() {
-        for (c, f) in line.split(';').enumerate() {
-            ws.write_string(r as u32, c as u16, f).unwrap();
-        }
-    }
+    let mut wb = one_commune();
+    let ws = wb.worksheet_from_index(0).unwrap();
     // A note in the header row's last column (XFD): the header is 16,384 columns wide.
     ws.write_string(0, 16_383, "ghi chú").unwrap();
     let far = dir.path().join("far.xlsx");
@@ -286,19 +282,7 @@ fn a_cell_reference_calamine_cannot_count_refuses_the_sheet_without_a_panic() {
     // Found by the xlsx fuzz target: calamine's column arithmetic overflows on a reference of seven
     // letters or more. ntm refuses the sheet (never a panic, never the value read at a wrapped column).
     let dir = tempfile::tempdir().unwrap();
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    let text = csv(&[Commune {
-        code: "A",
-        name: "Gia Cát",
-        year: 2024,
-        set: &[],
-    }]);
-    for (r, line) in text.lines().enumerate() {
-        for (c, f) in line.split(';').enumerate() {
-            ws.write_string(r as u32, c as u16, f).unwrap();
-        }
-    }
+    let mut wb = one_commune();
     let good = dir.path().join("good.xlsx");
     wb.save(&good).unwrap();
     let bad = dir.path().join("bad.xlsx");
