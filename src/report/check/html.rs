@@ -10,19 +10,15 @@ mod chart;
 mod commune;
 mod indicators;
 
-use std::io::{self, Write};
+use std::io;
 
 use super::gather::Gathered;
 use super::words::{self, districts_header};
-use crate::diag::Problem;
 use crate::eval::district::DistrictResult;
 use crate::eval::summary::Summary;
-use crate::eval::view::Scored;
 use crate::eval::{UnitResult, Verdict};
 use crate::i18n::{Lang, derived};
 use crate::input::Unscored;
-use crate::pipeline::Sink;
-use crate::pipeline::check::Outcome;
 use crate::report::Style;
 use crate::report::html::esc;
 use crate::report::model::{Blocking, CheckReport, DistrictView, Level, Readiness};
@@ -32,66 +28,14 @@ use crate::report::text;
 /// The print style sheet, inlined in the document.
 const CSS: &str = include_str!("html/report.css");
 
-/// Keeps every unit, district and row not scored, and writes the document at the end.
-pub(super) struct HtmlSink<'a, W: Write> {
-    rep: &'a CheckReport<'a>,
-    style: Style,
-    out: W,
-    gathered: Gathered,
-}
-
-impl<'a, W: Write> HtmlSink<'a, W> {
-    pub(super) fn new(rep: &'a CheckReport<'a>, style: Style, out: W) -> io::Result<Self> {
-        Ok(HtmlSink {
-            rep,
-            style,
-            out,
-            gathered: Gathered::new(rep)?,
-        })
-    }
-}
-
-impl<W: Write> Sink for HtmlSink<'_, W> {
-    fn wants_explained(&self) -> bool {
-        !self.rep.summary_only
-    }
-
-    fn unit(&mut self, scored: &Scored, explained: Option<&UnitResult>) -> io::Result<()> {
-        self.gathered.count(scored);
-        if self.rep.summary_only {
-            return Ok(());
-        }
-        let r = explained.ok_or_else(|| {
-            io::Error::other("the report needs the explained result of each commune")
-        })?;
-        self.gathered.units.push(r.clone());
-        Ok(())
-    }
-
-    fn district(&mut self, d: DistrictResult) -> io::Result<()> {
-        self.gathered.districts.push(d);
-        Ok(())
-    }
-
-    fn unscored(&mut self, u: Unscored) -> io::Result<()> {
-        self.gathered.unscored.push(u);
-        Ok(())
-    }
-
-    fn finish(&mut self, _problems: &[Problem], _outcome: &Outcome) -> io::Result<()> {
-        let summaries = self.gathered.summaries();
-        let g = &self.gathered;
-        let page = render(
-            self.rep,
-            &g.units,
-            &g.districts,
-            &summaries,
-            &g.unscored,
-            &self.style,
-        );
-        self.out.write_all(page.as_bytes())?;
-        self.out.flush()
-    }
+/// The document's bytes, for [`EndSink`](super::gather::EndSink).
+pub(super) fn document(
+    rep: &CheckReport,
+    g: &Gathered,
+    summaries: &[Summary],
+    style: &Style,
+) -> io::Result<Vec<u8>> {
+    Ok(render(rep, &g.units, &g.districts, summaries, &g.unscored, style).into_bytes())
 }
 
 /// The whole report as one HTML document.

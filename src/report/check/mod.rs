@@ -57,8 +57,8 @@ impl<'a> CheckWriter<'a> {
             )?),
             Format::Csv => Box::new(csv::CsvSink::new(rep, style.lang, out)?),
             Format::Json => Box::new(json::JsonSink::new(rep, out)?),
-            Format::Html => Box::new(html::HtmlSink::new(rep, style, out)?),
-            Format::Xlsx => Box::new(xlsx::XlsxSink::new(rep, style.lang, out)?),
+            Format::Html => Box::new(gather::EndSink::new(rep, style, out, html::document)?),
+            Format::Xlsx => Box::new(gather::EndSink::new(rep, style, out, xlsx::workbook)?),
         };
         Ok(CheckWriter(sink))
     }

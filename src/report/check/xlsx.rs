@@ -7,19 +7,16 @@
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use std::io::{self, Write};
+use std::io;
 
 use super::gather::Gathered;
 use super::words::{self, batch_header};
-use crate::diag::Problem;
 use crate::eval::district::DistrictResult;
 use crate::eval::summary::Summary;
-use crate::eval::view::Scored;
 use crate::eval::{Status, UnitResult};
 use crate::i18n::Lang;
 use crate::input::Unscored;
-use crate::pipeline::Sink;
-use crate::pipeline::check::Outcome;
+use crate::report::Style;
 use crate::report::model::{
     Blocking, CheckReport, DistrictView, Level, NeedsView, Readiness, SetView,
 };
@@ -70,67 +67,22 @@ impl Styles {
     }
 }
 
-/// Keeps every unit, district and row not scored, and writes the workbook at the end.
-pub(super) struct XlsxSink<'a, W: Write> {
-    rep: &'a CheckReport<'a>,
-    lang: Lang,
-    out: W,
-    gathered: Gathered,
-}
-
-impl<'a, W: Write> XlsxSink<'a, W> {
-    pub(super) fn new(rep: &'a CheckReport<'a>, lang: Lang, out: W) -> io::Result<Self> {
-        Ok(XlsxSink {
-            rep,
-            lang,
-            out,
-            gathered: Gathered::new(rep)?,
-        })
-    }
-}
-
-impl<W: Write> Sink for XlsxSink<'_, W> {
-    fn wants_explained(&self) -> bool {
-        !self.rep.summary_only
-    }
-
-    fn unit(&mut self, scored: &Scored, explained: Option<&UnitResult>) -> io::Result<()> {
-        self.gathered.count(scored);
-        if self.rep.summary_only {
-            return Ok(());
-        }
-        let r = explained.ok_or_else(|| {
-            io::Error::other("the report needs the explained result of each commune")
-        })?;
-        self.gathered.units.push(r.clone());
-        Ok(())
-    }
-
-    fn district(&mut self, d: DistrictResult) -> io::Result<()> {
-        self.gathered.districts.push(d);
-        Ok(())
-    }
-
-    fn unscored(&mut self, u: Unscored) -> io::Result<()> {
-        self.gathered.unscored.push(u);
-        Ok(())
-    }
-
-    fn finish(&mut self, _problems: &[Problem], _outcome: &Outcome) -> io::Result<()> {
-        let summaries = self.gathered.summaries();
-        let g = &self.gathered;
-        let bytes = render(
-            self.rep,
-            &g.units,
-            &g.districts,
-            &summaries,
-            &g.unscored,
-            self.lang,
-        )
-        .map_err(|e| io::Error::other(e.to_string()))?;
-        self.out.write_all(&bytes)?;
-        self.out.flush()
-    }
+/// The workbook's bytes, for [`EndSink`](super::gather::EndSink).
+pub(super) fn workbook(
+    rep: &CheckReport,
+    g: &Gathered,
+    summaries: &[Summary],
+    style: &Style,
+) -> io::Result<Vec<u8>> {
+    render(
+        rep,
+        &g.units,
+        &g.districts,
+        summaries,
+        &g.unscored,
+        style.lang,
+    )
+    .map_err(|e| io::Error::other(e.to_string()))
 }
 
 /// The workbook's bytes.
