@@ -186,9 +186,15 @@ mod tests {
         let catalog = Catalog::bundled().expect("bundled criteria");
         let version = catalog.version("lang-son-2024").expect("version");
         let schema = Schema::of(version);
-        let all = |_: &str, _: &str, _: i32| true;
-        let text = file(20 * BATCH * AHEAD);
-        let rows = std::thread::scope(|scope| {
+        // Every row the reading thread reads passes through the filter: count them.
+        let read = std::sync::atomic::AtomicUsize::new(0);
+        let all = |_: &str, _: &str, _: i32| {
+            read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            true
+        };
+        let total = 20 * BATCH * AHEAD;
+        let text = file(total);
+        let taken = std::thread::scope(|scope| {
             let reader = Reader::from_reader(
                 "t.csv",
                 Box::new(std::io::Cursor::new(text.into_bytes())),
@@ -198,14 +204,17 @@ mod tests {
                 &all,
             );
             let mut ahead = ReadAhead::start(scope, reader);
-            let mut read = RowRead::default();
+            let mut row = RowRead::default();
             let mut n = 0;
-            while n < 3 && ahead.read_into(&mut read) {
+            while n < 3 && ahead.read_into(&mut row) {
                 n += 1;
             }
             n
-            // `ahead` is dropped here: the scope ends only if the reading thread stops.
+            // `ahead` is dropped here: the scope ends only once the reading thread has stopped.
         });
-        assert_eq!(rows, 3);
+        assert_eq!(taken, 3);
+        // It stopped after the batches it could hand over, not at the end of the file.
+        let read = read.into_inner();
+        assert!(read <= (AHEAD + 2) * BATCH, "{read} of {total} rows read");
     }
 }
