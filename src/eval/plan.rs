@@ -168,8 +168,12 @@ impl Compact {
             }
         }
         for (i, s) in r.sets.iter().enumerate() {
-            let plan = (self.status[i], self.qualified[i], self.met[i]);
-            let explained = (s.status, s.qualified, s.criteria_met);
+            let plan = (
+                self.status.get(i).copied(),
+                self.qualified.get(i).copied(),
+                self.met.get(i).copied(),
+            );
+            let explained = (Some(s.status), Some(s.qualified), Some(s.criteria_met));
             if plan != explained {
                 return differ(&s.set, format!("{plan:?}"), format!("{explained:?}"));
             }
