@@ -144,6 +144,44 @@ impl CellError {
 const DAT: &[u8] = "Đạt".as_bytes();
 const KHONG_DAT: &[u8] = "Không đạt".as_bytes();
 
+/// The cells most files are made of, read in a few byte tests: empty, `Đạt` / `Không đạt` as typed,
+/// and a plain number (digits, at most one mark that cannot group thousands, `%` in a percentage
+/// column) within the column's plausible values that agrees with the file's decimal mark (`mark`).
+/// `None` sends the cell to [`parse`], which reads everything else or says why it cannot: `quick`
+/// never refuses, and what it reads is exactly what `parse` reads (a property test below says so).
+#[inline]
+pub fn quick(text: &[u8], spec: &ColumnSpec, mark: Option<Mark>) -> Option<Read> {
+    if text.is_empty() {
+        return Some(Cell::Missing.into());
+    }
+    let kind = spec.kind;
+    if kind == Kind::Bool {
+        return if text == DAT {
+            Some(Cell::Value(Value::Bool(true)).into())
+        } else if text == KHONG_DAT {
+            Some(Cell::Value(Value::Bool(false)).into())
+        } else {
+            None
+        };
+    }
+    let (digits, percent) = match text.split_last() {
+        Some((b'%', rest)) if kind == Kind::Pct => (rest, true),
+        _ => (text, false),
+    };
+    let Some(Reading::Exact { value, shows }) = number::plain(digits) else {
+        return None;
+    };
+    let contradicts = matches!((shows, mark), (Some(s), Some(m)) if s != m);
+    let fraction = kind == Kind::Pct && !percent && value > 0.0 && value < 1.0;
+    if contradicts || fraction || !spec.plausible.contains(value) {
+        return None;
+    }
+    Some(Read {
+        cell: Cell::Value(Value::Num(value)),
+        shows,
+    })
+}
+
 /// A cell without the spaces around it (ASCII or Unicode, no-break space included). Most cells have
 /// none: two byte tests say so.
 fn trim(t: &str) -> &str {
@@ -735,5 +773,47 @@ mod tests {
         assert!(read("85%", Kind::Num).is_err());
         assert!(read("1e400", Kind::Num).is_err());
         assert!(read("NaN", Kind::Num).is_err());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// What `quick` reads, `parse` reads the same, under every decimal mark the file may have
+        /// settled; and on the cells it was made for, it does read.
+        #[test]
+        fn quick_reads_what_parse_reads(
+            text in "Đạt|Không đạt|KAD| ?[0-9]{0,4}([,.][0-9]{0,4})? ?%?|[0-9,. %]{0,6}",
+            kind in proptest::sample::select(vec![Kind::Bool, Kind::Pct, Kind::Num]),
+            mark in proptest::sample::select(vec![None, Some(Mark::Comma), Some(Mark::Point)]),
+        ) {
+            let spec = spec(kind);
+            let decimal = Decimal { mark, ..Decimal::default() };
+            if let Some(quick) = quick(text.as_bytes(), &spec, mark) {
+                proptest::prop_assert_eq!(parse(Raw::Text(&text), &spec, &decimal), Ok(quick));
+            }
+        }
+    }
+
+    #[test]
+    fn quick_reads_the_common_cells() {
+        let pct = spec(Kind::Pct);
+        let quick_cell = |t: &str, s: &ColumnSpec| quick(t.as_bytes(), s, None).map(|r| r.cell);
+        assert_eq!(
+            quick_cell("85,5", &pct),
+            Some(Cell::Value(Value::Num(85.5)))
+        );
+        assert_eq!(
+            quick_cell("85,5%", &pct),
+            Some(Cell::Value(Value::Num(85.5)))
+        );
+        assert_eq!(quick_cell("", &pct), Some(Cell::Missing));
+        assert_eq!(
+            quick_cell("Đạt", &spec(Kind::Bool)),
+            Some(Cell::Value(Value::Bool(true)))
+        );
+        // Left to `parse`: what may be refused, or reads two ways.
+        for t in ["0,5", "42.000", "120", " 85", "KAD", "85 %"] {
+            assert_eq!(quick_cell(t, &pct), None, "{t}");
+        }
+        assert_eq!(quick(b"85.5", &pct, Some(Mark::Comma)), None);
     }
 }

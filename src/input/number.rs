@@ -205,7 +205,8 @@ pub fn read(s: &str) -> Result<Reading, Refusal> {
 /// cannot be a thousands separator (`85,5`, `100`, `0,855`, `45.36`). Anything else (`42.000`, signs,
 /// spaces, several marks, long numbers) is left to the full rules. The value is the exact quotient of
 /// two exactly represented numbers, so it equals what `str::parse` gives.
-fn plain(s: &[u8]) -> Option<Reading> {
+#[inline]
+pub(super) fn plain(s: &[u8]) -> Option<Reading> {
     let (mut mantissa, mut int_len, mut frac_len) = (0u64, 0usize, 0usize);
     let mut mark = None;
     for &b in s {

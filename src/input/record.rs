@@ -91,6 +91,16 @@ impl Rec {
         }
     }
 
+    /// Field `i` of a CSV record as it stands (`None` for a spreadsheet's cell, which is typed):
+    /// what [`super::cell::quick`] reads.
+    #[inline]
+    pub fn csv_field(&self, i: usize) -> Option<&[u8]> {
+        match &self.fields {
+            Fields::Csv(r) => r.0.get(i),
+            Fields::Cells { .. } => None,
+        }
+    }
+
     /// Field `i` as the cell parser reads it: text from a CSV, the typed value from a spreadsheet.
     pub fn raw(&self, i: usize) -> Raw<'_> {
         match &self.fields {

@@ -749,8 +749,18 @@ impl Reader<'_> {
         row.written.clear();
         let positions = if shifted { &[][..] } else { &map.cells[..] };
         for &(pos, idx) in positions {
-            let raw = rec.raw(pos);
             let spec = &self.head.specs[idx];
+            if let Some(r) = rec
+                .csv_field(pos)
+                .and_then(|text| cell::quick(text, spec, self.decimal.mark))
+            {
+                if let (Some(m), None) = (r.shows, self.decimal.mark) {
+                    self.decimal = shown_at(m, rec, pos);
+                }
+                row.cells[idx] = r.cell;
+                continue;
+            }
+            let raw = rec.raw(pos);
             let mut read = cell::parse(raw, spec, &self.decimal);
             if matches!(&read, Err(e) if e.ambiguous) && self.decimal.mark.is_none() {
                 // A number that reads two ways before any has shown the file's decimal mark: look for
