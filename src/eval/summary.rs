@@ -58,17 +58,16 @@ pub struct SummaryBuilder {
     /// `""` is the whole file.
     slots: Vec<(Summary, usize)>,
     index: HashMap<(i32, String), usize>,
-    /// The key of each district name met (folding a name is slow; names repeat).
-    keys: HashMap<String, String>,
-    /// What the last unit's year, district and version gave.
-    last: Option<Last>,
+    /// What each district name met gave, by year and version: the slots and the positions of the
+    /// sets in the chain are looked up once per (district, year, version), whatever the rows' order,
+    /// and a row costs one look-up of its district's name (folding a name is slow; names repeat).
+    known: HashMap<String, Vec<Last>>,
 }
 
-/// The slots of the last unit's year and district, and where the base set and each level are in
-/// its chain.
+/// The slots of a year and district, and where the base set and each level are in the chain of a
+/// version.
 struct Last {
     year: i32,
-    parent: String,
     version: String,
     slots: [usize; 2],
     base: Option<usize>,
@@ -91,8 +90,7 @@ impl SummaryBuilder {
             criteria: base.criteria.iter().map(|c| c.number.clone()).collect(),
             slots: Vec::new(),
             index: HashMap::new(),
-            keys: HashMap::new(),
-            last: None,
+            known: HashMap::new(),
         }
     }
 
@@ -134,34 +132,31 @@ impl SummaryBuilder {
     }
 
     pub fn add(&mut self, r: &dyn UnitView) {
-        // Rows come grouped by year and district: the slots and the positions of the sets in the
-        // unit's chain are looked up again only when those change.
-        let reuse = self.last.as_ref().is_some_and(|l| {
-            l.year == r.year() && l.parent == r.parent() && l.version == r.version()
+        let (year, parent, version) = (r.year(), r.parent(), r.version());
+        let known = self.known.get(parent).and_then(|all| {
+            all.iter()
+                .position(|l| l.year == year && l.version == version)
         });
-        if !reuse {
-            let key = match self.keys.get(r.parent()) {
-                Some(k) => k.clone(),
-                None => {
-                    let k = super::district::district_key(r.parent());
-                    self.keys.insert(r.parent().to_string(), k.clone());
-                    k
-                }
-            };
-            let key = (r.year(), key);
-            let whole = self.slot((r.year(), String::new()), None, r.year());
-            let district = self.slot(key, Some(r.parent().to_string()), r.year());
-            let find = |id: &str| (0..r.sets()).find(|i| r.set(*i).id == id);
-            self.last = Some(Last {
-                year: r.year(),
-                parent: r.parent().to_string(),
-                version: r.version().to_string(),
-                slots: [whole, district],
-                base: find(&self.base),
-                levels: self.chain.iter().map(|l| find(l)).collect(),
-            });
-        }
-        let Some(last) = self.last.as_ref() else {
+        let at = match known {
+            Some(at) => at,
+            None => {
+                let key = (year, super::district::district_key(parent));
+                let whole = self.slot((year, String::new()), None, year);
+                let district = self.slot(key, Some(parent.to_string()), year);
+                let find = |id: &str| (0..r.sets()).find(|i| r.set(*i).id == id);
+                let last = Last {
+                    year,
+                    version: version.to_string(),
+                    slots: [whole, district],
+                    base: find(&self.base),
+                    levels: self.chain.iter().map(|l| find(l)).collect(),
+                };
+                let all = self.known.entry(parent.to_string()).or_default();
+                all.push(last);
+                all.len() - 1
+            }
+        };
+        let Some(last) = self.known.get(parent).and_then(|all| all.get(at)) else {
             return;
         };
         for slot in last.slots {

@@ -9,6 +9,7 @@
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::Scope;
 
+use super::record::Records;
 use super::table::{Reader, RowRead};
 
 /// Rows go between the threads in batches: one hand-over per row would cost more than the row.
@@ -101,6 +102,68 @@ impl<'env> ReadAhead<'env> {
             match rows.recv() {
                 Ok(next) => *batch = next.into_iter(),
                 Err(_) => return false,
+            }
+        }
+    }
+}
+
+/// A CSV file's records split and checked as UTF-8 by a thread of their own, while the [`Reader`]
+/// reads the cells of the records before (and, with [`ReadAhead`], the rows before those are
+/// scored): three stages, which two cores share better than two unequal ones. The records come in
+/// the file's order, the same as from `records`; memory stays bounded (batches of [`BATCH`], at most
+/// [`AHEAD`] waiting). The thread stops when the records end or when the returned iterator is
+/// dropped (it may then have read a few batches more). A panic in it is the caller's panic.
+pub fn records_ahead(records: Records) -> Records {
+    let (tx, rx) = sync_channel::<Vec<<Records as Iterator>::Item>>(AHEAD);
+    let (give, take) = channel::<Records>();
+    let thread = std::thread::Builder::new()
+        .name("ntm-split".into())
+        .spawn(move || {
+            let Ok(mut records) = take.recv() else { return };
+            loop {
+                let batch: Vec<_> = records.by_ref().take(BATCH).collect();
+                let n = batch.len();
+                if (n > 0 && tx.send(batch).is_err()) || n < BATCH {
+                    return;
+                }
+            }
+        });
+    match thread {
+        Ok(thread) => match give.send(records) {
+            Ok(()) => Box::new(RecordsAhead {
+                batches: rx,
+                batch: Vec::new().into_iter(),
+                thread: Some(thread),
+            }),
+            Err(back) => back.0,
+        },
+        Err(_) => records,
+    }
+}
+
+struct RecordsAhead {
+    batches: Receiver<Vec<<Records as Iterator>::Item>>,
+    batch: std::vec::IntoIter<<Records as Iterator>::Item>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Iterator for RecordsAhead {
+    type Item = <Records as Iterator>::Item;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(next) = self.batch.next() {
+                return Some(next);
+            }
+            match self.batches.recv() {
+                Ok(batch) => self.batch = batch.into_iter(),
+                Err(_) => {
+                    // The thread ended: at the end of the records, or in a panic, which is ours.
+                    if let Some(Err(panic)) = self.thread.take().map(|t| t.join()) {
+                        std::panic::resume_unwind(panic);
+                    }
+                    return None;
+                }
             }
         }
     }

@@ -1782,7 +1782,7 @@ fn csv_source(file: &str, source: Box<dyn Read + Send>) -> Result<(Records, u8),
             }
             Err(e) => Err(Box::new(csv_problem(&shown, &e))),
         });
-    Ok((Box::new(records), delimiter))
+    Ok((super::ahead::records_ahead(Box::new(records)), delimiter))
 }
 
 fn detect_delimiter(text: &str) -> u8 {

@@ -540,7 +540,8 @@ pub fn run(
                     .map(|s| Evaluator::new(v, s.communes.clone(), &head, options))
             })
             .collect();
-        let mut plans: HashMap<(usize, i32, Option<String>), Option<Plan>> = HashMap::new();
+        // A handful (versions × years × groups): found by a look along them, without hashing.
+        let mut plans: Vec<((usize, i32, Option<String>), Option<Plan>)> = Vec::new();
         index.begin_file(&head.file);
         let mut audit = units.map(|u| Audit::new(u, &head.file, Layer::Commune));
         // The rows are read and checked by a thread of their own while this one scores them.
@@ -624,18 +625,22 @@ pub fn run(
                     continue;
                 };
                 let year = options.thresholds_of.unwrap_or(row.year);
-                let plan = plans
-                    .entry((vi, year, row.group.clone()))
-                    .or_insert_with(|| {
-                        Plan::compile(
-                            p.versions[vi],
-                            &sel.communes,
-                            &head.columns,
-                            &head.present,
-                            year,
-                            row.group.as_deref(),
-                        )
-                    });
+                let known = plans.iter().position(|((v, y, g), _)| {
+                    (*v, *y, g.as_deref()) == (vi, year, row.group.as_deref())
+                });
+                let at = known.unwrap_or_else(|| {
+                    let plan = Plan::compile(
+                        p.versions[vi],
+                        &sel.communes,
+                        &head.columns,
+                        &head.present,
+                        year,
+                        row.group.as_deref(),
+                    );
+                    plans.push(((vi, year, row.group.clone()), plan));
+                    plans.len() - 1
+                });
+                let plan = &plans[at].1;
                 // A chain the plan cannot compile is scored the explained way only.
                 let explained = (sink.wants_explained() || plan.is_none())
                     .then(|| ev.evaluate(row, &NoDerived));
