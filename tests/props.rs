@@ -13,6 +13,8 @@ use ntm::criteria::catalog::Catalog;
 use ntm::criteria::load::load_version;
 use ntm::criteria::threshold::Unresolved;
 use ntm::criteria::{CriteriaSet, Input, Kind, Op, Threshold, Version};
+use ntm::eval::facts::{self, Fact};
+use ntm::eval::needs::{still_needed, still_needed_at};
 use ntm::eval::plan::{Compact, Plan};
 use ntm::eval::{Evaluator, NoDerived, Options, Status, UnitResult, Verdict};
 use ntm::input::{Cell, Dataset, Layout, Row, Value, read_str};
@@ -25,6 +27,71 @@ static CATALOG: LazyLock<Catalog> =
 
 fn version() -> &'static Version {
     CATALOG.versions.first().expect("a bundled version")
+}
+
+/// The facts the compiled plan gives of each check (value, threshold, case, gap) are the explained
+/// result's, and so is what is still needed, in the same order; the compact verdicts read back from
+/// the explained result are the plan's.
+fn facts_agree(
+    plan: &Plan,
+    row: &Row,
+    c: &Compact,
+    r: &UnitResult,
+    chain: &[&CriteriaSet],
+) -> Result<(), TestCaseError> {
+    let mut plan_facts: Vec<Fact> = Vec::new();
+    plan.facts(row, c, &mut plan_facts);
+    let (mut back, mut explained) = (Compact::default(), Vec::new());
+    facts::from_explained(r, chain, &mut back, &mut explained);
+    prop_assert_eq!(&plan_facts, &explained);
+    prop_assert_eq!(&back.checks, &c.checks);
+    prop_assert_eq!(&back.indicators, &c.indicators);
+    prop_assert_eq!(&back.criteria, &c.criteria);
+    prop_assert_eq!(&back.qualified, &c.qualified);
+    prop_assert_eq!(&back.status, &c.status);
+    prop_assert_eq!(&back.met, &c.met);
+    prop_assert_eq!(&back.set_criteria, &c.set_criteria);
+    prop_assert_eq!(back.level, c.level);
+    prop_assert_eq!(back.readiness, c.readiness);
+    // A fail has a gap whenever a threshold (or every threshold it could be) is known.
+    for f in &plan_facts {
+        if f.gap.is_some() {
+            prop_assert_eq!(f.status, Status::Fail);
+        }
+    }
+    // Still needed: the same checks, in the same order.
+    let inputs: Vec<(String, String)> = r
+        .sets
+        .iter()
+        .flat_map(|s| {
+            s.criteria
+                .iter()
+                .flat_map(|c| c.indicators.iter())
+                .flat_map(|i| i.checks.iter())
+                .map(|c| (s.set.clone(), c.input.clone()))
+        })
+        .collect();
+    let needs = still_needed(r);
+    let (mut scratch, mut open) = (Vec::new(), Vec::new());
+    let next = still_needed_at(chain, c, &plan_facts, &mut scratch, &mut open);
+    prop_assert_eq!(next.map(|i| chain[i].id.clone()), needs.next_level.clone());
+    let ours: Vec<(String, String, Option<f64>)> = open
+        .iter()
+        .map(|k| {
+            (
+                inputs[*k].0.clone(),
+                inputs[*k].1.clone(),
+                plan_facts[*k].gap,
+            )
+        })
+        .collect();
+    let theirs: Vec<(String, String, Option<f64>)> = needs
+        .items
+        .iter()
+        .map(|n| (n.set.clone(), n.input.clone(), n.gap))
+        .collect();
+    prop_assert_eq!(ours, theirs);
+    Ok(())
 }
 
 /// A header-only dataset with every column of the commune chain, so that every column is present.
@@ -445,6 +512,7 @@ proptest! {
         prop_assert_eq!(c.readiness, readiness);
         // The library's own comparison (used by `ntm test`) agrees, and sees a difference.
         prop_assert_eq!(c.disagreement(&r, &chain), None);
+        facts_agree(&plan, &row, &c, &r, &chain)?;
         let mut off = c.clone();
         off.level = match off.level { Some(_) => None, None => Some(0) };
         prop_assert!(off.disagreement(&r, &chain).is_some());
@@ -823,5 +891,6 @@ proptest! {
         prop_assert_eq!(&c.checks, &checks);
         let sets: Vec<Verdict> = r.sets.iter().map(|s| s.qualified).collect();
         prop_assert_eq!(&c.qualified, &sets);
+        facts_agree(&plan, &row, &c, &r, &chain)?;
     }
 }

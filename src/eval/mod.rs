@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod district;
+pub mod facts;
 pub mod needs;
 pub mod plan;
 pub mod summary;

@@ -9,6 +9,7 @@
 
 use std::ops::Range;
 
+use super::facts::Fact;
 use super::{Status, Verdict};
 use crate::criteria::{CriteriaSet, Indicator, Input, Op, Threshold, Version};
 use crate::i18n::Text;
@@ -474,6 +475,103 @@ impl Plan {
             }
             (Value::Num(v), Rule::Open(op, candidates)) => open(v, *op, candidates),
             (Value::Num(_), _) => Status::Missing,
+        }
+    }
+
+    /// The facts of each check of `row` (value, threshold, case, gap), in the order of
+    /// `compact.checks`, `compact` being this plan's verdicts on `row` ([`Plan::score`]); into `out`,
+    /// its buffer reused. What a report shows beyond the statuses, without the explained evaluation.
+    pub fn facts(&self, row: &Row, compact: &Compact, out: &mut Vec<Fact>) {
+        out.clear();
+        let mut at = 0;
+        let mut push = |k: usize, out: &mut Vec<Fact>| {
+            let status = compact.checks.get(at).copied().unwrap_or(Status::Missing);
+            at += 1;
+            out.push(self.fact(k, status, row, compact));
+        };
+        for set in &self.sets {
+            for ci in set.criteria.clone() {
+                for ii in self.criteria[ci].clone() {
+                    for k in self.indicators[ii].checks.clone() {
+                        push(k, out);
+                    }
+                }
+            }
+        }
+        if let Some((r, _, _)) = compact.readiness
+            && let Some(set) = self.sets.get(r)
+        {
+            for ii in set.recognition.clone() {
+                for k in self.indicators[ii].checks.clone() {
+                    push(k, out);
+                }
+            }
+        }
+    }
+
+    /// Check `k`'s facts, its status being `status`.
+    fn fact(&self, k: usize, status: Status, row: &Row, compact: &Compact) -> Fact {
+        let c = &self.checks[k];
+        let value = match c.source {
+            Source::Cell(i) => match row.cells.get(i) {
+                Some(Cell::Value(v)) => Some(*v),
+                _ => None,
+            },
+            Source::Meets(i) => match compact.qualified.get(i) {
+                Some(Verdict::Pass) => Some(Value::Bool(true)),
+                Some(Verdict::Fail) => Some(Value::Bool(false)),
+                _ => None,
+            },
+            Source::Missing => None,
+        };
+        let num = |i: Option<usize>| match i.and_then(|i| row.cells.get(i)) {
+            Some(Cell::Value(Value::Num(n))) => Some(*n),
+            _ => None,
+        };
+        // The threshold resolved for this row (as the explained evaluation resolves it, value or
+        // not), and the thresholds it could be when none did.
+        let (op, threshold, case, open): (Option<Op>, Option<f64>, Option<usize>, &[f64]) =
+            match &c.rule {
+                Rule::Cmp(op, t) => (Some(*op), Some(*t), None, &[]),
+                Rule::When(w) => {
+                    let mut chosen = Some((w.otherwise, w.cases.len()));
+                    for (n, (cell, cop, value, t)) in w.cases.iter().enumerate() {
+                        match num(*cell) {
+                            None => {
+                                chosen = None;
+                                break;
+                            }
+                            Some(x) if cop.holds(x, *value) => {
+                                chosen = Some((Some(*t), n));
+                                break;
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                    match chosen {
+                        Some((Some(t), n)) => (Some(w.op), Some(t), Some(n), &[]),
+                        _ => (Some(w.op), None, None, &w.candidates[..]),
+                    }
+                }
+                Rule::Open(op, candidates) => (Some(*op), None, None, &candidates[..]),
+                Rule::Bool | Rule::Context => (None, None, None, &[]),
+            };
+        let gap = match (status, value, op) {
+            (Status::Fail, Some(Value::Num(v)), Some(op)) => match threshold {
+                Some(t) => Some(op.shortfall(v, t)),
+                None => open
+                    .iter()
+                    .map(|t| op.shortfall(v, *t))
+                    .min_by(f64::total_cmp),
+            },
+            _ => None,
+        };
+        Fact {
+            status,
+            value,
+            threshold,
+            case,
+            gap,
         }
     }
 
