@@ -3,7 +3,7 @@
 //! ([`Scored`]) or the explained result ([`UnitResult`]). One interface, so that these outputs are
 //! computed the same way on the fast path and on the explained one.
 
-use super::plan::Compact;
+use super::plan::{Compact, Plan};
 use super::{UnitResult, Verdict};
 use crate::criteria::{CriteriaSet, Version};
 use crate::input::{Cell, Row, Value};
@@ -135,6 +135,9 @@ pub struct Scored<'a> {
     /// The columns of the row's cells.
     pub columns: &'a [String],
     pub compact: &'a Compact,
+    /// The plan that scored it (`None`: the chain could not be compiled, and `compact` is empty;
+    /// the unit was explained).
+    pub plan: Option<&'a Plan>,
 }
 
 impl UnitView for Scored<'_> {

@@ -427,6 +427,9 @@ impl Versions<'_, '_> {
     }
 }
 
+/// A compiled plan's version (its position), year and commune group.
+type PlanKey = (usize, i32, Option<String>);
+
 /// Score the job's files and hand every result to `sink`; every problem goes to `found` as it is
 /// found (to be printed), and is kept for the sink's end.
 pub fn run(
@@ -541,7 +544,7 @@ pub fn run(
             })
             .collect();
         // A handful (versions × years × groups): found by a look along them, without hashing.
-        let mut plans: Vec<((usize, i32, Option<String>), Option<Plan>)> = Vec::new();
+        let mut plans: Vec<(PlanKey, Option<Plan>)> = Vec::new();
         index.begin_file(&head.file);
         let mut audit = units.map(|u| Audit::new(u, &head.file, Layer::Commune));
         // The rows are read and checked by a thread of their own while this one scores them.
@@ -653,6 +656,7 @@ pub fn run(
                     sets: &sel.communes,
                     columns: &head.columns,
                     compact: &compact,
+                    plan: plan.as_ref(),
                 };
                 let view: &dyn UnitView = match (&explained, plan.is_some()) {
                     (Some(r), false) => r,

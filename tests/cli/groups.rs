@@ -33,7 +33,7 @@ fn check(file: &str, lang: &str) -> (i32, Value, String) {
         lang,
     ]);
     let doc = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
-    (code, doc, err)
+    (code, crate::common::nested(doc), err)
 }
 
 /// An indicator of xa-ntm (the target set: the commune's own criteria).

@@ -1,90 +1,44 @@
-//! `check --format json`: one document, written as the run goes: what the run is about, then each
-//! commune as it is scored, each district, and at the end the summaries, the rows not scored and
-//! every problem. Built one way: every value is a typed structure serialized by serde straight from
-//! the results (no intermediate `serde_json::Value`); [`Object`] only writes the punctuation
-//! between the members, so that the communes stream instead of being held.
+//! `check --format json` (schema 2, described in docs/json.md): one document, written as the run
+//! goes: what the run is about and the definitions of every set (what is the same for every unit:
+//! each check's comparison, unit and threshold for each year), then each commune as it is scored,
+//! each district, and at the end the summaries, the rows not scored and every problem.
+//!
+//! A unit carries only what is its own: each criterion's, indicator's and check's status, each
+//! value once, the gap of a failing check, a threshold only where it depends on the unit (a
+//! conditional case, a commune group), and the checks still needed. It is written from the compact
+//! verdicts of the compiled plan and the facts of each check ([`crate::eval::facts`]), so a commune
+//! needs no explained evaluation; a unit scored the explained way only (a district, a chain the
+//! plan cannot compile) is read back into the same form. Nothing here decides a verdict or a gap.
+//!
+//! Written straight to one large buffer: the names of sets, criteria, indicators and checks are
+//! escaped once per chain, numbers are formatted without allocating, and only the strings from the
+//! data (codes, names, districts) are escaped as they come.
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 
 use serde::Serialize;
+use serde_json::{Map, Value as Json, json};
 
+use crate::criteria::{Check, CriteriaSet, Indicator, Threshold, Version};
 use crate::diag::Problem;
-use crate::eval::district::{Blocking, CountedOver, DistrictResult, MissingCommune, ShareOutcome};
-use crate::eval::needs::{Needs, still_needed};
+use crate::eval::district::DistrictResult;
+use crate::eval::facts::{self, Fact};
+use crate::eval::needs::still_needed_at;
+use crate::eval::plan::Compact;
 use crate::eval::view::Scored;
-use crate::eval::{
-    CheckResult, CriterionResult, IndicatorResult, SetResult, Status, UnitResult, Verdict,
-};
-use crate::input::Unscored;
-use crate::input::Value;
+use crate::eval::{Status, UnitResult, Verdict};
+use crate::input::{Unscored, Value};
 use crate::pipeline::Sink;
 use crate::pipeline::check::Outcome;
-use crate::report::SCHEMA_VERSION;
 use crate::report::model::CheckReport;
 
 use super::gather::Gathered;
 
-/// A JSON object written a member at a time; an array member can be written an item at a time.
-struct Object<W: Write> {
-    out: W,
-    members: usize,
-    /// Items written in the array open, if one is.
-    items: Option<usize>,
-}
+/// The layout of the check documents; the other JSON documents have their own
+/// ([`crate::report::SCHEMA_VERSION`]).
+pub const CHECK_SCHEMA_VERSION: u32 = 2;
 
-impl<W: Write> Object<W> {
-    fn begin(mut out: W) -> io::Result<Self> {
-        out.write_all(b"{")?;
-        Ok(Object {
-            out,
-            members: 0,
-            items: None,
-        })
-    }
-
-    fn key(&mut self, key: &str) -> io::Result<()> {
-        if self.members > 0 {
-            self.out.write_all(b",")?;
-        }
-        self.members += 1;
-        serde_json::to_writer(&mut self.out, key)?;
-        self.out.write_all(b":")
-    }
-
-    fn member<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> io::Result<()> {
-        self.key(key)?;
-        serde_json::to_writer(&mut self.out, value)?;
-        Ok(())
-    }
-
-    /// An array member whose items follow, one per line.
-    fn open_array(&mut self, key: &str) -> io::Result<()> {
-        self.key(key)?;
-        self.out.write_all(b"[")?;
-        self.items = Some(0);
-        Ok(())
-    }
-
-    fn item<T: Serialize>(&mut self, value: &T) -> io::Result<()> {
-        let n = self.items.unwrap_or(0);
-        self.out.write_all(if n == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut self.out, value)?;
-        self.items = Some(n + 1);
-        Ok(())
-    }
-
-    fn close_array(&mut self) -> io::Result<()> {
-        self.items = None;
-        self.out.write_all(b"\n]")
-    }
-
-    fn end(&mut self) -> io::Result<()> {
-        self.out.write_all(b"}\n")?;
-        self.out.flush()
-    }
-}
-
-/// A set the report evaluates, as the head of the document names it.
+/// A set as the head of the document names it.
 #[derive(Serialize)]
 struct SetHead<'a> {
     id: &'a str,
@@ -95,25 +49,340 @@ struct SetHead<'a> {
     unverified: usize,
 }
 
+/// `s` as a JSON string.
+fn quoted(s: &str) -> Vec<u8> {
+    serde_json::to_vec(s).unwrap_or_else(|_| b"\"\"".to_vec())
+}
+
+/// A check, as a unit's maps name it.
+struct CheckKey {
+    /// The key, quoted (`"2.2"`).
+    key: Vec<u8>,
+    /// Whether its threshold depends on the unit (a conditional threshold, one by commune group):
+    /// then each unit carries the threshold it was judged against.
+    own: bool,
+    /// For a conditional threshold: each case described, quoted, then `otherwise`.
+    cases: Vec<Vec<u8>>,
+}
+
+/// One set of a chain, its names quoted once.
+struct SetKeys {
+    id: Vec<u8>,
+    valid: (i32, i32),
+    criteria: Vec<Vec<u8>>,
+    indicators: Vec<Vec<u8>>,
+    checks: Vec<CheckKey>,
+    recognition_indicators: Vec<Vec<u8>>,
+    recognition: Vec<CheckKey>,
+    /// Prerequisites of the same level: the set (quoted) and its position in the chain.
+    prerequisites: Vec<(Vec<u8>, Option<usize>)>,
+    /// The recognition checks whose value the unit's `values` do not hold yet (by their position).
+    recognition_values: Vec<usize>,
+    /// Each recognition check's input, quoted.
+    recognition_inputs: Vec<Vec<u8>>,
+}
+
+/// A chain of sets (a version's commune sets, or its district sets), ready to write units of.
+struct Chain {
+    sets: Vec<*const CriteriaSet>,
+    version: Vec<u8>,
+    /// The position of the set that answers "qualified".
+    target: Option<usize>,
+    keys: Vec<SetKeys>,
+    /// The checks whose value is written (the first to read each input): their position, and the
+    /// input quoted.
+    values: Vec<(usize, Vec<u8>)>,
+    /// Where each set's checks begin among the unit's facts; where the recognition checks do.
+    checks_at: Vec<usize>,
+    recognition_at: usize,
+}
+
+/// Whether a check's threshold depends on the unit rather than on the year only.
+fn own_threshold(c: &Check, version: &Version) -> bool {
+    match &c.threshold {
+        Some(Threshold::When { .. }) => true,
+        Some(t) => t.by_group(version),
+        None => false,
+    }
+}
+
+/// The name a check goes by in a set: its input, or `indicator:input` when the set reads the input
+/// more than once.
+fn check_name(set: &CriteriaSet, ind: &Indicator, c: &Check) -> String {
+    let input = input_name(c);
+    let times = set
+        .indicators()
+        .chain(&set.recognition)
+        .flat_map(|i| &i.checks)
+        .filter(|x| input_name(x) == input)
+        .count();
+    if times > 1 {
+        format!("{}:{input}", ind.code)
+    } else {
+        input
+    }
+}
+
+fn input_name(c: &Check) -> String {
+    use crate::criteria::Input;
+    match &c.input {
+        Input::Column(c) => c.clone(),
+        Input::Meets(s) => format!("meets:{s}"),
+        Input::ShareOfCommunesMeeting(s) => format!("share_of_communes_meeting:{s}"),
+        Input::MinOverCommunes(c) => format!("min_over_communes:{c}"),
+    }
+}
+
+fn check_key(set: &CriteriaSet, ind: &Indicator, c: &Check, version: &Version) -> CheckKey {
+    let cases = match &c.threshold {
+        Some(Threshold::When { cases, .. }) => cases
+            .iter()
+            .map(|k| quoted(&k.describe()))
+            .chain(std::iter::once(quoted("otherwise")))
+            .collect(),
+        _ => Vec::new(),
+    };
+    CheckKey {
+        key: quoted(&check_name(set, ind, c)),
+        own: own_threshold(c, version),
+        cases,
+    }
+}
+
+impl Chain {
+    fn new(version: &Version, sets: &[&CriteriaSet], target: &str) -> Chain {
+        let mut seen: Vec<String> = Vec::new();
+        let mut values = Vec::new();
+        let mut at = 0;
+        let mut keys = Vec::new();
+        for set in sets {
+            let mut checks = Vec::new();
+            for ind in set.indicators() {
+                for c in &ind.checks {
+                    let input = input_name(c);
+                    if !seen.contains(&input) {
+                        values.push((at, quoted(&input)));
+                        seen.push(input);
+                    }
+                    at += 1;
+                    checks.push(check_key(set, ind, c, version));
+                }
+            }
+            let mut rec_seen = seen.clone();
+            let mut recognition_values = Vec::new();
+            let mut recognition = Vec::new();
+            for (n, (ind, c)) in set
+                .recognition
+                .iter()
+                .flat_map(|i| i.checks.iter().map(move |c| (i, c)))
+                .enumerate()
+            {
+                let input = input_name(c);
+                if !rec_seen.contains(&input) {
+                    rec_seen.push(input);
+                    recognition_values.push(n);
+                }
+                recognition.push(check_key(set, ind, c, version));
+            }
+            keys.push(SetKeys {
+                id: quoted(&set.id),
+                valid: (set.valid_from, set.valid_to),
+                criteria: set.criteria.iter().map(|c| quoted(&c.number)).collect(),
+                indicators: set.indicators().map(|i| quoted(&i.code)).collect(),
+                checks,
+                recognition_indicators: set.recognition.iter().map(|i| quoted(&i.code)).collect(),
+                recognition,
+                prerequisites: set
+                    .requires
+                    .iter()
+                    .filter(|r| version.set(r).is_some_and(|p| p.level == set.level))
+                    .map(|r| (quoted(r), sets.iter().position(|s| &s.id == r)))
+                    .collect(),
+                recognition_values,
+                recognition_inputs: set
+                    .recognition
+                    .iter()
+                    .flat_map(|i| &i.checks)
+                    .map(|c| quoted(&input_name(c)))
+                    .collect(),
+            });
+        }
+        let mut checks_at = Vec::with_capacity(keys.len());
+        let mut recognition_at = 0;
+        for k in &keys {
+            checks_at.push(recognition_at);
+            recognition_at += k.checks.len();
+        }
+        Chain {
+            sets: sets.iter().map(|s| *s as *const CriteriaSet).collect(),
+            checks_at,
+            recognition_at,
+            version: quoted(&version.id),
+            target: sets.iter().position(|s| s.id == target),
+            keys,
+            values,
+        }
+    }
+
+    fn is(&self, sets: &[&CriteriaSet]) -> bool {
+        self.sets.len() == sets.len()
+            && self
+                .sets
+                .iter()
+                .zip(sets)
+                .all(|(a, b)| std::ptr::eq(*a, *b))
+    }
+}
+
+/// The writer: a large buffer, and the small writes a unit is made of.
+struct Out<W: Write> {
+    w: BufWriter<W>,
+    ryu: ryu::Buffer,
+    itoa: itoa::Buffer,
+}
+
+impl<W: Write> Out<W> {
+    #[inline]
+    fn raw(&mut self, b: &[u8]) -> io::Result<()> {
+        self.w.write_all(b)
+    }
+
+    /// A string from the data, escaped only when it needs to be.
+    fn str(&mut self, s: &str) -> io::Result<()> {
+        if s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+            serde_json::to_writer(&mut self.w, s).map_err(io::Error::from)
+        } else {
+            self.w.write_all(b"\"")?;
+            self.w.write_all(s.as_bytes())?;
+            self.w.write_all(b"\"")
+        }
+    }
+
+    #[inline]
+    fn int(&mut self, n: impl itoa::Integer) -> io::Result<()> {
+        let s = self.itoa.format(n);
+        self.w.write_all(s.as_bytes())
+    }
+
+    /// A number (`null` if not finite, which the reader never gives).
+    #[inline]
+    fn num(&mut self, v: f64) -> io::Result<()> {
+        // Most figures have a decimal or two: written from integers, exactly as the shortest
+        // representation (`ryu`) writes them (a decimal that divides back to `v` reads back as `v`).
+        let a = v.abs();
+        if a < 1e12 && v != 0.0 || v.to_bits() == 0 {
+            for (scale, digits) in [(1.0, 0), (10.0, 1), (100.0, 2)] {
+                let n = (a * scale).round();
+                if n / scale == a {
+                    if v < 0.0 {
+                        self.w.write_all(b"-")?;
+                    }
+                    let n = n as u64;
+                    let (int, frac) = match digits {
+                        0 => (n, 0),
+                        1 => (n / 10, n % 10),
+                        _ => (n / 100, n % 100),
+                    };
+                    let s = self.itoa.format(int);
+                    self.w.write_all(s.as_bytes())?;
+                    return match digits {
+                        0 | 1 => self.w.write_all(&[b'.', b'0' + frac as u8]),
+                        _ if frac % 10 == 0 => self.w.write_all(&[b'.', b'0' + (frac / 10) as u8]),
+                        _ => self.w.write_all(&[
+                            b'.',
+                            b'0' + (frac / 10) as u8,
+                            b'0' + (frac % 10) as u8,
+                        ]),
+                    };
+                }
+            }
+        }
+        if v.is_finite() {
+            let s = self.ryu.format_finite(v);
+            self.w.write_all(s.as_bytes())
+        } else {
+            self.w.write_all(b"null")
+        }
+    }
+
+    fn value(&mut self, v: Value) -> io::Result<()> {
+        match v {
+            Value::Bool(true) => self.raw(b"true"),
+            Value::Bool(false) => self.raw(b"false"),
+            Value::Num(n) => self.num(n),
+        }
+    }
+
+    #[inline]
+    fn status(&mut self, s: Status) -> io::Result<()> {
+        self.raw(match s {
+            Status::Pass => b"\"pass\"",
+            Status::Fail => b"\"fail\"",
+            Status::Missing => b"\"missing\"",
+            Status::NotApplicable => b"\"not_applicable\"",
+            Status::Info => b"\"info\"",
+        })
+    }
+
+    #[inline]
+    fn verdict(&mut self, v: Verdict) -> io::Result<()> {
+        self.raw(match v {
+            Verdict::Pass => b"\"pass\"",
+            Verdict::Fail => b"\"fail\"",
+            Verdict::Unknown => b"\"unknown\"",
+        })
+    }
+
+    /// `,"name":` (the comma unless first).
+    #[inline]
+    fn key(&mut self, first: &mut bool, key: &[u8]) -> io::Result<()> {
+        if !std::mem::take(first) {
+            self.raw(b",")?;
+        }
+        self.raw(key)?;
+        self.raw(b":")
+    }
+
+    fn serde<T: Serialize + ?Sized>(&mut self, v: &T) -> io::Result<()> {
+        serde_json::to_writer(&mut self.w, v).map_err(io::Error::from)
+    }
+}
+
+/// A unit's verdicts and facts, as written: from the compiled plan or read back from an explained
+/// result.
+struct Unit<'u> {
+    compact: &'u Compact,
+    facts: &'u [Fact],
+    /// The year the thresholds of each set are taken for, before clamping to its validity.
+    year: i32,
+    /// Still needed: the next level's position, and its open checks' positions.
+    next: Option<usize>,
+    open: &'u [usize],
+}
+
 /// Streams the document: communes and districts as they come; the summaries and the rows not
 /// scored at the end.
 pub(super) struct JsonSink<'a, W: Write> {
     rep: &'a CheckReport<'a>,
-    doc: Object<W>,
+    out: Out<W>,
     gathered: Gathered,
+    communes: usize,
     districts: usize,
+    chains: Vec<Chain>,
+    compact: Compact,
+    facts: Vec<Fact>,
+    scratch: Vec<(usize, Status, f64, usize)>,
+    open: Vec<usize>,
 }
 
 impl<'a, W: Write> JsonSink<'a, W> {
     pub(super) fn new(rep: &'a CheckReport<'a>, out: W) -> io::Result<Self> {
         let gathered = Gathered::new(rep)?;
-        let mut doc = Object::begin(out)?;
-        doc.member("schema_version", &SCHEMA_VERSION)?;
-        doc.member("criteria_version", &rep.version.id)?;
-        doc.member("criteria_origin", &rep.version.origin)?;
-        doc.member("level", &rep.level)?;
-        doc.member("target", &rep.target)?;
-        doc.member("file", &rep.file)?;
+        let mut out = Out {
+            w: BufWriter::with_capacity(1 << 18, out),
+            ryu: ryu::Buffer::new(),
+            itoa: itoa::Buffer::new(),
+        };
         let sets: Vec<SetHead> = rep
             .all_sets()
             .map(|s| SetHead {
@@ -125,20 +394,48 @@ impl<'a, W: Write> JsonSink<'a, W> {
                 unverified: s.unverified_count(),
             })
             .collect();
-        doc.member("sets", &sets)?;
-        doc.open_array("communes")?;
+        let head = json!({
+            "schema_version": CHECK_SCHEMA_VERSION,
+            "criteria_version": rep.version.id,
+            "criteria_origin": rep.version.origin,
+            "level": rep.level,
+            "target": rep.target,
+            "file": rep.file,
+            "sets": sets,
+            "definitions": definitions(rep),
+        });
+        // The head without its closing brace: the communes follow.
+        let mut text = serde_json::to_vec(&head).map_err(io::Error::from)?;
+        text.pop();
+        out.raw(&text)?;
+        out.raw(b",\"communes\":[")?;
         Ok(JsonSink {
             rep,
-            doc,
+            out,
             gathered,
+            communes: 0,
             districts: 0,
+            chains: Vec::new(),
+            compact: Compact::default(),
+            facts: Vec::new(),
+            scratch: Vec::new(),
+            open: Vec::new(),
         })
+    }
+
+    /// The chain of `sets` (found by identity, else made once).
+    fn chain(&mut self, version: &Version, sets: &[&CriteriaSet], target: &str) -> usize {
+        if let Some(i) = self.chains.iter().position(|c| c.is(sets)) {
+            return i;
+        }
+        self.chains.push(Chain::new(version, sets, target));
+        self.chains.len() - 1
     }
 }
 
 impl<W: Write> Sink for JsonSink<'_, W> {
     fn wants_explained(&self) -> bool {
-        !self.rep.summary_only
+        false
     }
 
     fn unit(&mut self, scored: &Scored, explained: Option<&UnitResult>) -> io::Result<()> {
@@ -146,21 +443,163 @@ impl<W: Write> Sink for JsonSink<'_, W> {
         if self.rep.summary_only {
             return Ok(());
         }
-        let view = self.rep.for_version(&scored.version.id);
-        let r = explained.ok_or_else(|| {
-            io::Error::other("the report needs the explained result of each commune")
-        })?;
-        self.doc
-            .item(&commune_out(r, &view.target, view.qualified(r)))
+        let target = self
+            .rep
+            .versions
+            .iter()
+            .find(|v| v.version.id == scored.version.id)
+            .map_or(self.rep.target.as_str(), |v| v.target.as_str());
+        let ci = self.chain(scored.version, scored.sets, target);
+        // The compiled plan's verdicts and facts; the explained result read back when the chain
+        // could not be compiled.
+        let compact = match (scored.plan, explained) {
+            (Some(plan), _) => {
+                plan.facts(scored.row, scored.compact, &mut self.facts);
+                scored.compact
+            }
+            (None, Some(r)) => {
+                facts::from_explained(r, scored.sets, &mut self.compact, &mut self.facts);
+                &self.compact
+            }
+            (None, None) => {
+                return Err(io::Error::other(
+                    "a commune scored neither by a plan nor explained",
+                ));
+            }
+        };
+        let next = still_needed_at(
+            scored.sets,
+            compact,
+            &self.facts,
+            &mut self.scratch,
+            &mut self.open,
+        );
+        let unit = Unit {
+            compact,
+            facts: &self.facts,
+            year: scored.row.year,
+            next,
+            open: &self.open,
+        };
+        let chain = &self.chains[ci];
+        let o = &mut self.out;
+        o.raw(if self.communes == 0 { b"\n" } else { b",\n" })?;
+        self.communes += 1;
+        o.raw(b"{\"criteria_version\":")?;
+        o.raw(&chain.version)?;
+        o.raw(b",\"code\":")?;
+        o.str(&scored.row.code)?;
+        o.raw(b",\"name\":")?;
+        o.str(&scored.row.name)?;
+        o.raw(b",\"district\":")?;
+        o.str(&scored.row.parent)?;
+        o.raw(b",\"year\":")?;
+        o.int(scored.row.year)?;
+        o.raw(b",\"line\":")?;
+        o.int(scored.row.line)?;
+        if let Some(g) = &scored.row.group {
+            o.raw(b",\"group\":")?;
+            o.str(g)?;
+        }
+        if let Some(l) = compact.level {
+            o.raw(b",\"level_reached\":")?;
+            o.raw(&chain.keys[l].id)?;
+        }
+        if let Some(t) = chain.target {
+            if let Some(q) = compact.qualified.get(t).and_then(|q| q.as_bool()) {
+                o.raw(if q {
+                    b",\"qualified\":true"
+                } else {
+                    b",\"qualified\":false"
+                })?;
+            }
+            o.raw(b",\"criteria_met\":")?;
+            o.int(compact.met.get(t).copied().unwrap_or(0))?;
+            o.raw(b",\"criteria_total\":")?;
+            o.int(chain.keys[t].criteria.len())?;
+        }
+        write_body(o, chain, &unit)?;
+        o.raw(b"}")
     }
 
     fn district(&mut self, d: DistrictResult) -> io::Result<()> {
         if self.districts == 0 {
-            self.doc.close_array()?;
-            self.doc.open_array("districts")?;
+            self.out.raw(b"\n],\"districts\":[")?;
         }
+        let r = &d.unit;
+        let Some(vs) = self.rep.versions.iter().find(|v| v.version.id == r.version) else {
+            return Err(io::Error::other(
+                "a district scored by a version not in the report",
+            ));
+        };
+        let (version, sets) = (vs.version, vs.district_sets.clone());
+        let target = sets.last().map_or(String::new(), |s| s.id.clone());
+        let ci = self.chain(version, &sets, &target);
+        facts::from_explained(r, &sets, &mut self.compact, &mut self.facts);
+        let next = still_needed_at(
+            &sets,
+            &self.compact,
+            &self.facts,
+            &mut self.scratch,
+            &mut self.open,
+        );
+        let unit = Unit {
+            compact: &self.compact,
+            facts: &self.facts,
+            year: r.year,
+            next,
+            open: &self.open,
+        };
+        let chain = &self.chains[ci];
+        let o = &mut self.out;
+        o.raw(if self.districts == 0 { b"\n" } else { b",\n" })?;
         self.districts += 1;
-        self.doc.item(&district_out(&d))
+        o.raw(b"{\"criteria_version\":")?;
+        o.raw(&chain.version)?;
+        o.raw(b",\"code\":")?;
+        o.str(&r.code)?;
+        o.raw(b",\"name\":")?;
+        o.str(&r.name)?;
+        o.raw(b",\"year\":")?;
+        o.int(r.year)?;
+        o.raw(b",\"line\":")?;
+        o.int(r.line)?;
+        if let Some(l) = unit.compact.level {
+            o.raw(b",\"level_reached\":")?;
+            o.raw(&chain.keys[l].id)?;
+        }
+        let set = d.district_set();
+        if let Some(q) = set.and_then(|s| s.qualified.as_bool()) {
+            o.raw(if q {
+                b",\"qualified\":true"
+            } else {
+                b",\"qualified\":false"
+            })?;
+        }
+        if let Some(s) = set {
+            o.raw(b",\"criteria_met\":")?;
+            o.int(s.criteria_met)?;
+            o.raw(b",\"criteria_total\":")?;
+            o.int(s.criteria_total)?;
+        }
+        o.raw(b",\"communes_total\":")?;
+        o.int(d.communes_total)?;
+        o.raw(b",\"communes_ntm\":")?;
+        o.int(d.communes_ntm)?;
+        if let Some(s) = d.share_ntm {
+            o.raw(b",\"share_ntm\":")?;
+            o.num(s)?;
+        }
+        o.raw(b",\"shares\":")?;
+        o.serde(&d.shares)?;
+        o.raw(b",\"blocking_communes\":")?;
+        o.serde(&d.blocking_communes)?;
+        o.raw(b",\"communes_over\":")?;
+        o.serde(&d.over)?;
+        o.raw(b",\"missing_communes\":")?;
+        o.serde(&d.missing_communes)?;
+        write_body(o, chain, &unit)?;
+        o.raw(b"}")
     }
 
     fn unscored(&mut self, u: Unscored) -> io::Result<()> {
@@ -169,244 +608,434 @@ impl<W: Write> Sink for JsonSink<'_, W> {
     }
 
     fn finish(&mut self, problems: &[Problem], _outcome: &Outcome) -> io::Result<()> {
-        self.doc.close_array()?;
+        let o = &mut self.out;
+        // Close the array open: the districts', if any came, else the communes'.
+        let n = if self.districts > 0 {
+            self.districts
+        } else {
+            self.communes
+        };
+        o.raw(if n == 0 { b"]" } else { b"\n]" })?;
         if self.districts == 0 && !self.rep.district_sets.is_empty() {
-            self.doc.member("districts", &[] as &[DistrictOut])?;
+            o.raw(b",\"districts\":[]")?;
         }
         let summaries = self.gathered.summaries();
-        self.doc.member("summaries", &summaries)?;
-        self.doc.member("unscored", &self.gathered.unscored)?;
-        self.doc.member("problems", problems)?;
-        self.doc.end()
+        o.raw(b",\"summaries\":")?;
+        o.serde(&summaries)?;
+        o.raw(b",\"unscored\":")?;
+        o.serde(&self.gathered.unscored)?;
+        o.raw(b",\"problems\":")?;
+        o.serde(problems)?;
+        o.raw(b"}\n")?;
+        o.w.flush()
     }
 }
 
-#[derive(Serialize)]
-struct CommuneOut<'a> {
-    criteria_version: &'a str,
-    code: &'a str,
-    name: &'a str,
-    district: &'a str,
-    year: i32,
-    line: usize,
-    level_reached: Option<&'a str>,
-    qualified: Option<bool>,
-    criteria_met: Option<usize>,
-    criteria_total: Option<usize>,
-    /// The target set's criteria.
-    criteria: Option<Vec<CriterionOut<'a>>>,
-    sets: Vec<SetOut<'a>>,
-    still_needed: Needs,
-    recognition: Option<RecognitionOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct SetOut<'a> {
-    set: &'a str,
-    status: Verdict,
-    qualified: Option<bool>,
-    prerequisites_unmet: Vec<PrereqOut<'a>>,
-    criteria_met: usize,
-    criteria_total: usize,
-    threshold_year: i32,
-    /// Absent for the target set: its criteria are the commune's top-level `criteria`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    criteria: Option<Vec<CriterionOut<'a>>>,
-}
-
-#[derive(Serialize)]
-struct PrereqOut<'a> {
-    set: &'a str,
-    status: Verdict,
-}
-
-#[derive(Serialize)]
-struct CriterionOut<'a> {
-    number: &'a str,
-    status: Verdict,
-    indicators: Vec<IndicatorOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct IndicatorOut<'a> {
-    code: &'a str,
-    status: Status,
-    value: Option<Value>,
-    op: Option<&'static str>,
-    threshold: Option<f64>,
-    gap: Option<f64>,
-    verified: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    threshold_dated: Option<i32>,
-    /// The commune group whose threshold was used (thresholds by group).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    threshold_group: Option<&'a str>,
-    /// Only for indicators with several checks (compound or conditional).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    checks: Option<Vec<CheckOut<'a>>>,
-}
-
-#[derive(Serialize)]
-struct CheckOut<'a> {
-    input: &'a str,
-    status: Status,
-    value: Option<Value>,
-    op: Option<&'static str>,
-    threshold: Option<f64>,
-    gap: Option<f64>,
-    verified: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    threshold_case: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct RecognitionOut<'a> {
-    set: &'a str,
-    assessed: bool,
-    conditions: Option<Verdict>,
-    ready: Option<bool>,
-    indicators: Vec<IndicatorOut<'a>>,
-}
-
-fn check_out(c: &CheckResult) -> CheckOut<'_> {
-    CheckOut {
-        input: &c.input,
-        status: c.status,
-        value: c.value,
-        op: c.op.map(|o| o.symbol()),
-        threshold: c.threshold.as_ref().map(|t| t.value),
-        gap: c.gap,
-        verified: c.verified,
-        threshold_case: c.threshold.as_ref().and_then(|t| t.case.as_deref()),
+/// What every unit has after its identity: `values`, `sets`, `still_needed`, `recognition`.
+fn write_body<W: Write>(o: &mut Out<W>, chain: &Chain, u: &Unit) -> io::Result<()> {
+    let c = u.compact;
+    // Each value once, by the input it is read from.
+    o.raw(b",\"values\":{")?;
+    let mut first = true;
+    let (checks_at, recognition_at) = (&chain.checks_at, chain.recognition_at);
+    for (k, key) in &chain.values {
+        if let Some(v) = u.facts.get(*k).and_then(|f| f.value) {
+            o.key(&mut first, key)?;
+            o.value(v)?;
+        }
     }
-}
-
-fn indicator_out(i: &IndicatorResult) -> IndicatorOut<'_> {
-    let main = i.main_check();
-    IndicatorOut {
-        code: &i.code,
-        status: i.status,
-        value: main.and_then(|c| c.value),
-        op: main.and_then(|c| c.op.map(|o| o.symbol())),
-        threshold: main.and_then(|c| c.threshold.as_ref().map(|t| t.value)),
-        gap: main.and_then(|c| c.gap),
-        verified: i.verified,
-        threshold_dated: main
-            .and_then(|c| c.threshold.as_ref())
-            .and_then(|t| t.dated),
-        threshold_group: main
-            .and_then(|c| c.threshold.as_ref())
-            .and_then(|t| t.group.as_deref()),
-        checks: (i.checks.len() > 1).then(|| i.checks.iter().map(check_out).collect()),
+    let ready_set = c.readiness.map(|(s, _, _)| s);
+    if let Some(keys) = ready_set.and_then(|s| chain.keys.get(s)) {
+        for &n in &keys.recognition_values {
+            if let Some(v) = u.facts.get(recognition_at + n).and_then(|f| f.value) {
+                o.key(&mut first, &keys.recognition_inputs[n])?;
+                o.value(v)?;
+            }
+        }
     }
-}
-
-fn criteria_out(set: &SetResult) -> Vec<CriterionOut<'_>> {
-    set.criteria.iter().map(criterion_out).collect()
-}
-
-fn criterion_out(c: &CriterionResult) -> CriterionOut<'_> {
-    CriterionOut {
-        number: &c.number,
-        status: c.status,
-        indicators: c.indicators.iter().map(indicator_out).collect(),
+    o.raw(b"},\"sets\":{")?;
+    let mut ind_at = 0;
+    for (i, keys) in chain.keys.iter().enumerate() {
+        if i > 0 {
+            o.raw(b",")?;
+        }
+        o.raw(&keys.id)?;
+        o.raw(b":{\"status\":")?;
+        o.verdict(c.status.get(i).copied().unwrap_or(Verdict::Unknown))?;
+        match c.qualified.get(i).and_then(|q| q.as_bool()) {
+            Some(true) => o.raw(b",\"qualified\":true")?,
+            Some(false) => o.raw(b",\"qualified\":false")?,
+            None => {}
+        }
+        o.raw(b",\"criteria_met\":")?;
+        o.int(c.met.get(i).copied().unwrap_or(0))?;
+        o.raw(b",\"criteria_total\":")?;
+        o.int(keys.criteria.len())?;
+        // As the plan and the explained evaluation take them: the year, within the set's validity.
+        o.raw(b",\"threshold_year\":")?;
+        o.int(u.year.clamp(keys.valid.0, keys.valid.1))?;
+        let mut first = true;
+        for (p, j) in &keys.prerequisites {
+            let v = j
+                .and_then(|j| c.qualified.get(j).copied())
+                .unwrap_or(Verdict::Unknown);
+            if v != Verdict::Pass {
+                if first {
+                    o.raw(b",\"prerequisites_unmet\":{")?;
+                }
+                o.key(&mut first, p)?;
+                o.verdict(v)?;
+            }
+        }
+        if !first {
+            o.raw(b"}")?;
+        }
+        // What did not pass; whatever else the set defines passed.
+        o.raw(b",\"not_passed\":{\"criteria\":{")?;
+        let range = c.set_criteria.get(i).cloned().unwrap_or(0..0);
+        let mut first = true;
+        for (key, v) in keys.criteria.iter().zip(&c.criteria[range]) {
+            if *v != Verdict::Pass {
+                o.key(&mut first, key)?;
+                o.verdict(*v)?;
+            }
+        }
+        o.raw(b"},")?;
+        let inds = c.indicators.get(ind_at..).unwrap_or(&[]);
+        write_indicators(o, &keys.indicators, inds)?;
+        ind_at += keys.indicators.len();
+        let start = checks_at[i];
+        let facts = u.facts.get(start..).unwrap_or(&[]);
+        write_checks(o, &keys.checks, facts)?;
+        o.raw(b"}")?;
     }
-}
-
-fn commune_out<'a>(r: &'a UnitResult, target: &str, qualified: Verdict) -> CommuneOut<'a> {
-    let t = r.set(target);
-    CommuneOut {
-        criteria_version: &r.version,
-        code: &r.code,
-        name: &r.name,
-        district: &r.parent,
-        year: r.year,
-        line: r.line,
-        level_reached: r.level_reached.as_deref(),
-        qualified: qualified.as_bool(),
-        criteria_met: t.map(|s| s.criteria_met),
-        criteria_total: t.map(|s| s.criteria_total),
-        criteria: t.map(criteria_out),
-        sets: r
-            .sets
-            .iter()
-            .map(|s| SetOut {
-                set: &s.set,
-                status: s.status,
-                qualified: s.qualified.as_bool(),
-                prerequisites_unmet: s
-                    .prerequisites
-                    .iter()
-                    .map(|(p, v)| PrereqOut { set: p, status: *v })
-                    .collect(),
-                criteria_met: s.criteria_met,
-                criteria_total: s.criteria_total,
-                threshold_year: s.threshold_year,
-                criteria: (s.set != target).then(|| criteria_out(s)),
-            })
-            .collect(),
-        still_needed: still_needed(r),
-        recognition: r.readiness.as_ref().map(|x| RecognitionOut {
-            set: &x.set,
-            assessed: x.conditions.is_some(),
-            conditions: x.conditions,
-            ready: x.ready.and_then(Verdict::as_bool),
-            indicators: x.indicators.iter().map(indicator_out).collect(),
-        }),
+    o.raw(b"}")?;
+    if let Some(next) = u.next.and_then(|n| chain.keys.get(n)) {
+        o.raw(b",\"still_needed\":{\"set\":")?;
+        o.raw(&next.id)?;
+        o.raw(b",\"checks\":[")?;
+        for (n, &k) in u.open.iter().enumerate() {
+            if n > 0 {
+                o.raw(b",")?;
+            }
+            o.raw(chain_check_key(chain, checks_at, k))?;
+        }
+        o.raw(b"]}")?;
     }
+    if let Some((s, conditions, ready)) = c.readiness
+        && let Some(keys) = chain.keys.get(s)
+    {
+        o.raw(b",\"recognition\":{\"set\":")?;
+        o.raw(&keys.id)?;
+        o.raw(if conditions.is_some() {
+            b",\"assessed\":true"
+        } else {
+            b",\"assessed\":false"
+        })?;
+        if let Some(v) = conditions {
+            o.raw(b",\"conditions\":")?;
+            o.verdict(v)?;
+        }
+        match ready.and_then(Verdict::as_bool) {
+            Some(true) => o.raw(b",\"ready\":true")?,
+            Some(false) => o.raw(b",\"ready\":false")?,
+            None => {}
+        }
+        o.raw(b",\"not_passed\":{")?;
+        let inds = c.indicators.get(ind_at..).unwrap_or(&[]);
+        write_indicators(o, &keys.recognition_indicators, inds)?;
+        let facts = u.facts.get(recognition_at..).unwrap_or(&[]);
+        write_checks(o, &keys.recognition, facts)?;
+        o.raw(b"}")?;
+    }
+    Ok(())
 }
 
-#[derive(Serialize)]
-struct DistrictOut<'a> {
-    criteria_version: &'a str,
-    code: &'a str,
-    name: &'a str,
-    year: i32,
-    line: usize,
-    qualified: Option<bool>,
-    communes_total: usize,
-    communes_ntm: usize,
-    share_ntm: Option<f64>,
-    criteria_met: Option<usize>,
-    criteria_total: Option<usize>,
-    criteria: Option<Vec<CriterionOut<'a>>>,
-    shares: &'a [ShareOutcome],
-    blocking_communes: &'a [Blocking],
-    /// How the communes were counted: over the district's xã in an official list, or over the file's.
-    communes_over: &'a CountedOver,
-    /// Xã of the official list without a row in the commune data (the district is then never qualified).
-    missing_communes: &'a [MissingCommune],
-    still_needed: Needs,
-    recognition: Option<RecognitionOut<'a>>,
+/// The key of the chain's check at position `k` (`checks_at`: where each set's checks begin).
+fn chain_check_key<'c>(chain: &'c Chain, checks_at: &[usize], k: usize) -> &'c [u8] {
+    let i = checks_at.partition_point(|s| *s <= k).saturating_sub(1);
+    chain
+        .keys
+        .get(i)
+        .and_then(|s| s.checks.get(k - checks_at[i]))
+        .map_or(b"\"\"", |c| &c.key)
 }
 
-fn district_out(d: &DistrictResult) -> DistrictOut<'_> {
-    let r = &d.unit;
-    let set = d.district_set();
-    DistrictOut {
-        criteria_version: &r.version,
-        code: &r.code,
-        name: &r.name,
-        year: r.year,
-        line: r.line,
-        qualified: set.and_then(|s| s.qualified.as_bool()),
-        communes_total: d.communes_total,
-        communes_ntm: d.communes_ntm,
-        share_ntm: d.share_ntm,
-        criteria_met: set.map(|s| s.criteria_met),
-        criteria_total: set.map(|s| s.criteria_total),
-        criteria: set.map(criteria_out),
-        shares: &d.shares,
-        blocking_communes: &d.blocking_communes,
-        communes_over: &d.over,
-        missing_communes: &d.missing_communes,
-        still_needed: still_needed(r),
-        recognition: r.readiness.as_ref().map(|x| RecognitionOut {
-            set: &x.set,
-            assessed: x.conditions.is_some(),
-            conditions: x.conditions,
-            ready: x.ready.and_then(Verdict::as_bool),
-            indicators: x.indicators.iter().map(indicator_out).collect(),
-        }),
+/// `"indicators":{…},` of `not_passed`: those that did not pass.
+fn write_indicators<W: Write>(
+    o: &mut Out<W>,
+    keys: &[Vec<u8>],
+    statuses: &[Status],
+) -> io::Result<()> {
+    o.raw(b"\"indicators\":{")?;
+    let mut first = true;
+    for (key, s) in keys.iter().zip(statuses) {
+        if *s != Status::Pass {
+            o.key(&mut first, key)?;
+            o.status(*s)?;
+        }
+    }
+    o.raw(b"},")
+}
+
+/// `"checks":{…}}` closing `not_passed` (the checks that did not pass), then the `gaps`,
+/// `thresholds` and `threshold_cases` there are.
+fn write_checks<W: Write>(o: &mut Out<W>, keys: &[CheckKey], facts: &[Fact]) -> io::Result<()> {
+    o.raw(b"\"checks\":{")?;
+    let mut first = true;
+    for (key, f) in keys.iter().zip(facts) {
+        if f.status != Status::Pass {
+            o.key(&mut first, &key.key)?;
+            o.status(f.status)?;
+        }
+    }
+    o.raw(b"}}")?;
+    let mut first = true;
+    for (key, f) in keys.iter().zip(facts) {
+        if let Some(g) = f.gap {
+            if first {
+                o.raw(b",\"gaps\":{")?;
+            }
+            o.key(&mut first, &key.key)?;
+            o.num(g)?;
+        }
+    }
+    if !first {
+        o.raw(b"}")?;
+    }
+    let mut first = true;
+    for (key, f) in keys.iter().zip(facts).filter(|(k, _)| k.own) {
+        if let Some(t) = f.threshold {
+            if first {
+                o.raw(b",\"thresholds\":{")?;
+            }
+            o.key(&mut first, &key.key)?;
+            o.num(t)?;
+        }
+    }
+    if !first {
+        o.raw(b"}")?;
+    }
+    let mut first = true;
+    for (key, f) in keys.iter().zip(facts) {
+        if let Some(case) = f.case.and_then(|n| key.cases.get(n)) {
+            if first {
+                o.raw(b",\"threshold_cases\":{")?;
+            }
+            o.key(&mut first, &key.key)?;
+            o.raw(case)?;
+        }
+    }
+    if !first {
+        o.raw(b"}")?;
+    }
+    Ok(())
+}
+
+/// What is the same for every unit: per version, per set, its criteria, indicators and checks with
+/// their comparison, unit and thresholds for each year of the set's validity.
+fn definitions(rep: &CheckReport) -> Json {
+    let mut by_version = Map::new();
+    let mut versions: Vec<(&Version, Vec<&CriteriaSet>)> = rep
+        .versions
+        .iter()
+        .map(|v| {
+            let mut sets = v.sets.clone();
+            sets.extend(v.district_sets.iter().copied());
+            (v.version, sets)
+        })
+        .collect();
+    if versions.is_empty() {
+        versions.push((rep.version, rep.all_sets().collect()));
+    }
+    for (version, sets) in versions {
+        let mut defs = Map::new();
+        for set in sets {
+            defs.insert(set.id.clone(), set_definition(version, set));
+        }
+        by_version.insert(version.id.clone(), Json::Object(defs));
+    }
+    Json::Object(by_version)
+}
+
+fn set_definition(version: &Version, set: &CriteriaSet) -> Json {
+    let mut indicators = Map::new();
+    let mut checks = Map::new();
+    for c in &set.criteria {
+        for ind in &c.indicators {
+            indicators.insert(
+                ind.code.clone(),
+                indicator_definition(version, set, ind, Some(&c.number), &mut checks),
+            );
+        }
+    }
+    let mut out = Map::new();
+    out.insert("level".into(), json!(set.level));
+    out.insert("name".into(), json!(set.name.vi));
+    out.insert("name_en".into(), json!(set.name.en));
+    if !set.requires.is_empty() {
+        out.insert("requires".into(), json!(set.requires));
+    }
+    out.insert("valid_from".into(), json!(set.valid_from));
+    out.insert("valid_to".into(), json!(set.valid_to));
+    out.insert(
+        "criteria".into(),
+        Json::Array(
+            set.criteria
+                .iter()
+                .map(|c| {
+                    json!({
+                        "number": c.number,
+                        "name": c.name.vi,
+                        "name_en": c.name.en,
+                        "indicators": c.indicators.iter().map(|i| &i.code).collect::<Vec<_>>(),
+                    })
+                })
+                .collect(),
+        ),
+    );
+    out.insert("indicators".into(), Json::Object(indicators));
+    out.insert("checks".into(), Json::Object(checks));
+    if !set.recognition.is_empty() {
+        let mut indicators = Map::new();
+        let mut checks = Map::new();
+        for ind in &set.recognition {
+            indicators.insert(
+                ind.code.clone(),
+                indicator_definition(version, set, ind, None, &mut checks),
+            );
+        }
+        out.insert(
+            "recognition".into(),
+            json!({ "indicators": indicators, "checks": checks }),
+        );
+    }
+    Json::Object(out)
+}
+
+fn indicator_definition(
+    version: &Version,
+    set: &CriteriaSet,
+    ind: &Indicator,
+    criterion: Option<&str>,
+    checks: &mut Map<String, Json>,
+) -> Json {
+    let mut out = Map::new();
+    if let Some(c) = criterion {
+        out.insert("criterion".into(), json!(c));
+    }
+    out.insert("name".into(), json!(ind.name.vi));
+    out.insert("name_en".into(), json!(ind.name.en));
+    if ind.optional {
+        out.insert("optional".into(), json!(true));
+    }
+    out.insert("verified".into(), json!(ind.verified()));
+    let mut names = Vec::new();
+    for c in &ind.checks {
+        let name = check_name(set, ind, c);
+        checks.insert(name.clone(), check_definition(version, set, ind, c));
+        names.push(name);
+    }
+    out.insert("checks".into(), json!(names));
+    Json::Object(out)
+}
+
+fn check_definition(version: &Version, set: &CriteriaSet, ind: &Indicator, c: &Check) -> Json {
+    let mut out = Map::new();
+    out.insert("indicator".into(), json!(ind.code));
+    out.insert("input".into(), json!(input_name(c)));
+    out.insert("kind".into(), json!(c.kind));
+    if let Some(l) = &c.label {
+        out.insert("label".into(), json!(l.vi));
+        out.insert("label_en".into(), json!(l.en));
+    }
+    if let Some(u) = &c.unit {
+        out.insert("unit".into(), json!(u.vi));
+        out.insert("unit_en".into(), json!(u.en));
+    }
+    if c.context {
+        out.insert("context".into(), json!(true));
+    }
+    if let Some(op) = c.op {
+        out.insert("op".into(), json!(op.symbol()));
+    }
+    out.insert("verified".into(), json!(c.verified));
+    if let (Some(t), false) = (&c.threshold, c.context) {
+        // The threshold of each year of the set's validity that does not depend on the unit (for a
+        // conditional threshold: when no case holds).
+        let base = match t {
+            Threshold::When { otherwise, .. } => otherwise.as_ref(),
+            t => t,
+        };
+        let mut years = Map::new();
+        if !base.by_group(version) {
+            for y in set.valid_from..=set.valid_to {
+                if let Ok(r) = base.resolve(y, version, &|_| None) {
+                    years.insert(y.to_string(), json!(r.value));
+                }
+            }
+        }
+        if !years.is_empty() {
+            out.insert("thresholds".into(), Json::Object(years));
+        }
+        threshold_rule(version, set, base, &mut out);
+        if let Threshold::When { cases, .. } = t {
+            let cases: Vec<Json> = cases
+                .iter()
+                .map(|k| {
+                    json!({
+                        "column": k.column,
+                        "op": k.op.symbol(),
+                        "value": k.value,
+                        "threshold": k.threshold,
+                    })
+                })
+                .collect();
+            out.insert("threshold_when".into(), Json::Array(cases));
+        }
+    }
+    Json::Object(out)
+}
+
+/// How a threshold is given, beyond its value each year: dated values, a derivation, a value per
+/// commune group (each group's, each year).
+fn threshold_rule(
+    version: &Version,
+    set: &CriteriaSet,
+    t: &Threshold,
+    out: &mut Map<String, Json>,
+) {
+    match t {
+        Threshold::ByYear(values) => {
+            let dated: Map<String, Json> = values
+                .iter()
+                .map(|(y, v)| (y.to_string(), json!(v)))
+                .collect();
+            out.insert("threshold_dated".into(), Json::Object(dated));
+        }
+        Threshold::From {
+            set: from,
+            indicator,
+            factor,
+        } => {
+            out.insert(
+                "threshold_from".into(),
+                json!({ "set": from, "indicator": indicator, "factor": factor }),
+            );
+        }
+        _ => {}
+    }
+    if t.by_group(version) {
+        let mut groups = Map::new();
+        for g in version.groups() {
+            let mut years = Map::new();
+            for y in set.valid_from..=set.valid_to {
+                if let Ok(r) = t.resolve_in(y, Some(&g.id), version, &|_| None) {
+                    years.insert(y.to_string(), json!(r.value));
+                }
+            }
+            groups.insert(g.id.clone(), Json::Object(years));
+        }
+        out.insert("threshold_by_group".into(), Json::Object(groups));
     }
 }
