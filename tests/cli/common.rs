@@ -64,7 +64,15 @@ pub fn nested(mut doc: Value) -> Value {
         if let Some(units) = doc.get_mut(list).and_then(Value::as_array_mut) {
             for u in units.iter_mut() {
                 let d = &defs[u["criteria_version"].as_str().unwrap_or_default()];
-                *u = unit_nested(u, d, &target);
+                // A district's criteria are its own set's: the last of its chain.
+                let own = match list {
+                    "districts" => u["sets"]
+                        .as_object()
+                        .and_then(|s| s.keys().next_back())
+                        .map_or(Value::Null, |k| Value::String(k.clone())),
+                    _ => target.clone(),
+                };
+                *u = unit_nested(u, d, &own);
             }
         }
     }
@@ -91,7 +99,19 @@ fn unit_nested(u: &Value, defs: &Value, target: &Value) -> Value {
                     .cloned()
             })
             .unwrap_or(Value::Null);
+        // A threshold by group: the group's, and the year of its dated value.
+        let group = &d["threshold_by_group"][u["group"].as_str().unwrap_or("")];
+        let y = year.to_string();
+        let y = y.trim_matches('"');
+        let threshold = match (&threshold, own["thresholds"].get(key)) {
+            (Value::Null, _) | (_, None) if !group.is_null() && d.get("context").is_none() => {
+                group["thresholds"].get(y).cloned().unwrap_or(threshold)
+            }
+            _ => threshold,
+        };
         serde_json::json!({
+            "threshold_group": if group.is_null() { Value::Null } else { u["group"].clone() },
+            "threshold_dated": group["dated"].get(y).cloned().unwrap_or(Value::Null),
             "input": input,
             "status": status,
             "value": values.get(input).cloned().unwrap_or(Value::Null),
@@ -126,6 +146,8 @@ fn unit_nested(u: &Value, defs: &Value, target: &Value) -> Value {
             "threshold": main["threshold"],
             "gap": main["gap"],
             "verified": d["verified"],
+            "threshold_group": main["threshold_group"],
+            "threshold_dated": main["threshold_dated"],
         });
         if checks.len() > 1 {
             i["checks"] = Value::Array(checks);

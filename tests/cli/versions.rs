@@ -172,7 +172,7 @@ fn a_year_no_version_covers_says_what_applies_and_nearest_year_says_what_it_reus
         err.contains("as --nearest-year asks, rows of 2026 are scored with version new and its nearest year's thresholds"),
         "{err}"
     );
-    let doc: Value = serde_json::from_str(&out).unwrap();
+    let doc: Value = crate::common::nested(serde_json::from_str(&out).unwrap());
     let y2026 = commune(&doc, 2026);
     assert_eq!(y2026["criteria_version"], "new");
     assert_eq!(crate::common::set(y2026, "xa-ntm")["threshold_year"], 2025);

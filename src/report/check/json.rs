@@ -1028,14 +1028,63 @@ fn threshold_rule(
     if t.by_group(version) {
         let mut groups = Map::new();
         for g in version.groups() {
-            let mut years = Map::new();
+            let (mut years, mut dated) = (Map::new(), Map::new());
             for y in set.valid_from..=set.valid_to {
                 if let Ok(r) = t.resolve_in(y, Some(&g.id), version, &|_| None) {
                     years.insert(y.to_string(), json!(r.value));
+                    if let Some(d) = r.dated {
+                        dated.insert(y.to_string(), json!(d));
+                    }
                 }
             }
-            groups.insert(g.id.clone(), Json::Object(years));
+            let mut one = Map::new();
+            one.insert("thresholds".into(), Json::Object(years));
+            if !dated.is_empty() {
+                // For each year, the year of the dated value in force.
+                one.insert("dated".into(), Json::Object(dated));
+            }
+            groups.insert(g.id.clone(), Json::Object(one));
         }
         out.insert("threshold_by_group".into(), Json::Object(groups));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(v: f64) -> String {
+        let mut o = Out {
+            w: BufWriter::new(Vec::new()),
+            ryu: ryu::Buffer::new(),
+            itoa: itoa::Buffer::new(),
+        };
+        o.num(v).unwrap();
+        String::from_utf8(o.w.into_inner().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_written_as_the_shortest_representation_writes_them() {
+        let mut all = vec![
+            0.0,
+            -0.0,
+            1e12,
+            1e13,
+            0.01,
+            0.001,
+            45.36,
+            52.8,
+            1.1 * 48.0,
+            3.2,
+        ];
+        // Every figure with up to three decimals up to 1,000, and a few large and negative ones.
+        all.extend((0..1_000_000).map(|n| f64::from(n) / 1000.0));
+        all.extend((0..100_000).map(|n| -f64::from(n) / 100.0));
+        all.extend((0..1000).map(|n| f64::from(n) * 1e9 + 0.25));
+        for v in all {
+            let mut b = ryu::Buffer::new();
+            assert_eq!(written(v), b.format(v), "{v:?}");
+        }
+        assert_eq!(written(f64::NAN), "null");
     }
 }
