@@ -42,6 +42,11 @@ pub(super) trait Rows {
     fn each(&self, kind: Big, f: &mut dyn FnMut(Row) -> io::Result<()>) -> io::Result<()>;
     /// Every row of the tables in `kinds`, in one pass over the units (to measure them).
     fn all(&self, kinds: &[Big], f: &mut dyn FnMut(Big, Row));
+    /// The legend written under table `kind` once its rows are written (its title, header and
+    /// rows), if it has one.
+    fn legend(&self, _kind: Big) -> Option<(String, Vec<String>, Vec<Row>)> {
+        None
+    }
 }
 
 /// One piece of the report.
@@ -157,6 +162,9 @@ impl Doc {
                         let cells: Vec<String> = row.into_iter().map(|c| c.0).collect();
                         out.write_all(md_line(&cells).as_bytes())
                     })?;
+                    if let Some((t, h, r)) = rows.legend(kind) {
+                        out.write_all(block(format, style, Some(&t), h, r).as_bytes())?;
+                    }
                 }
                 Piece::Units { title, kind, .. } => {
                     if let Some(t) = title {
@@ -174,6 +182,9 @@ impl Doc {
                         out.write_all(line.as_bytes())
                     })?;
                     out.write_all(grid.end(&laid).as_bytes())?;
+                    if let Some((t, h, r)) = rows.legend(kind) {
+                        out.write_all(block(format, style, Some(&t), h, r).as_bytes())?;
+                    }
                 }
             }
         }
