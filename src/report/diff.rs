@@ -69,18 +69,65 @@ pub struct DiffReport<'a> {
 /// criterion's and the indicator's), made the first time one is looked for.
 #[derive(Default)]
 pub struct Index(
-    OnceCell<HashMap<String, SetAt>>,
+    OnceCell<HashMap<String, SetAt, Quick>>,
     /// The text of the plain thresholds shown (a check's, a value and its year): they repeat on
     /// every row of the check.
-    RefCell<HashMap<ThresholdKey, String>>,
+    RefCell<HashMap<ThresholdKey, String, Quick>>,
 );
 
 /// A set's position among the report's sets, and its indicators' (criterion, indicator) by code.
-type SetAt = (usize, HashMap<String, (usize, usize)>);
+type SetAt = (usize, HashMap<String, (usize, usize), Quick>);
 
 /// A check's definition (by address), its comparison, a threshold's value and year, and whether
 /// in Vietnamese.
 type ThresholdKey = (usize, &'static str, u64, Option<i32>, bool);
+
+/// A quick hash for the report's own tables of short keys (set ids, indicator codes, the distinct
+/// cells of a table): a multiply and a rotate a word (as `rustc-hash` does), where the standard
+/// one's flooding resistance costs a tenth of a table's writing.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Quick;
+
+impl std::hash::BuildHasher for Quick {
+    type Hasher = QuickHasher;
+    fn build_hasher(&self) -> QuickHasher {
+        QuickHasher(0)
+    }
+}
+
+pub(super) struct QuickHasher(u64);
+
+impl QuickHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for QuickHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// The district part of a comparison: the district sets and each side's district file.
 pub struct DistrictInfo<'a> {
@@ -128,12 +175,12 @@ impl DiffReport<'_> {
     /// its criterion's and its own.
     fn indicator_at(&self, set: &str, code: &str) -> Option<(usize, usize, usize)> {
         let index = self.index.0.get_or_init(|| {
-            let mut index = HashMap::new();
+            let mut index = HashMap::default();
             for (n, s) in self.all_sets().enumerate() {
                 // The first set of an id is the one `set_def` finds; the first indicator of a code
                 // the one `CriteriaSet::indicator` finds.
                 if let Entry::Vacant(v) = index.entry(s.id.clone()) {
-                    let mut codes = HashMap::new();
+                    let mut codes = HashMap::default();
                     for (k, c) in s.criteria.iter().enumerate() {
                         for (j, i) in c.indicators.iter().enumerate() {
                             codes.entry(i.code.clone()).or_insert((k, j));

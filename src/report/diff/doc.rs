@@ -11,7 +11,7 @@ use std::io::{self, Write};
 
 use std::collections::HashMap;
 
-use super::{Row, block};
+use super::{Quick, Row, block};
 use crate::report::grid::{Grid, Tint};
 use crate::report::{Format, Style};
 
@@ -220,7 +220,7 @@ struct Held {
     text: String,
     cells: Vec<(usize, Option<Tint>)>,
     /// The distinct cells of the other columns, by column.
-    known: HashMap<(usize, Option<Tint>, String), u32>,
+    known: HashMap<(usize, Option<Tint>, String), u32, Quick>,
 }
 
 impl Held {
@@ -233,18 +233,15 @@ impl Held {
         let mut row = row.into_iter();
         for j in 0..self.columns {
             let (s, t) = row.next().unwrap_or_default();
-            let id = if j < 2 {
-                // The unit's code and name: as on the row above, or new.
-                let above = (self.rows > 0)
-                    .then(|| self.ids[at - self.columns + j])
-                    .filter(|&id| self.cell(id) == (s.as_str(), t));
-                match above {
-                    Some(id) => id,
-                    None => {
-                        grid.measure(j, &s);
-                        self.keep(&s, t)
-                    }
-                }
+            // As on the row above (a unit's rows repeat its code and name, often its set), or new.
+            let above = (self.rows > 0)
+                .then(|| self.ids[at - self.columns + j])
+                .filter(|&id| self.cell(id) == (s.as_str(), t));
+            let id = if let Some(id) = above {
+                id
+            } else if j < 2 {
+                grid.measure(j, &s);
+                self.keep(&s, t)
             } else {
                 let key = (j, t, s);
                 match self.known.get(&key) {
