@@ -13,8 +13,8 @@ mod xlsx;
 use doc::{Big, Doc, Rows};
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Write};
 
 use super::grid::{Grid, Tint};
@@ -69,18 +69,65 @@ pub struct DiffReport<'a> {
 /// criterion's and the indicator's), made the first time one is looked for.
 #[derive(Default)]
 pub struct Index(
-    OnceCell<HashMap<String, SetAt>>,
+    OnceCell<HashMap<String, SetAt, Quick>>,
     /// The text of the plain thresholds shown (a check's, a value and its year): they repeat on
     /// every row of the check.
-    RefCell<HashMap<ThresholdKey, String>>,
+    RefCell<HashMap<ThresholdKey, String, Quick>>,
 );
 
 /// A set's position among the report's sets, and its indicators' (criterion, indicator) by code.
-type SetAt = (usize, HashMap<String, (usize, usize)>);
+type SetAt = (usize, HashMap<String, (usize, usize), Quick>);
 
 /// A check's definition (by address), its comparison, a threshold's value and year, and whether
 /// in Vietnamese.
 type ThresholdKey = (usize, &'static str, u64, Option<i32>, bool);
+
+/// A quick hash for the report's own tables of short keys (set ids, indicator codes, the distinct
+/// cells of a table): a multiply and a rotate a word (as `rustc-hash` does), where the standard
+/// one's flooding resistance costs a tenth of a table's writing.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Quick;
+
+impl std::hash::BuildHasher for Quick {
+    type Hasher = QuickHasher;
+    fn build_hasher(&self) -> QuickHasher {
+        QuickHasher(0)
+    }
+}
+
+pub(super) struct QuickHasher(u64);
+
+impl QuickHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for QuickHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// The district part of a comparison: the district sets and each side's district file.
 pub struct DistrictInfo<'a> {
@@ -120,13 +167,20 @@ impl DiffReport<'_> {
 
     /// Indicator `code` of set `set`: `set_def(set)?.indicator(code)`, found in the index.
     fn indicator_def(&self, set: &str, code: &str) -> Option<&Indicator> {
+        let (n, k, j) = self.indicator_at(set, code)?;
+        self.all_sets().nth(n)?.criteria.get(k)?.indicators.get(j)
+    }
+
+    /// Where indicator `code` of set `set` is: the set's position among [`DiffReport::all_sets`],
+    /// its criterion's and its own.
+    fn indicator_at(&self, set: &str, code: &str) -> Option<(usize, usize, usize)> {
         let index = self.index.0.get_or_init(|| {
-            let mut index = HashMap::new();
+            let mut index = HashMap::default();
             for (n, s) in self.all_sets().enumerate() {
                 // The first set of an id is the one `set_def` finds; the first indicator of a code
                 // the one `CriteriaSet::indicator` finds.
                 if let Entry::Vacant(v) = index.entry(s.id.clone()) {
-                    let mut codes = HashMap::new();
+                    let mut codes = HashMap::default();
                     for (k, c) in s.criteria.iter().enumerate() {
                         for (j, i) in c.indicators.iter().enumerate() {
                             codes.entry(i.code.clone()).or_insert((k, j));
@@ -139,12 +193,7 @@ impl DiffReport<'_> {
         });
         let (n, codes) = index.get(set)?;
         let (k, j) = codes.get(code)?;
-        self.all_sets()
-            .nth(*n)?
-            .criteria
-            .get(*k)?
-            .indicators
-            .get(*j)
+        Some((*n, *k, *j))
     }
 
     /// A file as the report names it: as given, or without its folders in a printed report.
@@ -180,17 +229,16 @@ pub fn write(
     style: &Style,
     mut out: impl Write,
 ) -> io::Result<()> {
-    let rows = UnitRows {
-        rep,
-        diff,
-        lang: style.lang,
-    };
+    // A screen gets narrow tables of indicators, each named once in a legend; a printed page and a
+    // spreadsheet say what each is about on its row.
+    let wide = !matches!(format, Format::Table | Format::Md);
+    let rows = UnitRows::new(rep, diff, style.lang, wide);
     match format {
         Format::Json => json::write(rep, diff, problems, &mut out)?,
         Format::Csv => csv_out::write(rep, diff, &mut out)?,
         Format::Html => html::write(
             rep,
-            document(rep, diff, style.lang, true),
+            document(rep, diff, style.lang, true, wide),
             style,
             &rows,
             &mut out,
@@ -198,9 +246,8 @@ pub fn write(
         Format::Xlsx => out.write_all(
             &xlsx::workbook(rep, diff, style.lang).map_err(|e| io::Error::other(e.to_string()))?,
         )?,
-        Format::Table | Format::Md => {
-            document(rep, diff, style.lang, false).write_text(format, style, &rows, &mut out)?
-        }
+        Format::Table | Format::Md => document(rep, diff, style.lang, false, wide)
+            .write_text(format, style, &rows, &mut out)?,
     }
     out.flush()
 }
@@ -212,6 +259,10 @@ struct UnitRows<'r, 'a> {
     rep: &'r DiffReport<'a>,
     diff: &'r Diff<'r>,
     lang: Lang,
+    /// Rows of indicators that turned say what each is about (else a legend does: [`legend`]).
+    wide: bool,
+    /// The indicators the narrow rows named, for their legend.
+    named: RefCell<BTreeSet<LegendKey>>,
 }
 
 /// A unit's code as the tables of indicators show it: `06475`, or `06470 → 06475` when renamed.
@@ -229,7 +280,17 @@ fn part_code(u: &UnitDiff, p: &Part) -> String {
     }
 }
 
-impl UnitRows<'_, '_> {
+impl<'r, 'a> UnitRows<'r, 'a> {
+    fn new(rep: &'r DiffReport<'a>, diff: &'r Diff<'r>, lang: Lang, wide: bool) -> Self {
+        UnitRows {
+            rep,
+            diff,
+            lang,
+            wide,
+            named: RefCell::default(),
+        }
+    }
+
     /// The rows of the tables in `kinds` for one unit.
     fn of_unit(
         &self,
@@ -261,7 +322,12 @@ impl UnitRows<'_, '_> {
         for (code, name, d) in deltas {
             if flips {
                 for fl in &d.flipped {
-                    f(Big::Flips, flip_row(rep, &code, name, fl, lang))?;
+                    if !self.wide
+                        && let Some(key) = legend_key(rep, &fl.set, fl.code(), fl.check)
+                    {
+                        self.named.borrow_mut().insert(key);
+                    }
+                    f(Big::Flips, flip_row(rep, &code, name, fl, lang, self.wide))?;
                 }
             }
             if one_sided {
@@ -316,6 +382,12 @@ impl Rows for UnitRows<'_, '_> {
         Ok(())
     }
 
+    fn legend(&self, kind: Big) -> Option<(String, Vec<String>, Vec<Row>)> {
+        let named = self.named.borrow();
+        (kind == Big::Flips && !self.wide && !named.is_empty())
+            .then(|| legend(self.rep, named.iter().copied(), self.lang))
+    }
+
     fn all(&self, kinds: &[Big], f: &mut dyn FnMut(Big, Row)) {
         let detail = if kinds.iter().all(|k| *k == Big::Communes) {
             Detail::Brief
@@ -333,7 +405,7 @@ impl Rows for UnitRows<'_, '_> {
 
 /// The report's pieces, for every format but JSON, CSV and Excel (which lay out the same results
 /// for machines and spreadsheets); `printed` names the files without their folders.
-fn document(rep: &DiffReport, diff: &Diff, lang: Lang, printed: bool) -> Doc {
+fn document(rep: &DiffReport, diff: &Diff, lang: Lang, printed: bool, wide: bool) -> Doc {
     let mut out = Doc::default();
     heading(rep, lang, printed, &mut out);
     let (b, a) = (rep.label(true, lang), rep.label(false, lang));
@@ -358,7 +430,7 @@ fn document(rep: &DiffReport, diff: &Diff, lang: Lang, printed: bool) -> Doc {
             "Chỉ tiêu đổi trạng thái (Đạt ↔ Không đạt): giá trị và ngưỡng hai bên",
             "Indicators that turned (pass ↔ fail): values and thresholds on each side",
         );
-        let header = flip_header(lang.pick("Xã", "Commune"), &b, &a, lang);
+        let header = flip_header(lang.pick("Xã", "Commune"), &b, &a, lang, wide);
         out.units(Some(title), header, Big::Flips);
     }
     if diff.not_compared > 0 {
@@ -371,7 +443,7 @@ fn document(rep: &DiffReport, diff: &Diff, lang: Lang, printed: bool) -> Doc {
     }
     summary::section(rep, diff, lang, &mut out);
     if let (Some(info), Some(dd)) = (&rep.districts, &diff.districts) {
-        district::section(rep, info, dd, (lang, printed), &mut out);
+        district::section(rep, info, dd, (lang, printed, wide), &mut out);
     }
     out.text(summary::notes(rep, diff, lang));
     out
@@ -778,52 +850,116 @@ fn cause_text(f: &Flip, lang: Lang) -> String {
     }
 }
 
-fn flip_row(rep: &DiffReport, code: &str, name: &str, f: &Flip, lang: Lang) -> Row {
-    let def = rep.check_def(&f.set, f.code(), f.check);
-    let idef = rep.indicator_def(&f.set, f.code());
+/// What an indicator that turned is about: its name, and the label of the check that turned when it
+/// has several (`Phổ cập giáo dục … — tỷ lệ trẻ em 6 tuổi vào lớp 1`).
+fn content(rep: &DiffReport, set: &str, code: &str, check: usize, lang: Lang) -> String {
+    let idef = rep.indicator_def(set, code);
     let mut content = idef.map_or(String::new(), |i| i.name.get(lang).to_string());
-    if let (Some(i), Some(d)) = (idef, def) {
+    if let Some(i) = idef
+        && let Some(d) = i.checks.get(check)
+    {
         let label = text::label(d, lang);
         if i.checks.len() > 1 && !label.is_empty() {
             content = format!("{content} — {label}");
         }
     }
+    content
+}
+
+/// Where a legend lists an indicator that turned: its set's, criterion's and own position, and the
+/// check that turned when the indicator has several (each has its own line).
+type LegendKey = (usize, usize, usize, usize);
+
+fn legend_key(rep: &DiffReport, set: &str, code: &str, check: usize) -> Option<LegendKey> {
+    let (n, k, j) = rep.indicator_at(set, code)?;
+    let several = rep
+        .indicator_def(set, code)
+        .is_some_and(|i| i.checks.len() > 1);
+    Some((n, k, j, if several { check } else { 0 }))
+}
+
+/// The legend under a narrow table of indicators that turned: each indicator named in it once, set
+/// by set in the criteria's order, with what it is about.
+fn legend(
+    rep: &DiffReport,
+    keys: impl IntoIterator<Item = LegendKey>,
+    lang: Lang,
+) -> (String, Vec<String>, Vec<Row>) {
+    let rows = keys
+        .into_iter()
+        .filter_map(|(n, k, j, c)| {
+            let set = rep.all_sets().nth(n)?;
+            let ind = set.criteria.get(k)?.indicators.get(j)?;
+            Some(vec![
+                (set.short_name.get(lang).to_string(), None),
+                (ind.code.clone(), None),
+                (content(rep, &set.id, &ind.code, c, lang), None),
+            ])
+        })
+        .collect();
+    let header = vec![
+        lang.pick("Bộ", "Set").to_string(),
+        lang.pick("Chỉ tiêu", "Indicator").to_string(),
+        lang.pick("Nội dung", "Content").to_string(),
+    ];
+    let title = lang
+        .pick(
+            "Các chỉ tiêu trong bảng trên",
+            "The indicators in the table above",
+        )
+        .to_string();
+    (title, header, rows)
+}
+
+/// A row of the table of indicators that turned; `wide` with what the indicator is about (a printed
+/// page, a spreadsheet), else that is said once in a legend under the table (a screen).
+fn flip_row(rep: &DiffReport, code: &str, name: &str, f: &Flip, lang: Lang, wide: bool) -> Row {
+    let def = rep.check_def(&f.set, f.code(), f.check);
     let (dir, color) = if f.after.status == Status::Pass {
         (lang.pick("↑ Không đạt → Đạt", "↑ fail → pass"), Tint::Green)
     } else {
         (lang.pick("↓ Đạt → Không đạt", "↓ pass → fail"), Tint::Red)
     };
-    vec![
-        (code.to_string(), None),
-        (name.to_string(), None),
-        (rep.short(&f.set, lang), None),
-        (f.code().to_string(), None),
-        (content, None),
+    let mut row = Vec::with_capacity(11);
+    row.push((code.to_string(), None));
+    row.push((name.to_string(), None));
+    row.push((rep.short(&f.set, lang), None));
+    row.push((f.code().to_string(), None));
+    if wide {
+        row.push((content(rep, &f.set, f.code(), f.check, lang), None));
+    }
+    row.extend([
         (value_cell(f.check_before(), def, lang), None),
         (value_cell(f.check_after(), def, lang), None),
         (threshold_cell(rep, f.check_before(), def, lang), None),
         (threshold_cell(rep, f.check_after(), def, lang), None),
         (dir.to_string(), Some(color)),
         (cause_text(f, lang), None),
-    ]
+    ]);
+    row
 }
 
 /// The header of the [`flip_row`] table; `unit` names the second column (commune or district),
-/// `b` and `a` the two sides.
-fn flip_header(unit: &str, b: &str, a: &str, lang: Lang) -> Vec<String> {
-    vec![
+/// `b` and `a` the two sides; `wide` with the column of what each indicator is about.
+fn flip_header(unit: &str, b: &str, a: &str, lang: Lang, wide: bool) -> Vec<String> {
+    let mut h = vec![
         lang.pick("Mã", "Code").to_string(),
         unit.to_string(),
         lang.pick("Bộ", "Set").to_string(),
         lang.pick("Chỉ tiêu", "Indicator").to_string(),
-        lang.pick("Nội dung", "Content").to_string(),
+    ];
+    if wide {
+        h.push(lang.pick("Nội dung", "Content").to_string());
+    }
+    h.extend([
         b.to_string(),
         a.to_string(),
         format!("{} {b}", lang.pick("Ngưỡng", "Threshold")),
         format!("{} {a}", lang.pick("Ngưỡng", "Threshold")),
         lang.pick("Chiều", "Direction").to_string(),
         lang.pick("Do", "Cause").to_string(),
-    ]
+    ]);
+    h
 }
 
 /// The header of the [`one_sided_row`] table; `unit` names the second column.

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
 /// The colour of a cell on a terminal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tint {
     Green,
     Red,
@@ -247,6 +247,35 @@ impl Grid {
             }
         }
         self.rows += 1;
+    }
+
+    /// For a measuring grid ([`Grid::measuring`]) whose first row was pushed: measure `cell` as a
+    /// cell of column `j` of a later row, without the row. Measuring the same cell twice measures it
+    /// once: a table whose cells repeat is measured by its distinct cells, then told how many rows
+    /// it has ([`Grid::counted`]).
+    pub fn measure(&mut self, j: usize, cell: &str) {
+        if j >= self.cols.len() {
+            return;
+        }
+        let cell = if cell.contains(['\n', '\r']) {
+            std::borrow::Cow::Owned(cell.replace(['\n', '\r'], " "))
+        } else {
+            std::borrow::Cow::Borrowed(cell)
+        };
+        let (w, word) = widths(&cell);
+        self.widest[j] = self.widest[j].max(w);
+        self.longest_word[j] = self.longest_word[j].max(word);
+        if self.numeric[j] && !cell.is_empty() && !is_number(&cell) {
+            self.numeric[j] = false;
+        }
+        if self.rows > 0 && self.same[j] {
+            self.same[j] = self.cell(0, j) == cell.as_ref();
+        }
+    }
+
+    /// For a grid measured by [`Grid::measure`]: it has `rows` rows.
+    pub fn counted(&mut self, rows: usize) {
+        self.rows = self.rows.max(rows);
     }
 
     fn cell(&self, row: usize, col: usize) -> &str {

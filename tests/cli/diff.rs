@@ -517,10 +517,26 @@ fn table_csv_and_markdown_say_the_same_in_both_languages() {
         row.contains("19 → 18 (−1)") && row.contains("xã NTM ↓15.1"),
         "{row}"
     );
+    // The table of indicators that turned names each by its code; the legend under it says what
+    // the indicator is about, once.
     let flip_row = out
         .lines()
-        .find(|l| l.contains("06002") && l.contains("bảo hiểm y tế"))
+        .find(|l| l.contains("06002") && l.contains("15.1") && l.contains("Đạt → Không đạt"))
         .unwrap();
+    assert!(!flip_row.contains("bảo hiểm y tế"), "{flip_row}");
+    let legend = out.split("Các chỉ tiêu trong bảng trên").nth(1).unwrap();
+    let named = |set: &str| {
+        legend
+            .lines()
+            .filter(|l| l.starts_with(set) && l.contains(" 15.1 "))
+            .collect::<Vec<_>>()
+    };
+    let ntm = named("xã NTM ");
+    assert!(
+        ntm.len() == 1 && ntm[0].ends_with("Tỷ lệ người dân tham gia bảo hiểm y tế"),
+        "{legend}"
+    );
+    assert_eq!(named("NTM nâng cao ").len(), 1, "{legend}");
     assert!(
         flip_row.contains("96 %") && flip_row.contains("94,5 %") && flip_row.contains("≥ 95 %*"),
         "{flip_row}"

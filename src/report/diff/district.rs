@@ -3,8 +3,8 @@
 //! H0.2 among them) with both values and thresholds, and the communes holding it back on each side.
 
 use super::{
-    DiffReport, DistrictInfo, Doc, Row, change_cell, flip_header, flip_row, one_sided_header,
-    one_sided_row, signed, status_cell,
+    DiffReport, DistrictInfo, Doc, Row, change_cell, flip_header, flip_row, legend, legend_key,
+    one_sided_header, one_sided_row, signed, status_cell,
 };
 use crate::eval::diff::Presence;
 use crate::eval::diff::district::{Communes, DistrictDiff, DistrictsDiff};
@@ -195,7 +195,7 @@ pub(super) fn section(
     rep: &DiffReport,
     info: &DistrictInfo,
     dd: &DistrictsDiff,
-    (lang, printed): (Lang, bool),
+    (lang, printed, wide): (Lang, bool, bool),
     out: &mut Doc,
 ) {
     let (b, a) = (label(info, true, lang), label(info, false, lang));
@@ -228,10 +228,22 @@ pub(super) fn section(
     out.table(None, header, rows);
     let mut flips: Vec<Row> = Vec::new();
     let mut one_sided: Vec<Row> = Vec::new();
+    let mut named = std::collections::BTreeSet::new();
     for d in &dd.units {
         let (code, name) = (d.unit.code.as_str(), d.unit.name());
         if let Some(x) = &d.unit.delta {
-            flips.extend(x.flipped.iter().map(|f| flip_row(rep, code, name, f, lang)));
+            flips.extend(
+                x.flipped
+                    .iter()
+                    .map(|f| flip_row(rep, code, name, f, lang, wide)),
+            );
+            if !wide {
+                named.extend(
+                    x.flipped
+                        .iter()
+                        .filter_map(|f| legend_key(rep, &f.set, f.code(), f.check)),
+                );
+            }
             one_sided.extend(
                 x.not_compared
                     .iter()
@@ -244,8 +256,12 @@ pub(super) fn section(
             "Chỉ tiêu huyện đổi trạng thái (Đạt ↔ Không đạt): giá trị và ngưỡng hai bên",
             "District indicators that turned (pass ↔ fail): values and thresholds on each side",
         );
-        let header = flip_header(lang.pick("Huyện", "District"), &b, &a, lang);
+        let header = flip_header(lang.pick("Huyện", "District"), &b, &a, lang, wide);
         out.table(Some(title), header, flips);
+        if !named.is_empty() {
+            let (title, header, rows) = legend(rep, named, lang);
+            out.table(Some(&title), header, rows);
+        }
     }
     if !one_sided.is_empty() {
         let title = lang.pick(

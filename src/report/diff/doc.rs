@@ -9,8 +9,10 @@
 
 use std::io::{self, Write};
 
-use super::{Row, block};
-use crate::report::grid::Grid;
+use std::collections::HashMap;
+
+use super::{Quick, Row, block};
+use crate::report::grid::{Grid, Tint};
 use crate::report::{Format, Style};
 
 /// A table made from the comparison's units.
@@ -42,6 +44,11 @@ pub(super) trait Rows {
     fn each(&self, kind: Big, f: &mut dyn FnMut(Row) -> io::Result<()>) -> io::Result<()>;
     /// Every row of the tables in `kinds`, in one pass over the units (to measure them).
     fn all(&self, kinds: &[Big], f: &mut dyn FnMut(Big, Row));
+    /// The legend written under table `kind` once its rows are written (its title, header and
+    /// rows), if it has one.
+    fn legend(&self, _kind: Big) -> Option<(String, Vec<String>, Vec<Row>)> {
+        None
+    }
 }
 
 /// One piece of the report.
@@ -108,12 +115,15 @@ impl Doc {
         out: &mut dyn Write,
     ) -> io::Result<()> {
         let md = format == Format::Md;
-        // A text table's columns are as wide as their widest cell: measured first.
+        // A text table's columns are as wide as their widest cell: its rows are made once, kept as
+        // their distinct cells ([`Held`]) and measured by them, then written.
         let mut grids: [Option<Grid>; 3] = [None, None, None];
+        let mut held: [Held; 3] = Default::default();
         if !md {
             for p in &self.0 {
                 if let Piece::Units { header, kind, .. } = p {
                     grids[kind.at()] = Some(units_grid(header.clone()));
+                    held[kind.at()].columns = header.len();
                 }
             }
             let kinds: Vec<Big> = Big::ALL
@@ -123,9 +133,14 @@ impl Doc {
             if !kinds.is_empty() {
                 rows.all(&kinds, &mut |kind, row| {
                     if let Some(g) = grids[kind.at()].as_mut() {
-                        g.push(row);
+                        held[kind.at()].add(g, row);
                     }
                 });
+            }
+            for (g, h) in grids.iter_mut().zip(&held) {
+                if let Some(g) = g {
+                    g.counted(h.rows);
+                }
             }
         }
         for p in self.0 {
@@ -157,6 +172,9 @@ impl Doc {
                         let cells: Vec<String> = row.into_iter().map(|c| c.0).collect();
                         out.write_all(md_line(&cells).as_bytes())
                     })?;
+                    if let Some((t, h, r)) = rows.legend(kind) {
+                        out.write_all(block(format, style, Some(&t), h, r).as_bytes())?;
+                    }
                 }
                 Piece::Units { title, kind, .. } => {
                     if let Some(t) = title {
@@ -168,16 +186,97 @@ impl Doc {
                     let (laid, head) = grid.start(style.width.map(usize::from), style.color);
                     out.write_all(head.as_bytes())?;
                     let mut line = String::new();
-                    rows.each(kind, &mut |row| {
+                    let mut cells: Vec<(&str, Option<Tint>)> = Vec::new();
+                    let h = &held[kind.at()];
+                    for r in 0..h.rows {
                         line.clear();
-                        grid.row(&laid, &row, &mut line);
-                        out.write_all(line.as_bytes())
-                    })?;
+                        cells.clear();
+                        cells.extend(h.row(r));
+                        grid.row(&laid, &cells, &mut line);
+                        out.write_all(line.as_bytes())?;
+                    }
                     out.write_all(grid.end(&laid).as_bytes())?;
+                    if let Some((t, h, r)) = rows.legend(kind) {
+                        out.write_all(block(format, style, Some(&t), h, r).as_bytes())?;
+                    }
                 }
             }
         }
         Ok(())
+    }
+}
+
+/// The rows of a [`Big`] table, kept as ids of their distinct cells: a table of 100,000 communes has
+/// a million rows of indicators, whose cells (a set, an indicator, a value, a threshold, a
+/// direction) repeat. The cells of a row's first two columns (a code and a name) are kept as they
+/// come, once for the rows of a unit that repeat them.
+#[derive(Default)]
+struct Held {
+    columns: usize,
+    rows: usize,
+    /// Per row, the id of each of its `columns` cells.
+    ids: Vec<u32>,
+    /// Each cell's text (where it ends in `text`) and colour, by id.
+    text: String,
+    cells: Vec<(usize, Option<Tint>)>,
+    /// The distinct cells of the other columns, by column.
+    known: HashMap<(usize, Option<Tint>, String), u32, Quick>,
+}
+
+impl Held {
+    /// Keep `row`, measuring each cell not seen yet in its column with `grid`.
+    fn add(&mut self, grid: &mut Grid, row: Row) {
+        if self.rows == 0 {
+            grid.push(row.iter().map(|(s, t)| (s.as_str(), *t)));
+        }
+        let at = self.ids.len();
+        let mut row = row.into_iter();
+        for j in 0..self.columns {
+            let (s, t) = row.next().unwrap_or_default();
+            // As on the row above (a unit's rows repeat its code and name, often its set), or new.
+            let above = (self.rows > 0)
+                .then(|| self.ids[at - self.columns + j])
+                .filter(|&id| self.cell(id) == (s.as_str(), t));
+            let id = if let Some(id) = above {
+                id
+            } else if j < 2 {
+                grid.measure(j, &s);
+                self.keep(&s, t)
+            } else {
+                let key = (j, t, s);
+                match self.known.get(&key) {
+                    Some(&id) => id,
+                    None => {
+                        grid.measure(j, &key.2);
+                        let id = self.keep(&key.2, t);
+                        self.known.insert(key, id);
+                        id
+                    }
+                }
+            };
+            self.ids.push(id);
+        }
+        self.rows += 1;
+    }
+
+    fn keep(&mut self, s: &str, t: Option<Tint>) -> u32 {
+        self.text.push_str(s);
+        self.cells.push((self.text.len(), t));
+        u32::try_from(self.cells.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    fn cell(&self, id: u32) -> (&str, Option<Tint>) {
+        let id = id as usize;
+        let start = id.checked_sub(1).map_or(0, |p| self.cells[p].0);
+        let (end, t) = self.cells[id];
+        (&self.text[start..end], t)
+    }
+
+    /// The cells of row `r`.
+    fn row(&self, r: usize) -> impl Iterator<Item = (&str, Option<Tint>)> + '_ {
+        self.ids[r * self.columns..(r + 1) * self.columns]
+            .iter()
+            .map(|&id| self.cell(id))
     }
 }
 

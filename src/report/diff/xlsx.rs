@@ -141,7 +141,7 @@ fn footer(rep: &DiffReport, lang: Lang) -> String {
 /// The workbook's bytes.
 pub(super) fn workbook(rep: &DiffReport, diff: &Diff, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let st = Styles::new();
-    let rows = UnitRows { rep, diff, lang };
+    let rows = UnitRows::new(rep, diff, lang, true);
     let footer = footer(rep, lang);
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -152,7 +152,7 @@ pub(super) fn workbook(rep: &DiffReport, diff: &Diff, lang: Lang) -> Result<Vec<
     if !flips.is_empty() {
         let ws = wb.add_worksheet();
         ws.set_name(lang.pick("Chỉ tiêu đổi trạng thái", "Indicators turned"))?;
-        let header = flip_header(lang.pick("Xã", "Commune"), &b, &a, lang);
+        let header = flip_header(lang.pick("Xã", "Commune"), &b, &a, lang, true);
         table(ws, 0, None, &header, flips, &st)?;
         widths(
             ws,
@@ -184,7 +184,7 @@ pub(super) fn workbook(rep: &DiffReport, diff: &Diff, lang: Lang) -> Result<Vec<
         let ws = wb.add_worksheet();
         ws.set_name(lang.pick("Huyện", "Districts"))?;
         let mut doc = Doc::default();
-        district::section(rep, info, dd, (lang, true), &mut doc);
+        district::section(rep, info, dd, (lang, true, true), &mut doc);
         pieces(ws, 0, doc, false, &st, &rows)?;
         widths(
             ws,
@@ -296,7 +296,7 @@ fn communes_sheet(
     ws.set_name(lang.pick("So sánh xã", "Communes"))?;
     let mut doc = Doc::default();
     heading(rep, lang, true, &mut doc);
-    let rows = UnitRows { rep, diff, lang };
+    let rows = UnitRows::new(rep, diff, lang, true);
     let r = pieces(ws, 0, doc, false, st, &rows)?;
     let head_row = r + 1;
     let (b, a) = (rep.label(true, lang), rep.label(false, lang));
@@ -384,7 +384,12 @@ fn turned(rep: &DiffReport, diff: &Diff, lang: Lang) -> (Vec<XRow>, Vec<XRow>) {
     let mut one_sided = Vec::new();
     let mut add = |code: &str, name: &str, d: &crate::eval::diff::Delta| {
         for f in &d.flipped {
-            flips.push(flip_cells(rep, flip_row(rep, code, name, f, lang), f, lang));
+            flips.push(flip_cells(
+                rep,
+                flip_row(rep, code, name, f, lang, true),
+                f,
+                lang,
+            ));
         }
         for n in &d.not_compared {
             one_sided.push(cells(one_sided_row(rep, code, name, n, lang), false));

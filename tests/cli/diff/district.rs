@@ -350,8 +350,18 @@ fn the_districts_section_in_table_csv_and_markdown_in_both_languages() {
     }
     let flip_row = section
         .lines()
-        .find(|l| l.contains("H181") && l.contains("Tỷ lệ xã trên địa bàn huyện"))
+        .find(|l| l.contains("H181") && l.contains("H0.1") && l.contains("Đạt → Không đạt"))
         .unwrap();
+    let legend = section
+        .split("Các chỉ tiêu trong bảng trên")
+        .nth(1)
+        .unwrap();
+    assert!(
+        legend
+            .lines()
+            .any(|l| l.contains("H0.1") && l.contains("Tỷ lệ xã trên địa bàn huyện")),
+        "{legend}"
+    );
     assert!(
         flip_row.contains("100 %")
             && flip_row.contains("50 %")
