@@ -349,14 +349,15 @@ struct Versions<'p, 'a> {
     catalog: &'a Catalog,
     named: bool,
     nearest_year: bool,
-    chosen: HashMap<i32, Result<usize, Text>>,
+    /// By year: a few years a run, found by a look along them (a hash per row cost more).
+    chosen: Vec<(i32, Result<usize, Text>)>,
 }
 
 impl Versions<'_, '_> {
     /// The version index for `year`, with a note the first time a year is scored by a version that
     /// does not cover it; or why none scores it.
     fn of(&mut self, year: i32, file: &str, notes: &mut Vec<Problem>) -> Result<usize, Text> {
-        if let Some(c) = self.chosen.get(&year) {
+        if let Some((_, c)) = self.chosen.iter().find(|(y, _)| *y == year) {
             return c.clone();
         }
         let p = self.prepared;
@@ -422,7 +423,7 @@ impl Versions<'_, '_> {
                 ))
             }
         });
-        self.chosen.insert(year, c.clone());
+        self.chosen.push((year, c.clone()));
         c
     }
 }
@@ -458,7 +459,7 @@ pub fn run(
         catalog: job.catalog,
         named: job.version.is_some(),
         nearest_year: job.nearest_year,
-        chosen: HashMap::new(),
+        chosen: Vec::new(),
     };
     let wanted: Vec<String> = job.communes.iter().map(|c| fold(c)).collect();
     let keep = |code: &str, name: &str, year: i32| {
