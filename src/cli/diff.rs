@@ -7,32 +7,26 @@
 //! `ntm::eval::diff`, the rendering `ntm::report::diff`. The years of the files and the district
 //! files are read by [`files`], the district step is [`district`].
 
-mod district;
 mod files;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use ntm::criteria::catalog::Catalog;
 use ntm::criteria::select::Selection;
 use ntm::criteria::{CriteriaSet, Schema, Version};
-use ntm::diag::Problem;
 use ntm::eval::Options;
-use ntm::eval::diff::store::StoreSide;
-use ntm::eval::diff::{CodeMap, Presence, Side, compare};
 use ntm::exit;
 use ntm::i18n::Text;
 use ntm::input::Layout;
 use ntm::input::files::Expect;
-use ntm::pipeline::diff::{FileRead, ReadSpec, SideSpec, read as read_file};
-use ntm::report::diff::{DiffReport, SideInfo, write};
+use ntm::pipeline::diff::{self, Job, OldSide, Prepared, Scope};
+use ntm::report::diff::{DiffReport, write};
 use ntm::units::Units;
-use ntm::units::audit::{self, Layer};
 
 use super::output::{self, Output};
 use super::{Ctx, FormatArg};
-use files::{Scope, list, read_map, sides, years_found};
+use files::{list, years_found};
 
 /// The exit codes of `diff`: it compares, it does not judge qualification (see `check`).
 pub(crate) const EXIT_CODES_EN: &str = "\
@@ -129,67 +123,6 @@ pub(crate) struct DiffArgs {
     force: bool,
 }
 
-/// The comparison to run, settled from the command line and the files' years.
-struct Plan<'v> {
-    /// The new side's version (heading the report), and its sets; `old` is the old side's.
-    version: &'v Version,
-    /// The commune sets compared, prerequisites first (with --districts, also those the district
-    /// sets require).
-    sets: Vec<&'v CriteriaSet>,
-    /// The set whose criteria met are compared.
-    target: String,
-    /// The district sets compared, prerequisites first; empty without --districts.
-    districts: Vec<&'v CriteriaSet>,
-    /// The old side: the version in force for its year (or the one named, or `--same-year`'s).
-    old: SidePlan<'v>,
-    /// The columns the sets of both sides read.
-    used: Vec<&'v str>,
-    district_used: Vec<&'v str>,
-    /// The columns of both sides' versions, which the files are read against.
-    schema: Schema,
-    from: i32,
-    to: i32,
-    options: Options,
-    read: ntm::input::table::ReadOptions,
-}
-
-/// What one side is scored with.
-struct SidePlan<'v> {
-    version: &'v Version,
-    sets: Vec<&'v CriteriaSet>,
-    districts: Vec<&'v CriteriaSet>,
-}
-
-impl<'v> Plan<'v> {
-    fn scope<'p>(&'p self, layout: Layout, used: &'p [&'v str]) -> Scope<'p, 'v> {
-        let district = layout.code == Layout::DISTRICT.code;
-        let (old, new) = if district {
-            (&self.old.districts, &self.districts)
-        } else {
-            (&self.old.sets, &self.sets)
-        };
-        Scope {
-            read: &self.read,
-            schema: &self.schema,
-            layout,
-            used,
-            options: self.options,
-            sides: [
-                (self.from, self.old.version, old),
-                (self.to, self.version, new),
-            ],
-        }
-    }
-
-    fn communes(&self) -> Scope<'_, 'v> {
-        self.scope(Layout::COMMUNE, &self.used)
-    }
-
-    fn district_scope(&self) -> Scope<'_, 'v> {
-        self.scope(Layout::DISTRICT, &self.district_used)
-    }
-}
-
 /// The sets a `--level` asks for.
 struct Levels<'v> {
     communes: Vec<&'v CriteriaSet>,
@@ -216,7 +149,7 @@ pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
     }
 }
 
-fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>, i32> {
+fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Prepared<'v>, i32> {
     if args.districts.len() > 2 {
         return Err(usage(
             ctx,
@@ -266,8 +199,8 @@ fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>
             // Neither year given: both files' years are read at once.
             let (a, b) = if args.from.is_none() && args.to.is_none() {
                 std::thread::scope(|s| {
-                    let old = s.spawn(|| files::years_in(&args.old, discovery));
-                    let new = files::years_in(new, discovery);
+                    let old = s.spawn(|| diff::years_in(&args.old, discovery));
+                    let new = diff::years_in(new, discovery);
                     (Some(joined(old)), Some(new))
                 })
             } else {
@@ -337,12 +270,12 @@ fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>
             district_used.push(c);
         }
     }
-    Ok(Plan {
+    Ok(Prepared {
         version: new_version,
         sets: levels.communes,
         districts: levels.districts,
         target: levels.target,
-        old: SidePlan {
+        old: OldSide {
             version: old_version,
             sets: old_levels.communes,
             districts: old_levels.districts,
@@ -360,7 +293,7 @@ fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Plan<'v>
     })
 }
 
-fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan, loaded: &Units) -> i32 {
+fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Prepared, loaded: &Units) -> i32 {
     let format = Output::format(args.format, args.output.as_deref());
     // A report to print and file is dated.
     let date = match format {
@@ -395,269 +328,50 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Plan, loaded: &Units) -> i32 {
     if let Err(code) = ctx.inputs(&expected) {
         return code;
     }
-    let mut problems = Vec::new();
-    let years = (plan.from, plan.to);
-    // The official lists: each file's codes and names checked, and whether its codes are official.
-    let (units, no_list) =
-        ntm::pipeline::official_lists(Some(loaded), &[plan.old.version, plan.version]);
-    let communes = match commune_files(ctx, args, plan, units, &mut problems) {
-        Ok(r) => r,
-        Err(code) => return code,
+    let job = Job {
+        old: &args.old,
+        new: args.new.as_deref(),
+        districts: &args.districts,
+        map: args.map.as_deref(),
+        units: loaded,
     };
-    let dsources = match args.districts.as_slice() {
-        [] => None,
-        [old, rest @ ..] => {
-            match sides(
-                ctx,
-                (old, rest.first().map(PathBuf::as_path)),
-                years,
-                plan.district_scope(),
-                &mut problems,
-            ) {
-                Ok(s) => Some(s),
-                Err(code) => return code,
-            }
-        }
-    };
-    problems.extend(no_list);
-    let commune_codes: Vec<bool> = communes
-        .iter()
-        .map(|r| match &r.audit {
-            Some(o) => {
-                problems.extend(o.problems.iter().cloned());
-                o.official
-            }
-            None => false,
-        })
-        .collect();
-    let district_codes: Vec<bool> = dsources
-        .as_deref()
-        .map(|d| {
-            d.iter()
-                .map(|src| match units {
-                    Some(u) => {
-                        let o = audit::check_rows(u, &src.ds.file, Layer::District, &src.ds.rows);
-                        problems.extend(o.problems);
-                        o.official
-                    }
-                    None => false,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let (old_read, new_read) = (&communes[0], &communes[communes.len() - 1]);
-    let (old_store, new_store) = (
-        &old_read.stores[0],
-        &new_read.stores[new_read.stores.len() - 1],
-    );
-    let old = StoreSide::new(
-        old_store,
-        plan.old.version,
-        plan.old.sets.clone(),
-        plan.options,
-    );
-    let new = StoreSide::new(new_store, plan.version, plan.sets.clone(), plan.options);
-    let side_skipped = |r: &FileRead, k: usize, side: Presence| -> Vec<(String, Presence)> {
-        r.skipped[k].iter().map(|c| (c.clone(), side)).collect()
-    };
-    let mut skipped = side_skipped(old_read, 0, Presence::Old);
-    skipped.extend(side_skipped(
-        new_read,
-        new_read.skipped.len() - 1,
-        Presence::New,
-    ));
-    let (map, map_shown) = match &args.map {
-        // A file of that name wins; else a shipped conversion (`lang-son-2025`).
-        Some(path) => match (!path.exists())
-            .then(|| path.to_str().and_then(|n| loaded.conversion_named(n)))
-            .flatten()
-        {
-            Some(c) => {
-                let name = loaded.conversion_name(c);
-                problems.extend(audit::conversion_years_note(
-                    loaded,
-                    c,
-                    (plan.from, plan.to),
-                    &new_store.head.file,
-                ));
-                let shown = format!("{name} ({})", c.file);
-                (CodeMap::from_conversion(&name, c, &old, &new), Some(shown))
-            }
-            None => {
-                let known: Vec<String> = loaded
-                    .conversions
-                    .iter()
-                    .map(|c| loaded.conversion_name(c))
-                    .collect();
-                (
-                    read_map(path, &known, &mut problems),
-                    Some(path.display().to_string()),
-                )
-            }
+    let outcome = diff::run(
+        &job,
+        plan,
+        &mut |p| ctx.report(std::slice::from_ref(p)),
+        |c| {
+            let report = DiffReport {
+                version: plan.version,
+                sets: plan.sets.clone(),
+                level: args.level.clone(),
+                target: plan.target.clone(),
+                before: c.before,
+                after: c.after,
+                same_year: plan.options.thresholds_of,
+                map: c.map,
+                skipped: c.skipped,
+                districts: c.districts,
+                date,
+                index: Default::default(),
+            };
+            write(
+                &report,
+                &c.diff,
+                &c.problems,
+                format,
+                &ctx.style,
+                ntm::report::fitted_writer(format, &ctx.style, output.writer()),
+            )
         },
-        None => {
-            if let Some(c) = units.and_then(|u| audit::conversion_between(u, plan.from, plan.to)) {
-                let o: Vec<&str> = (0..old.len()).map(|i| old.code(i)).collect();
-                let n: Vec<&str> = (0..new.len()).map(|i| new.code(i)).collect();
-                problems.push(audit::codes_reused_warning(
-                    loaded,
-                    c,
-                    (plan.from, plan.to),
-                    (&o, &n),
-                    &new_store.head.file,
-                ));
-            }
-            (CodeMap::none(), None)
-        }
-    };
-    let skip: HashSet<&str> = skipped.iter().map(|(c, _)| c.as_str()).collect();
-    let mut diff = compare(&plan.sets, &old, &new, &map, &skip);
-    problems.extend(diff.problems.iter().cloned());
-    let mut info = None;
-    if let Some(d) = &dsources {
-        // Each side's communes gathered by district, in the order the comparison read them.
-        let last = |v: &[bool]| v.last().copied().unwrap_or(false);
-        let mut co = district::Gathered::new(
-            &old_store.head.file,
-            &d[0],
-            plan.from,
-            &plan.districts,
-            commune_codes.first().copied().unwrap_or(false),
-        );
-        let mut cn = district::Gathered::new(
-            &new_store.head.file,
-            &d[d.len() - 1],
-            plan.to,
-            &plan.districts,
-            last(&commune_codes),
-        );
-        for j in 0..new.len() {
-            cn.add(&*new.unit(j));
-        }
-        for i in diff.old_order() {
-            co.add(&*old.unit(i));
-        }
-        let lists = |official: bool| ntm::eval::district::Lists {
-            units,
-            official_codes: official,
-        };
-        let side_lists = (
-            lists(district_codes.first().copied().unwrap_or(false)),
-            lists(last(&district_codes)),
-        );
-        let (dd, di) = district::compare(plan, d, (&co, &cn), side_lists, &mut problems);
-        diff.districts = Some(dd);
-        info = Some(di);
-    }
-    ctx.report(&problems);
-    let report = DiffReport {
-        version: plan.version,
-        sets: plan.sets.clone(),
-        level: args.level.clone(),
-        target: plan.target.clone(),
-        before: side_info(
-            plan,
-            &old_store.head.file,
-            plan.from,
-            diff.threshold_years.0,
-        ),
-        after: side_info(plan, &new_store.head.file, plan.to, diff.threshold_years.1),
-        same_year: plan.options.thresholds_of,
-        map: map_shown,
-        skipped,
-        districts: info,
-        date,
-        index: Default::default(),
-    };
-    let written = write(
-        &report,
-        &diff,
-        &problems,
-        format,
-        &ctx.style,
-        ntm::report::fitted_writer(format, &ctx.style, output.writer()),
     );
-    if let Err(e) = written.and_then(|_| output.commit()) {
-        return output::write_failed(ctx, &e);
-    }
-    if problems.iter().any(Problem::is_error) {
-        exit::DATA
-    } else {
-        exit::OK
-    }
-}
-
-/// A side's file, data year, and the year whose thresholds scored it (its first unit's, else the
-/// one the options give).
-fn side_info(plan: &Plan, file: &str, year: i32, scored: Option<i32>) -> SideInfo {
-    let version = if year == plan.from && plan.from != plan.to {
-        plan.old.version
-    } else {
-        plan.version
-    };
-    SideInfo {
-        file: file.to_string(),
-        year,
-        threshold_year: scored.unwrap_or(plan.options.thresholds_of.unwrap_or(year)),
-        version: version.id.clone(),
-    }
-}
-
-/// The commune files read into each side's store: one file for both years, or each file for its own
-/// year (see [`ntm::pipeline::diff`]). Their problems go to `problems`; stops (after reporting what
-/// was found so far) when a side has no row of its year.
-fn commune_files(
-    ctx: &Ctx,
-    args: &DiffArgs,
-    plan: &Plan,
-    units: Option<&Units>,
-    problems: &mut Vec<Problem>,
-) -> Result<Vec<FileRead>, i32> {
-    let old = SideSpec {
-        year: plan.from,
-        version: plan.old.version,
-        sets: plan.old.sets.clone(),
-    };
-    let new = SideSpec {
-        year: plan.to,
-        version: plan.version,
-        sets: plan.sets.clone(),
-    };
-    let spec = ReadSpec {
-        read: &plan.read,
-        schema: &plan.schema,
-        used: &plan.used,
-        options: plan.options,
-        units,
-    };
-    let reads = match &args.new {
-        None => vec![read_file(&args.old, &spec, &[old, new])],
-        // The two files are read at once.
-        Some(path) => std::thread::scope(|s| {
-            let first = s.spawn(|| read_file(&args.old, &spec, &[old]));
-            let second = read_file(path, &spec, &[new]);
-            vec![joined(first), second]
-        }),
-    };
-    for r in &reads {
-        problems.extend(r.problems.iter().cloned());
-    }
-    let last = reads.len() - 1;
-    for (r, k, year) in [
-        (&reads[0], 0, plan.from),
-        (&reads[last], reads[last].kept.len() - 1, plan.to),
-    ] {
-        if !r.kept[k] {
-            ctx.report(problems);
-            // An unreadable file (its errors are reported), or a readable one without that year.
-            return Err(if !r.kept.iter().any(|k| *k) && r.read_errors {
-                exit::DATA
-            } else {
-                files::no_rows(ctx, plan.communes(), &r.file, year)
-            });
+    match outcome.and_then(|o| output.commit().map(|_| o).map_err(Into::into)) {
+        Ok(o) => o.exit_code(),
+        Err(diff::Error::Io(e)) => output::write_failed(ctx, &e),
+        Err(diff::Error::Unreadable) => exit::DATA,
+        Err(diff::Error::NoRows { file, year, layout }) => {
+            files::no_rows(ctx, plan.scope(layout), &file, year)
         }
     }
-    Ok(reads)
 }
 
 fn usage(ctx: &Ctx, msg: &Text) -> i32 {
@@ -731,7 +445,7 @@ fn year_of(
     given: Option<i32>,
     flag: &str,
     scope: Scope,
-    read: Option<files::Years>,
+    read: Option<diff::Years>,
 ) -> Result<i32, i32> {
     if let Some(y) = given {
         return Ok(y);

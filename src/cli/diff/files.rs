@@ -1,71 +1,17 @@
-//! Reading the files of a comparison: which years a file holds (commune or district file, [`Scope`]
-//! says which), and the district files' rows and the rows that give no result. Commune files are
-//! read into compact stores by `ntm::pipeline::diff`.
+//! The years of the files of a comparison, said to the user: which years a file holds (commune or
+//! district file, [`Scope`] says which), and why a side has no row. Reading is
+//! `ntm::pipeline::diff`.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::Mutex;
 
-use ntm::criteria::{CriteriaSet, Schema, Version};
-use ntm::diag::Problem;
-use ntm::eval::diff::{CodeMap, Presence};
-use ntm::eval::{Evaluator, Options};
 use ntm::exit;
 use ntm::i18n::Text;
 use ntm::input::files::Expect;
-use ntm::input::table::ReadOptions;
-use ntm::input::{Dataset, Layout, Row, read_file};
+use ntm::pipeline::diff::{Scope, Years, years_in};
 
 use super::super::Ctx;
 use super::usage;
-
-/// What a file is read as: the columns of both sides' versions, its layout, the columns the sets
-/// read, and per side (its year, version and sets) what its rows are checked against.
-#[derive(Clone, Copy)]
-pub(super) struct Scope<'p, 'v> {
-    pub read: &'p ReadOptions,
-    pub schema: &'p Schema,
-    pub layout: Layout,
-    pub used: &'p [&'v str],
-    pub options: Options,
-    pub sides: [(i32, &'v Version, &'p [&'v CriteriaSet]); 2],
-}
-
-/// One row kept for the years compared, readable or not.
-pub(super) struct Kept {
-    pub code: String,
-    pub name: String,
-    pub year: i32,
-}
-
-/// A data file read for the years compared, with every row kept, readable or not.
-pub(super) struct Source {
-    pub ds: Dataset,
-    pub kept: Vec<Kept>,
-    /// Lines the evaluation refuses (a year outside the sets, `KAD` where not allowed).
-    pub bad_lines: HashSet<usize>,
-}
-
-/// The years of a file's rows (without judging any cell), and the errors that stop reading it.
-pub(super) type Years = (BTreeSet<i32>, Vec<Problem>);
-
-/// [`Years`] of a file.
-pub(super) fn years_in(path: &Path, scope: Scope) -> Years {
-    let seen = Mutex::new(BTreeSet::new());
-    let ds = read_file(
-        path,
-        scope.read,
-        scope.schema,
-        scope.layout,
-        scope.used,
-        &|_, _, y| {
-            seen.lock().unwrap_or_else(|e| e.into_inner()).insert(y);
-            false
-        },
-    );
-    let errors = ds.problems.into_iter().filter(Problem::is_error).collect();
-    (seen.into_inner().unwrap_or_else(|e| e.into_inner()), errors)
-}
 
 /// The years a file holds, or the exit code after saying why there are none.
 /// `read`: the file's years already read, if they were.
@@ -107,156 +53,5 @@ pub(super) fn no_rows(ctx: &Ctx, scope: Scope, file: &str, year: i32) -> i32 {
             ),
         ),
         Err(code) => code,
-    }
-}
-
-/// Read a file's rows of `years`, then the evaluation's own checks on them.
-fn load(path: &Path, years: &[i32], scope: Scope, problems: &mut Vec<Problem>) -> Source {
-    let kept = Mutex::new(Vec::new());
-    let ds = read_file(
-        path,
-        scope.read,
-        scope.schema,
-        scope.layout,
-        scope.used,
-        &|code, name, y| {
-            let keep = years.contains(&y);
-            if keep {
-                kept.lock().unwrap_or_else(|e| e.into_inner()).push(Kept {
-                    code: code.to_string(),
-                    name: name.to_string(),
-                    year: y,
-                });
-            }
-            keep
-        },
-    );
-    // Each row is checked against its side's version.
-    let evaluators = scope
-        .sides
-        .map(|(year, v, sets)| (year, Evaluator::new(v, sets.to_vec(), &ds, scope.options)));
-    let pre: Vec<Problem> = ds
-        .rows
-        .iter()
-        .flat_map(|row| {
-            evaluators
-                .iter()
-                .find(|(y, _)| *y == row.year)
-                .map(|(_, ev)| ev.precheck_row(&ds.file, row, scope.layout.year))
-                .unwrap_or_default()
-        })
-        .collect();
-    let bad_lines = pre
-        .iter()
-        .filter(|p| p.is_error())
-        .filter_map(|p| p.line)
-        .collect();
-    problems.extend(ds.problems.iter().cloned());
-    problems.extend(pre);
-    Source {
-        ds,
-        kept: kept.into_inner().unwrap_or_else(|e| e.into_inner()),
-        bad_lines,
-    }
-}
-
-/// The sources of both sides: one file read for both years, or each file for its own year. Stops
-/// (after reporting what was found so far) when a side has no row of its year.
-pub(super) fn sides(
-    ctx: &Ctx,
-    (old, new): (&Path, Option<&Path>),
-    (from, to): (i32, i32),
-    scope: Scope,
-    problems: &mut Vec<Problem>,
-) -> Result<Vec<Source>, i32> {
-    let sources = match new {
-        None => vec![load(old, &[from, to], scope, problems)],
-        Some(new) => vec![
-            load(old, &[from], scope, problems),
-            load(new, &[to], scope, problems),
-        ],
-    };
-    let last = sources.len() - 1;
-    for (src, year) in [(&sources[0], from), (&sources[last], to)] {
-        if !src.kept.iter().any(|k| k.year == year) {
-            ctx.report(problems);
-            // An unreadable file (its errors are reported), or a readable one without that year.
-            return Err(if src.kept.is_empty() && src.ds.has_errors() {
-                exit::DATA
-            } else {
-                no_rows(ctx, scope, &src.ds.file, year)
-            });
-        }
-    }
-    Ok(sources)
-}
-
-/// The rows of `year` the evaluation accepts.
-pub(super) fn rows_of(src: &Source, year: i32) -> Vec<&Row> {
-    src.ds
-        .rows
-        .iter()
-        .filter(|r| r.year == year && !src.bad_lines.contains(&r.line))
-        .collect()
-}
-
-/// Codes of rows kept for `year` that give no result (unreadable or refused): left out of the
-/// comparison rather than reported as present on one side only.
-pub(super) fn skipped_codes(
-    src: &Source,
-    year: i32,
-    rows: &[&Row],
-    side: Presence,
-) -> Vec<(String, Presence)> {
-    let scored: HashSet<&str> = rows.iter().map(|r| r.code.as_str()).collect();
-    let mut seen: HashSet<&str> = HashSet::new();
-    src.kept
-        .iter()
-        .filter(|k| {
-            k.year == year
-                && !k.code.is_empty()
-                && !scored.contains(k.code.as_str())
-                && seen.insert(&k.code)
-        })
-        .map(|k| (k.code.clone(), side))
-        .collect()
-}
-
-/// Read a map file; `known`: the shipped conversions' names, said when the file cannot be read.
-pub(super) fn read_map(path: &Path, known: &[String], problems: &mut Vec<Problem>) -> CodeMap {
-    let shown = path.display().to_string();
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            let (map, mut p) = CodeMap::parse(&shown, &bytes);
-            problems.append(&mut p);
-            map
-        }
-        Err(e) => {
-            let (vi, en) = if known.is_empty() {
-                (String::new(), String::new())
-            } else {
-                (
-                    format!(
-                        " (bảng chuyển đổi có sẵn: {}, ví dụ --map {})",
-                        known.join(", "),
-                        known[0]
-                    ),
-                    format!(
-                        " (shipped conversions: {}, e.g. --map {})",
-                        known.join(", "),
-                        known[0]
-                    ),
-                )
-            };
-            problems.push(Problem::error(
-                "io",
-                &shown,
-                Text::new(
-                    format!("không đọc được tệp: {e}{vi}"),
-                    format!("cannot read the file: {e}{en}"),
-                ),
-            ));
-            CodeMap::none()
-        }
     }
 }
