@@ -2,31 +2,20 @@
 //! (or two files), each side scored with its own year's thresholds unless `--same-year`; with
 //! `--districts OLD_D [NEW_D]`, the districts' results too (huyện NTM, H0.1/H0.2 from the communes).
 //!
-//! What the user typed becomes a [`Plan`] (criteria, sets, years, thresholds) before any scoring; the
-//! commune files are read and scored by `ntm::pipeline::diff`, the comparison itself is
-//! `ntm::eval::diff`, the rendering `ntm::report::diff`. The years of the files and the district
-//! files are read by [`files`], the district step is [`district`].
-
-mod files;
+//! This file only turns the arguments into a `ntm::pipeline::diff::Job`: `pipeline::diff::prepare`
+//! settles it (criteria, sets, years, thresholds) before any scoring, `pipeline::diff::run` reads,
+//! scores and compares both sides (and the districts), and the comparison is rendered here by
+//! `ntm::report::diff`.
 
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use ntm::criteria::catalog::Catalog;
-use ntm::criteria::select::Selection;
-use ntm::criteria::{CriteriaSet, Schema, Version};
-use ntm::eval::Options;
-use ntm::exit;
-use ntm::i18n::Text;
-use ntm::input::Layout;
 use ntm::input::files::Expect;
-use ntm::pipeline::diff::{self, Job, OldSide, Prepared, Scope};
+use ntm::pipeline::diff::{self, Job};
 use ntm::report::diff::{DiffReport, write};
-use ntm::units::Units;
 
 use super::output::{self, Output};
 use super::{Ctx, FormatArg};
-use files::{list, years_found};
 
 /// The exit codes of `diff`: it compares, it does not judge qualification (see `check`).
 pub(crate) const EXIT_CODES_EN: &str = "\
@@ -123,13 +112,6 @@ pub(crate) struct DiffArgs {
     force: bool,
 }
 
-/// The sets a `--level` asks for.
-struct Levels<'v> {
-    communes: Vec<&'v CriteriaSet>,
-    districts: Vec<&'v CriteriaSet>,
-    target: String,
-}
-
 pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
     // The printable comparison is HTML.
     if let Err(code) = output::refuse_pdf(ctx, args.output.as_deref(), "html") {
@@ -143,157 +125,25 @@ pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
         Ok(u) => u,
         Err(code) => return code,
     };
-    match plan(ctx, &args, &catalog) {
-        Ok(plan) => execute(ctx, &args, &plan, &units),
-        Err(code) => code,
-    }
-}
-
-fn plan<'v>(ctx: &Ctx, args: &DiffArgs, catalog: &'v Catalog) -> Result<Prepared<'v>, i32> {
-    if args.districts.len() > 2 {
-        return Err(usage(
-            ctx,
-            &Text::new(
-                "--districts nhận một tệp (có cả hai năm) hoặc hai tệp (bên cũ, bên mới)",
-                "--districts takes one file (holding both years) or two (the old side's, the new side's)",
-            ),
-        ));
-    }
-    // The files are read against every version they may need; each side is then scored by the
-    // version in force for its year.
-    let named = ctx.criteria_version.as_deref();
-    let candidates: Vec<&Version> = match named {
-        Some(id) => vec![catalog.select(Some(id), None).map_err(|m| usage(ctx, &m))?],
-        None => catalog.versions.iter().collect(),
-    };
-    let schema = Schema::of_versions(&candidates).map_err(|m| usage(ctx, &m))?;
-    let with_districts = !args.districts.is_empty();
-    // The level asked must exist before any file is read.
-    if let Some(first) = candidates.first() {
-        level_sets(first, &args.level, with_districts).map_err(|msg| usage(ctx, &msg))?;
-    }
-    let version_of = |year: i32| -> Result<&'v Version, i32> {
-        match named {
-            Some(_) => Ok(candidates[0]),
-            None if catalog.versions.len() == 1 => Ok(&catalog.versions[0]),
-            None => catalog.for_year(year).map_err(|m| usage(ctx, &m)),
-        }
-    };
-    // The years first (read with the columns of every version), then each side's version.
-    let years_scope_sets: Vec<&CriteriaSet> = Vec::new();
-    let all_used: Vec<&str> = candidates.iter().flat_map(|v| v.all_columns()).collect();
-    let discovery = Scope {
-        read: &ctx.read,
-        schema: &schema,
-        layout: Layout::COMMUNE,
-        used: &all_used,
-        options: Options::default(),
-        sides: [
-            (0, candidates[0], &years_scope_sets),
-            (0, candidates[0], &years_scope_sets),
-        ],
-    };
-    let (from, to) = match &args.new {
-        None => years_of_one_file(ctx, args, discovery)?,
-        Some(new) => {
-            // Neither year given: both files' years are read at once.
-            let (a, b) = if args.from.is_none() && args.to.is_none() {
-                std::thread::scope(|s| {
-                    let old = s.spawn(|| diff::years_in(&args.old, discovery));
-                    let new = diff::years_in(new, discovery);
-                    (Some(joined(old)), Some(new))
-                })
-            } else {
-                (None, None)
-            };
-            (
-                year_of(ctx, &args.old, args.from, "--from", discovery, a)?,
-                year_of(ctx, new, args.to, "--to", discovery, b)?,
-            )
-        }
-    };
-    let (old_version, new_version) = match args.same_year {
-        Some(y) => (version_of(y)?, version_of(y)?),
-        None => (version_of(from)?, version_of(to)?),
-    };
-    let levels =
-        level_sets(new_version, &args.level, with_districts).map_err(|msg| usage(ctx, &msg))?;
-    let old_levels =
-        level_sets(old_version, &args.level, with_districts).map_err(|msg| usage(ctx, &msg))?;
-    let ids = |sets: &[&CriteriaSet]| sets.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
-    if ids(&levels.communes) != ids(&old_levels.communes)
-        || ids(&levels.districts) != ids(&old_levels.districts)
-    {
-        let (o, n) = (&old_version.id, &new_version.id);
-        return Err(usage(
-            ctx,
-            &Text::new(
-                format!(
-                    "bên cũ chấm theo phiên bản {o}, bên mới theo {n}, và hai phiên bản không có cùng các mức đánh giá: so sánh bằng --same-year NĂM (cả hai bên theo một phiên bản)"
-                ),
-                format!(
-                    "the old side is scored with version {o}, the new side with {n}, and the two do not have the same levels: compare with --same-year YEAR (both sides with one version)"
-                ),
-            ),
-        ));
-    }
-    if let Some(y) = args.same_year
-        && !args.nearest_year
-        && let Some(s) = levels
-            .communes
-            .iter()
-            .chain(&levels.districts)
-            .find(|s| !s.covers(y))
-    {
-        let (id, a, b) = (&s.id, s.valid_from, s.valid_to);
-        return Err(usage(
-            ctx,
-            &Text::new(
-                format!(
-                    "--same-year {y} ngoài thời hạn của bộ {id} ({a}–{b}); thêm --nearest-year để dùng ngưỡng năm gần nhất"
-                ),
-                format!(
-                    "--same-year {y} is outside set {id}'s validity ({a}–{b}); add --nearest-year to reuse the nearest year's thresholds"
-                ),
-            ),
-        ));
-    }
-    let mut used = Version::columns_of(&levels.communes);
-    for c in Version::columns_of(&old_levels.communes) {
-        if !used.contains(&c) {
-            used.push(c);
-        }
-    }
-    let mut district_used = Version::columns_of(&levels.districts);
-    for c in Version::columns_of(&old_levels.districts) {
-        if !district_used.contains(&c) {
-            district_used.push(c);
-        }
-    }
-    Ok(Prepared {
-        version: new_version,
-        sets: levels.communes,
-        districts: levels.districts,
-        target: levels.target,
-        old: OldSide {
-            version: old_version,
-            sets: old_levels.communes,
-            districts: old_levels.districts,
-        },
-        used,
-        district_used,
-        schema,
-        from,
-        to,
-        options: Options {
-            nearest_year: args.nearest_year,
-            thresholds_of: args.same_year,
-        },
+    let job = Job {
+        catalog: &catalog,
+        version: ctx.criteria_version.as_deref(),
+        level: &args.level,
+        from: args.from,
+        to: args.to,
+        same_year: args.same_year,
+        nearest_year: args.nearest_year,
         read: ctx.read.clone(),
-    })
-}
-
-fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Prepared, loaded: &Units) -> i32 {
+        old: &args.old,
+        new: args.new.as_deref(),
+        districts: &args.districts,
+        map: args.map.as_deref(),
+        units: &units,
+    };
+    let prepared = match diff::prepare(&job) {
+        Ok(p) => p,
+        Err(e) => return fail(ctx, e),
+    };
     let format = Output::format(args.format, args.output.as_deref());
     // A report to print and file is dated.
     let date = match format {
@@ -303,7 +153,7 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Prepared, loaded: &Units) -> i32 {
         },
         _ => None,
     };
-    let mut inputs: Vec<&std::path::Path> = vec![args.old.as_path()];
+    let mut inputs: Vec<&Path> = vec![args.old.as_path()];
     inputs.extend(args.new.as_deref());
     inputs.extend(args.districts.iter().map(PathBuf::as_path));
     inputs.extend(args.map.as_deref());
@@ -317,7 +167,7 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Prepared, loaded: &Units) -> i32 {
     let shipped = |p: &Path| {
         !p.exists()
             && p.to_str().is_some_and(|n| {
-                loaded.conversion_named(n).is_some() || !n.contains(['/', '\\', '.'])
+                units.conversion_named(n).is_some() || !n.contains(['/', '\\', '.'])
             })
     };
     let expected: Vec<(&Path, Expect)> = inputs
@@ -328,26 +178,19 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Prepared, loaded: &Units) -> i32 {
     if let Err(code) = ctx.inputs(&expected) {
         return code;
     }
-    let job = Job {
-        old: &args.old,
-        new: args.new.as_deref(),
-        districts: &args.districts,
-        map: args.map.as_deref(),
-        units: loaded,
-    };
     let outcome = diff::run(
         &job,
-        plan,
+        &prepared,
         &mut |p| ctx.report(std::slice::from_ref(p)),
         |c| {
             let report = DiffReport {
-                version: plan.version,
-                sets: plan.sets.clone(),
+                version: prepared.version,
+                sets: prepared.sets.clone(),
                 level: args.level.clone(),
-                target: plan.target.clone(),
+                target: prepared.target.clone(),
                 before: c.before,
                 after: c.after,
-                same_year: plan.options.thresholds_of,
+                same_year: prepared.options.thresholds_of,
                 map: c.map,
                 skipped: c.skipped,
                 districts: c.districts,
@@ -364,104 +207,24 @@ fn execute(ctx: &Ctx, args: &DiffArgs, plan: &Prepared, loaded: &Units) -> i32 {
             )
         },
     );
+    // A closed pipe is not an error (the writer goes quiet): the exit code stays the outcome's.
     match outcome.and_then(|o| output.commit().map(|_| o).map_err(Into::into)) {
         Ok(o) => o.exit_code(),
-        Err(diff::Error::Io(e)) => output::write_failed(ctx, &e),
-        Err(diff::Error::Unreadable) => exit::DATA,
-        Err(diff::Error::NoRows { file, year, layout }) => {
-            files::no_rows(ctx, plan.scope(layout), &file, year)
-        }
+        Err(e) => fail(ctx, e),
     }
 }
 
-fn usage(ctx: &Ctx, msg: &Text) -> i32 {
-    ctx.error(&msg.vi, &msg.en);
-    exit::USAGE
-}
-
-/// The sets compared for `--level` (see [`Selection`]).
-fn level_sets<'v>(
-    version: &'v Version,
-    level: &str,
-    with_districts: bool,
-) -> Result<Levels<'v>, Text> {
-    let sel = Selection::of(version, level, with_districts)?;
-    Ok(Levels {
-        target: sel.target.id.clone(),
-        communes: sel.communes,
-        districts: sel.districts,
-    })
-}
-
-/// One file: the two years given, or the file's two years when it holds exactly two.
-fn years_of_one_file(ctx: &Ctx, args: &DiffArgs, scope: Scope) -> Result<(i32, i32), i32> {
-    let (from, to) = match (args.from, args.to) {
-        (Some(f), Some(t)) => (f, t),
-        (f, t) => {
-            let ys = years_found(ctx, &args.old, scope, None)?;
-            let (Some(&lo), Some(&hi), 2) = (ys.first(), ys.last(), ys.len()) else {
-                let (p, l) = (args.old.display(), list(&ys));
-                return Err(usage(
-                    ctx,
-                    &Text::new(
-                        format!("tệp {p} có các năm {l}: chọn hai năm bằng --from và --to"),
-                        format!("{p} holds the years {l}: pick two with --from and --to"),
-                    ),
-                ));
-            };
-            let other = |y: i32| if y == lo { hi } else { lo };
-            match (f, t) {
-                (Some(f), None) => (f, other(f)),
-                (None, Some(t)) => (other(t), t),
-                _ => (lo, hi),
+/// Say why the comparison could not go on, and its exit code.
+fn fail(ctx: &Ctx, e: diff::Error) -> i32 {
+    match &e {
+        diff::Error::Usage(why) | diff::Error::NoInput(why) => ctx.error(&why.vi, &why.en),
+        diff::Error::Data { problems, why } => {
+            ctx.report(problems);
+            if let Some(why) = why {
+                ctx.error(&why.vi, &why.en);
             }
         }
-    };
-    if from == to {
-        return Err(usage(
-            ctx,
-            &Text::new(
-                format!(
-                    "--from và --to cùng là {from}: một tệp cần hai năm khác nhau (hoặc cho hai tệp)"
-                ),
-                format!(
-                    "--from and --to are both {from}: one file needs two different years (or give two files)"
-                ),
-            ),
-        ));
+        diff::Error::Io(io) => return output::write_failed(ctx, io),
     }
-    Ok((from, to))
-}
-
-/// What a thread gave back; a panic in it goes on in this one.
-fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-}
-
-/// Two files: each side's year as given, or the file's only year (`read`: its years, if read).
-fn year_of(
-    ctx: &Ctx,
-    path: &Path,
-    given: Option<i32>,
-    flag: &str,
-    scope: Scope,
-    read: Option<diff::Years>,
-) -> Result<i32, i32> {
-    if let Some(y) = given {
-        return Ok(y);
-    }
-    let ys = years_found(ctx, path, scope, read)?;
-    match (ys.first(), ys.len()) {
-        (Some(&y), 1) => Ok(y),
-        _ => {
-            let (p, l) = (path.display(), list(&ys));
-            Err(usage(
-                ctx,
-                &Text::new(
-                    format!("tệp {p} có các năm {l}: chọn một năm bằng {flag}"),
-                    format!("{p} holds the years {l}: pick one with {flag}"),
-                ),
-            ))
-        }
-    }
+    e.exit_code()
 }

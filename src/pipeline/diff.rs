@@ -7,19 +7,24 @@
 //! scored by one criteria version and chain of sets.
 //!
 //! [`run`] is the whole comparison, as [`super::check::run`] is the whole check: the command line
-//! settles a [`Prepared`] (criteria, sets, years) and names the files in a [`Job`]; `run` reads both
+//! fills a [`Job`] (criteria, level, years given, files, `--map`); [`prepare`] settles it into a
+//! [`Prepared`] (each side's year, version and sets) before any row is scored; `run` reads both
 //! sides, follows `--map` (or warns of reused codes), compares, gathers and compares the districts,
-//! and hands the [`Compared`] result to the caller's renderer. The [`Outcome`] decides the exit code.
+//! and hands the [`Compared`] result to the caller's renderer. [`Outcome::exit_code`] and
+//! [`Error::exit_code`] decide the exit code.
 
 mod district;
+mod prepare;
 mod sources;
 
-pub use sources::{Scope, Years, years_in};
+pub use prepare::prepare;
+use sources::Scope;
 
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::criteria::catalog::Catalog;
 use crate::criteria::{CriteriaSet, Schema, Version};
 use crate::diag::Problem;
 use crate::eval::diff::store::{Store, StoreSide};
@@ -27,6 +32,7 @@ use crate::eval::diff::{CodeMap, Diff, Presence, Side, compare};
 use crate::eval::plan::{Compact, Plan};
 use crate::eval::{Evaluator, NoDerived, Options};
 use crate::exit;
+use crate::i18n::Text;
 use crate::input::Layout;
 use crate::input::table::{ReadOptions, Reader, RowRead, RowState};
 use crate::report::diff::{DistrictInfo, SideInfo};
@@ -210,7 +216,7 @@ pub struct OldSide<'v> {
 
 impl<'v> Prepared<'v> {
     /// How the files of `layout` (commune or district files) are read.
-    pub fn scope(&self, layout: Layout) -> Scope<'_, 'v> {
+    fn scope(&self, layout: Layout) -> Scope<'_, 'v> {
         let district = layout.code == Layout::DISTRICT.code;
         let (old, new, used) = if district {
             (&self.old.districts, &self.districts, &self.district_used)
@@ -231,9 +237,21 @@ impl<'v> Prepared<'v> {
     }
 }
 
-/// The files of a comparison.
-#[derive(Debug, Clone, Copy)]
+/// What the user asked, in the library's terms: the files of a comparison and how to score them.
+#[derive(Debug, Clone)]
 pub struct Job<'a> {
+    pub catalog: &'a Catalog,
+    /// `--criteria-version`: this version for both sides.
+    pub version: Option<&'a str>,
+    pub level: &'a str,
+    /// The old side's year and the new side's (read from the files when not given).
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+    /// `--same-year`: both sides scored with this year's thresholds.
+    pub same_year: Option<i32>,
+    /// A year outside a set's validity reuses the nearest year's thresholds, and says so.
+    pub nearest_year: bool,
+    pub read: ReadOptions,
     /// The old side's commune file, or the one file holding both years.
     pub old: &'a Path,
     pub new: Option<&'a Path>,
@@ -245,25 +263,62 @@ pub struct Job<'a> {
     pub units: &'a Units,
 }
 
-/// Why a comparison stopped before its report. What was found so far has gone to `found`.
+/// Why a comparison cannot run, or stopped before its report. What was found before has gone to
+/// `found`.
 #[derive(Debug)]
 pub enum Error {
-    /// A side's file is readable but has no row of the side's year (`layout`: a commune or a district
-    /// file). The caller says which years it holds.
-    NoRows {
-        file: String,
-        year: i32,
-        layout: Layout,
+    /// The command line asks for something the criteria or the files cannot give (exit 64).
+    Usage(Text),
+    /// An input file does not exist or cannot be opened (exit 66).
+    NoInput(Text),
+    /// The data cannot be compared (exit 65): `problems` (not yet given to `found`), then `why`.
+    Data {
+        problems: Vec<Problem>,
+        why: Option<Text>,
     },
-    /// A side's file could not be read at all (exit 65; its errors were reported).
-    Unreadable,
     /// The report could not be written.
     Io(io::Error),
+}
+
+impl Error {
+    /// The exit code of a comparison that did not run to its end (for [`Error::Io`], the output's
+    /// own failure code, which the caller decides; here 74).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) => exit::USAGE,
+            Error::NoInput(_) => exit::NOINPUT,
+            Error::Data { .. } => exit::DATA,
+            Error::Io(_) => exit::IO,
+        }
+    }
 }
 
 impl From<io::Error> for Error {
     fn from(e: io::Error) -> Self {
         Error::Io(e)
+    }
+}
+
+/// Why reading a side stopped: its file unreadable, or without a row of its year.
+enum Stop {
+    Unreadable,
+    NoRows {
+        file: String,
+        year: i32,
+        layout: Layout,
+    },
+}
+
+impl Stop {
+    /// The error said: for a readable file, the years it holds.
+    fn error(self, p: &Prepared) -> Error {
+        match self {
+            Stop::Unreadable => Error::Data {
+                problems: Vec::new(),
+                why: None,
+            },
+            Stop::NoRows { file, year, layout } => prepare::no_rows(p.scope(layout), &file, year),
+        }
     }
 }
 
@@ -311,9 +366,9 @@ where
     F: for<'s> FnOnce(Compared<'s, 'v>) -> io::Result<()>,
 {
     let mut problems = Vec::new();
-    let stopped = |problems: &[Problem], found: &mut dyn FnMut(&Problem), e: Error| {
+    let stopped = |problems: &[Problem], found: &mut dyn FnMut(&Problem), e: Stop| {
         problems.iter().for_each(&mut *found);
-        Err(e)
+        Err(e.error(p))
     };
     let loaded = job.units;
     let years = (p.from, p.to);
@@ -503,7 +558,7 @@ fn commune_files(
     p: &Prepared,
     units: Option<&Units>,
     problems: &mut Vec<Problem>,
-) -> Result<Vec<FileRead>, Error> {
+) -> Result<Vec<FileRead>, Stop> {
     let old = SideSpec {
         year: p.from,
         version: p.old.version,
@@ -527,7 +582,7 @@ fn commune_files(
         Some(path) => std::thread::scope(|s| {
             let first = s.spawn(|| read(job.old, &spec, &[old]));
             let second = read(path, &spec, &[new]);
-            vec![joined(first), second]
+            vec![prepare::joined(first), second]
         }),
     };
     for r in &reads {
@@ -541,9 +596,9 @@ fn commune_files(
         if !r.kept[k] {
             // An unreadable file (its errors are reported), or a readable one without that year.
             return Err(if !r.kept.iter().any(|k| *k) && r.read_errors {
-                Error::Unreadable
+                Stop::Unreadable
             } else {
-                Error::NoRows {
+                Stop::NoRows {
                     file: r.file.clone(),
                     year,
                     layout: Layout::COMMUNE,
@@ -552,9 +607,4 @@ fn commune_files(
         }
     }
     Ok(reads)
-}
-
-/// What a thread gave back; a panic in it goes on in this one.
-fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }

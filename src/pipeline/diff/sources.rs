@@ -113,14 +113,14 @@ fn load(path: &Path, years: &[i32], scope: Scope, problems: &mut Vec<Problem>) -
 }
 
 /// The sources of both sides: one file read for both years, or each file for its own year. A side
-/// with no row of its year is the error [`super::Error::NoRows`] (or [`super::Error::Unreadable`]
-/// when its file could not be read at all); `problems` then holds what was found so far.
+/// with no row of its year stops the comparison ([`super::Stop`]); `problems` then holds what was
+/// found so far.
 pub(super) fn sides(
     (old, new): (&Path, Option<&Path>),
     (from, to): (i32, i32),
     scope: Scope,
     problems: &mut Vec<Problem>,
-) -> Result<Vec<Source>, super::Error> {
+) -> Result<Vec<Source>, super::Stop> {
     let sources = match new {
         None => vec![load(old, &[from, to], scope, problems)],
         Some(new) => vec![
@@ -133,9 +133,9 @@ pub(super) fn sides(
         if !src.kept.iter().any(|k| k.year == year) {
             // An unreadable file (its errors are reported), or a readable one without that year.
             return Err(if src.kept.is_empty() && src.ds.has_errors() {
-                super::Error::Unreadable
+                super::Stop::Unreadable
             } else {
-                super::Error::NoRows {
+                super::Stop::NoRows {
                     file: src.ds.file.clone(),
                     year,
                     layout: scope.layout,
