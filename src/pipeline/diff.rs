@@ -5,17 +5,37 @@
 //!
 //! One file may hold both sides (two years of it) or one side; a side is the rows of one year,
 //! scored by one criteria version and chain of sets.
+//!
+//! [`run`] is the whole comparison, as [`super::check::run`] is the whole check: the command line
+//! fills a [`Job`] (criteria, level, years given, files, `--map`); [`prepare`] settles it into a
+//! [`Prepared`] (each side's year, version and sets) before any row is scored; `run` reads both
+//! sides, follows `--map` (or warns of reused codes), compares, gathers and compares the districts,
+//! and hands the [`Compared`] result to the caller's renderer. [`Outcome::exit_code`] and
+//! [`Error::exit_code`] decide the exit code.
+
+mod district;
+mod prepare;
+mod sources;
+
+pub use prepare::prepare;
+use sources::Scope;
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::io;
+use std::path::{Path, PathBuf};
 
+use crate::criteria::catalog::Catalog;
 use crate::criteria::{CriteriaSet, Schema, Version};
 use crate::diag::Problem;
-use crate::eval::diff::store::Store;
+use crate::eval::diff::store::{Store, StoreSide};
+use crate::eval::diff::{CodeMap, Diff, Presence, Side, compare};
 use crate::eval::plan::{Compact, Plan};
 use crate::eval::{Evaluator, NoDerived, Options};
+use crate::exit;
+use crate::i18n::Text;
 use crate::input::Layout;
 use crate::input::table::{ReadOptions, Reader, RowRead, RowState};
+use crate::report::diff::{DistrictInfo, SideInfo};
 use crate::units::Units;
 use crate::units::audit::{self, Audit, Layer};
 
@@ -159,4 +179,432 @@ pub fn read(path: &Path, spec: &ReadSpec, sides: &[SideSpec]) -> FileRead {
         skipped,
         audit: audit.map(Audit::finish),
     }
+}
+
+/// The comparison to run, settled from the command line and the files' years.
+#[derive(Debug, Clone)]
+pub struct Prepared<'v> {
+    /// The new side's version (heading the report), and its sets; `old` is the old side's.
+    pub version: &'v Version,
+    /// The commune sets compared, prerequisites first (with --districts, also those the district
+    /// sets require).
+    pub sets: Vec<&'v CriteriaSet>,
+    /// The set whose criteria met are compared.
+    pub target: String,
+    /// The district sets compared, prerequisites first; empty without --districts.
+    pub districts: Vec<&'v CriteriaSet>,
+    /// The old side: the version in force for its year (or the one named, or `--same-year`'s).
+    pub old: OldSide<'v>,
+    /// The columns the sets of both sides read.
+    pub used: Vec<&'v str>,
+    pub district_used: Vec<&'v str>,
+    /// The columns of both sides' versions, which the files are read against.
+    pub schema: Schema,
+    pub from: i32,
+    pub to: i32,
+    pub options: Options,
+    pub read: ReadOptions,
+}
+
+/// What the old side is scored with.
+#[derive(Debug, Clone)]
+pub struct OldSide<'v> {
+    pub version: &'v Version,
+    pub sets: Vec<&'v CriteriaSet>,
+    pub districts: Vec<&'v CriteriaSet>,
+}
+
+impl<'v> Prepared<'v> {
+    /// How the files of `layout` (commune or district files) are read.
+    fn scope(&self, layout: Layout) -> Scope<'_, 'v> {
+        let district = layout.code == Layout::DISTRICT.code;
+        let (old, new, used) = if district {
+            (&self.old.districts, &self.districts, &self.district_used)
+        } else {
+            (&self.old.sets, &self.sets, &self.used)
+        };
+        Scope {
+            read: &self.read,
+            schema: &self.schema,
+            layout,
+            used,
+            options: self.options,
+            sides: [
+                (self.from, self.old.version, old),
+                (self.to, self.version, new),
+            ],
+        }
+    }
+}
+
+/// What the user asked, in the library's terms: the files of a comparison and how to score them.
+#[derive(Debug, Clone)]
+pub struct Job<'a> {
+    pub catalog: &'a Catalog,
+    /// `--criteria-version`: this version for both sides.
+    pub version: Option<&'a str>,
+    pub level: &'a str,
+    /// The old side's year and the new side's (read from the files when not given).
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+    /// `--same-year`: both sides scored with this year's thresholds.
+    pub same_year: Option<i32>,
+    /// A year outside a set's validity reuses the nearest year's thresholds, and says so.
+    pub nearest_year: bool,
+    pub read: ReadOptions,
+    /// The old side's commune file, or the one file holding both years.
+    pub old: &'a Path,
+    pub new: Option<&'a Path>,
+    /// The district files: none, one holding both years, or the old side's and the new side's.
+    pub districts: &'a [PathBuf],
+    /// `--map`: a file of that name, else the name of a shipped conversion.
+    pub map: Option<&'a Path>,
+    /// The official unit lists (bundled or `--units`), and their conversions.
+    pub units: &'a Units,
+}
+
+/// Why a comparison cannot run, or stopped before its report. What was found before has gone to
+/// `found`.
+#[derive(Debug)]
+pub enum Error {
+    /// The command line asks for something the criteria or the files cannot give (exit 64).
+    Usage(Text),
+    /// An input file does not exist or cannot be opened (exit 66).
+    NoInput(Text),
+    /// The data cannot be compared (exit 65): `problems` (not yet given to `found`), then `why`.
+    Data {
+        problems: Vec<Problem>,
+        why: Option<Text>,
+    },
+    /// The report could not be written.
+    Io(io::Error),
+}
+
+impl Error {
+    /// The exit code of a comparison that did not run to its end (for [`Error::Io`], the output's
+    /// own failure code, which the caller decides; here 74).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) => exit::USAGE,
+            Error::NoInput(_) => exit::NOINPUT,
+            Error::Data { .. } => exit::DATA,
+            Error::Io(_) => exit::IO,
+        }
+    }
+}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Self {
+        Error::Io(e)
+    }
+}
+
+/// Why reading a side stopped: its file unreadable, or without a row of its year.
+enum Stop {
+    Unreadable,
+    NoRows {
+        file: String,
+        year: i32,
+        layout: Layout,
+    },
+}
+
+impl Stop {
+    /// The error said: for a readable file, the years it holds.
+    fn error(self, p: &Prepared) -> Error {
+        match self {
+            Stop::Unreadable => Error::Data {
+                problems: Vec::new(),
+                why: None,
+            },
+            Stop::NoRows { file, year, layout } => prepare::no_rows(p.scope(layout), &file, year),
+        }
+    }
+}
+
+/// The comparison, handed to the caller's renderer: the units joined and the districts compared,
+/// each side's file and years, and every problem found.
+pub struct Compared<'s, 'v> {
+    pub diff: Diff<'s>,
+    pub problems: Vec<Problem>,
+    pub before: SideInfo,
+    pub after: SideInfo,
+    /// The `--map` followed, as the report names it.
+    pub map: Option<String>,
+    /// The codes left out of the comparison (rows that give no result), with their side.
+    pub skipped: Vec<(String, Presence)>,
+    pub districts: Option<DistrictInfo<'v>>,
+}
+
+/// What a comparison found, which decides its exit code.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Outcome {
+    /// Whether a problem was an error (unreadable data, a wrong `--map`).
+    pub data_errors: bool,
+}
+
+impl Outcome {
+    /// The exit code: `diff` compares, it does not judge qualification.
+    pub fn exit_code(&self) -> i32 {
+        if self.data_errors {
+            exit::DATA
+        } else {
+            exit::OK
+        }
+    }
+}
+
+/// Compare the two sides of `job` as `p` settles them: every problem goes to `found` (all at once,
+/// before the result is shown), then the comparison to `show`.
+pub fn run<'v, F>(
+    job: &Job<'v>,
+    p: &Prepared<'v>,
+    found: &mut dyn FnMut(&Problem),
+    show: F,
+) -> Result<Outcome, Error>
+where
+    F: for<'s> FnOnce(Compared<'s, 'v>) -> io::Result<()>,
+{
+    let mut problems = Vec::new();
+    let stopped = |problems: &[Problem], found: &mut dyn FnMut(&Problem), e: Stop| {
+        problems.iter().for_each(&mut *found);
+        Err(e.error(p))
+    };
+    let loaded = job.units;
+    let years = (p.from, p.to);
+    // The official lists: each file's codes and names checked, and whether its codes are official.
+    let (units, no_list) = super::official_lists(Some(loaded), &[p.old.version, p.version]);
+    let communes = match commune_files(job, p, units, &mut problems) {
+        Ok(r) => r,
+        Err(e) => return stopped(&problems, found, e),
+    };
+    let dsources = match job.districts {
+        [] => None,
+        [old, rest @ ..] => {
+            match sources::sides(
+                (old, rest.first().map(PathBuf::as_path)),
+                years,
+                p.scope(Layout::DISTRICT),
+                &mut problems,
+            ) {
+                Ok(s) => Some(s),
+                Err(e) => return stopped(&problems, found, e),
+            }
+        }
+    };
+    problems.extend(no_list);
+    let commune_codes: Vec<bool> = communes
+        .iter()
+        .map(|r| match &r.audit {
+            Some(o) => {
+                problems.extend(o.problems.iter().cloned());
+                o.official
+            }
+            None => false,
+        })
+        .collect();
+    let district_codes: Vec<bool> = dsources
+        .as_deref()
+        .map(|d| {
+            d.iter()
+                .map(|src| match units {
+                    Some(u) => {
+                        let o = audit::check_rows(u, &src.ds.file, Layer::District, &src.ds.rows);
+                        problems.extend(o.problems);
+                        o.official
+                    }
+                    None => false,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let (old_read, new_read) = (&communes[0], &communes[communes.len() - 1]);
+    let (old_store, new_store) = (
+        &old_read.stores[0],
+        &new_read.stores[new_read.stores.len() - 1],
+    );
+    let old = StoreSide::new(old_store, p.old.version, p.old.sets.clone(), p.options);
+    let new = StoreSide::new(new_store, p.version, p.sets.clone(), p.options);
+    let side_skipped = |r: &FileRead, k: usize, side: Presence| -> Vec<(String, Presence)> {
+        r.skipped[k].iter().map(|c| (c.clone(), side)).collect()
+    };
+    let mut skipped = side_skipped(old_read, 0, Presence::Old);
+    skipped.extend(side_skipped(
+        new_read,
+        new_read.skipped.len() - 1,
+        Presence::New,
+    ));
+    let (map, map_shown) = match job.map {
+        // A file of that name wins; else a shipped conversion (`lang-son-2025`).
+        Some(path) => match (!path.exists())
+            .then(|| path.to_str().and_then(|n| loaded.conversion_named(n)))
+            .flatten()
+        {
+            Some(c) => {
+                let name = loaded.conversion_name(c);
+                problems.extend(audit::conversion_years_note(
+                    loaded,
+                    c,
+                    (p.from, p.to),
+                    &new_store.head.file,
+                ));
+                let shown = format!("{name} ({})", c.file);
+                (CodeMap::from_conversion(&name, c, &old, &new), Some(shown))
+            }
+            None => {
+                let known: Vec<String> = loaded
+                    .conversions
+                    .iter()
+                    .map(|c| loaded.conversion_name(c))
+                    .collect();
+                (
+                    sources::read_map(path, &known, &mut problems),
+                    Some(path.display().to_string()),
+                )
+            }
+        },
+        None => {
+            if let Some(c) = units.and_then(|u| audit::conversion_between(u, p.from, p.to)) {
+                let o: Vec<&str> = (0..old.len()).map(|i| old.code(i)).collect();
+                let n: Vec<&str> = (0..new.len()).map(|i| new.code(i)).collect();
+                problems.push(audit::codes_reused_warning(
+                    loaded,
+                    c,
+                    (p.from, p.to),
+                    (&o, &n),
+                    &new_store.head.file,
+                ));
+            }
+            (CodeMap::none(), None)
+        }
+    };
+    let skip: HashSet<&str> = skipped.iter().map(|(c, _)| c.as_str()).collect();
+    let mut diff = compare(&p.sets, &old, &new, &map, &skip);
+    problems.extend(diff.problems.iter().cloned());
+    let mut info = None;
+    if let Some(d) = &dsources {
+        // Each side's communes gathered by district, in the order the comparison read them.
+        let last = |v: &[bool]| v.last().copied().unwrap_or(false);
+        let mut co = district::Gathered::new(
+            &old_store.head.file,
+            &d[0],
+            p.from,
+            &p.districts,
+            commune_codes.first().copied().unwrap_or(false),
+        );
+        let mut cn = district::Gathered::new(
+            &new_store.head.file,
+            &d[d.len() - 1],
+            p.to,
+            &p.districts,
+            last(&commune_codes),
+        );
+        for j in 0..new.len() {
+            cn.add(&*new.unit(j));
+        }
+        for i in diff.old_order() {
+            co.add(&*old.unit(i));
+        }
+        let lists = |official: bool| crate::eval::district::Lists {
+            units,
+            official_codes: official,
+        };
+        let side_lists = (
+            lists(district_codes.first().copied().unwrap_or(false)),
+            lists(last(&district_codes)),
+        );
+        let (dd, di) = district::compare(p, d, (&co, &cn), side_lists, &mut problems);
+        diff.districts = Some(dd);
+        info = Some(di);
+    }
+    problems.iter().for_each(&mut *found);
+    let outcome = Outcome {
+        data_errors: problems.iter().any(Problem::is_error),
+    };
+    let before = side_info(p, &old_store.head.file, p.from, diff.threshold_years.0);
+    let after = side_info(p, &new_store.head.file, p.to, diff.threshold_years.1);
+    show(Compared {
+        diff,
+        problems,
+        before,
+        after,
+        map: map_shown,
+        skipped,
+        districts: info,
+    })?;
+    Ok(outcome)
+}
+
+/// A side's file, data year, and the year whose thresholds scored it (its first unit's, else the
+/// one the options give).
+fn side_info(p: &Prepared, file: &str, year: i32, scored: Option<i32>) -> SideInfo {
+    let version = if year == p.from && p.from != p.to {
+        p.old.version
+    } else {
+        p.version
+    };
+    SideInfo {
+        file: file.to_string(),
+        year,
+        threshold_year: scored.unwrap_or(p.options.thresholds_of.unwrap_or(year)),
+        version: version.id.clone(),
+    }
+}
+
+/// The commune files read into each side's store: one file for both years, or each file for its own
+/// year (see [`read`]). Their problems go to `problems`; stops when a side has no row of its year.
+fn commune_files(
+    job: &Job,
+    p: &Prepared,
+    units: Option<&Units>,
+    problems: &mut Vec<Problem>,
+) -> Result<Vec<FileRead>, Stop> {
+    let old = SideSpec {
+        year: p.from,
+        version: p.old.version,
+        sets: p.old.sets.clone(),
+    };
+    let new = SideSpec {
+        year: p.to,
+        version: p.version,
+        sets: p.sets.clone(),
+    };
+    let spec = ReadSpec {
+        read: &p.read,
+        schema: &p.schema,
+        used: &p.used,
+        options: p.options,
+        units,
+    };
+    let reads = match job.new {
+        None => vec![read(job.old, &spec, &[old, new])],
+        // The two files are read at once.
+        Some(path) => std::thread::scope(|s| {
+            let first = s.spawn(|| read(job.old, &spec, &[old]));
+            let second = read(path, &spec, &[new]);
+            vec![prepare::joined(first), second]
+        }),
+    };
+    for r in &reads {
+        problems.extend(r.problems.iter().cloned());
+    }
+    let last = reads.len() - 1;
+    for (r, k, year) in [
+        (&reads[0], 0, p.from),
+        (&reads[last], reads[last].kept.len() - 1, p.to),
+    ] {
+        if !r.kept[k] {
+            // An unreadable file (its errors are reported), or a readable one without that year.
+            return Err(if !r.kept.iter().any(|k| *k) && r.read_errors {
+                Stop::Unreadable
+            } else {
+                Stop::NoRows {
+                    file: r.file.clone(),
+                    year,
+                    layout: Layout::COMMUNE,
+                }
+            });
+        }
+    }
+    Ok(reads)
 }

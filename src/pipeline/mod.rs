@@ -4,7 +4,9 @@
 //! against the criteria (which versions, what the level means, which columns are read) before any
 //! row is read; [`check::run`] does the work and hands every unit, district and unscored row to a
 //! [`Sink`] (the report formats are sinks), and every problem to the caller as it is found. The
-//! [`check::Outcome`] it returns decides the exit code, in one place.
+//! [`check::Outcome`] it returns decides the exit code, in one place. [`diff`] has the same shape:
+//! a [`diff::Job`], [`diff::prepare`], and [`diff::run`], which hands the comparison to the caller's
+//! renderer.
 
 pub mod check;
 pub mod diff;

@@ -1,22 +1,22 @@
 //! The district part of `ntm diff … --districts OLD_D [NEW_D]`: each side's commune results are
 //! gathered by district as the communes are compared ([`Gathered`]), then the district rows of that
-//! side are scored with them and the districts compared (`ntm::eval::diff::district`).
+//! side are scored with them and the districts compared (`crate::eval::diff::district`).
 
 use std::collections::HashSet;
 
-use ntm::criteria::CriteriaSet;
-use ntm::diag::Problem;
-use ntm::eval::Evaluator;
-use ntm::eval::diff::Presence;
-use ntm::eval::diff::district::{DistrictSide, DistrictsDiff, compare_districts};
-use ntm::eval::district::{CommuneIndex, Lists, district_key, unknown_district};
-use ntm::eval::view::UnitView;
-use ntm::i18n::Text;
-use ntm::input::Row;
-use ntm::report::diff::DistrictInfo;
+use crate::criteria::CriteriaSet;
+use crate::diag::Problem;
+use crate::eval::Evaluator;
+use crate::eval::diff::Presence;
+use crate::eval::diff::district::{DistrictSide, DistrictsDiff, compare_districts};
+use crate::eval::district::{CommuneIndex, Lists, district_key, unknown_district};
+use crate::eval::view::UnitView;
+use crate::i18n::Text;
+use crate::input::Row;
+use crate::report::diff::DistrictInfo;
 
-use super::files::{Source, rows_of, skipped_codes};
-use super::{Plan, side_info};
+use super::sources::{Source, rows_of, skipped_codes};
+use super::{Prepared, side_info};
 
 /// One side's commune results by district and year, filled in the order the comparison reads the
 /// communes.
@@ -103,7 +103,7 @@ fn unmatched(file: &str, district_file: &str, c: &Row) -> Problem {
 /// Compare the districts of both sides with the communes gathered: the comparison, and what the
 /// report says of the district files. `problems` receives the communes found in no district.
 pub(super) fn compare<'v>(
-    plan: &Plan<'v>,
+    plan: &Prepared<'v>,
     sources: &[Source],
     communes: (&Gathered, &Gathered),
     lists: (Lists<'v>, Lists<'v>),

@@ -1,28 +1,23 @@
 //! Reading the files of a comparison: which years a file holds (commune or district file, [`Scope`]
-//! says which), and the district files' rows and the rows that give no result. Commune files are
-//! read into compact stores by `ntm::pipeline::diff`.
+//! says which), the district files' rows and the rows that give no result, and the `--map` file.
+//! Commune files are read into compact stores by [`super::read`].
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::Mutex;
 
-use ntm::criteria::{CriteriaSet, Schema, Version};
-use ntm::diag::Problem;
-use ntm::eval::diff::{CodeMap, Presence};
-use ntm::eval::{Evaluator, Options};
-use ntm::exit;
-use ntm::i18n::Text;
-use ntm::input::files::Expect;
-use ntm::input::table::ReadOptions;
-use ntm::input::{Dataset, Layout, Row, read_file};
-
-use super::super::Ctx;
-use super::usage;
+use crate::criteria::{CriteriaSet, Schema, Version};
+use crate::diag::Problem;
+use crate::eval::diff::{CodeMap, Presence};
+use crate::eval::{Evaluator, Options};
+use crate::i18n::Text;
+use crate::input::table::ReadOptions;
+use crate::input::{Dataset, Layout, Row, read_file};
 
 /// What a file is read as: the columns of both sides' versions, its layout, the columns the sets
 /// read, and per side (its year, version and sets) what its rows are checked against.
 #[derive(Clone, Copy)]
-pub(super) struct Scope<'p, 'v> {
+pub struct Scope<'p, 'v> {
     pub read: &'p ReadOptions,
     pub schema: &'p Schema,
     pub layout: Layout,
@@ -47,10 +42,10 @@ pub(super) struct Source {
 }
 
 /// The years of a file's rows (without judging any cell), and the errors that stop reading it.
-pub(super) type Years = (BTreeSet<i32>, Vec<Problem>);
+pub type Years = (BTreeSet<i32>, Vec<Problem>);
 
 /// [`Years`] of a file.
-pub(super) fn years_in(path: &Path, scope: Scope) -> Years {
+pub fn years_in(path: &Path, scope: Scope) -> Years {
     let seen = Mutex::new(BTreeSet::new());
     let ds = read_file(
         path,
@@ -65,49 +60,6 @@ pub(super) fn years_in(path: &Path, scope: Scope) -> Years {
     );
     let errors = ds.problems.into_iter().filter(Problem::is_error).collect();
     (seen.into_inner().unwrap_or_else(|e| e.into_inner()), errors)
-}
-
-/// The years a file holds, or the exit code after saying why there are none.
-/// `read`: the file's years already read, if they were.
-pub(super) fn years_found(
-    ctx: &Ctx,
-    path: &Path,
-    scope: Scope,
-    read: Option<Years>,
-) -> Result<BTreeSet<i32>, i32> {
-    ctx.inputs(&[(path, Expect::File)])?;
-    let (ys, errors) = read.unwrap_or_else(|| years_in(path, scope));
-    if ys.is_empty() {
-        ctx.report(&errors);
-        if errors.is_empty() {
-            let p = path.display();
-            ctx.error(
-                &format!("{p}: không có dòng dữ liệu nào"),
-                &format!("{p}: no data row"),
-            );
-        }
-        return Err(exit::DATA);
-    }
-    Ok(ys)
-}
-
-pub(super) fn list(years: &BTreeSet<i32>) -> String {
-    let ys: Vec<String> = years.iter().map(i32::to_string).collect();
-    ys.join(", ")
-}
-
-/// No row of `year` in a readable file: say which years it holds.
-pub(super) fn no_rows(ctx: &Ctx, scope: Scope, file: &str, year: i32) -> i32 {
-    match years_found(ctx, Path::new(file), scope, None) {
-        Ok(ys) => usage(
-            ctx,
-            &Text::new(
-                format!("{file}: không có dòng nào năm {year} (có: {})", list(&ys)),
-                format!("{file}: no row of year {year} (there are: {})", list(&ys)),
-            ),
-        ),
-        Err(code) => code,
-    }
 }
 
 /// Read a file's rows of `years`, then the evaluation's own checks on them.
@@ -160,15 +112,15 @@ fn load(path: &Path, years: &[i32], scope: Scope, problems: &mut Vec<Problem>) -
     }
 }
 
-/// The sources of both sides: one file read for both years, or each file for its own year. Stops
-/// (after reporting what was found so far) when a side has no row of its year.
+/// The sources of both sides: one file read for both years, or each file for its own year. A side
+/// with no row of its year stops the comparison ([`super::Stop`]); `problems` then holds what was
+/// found so far.
 pub(super) fn sides(
-    ctx: &Ctx,
     (old, new): (&Path, Option<&Path>),
     (from, to): (i32, i32),
     scope: Scope,
     problems: &mut Vec<Problem>,
-) -> Result<Vec<Source>, i32> {
+) -> Result<Vec<Source>, super::Stop> {
     let sources = match new {
         None => vec![load(old, &[from, to], scope, problems)],
         Some(new) => vec![
@@ -179,12 +131,15 @@ pub(super) fn sides(
     let last = sources.len() - 1;
     for (src, year) in [(&sources[0], from), (&sources[last], to)] {
         if !src.kept.iter().any(|k| k.year == year) {
-            ctx.report(problems);
             // An unreadable file (its errors are reported), or a readable one without that year.
             return Err(if src.kept.is_empty() && src.ds.has_errors() {
-                exit::DATA
+                super::Stop::Unreadable
             } else {
-                no_rows(ctx, scope, &src.ds.file, year)
+                super::Stop::NoRows {
+                    file: src.ds.file.clone(),
+                    year,
+                    layout: scope.layout,
+                }
             });
         }
     }
