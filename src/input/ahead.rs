@@ -280,4 +280,45 @@ mod tests {
         let read = read.into_inner();
         assert!(read <= (AHEAD + 2) * BATCH, "{read} of {total} rows read");
     }
+
+    /// `n` records, record `i` holding the field `i`; the iterator panics at `panic_at`.
+    fn records(n: usize, panic_at: Option<usize>) -> Records {
+        use crate::input::record::{CsvRecord, Fields, Rec};
+        Box::new((0..n).map(move |i| {
+            assert!(Some(i) != panic_at, "record {i}");
+            let rec = CsvRecord::checked(csv::ByteRecord::from(vec![i.to_string()]));
+            Ok(Rec {
+                line: i + 1,
+                fields: Fields::Csv(rec.expect("ASCII")),
+            })
+        }))
+    }
+
+    #[test]
+    fn records_split_ahead_come_in_order_and_all_of_them() {
+        for n in [0, 1, BATCH - 1, BATCH, BATCH + 1, 3 * BATCH * AHEAD + 7] {
+            let got: Vec<(usize, String)> = records_ahead(records(n, None))
+                .map(|r| {
+                    let r = r.expect("a record");
+                    (r.line, r.get(0).unwrap_or("").to_string())
+                })
+                .collect();
+            let want: Vec<(usize, String)> = (0..n).map(|i| (i + 1, i.to_string())).collect();
+            assert_eq!(got, want, "{n} records");
+        }
+    }
+
+    #[test]
+    fn a_panic_while_splitting_is_the_callers_never_an_early_end() {
+        let mut it = records_ahead(records(10 * BATCH, Some(2 * BATCH + 5)));
+        let taken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut n = 0;
+            while it.next().is_some() {
+                n += 1;
+            }
+            n
+        }));
+        // The records before the panic came; then the panic, not `None`.
+        assert!(taken.is_err(), "the records ended quietly: {taken:?}");
+    }
 }
