@@ -88,7 +88,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => exit::USAGE,
-            Error::Io(_) => exit::DATA,
+            Error::Io(_) => exit::IO,
         }
     }
 }
