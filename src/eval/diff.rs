@@ -782,6 +782,27 @@ fn one_side(chain: &[&str], r: &dyn Detailed, presence: Presence) -> UnitDiff {
     }
 }
 
+/// One side of the comparison: the file, the data year, and the year whose thresholds scored it.
+#[derive(Debug, Clone)]
+pub struct SideInfo {
+    pub file: String,
+    pub year: i32,
+    pub threshold_year: i32,
+    /// The criteria version that scored the side (the one in force for its year, or for
+    /// `--same-year`).
+    pub version: String,
+}
+
+/// The district part of a comparison: the district sets and each side's district file.
+pub struct DistrictInfo<'a> {
+    /// The district sets evaluated, prerequisites first.
+    pub sets: Vec<&'a CriteriaSet>,
+    pub before: SideInfo,
+    pub after: SideInfo,
+    /// Districts left out because their row on one side could not be read: `(code, side)`.
+    pub skipped: Vec<(String, Presence)>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,13 +29,13 @@ use crate::criteria::{CriteriaSet, Schema, Version};
 use crate::diag::Problem;
 use crate::eval::diff::store::{Store, StoreSide};
 use crate::eval::diff::{CodeMap, Diff, Presence, Side, compare};
+use crate::eval::diff::{DistrictInfo, SideInfo};
 use crate::eval::plan::{Compact, Plan};
 use crate::eval::{Evaluator, NoDerived, Options};
 use crate::exit;
 use crate::i18n::Text;
 use crate::input::Layout;
 use crate::input::table::{ReadOptions, Reader, RowRead, RowState};
-use crate::report::diff::{DistrictInfo, SideInfo};
 use crate::units::Units;
 use crate::units::audit::{self, Audit, Layer};
 

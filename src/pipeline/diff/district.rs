@@ -7,13 +7,13 @@ use std::collections::HashSet;
 use crate::criteria::CriteriaSet;
 use crate::diag::Problem;
 use crate::eval::Evaluator;
+use crate::eval::diff::DistrictInfo;
 use crate::eval::diff::Presence;
 use crate::eval::diff::district::{DistrictSide, DistrictsDiff, compare_districts};
 use crate::eval::district::{CommuneIndex, Lists, district_key, unknown_district};
 use crate::eval::view::UnitView;
 use crate::i18n::Text;
 use crate::input::Row;
-use crate::report::diff::DistrictInfo;
 
 use super::sources::{Source, rows_of, skipped_codes};
 use super::{Prepared, side_info};
