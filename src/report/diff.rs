@@ -847,6 +847,19 @@ fn content(rep: &DiffReport, set: &str, code: &str, check: usize, lang: Lang) ->
     content
 }
 
+/// How a narrow table and its legend name check `check` of indicator `code`: the code, plus what
+/// the check's column adds when the indicator has several (`2.3b`, as the check reports name it),
+/// so that a row whose indicator has two checks that turned says which.
+fn flip_code(rep: &DiffReport, set: &str, code: &str, check: usize) -> String {
+    match rep.indicator_def(set, code) {
+        Some(i) if i.checks.len() > 1 => {
+            let input = i.checks.get(check).and_then(|c| c.input.column());
+            crate::report::model::check_code(code, input.unwrap_or(""), true, check)
+        }
+        _ => code.to_string(),
+    }
+}
+
 /// Where a legend lists an indicator that turned: its set's, criterion's and own position, and the
 /// check that turned when the indicator has several (each has its own line).
 type LegendKey = (usize, usize, usize, usize);
@@ -873,7 +886,7 @@ fn legend(
             let ind = set.criteria.get(k)?.indicators.get(j)?;
             Some(vec![
                 (set.short_name.get(lang).to_string(), None),
-                (ind.code.clone(), None),
+                (flip_code(rep, &set.id, &ind.code, c), None),
                 (content(rep, &set.id, &ind.code, c, lang), None),
             ])
         })
@@ -905,9 +918,11 @@ fn flip_row(rep: &DiffReport, code: &str, name: &str, f: &Flip, lang: Lang, wide
     row.push((code.to_string(), None));
     row.push((name.to_string(), None));
     row.push((rep.short(&f.set, lang), None));
-    row.push((f.code().to_string(), None));
     if wide {
+        row.push((f.code().to_string(), None));
         row.push((content(rep, &f.set, f.code(), f.check, lang), None));
+    } else {
+        row.push((flip_code(rep, &f.set, f.code(), f.check), None));
     }
     row.extend([
         (value_cell(f.check_before(), def, lang), None),

@@ -613,3 +613,39 @@ fn the_sample_district_over_2023_and_2024() {
         "Lộc Yên: 40,5 < 42 in both"
     );
 }
+
+/// 2.3 has two checks (2.3a ≥ 100 %, 2.3b ≥ 50 %); only 2.3b turns. The narrow table names the
+/// check that turned (`2.3b`, as the check reports name it), not only the indicator, and the legend
+/// says what that check is about, once.
+#[test]
+fn the_check_that_turned_is_named_when_an_indicator_has_several() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = csv(&[
+        Commune {
+            code: "06001",
+            name: "Phú Xá",
+            year: 2023,
+            set: &[NC9],
+        },
+        Commune {
+            code: "06001",
+            name: "Phú Xá",
+            year: 2024,
+            set: &[NC9, ("2.3b", "40")],
+        },
+    ]);
+    let f = write(dir.path(), "xa.csv", &rows);
+    let (code, out, _) = run(&["diff", &f, "--level", "xa-ntm"]);
+    assert_eq!(code, 0, "{out}");
+    let (table, legend) = out.split_once("Các chỉ tiêu trong bảng trên").unwrap();
+    let flips: Vec<&str> = table
+        .lines()
+        .filter(|l| l.contains("06001") && l.contains("Đạt → Không đạt"))
+        .collect();
+    assert!(
+        flips.len() == 1 && flips[0].contains(" 2.3b ") && flips[0].contains("40 %"),
+        "{table}"
+    );
+    let named: Vec<&str> = legend.lines().filter(|l| l.contains(" 2.3b ")).collect();
+    assert_eq!(named.len(), 1, "{legend}");
+}
