@@ -704,3 +704,42 @@ fn still_needed_names_the_sub_indicator_that_falls_short() {
     ]);
     assert!(out.contains("Crit. 17 / indicator 17.1b:"), "{out}");
 }
+
+/// 5b's threshold depends on 5n (70 % with more than 3 schools, else 50 %). With 5n empty and 5b
+/// at 80 % (meeting both), 5b passes, and its threshold is said to be open: `null` among the
+/// commune's own thresholds, never the definition's threshold for the year (the one when no case
+/// holds), which it was not judged against. Read from the document as written, then as spelled out.
+#[test]
+fn an_open_conditional_threshold_is_null_in_json_not_the_definitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = file(
+        &dir,
+        &[Commune {
+            code: "06001",
+            name: "Gia Cát",
+            year: 2024,
+            set: &[("5n", ""), ("5b", "80")],
+        }],
+    );
+    let (_, out, err) = run(&["check", &f, "--format", "json", "--level", "xa-ntm"]);
+    let raw: serde_json::Value = serde_json::from_str(&out).expect(&err);
+    let set = &raw["communes"][0]["sets"]["xa-ntm"];
+    assert!(set["not_passed"]["checks"].get("5b").is_none(), "{set}");
+    assert_eq!(
+        set["thresholds"].get("5b"),
+        Some(&serde_json::Value::Null),
+        "{set}"
+    );
+    let (_, doc) = json(&["check", &f, "--format", "json", "--level", "xa-ntm"]);
+    let c = commune(&doc, "06001");
+    let five = indicator(c, "xa-ntm", "5");
+    let b = five["checks"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|k| k["input"] == "5b"))
+        .expect("5b");
+    assert_eq!(
+        (&b["status"], &b["threshold"]),
+        (&"pass".into(), &serde_json::Value::Null),
+        "{b}"
+    );
+}

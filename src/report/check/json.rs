@@ -790,41 +790,41 @@ fn write_checks<W: Write>(o: &mut Out<W>, keys: &[CheckKey], facts: &[Fact]) -> 
         }
     }
     o.raw(b"}}")?;
+    let both = || keys.iter().zip(facts);
+    member(
+        o,
+        b"gaps",
+        both().filter_map(|(k, f)| Some((k, f.gap?))),
+        Out::num,
+    )?;
+    // A threshold of the commune's own that did not resolve (its condition's cell empty) is
+    // `null`: the definition's threshold for the year is not the one it was judged against.
+    let own = both().filter(|(k, _)| k.own).map(|(k, f)| (k, f.threshold));
+    member(o, b"thresholds", own, |o, t| match t {
+        Some(t) => o.num(t),
+        None => o.raw(b"null"),
+    })?;
+    let cases = both().filter_map(|(k, f)| Some((k, f.case.and_then(|n| k.cases.get(n))?)));
+    member(o, b"threshold_cases", cases, |o, case| o.raw(case))
+}
+
+/// `,"name":{"check":value,…}` for the checks `items` lists, each value written by `write`; nothing
+/// when it lists none.
+fn member<'k, W: Write, T>(
+    o: &mut Out<W>,
+    name: &[u8],
+    items: impl Iterator<Item = (&'k CheckKey, T)>,
+    mut write: impl FnMut(&mut Out<W>, T) -> io::Result<()>,
+) -> io::Result<()> {
     let mut first = true;
-    for (key, f) in keys.iter().zip(facts) {
-        if let Some(g) = f.gap {
-            if first {
-                o.raw(b",\"gaps\":{")?;
-            }
-            o.key(&mut first, &key.key)?;
-            o.num(g)?;
+    for (key, v) in items {
+        if first {
+            o.raw(b",\"")?;
+            o.raw(name)?;
+            o.raw(b"\":{")?;
         }
-    }
-    if !first {
-        o.raw(b"}")?;
-    }
-    let mut first = true;
-    for (key, f) in keys.iter().zip(facts).filter(|(k, _)| k.own) {
-        if let Some(t) = f.threshold {
-            if first {
-                o.raw(b",\"thresholds\":{")?;
-            }
-            o.key(&mut first, &key.key)?;
-            o.num(t)?;
-        }
-    }
-    if !first {
-        o.raw(b"}")?;
-    }
-    let mut first = true;
-    for (key, f) in keys.iter().zip(facts) {
-        if let Some(case) = f.case.and_then(|n| key.cases.get(n)) {
-            if first {
-                o.raw(b",\"threshold_cases\":{")?;
-            }
-            o.key(&mut first, &key.key)?;
-            o.raw(case)?;
-        }
+        o.key(&mut first, &key.key)?;
+        write(o, v)?;
     }
     if !first {
         o.raw(b"}")?;
