@@ -53,10 +53,16 @@ fn facts_agree(
     prop_assert_eq!(&back.set_criteria, &c.set_criteria);
     prop_assert_eq!(back.level, c.level);
     prop_assert_eq!(back.readiness, c.readiness);
-    // A fail has a gap whenever a threshold (or every threshold it could be) is known.
+    // A gap only on a fail; and a number that fails a known threshold has one.
     for f in &plan_facts {
         if f.gap.is_some() {
             prop_assert_eq!(f.status, Status::Fail);
+        }
+        if f.status == Status::Fail
+            && f.threshold.is_some()
+            && matches!(f.value, Some(ntm::input::Value::Num(_)))
+        {
+            prop_assert!(f.gap.is_some(), "{:?}", f);
         }
     }
     // Still needed: the same checks, in the same order.

@@ -10,7 +10,7 @@
 //! [`Plan::facts`]: super::plan::Plan::facts
 
 use super::plan::Compact;
-use super::{Status, UnitResult, Verdict};
+use super::{Status, UnitResult};
 use crate::criteria::{CriteriaSet, Threshold};
 use crate::input::Value;
 
@@ -77,9 +77,6 @@ pub fn from_explained(
         compact.status.push(s.status);
         compact.qualified.push(s.qualified);
         compact.met.push(s.criteria_met);
-        if s.qualified == Verdict::Pass {
-            compact.level = Some(i);
-        }
     }
     let at = |id: &str| chain.iter().position(|s| s.id == id);
     compact.level = r.level_reached.as_deref().and_then(at);

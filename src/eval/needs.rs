@@ -116,7 +116,7 @@ pub fn still_needed_at(
     scratch.clear();
     let next = compact.qualified.iter().position(|q| *q != Verdict::Pass)?;
     let (mut ind, mut check) = (0, 0);
-    for set in &chain[..next] {
+    for set in chain.get(..next)? {
         for ind_def in set.indicators() {
             ind += 1;
             check += ind_def.checks.len();

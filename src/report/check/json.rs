@@ -109,27 +109,17 @@ fn own_threshold(c: &Check, version: &Version) -> bool {
 /// The name a check goes by in a set: its input, or `indicator:input` when the set reads the input
 /// more than once.
 fn check_name(set: &CriteriaSet, ind: &Indicator, c: &Check) -> String {
-    let input = input_name(c);
+    let input = crate::criteria::diff::input_name(&c.input);
     let times = set
         .indicators()
         .chain(&set.recognition)
         .flat_map(|i| &i.checks)
-        .filter(|x| input_name(x) == input)
+        .filter(|x| crate::criteria::diff::input_name(&x.input) == input)
         .count();
     if times > 1 {
         format!("{}:{input}", ind.code)
     } else {
         input
-    }
-}
-
-fn input_name(c: &Check) -> String {
-    use crate::criteria::Input;
-    match &c.input {
-        Input::Column(c) => c.clone(),
-        Input::Meets(s) => format!("meets:{s}"),
-        Input::ShareOfCommunesMeeting(s) => format!("share_of_communes_meeting:{s}"),
-        Input::MinOverCommunes(c) => format!("min_over_communes:{c}"),
     }
 }
 
@@ -159,7 +149,7 @@ impl Chain {
             let mut checks = Vec::new();
             for ind in set.indicators() {
                 for c in &ind.checks {
-                    let input = input_name(c);
+                    let input = crate::criteria::diff::input_name(&c.input);
                     if !seen.contains(&input) {
                         values.push((at, quoted(&input)));
                         seen.push(input);
@@ -177,7 +167,7 @@ impl Chain {
                 .flat_map(|i| i.checks.iter().map(move |c| (i, c)))
                 .enumerate()
             {
-                let input = input_name(c);
+                let input = crate::criteria::diff::input_name(&c.input);
                 if !rec_seen.contains(&input) {
                     rec_seen.push(input);
                     recognition_values.push(n);
@@ -203,7 +193,7 @@ impl Chain {
                     .recognition
                     .iter()
                     .flat_map(|i| &i.checks)
-                    .map(|c| quoted(&input_name(c)))
+                    .map(|c| quoted(&crate::criteria::diff::input_name(&c.input)))
                     .collect(),
             });
         }
@@ -501,11 +491,14 @@ impl<W: Write> Sink for JsonSink<'_, W> {
             o.raw(b",\"group\":")?;
             o.str(g)?;
         }
-        if let Some(l) = compact.level {
+        if let Some(key) = compact.level.and_then(|l| chain.keys.get(l)) {
             o.raw(b",\"level_reached\":")?;
-            o.raw(&chain.keys[l].id)?;
+            o.raw(&key.id)?;
         }
-        if let Some(t) = chain.target {
+        if let Some(t) = chain.target
+            && let Some(key) = chain.keys.get(t)
+            && let Some(met) = compact.met.get(t)
+        {
             if let Some(q) = compact.qualified.get(t).and_then(|q| q.as_bool()) {
                 o.raw(if q {
                     b",\"qualified\":true"
@@ -514,9 +507,9 @@ impl<W: Write> Sink for JsonSink<'_, W> {
                 })?;
             }
             o.raw(b",\"criteria_met\":")?;
-            o.int(compact.met.get(t).copied().unwrap_or(0))?;
+            o.int(*met)?;
             o.raw(b",\"criteria_total\":")?;
-            o.int(chain.keys[t].criteria.len())?;
+            o.int(key.criteria.len())?;
         }
         write_body(o, chain, &unit)?;
         o.raw(b"}")
@@ -564,9 +557,9 @@ impl<W: Write> Sink for JsonSink<'_, W> {
         o.int(r.year)?;
         o.raw(b",\"line\":")?;
         o.int(r.line)?;
-        if let Some(l) = unit.compact.level {
+        if let Some(key) = unit.compact.level.and_then(|l| chain.keys.get(l)) {
             o.raw(b",\"level_reached\":")?;
-            o.raw(&chain.keys[l].id)?;
+            o.raw(&key.id)?;
         }
         let set = d.district_set();
         if let Some(q) = set.and_then(|s| s.qualified.as_bool()) {
@@ -694,7 +687,11 @@ fn write_body<W: Write>(o: &mut Out<W>, chain: &Chain, u: &Unit) -> io::Result<(
         o.raw(b",\"not_passed\":{\"criteria\":{")?;
         let range = c.set_criteria.get(i).cloned().unwrap_or(0..0);
         let mut first = true;
-        for (key, v) in keys.criteria.iter().zip(&c.criteria[range]) {
+        for (key, v) in keys
+            .criteria
+            .iter()
+            .zip(c.criteria.get(range).unwrap_or_default())
+        {
             if *v != Verdict::Pass {
                 o.key(&mut first, key)?;
                 o.verdict(*v)?;
@@ -943,7 +940,10 @@ fn indicator_definition(
 fn check_definition(version: &Version, set: &CriteriaSet, ind: &Indicator, c: &Check) -> Json {
     let mut out = Map::new();
     out.insert("indicator".into(), json!(ind.code));
-    out.insert("input".into(), json!(input_name(c)));
+    out.insert(
+        "input".into(),
+        json!(crate::criteria::diff::input_name(&c.input)),
+    );
     out.insert("kind".into(), json!(c.kind));
     if let Some(l) = &c.label {
         out.insert("label".into(), json!(l.vi));
