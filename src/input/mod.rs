@@ -6,6 +6,7 @@ pub mod files;
 mod header;
 pub mod number;
 pub mod record;
+mod seen;
 pub mod table;
 pub mod xlsx;
 

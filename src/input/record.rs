@@ -43,6 +43,12 @@ impl CsvRecord {
         Some(CsvRecord(rec))
     }
 
+    /// About the bytes the record took in the file: its fields, a delimiter after each but the
+    /// last, and a line break (quotes are not counted).
+    pub fn width(&self) -> usize {
+        self.0.as_slice().len() + self.0.len()
+    }
+
     fn get(&self, i: usize) -> Option<&str> {
         self.0.get(i).map(|b| {
             debug_assert!(std::str::from_utf8(b).is_ok());

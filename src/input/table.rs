@@ -8,6 +8,7 @@ use super::cell::{self, Cell, Decimal};
 use super::header::{Named, Names};
 use super::number::{self, Mark, Reading};
 use super::record::{CsvRecord, Fields, Rec, Records};
+use super::seen::Seen;
 use super::xlsx::{self, Sniffed};
 use crate::criteria::{ColumnSpec, GROUP_COLUMN, Group, Kind, Schema, Version, find_group};
 use crate::diag::Problem;
@@ -255,10 +256,12 @@ pub struct Reader<'k> {
     map: Option<HeaderMap>,
     layout: Layout,
     keep: &'k (dyn Fn(&str, &str, i32) -> bool + Sync),
-    /// The lines of the (code, year) keys read so far, by a 64-bit hash of the key: a few bytes a
-    /// row and no allocation per row, so that long files do not fragment memory. The key is already
-    /// a hash: the map uses it as it is.
-    seen: HashMap<u64, usize, std::hash::BuildHasherDefault<AsIs>>,
+    /// The (code, year) keys read so far, with the line of each: at most 16 bytes a row, and no
+    /// allocation per row.
+    seen: Seen,
+    /// A regular CSV file's size and its first rows' widths, from which [`Seen`] is told how many
+    /// keys to expect, once (see [`Seen::expect`]).
+    sizing: Option<Sizing>,
     /// The decimal mark of the file's numbers, once known (given, or shown by a number).
     decimal: Decimal,
     /// Reads the file again from its start, to look for its decimal mark when a number reads two
@@ -333,6 +336,11 @@ impl<'k> Reader<'k> {
                         Reader::from_reader(&shown, Box::new(f), schema, layout, used, keep);
                     let owned = path.to_path_buf();
                     if regular {
+                        r.sizing = std::fs::metadata(path).ok().map(|m| Sizing {
+                            file: m.len(),
+                            rows: 0,
+                            bytes: 0,
+                        });
                         r.rescan = Some(Box::new(move || {
                             let f = std::fs::File::open(&owned).ok()?;
                             csv_source("", Box::new(f)).ok().map(|(records, _)| records)
@@ -410,7 +418,8 @@ impl<'k> Reader<'k> {
             map: None,
             layout,
             keep,
-            seen: HashMap::default(),
+            seen: Seen::new(),
+            sizing: None,
             decimal: Decimal::default(),
             rescan: None,
             delimiter: None,
@@ -704,8 +713,14 @@ impl Reader<'_> {
             return true;
         };
         row.year = year;
+        if let (Some(sizing), Fields::Csv(r)) = (&mut self.sizing, &rec.fields)
+            && let Some(rows) = sizing.add(r.width())
+        {
+            self.seen.expect(rows);
+            self.sizing = None;
+        }
         if !code.is_empty()
-            && let Some(first) = self.seen.insert(key_hash(code, year), line)
+            && let Some(first) = self.seen.insert(code, year, line)
         {
             let mut p = Problem::error(
                 "duplicate-row",
@@ -1646,32 +1661,25 @@ impl<R: Read> Read for BlankLines<R> {
     }
 }
 
-/// A hasher for keys that are already hashes.
-#[derive(Default)]
-struct AsIs(u64);
-
-impl std::hash::Hasher for AsIs {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
-    }
+/// How many rows a CSV file holds, from its size and the width of its first rows.
+struct Sizing {
+    file: u64,
+    rows: u64,
+    bytes: u64,
 }
 
-fn key_hash(code: &str, year: i32) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    code.hash(&mut h);
-    year.hash(&mut h);
-    h.finish()
+impl Sizing {
+    /// Rows looked at before the file's rows are counted from its size.
+    const SAMPLE: u64 = 1000;
+
+    /// Note a row `width` bytes wide; after [`Sizing::SAMPLE`] rows, the rows the file holds at
+    /// that width (an estimate: it only sizes the duplicate-key set).
+    fn add(&mut self, width: usize) -> Option<usize> {
+        self.rows += 1;
+        self.bytes += width as u64;
+        (self.rows == Sizing::SAMPLE)
+            .then(|| usize::try_from(self.file / (self.bytes / self.rows).max(1)).unwrap_or(0))
+    }
 }
 
 /// The column id of a header field: its first word, without trailing punctuation, lower-case
