@@ -83,3 +83,43 @@ fn columns_sets_the_width_even_in_a_pipe() {
         "{out}"
     );
 }
+
+/// A long table is written in pages of 1000 rows, each under its own header, so that its memory
+/// does not grow with the file; no row is lost, none is repeated, their order is kept, and what
+/// follows the table (summaries, the last line) comes once, after the last page.
+#[test]
+fn a_long_table_comes_in_pages_of_a_thousand_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let codes: Vec<String> = (0..2345).map(|i| format!("P{i:05}")).collect();
+    let communes: Vec<Commune> = codes
+        .iter()
+        .map(|code| Commune {
+            code,
+            name: "Gia Cát",
+            year: 2024,
+            set: &[],
+        })
+        .collect();
+    let f = write(dir.path(), "xa.csv", &csv(&communes));
+    for (format, header) in [("table", "Mã "), ("md", "| Mã |")] {
+        let (code, out, err) = run(&["check", &f, "--format", format]);
+        assert_eq!(code, 0, "{err}");
+        let headers = out
+            .lines()
+            .filter(|l| l.trim_start().starts_with(header))
+            .count();
+        assert_eq!(headers, 3, "{format}: 1000 + 1000 + 345 rows\n{out}");
+        let mut last = 0;
+        for c in &codes {
+            let at: Vec<usize> = out.match_indices(c.as_str()).map(|(i, _)| i).collect();
+            assert_eq!(at.len(), 1, "{format}: {c} is written once");
+            assert!(at[0] > last, "{format}: {c} in its place");
+            last = at[0];
+        }
+        assert_eq!(out.matches("Kết luận:").count(), 1, "{format}");
+        assert!(
+            out.rfind("Kết luận:").unwrap() > last,
+            "{format}: the conclusion after the last row"
+        );
+    }
+}

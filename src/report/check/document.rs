@@ -52,9 +52,13 @@ pub(super) struct TextSink<'a, W: Write> {
     style: Style,
     out: W,
     gathered: Gathered,
-    /// The one-row-per-commune table, laid out at the end.
+    /// The one-row-per-commune table's current page: written each [`PAGE`] rows, the last at the
+    /// end.
     rows: Grid,
+    /// Whether a unit of the current page has been assessed (else its readiness column is hidden).
     any_ready: bool,
+    /// The pages written so far.
+    pages: usize,
     /// Districts' verdicts by (district key, year), for the summaries.
     district_verdicts: Vec<(String, i32, Verdict)>,
 }
@@ -74,8 +78,34 @@ impl<'a, W: Write> TextSink<'a, W> {
             gathered: Gathered::new(rep)?,
             rows: Grid::new(batch_columns(rep, style.lang)),
             any_ready: false,
+            pages: 0,
             district_verdicts: Vec::new(),
         })
+    }
+}
+
+/// Rows of the one-row-per-commune table laid out together: a longer table is written in pages of
+/// this many rows, each with its header (and its constant columns, hidden column and note worked
+/// out for its own rows), so that the report's memory does not grow with the file.
+pub(super) const PAGE: usize = 1000;
+
+impl<W: Write> TextSink<'_, W> {
+    /// Write the rows held as one page of the table, and start the next.
+    fn page(&mut self) -> io::Result<()> {
+        let fresh = Grid::new(batch_columns(self.rep, self.style.lang));
+        let mut rows = std::mem::replace(&mut self.rows, fresh);
+        let text = batch(
+            self.rep,
+            &mut rows,
+            std::mem::take(&mut self.any_ready),
+            self.layout,
+            &self.style,
+        );
+        if self.pages > 0 {
+            self.out.write_all(b"\n")?;
+        }
+        self.pages += 1;
+        self.out.write_all(text.as_bytes())
     }
 }
 
@@ -100,6 +130,9 @@ impl<W: Write> Sink for TextSink<'_, W> {
         } else {
             self.any_ready |= scored.assessed();
             self.rows.push(batch_row(rep, scored, self.style.lang));
+            if self.rows.rows() == PAGE {
+                self.page()?;
+            }
         }
         Ok(())
     }
@@ -130,25 +163,24 @@ impl<W: Write> Sink for TextSink<'_, W> {
     /// The table, the summaries, the rows not scored, and what the exit code will mean.
     fn finish(&mut self, _problems: &[Problem], outcome: &Outcome) -> io::Result<()> {
         let rep = self.rep;
+        let nothing = outcome.scored == 0 && self.gathered.districts.is_empty();
+        // The table's last page (its only one, when short), before the rest.
+        if !rep.detail && !rep.summary_only && !nothing && (self.rows.rows() > 0 || self.pages == 0)
+        {
+            self.page()?;
+        }
         let (lay, style, lang) = (self.layout, &self.style, self.style.lang);
         let summaries = self.gathered.summaries();
         let mut text = String::new();
-        if !rep.detail
-            && !rep.summary_only
-            && outcome.scored == 0
-            && self.gathered.districts.is_empty()
-        {
+        if !rep.detail && !rep.summary_only && nothing {
             // No table of nothing: say so, and the rows not scored below say why.
             text.push_str(lang.pick(
                 "Không chấm được đơn vị nào.\n",
                 "No unit could be scored.\n",
             ));
-        } else if !rep.detail && !rep.summary_only {
-            text.push_str(&batch(rep, &mut self.rows, self.any_ready, lay, style));
-            if !self.gathered.districts.is_empty() {
-                text.push('\n');
-                text.push_str(&districts_table(rep, &self.gathered.districts, lay, style));
-            }
+        } else if !rep.detail && !rep.summary_only && !self.gathered.districts.is_empty() {
+            text.push('\n');
+            text.push_str(&districts_table(rep, &self.gathered.districts, lay, style));
         }
         if !rep.detail {
             text.push_str(&summaries_text(
