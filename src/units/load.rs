@@ -144,6 +144,10 @@ struct RawFrom {
 struct Cx<'a> {
     file: &'a str,
     src: &'a str,
+    /// Where each line after the first starts in `src`: a unit's line is looked up, not counted
+    /// from the top of the file (a list of hundreds of units was counted from the top for each,
+    /// half of the start-up of every command).
+    line_starts: Vec<usize>,
     problems: Vec<Problem>,
 }
 
@@ -288,8 +292,11 @@ impl Cx<'_> {
         k
     }
 
+    /// The line (1-based) of `span`'s start: [`crate::diag::line_col`]'s, from the lines' starts.
     fn line(&self, span: Range<usize>) -> usize {
-        crate::diag::line_col(self.src, span.start).0
+        self.line_starts
+            .partition_point(|&start| start <= span.start)
+            + 1
     }
 }
 
@@ -378,6 +385,9 @@ pub(super) fn load_units(origin: &str, files: &[(String, String)]) -> Result<Uni
         let mut cx = Cx {
             file,
             src,
+            line_starts: memchr::memchr_iter(b'\n', src.as_bytes())
+                .map(|i| i + 1)
+                .collect(),
             problems: Vec::new(),
         };
         match parse_file(&mut cx) {
@@ -1277,6 +1287,33 @@ fn check_conversion(
                 )
                 .at(line, None)
                 .found(u.code.clone()),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cx;
+
+    #[test]
+    fn a_line_looked_up_is_the_line_counted() {
+        let src = "a = 1\n\nđường = \"x\"\n[[unit]]\ncode = \"06235\"\n";
+        let cx = Cx {
+            file: "f.toml",
+            src,
+            line_starts: memchr::memchr_iter(b'\n', src.as_bytes())
+                .map(|i| i + 1)
+                .collect(),
+            problems: Vec::new(),
+        };
+        // Spans start where characters start (and may point past the end).
+        let starts = src.char_indices().map(|(i, _)| i);
+        for at in starts.chain(src.len()..src.len() + 3) {
+            assert_eq!(
+                cx.line(at..at),
+                crate::diag::line_col(src, at).0,
+                "offset {at}"
             );
         }
     }
