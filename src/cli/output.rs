@@ -352,7 +352,7 @@ impl Output {
     }
 
     /// A writer for the report.
-    pub fn writer(&mut self) -> Box<dyn Write + '_> {
+    pub fn writer(&mut self) -> Box<dyn Write + Send + '_> {
         match self {
             Output::Stdout => Box::new(io::BufWriter::new(PipeSafe::stdout())),
             Output::Stream { file, closed } => Box::new(io::BufWriter::new(PipeSafe {
@@ -361,6 +361,22 @@ impl Output {
             })),
             Output::File { temp, .. } => Box::new(io::BufWriter::new(temp.as_file_mut())),
         }
+    }
+
+    /// A writer whose bytes a thread of `scope` writes to this output, so that writing (a
+    /// copy into the kernel that took as long as the check itself for a 250 MB JSON report on a
+    /// virtual disk) goes on while the run goes on. The bytes go over in chunks of [`CHUNK`], at
+    /// most [`AHEAD`] of them waiting. What the thread could not write is given by its handle:
+    /// join it once the writer is dropped (dropping it hands over what it holds), before
+    /// [`Output::commit`].
+    pub fn write_behind<'scope, 'env>(
+        &'env mut self,
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+    ) -> (
+        Behind,
+        std::thread::ScopedJoinHandle<'scope, io::Result<()>>,
+    ) {
+        behind(scope, self.writer())
     }
 
     /// Put the finished file in place (nothing to do for a stream: the writer flushed it).
@@ -391,6 +407,87 @@ impl Output {
                 done
             }
         }
+    }
+}
+
+/// The bytes [`Behind`] hands over at a time.
+const CHUNK: usize = 256 * 1024;
+/// Chunks handed over and not yet written, at most.
+const AHEAD: usize = 4;
+
+/// [`Output::write_behind`] for any writer.
+fn behind<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    mut w: Box<dyn Write + Send + 'env>,
+) -> (
+    Behind,
+    std::thread::ScopedJoinHandle<'scope, io::Result<()>>,
+) {
+    let (to, from) = std::sync::mpsc::sync_channel::<Vec<u8>>(AHEAD);
+    let (give_back, back) = std::sync::mpsc::channel();
+    let written = scope.spawn(move || {
+        for chunk in from {
+            w.write_all(&chunk)?;
+            let _ = give_back.send(chunk);
+        }
+        w.flush()
+    });
+    let behind = Behind {
+        buf: Vec::with_capacity(CHUNK),
+        to: Some(to),
+        back,
+    };
+    (behind, written)
+}
+
+/// The writing end of [`Output::write_behind`]: bytes are gathered into a chunk, and a full chunk
+/// is handed to the writing thread (which gives it back, to be filled again).
+pub(crate) struct Behind {
+    buf: Vec<u8>,
+    to: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    back: std::sync::mpsc::Receiver<Vec<u8>>,
+}
+
+impl Behind {
+    fn hand_over(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let mut next = self
+            .back
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+        next.clear();
+        let full = std::mem::replace(&mut self.buf, next);
+        match &self.to {
+            // The thread stopped at an error, which its handle gives.
+            Some(to) => to
+                .send(full)
+                .map_err(|_| io::Error::other("the report's writer stopped")),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Write for Behind {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= CHUNK {
+            self.hand_over()?;
+        }
+        Ok(bytes.len())
+    }
+
+    /// Hands over what is gathered; it is written when the thread comes to it.
+    fn flush(&mut self) -> io::Result<()> {
+        self.hand_over()
+    }
+}
+
+impl Drop for Behind {
+    fn drop(&mut self) {
+        let _ = self.hand_over();
+        self.to = None;
     }
 }
 
@@ -435,10 +532,10 @@ pub(crate) struct PipeSafe<'a, W: Write> {
     closed: &'a AtomicBool,
 }
 
-impl PipeSafe<'static, io::StdoutLock<'static>> {
+impl PipeSafe<'static, io::Stdout> {
     pub(crate) fn stdout() -> Self {
         PipeSafe {
-            inner: io::stdout().lock(),
+            inner: io::stdout(),
             closed: &STDOUT_CLOSED,
         }
     }
@@ -502,6 +599,57 @@ pub(crate) fn clean_up_on_signals() {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bytes written in pieces of every size, with flushes between, come out whole and in order,
+    /// past several chunks (the chunks are given back and filled again).
+    #[test]
+    fn what_is_written_behind_comes_out_whole_and_in_order() {
+        let want: Vec<u8> = (0..3 * CHUNK + 777).map(|i| (i * 7 % 251) as u8).collect();
+        let mut got = Vec::new();
+        std::thread::scope(|scope| {
+            let (mut w, written) = behind(scope, Box::new(&mut got));
+            let mut at = 0;
+            for size in (1..).map(|k| (k * 7919) % 70_000 + 1) {
+                let end = (at + size).min(want.len());
+                w.write_all(&want[at..end]).unwrap();
+                if size % 3 == 0 {
+                    w.flush().unwrap();
+                }
+                at = end;
+                if at == want.len() {
+                    break;
+                }
+            }
+            drop(w);
+            written.join().unwrap().unwrap();
+        });
+        assert_eq!(got.len(), want.len());
+        assert!(got == want, "the bytes differ");
+    }
+
+    /// A writer that fails (a full disk) fails the run: its error comes back from the thread, and
+    /// writing on does not hang or panic.
+    #[test]
+    fn a_failing_writer_gives_its_error() {
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::other("no space left"))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        std::thread::scope(|scope| {
+            let (mut w, written) = behind(scope, Box::new(Full));
+            let chunk = vec![b'x'; CHUNK];
+            let failed = (0..2 * AHEAD + 4).any(|_| w.write_all(&chunk).is_err());
+            assert!(failed, "writing on after the error is refused");
+            drop(w);
+            let e = written.join().unwrap().unwrap_err();
+            assert_eq!(e.to_string(), "no space left");
+        });
+    }
 
     /// A reader that leaves after `room` bytes.
     struct Pipe {
