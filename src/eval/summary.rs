@@ -61,7 +61,11 @@ pub struct SummaryBuilder {
     /// What each district name met gave, by year and version: the slots and the positions of the
     /// sets in the chain are looked up once per (district, year, version), whatever the rows' order,
     /// and a row costs one look-up of its district's name (folding a name is slow; names repeat).
-    known: HashMap<String, Vec<Last>>,
+    known: HashMap<String, Vec<usize>>,
+    /// What `known` points into.
+    lasts: Vec<Last>,
+    /// The base set's criteria a row passes, worked out once for its two slots.
+    passed: Vec<bool>,
 }
 
 /// The slots of a year and district, and where the base set and each level are in the chain of a
@@ -91,6 +95,8 @@ impl SummaryBuilder {
             slots: Vec::new(),
             index: HashMap::new(),
             known: HashMap::new(),
+            lasts: Vec::new(),
+            passed: Vec::new(),
         }
     }
 
@@ -134,8 +140,10 @@ impl SummaryBuilder {
     pub fn add(&mut self, r: &dyn UnitView) {
         let (year, parent, version) = (r.year(), r.parent(), r.version());
         let known = self.known.get(parent).and_then(|all| {
-            all.iter()
-                .position(|l| l.year == year && l.version == version)
+            all.iter().copied().find(|&i| {
+                let l = &self.lasts[i];
+                l.year == year && l.version == version
+            })
         });
         let at = match known {
             Some(at) => at,
@@ -144,34 +152,36 @@ impl SummaryBuilder {
                 let whole = self.slot((year, String::new()), None, year);
                 let district = self.slot(key, Some(parent.to_string()), year);
                 let find = |id: &str| (0..r.sets()).find(|i| r.set(*i).id == id);
-                let last = Last {
+                self.lasts.push(Last {
                     year,
                     version: version.to_string(),
                     slots: [whole, district],
                     base: find(&self.base),
                     levels: self.chain.iter().map(|l| find(l)).collect(),
-                };
-                let all = self.known.entry(parent.to_string()).or_default();
-                all.push(last);
-                all.len() - 1
+                });
+                let at = self.lasts.len() - 1;
+                self.known.entry(parent.to_string()).or_default().push(at);
+                at
             }
         };
-        let Some(last) = self.known.get(parent).and_then(|all| all.get(at)) else {
-            return;
-        };
+        let last = &self.lasts[at];
+        let base = last.base.map(|i| {
+            let b = r.set(i);
+            self.passed.clear();
+            self.passed
+                .extend((0..b.total).map(|k| r.criterion(i, k).1 == Verdict::Pass));
+            b
+        });
         for slot in last.slots {
             let (s, met_total) = &mut self.slots[slot];
             s.units += 1;
-            if let Some(i) = last.base {
-                let b = r.set(i);
+            if let Some(b) = &base {
                 *met_total += b.met;
                 if let Some(g) = s.groups.iter_mut().find(|g| b.met >= g.from) {
                     g.count += 1;
                 }
-                for (k, n) in s.criteria_passed.iter_mut().enumerate().take(b.total) {
-                    if r.criterion(i, k).1 == Verdict::Pass {
-                        n.1 += 1;
-                    }
+                for (n, passed) in s.criteria_passed.iter_mut().zip(&self.passed) {
+                    n.1 += usize::from(*passed);
                 }
                 if b.qualified == Verdict::Unknown {
                     s.unknown += 1;
