@@ -159,18 +159,22 @@ impl<'u> Audit<'u> {
     }
 
     /// The lists applying to `year` (see [`Units::editions_for_year`]), oldest first.
-    fn editions_of(&mut self, year: i32) -> Vec<&'u Edition> {
-        if let Some((_, e)) = self.years.iter().find(|(y, _)| *y == year) {
-            return e.clone();
-        }
-        let e: Vec<&'u Edition> = self
-            .units
-            .editions_for_year(year)
-            .into_iter()
-            .map(|p| p.edition)
-            .collect();
-        self.years.push((year, e.clone()));
-        e
+    /// The editions of `year`'s list, looked up once per year (a row borrows them, not a copy).
+    fn editions_of(&mut self, year: i32) -> &[&'u Edition] {
+        let at = match self.years.iter().position(|(y, _)| *y == year) {
+            Some(at) => at,
+            None => {
+                let e: Vec<&'u Edition> = self
+                    .units
+                    .editions_for_year(year)
+                    .into_iter()
+                    .map(|p| p.edition)
+                    .collect();
+                self.years.push((year, e));
+                self.years.len() - 1
+            }
+        };
+        &self.years[at].1
     }
 
     fn keep(&mut self, p: Pending) {
@@ -204,8 +208,13 @@ impl<'u> Audit<'u> {
                     .filter_map(|e| e.unit(code).map(|u| (u, e.district_of(code))))
                     .collect();
                 if units.is_empty() {
-                    let padded = names::padded(code);
-                    if editions.iter().any(|e| e.unit(&padded).is_some()) {
+                    // Found once its leading zeros are put back (`6475` for `06475`); a code that
+                    // has none to put back was looked up as it is.
+                    let found = names::zeros_missing(code) && {
+                        let padded = names::padded(code);
+                        editions.iter().any(|e| e.unit(&padded).is_some())
+                    };
+                    if found {
                         self.found += 1;
                     }
                     self.keep(pending(Issue::UnknownCode));

@@ -82,11 +82,16 @@ pub fn name_matches(unit: &Unit, written: &str) -> bool {
 /// The code as it would be written with its leading zeros: `6475` → `06475`.
 pub(super) fn padded(code: &str) -> String {
     let c = code.trim();
-    if !c.is_empty() && c.len() < 5 && c.bytes().all(|b| b.is_ascii_digit()) {
+    if zeros_missing(c) {
         format!("{c:0>5}")
     } else {
         c.to_string()
     }
+}
+
+/// Whether `code` (trimmed) lacks leading zeros [`padded`] would put back: a short code of digits.
+pub(super) fn zeros_missing(code: &str) -> bool {
+    !code.is_empty() && code.len() < 5 && code.bytes().all(|b| b.is_ascii_digit())
 }
 
 pub(super) fn nearest_by_code<'a>(
