@@ -79,6 +79,14 @@ pub fn nested(mut doc: Value) -> Value {
     doc
 }
 
+/// A set's list of what did not pass (`checks`, `indicators`): absent from it means passed, so a
+/// set without the list at all is a document that lost it, not one where everything passed.
+fn not_passed<'a>(set: &'a Value, part: &str) -> &'a serde_json::Map<String, Value> {
+    set["not_passed"][part].as_object().unwrap_or_else(|| {
+        panic!("a set without not_passed.{part} (all would read as passed): {set}")
+    })
+}
+
 fn unit_nested(u: &Value, defs: &Value, target: &Value) -> Value {
     let mut out = u.clone();
     let obj = out.as_object_mut().unwrap();
@@ -86,7 +94,7 @@ fn unit_nested(u: &Value, defs: &Value, target: &Value) -> Value {
     let check = |set: &Value, def: &Value, key: &str, year: &Value, own: &Value| {
         let d = &def["checks"][key];
         let input = d["input"].as_str().unwrap_or(key);
-        let status = set["not_passed"]["checks"]
+        let status = not_passed(set, "checks")
             .get(key)
             .cloned()
             .unwrap_or_else(|| serde_json::json!("pass"));
@@ -139,7 +147,7 @@ fn unit_nested(u: &Value, defs: &Value, target: &Value) -> Value {
             .unwrap_or(Value::Null);
         let mut i = serde_json::json!({
             "code": code,
-            "status": set["not_passed"]["indicators"].get(code).cloned()
+            "status": not_passed(set, "indicators").get(code).cloned()
                 .unwrap_or_else(|| serde_json::json!("pass")),
             "value": main["value"],
             "op": main["op"],
