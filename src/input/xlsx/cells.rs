@@ -258,30 +258,24 @@ impl<'s> Cells<'s> {
     /// The end (index of `>`) of the tag that starts at `buf[pos]` (`<`), quotes respected; the
     /// buffer may be refilled (`pos` stays valid, as an offset from the feed's position).
     fn tag_end(&mut self, from: usize) -> Option<usize> {
-        let mut at = from;
+        // Tags are short: a plain loop is faster than searches. A tag cut by the end of the bytes
+        // is looked at again from its start once more have come.
         loop {
             let buf = &self.feed.buf[self.feed.pos..];
-            match memchr::memchr3(b'>', b'"', b'\'', buf.get(at..)?) {
-                Some(i) => {
-                    let i = at + i;
-                    match buf[i] {
-                        b'>' => return Some(i),
-                        q => match memchr::memchr(q, &buf[i + 1..]) {
-                            Some(j) => at = i + 1 + j + 1,
-                            None => {
-                                if buf.len() > MAX_UNIT || !self.feed.more() {
-                                    return None;
-                                }
-                            }
-                        },
+            let mut quote = 0u8;
+            for (i, &b) in buf.iter().enumerate().skip(from) {
+                if quote != 0 {
+                    if b == quote {
+                        quote = 0;
                     }
+                } else if b == b'>' {
+                    return Some(i);
+                } else if b == b'"' || b == b'\'' {
+                    quote = b;
                 }
-                None => {
-                    at = buf.len();
-                    if buf.len() > MAX_UNIT || !self.feed.more() {
-                        return None;
-                    }
-                }
+            }
+            if buf.len() > MAX_UNIT || !self.feed.more() {
+                return None;
             }
         }
     }
@@ -469,9 +463,10 @@ impl<'s> Cells<'s> {
             .iter()
             .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
             .unwrap_or(inner.len());
-        let name = inner[..name_len].to_vec();
+        let name = Name::of(&inner[..name_len])?;
+        let name = name.as_slice();
         let attrs = &inner[name_len..];
-        let local = local_name(&name);
+        let local = local_name(name);
         match local {
             b"v" | b"f" => {
                 // `<v>`'s attributes are not read by calamine; `<f>`'s only by its formula reader.
@@ -505,7 +500,7 @@ impl<'s> Cells<'s> {
                 self.have(lt + close)?;
                 let buf = &self.feed.buf[self.feed.pos..];
                 let c = &buf[lt..lt + close];
-                if c[1] != b'/' || &c[2..2 + name.len()] != name.as_slice() || c[close - 1] != b'>'
+                if c[1] != b'/' || &c[2..2 + name.len()] != name || c[close - 1] != b'>'
                 {
                     return None;
                 }
@@ -553,7 +548,7 @@ impl<'s> Cells<'s> {
                 let t_tag = &buf[*at..=t_end];
                 if t_tag.get(1) == Some(&b'/') {
                     // `<is></is>`
-                    if &t_tag[2..t_tag.len() - 1] != name.as_slice() {
+                    if &t_tag[2..t_tag.len() - 1] != name {
                         return None;
                     }
                     *at = t_end + 1;
@@ -565,8 +560,9 @@ impl<'s> Cells<'s> {
                     .iter()
                     .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
                     .unwrap_or(t_inner.len());
-                let t_name = t_inner[..t_name_len].to_vec();
-                if local_name(&t_name) != b"t" || matches!(t_name.first(), Some(b'!' | b'?')) {
+                let t_name = Name::of(&t_inner[..t_name_len])?;
+                let t_name = t_name.as_slice();
+                if local_name(t_name) != b"t" || matches!(t_name.first(), Some(b'!' | b'?')) {
                     return None;
                 }
                 let mut preserve = false;
@@ -601,7 +597,7 @@ impl<'s> Cells<'s> {
                     let buf = &self.feed.buf[self.feed.pos..];
                     let c = &buf[lt..lt + close];
                     if c[1] != b'/'
-                        || &c[2..2 + t_name.len()] != t_name.as_slice()
+                        || &c[2..2 + t_name.len()] != t_name
                         || c[close - 1] != b'>'
                     {
                         return None;
@@ -616,7 +612,7 @@ impl<'s> Cells<'s> {
                 let c = &buf[*at..*at + close];
                 if c[0] != b'<'
                     || c[1] != b'/'
-                    || &c[2..2 + name.len()] != name.as_slice()
+                    || &c[2..2 + name.len()] != name
                     || c[close - 1] != b'>'
                 {
                     return None;
@@ -681,6 +677,27 @@ impl<'s> Cells<'s> {
                 }
             }
         })
+    }
+}
+
+/// A tag's name, kept while the bytes may move (names are short: a longer one is not read here).
+struct Name {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl Name {
+    fn of(name: &[u8]) -> Option<Self> {
+        let mut bytes = [0u8; 16];
+        bytes.get_mut(..name.len())?.copy_from_slice(name);
+        Some(Name {
+            bytes,
+            len: name.len(),
+        })
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
     }
 }
 

@@ -89,6 +89,14 @@ pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Bo
     if std::env::var_os("NTM_DEBUG_XLSX").is_some() {
         eprintln!("open start {:?}", std::time::SystemTime::now());
     }
+    // What the fast cell reader needs is read meanwhile.
+    let prepared = {
+        let at = path.to_path_buf();
+        std::thread::Builder::new()
+            .name("xlsx-parts".into())
+            .spawn(move || prepare(&at))
+            .ok()
+    };
     let seeks = Seeks::default();
     let opened = File::open(path)
         .map_err(XlsxError::Io)
@@ -173,7 +181,7 @@ pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Bo
             let mut out = Out::new(tx);
             let sheet = name.clone();
             let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                stream(wb, &at, seeks, name, &file, &mut out)
+                stream(wb, &at, seeks, prepared, name, &file, &mut out)
             }));
             // calamine can panic on a malformed sheet (a cell reference of seven letters overflows
             // its column number; ntm builds calamine with overflow checks even in release, so that
@@ -220,6 +228,7 @@ fn stream(
     mut wb: Xlsx<Tracked>,
     path: &Path,
     seeks: Seeks,
+    prepared: Option<std::thread::JoinHandle<Prepared>>,
     name: String,
     file: &str,
     tx: &mut Out,
@@ -277,39 +286,44 @@ fn stream(
         // are searched on the way for the merged ranges, which the sheet lists after its rows.
         let (merges_tx, merges) = std::sync::mpsc::sync_channel(1);
         let (piece_tx, pieces) = std::sync::mpsc::sync_channel(AHEAD);
-    let (back, free) = std::sync::mpsc::channel();
+        let (back, free) = std::sync::mpsc::channel();
         let dbg = std::env::var_os("NTM_DEBUG_XLSX").is_some();
-    if dbg {
-        eprintln!("fast_parts start {:?}", std::time::SystemTime::now());
-    }
-    let fast = fast_parts(path, &offsets, &calamine_styles);
-    if dbg {
-        eprintln!("fast_parts done {:?} {}", std::time::SystemTime::now(), fast.is_some());
-    }
-        // Meanwhile another thread finds the merged ranges, which the sheet lists after its rows: it
-    // unpacks the sheet on its own, to its end, keeping nothing but the list, so that they are known
-    // long before the cells are all read (the rows wait for them, see above).
-    let (at, sheet_name) = (path.to_path_buf(), name.clone());
-    let entry = fast.as_ref().map(|f| f.2);
-    let _ = std::thread::Builder::new()
-        .name("xlsx-merges".into())
-        .spawn(move || {
-            merges_tx.send(match entry {
-                Some(entry) => merges::of_entry(&at, entry),
-                None => merges::of_sheet(&at, &sheet_name),
-            })
-        });
-    let unpacking = match &fast {
-        Some((_, _, entry)) => {
-            let (at, entry) = (path.to_path_buf(), *entry);
-            std::thread::Builder::new()
-                .name("xlsx-unpack".into())
-                .spawn(move || unpack(&at, entry, piece_tx, free))
-                .is_ok()
+        if dbg {
+            eprintln!("fast_parts start {:?}", std::time::SystemTime::now());
         }
-        None => false,
-    };
-    // The merged ranges, until they are known.
+        let prepared = prepared.and_then(|h| h.join().ok()).flatten();
+    let fast = fast_parts(path, &offsets, &calamine_styles, prepared);
+        if dbg {
+            eprintln!(
+                "fast_parts done {:?} {}",
+                std::time::SystemTime::now(),
+                fast.is_some()
+            );
+        }
+        // Meanwhile another thread finds the merged ranges, which the sheet lists after its rows: it
+        // unpacks the sheet on its own, to its end, keeping nothing but the list, so that they are known
+        // long before the cells are all read (the rows wait for them, see above).
+        let (at, sheet_name) = (path.to_path_buf(), name.clone());
+        let entry = fast.as_ref().map(|f| f.2);
+        let _ = std::thread::Builder::new()
+            .name("xlsx-merges".into())
+            .spawn(move || {
+                merges_tx.send(match entry {
+                    Some(entry) => merges::of_entry(&at, entry),
+                    None => merges::of_sheet(&at, &sheet_name),
+                })
+            });
+        let unpacking = match &fast {
+            Some((_, _, entry)) => {
+                let (at, entry) = (path.to_path_buf(), *entry);
+                std::thread::Builder::new()
+                    .name("xlsx-unpack".into())
+                    .spawn(move || unpack(&at, entry, piece_tx, free))
+                    .is_ok()
+            }
+            None => false,
+        };
+        // The merged ranges, until they are known.
         pending = Some(merges);
         let fast_cells = match (&fast, unpacking) {
             (Some((strings, dates, _)), true) => {
@@ -565,6 +579,21 @@ impl std::io::Seek for Tracked {
     }
 }
 
+/// The parts the fast cell reader needs besides the sheet, as read by [`parts`]: the shared strings,
+/// and for each style whether it is a date and its number format. `None` when they are not read
+/// exactly as calamine reads them.
+type Prepared = Option<(Vec<String>, Vec<(parts::IsDate, Option<(Option<u32>, String)>)>)>;
+
+/// Read the [`Prepared`] parts of the workbook at `path` (while calamine opens it).
+fn prepare(path: &Path) -> Prepared {
+    let mut zip = zip::ZipArchive::new(BufReader::new(File::open(path).ok()?)).ok()?;
+    let cache = parts::path_cache(&zip);
+    let xl = parts::xl_path(&mut zip, &cache)?;
+    let styles = parts::styles(&mut zip, &cache, &xl)?;
+    let strings = parts::shared_strings(&mut zip, &cache, &xl)?;
+    Some((strings, styles))
+}
+
 /// What the fast cell reader needs: the shared strings, which styles are dates, and the index in the
 /// archive of the sheet's part (the one part that starts where calamine went to open the sheet).
 /// `None` when any of it is not read exactly as calamine reads it: the cells are then calamine's.
@@ -572,7 +601,17 @@ fn fast_parts(
     path: &Path,
     offsets: &[u64],
     calamine_styles: &[Option<(Option<u32>, String)>],
+    prepared: Prepared,
 ) -> Option<(Vec<String>, Vec<parts::IsDate>, usize)> {
+    let (strings, styles) = prepared?;
+    if styles.len() != calamine_styles.len()
+        || styles
+            .iter()
+            .zip(calamine_styles)
+            .any(|((_, mine), theirs)| mine != theirs)
+    {
+        return None;
+    }
     let mut zip = zip::ZipArchive::new(BufReader::new(File::open(path).ok()?)).ok()?;
     let mut found = None;
     for i in 0..zip.len() {
@@ -584,20 +623,7 @@ fn fast_parts(
             found = Some(i);
         }
     }
-    let entry = found?;
-    let cache = parts::path_cache(&zip);
-    let xl = parts::xl_path(&mut zip, &cache)?;
-    let styles = parts::styles(&mut zip, &cache, &xl)?;
-    if styles.len() != calamine_styles.len()
-        || styles
-            .iter()
-            .zip(calamine_styles)
-            .any(|((_, mine), theirs)| mine != theirs)
-    {
-        return None;
-    }
-    let strings = parts::shared_strings(&mut zip, &cache, &xl)?;
-    Some((strings, styles.into_iter().map(|(d, _)| d).collect(), entry))
+    Some((strings, styles.into_iter().map(|(d, _)| d).collect(), found?))
 }
 
 /// Unpack part `entry` of the workbook at `path` for the cell reader (`pieces`, valid UTF-8 cut
