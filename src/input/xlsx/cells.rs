@@ -500,8 +500,7 @@ impl<'s> Cells<'s> {
                 self.have(lt + close)?;
                 let buf = &self.feed.buf[self.feed.pos..];
                 let c = &buf[lt..lt + close];
-                if c[1] != b'/' || &c[2..2 + name.len()] != name || c[close - 1] != b'>'
-                {
+                if c[1] != b'/' || &c[2..2 + name.len()] != name || c[close - 1] != b'>' {
                     return None;
                 }
                 *at = lt + close;
@@ -596,10 +595,7 @@ impl<'s> Cells<'s> {
                     self.have(lt + close)?;
                     let buf = &self.feed.buf[self.feed.pos..];
                     let c = &buf[lt..lt + close];
-                    if c[1] != b'/'
-                        || &c[2..2 + t_name.len()] != t_name
-                        || c[close - 1] != b'>'
-                    {
+                    if c[1] != b'/' || &c[2..2 + t_name.len()] != t_name || c[close - 1] != b'>' {
                         return None;
                     }
                     text = entities(&buf[a..lt])?;

@@ -84,11 +84,24 @@ pub struct Sheet {
 
 /// The records of `sheet` (or the first visible sheet) of the workbook at `path`.
 pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Box<Problem>> {
+    open(path, sheet, file, true)
+}
+
+/// The records of the sheet read again, to look through its cells (for the file's decimal mark)
+/// after [`records`] has begun: the header's merged cells, checked by that first reading before any
+/// row, are not looked for again, so that no row waits for them.
+pub fn rescan(path: &Path, sheet: Option<&str>) -> Option<Records> {
+    open(path, sheet, "", false).ok().map(|s| s.records)
+}
+
+fn open(
+    path: &Path,
+    sheet: Option<&str>,
+    file: &str,
+    merged_header: bool,
+) -> Result<Sheet, Box<Problem>> {
     let fail = |vi: String, en: String| Box::new(Problem::error("xlsx", file, Text::new(vi, en)));
     bounded(path, file)?;
-    if std::env::var_os("NTM_DEBUG_XLSX").is_some() {
-        eprintln!("open start {:?}", std::time::SystemTime::now());
-    }
     // What the fast cell reader needs is read meanwhile.
     let prepared = {
         let at = path.to_path_buf();
@@ -181,7 +194,7 @@ pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Bo
             let mut out = Out::new(tx);
             let sheet = name.clone();
             let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                stream(wb, &at, seeks, prepared, name, &file, &mut out)
+                stream(wb, &at, seeks, prepared, merged_header, name, &file, &mut out)
             }));
             // calamine can panic on a malformed sheet (a cell reference of seven letters overflows
             // its column number; ntm builds calamine with overflow checks even in release, so that
@@ -229,6 +242,7 @@ fn stream(
     path: &Path,
     seeks: Seeks,
     prepared: Option<std::thread::JoinHandle<Prepared>>,
+    merged_header: bool,
     name: String,
     file: &str,
     tx: &mut Out,
@@ -287,12 +301,8 @@ fn stream(
         let (merges_tx, merges) = std::sync::mpsc::sync_channel(1);
         let (piece_tx, pieces) = std::sync::mpsc::sync_channel(AHEAD);
         let (back, free) = std::sync::mpsc::channel();
-        let dbg = std::env::var_os("NTM_DEBUG_XLSX").is_some();
-        if dbg {
-            eprintln!("fast_parts start {:?}", std::time::SystemTime::now());
-        }
         let prepared = prepared.and_then(|h| h.join().ok()).flatten();
-    let fast = fast_parts(path, &offsets, &calamine_styles, prepared);
+        let fast = fast_parts(path, &offsets, &calamine_styles, prepared);
         if dbg {
             eprintln!(
                 "fast_parts done {:?} {}",
@@ -305,14 +315,18 @@ fn stream(
         // long before the cells are all read (the rows wait for them, see above).
         let (at, sheet_name) = (path.to_path_buf(), name.clone());
         let entry = fast.as_ref().map(|f| f.2);
-        let _ = std::thread::Builder::new()
-            .name("xlsx-merges".into())
-            .spawn(move || {
-                merges_tx.send(match entry {
-                    Some(entry) => merges::of_entry(&at, entry),
-                    None => merges::of_sheet(&at, &sheet_name),
-                })
-            });
+        if merged_header {
+            let _ = std::thread::Builder::new()
+                .name("xlsx-merges".into())
+                .spawn(move || {
+                    merges_tx.send(match entry {
+                        Some(entry) => merges::of_entry(&at, entry),
+                        None => merges::of_sheet(&at, &sheet_name),
+                    })
+                });
+        } else {
+            drop(merges_tx);
+        }
         let unpacking = match &fast {
             Some((_, _, entry)) => {
                 let (at, entry) = (path.to_path_buf(), *entry);
@@ -344,9 +358,6 @@ fn stream(
                         cells::Step::Cell(pos, value, style) => break Some((pos, value, style)),
                         cells::Step::End => break None,
                         cells::Step::Bail => {
-                            if std::env::var_os("NTM_DEBUG_XLSX").is_some() {
-                                eprintln!("bail after {}", c.given());
-                            }
                             // calamine reads the rest, from the cell not read here.
                             source = Source::Slow(c.given());
                         }
@@ -389,9 +400,6 @@ fn stream(
                 if let Some(rx) = &pending {
                     match rx.try_recv() {
                         Ok(spans) => {
-                            if std::env::var_os("NTM_DEBUG_XLSX").is_some() {
-                                eprintln!("merges at row {r} {:?}", std::time::SystemTime::now());
-                            }
                             pending = None;
                             if let Err(p) = header_unmerged(spans, header, &name, file) {
                                 tx.send(Err(p));
@@ -582,7 +590,10 @@ impl std::io::Seek for Tracked {
 /// The parts the fast cell reader needs besides the sheet, as read by [`parts`]: the shared strings,
 /// and for each style whether it is a date and its number format. `None` when they are not read
 /// exactly as calamine reads them.
-type Prepared = Option<(Vec<String>, Vec<(parts::IsDate, Option<(Option<u32>, String)>)>)>;
+type Prepared = Option<(
+    Vec<String>,
+    Vec<(parts::IsDate, Option<(Option<u32>, String)>)>,
+)>;
 
 /// Read the [`Prepared`] parts of the workbook at `path` (while calamine opens it).
 fn prepare(path: &Path) -> Prepared {
@@ -623,7 +634,11 @@ fn fast_parts(
             found = Some(i);
         }
     }
-    Some((strings, styles.into_iter().map(|(d, _)| d).collect(), found?))
+    Some((
+        strings,
+        styles.into_iter().map(|(d, _)| d).collect(),
+        found?,
+    ))
 }
 
 /// Unpack part `entry` of the workbook at `path` for the cell reader (`pieces`, valid UTF-8 cut
