@@ -296,20 +296,12 @@ fn stream(
             }
         };
         let offsets = seeks.record(false);
-        // The sheet is unpacked once, by a thread of its own: its bytes go to the cell reader here, and
-        // are searched on the way for the merged ranges, which the sheet lists after its rows.
+        // The sheet is unpacked by a thread of its own, its bytes going to the fast cell reader here.
         let (merges_tx, merges) = std::sync::mpsc::sync_channel(1);
         let (piece_tx, pieces) = std::sync::mpsc::sync_channel(AHEAD);
         let (back, free) = std::sync::mpsc::channel();
         let prepared = prepared.and_then(|h| h.join().ok()).flatten();
         let fast = fast_parts(path, &offsets, &calamine_styles, prepared);
-        if dbg {
-            eprintln!(
-                "fast_parts done {:?} {}",
-                std::time::SystemTime::now(),
-                fast.is_some()
-            );
-        }
         // Meanwhile another thread finds the merged ranges, which the sheet lists after its rows: it
         // unpacks the sheet on its own, to its end, keeping nothing but the list, so that they are known
         // long before the cells are all read (the rows wait for them, see above).
