@@ -874,3 +874,389 @@ fn entities(text: &[u8]) -> Option<String> {
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The fast reader against calamine's, cell by cell, on sheets written by hand: whatever the fast
+    //! reader gives must be what calamine gives, and where it stops, calamine goes on.
+
+    use std::io::{Read, Write};
+    use std::path::Path;
+
+    use calamine::{Xlsx, open_workbook};
+
+    use super::*;
+
+    const NS: &str = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main""#;
+
+    /// A workbook with shared strings and a few number formats (a percentage, a built-in date, a
+    /// custom date, a duration), made by rust_xlsxwriter; its sheet and styles are then replaced.
+    fn base(dir: &Path) -> std::path::PathBuf {
+        use rust_xlsxwriter::{Format, Workbook};
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        for (i, s) in ["ma_xa", "Đạt", "a & b", "  padded  ", "_x0041_"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(0, i as u16, *s).unwrap();
+        }
+        let formats = [
+            Format::new().set_num_format("0.0%"),
+            Format::new().set_num_format_index(14),
+            Format::new().set_num_format("dd/mm/yyyy"),
+            Format::new().set_num_format("[h]:mm:ss"),
+        ];
+        for (i, f) in formats.iter().enumerate() {
+            ws.write_number_with_format(1, i as u16, 1.5, f).unwrap();
+        }
+        let path = dir.join("base.xlsx");
+        wb.save(&path).unwrap();
+        path
+    }
+
+    /// `from` with parts replaced (name, text), written to `to`.
+    fn with_parts(from: &Path, to: &Path, parts: &[(&str, &str)]) {
+        let mut zin = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+        let mut zout = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for i in 0..zin.len() {
+            let mut part = zin.by_index(i).unwrap();
+            let name = part.name().unwrap().into_owned();
+            let mut data = Vec::new();
+            part.read_to_end(&mut data).unwrap();
+            if let Some((_, text)) = parts.iter().find(|(n, _)| *n == name) {
+                data = text.as_bytes().to_vec();
+            }
+            zout.start_file(name, options).unwrap();
+            zout.write_all(&data).unwrap();
+        }
+        zout.finish().unwrap();
+    }
+
+    /// What a reader gave: the cells, then how it ended (`end`, `bail`, an error, a panic).
+    #[derive(Debug, PartialEq)]
+    struct Got2 {
+        cells: Vec<String>,
+        end: String,
+    }
+
+    fn show(pos: (u32, u32), v: &DataRef, style: usize) -> String {
+        format!("{pos:?} {v:?} s{style}")
+    }
+
+    fn calamine_read(path: &Path) -> Got2 {
+        let mut cells = Vec::new();
+        let end = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut wb: Xlsx<_> = match open_workbook(path) {
+                Ok(wb) => wb,
+                Err(e) => return format!("open: {e}"),
+            };
+            let mut r = match wb.worksheet_cells_reader("Sheet1") {
+                Ok(r) => r,
+                Err(e) => return format!("error: {e}"),
+            };
+            loop {
+                match r.next_cell_with_style_id() {
+                    Ok(Some((c, s))) => cells.push(show(c.get_position(), c.get_value(), s)),
+                    Ok(None) => return "end".to_string(),
+                    Err(e) => return format!("error: {e}"),
+                }
+            }
+        }))
+        .unwrap_or_else(|_| "panic".to_string());
+        Got2 { cells, end }
+    }
+
+    /// The fast reader over the sheet of `path`, its bytes given `piece` at a time.
+    fn fast_read(path: &Path, sheet: &str, piece: usize) -> Got2 {
+        let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+        let is_1904 = wb.has_1904_epoch();
+        // ntm reads no further than calamine's start of the sheet (it refuses it).
+        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            wb.worksheet_cells_reader("Sheet1").is_ok()
+        }));
+        if !matches!(opened, Ok(true)) {
+            return Got2 {
+                cells: vec![],
+                end: "refused".into(),
+            };
+        }
+        let Ok(reader) = wb.worksheet_cells_reader("Sheet1") else {
+            return Got2 {
+                cells: vec![],
+                end: "refused".into(),
+            };
+        };
+        let theirs: Vec<_> = reader
+            .styles()
+            .iter()
+            .map(|st| {
+                st.number_format
+                    .as_ref()
+                    .map(|f| (f.format_id, f.format_code.clone()))
+            })
+            .collect();
+        let (strings, styles) = super::super::prepare(path).expect("the parts are read");
+        let mine: Vec<_> = styles.iter().map(|(_, f)| f.clone()).collect();
+        assert_eq!(mine, theirs, "styles as calamine has them");
+        let dates: Vec<IsDate> = styles.iter().map(|(d, _)| *d).collect();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (back, _free) = std::sync::mpsc::channel();
+        for chunk in sheet.as_bytes().chunks(piece) {
+            tx.send(Piece::Bytes(chunk.to_vec())).unwrap();
+        }
+        drop(tx);
+        let feed = Feed::new(rx, back);
+        let Some(mut c) = Cells::new(feed, &strings, &dates, is_1904) else {
+            return Got2 {
+                cells: vec![],
+                end: "bail".into(),
+            };
+        };
+        let mut cells = Vec::new();
+        loop {
+            match c.next() {
+                Step::Cell(pos, v, s) => cells.push(show(pos, &v, s)),
+                Step::End => {
+                    return Got2 {
+                        cells,
+                        end: "end".into(),
+                    };
+                }
+                Step::Bail => {
+                    assert_eq!(c.given(), cells.len());
+                    return Got2 {
+                        cells,
+                        end: "bail".into(),
+                    };
+                }
+            }
+        }
+    }
+
+    /// The sheet `xml` read both ways, in pieces of several sizes: the fast reader gives calamine's
+    /// cells up to where it stops, and if it reads to the end, all of them. Whether it read to the
+    /// end (the same for every size of piece).
+    fn check(dir: &Path, base: &Path, xml: &str, styles: Option<&str>) -> bool {
+        let path = dir.join("t.xlsx");
+        let mut parts = vec![("xl/worksheets/sheet1.xml", xml)];
+        if let Some(s) = styles {
+            parts.push(("xl/styles.xml", s));
+        }
+        with_parts(base, &path, &parts);
+        let theirs = calamine_read(&path);
+        let mut whole = None;
+        for piece in [1, 3, 17, 1 << 20] {
+            let mine = fast_read(&path, xml, piece);
+            assert!(
+                theirs.cells.starts_with(&mine.cells),
+                "{xml}\npiece {piece}\nfast {mine:?}\ncalamine {theirs:?}"
+            );
+            if mine.end == "end" {
+                assert_eq!(mine, theirs, "{xml}\npiece {piece}");
+            }
+            let read = mine.end == "end";
+            assert_eq!(*whole.get_or_insert(read), read, "{xml}\npiece {piece}");
+        }
+        whole.unwrap_or(false)
+    }
+
+    fn sheet(rows: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet {NS}><dimension ref="A1:C3"/><sheetData>{rows}</sheetData><pageMargins left="0.7"/></worksheet>"#
+        )
+    }
+
+    #[test]
+    fn plain_sheets_are_read_here_as_calamine_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = base(dir.path());
+        let plain = [
+            // Shared strings, numbers of every style, booleans, errors, text, inline strings.
+            r#"<row r="1" spans="1:5"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>4</v></c></row>"#,
+            r#"<row r="2"><c r="A2" s="1"><v>0.855</v></c><c r="B2" s="2"><v>45000</v></c><c r="C2" s="3"><v>45000.5</v></c><c r="D2" s="4"><v>1.25</v></c><c r="E2" s="9"><v>7</v></c><c r="F2"><v>-1.5E-3</v></c><c r="G2" t="n"><v>12</v></c></row>"#,
+            r#"<row r="3"><c r="A3" t="b"><v>1</v></c><c r="B3" t="b"><v>0</v></c><c r="C3" t="e"><v>#DIV/0!</v></c><c r="D3" t="e"><v>#N/A</v></c><c r="E3" t="str"><v>a &amp; b &lt;c&gt;</v></c><c r="F3" t="str"><v></v></c><c r="G3" t="d"><v>2024-01-02</v></c></row>"#,
+            r#"<row r="4"><c r="A4" t="inlineStr"><is><t>x &lt; y</t></is></c><c r="B4" t="inlineStr"><is><t xml:space="preserve">  kept  </t></is></c><c r="C4" t="inlineStr"><is><t>  trimmed  </t></is></c><c r="D4" t="inlineStr"><is/></c><c r="E4" t="inlineStr"><is><t/></is></c></row>"#,
+            // Present but empty cells, formulas with and without a stored result.
+            r#"<row r="5"><c r="A5" s="1"/><c r="B5"><v></v></c><c r="C5"><f>SUM(A1:A2)</f><v>3</v></c><c r="D5"><f t="shared" ref="D5:D6" si="0">A5&amp;B5</f></c><c r="E5"><f t="shared" si="0"/><v>2</v></c></row>"#,
+            // Rows out of order, a row with no cells, a row without its number.
+            r#"<row r="9"><c r="A9"><v>9</v></c></row><row r="7"/><row><c r="B10"><v>10</v></c></row>"#,
+            // Cells without their reference: placed by order, in rows with and without a number.
+            r#"<row r="2"><c><v>1</v></c><c t="s"><v>1</v></c><c r="E2"><v>5</v></c><c><v>6</v></c></row><row><c><v>7</v></c></row>"#,
+            // `>` and the other quote inside attribute values; whitespace between tags.
+            "<row r=\"1\" x14ac:dyDescent=\"a>b\">\n  <c r=\"A1\" foo='say \"hi\" >' t=\"n\">\n    <v>1</v>\n  </c>\r\n</row>",
+            // Lower-case references, far cells within Excel's range.
+            r#"<row r="1"><c r="xfd1048576"><v>1</v></c><c r="aa1"><v>2</v></c></row>"#,
+        ];
+        for rows in plain {
+            assert!(check(dir.path(), &base, &sheet(rows), None), "{rows}");
+        }
+        // Prefixed names, as some writers make them.
+        let prefixed = r#"<?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="inlineStr"><x:is><x:t>y</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>"#;
+        assert!(check(dir.path(), &base, prefixed, None));
+        // An empty sheet.
+        let empty = format!(r#"<worksheet {NS}><sheetData/></worksheet>"#);
+        check(dir.path(), &base, &empty, None);
+    }
+
+    #[test]
+    fn what_calamine_reads_its_own_way_is_left_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = base(dir.path());
+        let odd = [
+            // Entities and CDATA where calamine reads only the first text, or none.
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>1&#48;</v></c></row>"#,
+            r#"<row r="1"><c r="A1"><v><![CDATA[12]]></v></c></row>"#,
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[a<b]]></t></is></c></row>"#,
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><r><t>rich</t></r><r><t> text</t></r></is></c></row>"#,
+            r#"<row r="1"><c r="A1" t="str"><v>a&#10;b</v></c></row>"#,
+            r#"<row r="1"><c r="A1" t="str"><v>_x0041_</v></c></row>"#,
+            r#"<row r="1"><c r="A1"><f>A&B</f><v>1</v></c></row>"#,
+            // Comments, processing instructions.
+            r#"<row r="1"><c r="A1"><v>1</v></c><!-- note --><c r="B1"><v>2</v></c></row>"#,
+            r#"<row r="1"><?pi x?><c r="A1"><v>1</v></c></row>"#,
+            // Numbers calamine reads as text, or refuses, or reads otherwise.
+            r#"<row r="1"><c r="A1"><v> 1</v></c><c r="B1"><v>1.</v></c><c r="C1"><v>inf</v></c><c r="D1" t="n"><v>abc</v></c></row>"#,
+            r#"<row r="1"><c r="A1"><v>abc</v></c></row>"#,
+            r#"<row r="1"><c r="A1" t="b"><v>true</v></c></row>"#,
+            r#"<row r="1"><c r="A1" t="e"><v>#DATA!</v></c></row>"#,
+            r#"<row r="1"><c r="A1" t="s"><v>999</v></c></row>"#,
+            r#"<row r="1"><c r="A1" t="s"><v>01</v></c></row>"#,
+            r#"<row r="1"><c r="A1" t="zz"><v>1</v></c></row>"#,
+            r#"<row r="1"><c r="A1" s="x"><v>1</v></c></row>"#,
+            // References calamine cannot count, or refuses, and odd attributes.
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r="ABCDEFGH1"><v>2</v></c></row>"#,
+            r#"<row r="1"><c r="XFE1"><v>1</v></c></row>"#,
+            r#"<row r="1"><c r="A0"><v>1</v></c></row>"#,
+            r#"<row r="1"><c r="5"><v>1</v></c></row>"#,
+            r#"<row r="99999999999"><c><v>1</v></c></row>"#,
+            r#"<row r="1"><c r="A1" r="B1"><v>1</v></c></row>"#,
+            r#"<row r="1"><c r="A1"t="n"><v>1</v></c></row>"#,
+            r#"<row r="1"><c r=A1><v>1</v></c></row>"#,
+            r#"<row r="1"><c r="A1" / ><v>1</v></c></row>"#,
+            // Elements calamine does not expect, a sheet cut short.
+            r#"<row r="1"><c r="A1"><x>1</x></c></row>"#,
+            r#"<row r="1"><c r="A1"><v>1</v><v>2</v></c></row>"#,
+            r#"<row r="1"><c r="A1"><v>1</v></c></row><extra/>"#,
+            r#"<row r="1"><c r="A1" t="inlineStr"><v>1</v><is><t>x</t></is></c></row>"#,
+            r#"text<row r="1"><c r="A1"><v>1</v></c></row>"#,
+        ];
+        for rows in odd {
+            check(dir.path(), &base, &sheet(rows), None);
+        }
+        let cut = format!(
+            r#"<worksheet {NS}><sheetData><row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2"#
+        );
+        assert!(!check(dir.path(), &base, &cut, None));
+        // Another encoding is not read here.
+        let latin = format!(
+            r#"<?xml version="1.0" encoding="ISO-8859-1"?><worksheet {NS}><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>"#
+        );
+        assert!(!check(dir.path(), &base, &latin, None));
+    }
+
+    #[test]
+    fn dates_follow_the_number_formats_as_calamine_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = base(dir.path());
+        // A custom format under a built-in id (14, a date unless redefined), ids written oddly, a
+        // duration, a date format in quotes (text), a style past the list.
+        let styles = r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="3"><numFmt numFmtId="14" formatCode="0.00"/><numFmt numFmtId="165" formatCode="[h]:mm"/><numFmt numFmtId="166" formatCode="&quot;dd&quot;0"/></numFmts><fonts count="1"><font><sz val="11"/></font></fonts><cellXfs count="7"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="165"/><xf numFmtId="166"/><xf numFmtId="015"/><xf numFmtId="22"/><xf/></cellXfs></styleSheet>"#;
+        let rows: String = (0..8)
+            .map(|s| {
+                format!(
+                    r#"<c r="{}1" s="{s}"><v>45000.25</v></c>"#,
+                    (b'A' + s) as char
+                )
+            })
+            .collect();
+        let xml = sheet(&format!(r#"<row r="1">{rows}</row>"#));
+        assert!(check(dir.path(), &base, &xml, Some(styles)));
+        // Read here: 14 redefined is a number, 165 a duration, 22 a date.
+        let path = dir.path().join("t.xlsx");
+        let read = fast_read(&path, &xml, 1 << 20);
+        assert!(read.cells[1].contains("Float(45000.25)"), "{read:?}");
+        assert!(read.cells[2].contains("TimeDelta"), "{read:?}");
+        assert!(read.cells[5].contains("DateTime"), "{read:?}");
+    }
+
+    #[test]
+    fn sheets_changed_at_random_are_read_as_calamine_reads_them_or_left_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = base(dir.path());
+        let seed = sheet(concat!(
+            r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="2"><v>45000</v></c><c r="C1" t="str"><v>a &amp; b</v></c></row>"#,
+            r#"<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c><c r="B2" s="1"><v>0.5</v></c><c r="C2"><f>A1</f><v>1</v></c></row>"#,
+        ));
+        // Bytes that matter to XML, put in, taken out or changed at random places (a fixed LCG).
+        let alphabet = b"<>/\"'=&;: abcrstvfi0123456789#x!?[]-.E\n";
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) as usize % n
+        };
+        let mut read_here = 0;
+        for _ in 0..300 {
+            let mut bytes = seed.clone().into_bytes();
+            for _ in 0..1 + next(3) {
+                let at = next(bytes.len());
+                let b = alphabet[next(alphabet.len())];
+                match next(3) {
+                    0 => bytes.insert(at, b),
+                    1 => {
+                        bytes.remove(at);
+                    }
+                    _ => bytes[at] = b,
+                }
+            }
+            let Ok(xml) = String::from_utf8(bytes) else {
+                continue;
+            };
+            if check(dir.path(), &base, &xml, None) {
+                read_here += 1;
+            }
+        }
+        // Most changes break the sheet; some leave it one the fast reader reads.
+        assert!(read_here > 10, "{read_here}");
+    }
+
+    #[test]
+    fn numbers_and_references_are_read_strictly() {
+        assert_eq!(number(b"12"), Some(12.0));
+        assert_eq!(number(b"-1.5E-3"), Some(-0.0015));
+        assert_eq!(number(b"0.1"), Some(0.1));
+        for bad in [
+            &b""[..],
+            b"-",
+            b"1.",
+            b".5",
+            b"+1",
+            b" 1",
+            b"1e",
+            b"inf",
+            b"NaN",
+            b"0x1",
+        ] {
+            assert_eq!(number(bad), None, "{bad:?}");
+        }
+        assert_eq!(reference(b"A1"), Some((0, 0)));
+        assert_eq!(reference(b"xfd1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(reference(b"ABCD1"), None);
+        assert_eq!(reference(b"A0"), None);
+        assert_eq!(reference(b"A12345678"), None);
+        assert_eq!(reference(b"1"), None);
+        assert_eq!(small_number(b"0"), Some(0));
+        assert_eq!(small_number(b"07"), None);
+        assert!(attrs_ok(b""));
+        assert!(attrs_ok(b" r=\"1\"  s='2' "));
+        assert!(!attrs_ok(b" r=\"1\"s=\"2\""));
+        assert!(!attrs_ok(b" r=1"));
+        assert!(!attrs_ok(b" r"));
+        assert!(!attrs_ok(b" r=\"a&amp;\""));
+    }
+}

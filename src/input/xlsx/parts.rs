@@ -587,14 +587,3 @@ fn builtin_code(id: u32) -> Option<&'static str> {
         _ => return None,
     })
 }
-
-/// Read `r` to the end (a part of a test workbook).
-#[cfg(test)]
-pub fn strings_of(xml: &str) -> Option<Vec<String>> {
-    strings_from(xml.as_bytes())
-}
-
-#[cfg(test)]
-pub fn styles_of(xml: &str) -> Option<Vec<(IsDate, Option<(Option<u32>, String)>)>> {
-    styles_from(xml.as_bytes())
-}
