@@ -428,6 +428,10 @@ impl<'s> Cells<'s> {
     /// The next element of a cell, from `buf[*at]`: `*at` is moved past it.
     fn child(&mut self, at: &mut usize, kind: Kind) -> Option<Child> {
         loop {
+            // A cell is bounded: its bytes stay in the buffer until it is read.
+            if *at > MAX_UNIT {
+                return None;
+            }
             self.have(*at + 2)?;
             let buf = &self.feed.buf[self.feed.pos..];
             match buf[*at] {
@@ -438,9 +442,6 @@ impl<'s> Cells<'s> {
                 b'<' => break,
                 _ => return None,
             }
-        }
-        if *at > MAX_UNIT {
-            return None;
         }
         let buf = &self.feed.buf[self.feed.pos..];
         if matches!(buf[*at + 1], b'!' | b'?') {
