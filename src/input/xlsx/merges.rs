@@ -37,6 +37,50 @@ pub fn of_entry(path: &Path, entry: usize) -> Option<Vec<Span>> {
     scan(part)
 }
 
+/// The merged ranges of a part of a file, found in this run: which file (path, length, time of its
+/// last change) and which part.
+#[derive(Clone, PartialEq)]
+pub struct Known {
+    path: std::path::PathBuf,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    entry: usize,
+}
+
+/// The merged ranges found so far in this run (a run reads a few files at most).
+static FOUND: std::sync::Mutex<Vec<(Known, Option<Vec<Span>>)>> = std::sync::Mutex::new(Vec::new());
+
+impl Known {
+    /// The key of part `entry` of the file at `path` as it is now.
+    pub fn of(path: &Path, entry: usize) -> Option<Self> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Known {
+            path: path.to_path_buf(),
+            len: meta.len(),
+            modified: Some(meta.modified().ok()?),
+            entry,
+        })
+    }
+
+    /// The merged ranges found before for this part of this file.
+    pub fn get(&self) -> Option<Option<Vec<Span>>> {
+        let found = FOUND.lock().unwrap_or_else(|e| e.into_inner());
+        found
+            .iter()
+            .find(|(k, _)| k == self)
+            .map(|(_, s)| s.clone())
+    }
+
+    /// Keep what was found.
+    pub fn keep(self, spans: Option<Vec<Span>>) {
+        let mut found = FOUND.lock().unwrap_or_else(|e| e.into_inner());
+        if found.len() >= 16 {
+            found.remove(0);
+        }
+        found.push((self, spans));
+    }
+}
+
 /// The text of a small part of the archive.
 fn small(zip: &mut ZipArchive<BufReader<File>>, name: &str) -> Option<String> {
     let mut text = String::new();

@@ -307,14 +307,25 @@ fn stream(
         // long before the cells are all read (the rows wait for them, see above).
         let (at, sheet_name) = (path.to_path_buf(), name.clone());
         let entry = fast.as_ref().map(|f| f.2);
-        if merged_header {
+        // They are found once a run for a file: reading the start of the file for its year, then the
+        // file, need not unpack it twice for them.
+        let known = entry.and_then(|e| merges::Known::of(path, e));
+        if let Some(found) = known.as_ref().and_then(merges::Known::get)
+            && merged_header
+        {
+            let _ = merges_tx.send(found);
+        } else if merged_header {
             let _ = std::thread::Builder::new()
                 .name("xlsx-merges".into())
                 .spawn(move || {
-                    merges_tx.send(match entry {
+                    let found = match entry {
                         Some(entry) => merges::of_entry(&at, entry),
                         None => merges::of_sheet(&at, &sheet_name),
-                    })
+                    };
+                    if let Some(k) = known {
+                        k.keep(found.clone());
+                    }
+                    merges_tx.send(found)
                 });
         } else {
             drop(merges_tx);
@@ -390,7 +401,14 @@ fn stream(
                 }
                 waiting.push((r, cells));
                 if let Some(rx) = &pending {
-                    match rx.try_recv() {
+                    // Past a few hundred rows, wait for the merged ranges rather than hold more rows
+                    // (and leave the core to the thread that looks for them).
+                    let got = if waiting.len() >= HOLD {
+                        rx.recv().map_err(|_| TryRecvError::Disconnected)
+                    } else {
+                        rx.try_recv()
+                    };
+                    match got {
                         Ok(spans) => {
                             pending = None;
                             if let Err(p) = header_unmerged(spans, header, &name, file) {
@@ -524,6 +542,9 @@ enum Source<'a> {
     Fast(cells::Cells<'a>),
     Slow(usize),
 }
+
+/// The most rows held while the merged ranges are looked for: then the reader waits for them.
+const HOLD: usize = 512;
 
 /// Pieces of the unpacked sheet that may wait for the cell reader: 8 of 256 KiB.
 const AHEAD: usize = 8;
