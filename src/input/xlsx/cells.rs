@@ -409,6 +409,22 @@ impl<'s> Cells<'s> {
         };
         let mut at = end + 1;
         let mut value = DataRef::Empty;
+        // The usual cell, `<v>text</v></c>` at once, without entities: read without looking at its
+        // tags one by one (as the loop below would read it).
+        if !empty && kind != Kind::Inline {
+            let rest = &self.feed.buf[self.feed.pos + at..];
+            if let Some(tail) = rest.strip_prefix(b"<v>")
+                && let Some(i) = memchr::memchr2(b'<', b'&', tail)
+                && tail[i..].starts_with(b"</v></c>")
+            {
+                let (a, b) = (at + 3, at + 3 + i);
+                let got = if a == b { Got::Empty } else { Got::Raw(a, b) };
+                let value = self.typed(got, kind, style, a)?;
+                self.feed.pos += b + 8;
+                self.col_index = self.col_index.checked_add(1)?;
+                return Some(Step::Cell(pos, value, style.unwrap_or(0)));
+            }
+        }
         if !empty {
             // The cell's elements up to `</c>`; as calamine, each one read replaces the value.
             loop {
