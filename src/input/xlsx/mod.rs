@@ -194,7 +194,13 @@ fn open(
             let mut out = Out::new(tx);
             let sheet = name.clone();
             let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                stream(wb, &at, seeks, prepared, merged_header, name, &file, &mut out)
+                let how = How {
+                    path: at,
+                    seeks,
+                    prepared,
+                    merged_header,
+                };
+                stream(wb, how, name, &file, &mut out)
             }));
             // calamine can panic on a malformed sheet (a cell reference of seven letters overflows
             // its column number; ntm builds calamine with overflow checks even in release, so that
@@ -223,6 +229,16 @@ fn open(
     })
 }
 
+/// How a sheet is read besides by calamine: the workbook's path, calamine's seeks in it (which tell
+/// the sheet's part), the parts read for the fast reader, whether the header is checked for merged
+/// cells.
+struct How {
+    path: std::path::PathBuf,
+    seeks: Seeks,
+    prepared: Option<std::thread::JoinHandle<Prepared>>,
+    merged_header: bool,
+}
+
 /// The name of the thread that reads a sheet: a panic there (in calamine) is reported as a refused
 /// sheet, so the program's panic hook may keep quiet about it.
 pub const READER_THREAD: &str = "ntm-xlsx-reader";
@@ -237,16 +253,14 @@ type Cells = Vec<(u32, Typed, String)>;
 /// row with merged cells is refused. And cells present but empty may be formulas whose result the file
 /// does not store, which only a pass over the formulas tells: from such a row on, rows wait for that
 /// second look.
-fn stream(
-    mut wb: Xlsx<Tracked>,
-    path: &Path,
-    seeks: Seeks,
-    prepared: Option<std::thread::JoinHandle<Prepared>>,
-    merged_header: bool,
-    name: String,
-    file: &str,
-    tx: &mut Out,
-) {
+fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Out) {
+    let How {
+        path,
+        seeks,
+        prepared,
+        merged_header,
+    } = how;
+    let path = path.as_path();
     let fail = |vi: String, en: String| Box::new(Problem::error("xlsx", file, Text::new(vi, en)));
     let unreadable = |e: calamine::XlsxError| {
         fail(
@@ -717,10 +731,11 @@ fn unpack(
                 buf.truncate(good);
             }
         }
-        if pieces.send(cells::Piece::Bytes(buf)).is_err()
-            || (broken && pieces.send(cells::Piece::Broken).is_err())
-            || broken
-        {
+        if pieces.send(cells::Piece::Bytes(buf)).is_err() {
+            return;
+        }
+        if broken {
+            let _ = pieces.send(cells::Piece::Broken);
             return;
         }
     }

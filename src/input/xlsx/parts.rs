@@ -20,6 +20,10 @@ use zip::ZipArchive;
 /// `CellFormat`: `None` for `Other`).
 pub type IsDate = Option<ExcelDateTimeType>;
 
+/// A cell style as read here: whether it is a date, and its number format as calamine's `Style`
+/// has it (id, code).
+pub type StyleRead = (IsDate, Option<(Option<u32>, String)>);
+
 /// A quick-xml reader configured as calamine's `xml_reader`.
 fn configured<R: BufRead>(r: R) -> XmlReader<R> {
     let mut r = XmlReader::from_reader(r);
@@ -372,7 +376,7 @@ pub fn styles(
     zip: &mut ZipArchive<BufReader<File>>,
     cache: &HashMap<String, String>,
     xl: &str,
-) -> Option<Vec<(IsDate, Option<(Option<u32>, String)>)>> {
+) -> Option<Vec<StyleRead>> {
     let path = format!("{xl}styles.xml");
     let part = match zip.by_name(cached(cache, &path)) {
         Ok(p) => p,
@@ -382,7 +386,7 @@ pub fn styles(
     styles_from(BufReader::new(part))
 }
 
-fn styles_from<R: BufRead>(r: R) -> Option<Vec<(IsDate, Option<(Option<u32>, String)>)>> {
+fn styles_from<R: BufRead>(r: R) -> Option<Vec<StyleRead>> {
     let mut xml = configured(r);
     let mut number_formats: HashMap<String, String> = HashMap::new();
     let mut out = Vec::new();
