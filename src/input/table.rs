@@ -303,11 +303,7 @@ impl<'k> Reader<'k> {
                 let mut r = Reader::from_records(&shown, records, schema, layout, used, keep);
                 r.head.problems.splice(0..0, notes);
                 let owned = path.to_path_buf();
-                r.rescan = Some(Box::new(move || {
-                    xlsx::records(&owned, sheet.as_deref(), "")
-                        .ok()
-                        .map(|s| s.records)
-                }));
+                r.rescan = Some(Box::new(move || xlsx::rescan(&owned, sheet.as_deref())));
                 r
             }
             (Sniffed::OldExcel, _) => Reader::refused(

@@ -3,7 +3,8 @@
 //! Excel lists a sheet's merged ranges after all its rows, so a reader that streams the rows learns of
 //! them last. This finds them first and cheaply, on its own: the sheet's part is unpacked and searched
 //! for the list as bytes (no XML event is made for the cells), and only the list is parsed. At 20,000
-//! communes this takes a few dozen milliseconds, beside a second or more to read the cells.
+//! communes this takes about a tenth of a second; what is found is kept for the run ([`Known`]), so
+//! that a file read twice (its start for its year, then all of it) is searched once.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -28,6 +29,57 @@ pub fn of_sheet(path: &Path, sheet: &str) -> Option<Vec<Span>> {
     let part = sheet_part(&mut zip, sheet)?;
     let entry = zip.by_name(&part).ok()?;
     scan(entry)
+}
+
+/// The merged ranges of part `entry` of the workbook at `path` (the sheet's, as calamine found it).
+pub fn of_entry(path: &Path, entry: usize) -> Option<Vec<Span>> {
+    let mut zip = ZipArchive::new(BufReader::new(File::open(path).ok()?)).ok()?;
+    let part = zip.by_index(entry).ok()?;
+    scan(part)
+}
+
+/// The merged ranges of a part of a file, found in this run: which file (path, length, time of its
+/// last change) and which part.
+#[derive(Clone, PartialEq)]
+pub struct Known {
+    path: std::path::PathBuf,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    entry: usize,
+}
+
+/// The merged ranges found so far in this run (a run reads a few files at most).
+static FOUND: std::sync::Mutex<Vec<(Known, Option<Vec<Span>>)>> = std::sync::Mutex::new(Vec::new());
+
+impl Known {
+    /// The key of part `entry` of the file at `path` as it is now.
+    pub fn of(path: &Path, entry: usize) -> Option<Self> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Known {
+            path: path.to_path_buf(),
+            len: meta.len(),
+            modified: Some(meta.modified().ok()?),
+            entry,
+        })
+    }
+
+    /// The merged ranges found before for this part of this file.
+    pub fn get(&self) -> Option<Option<Vec<Span>>> {
+        let found = FOUND.lock().unwrap_or_else(|e| e.into_inner());
+        found
+            .iter()
+            .find(|(k, _)| k == self)
+            .map(|(_, s)| s.clone())
+    }
+
+    /// Keep what was found.
+    pub fn keep(self, spans: Option<Vec<Span>>) {
+        let mut found = FOUND.lock().unwrap_or_else(|e| e.into_inner());
+        if found.len() >= 16 {
+            found.remove(0);
+        }
+        found.push((self, spans));
+    }
 }
 
 /// The text of a small part of the archive.
@@ -86,39 +138,88 @@ fn sheet_part(zip: &mut ZipArchive<BufReader<File>>, sheet: &str) -> Option<Stri
 /// The merged ranges in a sheet's XML, read from `part`: the bytes are searched for the list, and
 /// only the list is parsed.
 fn scan(mut part: impl Read) -> Option<Vec<Span>> {
-    const NEEDLE: &[u8] = b"mergeCells";
-    let finder = memchr::memmem::Finder::new(NEEDLE);
+    let mut finder = Finder::new();
     let mut buf = vec![0u8; 1 << 16];
-    // The end of the previous chunk is kept, so that a name cut in two is still found.
-    let mut carry: Vec<u8> = Vec::new();
-    let mut list: Option<Vec<u8>> = None;
     loop {
         let n = part.read(&mut buf).ok()?;
         if n == 0 {
             break;
         }
-        let chunk = &buf[..n];
-        if let Some(list) = list.as_mut() {
-            if list.len() + n > MAX_LIST {
-                return None;
-            }
-            list.extend_from_slice(chunk);
-            continue;
-        }
-        carry.extend_from_slice(chunk);
-        if let Some(at) = finder.find(&carry) {
-            // Back to the `<` that opens the element (its name may carry a prefix: `<x:mergeCells`).
-            let start = carry[..at].iter().rposition(|&b| b == b'<').unwrap_or(at);
-            list = Some(carry[start..].to_vec());
-        } else {
-            let keep = carry.len().saturating_sub(NEEDLE.len() + 16);
-            carry.drain(..keep);
+        finder.feed(&buf[..n]);
+    }
+    finder.finish()
+}
+
+/// The search for the list of merged ranges, fed the sheet's bytes in order (by the thread that
+/// unpacks the sheet for the cell reader, or by [`scan`]).
+pub struct Finder {
+    finder: memchr::memmem::Finder<'static>,
+    /// The end of the previous chunk is kept, so that a name cut in two is still found.
+    carry: Vec<u8>,
+    list: Option<Vec<u8>>,
+    too_long: bool,
+}
+
+impl Finder {
+    const NEEDLE: &'static [u8] = b"mergeCells";
+
+    pub fn new() -> Self {
+        Finder {
+            finder: memchr::memmem::Finder::new(Self::NEEDLE),
+            carry: Vec::new(),
+            list: None,
+            too_long: false,
         }
     }
-    let Some(list) = list else {
-        return Some(Vec::new());
-    };
-    let text = String::from_utf8_lossy(&list);
+
+    /// The next bytes of the sheet.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        if self.too_long {
+            return;
+        }
+        if let Some(list) = self.list.as_mut() {
+            if list.len() + chunk.len() > MAX_LIST {
+                self.too_long = true;
+                self.list = None;
+                return;
+            }
+            list.extend_from_slice(chunk);
+            return;
+        }
+        // Only the last few bytes of the carry can start the name: search them with the chunk.
+        let keep = self.carry.len().saturating_sub(Self::NEEDLE.len() + 16);
+        self.carry.drain(..keep);
+        let old = self.carry.len();
+        self.carry.extend_from_slice(chunk);
+        if let Some(at) = self.finder.find(&self.carry) {
+            // Back to the `<` that opens the element (its name may carry a prefix: `<x:mergeCells`).
+            let start = self.carry[..at]
+                .iter()
+                .rposition(|&b| b == b'<')
+                .unwrap_or(at);
+            self.list = Some(self.carry[start..].to_vec());
+            self.carry = Vec::new();
+        } else if self.carry.len() > old + 4096 {
+            let keep = self.carry.len().saturating_sub(Self::NEEDLE.len() + 16);
+            self.carry.drain(..keep);
+        }
+    }
+
+    /// The merged ranges found (none when the sheet has no list); `None` when the list is too long.
+    pub fn finish(self) -> Option<Vec<Span>> {
+        if self.too_long {
+            return None;
+        }
+        let Some(list) = self.list else {
+            return Some(Vec::new());
+        };
+        Some(parse_list(&list))
+    }
+}
+
+/// The ranges of a list that starts at `<mergeCells`.
+fn parse_list(list: &[u8]) -> Vec<Span> {
+    let text = String::from_utf8_lossy(list);
     let mut reader = Reader::from_str(&text);
     let mut spans = Vec::new();
     loop {
@@ -135,7 +236,7 @@ fn scan(mut part: impl Read) -> Option<Vec<Span>> {
             _ => {}
         }
     }
-    Some(spans)
+    spans
 }
 
 /// `E1:F1` (or a single cell `E1`) as a span.

@@ -4,6 +4,11 @@
 //! named as such and refused by the cell reader, never read as the number behind it. Cells are named
 //! as in Excel (`Sheet1!F12`).
 //!
+//! calamine opens the workbook (its sheets, styles, dates); the cells of a plain sheet are read by a
+//! byte scanner of ntm's own (`cells`), several times faster than calamine's reader and giving the
+//! very same cells, which hands the rest of the sheet over to calamine at the first thing it is not
+//! certain calamine reads as it would.
+//!
 //! What is read is bounded: the workbook's parts are checked against their declared sizes before any
 //! is unpacked (a small file can hold gigabytes of text), and a cell longer than Excel itself allows is
 //! refused.
@@ -12,13 +17,15 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::mpsc::TryRecvError;
 
-use calamine::{DataRef, Reader as _, SheetVisible, Xlsx, open_workbook};
+use calamine::{DataRef, Reader as _, SheetVisible, Xlsx, XlsxError};
 
 use super::record::{Fields, Rec, Records, Typed, column_letters};
 
+mod cells;
 mod merges;
+mod parts;
 use crate::diag::Problem;
 use crate::i18n::Text;
 
@@ -82,9 +89,37 @@ pub struct Sheet {
 
 /// The records of `sheet` (or the first visible sheet) of the workbook at `path`.
 pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Box<Problem>> {
+    open(path, sheet, file, true)
+}
+
+/// The records of the sheet read again, to look through its cells (for the file's decimal mark)
+/// after [`records`] has begun: the header's merged cells, checked by that first reading before any
+/// row, are not looked for again, so that no row waits for them.
+pub fn rescan(path: &Path, sheet: Option<&str>) -> Option<Records> {
+    open(path, sheet, "", false).ok().map(|s| s.records)
+}
+
+fn open(
+    path: &Path,
+    sheet: Option<&str>,
+    file: &str,
+    merged_header: bool,
+) -> Result<Sheet, Box<Problem>> {
     let fail = |vi: String, en: String| Box::new(Problem::error("xlsx", file, Text::new(vi, en)));
     bounded(path, file)?;
-    let wb: Xlsx<_> = open_workbook(path).map_err(|e| {
+    // What the fast cell reader needs is read meanwhile.
+    let prepared = {
+        let at = path.to_path_buf();
+        std::thread::Builder::new()
+            .name("xlsx-parts".into())
+            .spawn(move || prepare(&at))
+            .ok()
+    };
+    let seeks = Seeks::default();
+    let opened = File::open(path)
+        .map_err(XlsxError::Io)
+        .and_then(|f| Xlsx::new(Tracked::new(BufReader::new(f), seeks.clone())));
+    let wb: Xlsx<Tracked> = opened.map_err(|e| {
         fail(
             format!("không mở được tệp Excel (.xlsx): {e}"),
             format!("cannot open the Excel (.xlsx) file: {e}"),
@@ -156,20 +191,21 @@ pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Bo
     // The rows are read as they are asked for, by a thread that owns the workbook: the sheet is never
     // held whole. At most a few dozen rows wait between the two.
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(4);
-    // Meanwhile another thread finds the merged ranges, which the sheet lists after its rows.
-    let (merges_tx, merges_rx) = std::sync::mpsc::sync_channel(1);
-    let (at, sheet_name) = (path.to_path_buf(), name.clone());
-    let _ = std::thread::Builder::new()
-        .name("xlsx-merges".into())
-        .spawn(move || merges_tx.send(merges::of_sheet(&at, &sheet_name)));
     let file = file.to_string();
+    let at = path.to_path_buf();
     std::thread::Builder::new()
         .name(READER_THREAD.into())
         .spawn(move || {
             let mut out = Out::new(tx);
             let sheet = name.clone();
             let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                stream(wb, name, &file, merges_rx, &mut out)
+                let how = How {
+                    path: at,
+                    seeks,
+                    prepared,
+                    merged_header,
+                };
+                stream(wb, how, name, &file, &mut out)
             }));
             // calamine can panic on a malformed sheet (a cell reference of seven letters overflows
             // its column number; ntm builds calamine with overflow checks even in release, so that
@@ -198,6 +234,16 @@ pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Bo
     })
 }
 
+/// How a sheet is read besides by calamine: the workbook's path, calamine's seeks in it (which tell
+/// the sheet's part), the parts read for the fast reader, whether the header is checked for merged
+/// cells.
+struct How {
+    path: std::path::PathBuf,
+    seeks: Seeks,
+    prepared: Option<std::thread::JoinHandle<Prepared>>,
+    merged_header: bool,
+}
+
 /// The name of the thread that reads a sheet: a panic there (in calamine) is reported as a refused
 /// sheet, so the program's panic hook may keep quiet about it.
 pub const READER_THREAD: &str = "ntm-xlsx-reader";
@@ -212,13 +258,14 @@ type Cells = Vec<(u32, Typed, String)>;
 /// row with merged cells is refused. And cells present but empty may be formulas whose result the file
 /// does not store, which only a pass over the formulas tells: from such a row on, rows wait for that
 /// second look.
-fn stream(
-    mut wb: Xlsx<BufReader<File>>,
-    name: String,
-    file: &str,
-    merges: Receiver<Option<Vec<merges::Span>>>,
-    tx: &mut Out,
-) {
+fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Out) {
+    let How {
+        path,
+        seeks,
+        prepared,
+        merged_header,
+    } = how;
+    let path = path.as_path();
     let fail = |vi: String, en: String| Box::new(Problem::error("xlsx", file, Text::new(vi, en)));
     let unreadable = |e: calamine::XlsxError| {
         fail(
@@ -231,36 +278,129 @@ fn stream(
     let mut waiting: Vec<(u32, Cells)> = Vec::new();
     let mut blank: Vec<(u32, u32)> = Vec::new();
     let mut wait = false;
-    // The merged ranges, until they are known.
-    let mut pending = Some(merges);
     let mut count = 0usize;
+    let is_1904 = wb.has_1904_epoch();
+    let mut pending;
     {
-        let mut reader = match wb.worksheet_cells_reader(&name) {
-            Ok(r) => r,
+        // calamine opens the sheet first (and refuses its start, if it must); which part of the archive
+        // it opened is told by where it went in the file.
+        seeks.record(true);
+        let (percent, calamine_styles, mut slow) = match wb.worksheet_cells_reader(&name) {
+            Ok(r) => {
+                let styles = r.styles();
+                let pair = (
+                    styles
+                        .iter()
+                        .map(|st| {
+                            st.number_format
+                                .as_ref()
+                                .is_some_and(|f| f.format_code.contains('%'))
+                        })
+                        .collect::<Vec<bool>>(),
+                    styles
+                        .iter()
+                        .map(|st| {
+                            st.number_format
+                                .as_ref()
+                                .map(|f| (f.format_id, f.format_code.clone()))
+                        })
+                        .collect::<Vec<_>>(),
+                );
+                (pair.0, pair.1, r)
+            }
             Err(e) => {
+                seeks.record(false);
                 tx.send(Err(unreadable(e)));
                 return;
             }
         };
-        let percent: Vec<bool> = reader
-            .styles()
-            .iter()
-            .map(|st| {
-                st.number_format
-                    .as_ref()
-                    .is_some_and(|f| f.format_code.contains('%'))
-            })
-            .collect();
+        let offsets = seeks.record(false);
+        // The sheet is unpacked by a thread of its own, its bytes going to the fast cell reader here.
+        let (merges_tx, merges) = std::sync::mpsc::sync_channel(1);
+        let (piece_tx, pieces) = std::sync::mpsc::sync_channel(AHEAD);
+        let (back, free) = std::sync::mpsc::channel();
+        let prepared = prepared.and_then(|h| h.join().ok()).flatten();
+        let fast = fast_parts(path, &offsets, &calamine_styles, prepared);
+        // Meanwhile another thread finds the merged ranges, which the sheet lists after its rows: it
+        // unpacks the sheet on its own, to its end, keeping nothing but the list, so that they are known
+        // long before the cells are all read (the rows wait for them, see above).
+        let (at, sheet_name) = (path.to_path_buf(), name.clone());
+        let entry = fast.as_ref().map(|f| f.2);
+        // They are found once a run for a file: reading the start of the file for its year, then the
+        // file, need not unpack it twice for them.
+        let known = entry.and_then(|e| merges::Known::of(path, e));
+        if let Some(found) = known.as_ref().and_then(merges::Known::get)
+            && merged_header
+        {
+            let _ = merges_tx.send(found);
+        } else if merged_header {
+            let _ = std::thread::Builder::new()
+                .name("xlsx-merges".into())
+                .spawn(move || {
+                    let found = match entry {
+                        Some(entry) => merges::of_entry(&at, entry),
+                        None => merges::of_sheet(&at, &sheet_name),
+                    };
+                    if let Some(k) = known {
+                        k.keep(found.clone());
+                    }
+                    merges_tx.send(found)
+                });
+        } else {
+            drop(merges_tx);
+        }
+        let unpacking = match &fast {
+            Some((_, _, entry)) => {
+                let (at, entry) = (path.to_path_buf(), *entry);
+                std::thread::Builder::new()
+                    .name("xlsx-unpack".into())
+                    .spawn(move || unpack(&at, entry, piece_tx, free))
+                    .is_ok()
+            }
+            None => false,
+        };
+        // The merged ranges, until they are known.
+        pending = Some(merges);
+        let fast_cells = match (&fast, unpacking) {
+            (Some((strings, dates, _)), true) => {
+                cells::Cells::new(cells::Feed::new(pieces, back), strings, dates, is_1904)
+            }
+            _ => None,
+        };
+        // calamine's reader, opened above, reads the cells the fast one does not.
+        let mut source = match fast_cells {
+            Some(c) => Source::Fast(c),
+            None => Source::Slow(0),
+        };
         let mut row: Option<(u32, Cells)> = None;
         loop {
-            let next = match reader.next_cell_with_style_id() {
-                Ok(n) => n,
-                Err(e) => {
-                    tx.send(Err(unreadable(e)));
-                    return;
+            let next = loop {
+                match &mut source {
+                    Source::Fast(c) => match c.next() {
+                        cells::Step::Cell(pos, value, style) => break Some((pos, value, style)),
+                        cells::Step::End => break None,
+                        cells::Step::Bail => {
+                            // calamine reads the rest, from the cell not read here.
+                            source = Source::Slow(c.given());
+                        }
+                    },
+                    Source::Slow(skip) => match slow.next_cell_with_style_id() {
+                        Ok(Some((cell, style))) => {
+                            if *skip > 0 {
+                                *skip -= 1;
+                                continue;
+                            }
+                            break Some((cell.get_position(), cell.get_value().clone(), style));
+                        }
+                        Ok(None) => break None,
+                        Err(e) => {
+                            tx.send(Err(unreadable(e)));
+                            return;
+                        }
+                    },
                 }
             };
-            let at = next.as_ref().map(|(c, _)| c.get_position().0);
+            let at = next.as_ref().map(|(p, _, _)| p.0);
             // A row is complete when the next cell is on another row (or there is none).
             if row.as_ref().is_some_and(|(r, _)| Some(*r) != at)
                 && let Some((r, cells)) = row.take()
@@ -280,7 +420,14 @@ fn stream(
                 }
                 waiting.push((r, cells));
                 if let Some(rx) = &pending {
-                    match rx.try_recv() {
+                    // Past a few hundred rows, wait for the merged ranges rather than hold more rows
+                    // (and leave the core to the thread that looks for them).
+                    let got = if waiting.len() >= HOLD {
+                        rx.recv().map_err(|_| TryRecvError::Disconnected)
+                    } else {
+                        rx.try_recv()
+                    };
+                    match got {
                         Ok(spans) => {
                             pending = None;
                             if let Err(p) = header_unmerged(spans, header, &name, file) {
@@ -300,8 +447,9 @@ fn stream(
                     }
                 }
             }
-            let Some((cell, style)) = next else { break };
-            let pos = cell.get_position();
+            let Some((pos, value, style)) = next else {
+                break;
+            };
             // Past Excel's last column (XFD) or row: not a sheet Excel wrote (and a row that wide
             // would be made of millions of empty cells).
             if pos.1 >= MAX_COLUMNS || pos.0 >= MAX_ROWS {
@@ -320,17 +468,17 @@ fn stream(
                 return;
             }
             let pct = percent.get(style).copied().unwrap_or(false);
-            let (typed, text) = match cell.get_value() {
+            let (typed, text) = match value {
                 DataRef::Empty => {
                     blank.push(pos);
                     continue;
                 }
-                DataRef::String(s) => (Typed::Text, s.clone()),
+                DataRef::String(s) => (Typed::Text, s),
                 DataRef::SharedString(s) => (Typed::Text, s.to_string()),
-                DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => (Typed::Text, s.clone()),
-                DataRef::Float(f) => number(*f, pct),
-                DataRef::Int(i) => number(*i as f64, pct),
-                DataRef::Bool(b) => (Typed::Bool(*b), (if *b { "TRUE" } else { "FALSE" }).into()),
+                DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => (Typed::Text, s),
+                DataRef::Float(f) => number(f, pct),
+                DataRef::Int(i) => number(i as f64, pct),
+                DataRef::Bool(b) => (Typed::Bool(b), (if b { "TRUE" } else { "FALSE" }).into()),
                 DataRef::DateTime(d) => (Typed::Date(d.as_f64()), d.as_f64().to_string()),
                 DataRef::Error(e) => (Typed::Error, e.to_string()),
             };
@@ -402,6 +550,197 @@ fn stream(
     }
     for (r, cells) in waiting {
         if !tx.send(Ok(record(&sheet, r, cells, header))) {
+            return;
+        }
+    }
+}
+
+/// Where the cells come from: the fast reader (`cells`), or calamine's, which skips the cells the
+/// fast one already gave.
+enum Source<'a> {
+    Fast(cells::Cells<'a>),
+    Slow(usize),
+}
+
+/// The most rows held while the merged ranges are looked for: then the reader waits for them.
+const HOLD: usize = 512;
+
+/// Pieces of the unpacked sheet that may wait for the cell reader: 8 of 256 KiB.
+const AHEAD: usize = 8;
+const PIECE: usize = 256 << 10;
+
+/// The file offsets calamine seeks to while they are recorded: the part it opens starts at one.
+#[derive(Clone, Default)]
+struct Seeks(Arc<std::sync::Mutex<Option<Vec<u64>>>>);
+
+impl Seeks {
+    /// Start (`true`) or stop recording; the offsets recorded so far.
+    fn record(&self, on: bool) -> Vec<u64> {
+        let mut log = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let was = log.take().unwrap_or_default();
+        if on {
+            *log = Some(Vec::new());
+        }
+        was
+    }
+}
+
+/// The workbook file as calamine reads it, with its seeks recorded when asked ([`Seeks`]).
+pub struct Tracked {
+    inner: BufReader<File>,
+    seeks: Seeks,
+}
+
+impl Tracked {
+    fn new(inner: BufReader<File>, seeks: Seeks) -> Self {
+        Tracked { inner, seeks }
+    }
+}
+
+impl Read for Tracked {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(buf)
+    }
+}
+
+impl std::io::Seek for Tracked {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        if let std::io::SeekFrom::Start(n) = pos
+            && let Some(log) = self
+                .seeks
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_mut()
+        {
+            log.push(n);
+        }
+        self.inner.seek(pos)
+    }
+}
+
+/// The parts the fast cell reader needs besides the sheet, as read by [`parts`]: the shared strings,
+/// and for each style whether it is a date and its number format. `None` when they are not read
+/// exactly as calamine reads them.
+type Prepared = Option<(
+    Vec<String>,
+    Vec<(parts::IsDate, Option<(Option<u32>, String)>)>,
+)>;
+
+/// Read the [`Prepared`] parts of the workbook at `path` (while calamine opens it).
+fn prepare(path: &Path) -> Prepared {
+    let mut zip = zip::ZipArchive::new(BufReader::new(File::open(path).ok()?)).ok()?;
+    let cache = parts::path_cache(&zip);
+    let xl = parts::xl_path(&mut zip, &cache)?;
+    let styles = parts::styles(&mut zip, &cache, &xl)?;
+    let strings = parts::shared_strings(&mut zip, &cache, &xl)?;
+    Some((strings, styles))
+}
+
+/// What the fast cell reader needs: the shared strings, which styles are dates, and the index in the
+/// archive of the sheet's part (the one part that starts where calamine went to open the sheet).
+/// `None` when any of it is not read exactly as calamine reads it: the cells are then calamine's.
+fn fast_parts(
+    path: &Path,
+    offsets: &[u64],
+    calamine_styles: &[Option<(Option<u32>, String)>],
+    prepared: Prepared,
+) -> Option<(Vec<String>, Vec<parts::IsDate>, usize)> {
+    let (strings, styles) = prepared?;
+    if styles.len() != calamine_styles.len()
+        || styles
+            .iter()
+            .zip(calamine_styles)
+            .any(|((_, mine), theirs)| mine != theirs)
+    {
+        return None;
+    }
+    let mut zip = zip::ZipArchive::new(BufReader::new(File::open(path).ok()?)).ok()?;
+    let mut found = None;
+    for i in 0..zip.len() {
+        let start = zip.by_index_raw(i).ok()?.header_start();
+        if offsets.contains(&start) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(i);
+        }
+    }
+    Some((
+        strings,
+        styles.into_iter().map(|(d, _)| d).collect(),
+        found?,
+    ))
+}
+
+/// Unpack part `entry` of the workbook at `path` for the cell reader (`pieces`, valid UTF-8 cut
+/// between characters; [`cells::Piece::Broken`] where it stops being so, or cannot be unpacked),
+/// until the reader stops taking them. Pieces come back through `free` to be filled again.
+fn unpack(
+    path: &Path,
+    entry: usize,
+    pieces: std::sync::mpsc::SyncSender<cells::Piece>,
+    free: std::sync::mpsc::Receiver<Vec<u8>>,
+) {
+    let Some(mut part) = File::open(path)
+        .ok()
+        .and_then(|f| zip::ZipArchive::new(BufReader::new(f)).ok())
+    else {
+        let _ = pieces.send(cells::Piece::Broken);
+        return;
+    };
+    let Ok(mut part) = part.by_index(entry) else {
+        let _ = pieces.send(cells::Piece::Broken);
+        return;
+    };
+    // Bytes of a character cut at the end of the last piece, to go first in the next.
+    let mut tail: Vec<u8> = Vec::new();
+    loop {
+        let mut buf = free
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(PIECE + 4));
+        buf.clear();
+        buf.extend_from_slice(&tail);
+        let old = buf.len();
+        buf.resize(old + PIECE, 0);
+        // The piece is filled (the unpacker gives a few KiB at a time).
+        let mut n = 0;
+        while old + n < buf.len() {
+            match part.read(&mut buf[old + n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    let _ = pieces.send(cells::Piece::Broken);
+                    return;
+                }
+            }
+        }
+        buf.truncate(old + n);
+        if n == 0 {
+            if !tail.is_empty() {
+                let _ = pieces.send(cells::Piece::Broken);
+            }
+            return;
+        }
+        let mut broken = false;
+        match simdutf8::compat::from_utf8(&buf) {
+            Ok(_) => tail.clear(),
+            Err(e) => {
+                let good = e.valid_up_to();
+                if e.error_len().is_none() {
+                    tail = buf[good..].to_vec();
+                } else {
+                    broken = true;
+                }
+                buf.truncate(good);
+            }
+        }
+        if pieces.send(cells::Piece::Bytes(buf)).is_err() {
+            return;
+        }
+        if broken {
+            let _ = pieces.send(cells::Piece::Broken);
             return;
         }
     }
