@@ -269,6 +269,57 @@ pub struct DiffSummary {
     pub threshold_only: usize,
 }
 
+/// How many units of the report moved each way, each unit once (a merged commune once, its old
+/// communes not again): what `diff --summary` counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ChangeCounts {
+    pub gained: usize,
+    pub lost: usize,
+    pub unchanged: usize,
+    pub unknown: usize,
+    pub new: usize,
+    pub gone: usize,
+}
+
+impl ChangeCounts {
+    /// The count of units labelled `c`.
+    pub fn of(&self, c: Change) -> usize {
+        match c {
+            Change::Gained => self.gained,
+            Change::Lost => self.lost,
+            Change::Unchanged => self.unchanged,
+            Change::Unknown => self.unknown,
+            Change::New => self.new,
+            Change::Gone => self.gone,
+        }
+    }
+
+    fn add(&mut self, c: Change) {
+        let n = match c {
+            Change::Gained => &mut self.gained,
+            Change::Lost => &mut self.lost,
+            Change::Unchanged => &mut self.unchanged,
+            Change::Unknown => &mut self.unknown,
+            Change::New => &mut self.new,
+            Change::Gone => &mut self.gone,
+        };
+        *n += 1;
+    }
+}
+
+/// How often one indicator turned, over every unit and every old commune of a merged one (the rows
+/// of the table of indicators that turned that name it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndicatorTurns {
+    pub set: String,
+    pub code: String,
+    /// Turned fail → pass, and pass → fail.
+    pub up: usize,
+    pub down: usize,
+    /// Of those, how many with the same value on both sides (the threshold alone turned it).
+    pub threshold_only: usize,
+}
+
 /// One side of a comparison: its units (one per code), each handed out as a [`Detailed`] view —
 /// scored on demand ([`RowSide`], the few rows of a district file) or read from a compact store
 /// ([`store::StoreSide`], the communes).
@@ -376,6 +427,10 @@ pub struct Diff<'s> {
     /// old commune of a merged one (the rows of the reports' tables of them).
     pub flipped: usize,
     pub not_compared: usize,
+    /// The units of the report by how their level moved.
+    pub changes: ChangeCounts,
+    /// Per indicator that turned somewhere, how often (the sets' and criteria's order).
+    pub turns: Vec<IndicatorTurns>,
     chain: Vec<String>,
     old: &'s dyn Side,
     new: &'s dyn Side,
@@ -600,6 +655,8 @@ pub fn compare<'s>(
         districts: None,
         flipped: 0,
         not_compared: 0,
+        changes: ChangeCounts::default(),
+        turns: Vec::new(),
         chain: sets.iter().map(|s| s.id.clone()).collect(),
         old,
         new,
@@ -682,6 +739,8 @@ pub fn compare<'s>(
     let before = old_summary.and_then(|b| b.finish().into_iter().next());
     let after = new_summary.and_then(|b| b.finish().into_iter().next());
     (diff.flipped, diff.not_compared) = (acc.flipped, acc.not_compared);
+    diff.changes = acc.changes;
+    diff.turns = acc.turns();
     let mut summary = acc.finish(before, after);
     (summary.units_before, summary.units_after) = (units_before, units_after);
     diff.summary = summary;

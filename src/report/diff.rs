@@ -215,7 +215,7 @@ pub fn write(
     let wide = !matches!(format, Format::Table | Format::Md);
     let rows = UnitRows::new(rep, diff, style.lang, wide);
     match format {
-        Format::Json => json::write(rep, diff, problems, &mut out)?,
+        Format::Json => json::write(rep, diff, problems, false, &mut out)?,
         Format::Csv => csv_out::write(rep, diff, &mut out)?,
         Format::Html => html::write(
             rep,
@@ -231,6 +231,36 @@ pub fn write(
             .write_text(format, style, &rows, &mut out)?,
     }
     out.flush()
+}
+
+/// `diff --summary`: the report's heading and summary, the units counted by how their level moved
+/// and the indicators by how often they turned, without a row per unit or per indicator; as a text
+/// table, Markdown or JSON (`None` for another format, which has no summary of its own).
+pub fn write_summary(
+    rep: &DiffReport,
+    diff: &Diff,
+    problems: &[Problem],
+    format: Format,
+    style: &Style,
+    mut out: impl Write,
+) -> Option<io::Result<()>> {
+    let lang = style.lang;
+    let done = match format {
+        Format::Json => json::write(rep, diff, problems, true, &mut out),
+        Format::Table | Format::Md => {
+            let mut doc = Doc::default();
+            heading(rep, lang, false, &mut doc);
+            summary::counts(rep, diff, lang, &mut doc);
+            if let (Some(info), Some(dd)) = (&rep.districts, &diff.districts) {
+                district::section(rep, info, dd, (lang, false, false), &mut doc);
+            }
+            doc.text(summary::notes(rep, diff, lang));
+            let rows = UnitRows::new(rep, diff, lang, false);
+            doc.write_text(format, style, &rows, &mut out)
+        }
+        _ => return None,
+    };
+    Some(done.and_then(|()| out.flush()))
 }
 
 type Row = Vec<(String, Option<Tint>)>;

@@ -2,8 +2,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Cause, CriterionDelta, DiffSummary, LevelDelta, Presence, UnitDiff};
+use super::{
+    Cause, ChangeCounts, CriterionDelta, DiffSummary, Flip, IndicatorTurns, LevelDelta, Presence,
+    UnitDiff,
+};
 use crate::criteria::CriteriaSet;
+use crate::eval::Status;
 use crate::eval::Verdict;
 use crate::eval::summary::Summary;
 
@@ -25,6 +29,10 @@ pub(super) struct Acc<'s> {
     threshold_only: usize,
     pub flipped: usize,
     pub not_compared: usize,
+    pub changes: ChangeCounts,
+    /// Per (set id, indicator code), its position in `indicators` (the sets' and criteria's order).
+    indicator_at: HashMap<(&'s str, &'s str), usize>,
+    indicators: Vec<IndicatorTurns>,
 }
 
 impl<'s> Acc<'s> {
@@ -42,6 +50,24 @@ impl<'s> Acc<'s> {
                     lost: 0,
                     gained: 0,
                 });
+            }
+        }
+        let mut indicators = Vec::new();
+        let mut indicator_at = HashMap::new();
+        for s in sets {
+            for i in s.criteria.iter().flat_map(|c| &c.indicators) {
+                indicator_at
+                    .entry((s.id.as_str(), i.code.as_str()))
+                    .or_insert_with(|| {
+                        indicators.push(IndicatorTurns {
+                            set: s.id.clone(),
+                            code: i.code.clone(),
+                            up: 0,
+                            down: 0,
+                            threshold_only: 0,
+                        });
+                        indicators.len() - 1
+                    });
             }
         }
         Acc {
@@ -72,11 +98,41 @@ impl<'s> Acc<'s> {
             threshold_only: 0,
             flipped: 0,
             not_compared: 0,
+            changes: ChangeCounts::default(),
+            indicator_at,
+            indicators,
         }
+    }
+
+    /// Count the indicators that turned in one delta.
+    fn turned(&mut self, flipped: &[Flip]) {
+        for f in flipped {
+            let Some(&i) = self.indicator_at.get(&(f.set.as_str(), f.code())) else {
+                continue;
+            };
+            let t = &mut self.indicators[i];
+            if f.after.status == Status::Pass {
+                t.up += 1;
+            } else {
+                t.down += 1;
+            }
+            if f.cause == Cause::Threshold {
+                t.threshold_only += 1;
+            }
+        }
+    }
+
+    /// The indicators that turned somewhere, in the sets' and criteria's order.
+    pub fn turns(&mut self) -> Vec<IndicatorTurns> {
+        std::mem::take(&mut self.indicators)
+            .into_iter()
+            .filter(|t| t.up + t.down > 0)
+            .collect()
     }
 
     /// Count one unit of the report.
     pub fn add(&mut self, u: &UnitDiff) {
+        self.changes.add(u.change);
         match u.presence {
             Presence::Both => self.both += 1,
             Presence::Old => self.only_old += 1,
@@ -99,6 +155,7 @@ impl<'s> Acc<'s> {
         for d in u.parts.iter().filter_map(|p| p.delta.as_ref()) {
             self.flipped += d.flipped.len();
             self.not_compared += d.not_compared.len();
+            self.turned(&d.flipped);
         }
         // Each level on both sides: a unit compared one to one, or a merged one against the
         // verdict of all its old communes.
@@ -128,6 +185,7 @@ impl<'s> Acc<'s> {
         };
         self.flipped += d.flipped.len();
         self.not_compared += d.not_compared.len();
+        self.turned(&d.flipped);
         self.threshold_only += d
             .flipped
             .iter()
