@@ -10,7 +10,7 @@ mod json;
 mod summary;
 mod xlsx;
 
-use doc::{Big, Doc, Rows};
+use doc::{Big, Cell, Doc, Keep, Rows};
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::hash_map::Entry;
@@ -351,6 +351,149 @@ impl<'r, 'a> UnitRows<'r, 'a> {
     }
 }
 
+impl UnitRows<'_, '_> {
+    /// The rows of a unit in the narrow table of indicators that turned, as [`of_unit`] makes them
+    /// ([`flip_row`]), handed to `keep` cell by cell: each cell but the code and the name under a
+    /// key that makes its text (a set, an indicator's check, a value of a check, a plain
+    /// threshold, a direction, a cause), so that repeated cells are neither formatted nor hashed
+    /// as text again.
+    ///
+    /// [`of_unit`]: UnitRows::of_unit
+    fn flip_cells(&self, u: &UnitDiff, keep: &mut dyn Keep) {
+        let (rep, lang) = (self.rep, self.lang);
+        let mut deltas: Vec<(String, &str, &Delta)> = Vec::new();
+        if let Some(d) = &u.delta {
+            deltas.push((shown_code(u), u.name(), d));
+        }
+        for p in &u.parts {
+            if let Some(d) = &p.delta {
+                let name = p.before.as_ref().map_or("", |b| b.name.as_str());
+                deltas.push((part_code(u, p), name, d));
+            }
+        }
+        for (code, name, d) in deltas {
+            for fl in &d.flipped {
+                let Some((n, k, j)) = rep.indicator_at(&fl.set, fl.code()) else {
+                    keep.row(Big::Flips, flip_row(rep, &code, name, fl, lang, false));
+                    continue;
+                };
+                if let Some(key) = legend_key(rep, &fl.set, fl.code(), fl.check) {
+                    self.named.borrow_mut().insert(key);
+                }
+                let def = rep.check_def(&fl.set, fl.code(), fl.check);
+                let (b, a) = (fl.check_before(), fl.check_after());
+                let up = fl.after.status == Status::Pass;
+                let indicator = ((n as u64) << 42) | ((k as u64) << 21) | j as u64;
+                let mut set = || (rep.short(&fl.set, lang), None);
+                let mut check = || (flip_code(rep, &fl.set, fl.code(), fl.check), None);
+                let mut vb = || (value_cell(b, def, lang), None);
+                let mut va = || (value_cell(a, def, lang), None);
+                let mut tb = || (threshold_cell(rep, b, def, lang), None);
+                let mut ta = || (threshold_cell(rep, a, def, lang), None);
+                let mut dir = || {
+                    if up {
+                        (
+                            lang.pick("↑ Không đạt → Đạt", "↑ fail → pass").to_string(),
+                            Some(Tint::Green),
+                        )
+                    } else {
+                        (
+                            lang.pick("↓ Đạt → Không đạt", "↓ pass → fail").to_string(),
+                            Some(Tint::Red),
+                        )
+                    }
+                };
+                let mut cause = || (cause_text(fl, lang), None);
+                // A threshold that is not plain (derived, a case, a group's) is its own text.
+                let (tbk, tak) = (threshold_key(b, def), threshold_key(a, def));
+                let tbs = tbk.is_none().then(|| threshold_cell(rep, b, def, lang));
+                let tas = tak.is_none().then(|| threshold_cell(rep, a, def, lang));
+                let mut cells = [
+                    Cell::Text(&code, None),
+                    Cell::Text(name, None),
+                    Cell::Keyed([n as u64, 0, 0, 0], &mut set),
+                    Cell::Keyed([indicator, fl.check as u64, 0, 0], &mut check),
+                    Cell::Keyed(value_key(b, def), &mut vb),
+                    Cell::Keyed(value_key(a, def), &mut va),
+                    threshold_cell_of(tbk, &tbs, &mut tb),
+                    threshold_cell_of(tak, &tas, &mut ta),
+                    Cell::Keyed([u64::from(up), 0, 0, 0], &mut dir),
+                    Cell::Keyed(cause_key(fl), &mut cause),
+                ];
+                keep.cells(Big::Flips, &mut cells);
+            }
+        }
+    }
+}
+
+/// The address of a check's definition, as a key: the cells made from it are the same for the
+/// same definition.
+fn def_key(def: &Check) -> u64 {
+    std::ptr::from_ref(def) as usize as u64
+}
+
+/// What [`value_cell`] writes depends on: the check's definition and the value read.
+fn value_key(ch: Option<&CheckResult>, def: Option<&Check>) -> [u64; 4] {
+    match (ch, def) {
+        (Some(ch), Some(def)) => {
+            let (tag, bits) = match ch.value {
+                None => (1, 0),
+                Some(crate::input::Value::Bool(b)) => (2, u64::from(b)),
+                Some(crate::input::Value::Num(x)) => (3, x.to_bits()),
+            };
+            [def_key(def), tag, bits, 0]
+        }
+        _ => [0; 4],
+    }
+}
+
+/// What [`threshold_cell`] writes depends on, when it says only a definition's requirement or a
+/// plain value and its year; `None` for a derived threshold, a case's or a group's.
+fn threshold_key(ch: Option<&CheckResult>, def: Option<&Check>) -> Option<[u64; 4]> {
+    let (Some(ch), Some(def)) = (ch, def) else {
+        return Some([0; 4]);
+    };
+    match (ch.op, &ch.threshold) {
+        (Some(op), Some(r)) => {
+            if r.derived.is_some() || r.case.is_some() || r.group.is_some() {
+                return None;
+            }
+            let year = r.dated.map_or(0, |y| (1 << 32) | u64::from(y as u32));
+            // A symbol's address is never 1 or 2 (the words below).
+            let op = op.symbol().as_ptr() as usize as u64;
+            Some([def_key(def), op, r.value.to_bits(), year])
+        }
+        (op, _) => Some([def_key(def), 1 + u64::from(op.is_none()), 0, 0]),
+    }
+}
+
+/// A threshold's cell: by its key, else its own text.
+fn threshold_cell_of<'a>(
+    key: Option<[u64; 4]>,
+    text: &'a Option<String>,
+    make: &'a mut dyn FnMut() -> (String, Option<Tint>),
+) -> Cell<'a> {
+    match key {
+        Some(key) => Cell::Keyed(key, make),
+        None => Cell::Text(text.as_deref().unwrap_or_default(), None),
+    }
+}
+
+/// What [`cause_text`] writes depends on: the cause, and for the threshold alone the years of
+/// both thresholds.
+fn cause_key(f: &Flip) -> [u64; 4] {
+    let year = |c: Option<&CheckResult>| {
+        c.and_then(|c| c.threshold.as_ref())
+            .and_then(|t| t.dated)
+            .map_or(0, |y| (1 << 32) | u64::from(y as u32))
+    };
+    match f.cause {
+        Cause::Data => [0; 4],
+        Cause::Both => [1, 0, 0, 0],
+        Cause::Threshold => [2, year(f.check_before()), year(f.check_after()), 0],
+    }
+}
+
 /// Whether a unit has rows in the tables of indicators.
 fn has_rows(u: &UnitDiff, kind: Big) -> bool {
     let deltas = u
@@ -399,17 +542,27 @@ impl Rows for UnitRows<'_, '_> {
             .then(|| legend(self.rep, named.iter().copied(), self.lang))
     }
 
-    fn all(&self, kinds: &[Big], f: &mut dyn FnMut(Big, Row)) {
+    fn all(&self, kinds: &[Big], keep: &mut dyn Keep) {
         let detail = if kinds.iter().all(|k| *k == Big::Communes) {
             Detail::Brief
         } else {
             Detail::Full
         };
+        // A narrow table of indicators that turned is handed over cell by cell (`flip_cells`).
+        let by_cell = !self.wide && kinds.contains(&Big::Flips);
+        let rest: Vec<Big> = kinds
+            .iter()
+            .copied()
+            .filter(|k| !(by_cell && *k == Big::Flips))
+            .collect();
         for u in self.diff.units_with(detail) {
-            let _ = self.of_unit(&u, kinds, &mut |k, row| {
-                f(k, row);
+            let _ = self.of_unit(&u, &rest, &mut |k, row| {
+                keep.row(k, row);
                 Ok(())
             });
+            if by_cell {
+                self.flip_cells(&u, keep);
+            }
         }
     }
 }
