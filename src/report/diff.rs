@@ -536,6 +536,15 @@ impl Rows for UnitRows<'_, '_> {
         Ok(())
     }
 
+    fn count(&self, kind: Big) -> usize {
+        match kind {
+            // And the old communes of the merged ones.
+            Big::Communes => self.diff.len(),
+            Big::Flips => self.diff.flipped,
+            Big::OneSided => self.diff.not_compared,
+        }
+    }
+
     fn legend(&self, kind: Big) -> Option<(String, Vec<String>, Vec<Row>)> {
         let named = self.named.borrow();
         (kind == Big::Flips && !self.wide && !named.is_empty())
@@ -863,20 +872,33 @@ fn arrow(f: &Flip) -> &'static str {
 
 /// `xã NTM ↓15.1 · NTM nâng cao ↓2.2`.
 fn flips_cell(rep: &DiffReport, d: &Delta, lang: Lang) -> String {
-    let mut parts: Vec<String> = Vec::new();
+    // Written in place: a set's name once, then its indicators, the sets apart with ` · `.
+    let mut out = String::new();
     let mut last_set = "";
+    let mut any = false;
     for f in &d.flipped {
-        let item = format!("{}{}", arrow(f), f.code());
         if f.set == last_set {
-            if let Some(p) = parts.last_mut() {
-                p.push_str(&format!(" {item}"));
+            // (An indicator of a set without a name before it has no place: none is written.)
+            if !any {
+                continue;
             }
+            out.push(' ');
         } else {
-            parts.push(format!("{} {item}", rep.short(&f.set, lang)));
+            if any {
+                out.push_str(" · ");
+            }
+            match rep.set_def(&f.set) {
+                Some(s) => out.push_str(s.short_name.get(lang)),
+                None => out.push_str(&f.set),
+            }
+            out.push(' ');
             last_set = &f.set;
+            any = true;
         }
+        out.push_str(arrow(f));
+        out.push_str(f.code());
     }
-    parts.join(" · ")
+    out
 }
 
 fn unit_row(rep: &DiffReport, u: &UnitDiff, lang: Lang) -> Row {

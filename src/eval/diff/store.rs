@@ -37,12 +37,21 @@ pub struct Store {
     groups: Vec<u16>,
     group_names: Vec<String>,
     /// Per unit, [`Store::stride`] bytes: the level reached, the readiness (set, conditions, ready),
-    /// each set's status and qualified verdict, each criterion's verdict, each indicator's status.
-    verdicts: Vec<u8>,
-    /// The packed cells of every unit, and where each unit's end.
-    cells: Vec<u8>,
-    cell_ends: Vec<usize>,
+    /// each set's status and qualified verdict, each criterion's verdict, each indicator's status;
+    /// in blocks of [`Store::per_block`] units, each allocated once at its full size: a store of
+    /// 100,000 communes grows by blocks, never by copying (and briefly doubling) all it holds.
+    verdicts: Vec<Vec<u8>>,
+    /// The packed cells of every unit, in blocks of at least [`BLOCK`] bytes each allocated once,
+    /// and where each unit's are: its block, start and end.
+    cells: Vec<Vec<u8>>,
+    cell_spans: Vec<(usize, usize, usize)>,
+    /// A row's cells packed, and its verdicts, before they are copied to their blocks.
+    scratch: Vec<u8>,
+    unit_verdicts: Vec<u8>,
 }
+
+/// The size of a block of a store's bytes.
+const BLOCK: usize = 1 << 20;
 
 const NONE: u8 = u8::MAX;
 /// The bytes before the sets' (level reached, readiness), and per set (status, qualified, criteria
@@ -196,12 +205,34 @@ impl Store {
             group_names: Vec::new(),
             verdicts: Vec::new(),
             cells: Vec::new(),
-            cell_ends: Vec::new(),
+            cell_spans: Vec::new(),
+            scratch: Vec::new(),
+            unit_verdicts: Vec::new(),
         }
     }
 
     fn stride(&self) -> usize {
         HEAD + SET * self.sets + self.criteria + self.indicators
+    }
+
+    /// The units of a block of verdicts.
+    fn per_block(&self) -> usize {
+        (BLOCK / self.stride()).max(1)
+    }
+
+    /// The verdicts of the unit being kept, to their block (a new one when the last is full), each
+    /// unit's exactly [`Store::stride`] bytes (cut, or padded with unknown verdicts and missing
+    /// statuses).
+    fn keep_verdicts(&mut self) {
+        let (n, size) = (self.stride(), self.per_block() * self.stride());
+        if self.verdicts.last().is_none_or(|b| b.len() + n > size) {
+            self.verdicts.push(Vec::with_capacity(size));
+        }
+        self.unit_verdicts.resize(n, verdict_byte(Verdict::Unknown));
+        if let Some(b) = self.verdicts.last_mut() {
+            b.extend_from_slice(&self.unit_verdicts);
+        }
+        self.unit_verdicts.clear();
     }
 
     pub fn len(&self) -> usize {
@@ -231,8 +262,21 @@ impl Store {
             u16::try_from(i + 1).unwrap_or(0)
         });
         self.groups.push(group);
-        pack(&row.cells, &mut self.cells);
-        self.cell_ends.push(self.cells.len());
+        self.scratch.clear();
+        pack(&row.cells, &mut self.scratch);
+        let need = self.scratch.len();
+        if self
+            .cells
+            .last()
+            .is_none_or(|b| b.capacity() - b.len() < need)
+        {
+            self.cells.push(Vec::with_capacity(BLOCK.max(need)));
+        }
+        let at = self.cells.len() - 1;
+        let block = &mut self.cells[at];
+        let start = block.len();
+        block.extend_from_slice(&self.scratch);
+        self.cell_spans.push((at, start, block.len()));
     }
 
     /// Keep a row scored by a compiled plan (`c`: its compact verdicts along the store's chain).
@@ -242,7 +286,7 @@ impl Store {
             Some((at, conditions, ready)) => (Some(at), conditions, ready),
             None => (None, None, None),
         };
-        self.verdicts.extend([
+        self.unit_verdicts.extend([
             index_byte(c.level),
             index_byte(at),
             opt_verdict_byte(conditions),
@@ -256,13 +300,14 @@ impl Store {
         }
         for k in 0..self.criteria {
             let v = c.criteria.get(k).copied().unwrap_or(Verdict::Unknown);
-            self.verdicts.push(verdict_byte(v));
+            self.unit_verdicts.push(verdict_byte(v));
         }
         // The plan lists the criteria's indicators first, then the recognition conditions.
         for j in 0..self.indicators {
             let s = c.indicators.get(j).copied().unwrap_or(Status::Missing);
-            self.verdicts.push(status_byte(s));
+            self.unit_verdicts.push(status_byte(s));
         }
+        self.keep_verdicts();
     }
 
     /// Keep a row scored by the explained evaluation (when its chain has no compiled plan).
@@ -280,7 +325,7 @@ impl Store {
             ),
             None => (None, None, None),
         };
-        self.verdicts.extend([
+        self.unit_verdicts.extend([
             index_byte(level),
             index_byte(at),
             opt_verdict_byte(conditions),
@@ -291,21 +336,22 @@ impl Store {
         }
         for s in &r.sets {
             for c in &s.criteria {
-                self.verdicts.push(verdict_byte(c.status));
+                self.unit_verdicts.push(verdict_byte(c.status));
             }
         }
         for s in &r.sets {
             for c in &s.criteria {
                 for i in &c.indicators {
-                    self.verdicts.push(status_byte(i.status));
+                    self.unit_verdicts.push(status_byte(i.status));
                 }
             }
         }
+        self.keep_verdicts();
     }
 
     fn push_set(&mut self, status: Verdict, qualified: Verdict, met: usize) {
         let met = u16::try_from(met).unwrap_or(u16::MAX).to_le_bytes();
-        self.verdicts.extend([
+        self.unit_verdicts.extend([
             verdict_byte(status),
             verdict_byte(qualified),
             met[0],
@@ -340,13 +386,14 @@ impl Store {
     }
 
     fn packed(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.cell_ends[i - 1] };
-        &self.cells[start..self.cell_ends[i]]
+        let (block, start, end) = self.cell_spans[i];
+        &self.cells[block][start..end]
     }
 
     fn verdicts_of(&self, i: usize) -> &[u8] {
-        let n = self.stride();
-        &self.verdicts[i * n..(i + 1) * n]
+        let (n, per) = (self.stride(), self.per_block());
+        let at = (i % per) * n;
+        &self.verdicts[i / per][at..at + n]
     }
 }
 

@@ -45,6 +45,10 @@ pub(super) trait Rows {
     /// Every row of the tables in `kinds`, in one pass over the units (to measure them), each to
     /// `keep` as a row or as its cells.
     fn all(&self, kinds: &[Big], keep: &mut dyn Keep);
+    /// How many rows table `kind` has, as far as known beforehand (to hold them without growing).
+    fn count(&self, _kind: Big) -> usize {
+        0
+    }
     /// The legend written under table `kind` once its rows are written (its title, header and
     /// rows), if it has one.
     fn legend(&self, _kind: Big) -> Option<(String, Vec<String>, Vec<Row>)> {
@@ -162,7 +166,11 @@ impl Doc {
             for p in &self.0 {
                 if let Piece::Units { header, kind, .. } = p {
                     grids[kind.at()] = Some(units_grid(header.clone()));
-                    held[kind.at()].columns = header.len();
+                    let h = &mut held[kind.at()];
+                    h.columns = header.len();
+                    h.ids
+                        .reserve_exact(rows.count(*kind).saturating_mul(header.len()));
+                    h.last = vec![None; header.len()];
                 }
             }
             let kinds: Vec<Big> = Big::ALL
@@ -273,8 +281,10 @@ struct Held {
     widths: Vec<usize>,
     /// The distinct cells of the other columns, by column.
     known: HashMap<(usize, Option<Tint>, String), u32, Quick>,
-    /// The cells handed over by key ([`Cell::Keyed`]), by column and key.
+    /// The cells handed over by key ([`Cell::Keyed`]), by column and key; and per column the last
+    /// key met and its cell (rows of one unit or indicator repeat them).
     keyed: HashMap<(usize, [u64; 4]), u32, Quick>,
+    last: Vec<Option<([u64; 4], u32)>>,
 }
 
 impl Held {
@@ -298,12 +308,21 @@ impl Held {
             let id = match cells.get_mut(j) {
                 None => self.text_id(grid, at, j, "", None),
                 Some(Cell::Text(s, t)) => self.text_id(grid, at, j, s, *t),
-                Some(Cell::Keyed(key, make)) => match self.keyed.get(&(j, *key)) {
-                    Some(&id) => id,
-                    None => {
-                        let (s, t) = make();
-                        let id = self.text_id(grid, at, j, &s, t);
-                        self.keyed.insert((j, *key), id);
+                Some(Cell::Keyed(key, make)) => match self.last.get(j) {
+                    Some(Some((k, id))) if k == key => *id,
+                    _ => {
+                        let id = match self.keyed.get(&(j, *key)) {
+                            Some(&id) => id,
+                            None => {
+                                let (s, t) = make();
+                                let id = self.text_id(grid, at, j, &s, t);
+                                self.keyed.insert((j, *key), id);
+                                id
+                            }
+                        };
+                        if let Some(l) = self.last.get_mut(j) {
+                            *l = Some((*key, id));
+                        }
                         id
                     }
                 },
