@@ -377,10 +377,18 @@ impl UnitRows<'_, '_> {
                     keep.row(Big::Flips, flip_row(rep, &code, name, fl, lang, false));
                     continue;
                 };
-                if let Some(key) = legend_key(rep, &fl.set, fl.code(), fl.check) {
-                    self.named.borrow_mut().insert(key);
-                }
-                let def = rep.check_def(&fl.set, fl.code(), fl.check);
+                // The indicator found once: `indicator_def`, `check_def` and `legend_key` by
+                // their position.
+                let ind = rep
+                    .all_sets()
+                    .nth(n)
+                    .and_then(|x| x.criteria.get(k))
+                    .and_then(|c| c.indicators.get(j));
+                let several = ind.is_some_and(|i| i.checks.len() > 1);
+                self.named
+                    .borrow_mut()
+                    .insert((n, k, j, if several { fl.check } else { 0 }));
+                let def = ind.and_then(|i| i.checks.get(fl.check));
                 let (b, a) = (fl.check_before(), fl.check_after());
                 let up = fl.after.status == Status::Pass;
                 let indicator = ((n as u64) << 42) | ((k as u64) << 21) | j as u64;

@@ -476,7 +476,6 @@ impl Side for StoreSide<'_> {
             side: self,
             i,
             verdicts: self.store.verdicts_of(i),
-            cells: OnceCell::new(),
             row: OnceCell::new(),
         })
     }
@@ -487,10 +486,8 @@ pub struct StoreUnit<'s, 'a> {
     side: &'s StoreSide<'a>,
     i: usize,
     verdicts: &'s [u8],
-    /// The row's cells, unpacked the first time one is read.
-    cells: OnceCell<Vec<Cell>>,
-    /// The row as the evaluator reads it (its cells, year and group), made the first time an
-    /// indicator is explained.
+    /// The row as the evaluator reads it (its cells, year and group), made the first time a cell is
+    /// read or an indicator explained.
     row: OnceCell<Row>,
 }
 
@@ -520,10 +517,24 @@ impl StoreUnit<'_, '_> {
     }
 
     fn cells(&self) -> &[Cell] {
-        self.cells.get_or_init(|| {
-            let mut cells = Vec::with_capacity(self.side.store.head.columns.len());
-            unpack(self.side.store.packed(self.i), &mut cells);
-            cells
+        &self.row().cells
+    }
+
+    /// The row as the evaluator reads it (its cells unpacked once, its year and group), made the
+    /// first time a cell is read or an indicator explained.
+    fn row(&self) -> &Row {
+        self.row.get_or_init(|| {
+            let store = self.side.store;
+            let g = store.groups[self.i];
+            let mut cells = Vec::with_capacity(store.head.columns.len());
+            unpack(store.packed(self.i), &mut cells);
+            Row {
+                line: store.line(self.i),
+                year: store.year(self.i),
+                group: (g > 0).then(|| store.group_names[usize::from(g) - 1].clone()),
+                cells,
+                ..Row::default()
+            }
         })
     }
 
@@ -666,17 +677,7 @@ impl Detailed for StoreUnit<'_, '_> {
         status_of(self.verdicts[base + at])
     }
     fn explain(&self, i: usize, k: usize, j: usize) -> IndicatorResult {
-        let row = self.row.get_or_init(|| {
-            let store = self.side.store;
-            let g = store.groups[self.i];
-            Row {
-                line: store.line(self.i),
-                year: store.year(self.i),
-                group: (g > 0).then(|| store.group_names[usize::from(g) - 1].clone()),
-                cells: self.cells().to_vec(),
-                ..Row::default()
-            }
-        });
+        let row = self.row();
         let set = self.side.sets[i];
         self.side.ev.explain_indicator(
             set,

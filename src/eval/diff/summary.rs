@@ -11,13 +11,50 @@ use crate::eval::Status;
 use crate::eval::Verdict;
 use crate::eval::summary::Summary;
 
+/// A quick hash for the accumulator's keys (set ids, criterion numbers, indicator codes), looked
+/// up for every unit and every indicator that turned: a multiply and a rotate a word, as
+/// `rustc-hash` does, where the standard hasher's flooding resistance is not needed.
+#[derive(Default, Clone, Copy)]
+struct Quick;
+
+struct QuickHasher(u64);
+
+impl std::hash::BuildHasher for Quick {
+    type Hasher = QuickHasher;
+    fn build_hasher(&self) -> QuickHasher {
+        QuickHasher(0)
+    }
+}
+
+impl std::hash::Hasher for QuickHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..c.len()].copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The summary counted unit by unit, as the comparison builds each unit (none is kept).
 pub(super) struct Acc<'s> {
     /// Per set of the chain: who gained, lost, or moved unknown.
     levels: Vec<LevelDelta>,
     /// Per set id, its position; per (set, criterion number), its position in `criteria`.
-    set_at: HashMap<&'s str, usize>,
-    criterion_at: HashMap<(&'s str, &'s str), usize>,
+    set_at: HashMap<&'s str, usize, Quick>,
+    criterion_at: HashMap<(&'s str, &'s str), usize, Quick>,
     criteria: Vec<CriterionDelta>,
     both: usize,
     only_old: usize,
@@ -31,14 +68,14 @@ pub(super) struct Acc<'s> {
     pub not_compared: usize,
     pub changes: ChangeCounts,
     /// Per (set id, indicator code), its position in `indicators` (the sets' and criteria's order).
-    indicator_at: HashMap<(&'s str, &'s str), usize>,
+    indicator_at: HashMap<(&'s str, &'s str), usize, Quick>,
     indicators: Vec<IndicatorTurns>,
 }
 
 impl<'s> Acc<'s> {
     pub fn new(sets: &[&'s CriteriaSet]) -> Self {
         let mut criteria = Vec::new();
-        let mut criterion_at = HashMap::new();
+        let mut criterion_at = HashMap::default();
         for s in sets {
             for c in &s.criteria {
                 criterion_at
@@ -53,7 +90,7 @@ impl<'s> Acc<'s> {
             }
         }
         let mut indicators = Vec::new();
-        let mut indicator_at = HashMap::new();
+        let mut indicator_at = HashMap::default();
         for s in sets {
             for i in s.criteria.iter().flat_map(|c| &c.indicators) {
                 indicator_at
