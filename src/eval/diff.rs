@@ -986,6 +986,16 @@ mod tests {
             assert_eq!(s.after.as_ref().map(|x| x.units), Some(3));
             assert_eq!(d.len(), 4);
             assert_eq!(d.unit_at(3, Detail::Brief).code, "B");
+            // Each unit of the report once, by how its level moved.
+            let expect = ChangeCounts {
+                unchanged: 2,
+                new: 1,
+                gone: 1,
+                ..ChangeCounts::default()
+            };
+            assert_eq!(d.changes, expect);
+            assert_eq!(d.changes.of(Change::New), 1);
+            assert!(d.turns.is_empty());
         });
     }
 
@@ -1051,6 +1061,9 @@ mod tests {
             );
             assert!(c.parts.iter().all(|p| p.delta.is_some() && !p.split));
             let s = &d.summary;
+            // The merged commune counts once (gained), D once (unchanged).
+            assert_eq!((d.changes.gained, d.changes.unchanged), (1, 1));
+            assert_eq!(d.changes.lost + d.changes.unknown + d.changes.gone, 0);
             assert_eq!((s.merged, s.merged_from, s.split), (1, 2, 0));
             assert_eq!((s.units_before, s.units_after), (3, 2));
             assert_eq!(d.old_order(), vec![0, 1, 2]);

@@ -697,6 +697,57 @@ mod tests {
     use super::*;
 
     #[test]
+    fn units_kept_across_several_blocks_come_back_each_as_kept() {
+        let catalog = crate::criteria::catalog::Catalog::bundled().expect("bundled criteria");
+        let version = catalog.for_year(2024).expect("a version for 2024");
+        let sel = crate::criteria::select::Selection::of(version, "all", false).expect("all");
+        let head = Dataset {
+            file: "x.csv".into(),
+            columns: Vec::new(),
+            specs: Vec::new(),
+            present: Vec::new(),
+            rows: Vec::new(),
+            problems: Vec::new(),
+        };
+        let mut store = Store::new(head, &sel.communes);
+        // Enough units for three blocks of verdicts and more, and cells (9 bytes each) for three
+        // blocks of cells.
+        let n = 3 * store.per_block() + 7;
+        let m = 3 * BLOCK / n / 9 + 1;
+        let value = |i: usize| i as f64 + 1.0 / 3.0;
+        for i in 0..n {
+            let row = Row {
+                line: i + 2,
+                code: i.to_string(),
+                cells: vec![Cell::Value(Value::Num(value(i))); m],
+                ..Row::default()
+            };
+            let c = Compact {
+                met: vec![i % 20; sel.communes.len()],
+                ..Compact::default()
+            };
+            store.push_compact(&row, &c);
+        }
+        assert!(store.verdicts.len() > 3, "{}", store.verdicts.len());
+        assert!(store.cells.len() > 2, "{}", store.cells.len());
+        assert!(store.verdicts.iter().all(|b| b.capacity() <= BLOCK));
+        let mut back = Vec::new();
+        for i in 0..n {
+            assert_eq!(store.code(i), i.to_string());
+            assert_eq!(store.line(i), i + 2);
+            unpack(store.packed(i), &mut back);
+            assert_eq!(back.len(), m);
+            assert_eq!(back[m - 1], Cell::Value(Value::Num(value(i))));
+            let v = store.verdicts_of(i);
+            assert_eq!(v.len(), store.stride());
+            assert_eq!(
+                usize::from(u16::from_le_bytes([v[HEAD + 2], v[HEAD + 3]])),
+                i % 20
+            );
+        }
+    }
+
+    #[test]
     fn packed_cells_come_back_exactly() {
         let values = [
             0.0,
