@@ -314,8 +314,12 @@ impl Held {
                         let id = match self.keyed.get(&(j, *key)) {
                             Some(&id) => id,
                             None => {
+                                // Its key stands for its text: the cell is kept and measured
+                                // once, not also looked for by text (most values of a million rows
+                                // are distinct: a second table of them would double its memory).
                                 let (s, t) = make();
-                                let id = self.text_id(grid, at, j, &s, t);
+                                grid.measure(j, &s);
+                                let id = self.keep(&s, t);
                                 self.keyed.insert((j, *key), id);
                                 id
                             }
