@@ -520,14 +520,14 @@ impl<'s> Diff<'s> {
                     change: delta.change,
                     status,
                     delta: Some(delta),
-                    before: Some(snapshot(&*b)),
-                    after: Some(snapshot(&*a)),
+                    before: Some(snapshot_at(&*b, detail)),
+                    after: Some(snapshot_at(&*a, detail)),
                     parts: Vec::new(),
                     merged_before: Vec::new(),
                 }
             }
-            Entry::New(j) => one_side(chain, &*self.new.unit(*j), Presence::New),
-            Entry::Gone(i) => one_side(chain, &*self.old.unit(*i), Presence::Old),
+            Entry::New(j) => one_side(chain, &*self.new.unit(*j), Presence::New, detail),
+            Entry::Gone(i) => one_side(chain, &*self.old.unit(*i), Presence::Old, detail),
             Entry::Merged {
                 new,
                 relation,
@@ -590,6 +590,26 @@ impl<'s> Diff<'s> {
 /// A unit's view as its verdicts alone.
 fn view<'a>(d: &'a (dyn Detailed + 'a)) -> &'a (dyn UnitView + 'a) {
     d
+}
+
+/// [`snapshot`], or for the summary's count ([`Depth::Causes`]) of a unit compared one to one or on
+/// one side only, only its code: all the count reads of it (a merged commune's, whose sets the
+/// count reads, is always whole).
+fn snapshot_at(r: &dyn Detailed, detail: Depth) -> UnitResult {
+    if detail != Depth::Causes {
+        return snapshot(r);
+    }
+    UnitResult {
+        version: String::new(),
+        code: r.code().to_string(),
+        name: String::new(),
+        parent: String::new(),
+        year: r.year(),
+        line: r.line(),
+        sets: Vec::new(),
+        level_reached: None,
+        readiness: None,
+    }
 }
 
 /// A unit's results without the per-criterion detail (what [`UnitDiff::before`] and `after` hold).
@@ -818,10 +838,10 @@ fn old_codes(map: &CodeMap, new: &str, old_by: &HashMap<&str, usize>) -> Vec<Str
     olds
 }
 
-fn one_side(chain: &[&str], r: &dyn Detailed, presence: Presence) -> UnitDiff {
+fn one_side(chain: &[&str], r: &dyn Detailed, presence: Presence, detail: Depth) -> UnitDiff {
     let old = presence == Presence::Old;
     let held = LevelStatus::of(chain, Some(view(r)));
-    let r = snapshot(r);
+    let r = snapshot_at(r, detail);
     let status = if old {
         (held, LevelStatus::Absent)
     } else {
