@@ -54,7 +54,7 @@ def main(folder):
         js = d / f"json-size-{n}.txt"
         for name, r in results.items():
             label = name + (f" ({human(int(js.read_text()))} out)" if name == "ntm-json" and js.exists() else "")
-            label += " (2 files)" if name == "ntm-diff" else ""
+            label += " (2 files)" if name in ("ntm-diff", "ntm-diff-summary") else ""
             rss = f"{mib(mem[name]):.0f} MiB" if name in mem else "?"
             print(f"| {n:,} | {csv} | {label} | {r['mean']:.3f} ± {r['stddev'] or 0:.3f} s "
                   f"| {r['min']:.3f} s | {n / r['mean']:,.0f} | {rss} |")
@@ -70,8 +70,8 @@ def main(folder):
           "as ntm-summary: above 1, ntm is faster).")
     print()
     print("| communes | ntm-summary / baseline | ntm-json / baseline | pandas / ntm | polars / ntm "
-          "| duckdb / ntm | ntm-diff / ntm-summary | peers and ntm |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---|")
+          "| duckdb / ntm | ntm-diff / ntm-summary | ntm-diff-summary / ntm-summary | peers and ntm |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         t = r["t"]
 
@@ -84,7 +84,8 @@ def main(folder):
         verdict = "; ".join(([verdict] if agreed else []) + other) or "not checked"
         print(f"| {r['n']:,} | {ratio('ntm-summary', 'csv-baseline')} | {ratio('ntm-json', 'csv-baseline')} "
               f"| {ratio('pandas', 'ntm-summary')} | {ratio('polars', 'ntm-summary')} "
-              f"| {ratio('duckdb', 'ntm-summary')} | {ratio('ntm-diff', 'ntm-summary')} | {verdict} |")
+              f"| {ratio('duckdb', 'ntm-summary')} | {ratio('ntm-diff', 'ntm-summary')} "
+              f"| {ratio('ntm-diff-summary', 'ntm-summary')} | {verdict} |")
 
     fixed = []
     tf = d / "fixed-table-time.json"

@@ -4,6 +4,7 @@
 #   ntm-json      ntm check FILE --level all --format json > F  (every commune, to a file)
 #   ntm-table     ntm check FILE                                (the default table, to /dev/null)
 #   ntm-diff      ntm diff OLD NEW                              (two files of N communes, one year each)
+#   ntm-diff-summary  ntm diff OLD NEW --summary                (the same comparison, its counts only)
 #   csv-baseline  bench/baseline: the csv crate reading FILE and touching every field (the floor)
 #   pandas        bench/pandas_check.py FILE   \
 #   polars        bench/polars_check.py FILE    } the same verdicts, rules from ntm (bench/rules.py)
@@ -150,6 +151,10 @@ for n in "${rows[@]}"; do
     "$gen" "$n" --year 2024 --seed 2 > "$data/new-$n.csv"
     names+=(ntm-diff)
     cmds+=("$ntm diff $data/old-$n.csv $data/new-$n.csv")
+    if "$ntm" diff --help | grep -q -- --summary; then
+      names+=(ntm-diff-summary)
+      cmds+=("$ntm diff $data/old-$n.csv $data/new-$n.csv --summary")
+    fi
   fi
   peers=()
   [ "$n" -le "$pandas_max" ] && peers+=(pandas)

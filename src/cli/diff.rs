@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use ntm::input::files::Expect;
 use ntm::pipeline::diff::{self, Job};
-use ntm::report::diff::{DiffReport, write};
+use ntm::report::diff::{DiffReport, write, write_summary};
 
 use super::output::{self, Output};
 use super::{Ctx, FormatArg};
@@ -104,6 +104,11 @@ pub(crate) struct DiffArgs {
     /// or xlsx (needs -o); by default a table, or the output file's extension.
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
+    /// Only the summary (table, md or json): communes that gained, lost, kept a level, unknown, new,
+    /// gone; levels, groups, criteria; how often each indicator turned; no row per commune or per
+    /// indicator.
+    #[arg(long)]
+    summary: bool,
     /// Write the comparison to this file (written whole or not at all) instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
@@ -145,6 +150,18 @@ pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
         Err(e) => return fail(ctx, e),
     };
     let format = Output::format(args.format, args.output.as_deref());
+    if args.summary
+        && !matches!(
+            format,
+            ntm::report::Format::Table | ntm::report::Format::Md | ntm::report::Format::Json
+        )
+    {
+        ctx.error(
+            "--summary chỉ có ở dạng table, md hoặc json: bảng tổng hợp không có dạng csv, html hay xlsx riêng",
+            "--summary is only table, md or json: the summary has no csv, html or xlsx form of its own",
+        );
+        return ntm::exit::USAGE;
+    }
     // A report to print and file is dated.
     let date = match format {
         ntm::report::Format::Html | ntm::report::Format::Xlsx => match ctx.run_date() {
@@ -197,14 +214,13 @@ pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
                 date,
                 index: Default::default(),
             };
-            write(
-                &report,
-                &c.diff,
-                &c.problems,
-                format,
-                &ctx.style,
-                ntm::report::fitted_writer(format, &ctx.style, output.writer()),
-            )
+            let out = ntm::report::fitted_writer(format, &ctx.style, output.writer());
+            if args.summary {
+                let done = write_summary(&report, &c.diff, &c.problems, format, &ctx.style, out);
+                // The format was checked above.
+                return done.unwrap_or(Ok(()));
+            }
+            write(&report, &c.diff, &c.problems, format, &ctx.style, out)
         },
     );
     // A closed pipe is not an error (the writer goes quiet): the exit code stays the outcome's.

@@ -295,6 +295,13 @@ const TEXTS: &[Vi] = &[
     ),
     vi(
         "diff",
+        "summary",
+        "Chỉ phần tổng hợp (table, md hoặc json): số xã lên mức, xuống mức, giữ nguyên, chưa rõ, \
+         mới, không còn; mức, nhóm, tiêu chí; số lượt đổi trạng thái của từng chỉ tiêu; không có \
+         dòng cho từng xã hay từng chỉ tiêu.",
+    ),
+    vi(
+        "diff",
         "output",
         "Ghi bảng so sánh vào tệp này (ghi trọn vẹn hoặc không ghi gì) thay cho đầu ra chuẩn.",
     ),

@@ -269,6 +269,57 @@ pub struct DiffSummary {
     pub threshold_only: usize,
 }
 
+/// How many units of the report moved each way, each unit once (a merged commune once, its old
+/// communes not again): what `diff --summary` counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ChangeCounts {
+    pub gained: usize,
+    pub lost: usize,
+    pub unchanged: usize,
+    pub unknown: usize,
+    pub new: usize,
+    pub gone: usize,
+}
+
+impl ChangeCounts {
+    /// The count of units labelled `c`.
+    pub fn of(&self, c: Change) -> usize {
+        match c {
+            Change::Gained => self.gained,
+            Change::Lost => self.lost,
+            Change::Unchanged => self.unchanged,
+            Change::Unknown => self.unknown,
+            Change::New => self.new,
+            Change::Gone => self.gone,
+        }
+    }
+
+    fn add(&mut self, c: Change) {
+        let n = match c {
+            Change::Gained => &mut self.gained,
+            Change::Lost => &mut self.lost,
+            Change::Unchanged => &mut self.unchanged,
+            Change::Unknown => &mut self.unknown,
+            Change::New => &mut self.new,
+            Change::Gone => &mut self.gone,
+        };
+        *n += 1;
+    }
+}
+
+/// How often one indicator turned, over every unit and every old commune of a merged one (the rows
+/// of the table of indicators that turned that name it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndicatorTurns {
+    pub set: String,
+    pub code: String,
+    /// Turned fail → pass, and pass → fail.
+    pub up: usize,
+    pub down: usize,
+    /// Of those, how many with the same value on both sides (the threshold alone turned it).
+    pub threshold_only: usize,
+}
+
 /// One side of a comparison: its units (one per code), each handed out as a [`Detailed`] view —
 /// scored on demand ([`RowSide`], the few rows of a district file) or read from a compact store
 /// ([`store::StoreSide`], the communes).
@@ -376,6 +427,10 @@ pub struct Diff<'s> {
     /// old commune of a merged one (the rows of the reports' tables of them).
     pub flipped: usize,
     pub not_compared: usize,
+    /// The units of the report by how their level moved.
+    pub changes: ChangeCounts,
+    /// Per indicator that turned somewhere, how often (the sets' and criteria's order).
+    pub turns: Vec<IndicatorTurns>,
     chain: Vec<String>,
     old: &'s dyn Side,
     new: &'s dyn Side,
@@ -465,14 +520,14 @@ impl<'s> Diff<'s> {
                     change: delta.change,
                     status,
                     delta: Some(delta),
-                    before: Some(snapshot(&*b)),
-                    after: Some(snapshot(&*a)),
+                    before: Some(snapshot_at(&*b, detail)),
+                    after: Some(snapshot_at(&*a, detail)),
                     parts: Vec::new(),
                     merged_before: Vec::new(),
                 }
             }
-            Entry::New(j) => one_side(chain, &*self.new.unit(*j), Presence::New),
-            Entry::Gone(i) => one_side(chain, &*self.old.unit(*i), Presence::Old),
+            Entry::New(j) => one_side(chain, &*self.new.unit(*j), Presence::New, detail),
+            Entry::Gone(i) => one_side(chain, &*self.old.unit(*i), Presence::Old, detail),
             Entry::Merged {
                 new,
                 relation,
@@ -535,6 +590,26 @@ impl<'s> Diff<'s> {
 /// A unit's view as its verdicts alone.
 fn view<'a>(d: &'a (dyn Detailed + 'a)) -> &'a (dyn UnitView + 'a) {
     d
+}
+
+/// [`snapshot`], or for the summary's count ([`Depth::Causes`]) of a unit compared one to one or on
+/// one side only, only its code: all the count reads of it (a merged commune's, whose sets the
+/// count reads, is always whole).
+fn snapshot_at(r: &dyn Detailed, detail: Depth) -> UnitResult {
+    if detail != Depth::Causes {
+        return snapshot(r);
+    }
+    UnitResult {
+        version: String::new(),
+        code: r.code().to_string(),
+        name: String::new(),
+        parent: String::new(),
+        year: r.year(),
+        line: r.line(),
+        sets: Vec::new(),
+        level_reached: None,
+        readiness: None,
+    }
 }
 
 /// A unit's results without the per-criterion detail (what [`UnitDiff::before`] and `after` hold).
@@ -600,6 +675,8 @@ pub fn compare<'s>(
         districts: None,
         flipped: 0,
         not_compared: 0,
+        changes: ChangeCounts::default(),
+        turns: Vec::new(),
         chain: sets.iter().map(|s| s.id.clone()).collect(),
         old,
         new,
@@ -682,6 +759,8 @@ pub fn compare<'s>(
     let before = old_summary.and_then(|b| b.finish().into_iter().next());
     let after = new_summary.and_then(|b| b.finish().into_iter().next());
     (diff.flipped, diff.not_compared) = (acc.flipped, acc.not_compared);
+    diff.changes = acc.changes;
+    diff.turns = acc.turns();
     let mut summary = acc.finish(before, after);
     (summary.units_before, summary.units_after) = (units_before, units_after);
     diff.summary = summary;
@@ -759,10 +838,10 @@ fn old_codes(map: &CodeMap, new: &str, old_by: &HashMap<&str, usize>) -> Vec<Str
     olds
 }
 
-fn one_side(chain: &[&str], r: &dyn Detailed, presence: Presence) -> UnitDiff {
+fn one_side(chain: &[&str], r: &dyn Detailed, presence: Presence, detail: Depth) -> UnitDiff {
     let old = presence == Presence::Old;
     let held = LevelStatus::of(chain, Some(view(r)));
-    let r = snapshot(r);
+    let r = snapshot_at(r, detail);
     let status = if old {
         (held, LevelStatus::Absent)
     } else {
@@ -927,6 +1006,16 @@ mod tests {
             assert_eq!(s.after.as_ref().map(|x| x.units), Some(3));
             assert_eq!(d.len(), 4);
             assert_eq!(d.unit_at(3, Detail::Brief).code, "B");
+            // Each unit of the report once, by how its level moved.
+            let expect = ChangeCounts {
+                unchanged: 2,
+                new: 1,
+                gone: 1,
+                ..ChangeCounts::default()
+            };
+            assert_eq!(d.changes, expect);
+            assert_eq!(d.changes.of(Change::New), 1);
+            assert!(d.turns.is_empty());
         });
     }
 
@@ -992,6 +1081,9 @@ mod tests {
             );
             assert!(c.parts.iter().all(|p| p.delta.is_some() && !p.split));
             let s = &d.summary;
+            // The merged commune counts once (gained), D once (unchanged).
+            assert_eq!((d.changes.gained, d.changes.unchanged), (1, 1));
+            assert_eq!(d.changes.lost + d.changes.unknown + d.changes.gone, 0);
             assert_eq!((s.merged, s.merged_from, s.split), (1, 2, 0));
             assert_eq!((s.units_before, s.units_after), (3, 2));
             assert_eq!(d.old_order(), vec![0, 1, 2]);

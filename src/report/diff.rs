@@ -10,7 +10,7 @@ mod json;
 mod summary;
 mod xlsx;
 
-use doc::{Big, Doc, Rows};
+use doc::{Big, Cell, Doc, Keep, Rows};
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::hash_map::Entry;
@@ -215,7 +215,7 @@ pub fn write(
     let wide = !matches!(format, Format::Table | Format::Md);
     let rows = UnitRows::new(rep, diff, style.lang, wide);
     match format {
-        Format::Json => json::write(rep, diff, problems, &mut out)?,
+        Format::Json => json::write(rep, diff, problems, false, &mut out)?,
         Format::Csv => csv_out::write(rep, diff, &mut out)?,
         Format::Html => html::write(
             rep,
@@ -231,6 +231,36 @@ pub fn write(
             .write_text(format, style, &rows, &mut out)?,
     }
     out.flush()
+}
+
+/// `diff --summary`: the report's heading and summary, the units counted by how their level moved
+/// and the indicators by how often they turned, without a row per unit or per indicator; as a text
+/// table, Markdown or JSON (`None` for another format, which has no summary of its own).
+pub fn write_summary(
+    rep: &DiffReport,
+    diff: &Diff,
+    problems: &[Problem],
+    format: Format,
+    style: &Style,
+    mut out: impl Write,
+) -> Option<io::Result<()>> {
+    let lang = style.lang;
+    let done = match format {
+        Format::Json => json::write(rep, diff, problems, true, &mut out),
+        Format::Table | Format::Md => {
+            let mut doc = Doc::default();
+            heading(rep, lang, false, &mut doc);
+            summary::counts(rep, diff, lang, &mut doc);
+            if let (Some(info), Some(dd)) = (&rep.districts, &diff.districts) {
+                district::section(rep, info, dd, (lang, false, false), &mut doc);
+            }
+            doc.text(summary::notes(rep, diff, lang));
+            let rows = UnitRows::new(rep, diff, lang, false);
+            doc.write_text(format, style, &rows, &mut out)
+        }
+        _ => return None,
+    };
+    Some(done.and_then(|()| out.flush()))
 }
 
 type Row = Vec<(String, Option<Tint>)>;
@@ -321,6 +351,157 @@ impl<'r, 'a> UnitRows<'r, 'a> {
     }
 }
 
+impl UnitRows<'_, '_> {
+    /// The rows of a unit in the narrow table of indicators that turned, as [`of_unit`] makes them
+    /// ([`flip_row`]), handed to `keep` cell by cell: each cell but the code and the name under a
+    /// key that makes its text (a set, an indicator's check, a value of a check, a plain
+    /// threshold, a direction, a cause), so that repeated cells are neither formatted nor hashed
+    /// as text again.
+    ///
+    /// [`of_unit`]: UnitRows::of_unit
+    fn flip_cells(&self, u: &UnitDiff, keep: &mut dyn Keep) {
+        let (rep, lang) = (self.rep, self.lang);
+        let mut deltas: Vec<(String, &str, &Delta)> = Vec::new();
+        if let Some(d) = &u.delta {
+            deltas.push((shown_code(u), u.name(), d));
+        }
+        for p in &u.parts {
+            if let Some(d) = &p.delta {
+                let name = p.before.as_ref().map_or("", |b| b.name.as_str());
+                deltas.push((part_code(u, p), name, d));
+            }
+        }
+        for (code, name, d) in deltas {
+            for fl in &d.flipped {
+                let Some((n, k, j)) = rep.indicator_at(&fl.set, fl.code()) else {
+                    keep.row(Big::Flips, flip_row(rep, &code, name, fl, lang, false));
+                    continue;
+                };
+                // The indicator found once: `indicator_def`, `check_def` and `legend_key` by
+                // their position.
+                let ind = rep
+                    .all_sets()
+                    .nth(n)
+                    .and_then(|x| x.criteria.get(k))
+                    .and_then(|c| c.indicators.get(j));
+                let several = ind.is_some_and(|i| i.checks.len() > 1);
+                self.named
+                    .borrow_mut()
+                    .insert((n, k, j, if several { fl.check } else { 0 }));
+                let def = ind.and_then(|i| i.checks.get(fl.check));
+                let (b, a) = (fl.check_before(), fl.check_after());
+                let up = fl.after.status == Status::Pass;
+                let indicator = ((n as u64) << 42) | ((k as u64) << 21) | j as u64;
+                let mut set = || (rep.short(&fl.set, lang), None);
+                let mut check = || (flip_code(rep, &fl.set, fl.code(), fl.check), None);
+                let mut vb = || (value_cell(b, def, lang), None);
+                let mut va = || (value_cell(a, def, lang), None);
+                let mut tb = || (threshold_cell(rep, b, def, lang), None);
+                let mut ta = || (threshold_cell(rep, a, def, lang), None);
+                let mut dir = || {
+                    if up {
+                        (
+                            lang.pick("↑ Không đạt → Đạt", "↑ fail → pass").to_string(),
+                            Some(Tint::Green),
+                        )
+                    } else {
+                        (
+                            lang.pick("↓ Đạt → Không đạt", "↓ pass → fail").to_string(),
+                            Some(Tint::Red),
+                        )
+                    }
+                };
+                let mut cause = || (cause_text(fl, lang), None);
+                // A threshold that is not plain (derived, a case, a group's) is its own text.
+                let (tbk, tak) = (threshold_key(b, def), threshold_key(a, def));
+                let tbs = tbk.is_none().then(|| threshold_cell(rep, b, def, lang));
+                let tas = tak.is_none().then(|| threshold_cell(rep, a, def, lang));
+                let mut cells = [
+                    Cell::Text(&code, None),
+                    Cell::Text(name, None),
+                    Cell::Keyed([n as u64, 0, 0, 0], &mut set),
+                    Cell::Keyed([indicator, fl.check as u64, 0, 0], &mut check),
+                    Cell::Keyed(value_key(b, def), &mut vb),
+                    Cell::Keyed(value_key(a, def), &mut va),
+                    threshold_cell_of(tbk, &tbs, &mut tb),
+                    threshold_cell_of(tak, &tas, &mut ta),
+                    Cell::Keyed([u64::from(up), 0, 0, 0], &mut dir),
+                    Cell::Keyed(cause_key(fl), &mut cause),
+                ];
+                keep.cells(Big::Flips, &mut cells);
+            }
+        }
+    }
+}
+
+/// The address of a check's definition, as a key: the cells made from it are the same for the
+/// same definition.
+fn def_key(def: &Check) -> u64 {
+    std::ptr::from_ref(def) as usize as u64
+}
+
+/// What [`value_cell`] writes depends on: the check's definition and the value read.
+fn value_key(ch: Option<&CheckResult>, def: Option<&Check>) -> [u64; 4] {
+    match (ch, def) {
+        (Some(ch), Some(def)) => {
+            let (tag, bits) = match ch.value {
+                None => (1, 0),
+                Some(crate::input::Value::Bool(b)) => (2, u64::from(b)),
+                Some(crate::input::Value::Num(x)) => (3, x.to_bits()),
+            };
+            [def_key(def), tag, bits, 0]
+        }
+        _ => [0; 4],
+    }
+}
+
+/// What [`threshold_cell`] writes depends on, when it says only a definition's requirement or a
+/// plain value and its year; `None` for a derived threshold, a case's or a group's.
+fn threshold_key(ch: Option<&CheckResult>, def: Option<&Check>) -> Option<[u64; 4]> {
+    let (Some(ch), Some(def)) = (ch, def) else {
+        return Some([0; 4]);
+    };
+    match (ch.op, &ch.threshold) {
+        (Some(op), Some(r)) => {
+            if r.derived.is_some() || r.case.is_some() || r.group.is_some() {
+                return None;
+            }
+            let year = r.dated.map_or(0, |y| (1 << 32) | u64::from(y as u32));
+            // A symbol's address is never 1 or 2 (the words below).
+            let op = op.symbol().as_ptr() as usize as u64;
+            Some([def_key(def), op, r.value.to_bits(), year])
+        }
+        (op, _) => Some([def_key(def), 1 + u64::from(op.is_none()), 0, 0]),
+    }
+}
+
+/// A threshold's cell: by its key, else its own text.
+fn threshold_cell_of<'a>(
+    key: Option<[u64; 4]>,
+    text: &'a Option<String>,
+    make: &'a mut dyn FnMut() -> (String, Option<Tint>),
+) -> Cell<'a> {
+    match key {
+        Some(key) => Cell::Keyed(key, make),
+        None => Cell::Text(text.as_deref().unwrap_or_default(), None),
+    }
+}
+
+/// What [`cause_text`] writes depends on: the cause, and for the threshold alone the years of
+/// both thresholds.
+fn cause_key(f: &Flip) -> [u64; 4] {
+    let year = |c: Option<&CheckResult>| {
+        c.and_then(|c| c.threshold.as_ref())
+            .and_then(|t| t.dated)
+            .map_or(0, |y| (1 << 32) | u64::from(y as u32))
+    };
+    match f.cause {
+        Cause::Data => [0; 4],
+        Cause::Both => [1, 0, 0, 0],
+        Cause::Threshold => [2, year(f.check_before()), year(f.check_after()), 0],
+    }
+}
+
 /// Whether a unit has rows in the tables of indicators.
 fn has_rows(u: &UnitDiff, kind: Big) -> bool {
     let deltas = u
@@ -363,23 +544,42 @@ impl Rows for UnitRows<'_, '_> {
         Ok(())
     }
 
+    fn count(&self, kind: Big) -> usize {
+        match kind {
+            // And the old communes of the merged ones.
+            Big::Communes => self.diff.len(),
+            Big::Flips => self.diff.flipped,
+            Big::OneSided => self.diff.not_compared,
+        }
+    }
+
     fn legend(&self, kind: Big) -> Option<(String, Vec<String>, Vec<Row>)> {
         let named = self.named.borrow();
         (kind == Big::Flips && !self.wide && !named.is_empty())
             .then(|| legend(self.rep, named.iter().copied(), self.lang))
     }
 
-    fn all(&self, kinds: &[Big], f: &mut dyn FnMut(Big, Row)) {
+    fn all(&self, kinds: &[Big], keep: &mut dyn Keep) {
         let detail = if kinds.iter().all(|k| *k == Big::Communes) {
             Detail::Brief
         } else {
             Detail::Full
         };
+        // A narrow table of indicators that turned is handed over cell by cell (`flip_cells`).
+        let by_cell = !self.wide && kinds.contains(&Big::Flips);
+        let rest: Vec<Big> = kinds
+            .iter()
+            .copied()
+            .filter(|k| !(by_cell && *k == Big::Flips))
+            .collect();
         for u in self.diff.units_with(detail) {
-            let _ = self.of_unit(&u, kinds, &mut |k, row| {
-                f(k, row);
+            let _ = self.of_unit(&u, &rest, &mut |k, row| {
+                keep.row(k, row);
                 Ok(())
             });
+            if by_cell {
+                self.flip_cells(&u, keep);
+            }
         }
     }
 }
@@ -680,20 +880,33 @@ fn arrow(f: &Flip) -> &'static str {
 
 /// `xã NTM ↓15.1 · NTM nâng cao ↓2.2`.
 fn flips_cell(rep: &DiffReport, d: &Delta, lang: Lang) -> String {
-    let mut parts: Vec<String> = Vec::new();
+    // Written in place: a set's name once, then its indicators, the sets apart with ` · `.
+    let mut out = String::new();
     let mut last_set = "";
+    let mut any = false;
     for f in &d.flipped {
-        let item = format!("{}{}", arrow(f), f.code());
         if f.set == last_set {
-            if let Some(p) = parts.last_mut() {
-                p.push_str(&format!(" {item}"));
+            // (An indicator of a set without a name before it has no place: none is written.)
+            if !any {
+                continue;
             }
+            out.push(' ');
         } else {
-            parts.push(format!("{} {item}", rep.short(&f.set, lang)));
+            if any {
+                out.push_str(" · ");
+            }
+            match rep.set_def(&f.set) {
+                Some(s) => out.push_str(s.short_name.get(lang)),
+                None => out.push_str(&f.set),
+            }
+            out.push(' ');
             last_set = &f.set;
+            any = true;
         }
+        out.push_str(arrow(f));
+        out.push_str(f.code());
     }
-    parts.join(" · ")
+    out
 }
 
 fn unit_row(rep: &DiffReport, u: &UnitDiff, lang: Lang) -> Row {

@@ -432,6 +432,51 @@ impl Grid {
         self.row_lines(laid, &cells, out);
     }
 
+    /// [`Grid::row`] for cells already without line breaks, each with its width ([`cell_width`]):
+    /// the same line, appended to `out`, without measuring the cells again. Only for a layout of one
+    /// line per row (no width, no group, not records): `false`, and nothing written, otherwise.
+    pub fn row_measured(
+        &self,
+        laid: &Laid,
+        cells: &[(&str, Option<Tint>, usize)],
+        out: &mut String,
+    ) -> bool {
+        if laid.records || laid.width.is_some() || !laid.groups.is_empty() {
+            return false;
+        }
+        // As `line` writes a body line.
+        let start = out.len();
+        let last = laid.shown.len().saturating_sub(1);
+        for (k, (&j, &w)) in laid.shown.iter().zip(&laid.widths).enumerate() {
+            let (text, tint, shown) = cells.get(j).copied().unwrap_or(("", None, 0));
+            if k > 0 {
+                spaces(out, GAP);
+            }
+            let right = self.cols[j].right || (self.auto && self.numeric[j] && j > 0);
+            let pad = if right || k != last {
+                w.saturating_sub(shown)
+            } else {
+                0
+            };
+            if right {
+                spaces(out, pad);
+            }
+            match tint.filter(|_| laid.color) {
+                Some(t) if !text.is_empty() => {
+                    let _ = write!(out, "\x1b[{}m{text}\x1b[0m", t.code());
+                }
+                _ => out.push_str(text),
+            }
+            if !right && k != last {
+                spaces(out, pad);
+            }
+        }
+        let kept = out[start..].trim_end_matches(' ').len();
+        out.truncate(start + kept);
+        out.push('\n');
+        true
+    }
+
     /// What comes after the rows: the note, and the columns listed below the table.
     pub fn end(&self, laid: &Laid) -> String {
         let mut out = String::new();
@@ -698,6 +743,12 @@ fn width(s: &str) -> usize {
         }
     }
     n
+}
+
+/// The width of a cell without line breaks on a terminal, as a table lays it out
+/// ([`Grid::row_measured`]).
+pub fn cell_width(s: &str) -> usize {
+    width(s)
 }
 
 /// The width of `s` and of its widest word (words are split at each space), in one pass.

@@ -649,3 +649,107 @@ fn the_check_that_turned_is_named_when_an_indicator_has_several() {
     let named: Vec<&str> = legend.lines().filter(|l| l.contains(" 2.3b ")).collect();
     assert_eq!(named.len(), 1, "{legend}");
 }
+
+#[test]
+fn the_summary_alone_counts_the_moves_and_the_indicators_that_turned() {
+    // A gained xã NTM, B and F lost it, C kept it, D is new, E gone (see `two_years`). Turned: A's
+    // 2.2 up; B's 15.1 down in xã NTM; F's income (10) down by the threshold alone (40,5 against 39
+    // then 42).
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture(&dir);
+    let doc = diff_json(&[&f, "--summary"]);
+    assert!(doc.get("communes").is_none(), "{doc}");
+    let c = &doc["counts"];
+    let ch = &c["changes"];
+    let moves: Vec<u64> = ["gained", "lost", "unchanged", "unknown", "new", "gone"]
+        .iter()
+        .map(|k| ch[k].as_u64().unwrap())
+        .collect();
+    assert_eq!(moves, [1, 2, 1, 0, 1, 1]);
+    let turns = |set: &str, code: &str| -> (u64, u64, u64) {
+        let t = c["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["set"] == set && t["code"] == code)
+            .unwrap_or_else(|| panic!("no {set}:{code} in {c}"));
+        let n = |k: &str| t[k].as_u64().unwrap();
+        (n("up"), n("down"), n("threshold_only"))
+    };
+    assert_eq!(turns("xa-ntm", "2.2"), (1, 0, 0));
+    assert_eq!(turns("xa-ntm", "15.1"), (0, 1, 0));
+    assert_eq!(turns("xa-ntm", "10"), (0, 1, 1));
+    // The same counts as the full report's rows, indicator by indicator.
+    let full = diff_json(&[&f]);
+    let mut rows: std::collections::BTreeMap<(String, String), (u64, u64)> = Default::default();
+    for u in full["communes"].as_array().unwrap() {
+        for fl in u["flipped"].as_array().into_iter().flatten() {
+            let e = rows
+                .entry((fl["set"].to_string(), fl["code"].to_string()))
+                .or_default();
+            if fl["to"] == "pass" {
+                e.0 += 1;
+            } else {
+                e.1 += 1;
+            }
+        }
+    }
+    let counted: std::collections::BTreeMap<(String, String), (u64, u64)> = c["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                (t["set"].to_string(), t["code"].to_string()),
+                (t["up"].as_u64().unwrap(), t["down"].as_u64().unwrap()),
+            )
+        })
+        .collect();
+    assert_eq!(counted, rows);
+    let total: u64 = rows.values().map(|(u, d)| u + d).sum();
+    assert_eq!(c["indicators_turned"].as_u64(), Some(total));
+    assert_eq!(doc["summary"], full["summary"]);
+
+    let (code, out, _) = run(&["diff", &f, "--summary"]);
+    assert_eq!(code, 0);
+    let row = |label: &str| {
+        out.lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("no {label} in {out}"))
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(row("Lên mức "), "1");
+    assert_eq!(row("Xuống mức "), "2");
+    assert_eq!(row("Giữ nguyên "), "1");
+    assert_eq!(row("Mới: chỉ có ở bên mới (2024)"), "1");
+    assert_eq!(row("Không còn: chỉ có ở bên cũ (2023)"), "1");
+    assert!(
+        out.contains(&format!(
+            "Tổng cộng: {total} lượt chỉ tiêu đổi trạng thái; 0 lượt chỉ tiêu chỉ chấm được ở một bên"
+        )),
+        "{out}"
+    );
+    // No row per commune.
+    assert!(!out.contains("Phú Xá"), "{out}");
+    let (_, en, _) = run(&["diff", &f, "--summary", "--lang", "en"]);
+    assert!(
+        en.contains(&format!("In all: {total} indicator turns")),
+        "{en}"
+    );
+    assert!(
+        en.lines()
+            .any(|l| l.starts_with("Gained ") && l.ends_with(" 1")),
+        "{en}"
+    );
+
+    // The summary has no CSV, HTML or Excel form: refused before anything is read or written.
+    for format in ["csv", "html"] {
+        let (code, out, err) = run(&["diff", &f, "--summary", "--format", format]);
+        assert_eq!(code, 64, "{format}: {err}");
+        assert!(out.is_empty());
+        assert!(err.contains("--summary"), "{err}");
+    }
+}

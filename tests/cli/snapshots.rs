@@ -285,6 +285,14 @@ fn diff_in_each_format() {
     snap!("diff_csv", &with("csv"));
     snap!("diff_json", &with("json"));
     snap!(
+        "diff_summary",
+        &["diff", "samples/communes.csv", "--summary"]
+    );
+    snap!(
+        "diff_summary_en",
+        &["diff", "samples/communes.csv", "--summary", "--lang", "en"]
+    );
+    snap!(
         "diff_same_year",
         &["diff", "samples/communes.csv", "--same-year", "2024"]
     );

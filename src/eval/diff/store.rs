@@ -37,12 +37,21 @@ pub struct Store {
     groups: Vec<u16>,
     group_names: Vec<String>,
     /// Per unit, [`Store::stride`] bytes: the level reached, the readiness (set, conditions, ready),
-    /// each set's status and qualified verdict, each criterion's verdict, each indicator's status.
-    verdicts: Vec<u8>,
-    /// The packed cells of every unit, and where each unit's end.
-    cells: Vec<u8>,
-    cell_ends: Vec<usize>,
+    /// each set's status and qualified verdict, each criterion's verdict, each indicator's status;
+    /// in blocks of [`Store::per_block`] units, each allocated once at its full size: a store of
+    /// 100,000 communes grows by blocks, never by copying (and briefly doubling) all it holds.
+    verdicts: Vec<Vec<u8>>,
+    /// The packed cells of every unit, in blocks of at least [`BLOCK`] bytes each allocated once,
+    /// and where each unit's are: its block, start and end.
+    cells: Vec<Vec<u8>>,
+    cell_spans: Vec<(usize, usize, usize)>,
+    /// A row's cells packed, and its verdicts, before they are copied to their blocks.
+    scratch: Vec<u8>,
+    unit_verdicts: Vec<u8>,
 }
+
+/// The size of a block of a store's bytes.
+const BLOCK: usize = 1 << 20;
 
 const NONE: u8 = u8::MAX;
 /// The bytes before the sets' (level reached, readiness), and per set (status, qualified, criteria
@@ -196,12 +205,34 @@ impl Store {
             group_names: Vec::new(),
             verdicts: Vec::new(),
             cells: Vec::new(),
-            cell_ends: Vec::new(),
+            cell_spans: Vec::new(),
+            scratch: Vec::new(),
+            unit_verdicts: Vec::new(),
         }
     }
 
     fn stride(&self) -> usize {
         HEAD + SET * self.sets + self.criteria + self.indicators
+    }
+
+    /// The units of a block of verdicts.
+    fn per_block(&self) -> usize {
+        (BLOCK / self.stride()).max(1)
+    }
+
+    /// The verdicts of the unit being kept, to their block (a new one when the last is full), each
+    /// unit's exactly [`Store::stride`] bytes (cut, or padded with unknown verdicts and missing
+    /// statuses).
+    fn keep_verdicts(&mut self) {
+        let (n, size) = (self.stride(), self.per_block() * self.stride());
+        if self.verdicts.last().is_none_or(|b| b.len() + n > size) {
+            self.verdicts.push(Vec::with_capacity(size));
+        }
+        self.unit_verdicts.resize(n, verdict_byte(Verdict::Unknown));
+        if let Some(b) = self.verdicts.last_mut() {
+            b.extend_from_slice(&self.unit_verdicts);
+        }
+        self.unit_verdicts.clear();
     }
 
     pub fn len(&self) -> usize {
@@ -231,8 +262,21 @@ impl Store {
             u16::try_from(i + 1).unwrap_or(0)
         });
         self.groups.push(group);
-        pack(&row.cells, &mut self.cells);
-        self.cell_ends.push(self.cells.len());
+        self.scratch.clear();
+        pack(&row.cells, &mut self.scratch);
+        let need = self.scratch.len();
+        if self
+            .cells
+            .last()
+            .is_none_or(|b| b.capacity() - b.len() < need)
+        {
+            self.cells.push(Vec::with_capacity(BLOCK.max(need)));
+        }
+        let at = self.cells.len() - 1;
+        let block = &mut self.cells[at];
+        let start = block.len();
+        block.extend_from_slice(&self.scratch);
+        self.cell_spans.push((at, start, block.len()));
     }
 
     /// Keep a row scored by a compiled plan (`c`: its compact verdicts along the store's chain).
@@ -242,7 +286,7 @@ impl Store {
             Some((at, conditions, ready)) => (Some(at), conditions, ready),
             None => (None, None, None),
         };
-        self.verdicts.extend([
+        self.unit_verdicts.extend([
             index_byte(c.level),
             index_byte(at),
             opt_verdict_byte(conditions),
@@ -256,13 +300,14 @@ impl Store {
         }
         for k in 0..self.criteria {
             let v = c.criteria.get(k).copied().unwrap_or(Verdict::Unknown);
-            self.verdicts.push(verdict_byte(v));
+            self.unit_verdicts.push(verdict_byte(v));
         }
         // The plan lists the criteria's indicators first, then the recognition conditions.
         for j in 0..self.indicators {
             let s = c.indicators.get(j).copied().unwrap_or(Status::Missing);
-            self.verdicts.push(status_byte(s));
+            self.unit_verdicts.push(status_byte(s));
         }
+        self.keep_verdicts();
     }
 
     /// Keep a row scored by the explained evaluation (when its chain has no compiled plan).
@@ -280,7 +325,7 @@ impl Store {
             ),
             None => (None, None, None),
         };
-        self.verdicts.extend([
+        self.unit_verdicts.extend([
             index_byte(level),
             index_byte(at),
             opt_verdict_byte(conditions),
@@ -291,21 +336,22 @@ impl Store {
         }
         for s in &r.sets {
             for c in &s.criteria {
-                self.verdicts.push(verdict_byte(c.status));
+                self.unit_verdicts.push(verdict_byte(c.status));
             }
         }
         for s in &r.sets {
             for c in &s.criteria {
                 for i in &c.indicators {
-                    self.verdicts.push(status_byte(i.status));
+                    self.unit_verdicts.push(status_byte(i.status));
                 }
             }
         }
+        self.keep_verdicts();
     }
 
     fn push_set(&mut self, status: Verdict, qualified: Verdict, met: usize) {
         let met = u16::try_from(met).unwrap_or(u16::MAX).to_le_bytes();
-        self.verdicts.extend([
+        self.unit_verdicts.extend([
             verdict_byte(status),
             verdict_byte(qualified),
             met[0],
@@ -340,13 +386,14 @@ impl Store {
     }
 
     fn packed(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.cell_ends[i - 1] };
-        &self.cells[start..self.cell_ends[i]]
+        let (block, start, end) = self.cell_spans[i];
+        &self.cells[block][start..end]
     }
 
     fn verdicts_of(&self, i: usize) -> &[u8] {
-        let n = self.stride();
-        &self.verdicts[i * n..(i + 1) * n]
+        let (n, per) = (self.stride(), self.per_block());
+        let at = (i % per) * n;
+        &self.verdicts[i / per][at..at + n]
     }
 }
 
@@ -429,7 +476,6 @@ impl Side for StoreSide<'_> {
             side: self,
             i,
             verdicts: self.store.verdicts_of(i),
-            cells: OnceCell::new(),
             row: OnceCell::new(),
         })
     }
@@ -440,10 +486,8 @@ pub struct StoreUnit<'s, 'a> {
     side: &'s StoreSide<'a>,
     i: usize,
     verdicts: &'s [u8],
-    /// The row's cells, unpacked the first time one is read.
-    cells: OnceCell<Vec<Cell>>,
-    /// The row as the evaluator reads it (its cells, year and group), made the first time an
-    /// indicator is explained.
+    /// The row as the evaluator reads it (its cells, year and group), made the first time a cell is
+    /// read or an indicator explained.
     row: OnceCell<Row>,
 }
 
@@ -473,10 +517,24 @@ impl StoreUnit<'_, '_> {
     }
 
     fn cells(&self) -> &[Cell] {
-        self.cells.get_or_init(|| {
-            let mut cells = Vec::with_capacity(self.side.store.head.columns.len());
-            unpack(self.side.store.packed(self.i), &mut cells);
-            cells
+        &self.row().cells
+    }
+
+    /// The row as the evaluator reads it (its cells unpacked once, its year and group), made the
+    /// first time a cell is read or an indicator explained.
+    fn row(&self) -> &Row {
+        self.row.get_or_init(|| {
+            let store = self.side.store;
+            let g = store.groups[self.i];
+            let mut cells = Vec::with_capacity(store.head.columns.len());
+            unpack(store.packed(self.i), &mut cells);
+            Row {
+                line: store.line(self.i),
+                year: store.year(self.i),
+                group: (g > 0).then(|| store.group_names[usize::from(g) - 1].clone()),
+                cells,
+                ..Row::default()
+            }
         })
     }
 
@@ -619,17 +677,7 @@ impl Detailed for StoreUnit<'_, '_> {
         status_of(self.verdicts[base + at])
     }
     fn explain(&self, i: usize, k: usize, j: usize) -> IndicatorResult {
-        let row = self.row.get_or_init(|| {
-            let store = self.side.store;
-            let g = store.groups[self.i];
-            Row {
-                line: store.line(self.i),
-                year: store.year(self.i),
-                group: (g > 0).then(|| store.group_names[usize::from(g) - 1].clone()),
-                cells: self.cells().to_vec(),
-                ..Row::default()
-            }
-        });
+        let row = self.row();
         let set = self.side.sets[i];
         self.side.ev.explain_indicator(
             set,
@@ -647,6 +695,57 @@ impl Detailed for StoreUnit<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn units_kept_across_several_blocks_come_back_each_as_kept() {
+        let catalog = crate::criteria::catalog::Catalog::bundled().expect("bundled criteria");
+        let version = catalog.for_year(2024).expect("a version for 2024");
+        let sel = crate::criteria::select::Selection::of(version, "all", false).expect("all");
+        let head = Dataset {
+            file: "x.csv".into(),
+            columns: Vec::new(),
+            specs: Vec::new(),
+            present: Vec::new(),
+            rows: Vec::new(),
+            problems: Vec::new(),
+        };
+        let mut store = Store::new(head, &sel.communes);
+        // Enough units for three blocks of verdicts and more, and cells (9 bytes each) for three
+        // blocks of cells.
+        let n = 3 * store.per_block() + 7;
+        let m = 3 * BLOCK / n / 9 + 1;
+        let value = |i: usize| i as f64 + 1.0 / 3.0;
+        for i in 0..n {
+            let row = Row {
+                line: i + 2,
+                code: i.to_string(),
+                cells: vec![Cell::Value(Value::Num(value(i))); m],
+                ..Row::default()
+            };
+            let c = Compact {
+                met: vec![i % 20; sel.communes.len()],
+                ..Compact::default()
+            };
+            store.push_compact(&row, &c);
+        }
+        assert!(store.verdicts.len() > 3, "{}", store.verdicts.len());
+        assert!(store.cells.len() > 2, "{}", store.cells.len());
+        assert!(store.verdicts.iter().all(|b| b.capacity() <= BLOCK));
+        let mut back = Vec::new();
+        for i in 0..n {
+            assert_eq!(store.code(i), i.to_string());
+            assert_eq!(store.line(i), i + 2);
+            unpack(store.packed(i), &mut back);
+            assert_eq!(back.len(), m);
+            assert_eq!(back[m - 1], Cell::Value(Value::Num(value(i))));
+            let v = store.verdicts_of(i);
+            assert_eq!(v.len(), store.stride());
+            assert_eq!(
+                usize::from(u16::from_le_bytes([v[HEAD + 2], v[HEAD + 3]])),
+                i % 20
+            );
+        }
+    }
 
     #[test]
     fn packed_cells_come_back_exactly() {

@@ -2,18 +2,59 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Cause, CriterionDelta, DiffSummary, LevelDelta, Presence, UnitDiff};
+use super::{
+    Cause, ChangeCounts, CriterionDelta, DiffSummary, Flip, IndicatorTurns, LevelDelta, Presence,
+    UnitDiff,
+};
 use crate::criteria::CriteriaSet;
+use crate::eval::Status;
 use crate::eval::Verdict;
 use crate::eval::summary::Summary;
+
+/// A quick hash for the accumulator's keys (set ids, criterion numbers, indicator codes), looked
+/// up for every unit and every indicator that turned: a multiply and a rotate a word, as
+/// `rustc-hash` does, where the standard hasher's flooding resistance is not needed.
+#[derive(Default, Clone, Copy)]
+struct Quick;
+
+struct QuickHasher(u64);
+
+impl std::hash::BuildHasher for Quick {
+    type Hasher = QuickHasher;
+    fn build_hasher(&self) -> QuickHasher {
+        QuickHasher(0)
+    }
+}
+
+impl std::hash::Hasher for QuickHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..c.len()].copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// The summary counted unit by unit, as the comparison builds each unit (none is kept).
 pub(super) struct Acc<'s> {
     /// Per set of the chain: who gained, lost, or moved unknown.
     levels: Vec<LevelDelta>,
     /// Per set id, its position; per (set, criterion number), its position in `criteria`.
-    set_at: HashMap<&'s str, usize>,
-    criterion_at: HashMap<(&'s str, &'s str), usize>,
+    set_at: HashMap<&'s str, usize, Quick>,
+    criterion_at: HashMap<(&'s str, &'s str), usize, Quick>,
     criteria: Vec<CriterionDelta>,
     both: usize,
     only_old: usize,
@@ -25,12 +66,16 @@ pub(super) struct Acc<'s> {
     threshold_only: usize,
     pub flipped: usize,
     pub not_compared: usize,
+    pub changes: ChangeCounts,
+    /// Per (set id, indicator code), its position in `indicators` (the sets' and criteria's order).
+    indicator_at: HashMap<(&'s str, &'s str), usize, Quick>,
+    indicators: Vec<IndicatorTurns>,
 }
 
 impl<'s> Acc<'s> {
     pub fn new(sets: &[&'s CriteriaSet]) -> Self {
         let mut criteria = Vec::new();
-        let mut criterion_at = HashMap::new();
+        let mut criterion_at = HashMap::default();
         for s in sets {
             for c in &s.criteria {
                 criterion_at
@@ -42,6 +87,24 @@ impl<'s> Acc<'s> {
                     lost: 0,
                     gained: 0,
                 });
+            }
+        }
+        let mut indicators = Vec::new();
+        let mut indicator_at = HashMap::default();
+        for s in sets {
+            for i in s.criteria.iter().flat_map(|c| &c.indicators) {
+                indicator_at
+                    .entry((s.id.as_str(), i.code.as_str()))
+                    .or_insert_with(|| {
+                        indicators.push(IndicatorTurns {
+                            set: s.id.clone(),
+                            code: i.code.clone(),
+                            up: 0,
+                            down: 0,
+                            threshold_only: 0,
+                        });
+                        indicators.len() - 1
+                    });
             }
         }
         Acc {
@@ -72,11 +135,41 @@ impl<'s> Acc<'s> {
             threshold_only: 0,
             flipped: 0,
             not_compared: 0,
+            changes: ChangeCounts::default(),
+            indicator_at,
+            indicators,
         }
+    }
+
+    /// Count the indicators that turned in one delta.
+    fn turned(&mut self, flipped: &[Flip]) {
+        for f in flipped {
+            let Some(&i) = self.indicator_at.get(&(f.set.as_str(), f.code())) else {
+                continue;
+            };
+            let t = &mut self.indicators[i];
+            if f.after.status == Status::Pass {
+                t.up += 1;
+            } else {
+                t.down += 1;
+            }
+            if f.cause == Cause::Threshold {
+                t.threshold_only += 1;
+            }
+        }
+    }
+
+    /// The indicators that turned somewhere, in the sets' and criteria's order.
+    pub fn turns(&mut self) -> Vec<IndicatorTurns> {
+        std::mem::take(&mut self.indicators)
+            .into_iter()
+            .filter(|t| t.up + t.down > 0)
+            .collect()
     }
 
     /// Count one unit of the report.
     pub fn add(&mut self, u: &UnitDiff) {
+        self.changes.add(u.change);
         match u.presence {
             Presence::Both => self.both += 1,
             Presence::Old => self.only_old += 1,
@@ -99,6 +192,7 @@ impl<'s> Acc<'s> {
         for d in u.parts.iter().filter_map(|p| p.delta.as_ref()) {
             self.flipped += d.flipped.len();
             self.not_compared += d.not_compared.len();
+            self.turned(&d.flipped);
         }
         // Each level on both sides: a unit compared one to one, or a merged one against the
         // verdict of all its old communes.
@@ -128,6 +222,7 @@ impl<'s> Acc<'s> {
         };
         self.flipped += d.flipped.len();
         self.not_compared += d.not_compared.len();
+        self.turned(&d.flipped);
         self.threshold_only += d
             .flipped
             .iter()

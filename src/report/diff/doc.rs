@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use std::collections::HashMap;
 
 use super::{Quick, Row, block};
-use crate::report::grid::{Grid, Tint};
+use crate::report::grid::{self, Grid, Tint};
 use crate::report::{Format, Style};
 
 /// A table made from the comparison's units.
@@ -42,12 +42,55 @@ impl Big {
 pub(super) trait Rows {
     /// Each row of table `kind`, in order.
     fn each(&self, kind: Big, f: &mut dyn FnMut(Row) -> io::Result<()>) -> io::Result<()>;
-    /// Every row of the tables in `kinds`, in one pass over the units (to measure them).
-    fn all(&self, kinds: &[Big], f: &mut dyn FnMut(Big, Row));
+    /// Every row of the tables in `kinds`, in one pass over the units (to measure them), each to
+    /// `keep` as a row or as its cells.
+    fn all(&self, kinds: &[Big], keep: &mut dyn Keep);
+    /// How many rows table `kind` has, as far as known beforehand (to hold them without growing).
+    fn count(&self, _kind: Big) -> usize {
+        0
+    }
     /// The legend written under table `kind` once its rows are written (its title, header and
     /// rows), if it has one.
     fn legend(&self, _kind: Big) -> Option<(String, Vec<String>, Vec<Row>)> {
         None
+    }
+}
+
+/// A cell of a [`Big`] table handed over to be kept ([`Keep::cells`]).
+pub(super) enum Cell<'a> {
+    /// Its text and colour.
+    Text(&'a str, Option<Tint>),
+    /// The text and colour `make` gives, made only the first time the column meets `key` (the
+    /// same key always makes the same text): a row of a million repeats its set, indicator,
+    /// thresholds and most of its values, which are then neither formatted nor hashed as text again.
+    Keyed([u64; 4], &'a mut dyn FnMut() -> (String, Option<Tint>)),
+}
+
+/// Where [`Rows::all`] puts the rows it makes.
+pub(super) trait Keep {
+    /// A row of table `kind`.
+    fn row(&mut self, kind: Big, row: Row);
+    /// A row of table `kind`, cell by cell.
+    fn cells(&mut self, kind: Big, cells: &mut [Cell<'_>]);
+}
+
+/// The [`Big`] tables measured and kept ([`Held`]) by [`Doc::write_text`].
+struct Kept<'a> {
+    grids: &'a mut [Option<Grid>; 3],
+    held: &'a mut [Held; 3],
+}
+
+impl Keep for Kept<'_> {
+    fn row(&mut self, kind: Big, row: Row) {
+        if let Some(g) = self.grids[kind.at()].as_mut() {
+            self.held[kind.at()].add(g, row);
+        }
+    }
+
+    fn cells(&mut self, kind: Big, cells: &mut [Cell<'_>]) {
+        if let Some(g) = self.grids[kind.at()].as_mut() {
+            self.held[kind.at()].add_cells(g, cells);
+        }
     }
 }
 
@@ -123,7 +166,11 @@ impl Doc {
             for p in &self.0 {
                 if let Piece::Units { header, kind, .. } = p {
                     grids[kind.at()] = Some(units_grid(header.clone()));
-                    held[kind.at()].columns = header.len();
+                    let h = &mut held[kind.at()];
+                    h.columns = header.len();
+                    h.ids
+                        .reserve_exact(rows.count(*kind).saturating_mul(header.len()));
+                    h.last = vec![None; header.len()];
                 }
             }
             let kinds: Vec<Big> = Big::ALL
@@ -131,11 +178,13 @@ impl Doc {
                 .filter(|k| grids[k.at()].is_some())
                 .collect();
             if !kinds.is_empty() {
-                rows.all(&kinds, &mut |kind, row| {
-                    if let Some(g) = grids[kind.at()].as_mut() {
-                        held[kind.at()].add(g, row);
-                    }
-                });
+                rows.all(
+                    &kinds,
+                    &mut Kept {
+                        grids: &mut grids,
+                        held: &mut held,
+                    },
+                );
             }
             for (g, h) in grids.iter_mut().zip(&held) {
                 if let Some(g) = g {
@@ -185,16 +234,25 @@ impl Doc {
                     };
                     let (laid, head) = grid.start(style.width.map(usize::from), style.color);
                     out.write_all(head.as_bytes())?;
-                    let mut line = String::new();
+                    // Lines are gathered and written a block at a time.
+                    let mut lines = String::new();
                     let mut cells: Vec<(&str, Option<Tint>)> = Vec::new();
+                    let mut measured: Vec<(&str, Option<Tint>, usize)> = Vec::new();
                     let h = &held[kind.at()];
                     for r in 0..h.rows {
-                        line.clear();
-                        cells.clear();
-                        cells.extend(h.row(r));
-                        grid.row(&laid, &cells, &mut line);
-                        out.write_all(line.as_bytes())?;
+                        measured.clear();
+                        measured.extend(h.measured_row(r));
+                        if !grid.row_measured(&laid, &measured, &mut lines) {
+                            cells.clear();
+                            cells.extend(measured.iter().map(|(s, t, _)| (*s, *t)));
+                            grid.row(&laid, &cells, &mut lines);
+                        }
+                        if lines.len() >= 1 << 16 {
+                            out.write_all(lines.as_bytes())?;
+                            lines.clear();
+                        }
                     }
+                    out.write_all(lines.as_bytes())?;
                     out.write_all(grid.end(&laid).as_bytes())?;
                     if let Some((t, h, r)) = rows.legend(kind) {
                         out.write_all(block(format, style, Some(&t), h, r).as_bytes())?;
@@ -219,11 +277,88 @@ struct Held {
     /// Each cell's text (where it ends in `text`) and colour, by id.
     text: String,
     cells: Vec<(usize, Option<Tint>)>,
+    /// Each cell's width on a terminal, by id.
+    widths: Vec<usize>,
     /// The distinct cells of the other columns, by column.
     known: HashMap<(usize, Option<Tint>, String), u32, Quick>,
+    /// The cells handed over by key ([`Cell::Keyed`]), by column and key; and per column the last
+    /// key met and its cell (rows of one unit or indicator repeat them).
+    keyed: HashMap<(usize, [u64; 4]), u32, Quick>,
+    last: Vec<Option<([u64; 4], u32)>>,
 }
 
 impl Held {
+    /// Keep a row handed over cell by cell: as [`Held::add`] keeps it, a keyed cell made only when its
+    /// column has not met its key yet.
+    fn add_cells(&mut self, grid: &mut Grid, cells: &mut [Cell<'_>]) {
+        if self.rows == 0 {
+            // The first row is the grid's own (Grid::push): made whole.
+            let row: Row = cells
+                .iter_mut()
+                .map(|c| match c {
+                    Cell::Text(s, t) => (s.to_string(), *t),
+                    Cell::Keyed(_, make) => make(),
+                })
+                .collect();
+            self.add(grid, row);
+            return;
+        }
+        let at = self.ids.len();
+        for j in 0..self.columns {
+            let id = match cells.get_mut(j) {
+                None => self.text_id(grid, at, j, "", None),
+                Some(Cell::Text(s, t)) => self.text_id(grid, at, j, s, *t),
+                Some(Cell::Keyed(key, make)) => match self.last.get(j) {
+                    Some(Some((k, id))) if k == key => *id,
+                    _ => {
+                        let id = match self.keyed.get(&(j, *key)) {
+                            Some(&id) => id,
+                            None => {
+                                // Its key stands for its text: the cell is kept and measured
+                                // once, not also looked for by text (most values of a million rows
+                                // are distinct: a second table of them would double its memory).
+                                let (s, t) = make();
+                                grid.measure(j, &s);
+                                let id = self.keep(&s, t);
+                                self.keyed.insert((j, *key), id);
+                                id
+                            }
+                        };
+                        if let Some(l) = self.last.get_mut(j) {
+                            *l = Some((*key, id));
+                        }
+                        id
+                    }
+                },
+            };
+            self.ids.push(id);
+        }
+        self.rows += 1;
+    }
+
+    /// The id of cell `(s, t)` in column `j` of the row starting at `at` (not the first): as on the
+    /// row above, else a code or name kept anew, else the column's cell of that text.
+    fn text_id(&mut self, grid: &mut Grid, at: usize, j: usize, s: &str, t: Option<Tint>) -> u32 {
+        let above = self.ids[at - self.columns + j];
+        if self.cell(above) == (s, t) {
+            return above;
+        }
+        if j < 2 {
+            grid.measure(j, s);
+            return self.keep(s, t);
+        }
+        let key = (j, t, s.to_string());
+        match self.known.get(&key) {
+            Some(&id) => id,
+            None => {
+                grid.measure(j, s);
+                let id = self.keep(s, t);
+                self.known.insert(key, id);
+                id
+            }
+        }
+    }
+
     /// Keep `row`, measuring each cell not seen yet in its column with `grid`.
     fn add(&mut self, grid: &mut Grid, row: Row) {
         if self.rows == 0 {
@@ -259,10 +394,28 @@ impl Held {
         self.rows += 1;
     }
 
+    /// Keep a cell's text as a table shows it (a line break is a space, as [`Grid::row`] makes it),
+    /// with its width.
     fn keep(&mut self, s: &str, t: Option<Tint>) -> u32 {
-        self.text.push_str(s);
+        let start = self.text.len();
+        if s.contains(['\n', '\r']) {
+            self.text.push_str(&s.replace(['\n', '\r'], " "));
+        } else {
+            self.text.push_str(s);
+        }
+        self.widths.push(grid::cell_width(&self.text[start..]));
         self.cells.push((self.text.len(), t));
         u32::try_from(self.cells.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// The cells of row `r` with their widths.
+    fn measured_row(&self, r: usize) -> impl Iterator<Item = (&str, Option<Tint>, usize)> + '_ {
+        self.ids[r * self.columns..(r + 1) * self.columns]
+            .iter()
+            .map(|&id| {
+                let (s, t) = self.cell(id);
+                (s, t, self.widths[id as usize])
+            })
     }
 
     fn cell(&self, id: u32) -> (&str, Option<Tint>) {
@@ -270,13 +423,6 @@ impl Held {
         let start = id.checked_sub(1).map_or(0, |p| self.cells[p].0);
         let (end, t) = self.cells[id];
         (&self.text[start..end], t)
-    }
-
-    /// The cells of row `r`.
-    fn row(&self, r: usize) -> impl Iterator<Item = (&str, Option<Tint>)> + '_ {
-        self.ids[r * self.columns..(r + 1) * self.columns]
-            .iter()
-            .map(|&id| self.cell(id))
     }
 }
 

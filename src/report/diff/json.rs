@@ -11,8 +11,8 @@ use crate::criteria::CriteriaSet;
 use crate::diag::Problem;
 use crate::eval::diff::district::{DistrictDiff, DistrictsDiff};
 use crate::eval::diff::{
-    Cause, Change, Diff, DiffSummary, Flip, LevelStatus, NotCompared, Part, Presence, Relation,
-    SetDelta, UnitDiff,
+    Cause, Change, ChangeCounts, Diff, DiffSummary, Flip, IndicatorTurns, LevelStatus, NotCompared,
+    Part, Presence, Relation, SetDelta, UnitDiff,
 };
 use crate::eval::district::{Blocking, CountedOver, MissingCommune, ShareOutcome};
 use crate::eval::summary::LevelCount;
@@ -42,14 +42,30 @@ struct Doc<'a> {
     /// unknown when one of them is unknown or missing).
     merged_before: &'static str,
     sets: Vec<SetInfo<'a>>,
-    communes: Communes<'a, 'a>,
+    /// Left out by `--summary`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    communes: Option<Communes<'a, 'a>>,
     summary: &'a DiffSummary,
+    /// `--summary` only: the counts its tables show.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    counts: Option<Counts<'a>>,
     skipped: Vec<Skipped<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     districts: Option<Vec<DistrictOut<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     district_comparison: Option<DistrictComparison<'a>>,
     problems: &'a [Problem],
+}
+
+/// What `diff --summary` counts, besides the summary: the units by how their level moved, the
+/// indicators that turned (each row of the table of them once) and those judged on one side only,
+/// and per indicator how often it turned.
+#[derive(Serialize)]
+struct Counts<'a> {
+    changes: &'a ChangeCounts,
+    indicators_turned: usize,
+    indicators_one_side: usize,
+    indicators: &'a [IndicatorTurns],
 }
 
 /// The communes, each built from the comparison when it is written.
@@ -507,10 +523,12 @@ fn district_comparison<'a>(
     }
 }
 
+/// The JSON document; `summary_only` (`--summary`) without `communes[]`, with `counts`.
 pub(super) fn write(
     rep: &DiffReport,
     diff: &Diff,
     problems: &[Problem],
+    summary_only: bool,
     out: &mut impl Write,
 ) -> io::Result<()> {
     let districts = rep.districts.as_ref().zip(diff.districts.as_ref());
@@ -544,8 +562,14 @@ pub(super) fn write(
         merged_compared: "part_by_part",
         merged_before: "lowest",
         sets: set_infos(&rep.sets),
-        communes: Communes { rep, diff },
+        communes: (!summary_only).then_some(Communes { rep, diff }),
         summary: &diff.summary,
+        counts: summary_only.then(|| Counts {
+            changes: &diff.changes,
+            indicators_turned: diff.flipped,
+            indicators_one_side: diff.not_compared,
+            indicators: &diff.turns,
+        }),
         skipped: skipped_out(&rep.skipped),
         districts: districts
             .map(|(info, dd)| dd.units.iter().map(|d| district_out(info, d)).collect()),

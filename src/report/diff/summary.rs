@@ -1,17 +1,101 @@
 //! The summary of a `diff` report as tables: levels then and now, groups by criteria met, the average,
 //! the criteria lost most often, and the notes that say how to read them.
 
-use super::{DiffReport, Doc, Row, signed};
-use crate::eval::diff::{Diff, Presence};
+use super::{DiffReport, Doc, Row, change_cell, signed};
+use crate::eval::diff::{Change, Diff, Presence};
 use crate::eval::summary::{Group, Summary};
 use crate::i18n::Lang;
 use crate::report::text;
 
 pub(super) fn section(rep: &DiffReport, diff: &Diff, lang: Lang, out: &mut Doc) {
-    let s = &diff.summary;
-    let (b, a) = (rep.label(true, lang), rep.label(false, lang));
     out.section(lang.pick("Tổng hợp", "Summary"));
     out.text(counts_line(rep, diff, lang));
+    levels(rep, diff, lang, out);
+}
+
+/// `diff --summary`: [`section`] with, after the units on each side, the units by how their level
+/// moved; and after it the indicators that turned, counted per indicator and in all.
+pub(super) fn counts(rep: &DiffReport, diff: &Diff, lang: Lang, out: &mut Doc) {
+    out.section(lang.pick("Tổng hợp", "Summary"));
+    out.text(counts_line(rep, diff, lang));
+    let years = (rep.before.year, rep.after.year);
+    let rows: Vec<Row> = [
+        Change::Gained,
+        Change::Lost,
+        Change::Unchanged,
+        Change::Unknown,
+        Change::New,
+        Change::Gone,
+    ]
+    .into_iter()
+    .map(|c| {
+        plain(vec![
+            change_cell(c, years, lang).0,
+            diff.changes.of(c).to_string(),
+        ])
+    })
+    .collect();
+    let header = vec![
+        lang.pick("Thay đổi", "Change").to_string(),
+        lang.pick("Số xã", "Communes").to_string(),
+    ];
+    out.table(None, header, rows);
+    levels(rep, diff, lang, out);
+    turns(rep, diff, lang, out);
+}
+
+/// Per indicator that turned: how often each way, and how often the threshold alone turned it;
+/// then how many turned in all, and how many were judged on one side only.
+fn turns(rep: &DiffReport, diff: &Diff, lang: Lang, out: &mut Doc) {
+    if !diff.turns.is_empty() {
+        let rows: Vec<Row> = diff
+            .turns
+            .iter()
+            .map(|t| {
+                let name = rep
+                    .indicator_def(&t.set, &t.code)
+                    .map_or(String::new(), |i| i.name.get(lang).to_string());
+                plain(vec![
+                    rep.short(&t.set, lang),
+                    t.code.clone(),
+                    name,
+                    t.up.to_string(),
+                    t.down.to_string(),
+                    t.threshold_only.to_string(),
+                ])
+            })
+            .collect();
+        let header = vec![
+            lang.pick("Bộ", "Set").to_string(),
+            lang.pick("Chỉ tiêu", "Indicator").to_string(),
+            lang.pick("Nội dung", "Content").to_string(),
+            lang.pick("↑ Không đạt → Đạt", "↑ fail → pass").to_string(),
+            lang.pick("↓ Đạt → Không đạt", "↓ pass → fail").to_string(),
+            lang.pick("Chỉ do ngưỡng", "Threshold only").to_string(),
+        ];
+        let title = lang.pick(
+            "Chỉ tiêu đổi trạng thái (Đạt ↔ Không đạt): số lượt theo chỉ tiêu",
+            "Indicators that turned (pass ↔ fail): how often, per indicator",
+        );
+        out.table(Some(title), header, rows);
+    }
+    out.text(match lang {
+        Lang::Vi => format!(
+            "Tổng cộng: {} lượt chỉ tiêu đổi trạng thái; {} lượt chỉ tiêu chỉ chấm được ở một bên (thiếu số liệu hoặc không áp dụng ở bên kia), không tính là đổi trạng thái.\n",
+            diff.flipped, diff.not_compared
+        ),
+        Lang::En => format!(
+            "In all: {} indicator turns; {} indicators judged on one side only (missing data or not applicable on the other), not counted as turned.\n",
+            diff.flipped, diff.not_compared
+        ),
+    });
+}
+
+/// Per level: met on each side, communes that gained, lost it or moved unknown; then the groups,
+/// the average and the criteria lost most often.
+fn levels(rep: &DiffReport, diff: &Diff, lang: Lang, out: &mut Doc) {
+    let s = &diff.summary;
+    let (b, a) = (rep.label(true, lang), rep.label(false, lang));
     let level_of = |sum: Option<&Summary>, set: &str| {
         sum.and_then(|x| x.levels.iter().find(|l| l.set == set))
             .map_or("—".to_string(), |l| l.qualified.to_string())
