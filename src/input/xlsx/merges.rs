@@ -191,12 +191,13 @@ impl Finder {
         self.carry.drain(..keep);
         let old = self.carry.len();
         self.carry.extend_from_slice(chunk);
-        if let Some(at) = self.finder.find(&self.carry) {
-            // Back to the `<` that opens the element (its name may carry a prefix: `<x:mergeCells`).
-            let start = self.carry[..at]
-                .iter()
-                .rposition(|&b| b == b'<')
-                .unwrap_or(at);
+        let found = self
+            .finder
+            .find_iter(&self.carry)
+            .map(|at| element_at(&self.carry, at))
+            .take_while(Option::is_some)
+            .find_map(|e| e.flatten());
+        if let Some(start) = found {
             self.list = Some(self.carry[start..].to_vec());
             self.carry = Vec::new();
         } else if self.carry.len() > old + 4096 {
@@ -215,6 +216,41 @@ impl Finder {
         };
         Some(parse_list(&list))
     }
+}
+
+/// Whether the name found at `at` in `bytes` opens the element `<mergeCells` (or `<x:mergeCells`):
+/// `Some(Some(start))`, the `<` that opens it; `Some(None)` when it is not the element (text of a
+/// cell, say `<t>mergeCells</t>`: text and attribute values cannot hold a `<`, so a name right after
+/// `<` or `<prefix:` is an element); `None` when the byte after it has not come yet.
+fn element_at(bytes: &[u8], at: usize) -> Option<Option<usize>> {
+    let after = *bytes.get(at + Finder::NEEDLE.len())?;
+    if !matches!(after, b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/') {
+        return Some(None);
+    }
+    let before = &bytes[..at];
+    let start = match before.strip_suffix(b"<") {
+        Some(_) => at - 1,
+        None => match before.strip_suffix(b":") {
+            Some(head) => {
+                let name = head
+                    .iter()
+                    .rev()
+                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+                    .count();
+                // The feed keeps 16 bytes before a name cut by a chunk's end: a prefix up to 14
+                // characters long (`x`, `ns0`, `main` in practice) is always seen whole.
+                let Some(open) = head.len().checked_sub(name + 1) else {
+                    return Some(None);
+                };
+                if name == 0 || head[open] != b'<' {
+                    return Some(None);
+                }
+                open
+            }
+            None => return Some(None),
+        },
+    };
+    Some(Some(start))
 }
 
 /// The ranges of a list that starts at `<mergeCells`.
@@ -289,5 +325,27 @@ mod tests {
             scan(&b"<worksheet><sheetData/></worksheet>"[..]),
             Some(vec![])
         );
+    }
+
+    /// The name in a cell's text (an inline string, `<t>mergeCells</t>`) or in a longer name is not
+    /// the list: the list after it is still found, in chunks of any size.
+    #[test]
+    fn the_name_in_a_cells_text_is_not_the_list() {
+        let xml = "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>mergeCells</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>a mergeCellsX b:mergeCells</t></is></c></row></sheetData><mergeCellsX/><ns0:mergeCells count=\"1\"><ns0:mergeCell ref=\"E1:F1\"/></ns0:mergeCells></worksheet>";
+        for size in [1, 2, 3, 7, 10, 11, 16, 64, xml.len()] {
+            let mut finder = Finder::new();
+            for chunk in xml.as_bytes().chunks(size) {
+                finder.feed(chunk);
+            }
+            assert_eq!(
+                finder.finish(),
+                Some(vec![((0, 4), (0, 5))]),
+                "chunks of {size}"
+            );
+        }
+        assert_eq!(element_at(b"<mergeCells>", 1), Some(Some(0)));
+        assert_eq!(element_at(b"<x:mergeCells ", 3), Some(Some(0)));
+        assert_eq!(element_at(b">mergeCells<", 1), Some(None));
+        assert_eq!(element_at(b"<mergeCells", 1), None);
     }
 }
