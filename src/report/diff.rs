@@ -320,17 +320,7 @@ impl<'r, 'a> UnitRows<'r, 'a> {
         if !flips && !one_sided {
             return Ok(());
         }
-        let mut deltas: Vec<(String, &str, &Delta)> = Vec::new();
-        if let Some(d) = &u.delta {
-            deltas.push((shown_code(u), u.name(), d));
-        }
-        for p in &u.parts {
-            if let Some(d) = &p.delta {
-                let name = p.before.as_ref().map_or("", |b| b.name.as_str());
-                deltas.push((part_code(u, p), name, d));
-            }
-        }
-        for (code, name, d) in deltas {
+        for (code, name, d) in deltas(u) {
             if flips {
                 for fl in &d.flipped {
                     if !self.wide
@@ -351,6 +341,22 @@ impl<'r, 'a> UnitRows<'r, 'a> {
     }
 }
 
+/// A unit's changes, with the code and name its rows show: the unit's own, then each of its parts'
+/// (a merged commune's former communes).
+fn deltas(u: &UnitDiff) -> Vec<(String, &str, &Delta)> {
+    let mut deltas: Vec<(String, &str, &Delta)> = Vec::new();
+    if let Some(d) = &u.delta {
+        deltas.push((shown_code(u), u.name(), d));
+    }
+    for p in &u.parts {
+        if let Some(d) = &p.delta {
+            let name = p.before.as_ref().map_or("", |b| b.name.as_str());
+            deltas.push((part_code(u, p), name, d));
+        }
+    }
+    deltas
+}
+
 impl UnitRows<'_, '_> {
     /// The rows of a unit in the narrow table of indicators that turned, as [`of_unit`] makes them
     /// ([`flip_row`]), handed to `keep` cell by cell: each cell but the code and the name under a
@@ -361,17 +367,7 @@ impl UnitRows<'_, '_> {
     /// [`of_unit`]: UnitRows::of_unit
     fn flip_cells(&self, u: &UnitDiff, keep: &mut dyn Keep) {
         let (rep, lang) = (self.rep, self.lang);
-        let mut deltas: Vec<(String, &str, &Delta)> = Vec::new();
-        if let Some(d) = &u.delta {
-            deltas.push((shown_code(u), u.name(), d));
-        }
-        for p in &u.parts {
-            if let Some(d) = &p.delta {
-                let name = p.before.as_ref().map_or("", |b| b.name.as_str());
-                deltas.push((part_code(u, p), name, d));
-            }
-        }
-        for (code, name, d) in deltas {
+        for (code, name, d) in deltas(u) {
             for fl in &d.flipped {
                 let Some((n, k, j)) = rep.indicator_at(&fl.set, fl.code()) else {
                     keep.row(Big::Flips, flip_row(rep, &code, name, fl, lang, false));

@@ -255,6 +255,31 @@ impl<'s> Cells<'s> {
         Some(())
     }
 
+    /// The text from `buf[a]` to the next tag, which must close `name` (`</name>`): where that tag
+    /// starts and where it ends (one past its `>`); `None` when another tag comes first or the
+    /// text runs past [`MAX_UNIT`] bytes. The buffer may be refilled (offsets stay valid).
+    fn text_to_close(&mut self, a: usize, name: &[u8]) -> Option<(usize, usize)> {
+        let lt = loop {
+            let buf = &self.feed.buf[self.feed.pos..];
+            match memchr::memchr(b'<', &buf[a..]) {
+                Some(i) => break a + i,
+                None => {
+                    if buf.len() > MAX_UNIT || !self.feed.more() {
+                        return None;
+                    }
+                }
+            }
+        };
+        let close = 2 + name.len() + 1;
+        self.have(lt + close)?;
+        let buf = &self.feed.buf[self.feed.pos..];
+        let c = &buf[lt..lt + close];
+        if c[1] != b'/' || &c[2..2 + name.len()] != name || c[close - 1] != b'>' {
+            return None;
+        }
+        Some((lt, lt + close))
+    }
+
     /// The end (index of `>`) of the tag that starts at `buf[pos]` (`<`), quotes respected; the
     /// buffer may be refilled (`pos` stays valid, as an offset from the feed's position).
     fn tag_end(&mut self, from: usize) -> Option<usize> {
@@ -502,25 +527,9 @@ impl<'s> Cells<'s> {
                 }
                 // The text up to the next tag, which must close this one.
                 let a = *at;
-                let lt = loop {
-                    let buf = &self.feed.buf[self.feed.pos..];
-                    match memchr::memchr(b'<', &buf[a..]) {
-                        Some(i) => break a + i,
-                        None => {
-                            if buf.len() > MAX_UNIT || !self.feed.more() {
-                                return None;
-                            }
-                        }
-                    }
-                };
-                let close = 2 + name.len() + 1;
-                self.have(lt + close)?;
+                let (lt, past) = self.text_to_close(a, name)?;
                 let buf = &self.feed.buf[self.feed.pos..];
-                let c = &buf[lt..lt + close];
-                if c[1] != b'/' || &c[2..2 + name.len()] != name || c[close - 1] != b'>' {
-                    return None;
-                }
-                *at = lt + close;
+                *at = past;
                 if local == b"f" {
                     // calamine skips a formula's text (read_to_end); one with elements inside, or
                     // with an `&` that is not one of the five entities, is left to it.
@@ -597,26 +606,10 @@ impl<'s> Cells<'s> {
                 let mut text = String::new();
                 if !t_empty {
                     let a = *at;
-                    let lt = loop {
-                        let buf = &self.feed.buf[self.feed.pos..];
-                        match memchr::memchr(b'<', &buf[a..]) {
-                            Some(i) => break a + i,
-                            None => {
-                                if buf.len() > MAX_UNIT || !self.feed.more() {
-                                    return None;
-                                }
-                            }
-                        }
-                    };
-                    let close = 2 + t_name.len() + 1;
-                    self.have(lt + close)?;
+                    let (lt, past) = self.text_to_close(a, t_name)?;
                     let buf = &self.feed.buf[self.feed.pos..];
-                    let c = &buf[lt..lt + close];
-                    if c[1] != b'/' || &c[2..2 + t_name.len()] != t_name || c[close - 1] != b'>' {
-                        return None;
-                    }
                     text = entities(&buf[a..lt])?;
-                    *at = lt + close;
+                    *at = past;
                 }
                 // Then `</is>` at once.
                 let close = 2 + name.len() + 1;
