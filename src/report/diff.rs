@@ -74,51 +74,9 @@ type SetAt = (usize, HashMap<String, (usize, usize), Quick>);
 type ThresholdKey = (usize, &'static str, u64, Option<i32>, bool);
 
 /// A quick hash for the report's own tables of short keys (set ids, indicator codes, the distinct
-/// cells of a table): a multiply and a rotate a word (as `rustc-hash` does), where the standard
-/// one's flooding resistance costs a tenth of a table's writing.
-#[derive(Default, Clone, Copy)]
-pub(super) struct Quick;
-
-impl std::hash::BuildHasher for Quick {
-    type Hasher = QuickHasher;
-    fn build_hasher(&self) -> QuickHasher {
-        QuickHasher(0)
-    }
-}
-
-pub(super) struct QuickHasher(u64);
-
-impl QuickHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl std::hash::Hasher for QuickHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// cells of a table): foldhash's, with a fixed seed, where the standard one's flooding resistance
+/// costs a tenth of a table's writing.
+pub(super) type Quick = foldhash::fast::FixedState;
 
 impl DiffReport<'_> {
     /// A commune or district set compared.

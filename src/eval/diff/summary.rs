@@ -12,41 +12,9 @@ use crate::eval::Verdict;
 use crate::eval::summary::Summary;
 
 /// A quick hash for the accumulator's keys (set ids, criterion numbers, indicator codes), looked
-/// up for every unit and every indicator that turned: a multiply and a rotate a word, as
-/// `rustc-hash` does, where the standard hasher's flooding resistance is not needed.
-#[derive(Default, Clone, Copy)]
-struct Quick;
-
-struct QuickHasher(u64);
-
-impl std::hash::BuildHasher for Quick {
-    type Hasher = QuickHasher;
-    fn build_hasher(&self) -> QuickHasher {
-        QuickHasher(0)
-    }
-}
-
-impl std::hash::Hasher for QuickHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for c in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..c.len()].copy_from_slice(c);
-            self.write_u64(u64::from_le_bytes(w));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// up for every unit and every indicator that turned: foldhash's, with a fixed seed, where the
+/// standard hasher's flooding resistance is not needed.
+type Quick = foldhash::fast::FixedState;
 
 /// The summary counted unit by unit, as the comparison builds each unit (none is kept).
 pub(super) struct Acc<'s> {
