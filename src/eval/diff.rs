@@ -23,9 +23,9 @@ mod status;
 pub mod store;
 mod summary;
 
-use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -322,8 +322,9 @@ pub struct IndicatorTurns {
 
 /// One side of a comparison: its units (one per code), each handed out as a [`Detailed`] view —
 /// scored on demand ([`RowSide`], the few rows of a district file) or read from a compact store
-/// ([`store::StoreSide`], the communes).
-pub trait Side {
+/// ([`store::StoreSide`], the communes). A side is read from several threads at once (the
+/// summary counted in parts, a report's units built ahead of their writing): `Sync`.
+pub trait Side: Sync {
     fn len(&self) -> usize;
     fn is_empty(&self) -> bool {
         self.len() == 0
@@ -338,13 +339,13 @@ pub trait Side {
 /// Rows scored on demand, each once, in the order the comparison first asks for them.
 pub struct RowSide<'a> {
     rows: Vec<&'a Row>,
-    score: &'a dyn Fn(&Row) -> UnitResult,
-    done: Vec<OnceCell<UnitResult>>,
+    score: &'a (dyn Fn(&Row) -> UnitResult + Sync),
+    done: Vec<OnceLock<UnitResult>>,
 }
 
 impl<'a> RowSide<'a> {
-    pub fn new(rows: Vec<&'a Row>, score: &'a dyn Fn(&Row) -> UnitResult) -> Self {
-        let done = rows.iter().map(|_| OnceCell::new()).collect();
+    pub fn new(rows: Vec<&'a Row>, score: &'a (dyn Fn(&Row) -> UnitResult + Sync)) -> Self {
+        let done = rows.iter().map(|_| OnceLock::new()).collect();
         RowSide { rows, score, done }
     }
 
@@ -652,9 +653,10 @@ pub fn snapshot(r: &dyn Detailed) -> UnitResult {
 /// side's summary. The map is checked against both sides first ([`CodeMap::check`]): its problems are
 /// in [`Diff::problems`], and the map is followed as written.
 ///
-/// The sides are read in one pass, in the report's order: each unit is built once to be counted
-/// (the summary), then dropped; [`Diff::units`] builds them again for the reports. Memory holds one
-/// small entry per unit.
+/// The sides are tied in one pass, in the report's order; then each unit is built once to be
+/// counted (the summary, in parts on several threads when there are many: [`Diff::count`]) and
+/// dropped; [`Diff::units`] and [`Diff::try_each_unit`] build them again for the reports. Memory
+/// holds one small entry per unit.
 pub fn compare<'s>(
     sets: &[&CriteriaSet],
     old: &'s dyn Side,
@@ -686,7 +688,6 @@ pub fn compare<'s>(
     let mut old_summary = builder();
     let mut new_summary = builder();
     let mut summarized = vec![false; old.len()];
-    let mut acc = summary::Acc::new(sets);
     let mut old_seen = |i: usize, year: &mut Option<i32>| {
         if summarized[i] {
             return;
@@ -726,7 +727,6 @@ pub fn compare<'s>(
             }
             _ => {}
         }
-        acc.add(&diff.unit(&e, Depth::Causes));
         diff.entries.push(e);
     }
     let mut units_before = 0;
@@ -751,10 +751,9 @@ pub fn compare<'s>(
             continue;
         }
         old_seen(i, &mut old_year);
-        let e = Entry::Gone(i);
-        acc.add(&diff.unit(&e, Depth::Causes));
-        diff.entries.push(e);
+        diff.entries.push(Entry::Gone(i));
     }
+    let mut acc = diff.count(sets);
     diff.threshold_years.0 = old_year;
     let before = old_summary.and_then(|b| b.finish().into_iter().next());
     let after = new_summary.and_then(|b| b.finish().into_iter().next());
@@ -765,6 +764,116 @@ pub fn compare<'s>(
     (summary.units_before, summary.units_after) = (units_before, units_after);
     diff.summary = summary;
     diff
+}
+
+impl Diff<'_> {
+    /// The summary's counts over every unit of the report, each built to the depth the count reads
+    /// and dropped. Many units are counted in parts, on threads of their own, and the parts added
+    /// up: every count is a sum or a set, the same in any order. The sides have scored each unit
+    /// before (the pass that ties them), so no unit is first scored here.
+    fn count<'c>(&self, sets: &[&'c CriteriaSet]) -> summary::Acc<'c> {
+        self.count_in(sets, parts_for(self.entries.len()))
+    }
+
+    /// [`Diff::count`] in `parts` parts.
+    fn count_in<'c>(&self, sets: &[&'c CriteriaSet], parts: usize) -> summary::Acc<'c> {
+        let count = |entries: &[Entry]| {
+            let mut acc = summary::Acc::new(sets);
+            for e in entries {
+                acc.add(&self.unit(e, Depth::Causes));
+            }
+            acc
+        };
+        if parts < 2 {
+            return count(&self.entries);
+        }
+        let chunk = self.entries.len().div_ceil(parts);
+        std::thread::scope(|s| {
+            let mut chunks = self.entries.chunks(chunk);
+            let first = chunks.next().unwrap_or_default();
+            let others: Vec<_> = chunks.map(|c| s.spawn(move || count(c))).collect();
+            let mut acc = count(first);
+            for h in others {
+                match h.join() {
+                    Ok(part) => acc.merge(part),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            acc
+        })
+    }
+}
+
+impl Diff<'_> {
+    /// Each unit with `detail`, in order, handed to `f` as it is built; the first error `f` returns
+    /// stops the building and is returned. With many units they are built on a thread of their
+    /// own, in batches a few ahead of `f`, so that building a unit (explaining its indicators that
+    /// turned) and what `f` does with it (laying out its rows) run side by side; each batch goes
+    /// back to that thread to be freed, where it was allocated (freeing a unit on another thread
+    /// costs several times more).
+    pub fn try_each_unit<E>(
+        &self,
+        detail: Detail,
+        mut f: impl FnMut(&UnitDiff) -> Result<(), E>,
+    ) -> Result<(), E> {
+        if parts_for(self.entries.len()) < 2 {
+            return self.units_with(detail).try_for_each(|u| f(&u));
+        }
+        self.each_unit_ahead(detail, BATCH, f)
+    }
+
+    /// [`Diff::try_each_unit`] on a thread of its own, in batches of `batch` units.
+    fn each_unit_ahead<E>(
+        &self,
+        detail: Detail,
+        batch: usize,
+        mut f: impl FnMut(&UnitDiff) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<UnitDiff>>(AHEAD);
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<Vec<UnitDiff>>();
+        std::thread::scope(|s| {
+            let builder = s.spawn(move || {
+                for entries in self.entries.chunks(batch.max(1)) {
+                    done_rx.try_iter().for_each(drop);
+                    let batch = entries.iter().map(|e| self.unit(e, detail.into()));
+                    // An error: `f` has stopped and the receiver is gone.
+                    if tx.send(batch.collect()).is_err() {
+                        break;
+                    }
+                }
+                drop(tx);
+                // Until the reader is done with the last batches.
+                done_rx.iter().for_each(drop);
+            });
+            let out = rx.iter().try_for_each(|batch| {
+                batch.iter().try_for_each(&mut f)?;
+                // The builder is still waiting for batches to free until `done_tx` goes.
+                let _ = done_tx.send(batch);
+                Ok(())
+            });
+            drop((rx, done_tx));
+            if let Err(panic) = builder.join() {
+                std::panic::resume_unwind(panic);
+            }
+            out
+        })
+    }
+}
+
+/// Units per batch handed from the thread building them to the one reading them, and how many
+/// batches may wait ([`Diff::with_units`]).
+const BATCH: usize = 64;
+const AHEAD: usize = 8;
+
+/// Units are built in parts on several threads only when each part has this many: below it, a
+/// thread costs more than it saves.
+const PART: usize = 2048;
+
+/// How many parts `n` units are built in: one per core the process may use, each of at least
+/// [`PART`] units.
+fn parts_for(n: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    cores.min(n / PART).max(1)
 }
 
 /// How a new unit is tied to the old side.
@@ -961,11 +1070,24 @@ mod tests {
         skip: &[&str],
         check: impl FnOnce(&Diff),
     ) {
+        let of = |r: &Row| verdicts(&r.code, table);
+        compared_by(old, new, &of, map, skip, |d, _| check(d));
+    }
+
+    /// [`compared`], each row's verdicts given by `of`; `check` also gets the sets compared.
+    fn compared_by(
+        old: &[&str],
+        new: &[&str],
+        of: &(dyn Fn(&Row) -> Vec<Verdict> + Sync),
+        map: &str,
+        skip: &[&str],
+        check: impl FnOnce(&Diff, &[&CriteriaSet]),
+    ) {
         let catalog = Catalog::bundled().expect("bundled criteria load");
         let version = catalog.for_year(2024).expect("a version for 2024");
         let sel = Selection::of(version, "all", false).expect("level all");
         let chain: Vec<&str> = sel.communes.iter().map(|s| s.id.as_str()).collect();
-        let score = |r: &Row| result(r, &chain, &verdicts(&r.code, table));
+        let score = |r: &Row| result(r, &chain, &of(r));
         let (old_rows, new_rows) = (rows(old), rows(new));
         let old = RowSide::new(old_rows.iter().collect(), &score);
         let new = RowSide::new(new_rows.iter().collect(), &score);
@@ -976,7 +1098,74 @@ mod tests {
         };
         assert!(problems.is_empty(), "{problems:?}");
         let skip: HashSet<&str> = skip.iter().copied().collect();
-        check(&compare(&sel.communes, &old, &new, &map, &skip));
+        check(
+            &compare(&sel.communes, &old, &new, &map, &skip),
+            &sel.communes,
+        );
+    }
+
+    #[test]
+    fn counted_in_parts_and_built_ahead_as_in_one_pass() {
+        // Sixty communes before, their levels drawn from their line (so a code moves between the
+        // sides): two merged into one, one split in two, one renamed, some on one side only.
+        let old: Vec<String> = (0..60).map(|i| format!("O{i}")).collect();
+        let mut new: Vec<String> = (5..63).map(|i| format!("O{i}")).collect();
+        new.extend(["M", "S1", "S2", "R"].map(String::from));
+        let map = "ma_xa_cu,ma_xa_moi\nO0,M\nO1,M\nO2,S1\nO2,S2\nO3,R\n";
+        let letters = ["PPF", "PFF", "FFF", "UUU", "PPP", "PUF", "FUU"];
+        let of = |r: &Row| verdicts("", &[("", letters[(r.line * 5 + r.code.len()) % 7])]);
+        let (old, new): (Vec<&str>, Vec<&str>) = (
+            old.iter().map(String::as_str).collect(),
+            new.iter().map(String::as_str).collect(),
+        );
+        compared_by(&old, &new, &of, map, &["O9"], |d, sets| {
+            let whole = format!("{:?}", d.count_in(sets, 1).finish(None, None));
+            for parts in [2, 3, 7, 200] {
+                let mut acc = d.count_in(sets, parts);
+                let turns = acc.turns();
+                assert_eq!(
+                    format!("{:?}", acc.finish(None, None)),
+                    whole,
+                    "{parts} parts"
+                );
+                assert_eq!(turns, d.turns);
+            }
+            // Every kind of move is there to be counted.
+            let c = &d.changes;
+            assert!(
+                [c.gained, c.lost, c.unchanged, c.unknown, c.new, c.gone]
+                    .iter()
+                    .all(|n| *n > 0),
+                "{c:?}"
+            );
+            assert!(d.summary.merged > 0 && d.summary.split > 0 && d.summary.renamed > 0);
+
+            let one_pass: Vec<String> = d.units().map(|u| format!("{u:?}")).collect();
+            for batch in [1, 4, 64] {
+                let mut ahead = Vec::new();
+                let done = d.each_unit_ahead(Detail::Full, batch, |u| {
+                    ahead.push(format!("{u:?}"));
+                    Ok::<_, ()>(())
+                });
+                assert_eq!(
+                    (done, ahead.len()),
+                    (Ok(()), one_pass.len()),
+                    "batches of {batch}"
+                );
+                let differs = one_pass.iter().zip(&ahead).position(|(x, y)| x != y);
+                assert_eq!(
+                    differs, None,
+                    "batches of {batch}: the first unit that differs"
+                );
+            }
+            // The first error stops the reading, and is what comes back.
+            let mut read = 0;
+            let stopped = d.each_unit_ahead(Detail::Brief, 2, |_| {
+                read += 1;
+                if read == 5 { Err(read) } else { Ok(()) }
+            });
+            assert_eq!((stopped, read), (Err(5), 5));
+        });
     }
 
     fn codes(d: &Diff) -> Vec<(String, Presence, Change)> {

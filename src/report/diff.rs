@@ -481,11 +481,9 @@ impl Rows for UnitRows<'_, '_> {
                 }
             }
             // Nearly every unit that changed has an indicator that turned.
-            Big::Flips => {
-                for u in self.diff.units() {
-                    self.of_unit(&u, &[kind], &mut g)?;
-                }
-            }
+            Big::Flips => self
+                .diff
+                .try_each_unit(Detail::Full, |u| self.of_unit(u, &[kind], &mut g))?,
             // Few have one judged on one side only.
             Big::OneSided => {
                 for (k, u) in self.diff.units_with(Detail::Brief).enumerate() {
@@ -526,15 +524,16 @@ impl Rows for UnitRows<'_, '_> {
             .copied()
             .filter(|k| !(by_cell && *k == Big::Flips))
             .collect();
-        for u in self.diff.units_with(detail) {
-            let _ = self.of_unit(&u, &rest, &mut |k, row| {
+        let _ = self.diff.try_each_unit(detail, |u| {
+            let _ = self.of_unit(u, &rest, &mut |k, row| {
                 keep.row(k, row);
                 Ok(())
             });
             if by_cell {
-                self.flip_cells(&u, keep);
+                self.flip_cells(u, keep);
             }
-        }
+            Ok::<_, ()>(())
+        });
     }
 }
 

@@ -3,8 +3,8 @@
 //! like communes (level, criteria met, indicators that turned, H0.1/H0.2 included), with what only a
 //! district has beside: the share of its communes at xã NTM and the communes holding it back.
 
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, PoisonError};
 
 use super::{CodeMap, DiffSummary, RowSide, UnitDiff, compare};
 use crate::criteria::CriteriaSet;
@@ -78,8 +78,10 @@ struct Scorer<'s, 'a> {
     base: &'s str,
     /// The set whose conditions on communes are reported; `None` when the version has no district set.
     set: Option<&'s CriteriaSet>,
-    communes: RefCell<HashMap<usize, Communes>>,
-    notes: RefCell<Vec<Problem>>,
+    /// Behind locks: a side may be read from several threads (each row is still scored once, by
+    /// the comparison's first pass, in order).
+    communes: Mutex<HashMap<usize, Communes>>,
+    notes: Mutex<Vec<Problem>>,
 }
 
 impl Scorer<'_, '_> {
@@ -92,8 +94,8 @@ impl Scorer<'_, '_> {
                 .evaluate(row, &self.side.communes.count(row, over));
         };
         let d = evaluate_district(self.side.ev, row, self.side.communes, over, self.base, set);
-        self.notes.borrow_mut().extend(d.notes);
-        self.communes.borrow_mut().insert(
+        lock(&self.notes).extend(d.notes);
+        lock(&self.communes).insert(
             row.line,
             Communes {
                 total: d.communes_total,
@@ -110,8 +112,14 @@ impl Scorer<'_, '_> {
 
     /// What was kept of a scored row (each row is asked for once).
     fn take(&self, r: Option<&UnitResult>) -> Option<Communes> {
-        r.and_then(|r| self.communes.borrow_mut().remove(&r.line))
+        r.and_then(|r| lock(&self.communes).remove(&r.line))
     }
+}
+
+/// What a lock holds, even if a thread panicked holding it (nothing is left half-written: each
+/// use is one insert, extend or remove).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Compare the districts of two sides. `sets` are the district sets evaluated, in chain order (the
@@ -128,8 +136,8 @@ pub fn compare_districts(
         side,
         base,
         set: sets.last().copied(),
-        communes: RefCell::new(HashMap::new()),
-        notes: RefCell::new(Vec::new()),
+        communes: Mutex::new(HashMap::new()),
+        notes: Mutex::new(Vec::new()),
     };
     let (so, sn) = (scorer(old), scorer(new));
     let (fo, f_n) = (|r: &Row| so.score(r), |r: &Row| sn.score(r));
@@ -148,8 +156,8 @@ pub fn compare_districts(
         .collect();
     let mut summary = d.summary.clone();
     (summary.before, summary.after) = (None, None);
-    let mut notes = so.notes.take();
-    notes.extend(sn.notes.take());
+    let mut notes = std::mem::take(&mut *lock(&so.notes));
+    notes.extend(std::mem::take(&mut *lock(&sn.notes)));
     DistrictsDiff {
         notes,
         levels_before: counts(sets, units.iter().filter_map(|u| u.unit.before.as_ref())),

@@ -212,6 +212,41 @@ impl<'s> Acc<'s> {
         }
     }
 
+    /// Add the counts of `other`, made over other units of the same comparison (the same sets).
+    pub fn merge(&mut self, other: Acc) {
+        for (x, y) in self.levels.iter_mut().zip(other.levels) {
+            (x.gained, x.lost, x.unknown) =
+                (x.gained + y.gained, x.lost + y.lost, x.unknown + y.unknown);
+        }
+        for (x, y) in self.criteria.iter_mut().zip(other.criteria) {
+            (x.lost, x.gained) = (x.lost + y.lost, x.gained + y.gained);
+        }
+        for (x, y) in self.indicators.iter_mut().zip(other.indicators) {
+            (x.up, x.down, x.threshold_only) = (
+                x.up + y.up,
+                x.down + y.down,
+                x.threshold_only + y.threshold_only,
+            );
+        }
+        self.both += other.both;
+        self.only_old += other.only_old;
+        self.only_new += other.only_new;
+        self.merged += other.merged;
+        self.merged_from.extend(other.merged_from);
+        self.split.extend(other.split);
+        self.renamed += other.renamed;
+        self.threshold_only += other.threshold_only;
+        self.flipped += other.flipped;
+        self.not_compared += other.not_compared;
+        let (c, o) = (&mut self.changes, other.changes);
+        (c.gained, c.lost, c.unchanged) = (
+            c.gained + o.gained,
+            c.lost + o.lost,
+            c.unchanged + o.unchanged,
+        );
+        (c.unknown, c.new, c.gone) = (c.unknown + o.unknown, c.new + o.new, c.gone + o.gone);
+    }
+
     /// The summary, with the programme's measures of each side.
     pub fn finish(self, before: Option<Summary>, after: Option<Summary>) -> DiffSummary {
         // Criteria that changed in some unit, the most often lost first (chain and criterion

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use super::{DiffReport, DistrictInfo};
 use crate::eval::diff::district::{Communes, DistrictDiff};
 use crate::eval::diff::{
-    Cause, Change, Delta, Diff, LevelStatus, Part, Presence, Relation, UnitDiff,
+    Cause, Change, Delta, Detail, Diff, LevelStatus, Part, Presence, Relation, UnitDiff,
 };
 use crate::eval::{CheckResult, IndicatorResult, UnitResult};
 use crate::i18n::{Lang, num};
@@ -363,8 +363,7 @@ pub(super) fn write(rep: &DiffReport, diff: &Diff, out: &mut impl Write) -> io::
         years: (rep.before.threshold_year, rep.after.threshold_year),
     };
     let mut rows = Vec::new();
-    for u in diff.units() {
-        let u = &u;
+    diff.try_each_unit(Detail::Full, |u| {
         unit_rows(frame, u, &mut rows);
         for mut r in rows.drain(..) {
             if districts.is_some() {
@@ -376,7 +375,8 @@ pub(super) fn write(rep: &DiffReport, diff: &Diff, out: &mut impl Write) -> io::
             }
             w.write_record(&r)?;
         }
-    }
+        Ok::<_, csv::Error>(())
+    })?;
     if let Some((info, dd)) = districts {
         for d in &dd.units {
             district_rows(info, d, &mut rows);

@@ -11,8 +11,8 @@ use crate::criteria::CriteriaSet;
 use crate::diag::Problem;
 use crate::eval::diff::district::{DistrictDiff, DistrictsDiff};
 use crate::eval::diff::{
-    Cause, Change, ChangeCounts, Diff, DiffSummary, Flip, IndicatorTurns, LevelStatus, NotCompared,
-    Part, Presence, Relation, SetDelta, UnitDiff,
+    Cause, Change, ChangeCounts, Detail, Diff, DiffSummary, Flip, IndicatorTurns, LevelStatus,
+    NotCompared, Part, Presence, Relation, SetDelta, UnitDiff,
 };
 use crate::eval::district::{Blocking, CountedOver, MissingCommune, ShareOutcome};
 use crate::eval::summary::LevelCount;
@@ -78,9 +78,9 @@ impl Serialize for Communes<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
         let mut seq = s.serialize_seq(Some(self.diff.len()))?;
-        for u in self.diff.units() {
-            seq.serialize_element(&unit_out(self.rep, &u))?;
-        }
+        self.diff.try_each_unit(Detail::Full, |u| {
+            seq.serialize_element(&unit_out(self.rep, u))
+        })?;
         seq.end()
     }
 }
