@@ -862,8 +862,8 @@ impl Diff<'_> {
 
 /// Units per batch handed from the thread building them to the one reading them, and how many
 /// batches may wait ([`Diff::with_units`]).
-const BATCH: usize = 64;
-const AHEAD: usize = 8;
+const BATCH: usize = 32;
+const AHEAD: usize = 4;
 
 /// Units are built in parts on several threads only when each part has this many: below it, a
 /// thread costs more than it saves.
