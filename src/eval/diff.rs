@@ -822,6 +822,15 @@ impl Diff<'_> {
         self.each_unit_ahead(detail, BATCH, f)
     }
 
+    /// [`Diff::try_each_unit`] for an `f` that cannot fail.
+    pub fn each_unit(&self, detail: Detail, mut f: impl FnMut(&UnitDiff)) {
+        let done = self.try_each_unit(detail, |u| {
+            f(u);
+            Ok::<_, std::convert::Infallible>(())
+        });
+        let Ok(()) = done;
+    }
+
     /// [`Diff::try_each_unit`] on a thread of its own, in batches of `batch` units.
     fn each_unit_ahead<E>(
         &self,

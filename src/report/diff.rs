@@ -524,7 +524,7 @@ impl Rows for UnitRows<'_, '_> {
             .copied()
             .filter(|k| !(by_cell && *k == Big::Flips))
             .collect();
-        let _ = self.diff.try_each_unit(detail, |u| {
+        self.diff.each_unit(detail, |u| {
             let _ = self.of_unit(u, &rest, &mut |k, row| {
                 keep.row(k, row);
                 Ok(())
@@ -532,7 +532,6 @@ impl Rows for UnitRows<'_, '_> {
             if by_cell {
                 self.flip_cells(u, keep);
             }
-            Ok::<_, ()>(())
         });
     }
 }

@@ -14,7 +14,7 @@ use super::{
     one_sided_row, part_row, summary, threshold_cell, unit_row,
 };
 use crate::eval::UnitResult;
-use crate::eval::diff::{Diff, Flip};
+use crate::eval::diff::{Detail, Diff, Flip};
 use crate::i18n::Lang;
 use crate::report::grid::Tint;
 use crate::report::xlsx_cells::{self, Cell, print_setup};
@@ -316,8 +316,7 @@ fn communes_sheet(
             .to_string(),
     ];
     let mut rows: Vec<XRow> = Vec::new();
-    for u in diff.units() {
-        let u = &u;
+    diff.each_unit(Detail::Full, |u| {
         rows.push(with_met(
             unit_row(rep, u, lang),
             rep,
@@ -337,7 +336,7 @@ fn communes_sheet(
                 u.after.as_ref().filter(|_| p.delta.is_some()),
             ));
         }
-    }
+    });
     table(ws, head_row, None, &header, rows, st)?;
     widths(ws, &[12.0, 18.0, 22.0, 22.0, 18.0, 12.0, 12.0, 10.0, 40.0])?;
     ws.set_freeze_panes(head_row + 1, 2)?;
@@ -395,8 +394,7 @@ fn turned(rep: &DiffReport, diff: &Diff, lang: Lang) -> (Vec<XRow>, Vec<XRow>) {
             one_sided.push(cells(one_sided_row(rep, code, name, n, lang), false));
         }
     };
-    for u in diff.units() {
-        let u = &u;
+    diff.each_unit(Detail::Full, |u| {
         if let Some(d) = &u.delta {
             let code = u
                 .renamed_from()
@@ -413,7 +411,7 @@ fn turned(rep: &DiffReport, diff: &Diff, lang: Lang) -> (Vec<XRow>, Vec<XRow>) {
                 add(&code, p.before.as_ref().map_or("", |b| b.name.as_str()), d);
             }
         }
-    }
+    });
     (flips, one_sided)
 }
 
