@@ -892,12 +892,8 @@ fn set_definition(version: &Version, set: &CriteriaSet) -> Json {
             set.criteria
                 .iter()
                 .map(|c| {
-                    json!({
-                        "number": c.number,
-                        "name": c.name.vi,
-                        "name_en": c.name.en,
-                        "indicators": c.indicators.iter().map(|i| &i.code).collect::<Vec<_>>(),
-                    })
+                    let codes: Vec<&str> = c.indicators.iter().map(|i| i.code.as_str()).collect();
+                    crate::report::criterion_json(c, [("indicators", json!(codes))])
                 })
                 .collect(),
         ),
