@@ -103,7 +103,7 @@ fuzz_target!(|data: &[u8]| {
             {
                 let mut compact = Compact::default();
                 plan.score(row, &mut compact);
-                plan_check::same_statuses(&explained, &compact, &chain, (row, &ds));
+                plan_check::same_verdicts(&explained, &plan, &compact, &chain, (row, &ds));
             }
         }
     }

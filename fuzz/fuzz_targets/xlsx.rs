@@ -164,7 +164,7 @@ fn read(options: &ReadOptions) {
             )
             .expect("the commune chain compiles");
             plan.score(row, &mut compact);
-            plan_check::same_statuses(&explained, &compact, &sets, (row, &head));
+            plan_check::same_verdicts(&explained, &plan, &compact, &sets, (row, &head));
         }
     }
 }

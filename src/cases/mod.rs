@@ -3,8 +3,9 @@
 //! qualifies, and the status of criteria and indicators, their gaps and thresholds.
 //!
 //! A case file is TOML, read strictly ([`load`]: every problem with file, line and column); the inputs
-//! go through the same cell parsing as CSV data and the same [`Evaluator`](crate::eval::Evaluator) as
-//! `ntm check` ([`run`]). [`render`] turns outcomes into text. The format is in docs/cases-format.md.
+//! go through the same cell parsing as CSV data, and are scored by the same pipeline as `ntm check`
+//! ([`run`]: [`pipeline::check::run`](crate::pipeline::check::run) over rows given inline). [`render`]
+//! turns outcomes into text. The format is in docs/cases-format.md.
 
 mod expect;
 mod parse;
@@ -110,6 +111,9 @@ pub enum Item {
     /// The compiled plan (the road `ntm check` takes for summaries and the batch table) against
     /// the explained evaluation: they must agree on every verdict.
     Engine,
+    /// The pipeline of `ntm check` scoring the case's rows: it must score them (what it refuses
+    /// was refused when the case file was read, so this only fails if the two disagree).
+    Pipeline,
 }
 
 /// An expected or actual outcome.
@@ -124,6 +128,8 @@ pub enum Got {
     Refused(Option<crate::i18n::Text>),
     /// The two roads to a verdict agree (`None`), or where they differ.
     Agree(Option<crate::i18n::Text>),
+    /// The unit scored (`None`), or why not.
+    Scored(Option<crate::i18n::Text>),
 }
 
 /// An expectation that did not hold.

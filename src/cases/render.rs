@@ -33,6 +33,10 @@ pub fn outcome(o: &Outcome, version: &Version, lang: Lang) -> String {
             got(&m.actual, version, lang),
         ));
     }
+    // A unit the pipeline did not score has nothing to explain.
+    if o.unit.sets.is_empty() {
+        return out;
+    }
     out.push_str(&format!(
         "      {}:\n",
         lang.pick("Giải thích", "Explanation")
@@ -101,6 +105,9 @@ fn item(i: &Item, set: &str, lang: Lang) -> String {
                 "the compiled plan's result (the fast road of ntm check)",
             )
             .to_string(),
+        Item::Pipeline => lang
+            .pick("đường chấm của ntm check", "the pipeline of ntm check")
+            .to_string(),
     }
 }
 
@@ -129,6 +136,14 @@ fn got(g: &Got, version: &Version, lang: Lang) -> String {
             )
             .to_string(),
         Got::Agree(Some(d)) => d.get(lang).to_string(),
+        Got::Scored(None) => lang.pick("chấm được", "scored").to_string(),
+        Got::Scored(Some(why)) => {
+            format!(
+                "{}: {}",
+                lang.pick("không chấm được", "not scored"),
+                why.get(lang)
+            )
+        }
     }
 }
 
@@ -165,7 +180,7 @@ fn involved(o: &Outcome) -> Vec<(String, String)> {
                     add(&k.set, &i.code);
                 }
             }
-            Item::Refused(_) | Item::Engine => {}
+            Item::Refused(_) | Item::Engine | Item::Pipeline => {}
             Item::Level | Item::Qualified => {
                 for s in &o.unit.sets {
                     for i in s

@@ -1,72 +1,100 @@
-//! Running a case: evaluate its unit (and a district's communes) as `ntm check` does, then compare
-//! each expectation with what came out.
+//! Running a case: its unit (and a district's communes) scored by the pipeline of `ntm check`
+//! ([`pipeline::check::run`](crate::pipeline::check::run), its rows given inline rather than read
+//! from a file), then each expectation compared with what came out.
+
+use std::io;
 
 use super::{Case, Got, Item, Key, Mismatch, Outcome, same_number};
-use crate::criteria::{CriteriaSet, Version};
-use crate::eval::district::{CommuneIndex, evaluate_district};
-use crate::eval::plan::{Compact, Plan};
-use crate::eval::{
-    CheckResult, Evaluator, IndicatorResult, NoDerived, Options, Status, UnitResult, Verdict,
-};
+use crate::criteria::catalog::Catalog;
+use crate::diag::Problem;
+use crate::eval::district::DistrictResult;
+use crate::eval::view::Scored;
+use crate::eval::{CheckResult, IndicatorResult, Status, UnitResult, Verdict};
+use crate::i18n::Text;
+use crate::input::Unscored;
+use crate::input::table::ReadOptions;
+use crate::pipeline::Sink;
+use crate::pipeline::check::{self, Input, Job};
 
-/// Evaluate `case` with `version` (the one it was read against) and compare.
-pub fn run<'c>(case: &'c Case, version: &Version) -> Outcome<'c> {
-    let sets = |ids: &[String]| -> Vec<&CriteriaSet> {
-        ids.iter().filter_map(|id| version.set(id)).collect()
+/// Score `case` with the version it was read against (in `catalog`) and compare.
+pub fn run<'c>(case: &'c Case, catalog: &Catalog) -> Outcome<'c> {
+    // The rows as `ntm check` would have read them: a commune case's unit is a commune file of one
+    // row; a district case's unit is a district file of one row, its communes a commune file.
+    let with_rows = |rows: Vec<crate::input::Row>| {
+        let mut data = case.data.clone();
+        data.rows = rows;
+        data
     };
-    let ev = Evaluator::new(version, sets(&case.sets), &case.data, Options::default());
-    let (unit, communes) = match (&case.communes, version.set(&case.set)) {
-        (Some(rows), Some(set)) => {
-            let cev = Evaluator::new(
-                version,
-                sets(&case.commune_sets),
-                &case.data,
-                Options::default(),
-            );
-            let mut index = CommuneIndex::for_sets(&[set]);
-            let mut results = Vec::new();
-            for row in rows {
-                let r = cev.evaluate(row, &NoDerived);
-                index.add(&r);
-                results.push(r);
-            }
-            let base = case.commune_sets.first().map_or("", String::as_str);
-            let d = evaluate_district(
-                &ev,
-                &case.unit,
-                &index,
-                crate::eval::district::Over::File { listed: false },
-                base,
-                set,
-            );
-            (d.unit, results)
-        }
-        _ => (ev.evaluate(&case.unit, &NoDerived), Vec::new()),
+    let (communes, district) = match &case.communes {
+        Some(rows) => (
+            with_rows(rows.clone()),
+            Some(with_rows(vec![case.unit.clone()])),
+        ),
+        None => (with_rows(vec![case.unit.clone()]), None),
     };
-    let mut mismatches = compare(case, &unit);
-    // A commune case is scored by the compiled plan too, as `ntm check` scores its batches: the
-    // two must agree (a district reads its communes' results, which only the explained road has).
-    if case.communes.is_none() {
-        let chain = sets(&case.sets);
-        let d = &case.data;
-        if let Some(plan) = Plan::compile(
-            version,
-            &chain,
-            &d.columns,
-            &d.present,
-            case.unit.year,
-            case.unit.group.as_deref(),
-        ) {
-            let mut compact = Compact::default();
-            plan.score(&case.unit, &mut compact);
-            if let Some(why) = compact.disagreement(&unit, &chain) {
-                mismatches.push(Mismatch {
-                    item: Item::Engine,
-                    expected: Got::Agree(None),
-                    actual: Got::Agree(Some(why)),
-                });
+    let job = Job {
+        catalog,
+        version: Some(&case.version),
+        level: &case.set,
+        input: Input::Rows {
+            communes: &communes,
+            districts: district.as_ref(),
+        },
+        read: ReadOptions::default(),
+        year: None,
+        communes: &[],
+        nearest_year: false,
+        units: None,
+    };
+    let mut sink = CaseSink::default();
+    // What the case file holds was checked when it was read (and reported then, at its line and
+    // column); an error the pipeline still finds makes the case fail, saying it.
+    let mut errors: Vec<Text> = Vec::new();
+    let ran = check::prepare(&job).and_then(|prepared| {
+        check::run(&job, &prepared, &mut sink, &mut |p: &Problem| {
+            if p.is_error() {
+                errors.push(p.message.clone());
             }
+        })
+    });
+    if let Err(check::Error::Usage(why)) = ran {
+        errors.push(why);
+    }
+    errors.extend(sink.unscored);
+    let unit = match (&case.communes, sink.district) {
+        (Some(_), Some(d)) => Some(d.unit),
+        (Some(_), None) => None,
+        (None, _) => sink.units.pop(),
+    };
+    let communes = if case.communes.is_some() {
+        sink.units
+    } else {
+        Vec::new()
+    };
+    let mut mismatches = Vec::new();
+    let unit = match (unit, errors.into_iter().next()) {
+        (Some(unit), None) => {
+            mismatches = compare(case, &unit);
+            unit
         }
+        (unit, why) => {
+            mismatches.push(Mismatch {
+                item: Item::Pipeline,
+                expected: Got::Scored(None),
+                actual: Got::Scored(Some(
+                    why.unwrap_or_else(|| Text::new("không có kết quả", "no result")),
+                )),
+            });
+            unit.unwrap_or_else(|| nothing(case))
+        }
+    };
+    // Each commune is scored by the compiled plan and explained: the two roads must agree.
+    if let Some(why) = sink.disagreement {
+        mismatches.push(Mismatch {
+            item: Item::Engine,
+            expected: Got::Agree(None),
+            actual: Got::Agree(Some(why)),
+        });
     }
     Outcome {
         case,
@@ -76,6 +104,61 @@ pub fn run<'c>(case: &'c Case, version: &Version) -> Outcome<'c> {
     }
 }
 
+/// The unit of a case the pipeline gave no result for: nothing evaluated.
+fn nothing(case: &Case) -> UnitResult {
+    UnitResult {
+        version: case.version.clone(),
+        code: case.unit.code.clone(),
+        name: case.unit.name.clone(),
+        parent: String::new(),
+        year: case.year,
+        line: case.line,
+        sets: Vec::new(),
+        level_reached: None,
+        readiness: None,
+    }
+}
+
+/// What the pipeline hands back for a case: every commune explained, in order, where the compiled
+/// plan disagreed with the explanation first, the district, the rows not scored.
+#[derive(Default)]
+struct CaseSink {
+    units: Vec<UnitResult>,
+    disagreement: Option<Text>,
+    district: Option<DistrictResult>,
+    unscored: Vec<Text>,
+}
+
+impl Sink for CaseSink {
+    fn wants_explained(&self) -> bool {
+        true
+    }
+
+    fn unit(&mut self, scored: &Scored, explained: Option<&UnitResult>) -> io::Result<()> {
+        let Some(r) = explained else {
+            return Ok(());
+        };
+        if self.disagreement.is_none() && scored.plan.is_some() {
+            self.disagreement = scored.compact.disagreement(r, scored.sets);
+        }
+        self.units.push(r.clone());
+        Ok(())
+    }
+
+    fn district(&mut self, d: DistrictResult) -> io::Result<()> {
+        self.district = Some(d);
+        Ok(())
+    }
+
+    fn unscored(&mut self, u: Unscored) -> io::Result<()> {
+        self.unscored.extend(u.reasons);
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &[Problem], _: &check::Outcome) -> io::Result<()> {
+        Ok(())
+    }
+}
 fn compare(case: &Case, unit: &UnitResult) -> Vec<Mismatch> {
     let e = &case.expect;
     let mut out = Vec::new();

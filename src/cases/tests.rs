@@ -99,8 +99,7 @@ fn outcomes(cases: &str) -> Vec<(String, Vec<Mismatch>)> {
         .cases
         .iter()
         .map(|c| {
-            let v = cat.version(&c.version).expect("version");
-            let o = run(c, v);
+            let o = run(c, &cat);
             (c.name.clone(), o.mismatches)
         })
         .collect()
@@ -269,7 +268,7 @@ expect = {{ qualified = true, gap = {{ "H0.1" = 50 }} }}
     assert!(case.is_district());
     assert_eq!(case.commune_sets, ["xa-ntm", "nang-cao"]);
     let v = cat.version(&case.version).unwrap();
-    let o = run(case, v);
+    let o = run(case, &cat);
     // Other district indicators are missing, but a failing one decides: not qualified (§2.3).
     assert_eq!(o.mismatches.len(), 1, "{:?}", o.mismatches);
     assert_eq!(o.mismatches[0].actual, Got::Verdict(Verdict::Fail));
@@ -291,7 +290,7 @@ fn a_failure_is_rendered_with_the_dated_threshold_verified_flag_and_source() {
     );
     let case = &loaded.cases[0];
     let v = cat.version(&case.version).unwrap();
-    let text = render::outcome(&run(case, v), v, Lang::Vi);
+    let text = render::outcome(&run(case, &cat), v, Lang::Vi);
     assert!(
         text.contains("đạt chuẩn xa-ntm: mong đợi Đạt; kết quả Chưa đạt"),
         "{text}"
@@ -305,4 +304,34 @@ fn a_failure_is_rendered_with_the_dated_threshold_verified_flag_and_source() {
         render::summary(3, 1, Lang::Vi),
         "Tổng cộng 4 ca kiểm thử: 3 đạt, 1 không đạt\n"
     );
+}
+
+#[test]
+fn a_row_the_pipeline_does_not_score_fails_the_case_and_says_why() {
+    // A case's rows are checked when the file is read, so the pipeline scores them; a row changed
+    // after (1990: no set of the version is valid then) is refused by the pipeline's own checks,
+    // and the case fails on it rather than on an empty result.
+    let cat = catalog();
+    let loaded = load_str(
+        &cat,
+        "[[case]]\nname = \"c\"\nexpect = { qualified = true }\n",
+    );
+    let mut case = loaded.cases[0].clone();
+    assert!(run(&case, &cat).passed());
+    case.unit.year = 1990;
+    let o = run(&case, &cat);
+    assert_eq!(o.mismatches.len(), 1, "{:?}", o.mismatches);
+    assert_eq!(o.mismatches[0].item, Item::Pipeline);
+    assert!(
+        matches!(&o.mismatches[0].actual, Got::Scored(Some(why)) if why.en.contains("1990")),
+        "{:?}",
+        o.mismatches[0]
+    );
+    let v = cat.version(&case.version).unwrap();
+    let text = render::outcome(&o, v, Lang::En);
+    assert!(
+        text.contains("the pipeline of ntm check: expected scored; actual not scored: "),
+        "{text}"
+    );
+    assert!(!text.contains("Explanation"), "{text}");
 }

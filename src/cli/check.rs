@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use ntm::input::files::Expect;
 use ntm::input::table::ReadOptions;
-use ntm::pipeline::check::{self, Job};
+use ntm::pipeline::check::{self, Input, Job};
 use ntm::report::check::{CheckReport, CheckWriter, VersionSets};
 
 use super::output::{self, Output};
@@ -72,8 +72,10 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
         catalog: &catalog,
         version: ctx.criteria_version.as_deref(),
         level: &args.level,
-        data: &args.data,
-        districts: args.districts.as_deref(),
+        input: Input::Files {
+            data: &args.data,
+            districts: args.districts.as_deref(),
+        },
         read: ReadOptions {
             sheet: args.sheet.clone(),
             ..ctx.read.clone()

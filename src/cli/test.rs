@@ -115,7 +115,7 @@ pub(crate) fn run(ctx: &Ctx, args: TestArgs) -> i32 {
             let Some(version) = catalog.version(&case.version) else {
                 continue;
             };
-            let o = cases::run(case, version);
+            let o = cases::run(case, &catalog);
             if o.passed() {
                 passed += 1;
             } else {

@@ -35,8 +35,8 @@ pub struct Job<'a> {
     /// `--criteria-version`: this version for every row.
     pub version: Option<&'a str>,
     pub level: &'a str,
-    pub data: &'a [PathBuf],
-    pub districts: Option<&'a Path>,
+    /// Where the rows come from.
+    pub input: Input<'a>,
     pub read: ReadOptions,
     /// Only the rows of this year.
     pub year: Option<i32>,
@@ -47,6 +47,33 @@ pub struct Job<'a> {
     /// The official unit lists (bundled or `--units`): codes and names are checked against them, and
     /// districts counted over them (see [`super::official_lists`]).
     pub units: Option<&'a Units>,
+}
+
+/// Where a job's rows come from: files, or rows already read. Either way they are checked and
+/// scored by the same steps.
+#[derive(Debug, Clone, Copy)]
+pub enum Input<'a> {
+    /// Commune data files, read row by row, and a district file, read whole.
+    Files {
+        data: &'a [PathBuf],
+        districts: Option<&'a Path>,
+    },
+    /// Rows already read, each table with its columns (an expert case's inline inputs, see
+    /// [`crate::cases`]): the communes, and the districts.
+    Rows {
+        communes: &'a Dataset,
+        districts: Option<&'a Dataset>,
+    },
+}
+
+impl Input<'_> {
+    /// Whether districts are scored.
+    pub fn has_districts(&self) -> bool {
+        match self {
+            Input::Files { districts, .. } => districts.is_some(),
+            Input::Rows { districts, .. } => districts.is_some(),
+        }
+    }
 }
 
 /// A job checked against the criteria before any row is read.
@@ -135,7 +162,7 @@ pub fn prepare<'a>(job: &Job<'a>) -> Result<Prepared<'a>, Error> {
             "no criteria version",
         )));
     }
-    let with_districts = job.districts.is_some();
+    let with_districts = job.input.has_districts();
     let selections: Vec<Result<Selection<'a>, Text>> = versions
         .iter()
         .map(|v| Selection::of(v, job.level, with_districts))
@@ -170,10 +197,18 @@ pub fn prepare<'a>(job: &Job<'a>) -> Result<Prepared<'a>, Error> {
 
 /// The year asked, else the year of the data's first row (read from the start of the first file).
 fn data_year(job: &Job) -> Option<i32> {
-    job.year.or_else(|| {
-        job.data
+    job.year.or_else(|| match job.input {
+        Input::Files { data, .. } => data
             .first()
-            .and_then(|d| crate::input::table::first_year(d))
+            .and_then(|d| crate::input::table::first_year(d)),
+        Input::Rows {
+            communes,
+            districts,
+        } => communes
+            .rows
+            .first()
+            .or_else(|| districts.and_then(|d| d.rows.first()))
+            .map(|r| r.year),
     })
 }
 
@@ -431,7 +466,7 @@ impl Versions<'_, '_> {
 /// A compiled plan's version (its position), year and commune group.
 type PlanKey = (usize, i32, Option<String>);
 
-/// Score the job's files and hand every result to `sink`; every problem goes to `found` as it is
+/// Score the job's rows and hand every result to `sink`; every problem goes to `found` as it is
 /// found (to be printed), and is kept for the sink's end.
 pub fn run(
     job: &Job,
@@ -444,7 +479,7 @@ pub fn run(
         all: Vec::new(),
         errors: 0,
     };
-    let mut out = Outcome {
+    let out = Outcome {
         district_level: p.main_selection().district_level,
         commune_filter: job.communes.to_vec(),
         year_filter: job.year,
@@ -468,10 +503,22 @@ pub fn run(
     };
     let (units, no_list) = super::official_lists(job.units, &p.versions);
     diag.add(no_list);
-    // The district file is small: read it whole, first.
-    let districts = job
-        .districts
-        .map(|path| read_districts(job, p, path, &mut versions, &mut diag));
+    // The districts are few: read them whole, first.
+    let districts = match job.input {
+        Input::Files {
+            districts: Some(path),
+            ..
+        } => Some(read_districts(job, p, path, &mut versions, &mut diag)),
+        Input::Rows {
+            districts: Some(d), ..
+        } => {
+            let mut data = d.clone();
+            data.rows.retain(|r| job.year.is_none_or(|y| y == r.year));
+            diag.add(std::mem::take(&mut data.problems));
+            Some(districts_of(p, data, options, &mut versions, &mut diag))
+        }
+        _ => None,
+    };
     let mut lists = Lists {
         units,
         official_codes: false,
@@ -485,199 +532,41 @@ pub fn run(
         lists.official_codes = outcome.official;
         diag.add(outcome.problems);
     }
-    // The same file given twice (under two names, or through a link) is read once.
-    let (inputs, repeated) = crate::input::files::distinct(job.data);
-    for (again, first) in repeated {
-        diag.add([Problem::warning(
-            "same-file",
-            again.display().to_string(),
-            Text::new(
-                format!(
-                    "cùng một tệp với {} (đã cho ở trước): chỉ đọc một lần",
-                    first.display()
-                ),
-                format!(
-                    "the same file as {} (given before): read once",
-                    first.display()
-                ),
-            ),
-        )]);
-    }
-    let used: Vec<&str> = {
-        let mut cols: Vec<&str> = Vec::new();
-        for sel in p.selections.iter().flatten() {
-            for c in Version::columns_of(&sel.communes) {
-                if !cols.contains(&c) {
-                    cols.push(c);
-                }
-            }
-        }
-        cols
-    };
     let district_sets: Vec<&CriteriaSet> = p
         .selections
         .iter()
         .flatten()
         .flat_map(|s| s.districts.iter().copied())
         .collect();
-    let mut index = CommuneIndex::for_sets(&district_sets);
-    let mut compact = Compact::default();
-    let mut read = RowRead::default();
-    let mut seen: HashMap<(String, i32), (String, usize)> = HashMap::new();
-    for path in &inputs {
-        let mut reader = Reader::open(path, &job.read, &p.schema, Layout::COMMUNE, &used, &keep);
-        let head = reader.head.clone();
-        let unreadable = reader.unreadable();
-        diag.add(std::mem::take(&mut reader.head.problems));
-        if let Some(u) = unreadable {
-            out.unscored += 1;
-            sink.unscored(u)?;
-        }
-        // One evaluator per version, for this file's columns; compiled plans per version, year and
-        // commune group, made as they are needed.
-        let evaluators: Vec<Option<Evaluator>> = p
-            .versions
-            .iter()
-            .zip(&p.selections)
-            .map(|(v, sel)| {
-                sel.as_ref()
-                    .map(|s| Evaluator::new(v, s.communes.clone(), &head, options))
-            })
-            .collect();
-        // A handful (versions × years × groups): found by a look along them, without hashing.
-        let mut plans: Vec<(PlanKey, Option<Plan>)> = Vec::new();
-        index.begin_file(&head.file);
-        let mut audit = units.map(|u| Audit::new(u, &head.file, Layer::Commune));
-        // The rows are read and checked by a thread of their own while this one scores them.
-        std::thread::scope(|scope| -> Result<(), Error> {
-            let mut reader = ReadAhead::start(scope, reader);
-            while reader.read_into(&mut read) {
-                diag.add(read.problems.drain(..));
-                if let Some(a) = audit.as_mut()
-                    && let Some(r) = read.row().or(read.rejected())
-                {
-                    a.row(r.line, &r.code, &r.name, &r.parent, r.year);
+    let mut scoring = Scoring {
+        p,
+        options,
+        versions,
+        diag,
+        out,
+        index: CommuneIndex::for_sets(&district_sets),
+        compact: Compact::default(),
+        seen: HashMap::new(),
+        across: false,
+        districts: districts.as_ref(),
+    };
+    match job.input {
+        Input::Files { data, .. } => read_communes(job, data, units, &keep, &mut scoring, sink)?,
+        Input::Rows { communes, .. } => {
+            let mut table = scoring.table(communes);
+            for row in &communes.rows {
+                if keep(&row.code, &row.name, row.year) {
+                    scoring.row(&mut table, row, sink)?;
                 }
-                if let Some(u) = read.unscored.take() {
-                    if u.year.is_none() && districts.is_some() {
-                        index.add_unknown_any_year(&u);
-                    }
-                    out.unscored += 1;
-                    sink.unscored(u)?;
-                }
-                // A commune that could not be read still belongs to its district, as unknown.
-                if let Some(bad) = read.rejected()
-                    && districts.is_some()
-                {
-                    index.add_unknown(bad);
-                }
-                let Some(row) = read.row() else { continue };
-                let mut notes = Vec::new();
-                let chosen = versions.of(row.year, &head.file, &mut notes);
-                diag.add(notes);
-                let ev = match chosen {
-                    Ok(i) => evaluators[i].as_ref(),
-                    Err(why) => {
-                        let problem = no_version(&head.file, row, why, Layout::COMMUNE);
-                        out.unscored += 1;
-                        sink.unscored(Unscored::of_row(
-                            &head.file,
-                            row,
-                            std::slice::from_ref(&problem),
-                        ))?;
-                        diag.add([problem]);
-                        if districts.is_some() {
-                            index.add_unknown(row);
-                        }
-                        continue;
-                    }
-                };
-                let Some(ev) = ev else { continue };
-                let pre = ev.precheck_row(&head.file, row, Layout::COMMUNE.year);
-                let bad = pre.iter().any(|p| p.is_error());
-                if bad {
-                    out.unscored += 1;
-                    sink.unscored(Unscored::of_row(&head.file, row, &pre))?;
-                }
-                diag.add(pre);
-                // Within one file the reader finds duplicates; across files, this map does.
-                if inputs.len() > 1
-                    && let Some(problem) = duplicate_across(&mut seen, &head.file, row)
-                {
-                    out.unscored += 1;
-                    sink.unscored(Unscored::of_row(
-                        &head.file,
-                        row,
-                        std::slice::from_ref(&problem),
-                    ))?;
-                    diag.add([problem]);
-                    continue;
-                }
-                if let Some(d) = &districts
-                    && !d.keys.contains(&(district_key(&row.parent), row.year))
-                {
-                    diag.add([unmatched(&head.file, &d.data.file, row)]);
-                }
-                if bad {
-                    if districts.is_some() {
-                        index.add_unknown(row);
-                    }
-                    continue;
-                }
-                let Ok(vi) = chosen else { continue };
-                let Some(sel) = &p.selections[vi] else {
-                    continue;
-                };
-                let year = options.thresholds_of.unwrap_or(row.year);
-                let known = plans.iter().position(|((v, y, g), _)| {
-                    (*v, *y, g.as_deref()) == (vi, year, row.group.as_deref())
-                });
-                let at = known.unwrap_or_else(|| {
-                    let plan = Plan::compile(
-                        p.versions[vi],
-                        &sel.communes,
-                        &head.columns,
-                        &head.present,
-                        year,
-                        row.group.as_deref(),
-                    );
-                    plans.push(((vi, year, row.group.clone()), plan));
-                    plans.len() - 1
-                });
-                let plan = &plans[at].1;
-                // A chain the plan cannot compile is scored the explained way only.
-                let explained = (sink.wants_explained() || plan.is_none())
-                    .then(|| ev.evaluate(row, &NoDerived));
-                if let Some(plan) = plan {
-                    plan.score(row, &mut compact);
-                }
-                let scored = Scored {
-                    row,
-                    version: p.versions[vi],
-                    sets: &sel.communes,
-                    columns: &head.columns,
-                    compact: &compact,
-                    plan: plan.as_ref(),
-                };
-                let view: &dyn UnitView = match (&explained, plan.is_some()) {
-                    (Some(r), false) => r,
-                    _ => &scored,
-                };
-                if districts.is_some() {
-                    index.add(view);
-                }
-                out.communes.add(view.qualified(&sel.target.id));
-                out.scored += 1;
-                sink.unit(&scored, explained.as_ref())?;
             }
-            Ok(())
-        })?;
-        if let Some(a) = audit {
-            let outcome = a.finish();
-            index.set_official_codes(&head.file, outcome.official);
-            diag.add(outcome.problems);
         }
     }
+    let Scoring {
+        mut diag,
+        mut out,
+        index,
+        ..
+    } = scoring;
     if let Some(d) = &districts {
         for (row, i) in &d.rows {
             let (Some(sel), version) = (&p.selections[*i], p.versions[*i]) else {
@@ -705,7 +594,259 @@ pub fn run(
     Ok(out)
 }
 
-/// The district file read, its rows that can be scored with their version, and the keys communes
+/// Read the commune files row by row, each row checked and scored as it comes.
+fn read_communes(
+    job: &Job,
+    data: &[PathBuf],
+    units: Option<&Units>,
+    keep: &(dyn Fn(&str, &str, i32) -> bool + Sync),
+    scoring: &mut Scoring,
+    sink: &mut dyn Sink,
+) -> Result<(), Error> {
+    let p = scoring.p;
+    // The same file given twice (under two names, or through a link) is read once.
+    let (inputs, repeated) = crate::input::files::distinct(data);
+    for (again, first) in repeated {
+        scoring.diag.add([Problem::warning(
+            "same-file",
+            again.display().to_string(),
+            Text::new(
+                format!(
+                    "cùng một tệp với {} (đã cho ở trước): chỉ đọc một lần",
+                    first.display()
+                ),
+                format!(
+                    "the same file as {} (given before): read once",
+                    first.display()
+                ),
+            ),
+        )]);
+    }
+    // Within one file the reader finds duplicates; across files, the scoring does.
+    scoring.across = inputs.len() > 1;
+    let used: Vec<&str> = {
+        let mut cols: Vec<&str> = Vec::new();
+        for sel in p.selections.iter().flatten() {
+            for c in Version::columns_of(&sel.communes) {
+                if !cols.contains(&c) {
+                    cols.push(c);
+                }
+            }
+        }
+        cols
+    };
+    let mut read = RowRead::default();
+    for path in &inputs {
+        let mut reader = Reader::open(path, &job.read, &p.schema, Layout::COMMUNE, &used, keep);
+        let head = reader.head.clone();
+        let unreadable = reader.unreadable();
+        scoring.diag.add(std::mem::take(&mut reader.head.problems));
+        if let Some(u) = unreadable {
+            scoring.out.unscored += 1;
+            sink.unscored(u)?;
+        }
+        let mut table = scoring.table(&head);
+        let mut audit = units.map(|u| Audit::new(u, &head.file, Layer::Commune));
+        let with_districts = scoring.districts.is_some();
+        // The rows are read and checked by a thread of their own while this one scores them.
+        std::thread::scope(|scope| -> Result<(), Error> {
+            let mut reader = ReadAhead::start(scope, reader);
+            while reader.read_into(&mut read) {
+                scoring.diag.add(read.problems.drain(..));
+                if let Some(a) = audit.as_mut()
+                    && let Some(r) = read.row().or(read.rejected())
+                {
+                    a.row(r.line, &r.code, &r.name, &r.parent, r.year);
+                }
+                if let Some(u) = read.unscored.take() {
+                    if u.year.is_none() && with_districts {
+                        scoring.index.add_unknown_any_year(&u);
+                    }
+                    scoring.out.unscored += 1;
+                    sink.unscored(u)?;
+                }
+                // A commune that could not be read still belongs to its district, as unknown.
+                if let Some(bad) = read.rejected()
+                    && with_districts
+                {
+                    scoring.index.add_unknown(bad);
+                }
+                if let Some(row) = read.row() {
+                    scoring.row(&mut table, row, sink)?;
+                }
+            }
+            Ok(())
+        })?;
+        if let Some(a) = audit {
+            let outcome = a.finish();
+            scoring
+                .index
+                .set_official_codes(&head.file, outcome.official);
+            scoring.diag.add(outcome.problems);
+        }
+    }
+    Ok(())
+}
+
+/// The scoring of commune rows, wherever they come from (a file read row by row, or rows already
+/// read): the version of each year, the checks of each row, the compiled plans, the explained
+/// result when the sink wants it, the communes gathered for their districts, the counts.
+struct Scoring<'s, 'a, 'f> {
+    p: &'s Prepared<'a>,
+    options: Options,
+    versions: Versions<'s, 'a>,
+    diag: Diagnostics<'f>,
+    out: Outcome,
+    index: CommuneIndex,
+    compact: Compact,
+    /// The (code, year) of the rows scored and where, when rows come from several files.
+    seen: HashMap<(String, i32), (String, usize)>,
+    /// Rows come from several files: a duplicate across them is looked for here.
+    across: bool,
+    districts: Option<&'s Districts>,
+}
+
+/// One table of communes being scored: its columns, an evaluator per version for them, and the
+/// plans compiled per version, year and commune group as they are needed.
+struct Table<'h> {
+    head: &'h Dataset,
+    evaluators: Vec<Option<Evaluator<'h>>>,
+    /// A handful (versions × years × groups): found by a look along them, without hashing.
+    plans: Vec<(PlanKey, Option<Plan>)>,
+}
+
+impl<'s, 'a: 's> Scoring<'s, 'a, '_> {
+    /// Begin a table of communes whose columns are `head`'s.
+    fn table<'h>(&mut self, head: &'h Dataset) -> Table<'h>
+    where
+        's: 'h,
+    {
+        let p = self.p;
+        let evaluators = p
+            .versions
+            .iter()
+            .zip(&p.selections)
+            .map(|(v, sel)| {
+                sel.as_ref()
+                    .map(|s| Evaluator::new(v, s.communes.clone(), head, self.options))
+            })
+            .collect();
+        self.index.begin_file(&head.file);
+        Table {
+            head,
+            evaluators,
+            plans: Vec::new(),
+        }
+    }
+
+    /// Check and score one commune row of `t`, and hand it to `sink` (or why it is not scored).
+    fn row(&mut self, t: &mut Table, row: &Row, sink: &mut dyn Sink) -> Result<(), Error> {
+        let p = self.p;
+        let head = t.head;
+        let with_districts = self.districts.is_some();
+        let mut notes = Vec::new();
+        let chosen = self.versions.of(row.year, &head.file, &mut notes);
+        self.diag.add(notes);
+        let ev = match chosen {
+            Ok(i) => t.evaluators[i].as_ref(),
+            Err(why) => {
+                let problem = no_version(&head.file, row, why, Layout::COMMUNE);
+                self.out.unscored += 1;
+                sink.unscored(Unscored::of_row(
+                    &head.file,
+                    row,
+                    std::slice::from_ref(&problem),
+                ))?;
+                self.diag.add([problem]);
+                if with_districts {
+                    self.index.add_unknown(row);
+                }
+                return Ok(());
+            }
+        };
+        let Some(ev) = ev else { return Ok(()) };
+        let pre = ev.precheck_row(&head.file, row, Layout::COMMUNE.year);
+        let bad = pre.iter().any(|p| p.is_error());
+        if bad {
+            self.out.unscored += 1;
+            sink.unscored(Unscored::of_row(&head.file, row, &pre))?;
+        }
+        self.diag.add(pre);
+        // Within one file the reader finds duplicates; across files, this map does.
+        if self.across
+            && let Some(problem) = duplicate_across(&mut self.seen, &head.file, row)
+        {
+            self.out.unscored += 1;
+            sink.unscored(Unscored::of_row(
+                &head.file,
+                row,
+                std::slice::from_ref(&problem),
+            ))?;
+            self.diag.add([problem]);
+            return Ok(());
+        }
+        if let Some(d) = self.districts
+            && !d.keys.contains(&(district_key(&row.parent), row.year))
+        {
+            self.diag.add([unmatched(&head.file, &d.data.file, row)]);
+        }
+        if bad {
+            if with_districts {
+                self.index.add_unknown(row);
+            }
+            return Ok(());
+        }
+        let Ok(vi) = chosen else { return Ok(()) };
+        let Some(sel) = &p.selections[vi] else {
+            return Ok(());
+        };
+        let year = self.options.thresholds_of.unwrap_or(row.year);
+        let known = t
+            .plans
+            .iter()
+            .position(|((v, y, g), _)| (*v, *y, g.as_deref()) == (vi, year, row.group.as_deref()));
+        let at = known.unwrap_or_else(|| {
+            let plan = Plan::compile(
+                p.versions[vi],
+                &sel.communes,
+                &head.columns,
+                &head.present,
+                year,
+                row.group.as_deref(),
+            );
+            t.plans.push(((vi, year, row.group.clone()), plan));
+            t.plans.len() - 1
+        });
+        let plan = &t.plans[at].1;
+        // A chain the plan cannot compile is scored the explained way only.
+        let explained =
+            (sink.wants_explained() || plan.is_none()).then(|| ev.evaluate(row, &NoDerived));
+        if let Some(plan) = plan {
+            plan.score(row, &mut self.compact);
+        }
+        let scored = Scored {
+            row,
+            version: p.versions[vi],
+            sets: &sel.communes,
+            columns: &head.columns,
+            compact: &self.compact,
+            plan: plan.as_ref(),
+        };
+        let view: &dyn UnitView = match (&explained, plan.is_some()) {
+            (Some(r), false) => r,
+            _ => &scored,
+        };
+        if with_districts {
+            self.index.add(view);
+        }
+        self.out.communes.add(view.qualified(&sel.target.id));
+        self.out.scored += 1;
+        sink.unit(&scored, explained.as_ref())?;
+        Ok(())
+    }
+}
+
+/// The districts read, their rows that can be scored with their version, and the keys communes
 /// name their district by.
 struct Districts {
     data: Dataset,
@@ -713,6 +854,7 @@ struct Districts {
     keys: Vec<(String, i32)>,
 }
 
+/// Read the district file whole.
 fn read_districts(
     job: &Job,
     p: &Prepared,
@@ -741,11 +883,22 @@ fn read_districts(
         &of_year,
     );
     diag.add(std::mem::take(&mut data.problems));
-    let mut rows = Vec::new();
     let options = Options {
         nearest_year: job.nearest_year,
         thresholds_of: None,
     };
+    districts_of(p, data, options, versions, diag)
+}
+
+/// The district rows of `data` that can be scored, each with the version scoring it.
+fn districts_of(
+    p: &Prepared,
+    mut data: Dataset,
+    options: Options,
+    versions: &mut Versions,
+    diag: &mut Diagnostics,
+) -> Districts {
+    let mut rows = Vec::new();
     let keys = data
         .rows
         .iter()

@@ -290,12 +290,9 @@ fn show_json(
         .criteria
         .iter()
         .map(|c| {
-            json!({
-                "number": c.number,
-                "name": c.name.vi,
-                "name_en": c.name.en,
-                "verified": c.verified,
-                "indicators": c.indicators.iter().filter(|i| !only_unverified || !i.verified()).map(|i| json!({
+            super::criterion_json(c, [
+                ("verified", json!(c.verified)),
+                ("indicators", json!(c.indicators.iter().filter(|i| !only_unverified || !i.verified()).map(|i| json!({
                     "code": i.code,
                     "name": i.name.vi,
                     "name_en": i.name.en,
@@ -347,8 +344,8 @@ fn show_json(
                         }
                         check
                     }).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-            })
+                })).collect::<Vec<_>>())),
+            ])
         })
         .collect();
     let mut doc = set_summary(version, set);

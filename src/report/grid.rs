@@ -444,36 +444,10 @@ impl Grid {
         if laid.records || laid.width.is_some() || !laid.groups.is_empty() {
             return false;
         }
-        // As `line` writes a body line.
-        let start = out.len();
-        let last = laid.shown.len().saturating_sub(1);
-        for (k, (&j, &w)) in laid.shown.iter().zip(&laid.widths).enumerate() {
+        self.write_line(out, &laid.shown, &laid.widths, true, |_, j| {
             let (text, tint, shown) = cells.get(j).copied().unwrap_or(("", None, 0));
-            if k > 0 {
-                spaces(out, GAP);
-            }
-            let right = self.cols[j].right || (self.auto && self.numeric[j] && j > 0);
-            let pad = if right || k != last {
-                w.saturating_sub(shown)
-            } else {
-                0
-            };
-            if right {
-                spaces(out, pad);
-            }
-            match tint.filter(|_| laid.color) {
-                Some(t) if !text.is_empty() => {
-                    let _ = write!(out, "\x1b[{}m{text}\x1b[0m", t.code());
-                }
-                _ => out.push_str(text),
-            }
-            if !right && k != last {
-                spaces(out, pad);
-            }
-        }
-        let kept = out[start..].trim_end_matches(' ').len();
-        out.truncate(start + kept);
-        out.push('\n');
+            (text, tint.filter(|_| laid.color), Some(shown))
+        });
         true
     }
 
@@ -611,7 +585,8 @@ impl Grid {
         }
     }
 
-    /// One line of the table: each cell padded to its column, the last one not padded on the right.
+    /// One line of the table: each cell padded to its column, the last one not padded on the right
+    /// (`cells`: one per shown column, with its tint, `None` to write it plain).
     fn line<S: AsRef<str>>(
         &self,
         out: &mut String,
@@ -620,10 +595,27 @@ impl Grid {
         cells: &[(S, Option<Tint>)],
         body: bool,
     ) {
+        let n = shown.len().min(cells.len());
+        self.write_line(out, &shown[..n], widths, body, |k, _| {
+            let (text, tint) = &cells[k];
+            (text.as_ref(), *tint, None)
+        });
+    }
+
+    /// [`Grid::line`], each cell given by `cell(k, j)` for the `k`th column shown (column `j`): its
+    /// text, its tint (`None`: plain) and its width when already measured ([`cell_width`]).
+    fn write_line<'t>(
+        &self,
+        out: &mut String,
+        shown: &[usize],
+        widths: &[usize],
+        body: bool,
+        mut cell: impl FnMut(usize, usize) -> (&'t str, Option<Tint>, Option<usize>),
+    ) {
         let start = out.len();
         let last = shown.len().saturating_sub(1);
-        for (k, ((&j, &w), (text, tint))) in shown.iter().zip(widths).zip(cells).enumerate() {
-            let text = text.as_ref();
+        for (k, (&j, &w)) in shown.iter().zip(widths).enumerate() {
+            let (text, tint, measured) = cell(k, j);
             if k > 0 {
                 spaces(out, GAP);
             }
@@ -631,7 +623,7 @@ impl Grid {
             let right = body && (self.cols[j].right || (self.auto && self.numeric[j] && j > 0));
             // The last column is not padded on the right.
             let pad = if right || k != last {
-                w.saturating_sub(width(text))
+                w.saturating_sub(measured.unwrap_or_else(|| width(text)))
             } else {
                 0
             };
@@ -953,6 +945,64 @@ mod tests {
             ("xã NTM: 13, 17; thiếu số liệu: 2, 5, 9, 10, 11", None),
         ]);
         g
+    }
+
+    #[test]
+    fn a_measured_row_is_the_row_as_written_from_its_cells() {
+        // Right-aligned, numeric (auto) and left columns, tints on and off, wide characters, an
+        // empty last cell: row_measured writes what row writes, byte for byte.
+        let mut g = Grid::new(vec![
+            Column::new("Mã"),
+            Column::new("Tên xã"),
+            Column::new("Số").right(),
+            Column::new("Tỷ lệ"),
+            Column::new("Ghi chú"),
+        ])
+        .auto();
+        let rows: [[(&str, Option<Tint>); 5]; 3] = [
+            [
+                ("06501", None),
+                ("Gia Cát", Some(Tint::Green)),
+                ("19", None),
+                ("85,5", Some(Tint::Red)),
+                ("", None),
+            ],
+            [
+                ("6", None),
+                ("Xã 漢字 dài hơn", None),
+                ("7", Some(Tint::Green)),
+                ("100", None),
+                ("còn thiếu 2.2", Some(Tint::Red)),
+            ],
+            [
+                ("06512", Some(Tint::Red)),
+                ("", Some(Tint::Green)),
+                ("", None),
+                ("3", None),
+                ("x", None),
+            ],
+        ];
+        for r in &rows {
+            g.push(r.iter().copied());
+        }
+        for color in [false, true] {
+            let (laid, _) = g.start(None, color);
+            for r in &rows {
+                let (mut row, mut measured) = (String::new(), String::new());
+                g.row(&laid, r, &mut row);
+                let cells: Vec<(&str, Option<Tint>, usize)> =
+                    r.iter().map(|(s, t)| (*s, *t, cell_width(s))).collect();
+                assert!(g.row_measured(&laid, &cells, &mut measured));
+                assert_eq!(measured, row);
+            }
+        }
+        let (mut plain, mut tinted) = (String::new(), String::new());
+        let laid = g.start(None, false).0;
+        g.row(&laid, &rows[1], &mut plain);
+        let laid = g.start(None, true).0;
+        g.row(&laid, &rows[1], &mut tinted);
+        assert_eq!(plain, "6      Xã 漢字 dài hơn   7    100  còn thiếu 2.2\n");
+        assert!(tinted.contains("\x1b[32m7\x1b[0m"), "{tinted:?}");
     }
 
     #[test]

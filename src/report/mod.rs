@@ -84,6 +84,20 @@ pub fn fitted(text: String, format: Format, style: &Style) -> String {
 }
 
 /// A Markdown table.
+/// A criterion in a JSON document: its number and names, then what that document says of it
+/// (`rest`, in order: whether it is verified, its indicators as codes or as definitions).
+pub(crate) fn criterion_json(
+    c: &crate::criteria::Criterion,
+    rest: impl IntoIterator<Item = (&'static str, serde_json::Value)>,
+) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    out.insert("number".into(), c.number.clone().into());
+    out.insert("name".into(), c.name.vi.clone().into());
+    out.insert("name_en".into(), c.name.en.clone().into());
+    out.extend(rest.into_iter().map(|(k, v)| (k.to_string(), v)));
+    serde_json::Value::Object(out)
+}
+
 pub(crate) fn md_table(header: &[String], rows: &[Vec<String>]) -> String {
     let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     let mut out = format!(

@@ -84,7 +84,11 @@ struct SetKeys {
 
 /// A chain of sets (a version's commune sets, or its district sets), ready to write units of.
 struct Chain {
-    sets: Vec<*const CriteriaSet>,
+    /// Which chain it is: the version (its id) and whether it is the district one. A run scores
+    /// every commune of a version by that version's commune chain, every district by its district
+    /// chain.
+    of: (String, bool),
+    /// The version's id, quoted.
     version: Vec<u8>,
     /// The position of the set that answers "qualified".
     target: Option<usize>,
@@ -140,7 +144,7 @@ fn check_key(set: &CriteriaSet, ind: &Indicator, c: &Check, version: &Version) -
 }
 
 impl Chain {
-    fn new(version: &Version, sets: &[&CriteriaSet], target: &str) -> Chain {
+    fn new(version: &Version, districts: bool, sets: &[&CriteriaSet], target: &str) -> Chain {
         let mut seen: Vec<String> = Vec::new();
         let mut values = Vec::new();
         let mut at = 0;
@@ -204,7 +208,7 @@ impl Chain {
             recognition_at += k.checks.len();
         }
         Chain {
-            sets: sets.iter().map(|s| *s as *const CriteriaSet).collect(),
+            of: (version.id.clone(), districts),
             checks_at,
             recognition_at,
             version: quoted(&version.id),
@@ -214,13 +218,8 @@ impl Chain {
         }
     }
 
-    fn is(&self, sets: &[&CriteriaSet]) -> bool {
-        self.sets.len() == sets.len()
-            && self
-                .sets
-                .iter()
-                .zip(sets)
-                .all(|(a, b)| std::ptr::eq(*a, *b))
+    fn is(&self, version: &str, districts: bool) -> bool {
+        self.of.1 == districts && self.of.0 == version
     }
 }
 
@@ -413,12 +412,24 @@ impl<'a, W: Write> JsonSink<'a, W> {
         })
     }
 
-    /// The chain of `sets` (found by identity, else made once).
-    fn chain(&mut self, version: &Version, sets: &[&CriteriaSet], target: &str) -> usize {
-        if let Some(i) = self.chains.iter().position(|c| c.is(sets)) {
+    /// The commune chain of `version` (or its district chain), `sets`: found by the version's id,
+    /// else made once.
+    fn chain(
+        &mut self,
+        version: &Version,
+        districts: bool,
+        sets: &[&CriteriaSet],
+        target: &str,
+    ) -> usize {
+        if let Some(i) = self
+            .chains
+            .iter()
+            .position(|c| c.is(&version.id, districts))
+        {
             return i;
         }
-        self.chains.push(Chain::new(version, sets, target));
+        self.chains
+            .push(Chain::new(version, districts, sets, target));
         self.chains.len() - 1
     }
 }
@@ -439,7 +450,7 @@ impl<W: Write> Sink for JsonSink<'_, W> {
             .iter()
             .find(|v| v.version.id == scored.version.id)
             .map_or(self.rep.target.as_str(), |v| v.target.as_str());
-        let ci = self.chain(scored.version, scored.sets, target);
+        let ci = self.chain(scored.version, false, scored.sets, target);
         // The compiled plan's verdicts and facts; the explained result read back when the chain
         // could not be compiled.
         let compact = match (scored.plan, explained) {
@@ -527,7 +538,7 @@ impl<W: Write> Sink for JsonSink<'_, W> {
         };
         let (version, sets) = (vs.version, vs.district_sets.clone());
         let target = sets.last().map_or(String::new(), |s| s.id.clone());
-        let ci = self.chain(version, &sets, &target);
+        let ci = self.chain(version, true, &sets, &target);
         facts::from_explained(r, &sets, &mut self.compact, &mut self.facts);
         let next = still_needed_at(
             &sets,
@@ -881,12 +892,8 @@ fn set_definition(version: &Version, set: &CriteriaSet) -> Json {
             set.criteria
                 .iter()
                 .map(|c| {
-                    json!({
-                        "number": c.number,
-                        "name": c.name.vi,
-                        "name_en": c.name.en,
-                        "indicators": c.indicators.iter().map(|i| &i.code).collect::<Vec<_>>(),
-                    })
+                    let codes: Vec<&str> = c.indicators.iter().map(|i| i.code.as_str()).collect();
+                    crate::report::criterion_json(c, [("indicators", json!(codes))])
                 })
                 .collect(),
         ),
