@@ -377,20 +377,22 @@ impl Plan {
 
     /// An indicator's status (pushed to `out.indicators`, its checks to `out.checks`), as the
     /// criterion's verdict sees it.
-    #[inline]
+    #[inline(always)]
     fn indicator(&self, ii: usize, row: &Row, out: &mut Compact) -> Status {
         let ind = &self.indicators[ii];
-        let (mut fail, mut na, mut missing) = (false, false, false);
+        // The statuses seen, one bit each.
+        let mut seen = 0u8;
         for k in ind.checks.clone() {
             let s = self.check(k, ind.optional, row, out);
             out.checks.push(s);
-            match s {
-                Status::Fail => fail = true,
-                Status::NotApplicable => na = true,
-                Status::Missing => missing = true,
-                _ => {}
-            }
+            seen |= 1 << s as u8;
         }
+        let has = |s: Status| seen & (1 << s as u8) != 0;
+        let (fail, na, missing) = (
+            has(Status::Fail),
+            has(Status::NotApplicable),
+            has(Status::Missing),
+        );
         let status = if fail {
             Status::Fail
         } else if ind.optional && na {
