@@ -21,10 +21,11 @@ use quick_xml::events::Event;
 
 use super::parts::IsDate;
 
-/// What the unpacking thread sends: bytes of the sheet, valid UTF-8 and cut between characters, or
-/// word that what follows could not be read (unpacking failed, or the bytes are not UTF-8).
+/// What the unpacking thread sends: bytes of the sheet, valid UTF-8 and cut between characters, from
+/// the given offset (the bytes before it are room for what the reader has left of the piece before),
+/// or word that what follows could not be read (unpacking failed, or the bytes are not UTF-8).
 pub enum Piece {
-    Bytes(Vec<u8>),
+    Bytes(Vec<u8>, usize),
     Broken,
 }
 
@@ -63,17 +64,22 @@ impl Feed {
             return false;
         }
         match self.rx.recv() {
-            Ok(Piece::Bytes(b)) => {
-                if self.pos == self.buf.len() {
-                    // Nothing left over: take the piece as it is.
+            Ok(Piece::Bytes(mut b, from)) => {
+                let left = self.buf.len() - self.pos;
+                if let Some(room) = from.checked_sub(left).and_then(|at| b.get_mut(at..from)) {
+                    // What is left over (a tag cut in two, most often: a few bytes) goes in the room
+                    // before the new bytes, which are taken as they are.
+                    room.copy_from_slice(&self.buf[self.pos..]);
                     let old = std::mem::replace(&mut self.buf, b);
                     let _ = self.back.send(old);
+                    self.pos = from - left;
                 } else {
                     self.buf.drain(..self.pos);
-                    self.buf.extend_from_slice(&b);
+                    self.buf
+                        .extend_from_slice(b.get(from..).unwrap_or_default());
                     let _ = self.back.send(b);
+                    self.pos = 0;
                 }
-                self.pos = 0;
                 true
             }
             Ok(Piece::Broken) => {
@@ -1161,7 +1167,10 @@ mod tests {
         let (tx, rx) = std::sync::mpsc::channel();
         let (back, _free) = std::sync::mpsc::channel();
         for chunk in sheet.as_bytes().chunks(piece) {
-            tx.send(Piece::Bytes(chunk.to_vec())).unwrap();
+            // With room for a few bytes left over before each piece (more are copied).
+            let mut bytes = vec![0u8; 8];
+            bytes.extend_from_slice(chunk);
+            tx.send(Piece::Bytes(bytes, 8)).unwrap();
         }
         drop(tx);
         let feed = Feed::new(rx, back);

@@ -501,6 +501,8 @@ fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Ou
             None => Source::Slow(0),
         };
         let mut row: Option<(u32, Cells)> = None;
+        // The cells of the row before.
+        let mut last = 0usize;
         loop {
             let next = loop {
                 match &mut source {
@@ -533,6 +535,7 @@ fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Ou
             if row.as_ref().is_some_and(|(r, _)| Some(*r) != at)
                 && let Some((r, cells)) = row.take()
             {
+                last = cells.len();
                 if header.is_none()
                     && cells
                         .iter()
@@ -646,7 +649,13 @@ fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Ou
             }
             match &mut row {
                 Some((r, cells)) if *r == pos.0 => cells.push((pos.1, typed, text)),
-                _ => row = Some((pos.0, vec![(pos.1, typed, text)])),
+                _ => {
+                    // Made as long as the row before: rows are alike, and a row grown a cell at a
+                    // time is copied six times over at a hundred cells.
+                    let mut cells = Vec::with_capacity(last);
+                    cells.push((pos.1, typed, text));
+                    row = Some((pos.0, cells));
+                }
             }
         }
     }
@@ -696,6 +705,9 @@ const HOLD: usize = 512;
 /// Pieces of the unpacked sheet that may wait for the cell reader: 8 of 256 KiB.
 const AHEAD: usize = 8;
 const PIECE: usize = 256 << 10;
+/// Room before each piece for what the cell reader has left of the one before (a tag cut in two),
+/// so that the piece need not be copied after it.
+const ROOM: usize = 4 << 10;
 
 /// The file offsets calamine seeks to while they are recorded: the part it opens starts at one.
 #[derive(Clone, Default)]
@@ -826,8 +838,9 @@ fn unpack(
     loop {
         let mut buf = free
             .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(PIECE + 4));
+            .unwrap_or_else(|_| Vec::with_capacity(ROOM + PIECE + 4));
         buf.clear();
+        buf.resize(ROOM, 0);
         buf.extend_from_slice(&tail);
         let old = buf.len();
         buf.resize(old + PIECE, 0);
@@ -852,10 +865,10 @@ fn unpack(
             return;
         }
         let mut broken = false;
-        match simdutf8::compat::from_utf8(&buf) {
+        match simdutf8::compat::from_utf8(&buf[ROOM..]) {
             Ok(_) => tail.clear(),
             Err(e) => {
-                let good = e.valid_up_to();
+                let good = ROOM + e.valid_up_to();
                 if e.error_len().is_none() {
                     tail = buf[good..].to_vec();
                 } else {
@@ -864,7 +877,7 @@ fn unpack(
                 buf.truncate(good);
             }
         }
-        if pieces.send(cells::Piece::Bytes(buf)).is_err() {
+        if pieces.send(cells::Piece::Bytes(buf, ROOM)).is_err() {
             return;
         }
         if broken {
