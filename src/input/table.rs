@@ -1849,32 +1849,63 @@ fn csv_problem(file: &str, e: &csv::Error) -> Problem {
     p
 }
 
-/// The year of the first data row, to pick a criteria version before reading the file properly.
-pub fn first_year(path: &Path) -> Option<i32> {
+/// The year of the first data row of `sheet` (a workbook's; the first visible one when `None`), to
+/// pick a criteria version before reading the file properly. A workbook's sheet stays open for the run
+/// that reads it next ([`xlsx::look_ahead`]).
+pub fn first_year(path: &Path, sheet: Option<&str>) -> Option<i32> {
     // A pipe is read once, by the run itself.
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return None;
     }
-    // Only the start of the file is read: the data file may be large.
-    let records: Records = match xlsx::sniff(path) {
-        Sniffed::Zip => xlsx::records(path, None, "").ok()?.records,
-        Sniffed::OldExcel => return None,
-        Sniffed::Text => {
-            csv_source("", Box::new(std::fs::File::open(path).ok()?))
-                .ok()?
-                .0
+    // Only the start of the file is read: the data file may be large. The year column is found in the
+    // first record that has one (the header), the year in the first record after it that gives one.
+    let mut pos = None;
+    let mut year = |r: &Rec| match pos {
+        None => {
+            pos = (0..r.len()).find(|i| r.get(*i).is_some_and(super::header::is_year));
+            None
         }
+        Some(p) => r.get(p).and_then(|y| y.trim().parse().ok()),
     };
-    let mut records = records.map_while(Result::ok).take(10_000);
-    let pos = records
-        .by_ref()
-        .find_map(|h| (0..h.len()).find(|i| h.get(*i).is_some_and(super::header::is_year)))?;
-    records.find_map(|r| r.get(pos).and_then(|y| y.trim().parse().ok()))
+    const MOST: usize = 10_000;
+    match xlsx::sniff(path) {
+        // Named as the run names it, so that the run reads on from what was looked at here.
+        Sniffed::Zip => xlsx::look_ahead(path, sheet, &path.display().to_string(), MOST, year),
+        Sniffed::OldExcel => None,
+        Sniffed::Text => csv_source("", Box::new(std::fs::File::open(path).ok()?))
+            .ok()?
+            .0
+            .map_while(Result::ok)
+            .take(MOST)
+            .find_map(|r| year(&r)),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_year_is_read_from_the_sheet_the_run_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        for (name, year) in [("A", 2023.0), ("B", 2024.0)] {
+            let ws = wb.add_worksheet().set_name(name).unwrap();
+            ws.write_string(0, 0, "ma_xa").unwrap();
+            ws.write_string(0, 1, "nam").unwrap();
+            ws.write_string(1, 0, "X1").unwrap();
+            ws.write_number(1, 1, year).unwrap();
+        }
+        wb.save(&path).unwrap();
+        assert_eq!(first_year(&path, None), Some(2023));
+        assert_eq!(first_year(&path, Some("A")), Some(2023));
+        assert_eq!(first_year(&path, Some("B")), Some(2024));
+        assert_eq!(first_year(&path, Some("C")), None);
+        let csv = dir.path().join("c.csv");
+        std::fs::write(&csv, "# note\nma_xa;nam\nX1;\nX2;2022\n").unwrap();
+        assert_eq!(first_year(&csv, None), Some(2022));
+    }
 
     #[test]
     fn header_fields_give_their_id() {

@@ -195,12 +195,13 @@ pub fn prepare<'a>(job: &Job<'a>) -> Result<Prepared<'a>, Error> {
     })
 }
 
-/// The year asked, else the year of the data's first row (read from the start of the first file).
+/// The year asked, else the year of the data's first row (read from the start of the first file, of
+/// the sheet the run reads).
 fn data_year(job: &Job) -> Option<i32> {
     job.year.or_else(|| match job.input {
         Input::Files { data, .. } => data
             .first()
-            .and_then(|d| crate::input::table::first_year(d)),
+            .and_then(|d| crate::input::table::first_year(d, job.read.sheet.as_deref())),
         Input::Rows {
             communes,
             districts,

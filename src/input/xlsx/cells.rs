@@ -21,10 +21,11 @@ use quick_xml::events::Event;
 
 use super::parts::IsDate;
 
-/// What the unpacking thread sends: bytes of the sheet, valid UTF-8 and cut between characters, or
-/// word that what follows could not be read (unpacking failed, or the bytes are not UTF-8).
+/// What the unpacking thread sends: bytes of the sheet, valid UTF-8 and cut between characters, from
+/// the given offset (the bytes before it are room for what the reader has left of the piece before),
+/// or word that what follows could not be read (unpacking failed, or the bytes are not UTF-8).
 pub enum Piece {
-    Bytes(Vec<u8>),
+    Bytes(Vec<u8>, usize),
     Broken,
 }
 
@@ -63,17 +64,22 @@ impl Feed {
             return false;
         }
         match self.rx.recv() {
-            Ok(Piece::Bytes(b)) => {
-                if self.pos == self.buf.len() {
-                    // Nothing left over: take the piece as it is.
+            Ok(Piece::Bytes(mut b, from)) => {
+                let left = self.buf.len() - self.pos;
+                if let Some(room) = from.checked_sub(left).and_then(|at| b.get_mut(at..from)) {
+                    // What is left over (a tag cut in two, most often: a few bytes) goes in the room
+                    // before the new bytes, which are taken as they are.
+                    room.copy_from_slice(&self.buf[self.pos..]);
                     let old = std::mem::replace(&mut self.buf, b);
                     let _ = self.back.send(old);
+                    self.pos = from - left;
                 } else {
                     self.buf.drain(..self.pos);
-                    self.buf.extend_from_slice(&b);
+                    self.buf
+                        .extend_from_slice(b.get(from..).unwrap_or_default());
                     let _ = self.back.send(b);
+                    self.pos = 0;
                 }
-                self.pos = 0;
                 true
             }
             Ok(Piece::Broken) => {
@@ -332,6 +338,12 @@ impl<'s> Cells<'s> {
             if buf[0] != b'<' || matches!(buf[1], b'!' | b'?') {
                 return None;
             }
+            // The usual tag, a cell's: its attributes and its end read in one pass. Any other form,
+            // or one cut by the end of the bytes, is read below.
+            if let Some((end, empty, attrs)) = cell_tag(buf) {
+                let head = cell_head(attrs)?;
+                return self.cell(end, empty, head);
+            }
             let end = self.tag_end(0)?;
             let buf = &self.feed.buf[self.feed.pos..];
             let tag = &buf[..=end];
@@ -377,60 +389,26 @@ impl<'s> Cells<'s> {
                     }
                     self.feed.pos += end + 1;
                 }
-                b"c" => return self.cell(end, empty, attrs.len()),
+                b"c" => {
+                    let mut found = [None; 3];
+                    for_attrs(attrs, |k, v| cell_attr(&mut found, k, v))?;
+                    let head = cell_head(found)?;
+                    return self.cell(end, empty, head);
+                }
                 _ => return None,
             }
         }
     }
 
-    /// The cell whose start tag ends at `buf[end]` (its attributes are the `attrs_len` bytes before
-    /// the end of the tag).
-    fn cell(&mut self, end: usize, empty: bool, _attrs_len: usize) -> Option<Step<'s>> {
-        let buf = &self.feed.buf[self.feed.pos..];
-        let inner = &buf[1..if empty { end - 1 } else { end }];
-        let name_len = inner
-            .iter()
-            .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-            .unwrap_or(inner.len());
-        let attrs = &inner[name_len..];
-        let (mut r, mut s, mut t) = (None, None, None);
-        for_attrs(attrs, |k, v| {
-            let slot = match k {
-                b"r" => &mut r,
-                b"s" => &mut s,
-                b"t" => &mut t,
-                _ => return true,
-            };
-            if slot.is_some() {
-                return false;
-            }
-            *slot = Some(v);
-            true
-        })?;
+    /// The cell whose start tag ends at `buf[end]`, with what the tag says ([`cell_head`]).
+    fn cell(&mut self, end: usize, empty: bool, head: CellHead) -> Option<Step<'s>> {
+        let (r, style, kind) = head;
         let pos = match r {
-            Some(r) => {
-                let (row, col) = reference(r)?;
+            Some((row, col)) => {
                 self.col_index = col;
                 (row, col)
             }
             None => (self.row_index, self.col_index),
-        };
-        // calamine: a style that is not a number is style 0 for the cell's style id, and for its
-        // date test; neither is guessed here.
-        let style = match s {
-            Some(s) => Some(small_number(s)? as usize),
-            None => None,
-        };
-        let kind = match t {
-            None => Kind::Untyped,
-            Some(b"n") => Kind::Number,
-            Some(b"s") => Kind::Shared,
-            Some(b"b") => Kind::Bool,
-            Some(b"e") => Kind::Error,
-            Some(b"str") => Kind::Str,
-            Some(b"d") => Kind::Date,
-            Some(b"inlineStr") => Kind::Inline,
-            Some(_) => return None,
         };
         let mut at = end + 1;
         let mut value = DataRef::Empty;
@@ -439,7 +417,7 @@ impl<'s> Cells<'s> {
         if !empty && kind != Kind::Inline {
             let rest = &self.feed.buf[self.feed.pos + at..];
             if let Some(tail) = rest.strip_prefix(b"<v>")
-                && let Some(i) = memchr::memchr2(b'<', b'&', tail)
+                && let Some(i) = text_end(tail)
                 && tail[i..].starts_with(b"</v></c>")
             {
                 let (a, b) = (at + 3, at + 3 + i);
@@ -686,6 +664,21 @@ impl<'s> Cells<'s> {
     }
 }
 
+/// Where the text at the start of `bytes` ends: its first `<` or `&`. A value is most often a few
+/// characters (`85.5`, a shared string's number): a plain loop over them first, a search past them.
+fn text_end(bytes: &[u8]) -> Option<usize> {
+    const SHORT: usize = 24;
+    match bytes
+        .iter()
+        .take(SHORT)
+        .position(|b| matches!(b, b'<' | b'&'))
+    {
+        Some(i) => Some(i),
+        None if bytes.len() <= SHORT => None,
+        None => memchr::memchr2(b'<', b'&', &bytes[SHORT..]).map(|i| SHORT + i),
+    }
+}
+
 /// A tag's name, kept while the bytes may move (names are short: a longer one is not read here).
 struct Name {
     bytes: [u8; 16],
@@ -718,6 +711,126 @@ fn local_name(name: &[u8]) -> &[u8] {
     match memchr::memchr(b':', name) {
         Some(i) => &name[i + 1..],
         None => name,
+    }
+}
+
+/// What a cell's start tag says: its reference as (row, column) from 0, its style, its type.
+type CellHead = (Option<(u32, u32)>, Option<usize>, Kind);
+
+/// The attributes of a cell read here, `r`, `s` and `t`, as [`for_attrs`] gives them: `false` (give
+/// up) for one given twice.
+fn cell_attr<'a>(found: &mut [Option<&'a [u8]>; 3], k: &[u8], v: &'a [u8]) -> bool {
+    let slot = match k {
+        b"r" => &mut found[0],
+        b"s" => &mut found[1],
+        b"t" => &mut found[2],
+        _ => return true,
+    };
+    if slot.is_some() {
+        return false;
+    }
+    *slot = Some(v);
+    true
+}
+
+/// What the attributes `r`, `s`, `t` of a cell say; `None` for what is not read here. calamine: a
+/// style that is not a number is style 0 for the cell's style id, and for its date test; neither is
+/// guessed here.
+fn cell_head([r, s, t]: [Option<&[u8]>; 3]) -> Option<CellHead> {
+    let r = match r {
+        Some(r) => Some(reference(r)?),
+        None => None,
+    };
+    let style = match s {
+        Some(s) => Some(small_number(s)? as usize),
+        None => None,
+    };
+    let kind = match t {
+        None => Kind::Untyped,
+        Some(b"n") => Kind::Number,
+        Some(b"s") => Kind::Shared,
+        Some(b"b") => Kind::Bool,
+        Some(b"e") => Kind::Error,
+        Some(b"str") => Kind::Str,
+        Some(b"d") => Kind::Date,
+        Some(b"inlineStr") => Kind::Inline,
+        Some(_) => return None,
+    };
+    Some((r, style, kind))
+}
+
+/// A cell's start tag at the start of `buf`, `<c` and its attributes up to `>` or `/>`, read in one
+/// pass: where it ends (its `>`), whether it is empty, and its attributes `r`, `s`, `t`. It reads as
+/// the long way (the tag's end, quotes respected, then [`for_attrs`] over what is between its name
+/// and its end) reads such a tag, with the same grammar; `None` for anything else, or a tag not
+/// wholly in `buf`, which the long way then reads.
+#[allow(clippy::type_complexity)]
+fn cell_tag(buf: &[u8]) -> Option<(usize, bool, [Option<&[u8]>; 3])> {
+    let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    if buf.get(1) != Some(&b'c')
+        || !matches!(buf.get(2), Some(&b) if ws(b) || b == b'>' || b == b'/')
+    {
+        return None;
+    }
+    let mut found = [None; 3];
+    let mut at = 2;
+    loop {
+        // Whitespace, then the end of the tag or an attribute.
+        while ws(*buf.get(at)?) {
+            at += 1;
+        }
+        match buf[at] {
+            b'>' => return Some((at, false, found)),
+            b'/' => return (*buf.get(at + 1)? == b'>').then_some((at + 1, true, found)),
+            _ => {}
+        }
+        // An attribute must follow whitespace (or the name).
+        if !ws(buf[at - 1]) {
+            return None;
+        }
+        let key_start = at;
+        while buf
+            .get(at)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-' | b'.'))
+        {
+            at += 1;
+        }
+        if at == key_start {
+            return None;
+        }
+        let key = &buf[key_start..at];
+        while ws(*buf.get(at)?) {
+            at += 1;
+        }
+        if buf[at] != b'=' {
+            return None;
+        }
+        at += 1;
+        while ws(*buf.get(at)?) {
+            at += 1;
+        }
+        let quote = buf[at];
+        if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        at += 1;
+        // Values are short (`A12`, `1`, `s`): a plain loop, not a search, to the closing quote.
+        let mut close = at;
+        loop {
+            match *buf.get(close)? {
+                b if b == quote => break,
+                b'&' | b'<' => return None,
+                _ => close += 1,
+            }
+        }
+        if !cell_attr(&mut found, key, &buf[at..close]) {
+            return None;
+        }
+        at = close + 1;
+        // After the value: whitespace, or the end of the tag.
+        if !matches!(buf.get(at), Some(&b) if ws(b) || b == b'>' || b == b'/') {
+            return None;
+        }
     }
 }
 
@@ -777,24 +890,35 @@ fn attrs_ok(raw: &[u8]) -> bool {
 
 /// A row number `r="12"` (from 1, at most seven digits) as a row from 0.
 fn row_number(r: &[u8]) -> Option<u32> {
-    if r.is_empty() || r.len() > 7 || !r.iter().all(u8::is_ascii_digit) {
+    if r.is_empty() || r.len() > 7 {
         return None;
     }
-    let n = r.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    let mut n = 0u32;
+    for d in r {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(d - b'0');
+    }
     n.checked_sub(1)
 }
 
 /// A cell reference `AB12` as (row, column) from 0: at most three letters, at most seven digits.
 /// Anything longer (a column past XFD, which calamine may not even count) is left to calamine.
 fn reference(r: &[u8]) -> Option<(u32, u32)> {
-    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    if letters == 0 || letters > 3 {
+    // One pass: the letters, then the digits.
+    let (mut letters, mut col) = (0, 0u32);
+    while let Some(b) = r.get(letters).filter(|b| b.is_ascii_alphabetic()) {
+        if letters == 3 {
+            return None;
+        }
+        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1;
+        letters += 1;
+    }
+    if letters == 0 {
         return None;
     }
-    let col = r[..letters].iter().fold(0u32, |n, b| {
-        n * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1
-    }) - 1;
-    Some((row_number(&r[letters..])?, col))
+    Some((row_number(&r[letters..])?, col - 1))
 }
 
 /// A plain decimal number of at most nine digits, without sign or leading zero (one that any
@@ -813,33 +937,56 @@ fn small_number(s: &[u8]) -> Option<u32> {
 /// A number as Excel writes it: `-?digits(.digits)?([eE][+-]?digits)?`, read to the nearest double
 /// (as calamine's parser does: both round correctly). Anything else (`inf`, `1.`, `+1`, spaces,
 /// text) is left to calamine, which reads some of it as text.
+///
+/// Most cells hold a number of a few digits without exponent (`85.5`, `1200`): its digits, at most
+/// fifteen, make an integer below 2^53 and its decimals a power of ten up to 10^22, both exact
+/// doubles, and one division of exact doubles is rounded correctly, so it gives the nearest double
+/// as the full parser would (Clinger's fast path), without it.
 fn number(s: &[u8]) -> Option<f64> {
     let mut i = 0;
-    if s.first() == Some(&b'-') {
+    let negative = s.first() == Some(&b'-');
+    if negative {
         i = 1;
     }
-    let digits = |i: &mut usize| {
+    // The digits read as one integer (while there are at most fifteen), and how many are decimals.
+    let (mut mantissa, mut count, mut decimals) = (0u64, 0usize, 0usize);
+    let mut digits = |i: &mut usize, after_point: bool| {
         let start = *i;
         while *i < s.len() && s[*i].is_ascii_digit() {
+            if count < 16 {
+                mantissa = mantissa * 10 + u64::from(s[*i] - b'0');
+            }
+            count += 1;
             *i += 1;
+        }
+        if after_point {
+            decimals = *i - start;
         }
         *i > start
     };
-    if !digits(&mut i) {
+    if !digits(&mut i, false) {
         return None;
     }
     if s.get(i) == Some(&b'.') {
         i += 1;
-        if !digits(&mut i) {
+        if !digits(&mut i, true) {
             return None;
         }
+    }
+    if i == s.len() && count <= 15 {
+        let n = mantissa as f64 / POWERS_OF_TEN[decimals];
+        return Some(if negative { -n } else { n });
     }
     if matches!(s.get(i), Some(b'e' | b'E')) {
         i += 1;
         if matches!(s.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
-        if !digits(&mut i) {
+        let start = i;
+        while i < s.len() && s[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
             return None;
         }
     }
@@ -848,6 +995,11 @@ fn number(s: &[u8]) -> Option<f64> {
     }
     std::str::from_utf8(s).ok()?.parse().ok()
 }
+
+/// 10^0 to 10^15, each an exact double (fifteen digits hold at most fifteen decimals).
+const POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
 
 /// Text with no `_x` escape, carriage return or entity: as calamine has it.
 fn plain(text: &[u8]) -> Option<&str> {
@@ -1015,7 +1167,10 @@ mod tests {
         let (tx, rx) = std::sync::mpsc::channel();
         let (back, _free) = std::sync::mpsc::channel();
         for chunk in sheet.as_bytes().chunks(piece) {
-            tx.send(Piece::Bytes(chunk.to_vec())).unwrap();
+            // With room for a few bytes left over before each piece (more are copied).
+            let mut bytes = vec![0u8; 8];
+            bytes.extend_from_slice(chunk);
+            tx.send(Piece::Bytes(bytes, 8)).unwrap();
         }
         drop(tx);
         let feed = Feed::new(rx, back);
@@ -1147,6 +1302,13 @@ mod tests {
             r#"<row r="1"><c r="A1"t="n"><v>1</v></c></row>"#,
             r#"<row r="1"><c r=A1><v>1</v></c></row>"#,
             r#"<row r="1"><c r="A1" / ><v>1</v></c></row>"#,
+            // Odd cell tags.
+            r#"<row r="1"><c r="A1"/ x="1"><v>1</v></c></row>"#,
+            r#"<row r="1"><c r="A1" x="a&amp;b"><v>1</v></c><c r="B1" x="<"><v>1</v></c></row>"#,
+            r#"<row r="1"><cc r="A1"><v>1</v></c></row>"#,
+            r#"<row r="1"><x:c r="A1"><v>1</v></x:c></row>"#,
+            r#"<row r="1"><c r="A1" t="s" t="s"><v>1</v></c></row>"#,
+            r#"<row r="1"><c r="A1"><v>12345678901234567890</v></c><c r="B1"><v>-0.000000000000000001</v></c><c r="C1"><v>-0</v></c></row>"#,
             // Elements calamine does not expect, a sheet cut short.
             r#"<row r="1"><c r="A1"><x>1</x></c></row>"#,
             r#"<row r="1"><c r="A1"><v>1</v><v>2</v></c></row>"#,
@@ -1156,6 +1318,16 @@ mod tests {
         ];
         for rows in odd {
             check(dir.path(), &base, &sheet(rows), None);
+        }
+        // A cell's tag in the other forms XML allows is read here (in one pass when the bytes that
+        // have come hold it whole, else the long way), as calamine reads it.
+        let forms = [
+            "<row r=\"1\"><c r=\"A1\" s = '0' t=\"n\" ><v>1</v></c><c\tr=\"B1\"\n><v>2</v></c></row>",
+            r#"<row r="1"><c r="A1"/><c r="B1" /><c/><c><v>4</v></c><c r="E1" t="s"/></row>"#,
+            r#"<row r="1"><c r="A1" x=">"><v>3</v></c><c r="B1" x='"'><v>5</v></c></row>"#,
+        ];
+        for rows in forms {
+            assert!(check(dir.path(), &base, &sheet(rows), None), "{rows}");
         }
         let cut = format!(
             r#"<worksheet {NS}><sheetData><row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2"#
@@ -1235,11 +1407,40 @@ mod tests {
         assert!(read_here > 10, "{read_here}");
     }
 
+    proptest::proptest! {
+        /// The short way of reading a number (at most fifteen digits, no exponent) gives the very
+        /// double the full parser gives, bit for bit, on both sides of the fifteen digits.
+        #[test]
+        fn numbers_read_the_short_way_are_the_nearest_doubles(
+            negative in proptest::bool::ANY,
+            int in "[0-9]{1,12}",
+            frac in proptest::option::of("[0-9]{1,12}"),
+        ) {
+            let text = format!(
+                "{}{int}{}",
+                if negative { "-" } else { "" },
+                frac.map(|f| format!(".{f}")).unwrap_or_default()
+            );
+            let full: f64 = text.parse().unwrap_or(f64::NAN);
+            proptest::prop_assert_eq!(
+                number(text.as_bytes()).map(f64::to_bits),
+                Some(full.to_bits()),
+                "{}", text
+            );
+        }
+    }
+
     #[test]
     fn numbers_and_references_are_read_strictly() {
         assert_eq!(number(b"12"), Some(12.0));
         assert_eq!(number(b"-1.5E-3"), Some(-0.0015));
         assert_eq!(number(b"0.1"), Some(0.1));
+        assert_eq!(number(b"-0").map(f64::to_bits), Some((-0.0f64).to_bits()));
+        assert_eq!(number(b"1234567890.12345"), Some(1234567890.12345));
+        assert_eq!(
+            number(b"0.1234567890123456789"),
+            Some(0.123_456_789_012_345_68)
+        );
         for bad in [
             &b""[..],
             b"-",
@@ -1255,6 +1456,13 @@ mod tests {
             assert_eq!(number(bad), None, "{bad:?}");
         }
         assert_eq!(reference(b"A1"), Some((0, 0)));
+        assert_eq!(reference(b"AB12"), Some((11, 27)));
+        assert_eq!(reference(b"A1B"), None);
+        assert_eq!(text_end(b"12</v>"), Some(2));
+        assert_eq!(text_end(b"12"), None);
+        let long = format!("{}&amp;", "x".repeat(40));
+        assert_eq!(text_end(long.as_bytes()), Some(40));
+        assert_eq!(text_end(&long.as_bytes()[..40]), None);
         assert_eq!(reference(b"xfd1048576"), Some((1_048_575, 16_383)));
         assert_eq!(reference(b"ABCD1"), None);
         assert_eq!(reference(b"A0"), None);

@@ -87,9 +87,137 @@ pub struct Sheet {
     pub notes: Vec<Problem>,
 }
 
-/// The records of `sheet` (or the first visible sheet) of the workbook at `path`.
+/// The records of `sheet` (or the first visible sheet) of the workbook at `path`: the sheet that
+/// [`look_ahead`] opened with the same arguments, if the file has not changed since, else opened now.
 pub fn records(path: &Path, sheet: Option<&str>, file: &str) -> Result<Sheet, Box<Problem>> {
+    if let Some(ahead) = Opened::of(path, sheet, file).and_then(|k| k.take()) {
+        return Ok(Sheet {
+            records: Box::new(ahead.seen.into_iter().chain(ahead.rest)),
+            notes: ahead.notes,
+        });
+    }
     open(path, sheet, file, true)
+}
+
+/// Look at the first records of a sheet before it is read (to learn its year): `look` is given each
+/// record in turn, at most `most` of them, until it returns what it looks for or a record cannot be
+/// read. The sheet is opened as [`records`] opens it, and is kept open with the records looked at,
+/// for the [`records`] that follows with the same arguments: the workbook is opened, its shared
+/// strings read and its sheet unpacked once, not once for the look and again for the run.
+pub fn look_ahead<T>(
+    path: &Path,
+    sheet: Option<&str>,
+    file: &str,
+    most: usize,
+    mut look: impl FnMut(&Rec) -> Option<T>,
+) -> Option<T> {
+    let key = Opened::of(path, sheet, file);
+    let mut ahead = match key.as_ref().and_then(Opened::take) {
+        Some(a) => a,
+        None => {
+            let s = open(path, sheet, file, true).ok()?;
+            Ahead {
+                seen: Vec::new(),
+                rest: s.records,
+                notes: s.notes,
+            }
+        }
+    };
+    // Records looked at are kept for the run, up to a bound: past it, the look goes on without
+    // keeping them, and the run opens the sheet again.
+    let mut keep = key.is_some();
+    let mut spare: Option<Item> = None;
+    let mut looked = 0;
+    let found = loop {
+        if looked == most {
+            break None;
+        }
+        let item = if looked < ahead.seen.len() {
+            &ahead.seen[looked]
+        } else {
+            let Some(item) = ahead.rest.next() else {
+                break None;
+            };
+            if keep && ahead.seen.len() < KEEP_AHEAD {
+                ahead.seen.push(item);
+                &ahead.seen[looked]
+            } else {
+                keep = false;
+                ahead.seen.clear();
+                &*spare.insert(item)
+            }
+        };
+        looked += 1;
+        match item {
+            Ok(rec) => {
+                if let Some(t) = look(rec) {
+                    break Some(t);
+                }
+            }
+            Err(_) => break None,
+        }
+    };
+    if let (true, Some(key)) = (keep, key) {
+        key.keep(ahead);
+    }
+    found
+}
+
+/// The most records [`look_ahead`] keeps for the run.
+const KEEP_AHEAD: usize = 1024;
+
+/// A sheet opened by [`look_ahead`]: the records it looked at, the rest as the reading thread sends
+/// them, and the notes of the opening.
+struct Ahead {
+    seen: Vec<Item>,
+    rest: Records,
+    notes: Vec<Problem>,
+}
+
+/// Which sheet [`look_ahead`] opened: the file (path, length, time of its last change), the sheet
+/// asked and the file's name in messages.
+#[derive(PartialEq)]
+struct Opened {
+    path: std::path::PathBuf,
+    len: u64,
+    modified: std::time::SystemTime,
+    sheet: Option<String>,
+    file: String,
+}
+
+/// The one sheet kept open by [`look_ahead`] for the [`records`] that follows (a newer one replaces
+/// it; dropping it stops its reading thread).
+static KEPT: std::sync::Mutex<Option<(Opened, Ahead)>> = std::sync::Mutex::new(None);
+
+impl Opened {
+    fn of(path: &Path, sheet: Option<&str>, file: &str) -> Option<Self> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Opened {
+            path: path.to_path_buf(),
+            len: meta.len(),
+            modified: meta.modified().ok()?,
+            sheet: sheet.map(str::to_string),
+            file: file.to_string(),
+        })
+    }
+
+    /// The sheet kept open under this key, taken out.
+    fn take(&self) -> Option<Ahead> {
+        let mut slot = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.as_ref().is_some_and(|(k, _)| k == self) {
+            slot.take().map(|(_, a)| a)
+        } else {
+            None
+        }
+    }
+
+    fn keep(self, ahead: Ahead) {
+        let old = KEPT
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .replace((self, ahead));
+        drop(old);
+    }
 }
 
 /// The records of the sheet read again, to look through its cells (for the file's decimal mark)
@@ -373,6 +501,8 @@ fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Ou
             None => Source::Slow(0),
         };
         let mut row: Option<(u32, Cells)> = None;
+        // The cells of the row before.
+        let mut last = 0usize;
         loop {
             let next = loop {
                 match &mut source {
@@ -405,6 +535,7 @@ fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Ou
             if row.as_ref().is_some_and(|(r, _)| Some(*r) != at)
                 && let Some((r, cells)) = row.take()
             {
+                last = cells.len();
                 if header.is_none()
                     && cells
                         .iter()
@@ -518,7 +649,13 @@ fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Ou
             }
             match &mut row {
                 Some((r, cells)) if *r == pos.0 => cells.push((pos.1, typed, text)),
-                _ => row = Some((pos.0, vec![(pos.1, typed, text)])),
+                _ => {
+                    // Made as long as the row before: rows are alike, and a row grown a cell at a
+                    // time is copied six times over at a hundred cells.
+                    let mut cells = Vec::with_capacity(last);
+                    cells.push((pos.1, typed, text));
+                    row = Some((pos.0, cells));
+                }
             }
         }
     }
@@ -568,6 +705,9 @@ const HOLD: usize = 512;
 /// Pieces of the unpacked sheet that may wait for the cell reader: 8 of 256 KiB.
 const AHEAD: usize = 8;
 const PIECE: usize = 256 << 10;
+/// Room before each piece for what the cell reader has left of the one before (a tag cut in two),
+/// so that the piece need not be copied after it.
+const ROOM: usize = 4 << 10;
 
 /// The file offsets calamine seeks to while they are recorded: the part it opens starts at one.
 #[derive(Clone, Default)]
@@ -698,8 +838,9 @@ fn unpack(
     loop {
         let mut buf = free
             .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(PIECE + 4));
+            .unwrap_or_else(|_| Vec::with_capacity(ROOM + PIECE + 4));
         buf.clear();
+        buf.resize(ROOM, 0);
         buf.extend_from_slice(&tail);
         let old = buf.len();
         buf.resize(old + PIECE, 0);
@@ -724,10 +865,10 @@ fn unpack(
             return;
         }
         let mut broken = false;
-        match simdutf8::compat::from_utf8(&buf) {
+        match simdutf8::compat::from_utf8(&buf[ROOM..]) {
             Ok(_) => tail.clear(),
             Err(e) => {
-                let good = e.valid_up_to();
+                let good = ROOM + e.valid_up_to();
                 if e.error_len().is_none() {
                     tail = buf[good..].to_vec();
                 } else {
@@ -736,7 +877,7 @@ fn unpack(
                 buf.truncate(good);
             }
         }
-        if pieces.send(cells::Piece::Bytes(buf)).is_err() {
+        if pieces.send(cells::Piece::Bytes(buf, ROOM)).is_err() {
             return;
         }
         if broken {
@@ -910,4 +1051,111 @@ fn is_code_header(f: &str) -> bool {
         super::cell::fold(f).replace(' ', "_").as_str(),
         "ma_xa" | "ma_huyen"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workbook of two sheets, «A» and «B»: a header `ma_xa, nam`, then `rows` rows of year
+    /// `year_a` in A, and one row of year 2024 in B.
+    fn workbook(path: &Path, rows: u32, year_a: f64) {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        for (name, n, year) in [("A", rows, year_a), ("B", 1, 2024.0)] {
+            let ws = wb.add_worksheet().set_name(name).unwrap();
+            ws.write_string(0, 0, "ma_xa").unwrap();
+            ws.write_string(0, 1, "nam").unwrap();
+            for r in 1..=n {
+                ws.write_string(r, 0, format!("X{r}")).unwrap();
+                ws.write_number(r, 1, year).unwrap();
+            }
+        }
+        wb.save(path).unwrap();
+    }
+
+    /// Each record as (line, its cells as text), and whether the reading ended on an error.
+    fn read(records: Records) -> Vec<Result<(usize, Vec<String>), String>> {
+        records
+            .map(|r| match r {
+                Ok(r) => Ok((
+                    r.line,
+                    (0..r.len())
+                        .map(|i| r.get(i).unwrap_or("").to_string())
+                        .collect(),
+                )),
+                Err(p) => Err(format!("{p:?}")),
+            })
+            .collect()
+    }
+
+    /// The tests here share the one sheet kept open.
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    fn year(r: &Rec) -> Option<f64> {
+        r.get(1).and_then(|y| y.parse().ok())
+    }
+
+    #[test]
+    fn a_sheet_looked_at_is_read_on_from_where_it_was_not_opened_again() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.xlsx");
+        workbook(&path, 3000, 2023.0);
+        let fresh = read(open(&path, Some("A"), "w.xlsx", true).unwrap().records);
+        assert_eq!(fresh.len(), 3001);
+        assert_eq!(
+            look_ahead(&path, Some("A"), "w.xlsx", 10, year),
+            Some(2023.0)
+        );
+        // Kept open for the run that reads the same sheet under the same name, and taken by it.
+        let key = Opened::of(&path, Some("A"), "w.xlsx").unwrap();
+        assert!(
+            KEPT.lock()
+                .unwrap()
+                .as_ref()
+                .is_some_and(|(k, a)| *k == key && a.seen.len() == 2)
+        );
+        assert_eq!(
+            read(records(&path, Some("A"), "w.xlsx").unwrap().records),
+            fresh
+        );
+        assert!(key.take().is_none());
+        // Looked at twice before the run (the records looked at are looked at again).
+        assert_eq!(
+            look_ahead(&path, Some("A"), "w.xlsx", 10, year),
+            Some(2023.0)
+        );
+        assert_eq!(
+            look_ahead(&path, Some("A"), "w.xlsx", 10, year),
+            Some(2023.0)
+        );
+        assert_eq!(
+            read(records(&path, Some("A"), "w.xlsx").unwrap().records),
+            fresh
+        );
+        // The other sheet, or the file under another name, is opened afresh.
+        assert_eq!(
+            look_ahead(&path, Some("B"), "w.xlsx", 10, year),
+            Some(2024.0)
+        );
+        assert_eq!(
+            read(records(&path, Some("A"), "w.xlsx").unwrap().records),
+            fresh
+        );
+        // At most `most` records are looked at.
+        assert_eq!(look_ahead(&path, Some("A"), "w.xlsx", 1, year), None);
+    }
+
+    #[test]
+    fn a_sheet_changed_since_it_was_looked_at_is_read_as_it_is_now() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.xlsx");
+        workbook(&path, 5, 2023.0);
+        assert_eq!(look_ahead(&path, None, "w.xlsx", 10, year), Some(2023.0));
+        workbook(&path, 7, 2022.0);
+        let now = read(records(&path, None, "w.xlsx").unwrap().records);
+        assert_eq!(now.len(), 8);
+        assert_eq!(now[1], Ok((2, vec!["X1".to_string(), "2022".to_string()])));
+    }
 }
