@@ -59,10 +59,12 @@ pub fn num(value: f64, lang: Lang) -> String {
     if s == "-0" {
         s = "0".into();
     }
-    match lang {
-        Lang::Vi => s.replace('.', ","),
-        Lang::En => s,
+    if lang == Lang::Vi
+        && let Some(dot) = s.find('.')
+    {
+        s.replace_range(dot..=dot, ",");
     }
+    s
 }
 
 /// `value` with three decimals, as `format!("{value:.3}")` writes it, for a value under a million
@@ -82,7 +84,15 @@ fn thousandths(value: f64) -> Option<String> {
         ""
     };
     let k = k.unsigned_abs();
-    Some(format!("{sign}{}.{:03}", k / 1000, k % 1000))
+    let mut out = String::with_capacity(sign.len() + 12);
+    out.push_str(sign);
+    out.push_str(itoa::Buffer::new().format(k / 1000));
+    out.push('.');
+    let f = k % 1000;
+    for d in [f / 100, f / 10 % 10, f % 10] {
+        out.push(char::from(b'0' + d as u8));
+    }
+    Some(out)
 }
 
 /// A figure ntm derives (a share of communes, an average): one decimal, so that `9/13` reads
