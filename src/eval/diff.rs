@@ -870,7 +870,7 @@ impl Diff<'_> {
 }
 
 /// Units per batch handed from the thread building them to the one reading them, and how many
-/// batches may wait ([`Diff::with_units`]).
+/// batches may wait ([`Diff::try_each_unit`]).
 const BATCH: usize = 32;
 const AHEAD: usize = 4;
 

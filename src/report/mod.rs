@@ -83,7 +83,6 @@ pub fn fitted(text: String, format: Format, style: &Style) -> String {
     }
 }
 
-/// A Markdown table.
 /// A criterion in a JSON document: its number and names, then what that document says of it
 /// (`rest`, in order: whether it is verified, its indicators as codes or as definitions).
 pub(crate) fn criterion_json(
@@ -98,6 +97,7 @@ pub(crate) fn criterion_json(
     serde_json::Value::Object(out)
 }
 
+/// A Markdown table.
 pub(crate) fn md_table(header: &[String], rows: &[Vec<String>]) -> String {
     let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     let mut out = format!(

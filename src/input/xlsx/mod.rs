@@ -174,11 +174,14 @@ struct Ahead {
     notes: Vec<Problem>,
 }
 
-/// Which sheet [`look_ahead`] opened: the file (path, length, time of its last change), the sheet
-/// asked and the file's name in messages.
+/// Which sheet [`look_ahead`] opened: the file (path, identity on its device, length, time of its
+/// last change), the sheet asked and the file's name in messages. The identity tells apart a file
+/// put in place of another under the same path with the same length and time (a copy kept with
+/// `cp -p`, renamed over it).
 #[derive(PartialEq)]
 struct Opened {
     path: std::path::PathBuf,
+    id: crate::input::files::FileId,
     len: u64,
     modified: std::time::SystemTime,
     sheet: Option<String>,
@@ -194,6 +197,7 @@ impl Opened {
         let meta = std::fs::metadata(path).ok()?;
         Some(Opened {
             path: path.to_path_buf(),
+            id: crate::input::files::FileId::of(path)?,
             len: meta.len(),
             modified: meta.modified().ok()?,
             sheet: sheet.map(str::to_string),
@@ -1144,6 +1148,24 @@ mod tests {
         );
         // At most `most` records are looked at.
         assert_eq!(look_ahead(&path, Some("A"), "w.xlsx", 1, year), None);
+    }
+
+    #[test]
+    fn a_file_put_in_place_of_the_one_looked_at_is_another_even_with_its_length_and_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, copy) = (dir.path().join("w.xlsx"), dir.path().join("copy.xlsx"));
+        std::fs::write(&path, b"PK old").unwrap();
+        std::fs::write(&copy, b"PK new").unwrap();
+        let when = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let f = std::fs::File::options().write(true).open(&copy).unwrap();
+        f.set_modified(when).unwrap();
+        drop(f);
+        let before = Opened::of(&path, None, "w.xlsx").unwrap();
+        // As `cp -p` then `mv` leave it: the same path, length and time, another file.
+        std::fs::rename(&copy, &path).unwrap();
+        let after = Opened::of(&path, None, "w.xlsx").unwrap();
+        assert_eq!((before.len, before.modified), (after.len, after.modified));
+        assert!(before != after);
     }
 
     #[test]
