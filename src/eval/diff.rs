@@ -787,7 +787,7 @@ impl Diff<'_> {
         if parts < 2 {
             return count(&self.entries);
         }
-        let chunk = self.entries.len().div_ceil(parts);
+        let chunk = self.entries.len().div_ceil(parts).max(1);
         std::thread::scope(|s| {
             let mut chunks = self.entries.chunks(chunk);
             let first = chunks.next().unwrap_or_default();
