@@ -188,6 +188,11 @@ struct Opened {
     file: String,
 }
 
+/// Tests that open sheets through [`look_ahead`] (here and in `input::table`) share the one sheet
+/// kept open: they take this first, one at a time.
+#[cfg(test)]
+pub(crate) static KEPT_SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// The one sheet kept open by [`look_ahead`] for the [`records`] that follows (a newer one replaces
 /// it; dropping it stops its reading thread).
 static KEPT: std::sync::Mutex<Option<(Opened, Ahead)>> = std::sync::Mutex::new(None);
@@ -1092,8 +1097,7 @@ mod tests {
             .collect()
     }
 
-    /// The tests here share the one sheet kept open.
-    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    use super::KEPT_SERIAL as SERIAL;
 
     fn year(r: &Rec) -> Option<f64> {
         r.get(1).and_then(|y| y.parse().ok())
