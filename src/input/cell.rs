@@ -141,8 +141,8 @@ impl CellError {
     }
 }
 
-const DAT: &[u8] = "Đạt".as_bytes();
-const KHONG_DAT: &[u8] = "Không đạt".as_bytes();
+const DAT: [u8; 6] = *b"\xC4\x90\xE1\xBA\xA1t";
+const KHONG_DAT: [u8; 13] = *b"Kh\xC3\xB4ng \xC4\x91\xE1\xBA\xA1t";
 
 /// The cells most files are made of, read in a few byte tests: empty, `Đạt` / `Không đạt` as typed,
 /// and a plain number (digits, at most one mark that cannot group thousands, `%` in a percentage
@@ -156,9 +156,10 @@ pub fn quick(text: &[u8], spec: &ColumnSpec, mark: Option<Mark>) -> Option<Read>
     }
     let kind = spec.kind;
     if kind == Kind::Bool {
-        return if text == DAT {
+        // Compared as arrays of known length: a few loads, no call to `memcmp`.
+        return if <&[u8; 6]>::try_from(text).is_ok_and(|t| *t == DAT) {
             Some(Cell::Value(Value::Bool(true)).into())
-        } else if text == KHONG_DAT {
+        } else if <&[u8; 13]>::try_from(text).is_ok_and(|t| *t == KHONG_DAT) {
             Some(Cell::Value(Value::Bool(false)).into())
         } else {
             None
@@ -791,6 +792,12 @@ mod tests {
                 proptest::prop_assert_eq!(parse(Raw::Text(&text), &spec, &decimal), Ok(quick));
             }
         }
+    }
+
+    #[test]
+    fn the_byte_spellings_of_dat_are_the_words() {
+        assert_eq!(&DAT[..], "Đạt".as_bytes());
+        assert_eq!(&KHONG_DAT[..], "Không đạt".as_bytes());
     }
 
     #[test]

@@ -759,12 +759,17 @@ impl Reader<'_> {
         row.cells.resize(self.head.columns.len(), Cell::Missing);
         row.written.clear();
         let positions = if shifted { &[][..] } else { &map.cells[..] };
+        // The CSV fields walked once in order (`positions` go left to right), not looked up one by one.
+        let mut fields = rec.csv_fields();
+        let mut next = 0;
         for &(pos, idx) in positions {
             let spec = &self.head.specs[idx];
-            if let Some(r) = rec
-                .csv_field(pos)
-                .and_then(|text| cell::quick(text, spec, self.decimal.mark))
-            {
+            let text = fields.as_mut().and_then(|f| {
+                let t = f.nth(pos.checked_sub(next)?);
+                next = pos + 1;
+                t
+            });
+            if let Some(r) = text.and_then(|text| cell::quick(text, spec, self.decimal.mark)) {
                 if let (Some(m), None) = (r.shows, self.decimal.mark) {
                     self.decimal = shown_at(m, rec, pos);
                 }
