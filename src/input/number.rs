@@ -217,6 +217,27 @@ pub(super) fn plain(s: &[u8]) -> Option<Reading> {
     const POW10: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
+    // The commonest shapes (`8`, `34`, `95,7`, `100,0`, `60,68`) in straight-line code: a fraction of one
+    // or two digits cannot be a thousands group, and the digits make an integer below 10^6.
+    let short = match s.len() {
+        1 => digits::<1>(s).map(|m| (m, None)),
+        2 => digits::<2>(s).map(|m| (m, None)),
+        3 => split::<1, 1>(s).or_else(|| digits::<3>(s).map(|m| (m, None))),
+        4 => split::<2, 1>(s).or_else(|| split::<1, 2>(s)),
+        5 => split::<3, 1>(s).or_else(|| split::<2, 2>(s)),
+        6 => split::<4, 1>(s).or_else(|| split::<3, 2>(s)),
+        _ => None,
+    };
+    if let Some((mantissa, mark)) = short {
+        let value = mantissa as i64 as f64;
+        return Some(match mark {
+            None => Reading::Exact { value, shows: None },
+            Some((mark, frac_len)) => Reading::Exact {
+                value: value / POW10[frac_len],
+                shows: Some(mark),
+            },
+        });
+    }
     if s.len() > 16 {
         return None;
     }
@@ -262,6 +283,35 @@ pub(super) fn plain(s: &[u8]) -> Option<Reading> {
         value,
         shows: Some(mark),
     })
+}
+
+/// `N` digits as an integer (`N` known: the loop is unrolled).
+#[inline(always)]
+fn digits<const N: usize>(s: &[u8]) -> Option<u64> {
+    let s: &[u8; N] = s.try_into().ok()?;
+    let mut m = 0u64;
+    for &b in s {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        m = m * 10 + u64::from(d);
+    }
+    Some(m)
+}
+
+/// `I` digits, a decimal mark, `F` digits: the digits as one integer, the mark and `F`.
+#[inline(always)]
+fn split<const I: usize, const F: usize>(s: &[u8]) -> Option<(u64, Option<(Mark, usize)>)> {
+    let (int, rest) = s.split_first_chunk::<I>()?;
+    let (&mark, frac) = rest.split_first()?;
+    let mark = match mark {
+        b',' => Mark::Comma,
+        b'.' => Mark::Point,
+        _ => return None,
+    };
+    let m = digits::<I>(int)? * 10u64.pow(F as u32) + digits::<F>(frac)?;
+    Some((m, Some((mark, F))))
 }
 
 /// Thousands groups: a first group of one to three digits not starting with 0, then groups of three.
@@ -401,7 +451,7 @@ mod tests {
         /// does not read, `read` is the full rules (their refusals included).
         #[test]
         fn the_fast_path_is_the_full_rules(
-            s in "[0-9]{0,18}([,.][0-9]{0,18})?|0*[1-9]{1,3}[,.][0-9]{3}|[0-9,.+ -]{0,8}",
+            s in "[0-9]{0,18}([,.][0-9]{0,18})?|[0-9]{0,4}[,.]?[0-9]{0,3}|0*[1-9]{1,3}[,.][0-9]{3}|[0-9,.+ %-]{0,8}",
         ) {
             let full = full(&s);
             match plain(s.as_bytes()) {
