@@ -141,8 +141,36 @@ impl CellError {
     }
 }
 
-const DAT: &[u8] = "Đạt".as_bytes();
-const KHONG_DAT: &[u8] = "Không đạt".as_bytes();
+/// What [`quick`] needs of a column, copied out of its [`ColumnSpec`] once, at the header: each cell
+/// then reads a few bytes kept beside its position instead of following the spec.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QuickSpec {
+    kind: Kind,
+    min: f64,
+    max: f64,
+    whole: bool,
+}
+
+impl QuickSpec {
+    pub fn of(spec: &ColumnSpec) -> Self {
+        let p = &spec.plausible;
+        QuickSpec {
+            kind: spec.kind,
+            min: p.min,
+            max: p.max,
+            whole: p.whole,
+        }
+    }
+
+    /// [`crate::criteria::Plausible::contains`], on the copy.
+    #[inline]
+    fn plausible(&self, v: f64) -> bool {
+        (self.min..=self.max).contains(&v) && (!self.whole || v.fract() == 0.0)
+    }
+}
+
+const DAT: [u8; 6] = *b"\xC4\x90\xE1\xBA\xA1t";
+const KHONG_DAT: [u8; 13] = *b"Kh\xC3\xB4ng \xC4\x91\xE1\xBA\xA1t";
 
 /// The cells most files are made of, read in a few byte tests: empty, `Đạt` / `Không đạt` as typed,
 /// and a plain number (digits, at most one mark that cannot group thousands, `%` in a percentage
@@ -150,15 +178,16 @@ const KHONG_DAT: &[u8] = "Không đạt".as_bytes();
 /// `None` sends the cell to [`parse`], which reads everything else or says why it cannot: `quick`
 /// never refuses, and what it reads is exactly what `parse` reads (a property test below says so).
 #[inline]
-pub fn quick(text: &[u8], spec: &ColumnSpec, mark: Option<Mark>) -> Option<Read> {
+pub fn quick(text: &[u8], spec: &QuickSpec, mark: Option<Mark>) -> Option<Read> {
     if text.is_empty() {
         return Some(Cell::Missing.into());
     }
     let kind = spec.kind;
     if kind == Kind::Bool {
-        return if text == DAT {
+        // Compared as arrays of known length: a few loads, no call to `memcmp`.
+        return if <&[u8; 6]>::try_from(text).is_ok_and(|t| *t == DAT) {
             Some(Cell::Value(Value::Bool(true)).into())
-        } else if text == KHONG_DAT {
+        } else if <&[u8; 13]>::try_from(text).is_ok_and(|t| *t == KHONG_DAT) {
             Some(Cell::Value(Value::Bool(false)).into())
         } else {
             None
@@ -173,7 +202,7 @@ pub fn quick(text: &[u8], spec: &ColumnSpec, mark: Option<Mark>) -> Option<Read>
     };
     let contradicts = matches!((shows, mark), (Some(s), Some(m)) if s != m);
     let fraction = kind == Kind::Pct && !percent && value > 0.0 && value < 1.0;
-    if contradicts || fraction || !spec.plausible.contains(value) {
+    if contradicts || fraction || !spec.plausible(value) {
         return None;
     }
     Some(Read {
@@ -787,16 +816,23 @@ mod tests {
         ) {
             let spec = spec(kind);
             let decimal = Decimal { mark, ..Decimal::default() };
-            if let Some(quick) = quick(text.as_bytes(), &spec, mark) {
+            if let Some(quick) = quick(text.as_bytes(), &QuickSpec::of(&spec), mark) {
                 proptest::prop_assert_eq!(parse(Raw::Text(&text), &spec, &decimal), Ok(quick));
             }
         }
     }
 
     #[test]
+    fn the_byte_spellings_of_dat_are_the_words() {
+        assert_eq!(&DAT[..], "Đạt".as_bytes());
+        assert_eq!(&KHONG_DAT[..], "Không đạt".as_bytes());
+    }
+
+    #[test]
     fn quick_reads_the_common_cells() {
         let pct = spec(Kind::Pct);
-        let quick_cell = |t: &str, s: &ColumnSpec| quick(t.as_bytes(), s, None).map(|r| r.cell);
+        let quick_cell =
+            |t: &str, s: &ColumnSpec| quick(t.as_bytes(), &QuickSpec::of(s), None).map(|r| r.cell);
         assert_eq!(
             quick_cell("85,5", &pct),
             Some(Cell::Value(Value::Num(85.5)))
@@ -814,6 +850,9 @@ mod tests {
         for t in ["0,5", "42.000", "120", " 85", "KAD", "85 %"] {
             assert_eq!(quick_cell(t, &pct), None, "{t}");
         }
-        assert_eq!(quick(b"85.5", &pct, Some(Mark::Comma)), None);
+        assert_eq!(
+            quick(b"85.5", &QuickSpec::of(&pct), Some(Mark::Comma)),
+            None
+        );
     }
 }

@@ -80,9 +80,14 @@ pub enum Refusal {
 /// Read `s` (already trimmed, without `%`): digits with an optional sign, a decimal mark and thousands
 /// separators.
 pub fn read(s: &str) -> Result<Reading, Refusal> {
-    if let Some(r) = plain(s.as_bytes()) {
-        return Ok(r);
+    match plain(s.as_bytes()) {
+        Some(r) => Ok(r),
+        None => full(s),
     }
+}
+
+/// [`read`] without its fast path: every rule, for every text.
+fn full(s: &str) -> Result<Reading, Refusal> {
     let (negative, body) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
@@ -203,42 +208,110 @@ pub fn read(s: &str) -> Result<Reading, Refusal> {
 
 /// What most cells hold, read without building any string: digits with at most one decimal mark that
 /// cannot be a thousands separator (`85,5`, `100`, `0,855`, `45.36`). Anything else (`42.000`, signs,
-/// spaces, several marks, long numbers) is left to the full rules. The value is the exact quotient of
-/// two exactly represented numbers, so it equals what `str::parse` gives.
+/// spaces, several marks, long numbers) is left to the full rules. A number with a mark has at most 15
+/// digits, so that its digits make an integer below 2^53, exact in an `f64`, and its value is the
+/// quotient of two exact `f64` (a power of ten up to 10^15), rounded once: what `str::parse` gives. A
+/// whole number of up to 16 digits is one `u64` converted with one rounding, as `str::parse` rounds it.
 #[inline]
 pub(super) fn plain(s: &[u8]) -> Option<Reading> {
-    let (mut mantissa, mut int_len, mut frac_len) = (0u64, 0usize, 0usize);
-    let mut mark = None;
-    for &b in s {
-        match b {
-            b'0'..=b'9' => {
-                if mantissa >= (1 << 50) {
-                    return None;
-                }
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                if mark.is_some() {
-                    frac_len += 1;
-                } else {
-                    int_len += 1;
-                }
-            }
-            b',' if mark.is_none() => mark = Some(Mark::Comma),
-            b'.' if mark.is_none() => mark = Some(Mark::Point),
-            _ => return None,
-        }
-    }
-    if int_len == 0 || (mark.is_some() && frac_len == 0) {
-        return None;
-    }
-    // Three digits after a mark that could group thousands: the file's mark decides.
-    if mark.is_some() && frac_len == 3 && int_len <= 3 && s[0] != b'0' {
-        return None;
-    }
     const POW10: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
-    let value = mantissa as f64 / *POW10.get(frac_len)?;
-    Some(Reading::Exact { value, shows: mark })
+    // The commonest shapes (`8`, `34`, `95,7`, `100,0`, `60,68`) in straight-line code: a fraction of one
+    // or two digits cannot be a thousands group, and the digits make an integer below 10^6.
+    let short = match s.len() {
+        1 => digits::<1>(s).map(|m| (m, None)),
+        2 => digits::<2>(s).map(|m| (m, None)),
+        3 => split::<1, 1>(s).or_else(|| digits::<3>(s).map(|m| (m, None))),
+        4 => split::<2, 1>(s).or_else(|| split::<1, 2>(s)),
+        5 => split::<3, 1>(s).or_else(|| split::<2, 2>(s)),
+        6 => split::<4, 1>(s).or_else(|| split::<3, 2>(s)),
+        _ => None,
+    };
+    if let Some((mantissa, mark)) = short {
+        let value = mantissa as i64 as f64;
+        return Some(match mark {
+            None => Reading::Exact { value, shows: None },
+            Some((mark, frac_len)) => Reading::Exact {
+                value: value / POW10[frac_len],
+                shows: Some(mark),
+            },
+        });
+    }
+    if s.len() > 16 {
+        return None;
+    }
+    let mut mantissa = 0u64;
+    let mut i = 0;
+    while let Some(&b) = s.get(i) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        mantissa = mantissa * 10 + u64::from(d);
+        i += 1;
+    }
+    let int_len = i;
+    let mark = match s.get(i) {
+        _ if int_len == 0 => return None,
+        None => {
+            // Below 10^16 < 2^63: as an `i64`, converted in one instruction, to the same `f64`.
+            return Some(Reading::Exact {
+                value: mantissa as i64 as f64,
+                shows: None,
+            });
+        }
+        Some(b',') => Mark::Comma,
+        Some(b'.') => Mark::Point,
+        Some(_) => return None,
+    };
+    let frac = &s[i + 1..];
+    for &b in frac {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(d);
+    }
+    // Three digits after a mark that could group thousands: the file's mark decides.
+    if frac.is_empty() || (frac.len() == 3 && int_len <= 3 && s[0] != b'0') {
+        return None;
+    }
+    // At most 15 digits here (16 bytes, one of them the mark): the power of ten is in the table.
+    let value = mantissa as i64 as f64 / *POW10.get(frac.len())?;
+    Some(Reading::Exact {
+        value,
+        shows: Some(mark),
+    })
+}
+
+/// `N` digits as an integer (`N` known: the loop is unrolled).
+#[inline(always)]
+fn digits<const N: usize>(s: &[u8]) -> Option<u64> {
+    let s: &[u8; N] = s.try_into().ok()?;
+    let mut m = 0u64;
+    for &b in s {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        m = m * 10 + u64::from(d);
+    }
+    Some(m)
+}
+
+/// `I` digits, a decimal mark, `F` digits: the digits as one integer, the mark and `F`.
+#[inline(always)]
+fn split<const I: usize, const F: usize>(s: &[u8]) -> Option<(u64, Option<(Mark, usize)>)> {
+    let (int, rest) = s.split_first_chunk::<I>()?;
+    let (&mark, frac) = rest.split_first()?;
+    let mark = match mark {
+        b',' => Mark::Comma,
+        b'.' => Mark::Point,
+        _ => return None,
+    };
+    let m = digits::<I>(int)? * 10u64.pow(F as u32) + digits::<F>(frac)?;
+    Some((m, Some((mark, F))))
 }
 
 /// Thousands groups: a first group of one to three digits not starting with 0, then groups of three.
@@ -360,6 +433,40 @@ mod tests {
             "123456789012345678",
         ] {
             assert!(plain(s.as_bytes()).is_none(), "{s}");
+        }
+    }
+
+    #[test]
+    fn sixteen_digits_with_a_mark_are_left_to_the_full_rules() {
+        // 9999999999999999 is not an `f64`: dividing it by ten would round twice.
+        assert!(plain(b"999999999999999,9").is_none());
+        assert_eq!(exact("999999999999999,9").0, 999_999_999_999_999.9);
+        assert_eq!(exact("9999999999999999").0, 9_999_999_999_999_999.0);
+        assert!(plain(b"99999999999999,9").is_some());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20000))]
+        /// The fast path reads exactly what the full rules read, bit for bit, mark included; when it
+        /// does not read, `read` is the full rules (their refusals included).
+        #[test]
+        fn the_fast_path_is_the_full_rules(
+            s in "[0-9]{0,18}([,.][0-9]{0,18})?|[0-9]{0,4}[,.]?[0-9]{0,3}|0*[1-9]{1,3}[,.][0-9]{3}|[0-9,.+ %-]{0,8}",
+        ) {
+            let full = full(&s);
+            match plain(s.as_bytes()) {
+                Some(Reading::Exact { value, shows }) => {
+                    let Ok(Reading::Exact { value: v, shows: m }) = full else {
+                        return Err(proptest::test_runner::TestCaseError::fail(format!("{s}: {full:?}")));
+                    };
+                    proptest::prop_assert_eq!(value.to_bits(), v.to_bits(), "{}", s);
+                    proptest::prop_assert_eq!(shows, m, "{}", s);
+                    let parsed: f64 = s.replace(',', ".").parse().unwrap();
+                    proptest::prop_assert_eq!(value.to_bits(), parsed.to_bits(), "{}", s);
+                }
+                Some(other) => proptest::prop_assert!(false, "{s}: {other:?}"),
+                None => proptest::prop_assert_eq!(read(&s), full),
+            }
         }
     }
 

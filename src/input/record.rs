@@ -97,12 +97,12 @@ impl Rec {
         }
     }
 
-    /// Field `i` of a CSV record as it stands (`None` for a spreadsheet's cell, which is typed):
-    /// what [`super::cell::quick`] reads.
+    /// The fields of a CSV record as they stand, in order (`None` for a spreadsheet's row, which is
+    /// typed): what [`super::cell::quick`] reads. Walking them costs less than looking each up.
     #[inline]
-    pub fn csv_field(&self, i: usize) -> Option<&[u8]> {
+    pub fn csv_fields(&self) -> Option<csv::ByteRecordIter<'_>> {
         match &self.fields {
-            Fields::Csv(r) => r.0.get(i),
+            Fields::Csv(r) => Some(r.0.iter()),
             Fields::Cells { .. } => None,
         }
     }

@@ -758,19 +758,24 @@ impl Reader<'_> {
         row.cells.clear();
         row.cells.resize(self.head.columns.len(), Cell::Missing);
         row.written.clear();
-        let positions = if shifted { &[][..] } else { &map.cells[..] };
-        for &(pos, idx) in positions {
-            let spec = &self.head.specs[idx];
-            if let Some(r) = rec
-                .csv_field(pos)
-                .and_then(|text| cell::quick(text, spec, self.decimal.mark))
-            {
+        let positions = if shifted { &[][..] } else { &map.slots[..] };
+        // The CSV fields walked once in order (`positions` go left to right), not looked up one by one.
+        let mut fields = rec.csv_fields();
+        let mut next = 0;
+        for &(pos, idx, ref quick) in positions {
+            let text = fields.as_mut().and_then(|f| {
+                let t = f.nth(pos.checked_sub(next)?);
+                next = pos + 1;
+                t
+            });
+            if let Some(r) = text.and_then(|text| cell::quick(text, quick, self.decimal.mark)) {
                 if let (Some(m), None) = (r.shows, self.decimal.mark) {
                     self.decimal = shown_at(m, rec, pos);
                 }
                 row.cells[idx] = r.cell;
                 continue;
             }
+            let spec = &self.head.specs[idx];
             let raw = rec.raw(pos);
             let mut read = cell::parse(raw, spec, &self.decimal);
             if matches!(&read, Err(e) if e.ambiguous) && self.decimal.mark.is_none() {
@@ -998,6 +1003,8 @@ struct HeaderMap {
     groups: Vec<Group>,
     /// (field position, dataset column index)
     cells: Vec<(usize, usize)>,
+    /// The same, with what [`cell::quick`] needs of each column's spec.
+    slots: Vec<(usize, usize, cell::QuickSpec)>,
     width: usize,
     /// The header's own line.
     line: usize,
@@ -1253,6 +1260,10 @@ fn map_header(
         year: meta.get(layout.year).copied(),
         group: meta.get(GROUP_COLUMN).copied(),
         groups,
+        slots: cells
+            .iter()
+            .map(|&(pos, idx)| (pos, idx, cell::QuickSpec::of(&ds.specs[idx])))
+            .collect(),
         cells,
         width: header.len(),
         line: hline,
