@@ -740,6 +740,21 @@ impl<'s, 'a: 's> Scoring<'s, 'a, '_> {
         }
     }
 
+    /// A row of `file` not scored for `problem`: counted, handed to `sink` with its reason, and the
+    /// problem kept for the report.
+    fn refuse(
+        &mut self,
+        file: &str,
+        row: &Row,
+        problem: Problem,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Error> {
+        self.out.unscored += 1;
+        sink.unscored(Unscored::of_row(file, row, std::slice::from_ref(&problem)))?;
+        self.diag.add([problem]);
+        Ok(())
+    }
+
     /// Check and score one commune row of `t`, and hand it to `sink` (or why it is not scored).
     fn row(&mut self, t: &mut Table, row: &Row, sink: &mut dyn Sink) -> Result<(), Error> {
         let p = self.p;
@@ -752,13 +767,7 @@ impl<'s, 'a: 's> Scoring<'s, 'a, '_> {
             Ok(i) => t.evaluators[i].as_ref(),
             Err(why) => {
                 let problem = no_version(&head.file, row, why, Layout::COMMUNE);
-                self.out.unscored += 1;
-                sink.unscored(Unscored::of_row(
-                    &head.file,
-                    row,
-                    std::slice::from_ref(&problem),
-                ))?;
-                self.diag.add([problem]);
+                self.refuse(&head.file, row, problem, sink)?;
                 if with_districts {
                     self.index.add_unknown(row);
                 }
@@ -777,14 +786,7 @@ impl<'s, 'a: 's> Scoring<'s, 'a, '_> {
         if self.across
             && let Some(problem) = duplicate_across(&mut self.seen, &head.file, row)
         {
-            self.out.unscored += 1;
-            sink.unscored(Unscored::of_row(
-                &head.file,
-                row,
-                std::slice::from_ref(&problem),
-            ))?;
-            self.diag.add([problem]);
-            return Ok(());
+            return self.refuse(&head.file, row, problem, sink);
         }
         if let Some(d) = self.districts
             && !d.keys.contains(&(district_key(&row.parent), row.year))
