@@ -740,18 +740,18 @@ impl<'s, 'a: 's> Scoring<'s, 'a, '_> {
         }
     }
 
-    /// A row of `file` not scored for `problem`: counted, handed to `sink` with its reason, and the
-    /// problem kept for the report.
+    /// A row of `file` not scored for the errors among `problems`: counted once and handed to
+    /// `sink` once with every reason, and the problems (warnings too) kept for the report.
     fn refuse(
         &mut self,
         file: &str,
         row: &Row,
-        problem: Problem,
+        problems: Vec<Problem>,
         sink: &mut dyn Sink,
     ) -> Result<(), Error> {
         self.out.unscored += 1;
-        sink.unscored(Unscored::of_row(file, row, std::slice::from_ref(&problem)))?;
-        self.diag.add([problem]);
+        sink.unscored(Unscored::of_row(file, row, &problems))?;
+        self.diag.add(problems);
         Ok(())
     }
 
@@ -767,7 +767,7 @@ impl<'s, 'a: 's> Scoring<'s, 'a, '_> {
             Ok(i) => t.evaluators[i].as_ref(),
             Err(why) => {
                 let problem = no_version(&head.file, row, why, Layout::COMMUNE);
-                self.refuse(&head.file, row, problem, sink)?;
+                self.refuse(&head.file, row, vec![problem], sink)?;
                 if with_districts {
                     self.index.add_unknown(row);
                 }
@@ -775,18 +775,23 @@ impl<'s, 'a: 's> Scoring<'s, 'a, '_> {
             }
         };
         let Some(ev) = ev else { return Ok(()) };
-        let pre = ev.precheck_row(&head.file, row, Layout::COMMUNE.year);
+        let mut pre = ev.precheck_row(&head.file, row, Layout::COMMUNE.year);
         let bad = pre.iter().any(|p| p.is_error());
-        if bad {
-            self.out.unscored += 1;
-            sink.unscored(Unscored::of_row(&head.file, row, &pre))?;
+        // Within one file the reader finds duplicates; across files, this map does. A row refused
+        // for both is one row not scored, with both reasons.
+        let duplicate = self
+            .across
+            .then(|| duplicate_across(&mut self.seen, &head.file, row))
+            .flatten();
+        let again = duplicate.is_some();
+        pre.extend(duplicate);
+        if bad || again {
+            self.refuse(&head.file, row, pre, sink)?;
+        } else {
+            self.diag.add(pre);
         }
-        self.diag.add(pre);
-        // Within one file the reader finds duplicates; across files, this map does.
-        if self.across
-            && let Some(problem) = duplicate_across(&mut self.seen, &head.file, row)
-        {
-            return self.refuse(&head.file, row, problem, sink);
+        if again {
+            return Ok(());
         }
         if let Some(d) = self.districts
             && !d.keys.contains(&(district_key(&row.parent), row.year))
@@ -992,7 +997,7 @@ fn duplicate_across(
                 ),
             )
             .at(row.line, None)
-            .field("ma_xa")
+            .field(Layout::COMMUNE.code)
             .found(row.code.clone()),
         ),
         Some(_) => None,

@@ -333,6 +333,36 @@ fn several_commune_files_are_read_as_one() {
 }
 
 #[test]
+fn a_row_refused_for_two_reasons_is_one_row_not_scored() {
+    // The second file repeats X1 of the first and marks 2.2 not applicable, which it cannot be: one
+    // row not scored, with both reasons, not two.
+    let dir = tempfile::tempdir().unwrap();
+    let a = Commune {
+        code: "X1",
+        name: "Gia Cát",
+        year: 2024,
+        set: &[],
+    };
+    let again = Commune {
+        set: &[("2.2", "KAD")],
+        ..a
+    };
+    let f1 = write(dir.path(), "cao-loc.csv", &csv_in(&[("Cao Lộc", &a)]));
+    let f2 = write(dir.path(), "again.csv", &csv_in(&[("Cao Lộc", &again)]));
+    let (code, doc) = json(&["check", &f1, &f2, "--format", "json", "--lang", "en"]);
+    assert_eq!(code, 65);
+    let unscored = doc["unscored"].as_array().unwrap();
+    assert_eq!(unscored.len(), 1, "{unscored:?}");
+    let reasons = unscored[0]["reasons"].to_string();
+    assert!(
+        reasons.contains("cannot be marked not applicable"),
+        "{reasons}"
+    );
+    assert!(reasons.contains("is already at"), "{reasons}");
+    assert_eq!(doc["communes"].as_array().unwrap().len(), 1);
+}
+
+#[test]
 fn a_district_level_needs_a_district_file() {
     let dir = tempfile::tempdir().unwrap();
     let a = Commune {
