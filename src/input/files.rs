@@ -18,6 +18,31 @@ enum Id {
     Path(PathBuf),
 }
 
+/// A file as it is now: its path, its identity ([`FileId`]), its length and the time of its last
+/// change. What a cache of something read from a file is kept by: a file changed, or another put in
+/// its place under the same path (a copy kept with `cp -p` and renamed over it has the same length
+/// and time, not the same identity), is another key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileState {
+    path: PathBuf,
+    id: FileId,
+    pub(crate) len: u64,
+    pub(crate) modified: std::time::SystemTime,
+}
+
+impl FileState {
+    /// The state of the file at `path`, or `None` when it cannot be read.
+    pub fn of(path: &Path) -> Option<FileState> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(FileState {
+            path: path.to_path_buf(),
+            id: FileId::of(path)?,
+            len: meta.len(),
+            modified: meta.modified().ok()?,
+        })
+    }
+}
+
 impl FileId {
     /// The identity of an existing file (links followed), or `None` when it cannot be read.
     pub fn of(path: &Path) -> Option<FileId> {

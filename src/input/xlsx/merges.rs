@@ -38,13 +38,13 @@ pub fn of_entry(path: &Path, entry: usize) -> Option<Vec<Span>> {
     scan(part)
 }
 
-/// The merged ranges of a part of a file, found in this run: which file (path, length, time of its
-/// last change) and which part.
+/// The merged ranges of a part of a file, found in this run: which file, as it is now
+/// ([`FileState`]: another file put in its place is another key), and which part.
+///
+/// [`FileState`]: crate::input::files::FileState
 #[derive(Clone, PartialEq)]
 pub struct Known {
-    path: std::path::PathBuf,
-    len: u64,
-    modified: Option<std::time::SystemTime>,
+    state: crate::input::files::FileState,
     entry: usize,
 }
 
@@ -54,11 +54,8 @@ static FOUND: std::sync::Mutex<Vec<(Known, Option<Vec<Span>>)>> = std::sync::Mut
 impl Known {
     /// The key of part `entry` of the file at `path` as it is now.
     pub fn of(path: &Path, entry: usize) -> Option<Self> {
-        let meta = std::fs::metadata(path).ok()?;
         Some(Known {
-            path: path.to_path_buf(),
-            len: meta.len(),
-            modified: Some(meta.modified().ok()?),
+            state: crate::input::files::FileState::of(path)?,
             entry,
         })
     }
