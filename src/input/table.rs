@@ -1678,14 +1678,21 @@ struct Sizing {
 impl Sizing {
     /// Rows looked at before the file's rows are counted from its size.
     const SAMPLE: u64 = 1000;
+    /// The most rows an estimate gives: first rows much shorter than the rest (blank cells at the
+    /// top of a large file) would otherwise have the set made many times too large at once, before
+    /// a row shows it. Two million keys are about 28 MB; more rows than that grow the set as they
+    /// come (the province has a few hundred communes a year).
+    const MOST: u64 = 2_000_000;
 
     /// Note a row `width` bytes wide; after [`Sizing::SAMPLE`] rows, the rows the file holds at
-    /// that width (an estimate: it only sizes the duplicate-key set).
+    /// that width, at most [`Sizing::MOST`] (an estimate: it only sizes the duplicate-key set).
     fn add(&mut self, width: usize) -> Option<usize> {
         self.rows += 1;
         self.bytes += width as u64;
-        (self.rows == Sizing::SAMPLE)
-            .then(|| usize::try_from(self.file / (self.bytes / self.rows).max(1)).unwrap_or(0))
+        (self.rows == Sizing::SAMPLE).then(|| {
+            let rows = self.file / (self.bytes / self.rows).max(1);
+            usize::try_from(rows.min(Sizing::MOST)).unwrap_or(0)
+        })
     }
 }
 
@@ -1920,6 +1927,22 @@ mod tests {
         let csv = dir.path().join("c.csv");
         std::fs::write(&csv, "# note\nma_xa;nam\nX1;\nX2;2022\n").unwrap();
         assert_eq!(first_year(&csv, None), Some(2022));
+    }
+
+    #[test]
+    fn a_file_is_sized_from_its_first_rows_within_a_bound() {
+        let sized = |file: u64, width: usize| {
+            let mut s = Sizing {
+                file,
+                rows: 0,
+                bytes: 0,
+            };
+            (1..Sizing::SAMPLE).for_each(|_| assert_eq!(s.add(width), None));
+            s.add(width)
+        };
+        assert_eq!(sized(55_000_000, 550), Some(100_000));
+        // 5 GB whose first rows are 95 separators: 52 million rows by them, held to the bound.
+        assert_eq!(sized(5_000_000_000, 95), Some(2_000_000));
     }
 
     #[test]
