@@ -206,6 +206,14 @@ fn full(s: &str) -> Result<Reading, Refusal> {
     Ok(signed(reading))
 }
 
+/// 10^0 to 10^15, each an exact double. An integer of at most fifteen digits (below 2^53, exact)
+/// divided by one of them is one correctly rounded division: the nearest double to the decimal, as
+/// the full parser gives it (Clinger's fast path). The CSV reader's `plain` and the .xlsx cell
+/// scanner read their short numbers so.
+pub(crate) const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
 /// What most cells hold, read without building any string: digits with at most one decimal mark that
 /// cannot be a thousands separator (`85,5`, `100`, `0,855`, `45.36`). Anything else (`42.000`, signs,
 /// spaces, several marks, long numbers) is left to the full rules. A number with a mark has at most 15
@@ -214,9 +222,6 @@ fn full(s: &str) -> Result<Reading, Refusal> {
 /// whole number of up to 16 digits is one `u64` converted with one rounding, as `str::parse` rounds it.
 #[inline]
 pub(super) fn plain(s: &[u8]) -> Option<Reading> {
-    const POW10: [f64; 16] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-    ];
     // The commonest shapes (`8`, `34`, `95,7`, `100,0`, `60,68`) in straight-line code: a fraction of one
     // or two digits cannot be a thousands group, and the digits make an integer below 10^6.
     let short = match s.len() {

@@ -903,10 +903,10 @@ fn shown_at(mark: Mark, rec: &Rec, pos: usize) -> Decimal {
 /// The first number of the file (after its header) that shows which decimal mark the file uses.
 fn find_mark(records: Option<Records>, map: &HeaderMap, specs: &[ColumnSpec]) -> Option<Decimal> {
     let numeric: Vec<usize> = map
-        .cells
+        .slots
         .iter()
-        .filter(|(_, idx)| specs[*idx].kind != Kind::Bool)
-        .map(|(pos, _)| *pos)
+        .filter(|(_, idx, _)| specs[*idx].kind != Kind::Bool)
+        .map(|(pos, _, _)| *pos)
         .collect();
     for rec in records?.map_while(Result::ok) {
         if rec.line <= map.line {
@@ -1001,9 +1001,7 @@ struct HeaderMap {
     group: Option<usize>,
     /// The version's commune groups (empty when its thresholds do not vary by group).
     groups: Vec<Group>,
-    /// (field position, dataset column index)
-    cells: Vec<(usize, usize)>,
-    /// The same, with what [`cell::quick`] needs of each column's spec.
+    /// (field position, dataset column index, what [`cell::quick`] needs of the column's spec)
     slots: Vec<(usize, usize, cell::QuickSpec)>,
     width: usize,
     /// The header's own line.
@@ -1264,7 +1262,6 @@ fn map_header(
             .iter()
             .map(|&(pos, idx)| (pos, idx, cell::QuickSpec::of(&ds.specs[idx])))
             .collect(),
-        cells,
         width: header.len(),
         line: hline,
     })

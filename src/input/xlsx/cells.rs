@@ -20,6 +20,7 @@ use calamine::{CellErrorType, DataRef, ExcelDateTime};
 use quick_xml::events::Event;
 
 use super::parts::IsDate;
+use crate::input::number::POW10;
 
 /// What the unpacking thread sends: bytes of the sheet, valid UTF-8 and cut between characters, from
 /// the given offset (the bytes before it are room for what the reader has left of the piece before),
@@ -939,9 +940,9 @@ fn small_number(s: &[u8]) -> Option<u32> {
 /// text) is left to calamine, which reads some of it as text.
 ///
 /// Most cells hold a number of a few digits without exponent (`85.5`, `1200`): its digits, at most
-/// fifteen, make an integer below 2^53 and its decimals a power of ten up to 10^22, both exact
+/// fifteen, make an integer below 2^53 and its decimals a power of ten up to 10^15, both exact
 /// doubles, and one division of exact doubles is rounded correctly, so it gives the nearest double
-/// as the full parser would (Clinger's fast path), without it.
+/// as the full parser would (Clinger's fast path, [`POW10`]), without it.
 fn number(s: &[u8]) -> Option<f64> {
     let mut i = 0;
     let negative = s.first() == Some(&b'-');
@@ -974,7 +975,7 @@ fn number(s: &[u8]) -> Option<f64> {
         }
     }
     if i == s.len() && count <= 15 {
-        let n = mantissa as f64 / POWERS_OF_TEN[decimals];
+        let n = mantissa as f64 / POW10[decimals];
         return Some(if negative { -n } else { n });
     }
     if matches!(s.get(i), Some(b'e' | b'E')) {
@@ -995,11 +996,6 @@ fn number(s: &[u8]) -> Option<f64> {
     }
     std::str::from_utf8(s).ok()?.parse().ok()
 }
-
-/// 10^0 to 10^15, each an exact double (fifteen digits hold at most fifteen decimals).
-const POWERS_OF_TEN: [f64; 16] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-];
 
 /// Text with no `_x` escape, carriage return or entity: as calamine has it.
 fn plain(text: &[u8]) -> Option<&str> {

@@ -764,10 +764,7 @@ impl std::io::Seek for Tracked {
 /// The parts the fast cell reader needs besides the sheet, as read by [`parts`]: the shared strings,
 /// and for each style whether it is a date and its number format. `None` when they are not read
 /// exactly as calamine reads them.
-type Prepared = Option<(
-    Vec<String>,
-    Vec<(parts::IsDate, Option<(Option<u32>, String)>)>,
-)>;
+type Prepared = Option<(Vec<String>, Vec<parts::StyleRead>)>;
 
 /// Read the [`Prepared`] parts of the workbook at `path` (while calamine opens it).
 fn prepare(path: &Path) -> Prepared {
