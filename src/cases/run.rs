@@ -57,8 +57,14 @@ pub fn run<'c>(case: &'c Case, catalog: &Catalog) -> Outcome<'c> {
             }
         })
     });
-    if let Err(check::Error::Usage(why)) = ran {
-        errors.push(why);
+    match ran {
+        Ok(_) => {}
+        Err(check::Error::Usage(why)) => errors.push(why),
+        // The case's sink keeps what it is given and cannot fail to write; said if it ever does.
+        Err(check::Error::Io(e)) => errors.push(Text::new(
+            format!("không ghi được kết quả: {e}"),
+            format!("cannot write the result: {e}"),
+        )),
     }
     errors.extend(sink.unscored);
     let unit = match (&case.communes, sink.district) {

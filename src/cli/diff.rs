@@ -150,12 +150,7 @@ pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
         Err(e) => return fail(ctx, e),
     };
     let format = Output::format(args.format, args.output.as_deref());
-    if args.summary
-        && !matches!(
-            format,
-            ntm::report::Format::Table | ntm::report::Format::Md | ntm::report::Format::Json
-        )
-    {
+    if args.summary && !ntm::report::diff::has_summary(format) {
         ctx.error(
             "--summary chỉ có ở dạng table, md hoặc json: bảng tổng hợp không có dạng csv, html hay xlsx riêng",
             "--summary is only table, md or json: the summary has no csv, html or xlsx form of its own",
@@ -221,8 +216,10 @@ pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
                 if args.summary {
                     let done =
                         write_summary(&report, &c.diff, &c.problems, format, &ctx.style, out);
-                    // The format was checked above.
-                    return done.unwrap_or(Ok(()));
+                    // The format was checked above (has_summary): never an empty report said done.
+                    return done.unwrap_or_else(|| {
+                        Err(std::io::Error::other(format!("{format:?} has no summary")))
+                    });
                 }
                 write(&report, &c.diff, &c.problems, format, &ctx.style, out)
             },

@@ -191,6 +191,12 @@ pub fn write(
     out.flush()
 }
 
+/// Whether `diff --summary` has `format`: a text table, Markdown or JSON (the command line refuses
+/// the others before the comparison; [`write_summary`] writes none of them).
+pub fn has_summary(format: Format) -> bool {
+    matches!(format, Format::Table | Format::Md | Format::Json)
+}
+
 /// `diff --summary`: the report's heading and summary, the units counted by how their level moved
 /// and the indicators by how often they turned, without a row per unit or per indicator; as a text
 /// table, Markdown or JSON (`None` for another format, which has no summary of its own).

@@ -752,4 +752,11 @@ fn the_summary_alone_counts_the_moves_and_the_indicators_that_turned() {
         assert!(out.is_empty());
         assert!(err.contains("--summary"), "{err}");
     }
+    // Nor is an Excel file begun for it.
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("so-sanh.xlsx");
+    let (code, _, err) = run(&["diff", &f, "--summary", "-o", xlsx.to_str().unwrap()]);
+    assert_eq!(code, 64, "{err}");
+    assert!(err.contains("--summary"), "{err}");
+    assert!(!xlsx.exists());
 }
