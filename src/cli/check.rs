@@ -145,25 +145,16 @@ pub(crate) fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
         return code;
     }
     // The report is written by a thread of its own while the run goes on.
-    let outcome = std::thread::scope(|scope| -> Result<check::Outcome, check::Error> {
-        let (out, written) = output.write_behind(scope);
-        let run = (|| -> Result<check::Outcome, check::Error> {
+    let outcome = output.run_behind(
+        |e| matches!(e, check::Error::Io(_)),
+        |out| {
             let out = ntm::report::fitted_writer(format, &ctx.style, Box::new(out));
             let mut sink = CheckWriter::new(&report, format, ctx.style, out)?;
             check::run(&job, &prepared, &mut sink, &mut |p| {
                 ctx.report(std::slice::from_ref(p))
             })
-        })();
-        // The sink and its writer are gone: the thread writes what is left, and says how it went.
-        let written = written
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("the report's writer failed")));
-        match (run, written) {
-            (Err(check::Error::Usage(why)), _) => Err(check::Error::Usage(why)),
-            (_, Err(e)) => Err(e.into()),
-            (run, Ok(())) => run,
-        }
-    });
+        },
+    );
     // A closed pipe is not an error (the writer goes quiet): the exit code stays the verdict's.
     let outcome = match outcome.and_then(|o| output.commit().map(|_| o).map_err(Into::into)) {
         Ok(o) => o,

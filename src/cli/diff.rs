@@ -191,49 +191,42 @@ pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
         return code;
     }
     // The report is written by a thread of its own while the comparison goes on.
-    let outcome = std::thread::scope(|scope| {
-        let (behind, written) = output.write_behind(scope);
-        let run = diff::run(
-            &job,
-            &prepared,
-            &mut |p| ctx.report(std::slice::from_ref(p)),
-            |c| {
-                let report = DiffReport {
-                    version: prepared.version,
-                    sets: prepared.sets.clone(),
-                    level: args.level.clone(),
-                    target: prepared.target.clone(),
-                    before: c.before,
-                    after: c.after,
-                    same_year: prepared.options.thresholds_of,
-                    map: c.map,
-                    skipped: c.skipped,
-                    districts: c.districts,
-                    date,
-                    index: Default::default(),
-                };
-                let out = ntm::report::fitted_writer(format, &ctx.style, Box::new(behind));
-                if args.summary {
-                    let done =
-                        write_summary(&report, &c.diff, &c.problems, format, &ctx.style, out);
-                    // The format was checked above (has_summary): never an empty report said done.
-                    return done.unwrap_or_else(|| {
-                        Err(std::io::Error::other(format!("{format:?} has no summary")))
-                    });
-                }
-                write(&report, &c.diff, &c.problems, format, &ctx.style, out)
-            },
-        );
-        // The writer is gone with the closure: the thread writes what is left, and says how it went.
-        let written = written
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("the report's writer failed")));
-        match (run, written) {
-            (Err(e), _) if !matches!(e, diff::Error::Io(_)) => Err(e),
-            (_, Err(e)) => Err(diff::Error::Io(e)),
-            (run, Ok(())) => run,
-        }
-    });
+    let outcome = output.run_behind(
+        |e| matches!(e, diff::Error::Io(_)),
+        |behind| {
+            diff::run(
+                &job,
+                &prepared,
+                &mut |p| ctx.report(std::slice::from_ref(p)),
+                |c| {
+                    let report = DiffReport {
+                        version: prepared.version,
+                        sets: prepared.sets.clone(),
+                        level: args.level.clone(),
+                        target: prepared.target.clone(),
+                        before: c.before,
+                        after: c.after,
+                        same_year: prepared.options.thresholds_of,
+                        map: c.map,
+                        skipped: c.skipped,
+                        districts: c.districts,
+                        date,
+                        index: Default::default(),
+                    };
+                    let out = ntm::report::fitted_writer(format, &ctx.style, Box::new(behind));
+                    if args.summary {
+                        let done =
+                            write_summary(&report, &c.diff, &c.problems, format, &ctx.style, out);
+                        // The format was checked above (has_summary): never an empty report said done.
+                        return done.unwrap_or_else(|| {
+                            Err(std::io::Error::other(format!("{format:?} has no summary")))
+                        });
+                    }
+                    write(&report, &c.diff, &c.problems, format, &ctx.style, out)
+                },
+            )
+        },
+    );
     // A closed pipe is not an error (the writer goes quiet): the exit code stays the outcome's.
     match outcome.and_then(|o| output.commit().map(|_| o).map_err(Into::into)) {
         Ok(o) => o.exit_code(),

@@ -379,6 +379,30 @@ impl Output {
         behind(scope, self.writer())
     }
 
+    /// Run `run` with the report's writer, the writing done by a thread of its own
+    /// ([`Output::write_behind`]; `run` drops the writer when it returns, the thread then writes
+    /// what is left). An error of the run's own (`is_write` says which are writing errors) comes
+    /// first: a refusal says more than the write it cut short; else what the thread could not
+    /// write; else the run's outcome.
+    pub fn run_behind<T, E: From<io::Error>>(
+        &mut self,
+        is_write: impl Fn(&E) -> bool,
+        run: impl FnOnce(Behind) -> Result<T, E>,
+    ) -> Result<T, E> {
+        std::thread::scope(|scope| {
+            let (out, written) = self.write_behind(scope);
+            let ran = run(out);
+            let written = written
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("the report's writer failed")));
+            match (ran, written) {
+                (Err(e), _) if !is_write(&e) => Err(e),
+                (_, Err(e)) => Err(e.into()),
+                (ran, Ok(())) => ran,
+            }
+        })
+    }
+
     /// Put the finished file in place (nothing to do for a stream: the writer flushed it).
     pub fn commit(self) -> io::Result<()> {
         match self {
