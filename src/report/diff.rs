@@ -90,8 +90,12 @@ impl DiffReport<'_> {
     }
 
     fn short(&self, id: &str, lang: Lang) -> String {
-        self.set_def(id)
-            .map_or(id.to_string(), |s| s.short_name.get(lang).to_string())
+        self.short_str(id, lang).to_string()
+    }
+
+    /// A set's short name, or its id when it is not defined.
+    fn short_str<'s>(&'s self, id: &'s str, lang: Lang) -> &'s str {
+        self.set_def(id).map_or(id, |s| s.short_name.get(lang))
     }
 
     fn check_def(&self, set: &str, indicator: &str, i: usize) -> Option<&Check> {
@@ -359,17 +363,8 @@ impl UnitRows<'_, '_> {
                 let mut tb = || (threshold_cell(rep, b, def, lang), None);
                 let mut ta = || (threshold_cell(rep, a, def, lang), None);
                 let mut dir = || {
-                    if up {
-                        (
-                            lang.pick("↑ Không đạt → Đạt", "↑ fail → pass").to_string(),
-                            Some(Tint::Green),
-                        )
-                    } else {
-                        (
-                            lang.pick("↓ Đạt → Không đạt", "↓ pass → fail").to_string(),
-                            Some(Tint::Red),
-                        )
-                    }
+                    let (text, tint) = direction(up, lang);
+                    (text.to_string(), Some(tint))
                 };
                 let mut cause = || (cause_text(fl, lang), None);
                 // A threshold that is not plain (derived, a case, a group's) is its own text.
@@ -853,10 +848,7 @@ fn flips_cell(rep: &DiffReport, d: &Delta, lang: Lang) -> String {
             if any {
                 out.push_str(" · ");
             }
-            match rep.set_def(&f.set) {
-                Some(s) => out.push_str(s.short_name.get(lang)),
-                None => out.push_str(&f.set),
-            }
+            out.push_str(rep.short_str(&f.set, lang));
             out.push(' ');
             last_set = &f.set;
             any = true;
@@ -1076,15 +1068,20 @@ fn legend(
     (title, header, rows)
 }
 
+/// How an indicator turned: up (fail → pass, green) or down (pass → fail, red).
+pub(super) fn direction(up: bool, lang: Lang) -> (&'static str, Tint) {
+    if up {
+        (lang.pick("↑ Không đạt → Đạt", "↑ fail → pass"), Tint::Green)
+    } else {
+        (lang.pick("↓ Đạt → Không đạt", "↓ pass → fail"), Tint::Red)
+    }
+}
+
 /// A row of the table of indicators that turned; `wide` with what the indicator is about (a printed
 /// page, a spreadsheet), else that is said once in a legend under the table (a screen).
 fn flip_row(rep: &DiffReport, code: &str, name: &str, f: &Flip, lang: Lang, wide: bool) -> Row {
     let def = rep.check_def(&f.set, f.code(), f.check);
-    let (dir, color) = if f.after.status == Status::Pass {
-        (lang.pick("↑ Không đạt → Đạt", "↑ fail → pass"), Tint::Green)
-    } else {
-        (lang.pick("↓ Đạt → Không đạt", "↓ pass → fail"), Tint::Red)
-    };
+    let (dir, color) = direction(f.after.status == Status::Pass, lang);
     let mut row = Vec::with_capacity(11);
     row.push((code.to_string(), None));
     row.push((name.to_string(), None));

@@ -69,8 +69,8 @@ fn turns(rep: &DiffReport, diff: &Diff, lang: Lang, out: &mut Doc) {
             lang.pick("Bộ", "Set").to_string(),
             lang.pick("Chỉ tiêu", "Indicator").to_string(),
             lang.pick("Nội dung", "Content").to_string(),
-            lang.pick("↑ Không đạt → Đạt", "↑ fail → pass").to_string(),
-            lang.pick("↓ Đạt → Không đạt", "↓ pass → fail").to_string(),
+            super::direction(true, lang).0.to_string(),
+            super::direction(false, lang).0.to_string(),
             lang.pick("Chỉ do ngưỡng", "Threshold only").to_string(),
         ];
         let title = lang.pick(
