@@ -410,6 +410,12 @@ fn value_key(ch: Option<&CheckResult>, def: Option<&Check>) -> [u64; 4] {
     }
 }
 
+/// Whether a threshold's cell says only its value and year (it is not derived, nor a case's, nor a
+/// group's): then its text depends on nothing else, and the tables keep it once.
+fn says_only_itself(r: &crate::criteria::threshold::Resolved) -> bool {
+    r.derived.is_none() && r.case.is_none() && r.group.is_none()
+}
+
 /// What [`threshold_cell`] writes depends on, when it says only a definition's requirement or a
 /// plain value and its year; `None` for a derived threshold, a case's or a group's.
 fn threshold_key(ch: Option<&CheckResult>, def: Option<&Check>) -> Option<[u64; 4]> {
@@ -418,7 +424,7 @@ fn threshold_key(ch: Option<&CheckResult>, def: Option<&Check>) -> Option<[u64; 
     };
     match (ch.op, &ch.threshold) {
         (Some(op), Some(r)) => {
-            if r.derived.is_some() || r.case.is_some() || r.group.is_some() {
+            if !says_only_itself(r) {
                 return None;
             }
             let year = r.dated.map_or(0, |y| (1 << 32) | u64::from(y as u32));
@@ -945,8 +951,7 @@ fn threshold_cell(
                     text::resolved(op, r, &text::unit(def, lang), lang)
                 )
             };
-            // A plain value (not derived, not a case, not a group's) says only itself and its year.
-            if r.derived.is_some() || r.case.is_some() || r.group.is_some() {
+            if !says_only_itself(r) {
                 return make();
             }
             let key = (
