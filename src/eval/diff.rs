@@ -653,10 +653,10 @@ pub fn snapshot(r: &dyn Detailed) -> UnitResult {
 /// side's summary. The map is checked against both sides first ([`CodeMap::check`]): its problems are
 /// in [`Diff::problems`], and the map is followed as written.
 ///
-/// The sides are tied in one pass, in the report's order; then each unit is built once to be
-/// counted (the summary, in parts on several threads when there are many: [`Diff::count`]) and
-/// dropped; [`Diff::units`] and [`Diff::try_each_unit`] build them again for the reports. Memory
-/// holds one small entry per unit.
+/// The sides are tied in one pass, in the report's order; then each unit is counted (the summary,
+/// in parts on several threads when there are many: [`Diff::count`]), a unit compared one to one
+/// without being built; [`Diff::units`] and [`Diff::try_each_unit`] build the units for the
+/// reports. Memory holds one small entry per unit.
 pub fn compare<'s>(
     sets: &[&CriteriaSet],
     old: &'s dyn Side,
@@ -767,20 +767,29 @@ pub fn compare<'s>(
 }
 
 impl Diff<'_> {
-    /// The summary's counts over every unit of the report, each built to the depth the count reads
-    /// and dropped. Many units are counted in parts, on threads of their own, and the parts added
-    /// up: every count is a sum or a set, the same in any order. The sides have scored each unit
-    /// before (the pass that ties them), so no unit is first scored here.
+    /// The summary's counts over every unit of the report: a unit compared one to one counted as
+    /// the comparison walks its two sides (nothing built: [`summary::Acc::add_pair`]), the others
+    /// (merged, new, gone) built to the depth the count reads and dropped. Many units are counted
+    /// in parts, on threads of their own, and the parts added up: every count is a sum or a set,
+    /// the same in any order. The sides have scored each unit before (the pass that ties them), so
+    /// no unit is first scored here.
     fn count<'c>(&self, sets: &[&'c CriteriaSet]) -> summary::Acc<'c> {
         self.count_in(sets, parts_for(self.entries.len()))
     }
 
     /// [`Diff::count`] in `parts` parts.
     fn count_in<'c>(&self, sets: &[&'c CriteriaSet], parts: usize) -> summary::Acc<'c> {
+        let chain: Vec<&str> = self.chain.iter().map(String::as_str).collect();
         let count = |entries: &[Entry]| {
             let mut acc = summary::Acc::new(sets);
             for e in entries {
-                acc.add(&self.unit(e, Depth::Causes));
+                match e {
+                    // Most units: counted as the comparison walks them, nothing built.
+                    Entry::Pair { old, new } => {
+                        acc.add_pair(&chain, &*self.old.unit(*old), &*self.new.unit(*new));
+                    }
+                    _ => acc.add(&self.unit(e, Depth::Causes)),
+                }
             }
             acc
         };
@@ -1003,8 +1012,11 @@ pub struct DistrictInfo<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::criteria::Version;
     use crate::criteria::catalog::Catalog;
     use crate::criteria::select::Selection;
+    use crate::eval::{Evaluator, NoDerived, Options};
+    use crate::input::Layout;
 
     /// A row standing for a commune: its code and name, and (in `year`) its line.
     fn row(code: &str, line: usize) -> Row {
@@ -1174,6 +1186,83 @@ mod tests {
                 if read == 5 { Err(read) } else { Ok(()) }
             });
             assert_eq!((stopped, read), (Err(5), 5));
+        });
+    }
+
+    /// The summary counted over every unit built to the count's depth: what [`Diff::count`] did
+    /// before it counted the units compared one to one as the comparison walks them.
+    fn counted_built(d: &Diff, sets: &[&CriteriaSet]) -> (String, Vec<IndicatorTurns>) {
+        let mut acc = summary::Acc::new(sets);
+        for e in &d.entries {
+            acc.add(&d.unit(e, Depth::Causes));
+        }
+        let turns = acc.turns();
+        (format!("{:?}", acc.finish(None, None)), turns)
+    }
+
+    fn counted_walked(d: &Diff, sets: &[&CriteriaSet]) -> (String, Vec<IndicatorTurns>) {
+        let mut acc = d.count_in(sets, 1);
+        let turns = acc.turns();
+        (format!("{:?}", acc.finish(None, None)), turns)
+    }
+
+    #[test]
+    fn units_compared_one_to_one_count_as_walked_as_when_built() {
+        // The sample communes of 2023 against those of 2024, scored along the real criteria and
+        // kept in stores as `diff` keeps them: indicators turn, by their data and by a threshold
+        // that rose with the year.
+        let catalog = Catalog::bundled().expect("bundled criteria load");
+        let version = catalog.for_year(2024).expect("a version for 2024");
+        let sel = Selection::of(version, "all", false).expect("level all");
+        let cols = Version::columns_of(&sel.communes);
+        let text = include_str!("../../samples/communes.csv");
+        let ds = crate::input::read_str("communes.csv", text, version, Layout::COMMUNE, &cols);
+        let ev = Evaluator::new(version, sel.communes.clone(), &ds, Options::default());
+        let store = |year: i32| {
+            let mut st = store::Store::new(ds.clone(), &sel.communes);
+            for r in ds.rows.iter().filter(|r| r.year == year) {
+                st.push_result(r, &ev.evaluate(r, &NoDerived));
+            }
+            st
+        };
+        let (before, after) = (store(2023), store(2024));
+        assert!(before.len() > 5 && after.len() > 5);
+        let side =
+            |st| store::StoreSide::new(st, version, sel.communes.clone(), Options::default());
+        let (old, new) = (side(&before), side(&after));
+        let d = compare(&sel.communes, &old, &new, &CodeMap::none(), &HashSet::new());
+        assert_eq!(
+            counted_walked(&d, &sel.communes),
+            counted_built(&d, &sel.communes)
+        );
+        assert!(
+            d.flipped > 0 && d.summary.threshold_only > 0,
+            "{:?}",
+            d.summary
+        );
+        assert!(
+            d.summary
+                .criteria
+                .iter()
+                .any(|c| c.lost > 0 && c.gained > 0)
+        );
+
+        // Rows scored whole (their results are not tied to a definition: the walk finds each
+        // criterion and indicator by its number and code), and units merged, split, renamed,
+        // new and gone.
+        let old: Vec<String> = (0..60).map(|i| format!("O{i}")).collect();
+        let mut new: Vec<String> = (5..63).map(|i| format!("O{i}")).collect();
+        new.extend(["M", "S1", "S2", "R"].map(String::from));
+        let map = "ma_xa_cu,ma_xa_moi\nO0,M\nO1,M\nO2,S1\nO2,S2\nO3,R\n";
+        let letters = ["PPF", "PFF", "FFF", "UUU", "PPP", "PUF", "FUU"];
+        let of = |r: &Row| verdicts("", &[("", letters[(r.line * 5 + r.code.len()) % 7])]);
+        let (old, new): (Vec<&str>, Vec<&str>) = (
+            old.iter().map(String::as_str).collect(),
+            new.iter().map(String::as_str).collect(),
+        );
+        compared_by(&old, &new, &of, map, &["O9"], |d, sets| {
+            assert_eq!(counted_walked(d, sets), counted_built(d, sets));
+            assert!(d.summary.renamed > 0 && d.summary.both > 0);
         });
     }
 

@@ -2,6 +2,7 @@
 //! indicators that turned and why.
 
 use super::{Cause, Change, Delta, Detail, Flip, LevelStatus, NotCompared, SetDelta};
+use crate::criteria::CriteriaSet;
 
 /// How much of the indicators that changed a delta builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +25,7 @@ impl From<Detail> for Depth {
         }
     }
 }
-use crate::eval::view::{Detailed, UnitView};
+use crate::eval::view::{Detailed, SetBrief, UnitView};
 use crate::eval::{CheckResult, IndicatorResult, Status, Verdict};
 
 /// Compare one old result with one new result. Only what changed is copied out of them.
@@ -48,65 +49,125 @@ pub(super) fn delta_with(
     a: &dyn Detailed,
     detail: Depth,
 ) -> Delta {
-    let mut out = Delta {
-        change: level_change(chain, b, a),
-        sets: Vec::new(),
-        flipped: Vec::new(),
-        not_compared: Vec::new(),
+    let mut build = Build {
+        detail,
+        out: Delta {
+            change: level_change(chain, b, a),
+            sets: Vec::new(),
+            flipped: Vec::new(),
+            not_compared: Vec::new(),
+        },
     };
-    for i in 0..b.sets() {
-        let id = b.set(i).id;
-        if let Some(ia) = find(a.sets(), i, |x| a.set(x).id == id) {
-            let sd = set_delta((b, i), (a, ia), detail, &mut out);
-            out.sets.push(sd);
-        }
-    }
-    out
+    walk(b, a, &mut build);
+    build.out
 }
 
-fn set_delta(
-    (b, i): (&dyn Detailed, usize),
-    (a, ia): (&dyn Detailed, usize),
-    detail: Depth,
-    out: &mut Delta,
-) -> SetDelta {
-    let (sb, sa) = (b.set(i), a.set(ia));
-    let mut sd = SetDelta {
-        set: sb.id.to_string(),
-        qualified_before: sb.qualified,
-        qualified_after: sa.qualified,
-        criteria_met_before: sb.met,
-        criteria_met_after: sa.met,
-        criteria_lost: Vec::new(),
-        criteria_gained: Vec::new(),
-    };
-    // Both scored with the same definition: criteria and indicators at the same positions.
-    let same = matches!(
-        (b.definition(i), a.definition(ia)),
-        (Some(x), Some(y)) if std::ptr::eq(x, y)
-    );
-    for k in 0..b.criteria(i) {
-        let (number, vb) = b.criterion(i, k);
-        let ka = if same {
-            Some(k)
-        } else {
-            find(a.criteria(ia), k, |x| a.criterion(ia, x).0 == number)
-        };
-        let Some(ka) = ka else {
+/// An indicator of one unit: the unit, and the indicator's set, criterion and position there.
+pub(super) type At<'u> = (&'u dyn Detailed, (usize, usize, usize));
+
+/// What [`walk`] finds changed between an old unit and a new one, handed over as it is found, in
+/// the sets', criteria's and indicators' order: [`Build`] makes the [`Delta`] the reports show of it,
+/// and the summary counts it without making anything (`summary::Acc::add_pair`).
+pub(super) trait Changes {
+    /// Set `i` of the old side (its definition `def`), found on the new side: both sides' verdicts.
+    /// What follows, up to the next set, is of this set.
+    fn set(&mut self, i: usize, def: Option<&CriteriaSet>, b: SetBrief<'_>, a: SetBrief<'_>);
+    /// Criterion `k` of the set (by the old side's definition), numbered `number`, passed on one
+    /// side and failed on the other.
+    fn criterion(&mut self, k: usize, number: &str, lost: bool);
+    /// An indicator judged on both sides, passing on one and failing on the other. `same`: both
+    /// sides scored it with the same definition (its checks at the same positions).
+    fn flip(&mut self, criterion: &str, b: At<'_>, a: At<'_>, same: bool);
+    /// An indicator judged on one side only, or found on one side only (`None` on the other).
+    fn one_sided(&mut self, code: &str, b: Option<At<'_>>, a: Option<At<'_>>);
+}
+
+/// Walk the sets found on both sides, their criteria and indicators, and hand what changed to `out`.
+pub(super) fn walk(b: &dyn Detailed, a: &dyn Detailed, out: &mut dyn Changes) {
+    for i in 0..b.sets() {
+        let sb = b.set(i);
+        let Some(ia) = find(a.sets(), i, |x| a.set(x).id == sb.id) else {
             continue;
         };
-        match (vb, a.criterion(ia, ka).1) {
-            (Verdict::Pass, Verdict::Fail) => sd.criteria_lost.push(number.to_string()),
-            (Verdict::Fail, Verdict::Pass) => sd.criteria_gained.push(number.to_string()),
-            _ => {}
-        }
-        if same {
-            same_indicators(sb.id, number, (b, a), (i, ia, k), detail, out);
-        } else {
-            indicators(sb.id, number, (b, i, k), (a, ia, ka), detail, out);
+        let (db, da) = (b.definition(i), a.definition(ia));
+        out.set(i, db, sb, a.set(ia));
+        // Both scored with the same definition: criteria and indicators at the same positions.
+        let same = matches!((db, da), (Some(x), Some(y)) if std::ptr::eq(x, y));
+        for k in 0..b.criteria(i) {
+            let (number, vb) = b.criterion(i, k);
+            let ka = if same {
+                Some(k)
+            } else {
+                find(a.criteria(ia), k, |x| a.criterion(ia, x).0 == number)
+            };
+            let Some(ka) = ka else {
+                continue;
+            };
+            match (vb, a.criterion(ia, ka).1) {
+                (Verdict::Pass, Verdict::Fail) => out.criterion(k, number, true),
+                (Verdict::Fail, Verdict::Pass) => out.criterion(k, number, false),
+                _ => {}
+            }
+            if same {
+                same_indicators(number, (b, a), (i, ia, k), out);
+            } else {
+                indicators(number, (b, i, k), (a, ia, ka), out);
+            }
         }
     }
-    sd
+}
+
+/// The [`Delta`] of two units, built as [`walk`] goes: each indicator that changed with `detail`.
+struct Build {
+    detail: Depth,
+    out: Delta,
+}
+
+impl Changes for Build {
+    fn set(&mut self, _: usize, _: Option<&CriteriaSet>, b: SetBrief<'_>, a: SetBrief<'_>) {
+        self.out.sets.push(SetDelta {
+            set: b.id.to_string(),
+            qualified_before: b.qualified,
+            qualified_after: a.qualified,
+            criteria_met_before: b.met,
+            criteria_met_after: a.met,
+            criteria_lost: Vec::new(),
+            criteria_gained: Vec::new(),
+        });
+    }
+
+    fn criterion(&mut self, _: usize, number: &str, lost: bool) {
+        if let Some(sd) = self.out.sets.last_mut() {
+            let to = if lost {
+                &mut sd.criteria_lost
+            } else {
+                &mut sd.criteria_gained
+            };
+            to.push(number.to_string());
+        }
+    }
+
+    fn flip(&mut self, criterion: &str, b: At<'_>, a: At<'_>, same: bool) {
+        // For the summary's count, an indicator is explained only when the threshold alone may
+        // have turned it, and only when both sides read its checks at the same positions.
+        let detail = match self.detail {
+            Depth::Causes if same && may_be_threshold(b, a) => Depth::Full,
+            Depth::Causes => Depth::Brief,
+            d => d,
+        };
+        let set = self.out.sets.last().map_or("", |s| s.set.as_str());
+        self.out.flipped.push(flip(set, criterion, b, a, detail));
+    }
+
+    fn one_sided(&mut self, code: &str, b: Option<At<'_>>, a: Option<At<'_>>) {
+        let set = self.out.sets.last().map_or("", |s| s.set.as_str());
+        self.out.not_compared.push(NotCompared {
+            set: set.to_string(),
+            code: code.to_string(),
+            before: b.map(|(u, at)| indicator(u, at, self.detail)),
+            after: a.map(|(u, at)| indicator(u, at, self.detail)),
+        });
+    }
 }
 
 fn judged(s: Status) -> bool {
@@ -132,43 +193,29 @@ fn indicator(u: &dyn Detailed, (i, k, j): (usize, usize, usize), detail: Depth) 
 /// [`indicators`] for two units scored with the same definition: indicator `j` on one side is
 /// indicator `j` on the other.
 fn same_indicators(
-    set: &str,
     criterion: &str,
     (b, a): (&dyn Detailed, &dyn Detailed),
     (i, ia, k): (usize, usize, usize),
-    detail: Depth,
-    out: &mut Delta,
+    out: &mut dyn Changes,
 ) {
     for j in 0..b.indicators(i, k) {
         let (sb, sa) = (b.indicator_status(i, k, j), a.indicator_status(ia, k, j));
         if sb == sa || (!judged(sb) && !judged(sa)) {
             continue;
         }
+        let (at_b, at_a) = ((b, (i, k, j)), (a, (ia, k, j)));
         if judged(sb) && judged(sa) {
-            let detail = match detail {
-                Depth::Causes if !same_value(b, a, (i, ia, k, j)) => Depth::Brief,
-                Depth::Causes => Depth::Full,
-                d => d,
-            };
-            flip(set, criterion, (b, (i, k, j)), (a, (ia, k, j)), detail, out);
+            out.flip(criterion, at_b, at_a, true);
         } else {
-            out.not_compared.push(NotCompared {
-                set: set.to_string(),
-                code: b.indicator(i, k, j).0.to_string(),
-                before: Some(indicator(b, (i, k, j), detail)),
-                after: Some(indicator(a, (ia, k, j), detail)),
-            });
+            out.one_sided(b.indicator(i, k, j).0, Some(at_b), Some(at_a));
         }
     }
 }
 
-/// Whether a check of indicator `j` (the same definition on both sides) reads the same value on both
-/// sides, or a value that is not known without explaining it.
-fn same_value(
-    b: &dyn Detailed,
-    a: &dyn Detailed,
-    (i, ia, k, j): (usize, usize, usize, usize),
-) -> bool {
+/// Whether the threshold alone may have turned an indicator judged with the same definition on
+/// both sides: a check of it reads the same value on both sides, or a value not known without
+/// explaining it. Only then does its cause need both sides explained.
+pub(super) fn may_be_threshold((b, (i, k, j)): At<'_>, (a, (ia, _, _)): At<'_>) -> bool {
     let n = b.checks(i, k, j);
     n == 0
         || (0..n).any(
@@ -179,15 +226,8 @@ fn same_value(
         )
 }
 
-/// An indicator judged on both sides, passing on one and failing on the other.
-fn flip(
-    set: &str,
-    criterion: &str,
-    (b, at_b): (&dyn Detailed, (usize, usize, usize)),
-    (a, at_a): (&dyn Detailed, (usize, usize, usize)),
-    detail: Depth,
-    out: &mut Delta,
-) {
+/// An indicator judged on both sides, passing on one and failing on the other, with `detail`.
+fn flip(set: &str, criterion: &str, (b, at_b): At<'_>, (a, at_a): At<'_>, detail: Depth) -> Flip {
     let ib = indicator(b, at_b, detail);
     let ia = indicator(a, at_a, detail);
     let check = turning_check(&ib, &ia);
@@ -195,24 +235,36 @@ fn flip(
         Depth::Full => cause(ib.checks.get(check), ia.checks.get(check)),
         Depth::Brief | Depth::Causes => Cause::Data,
     };
-    out.flipped.push(Flip {
+    Flip {
         set: set.to_string(),
         criterion: criterion.to_string(),
         before: ib,
         after: ia,
         check,
         cause,
-    });
+    }
+}
+
+/// The cause of an indicator that turned, as the summary counts it (what [`Build`] makes of it
+/// at [`Depth::Causes`]): the threshold alone, or not, without keeping what explains it.
+pub(super) fn counted_cause(b: At<'_>, a: At<'_>, same: bool) -> Cause {
+    if !(same && may_be_threshold(b, a)) {
+        return Cause::Data;
+    }
+    let (ib, ia) = (
+        b.0.explain(b.1.0, b.1.1, b.1.2),
+        a.0.explain(a.1.0, a.1.1, a.1.2),
+    );
+    let check = turning_check(&ib, &ia);
+    cause(ib.checks.get(check), ia.checks.get(check))
 }
 
 /// The flips and one-sided changes among the indicators of one criterion.
 fn indicators(
-    set: &str,
     criterion: &str,
     (b, i, k): (&dyn Detailed, usize, usize),
     (a, ia, ka): (&dyn Detailed, usize, usize),
-    detail: Depth,
-    out: &mut Delta,
+    out: &mut dyn Changes,
 ) {
     let (nb, na) = (b.indicators(i, k), a.indicators(ia, ka));
     for j in 0..nb {
@@ -222,33 +274,16 @@ fn indicators(
         match (ja, sa) {
             (Some(_), Some(sa)) if sb == sa => {}
             (Some(ja), Some(sa)) if judged(sb) && judged(sa) => {
-                flip(
-                    set,
-                    criterion,
-                    (b, (i, k, j)),
-                    (a, (ia, ka, ja)),
-                    detail,
-                    out,
-                );
+                out.flip(criterion, (b, (i, k, j)), (a, (ia, ka, ja)), false);
             }
             (Some(_), Some(sa)) if !judged(sb) && !judged(sa) => {}
-            _ => out.not_compared.push(NotCompared {
-                set: set.to_string(),
-                code: code.to_string(),
-                before: Some(indicator(b, (i, k, j), detail)),
-                after: ja.map(|x| indicator(a, (ia, ka, x), detail)),
-            }),
+            _ => out.one_sided(code, Some((b, (i, k, j))), ja.map(|x| (a, (ia, ka, x)))),
         }
     }
     for x in 0..na {
         let (code, _) = a.indicator(ia, ka, x);
         if find(nb, x, |j| b.indicator(i, k, j).0 == code).is_none() {
-            out.not_compared.push(NotCompared {
-                set: set.to_string(),
-                code: code.to_string(),
-                before: None,
-                after: Some(indicator(a, (ia, ka, x), detail)),
-            });
+            out.one_sided(code, None, Some((a, (ia, ka, x))));
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::delta::{self, At, Changes};
 use super::{
     Cause, ChangeCounts, CriterionDelta, DiffSummary, Flip, IndicatorTurns, LevelDelta, Presence,
     UnitDiff,
@@ -10,6 +11,7 @@ use crate::criteria::CriteriaSet;
 use crate::eval::Status;
 use crate::eval::Verdict;
 use crate::eval::summary::Summary;
+use crate::eval::view::{Detailed, SetBrief};
 
 /// A quick hash for the accumulator's keys (set ids, criterion numbers, indicator codes), looked
 /// up for every unit and every indicator that turned: foldhash's, with a fixed seed, where the
@@ -38,6 +40,19 @@ pub(super) struct Acc<'s> {
     /// Per (set id, indicator code), its position in `indicators` (the sets' and criteria's order).
     indicator_at: HashMap<(&'s str, &'s str), usize, Quick>,
     indicators: Vec<IndicatorTurns>,
+    /// The chain's sets, and per set what `criterion_at` and `indicator_at` give for each of its
+    /// criteria and indicators by position: a unit scored with that very definition is counted by
+    /// position, without a lookup by text ([`Acc::add_pair`]).
+    sets: Vec<&'s CriteriaSet>,
+    places: Vec<Places>,
+}
+
+/// Where the criteria and indicators of one set count, by their position in the set.
+struct Places {
+    /// Per criterion, its position in [`Acc::criteria`].
+    criteria: Vec<usize>,
+    /// Per criterion, per indicator, its position in [`Acc::indicators`].
+    indicators: Vec<Vec<usize>>,
 }
 
 impl<'s> Acc<'s> {
@@ -75,7 +90,29 @@ impl<'s> Acc<'s> {
                     });
             }
         }
+        let places = sets
+            .iter()
+            .map(|s| Places {
+                criteria: s
+                    .criteria
+                    .iter()
+                    .map(|c| criterion_at[&(s.id.as_str(), c.number.as_str())])
+                    .collect(),
+                indicators: s
+                    .criteria
+                    .iter()
+                    .map(|c| {
+                        c.indicators
+                            .iter()
+                            .map(|i| indicator_at[&(s.id.as_str(), i.code.as_str())])
+                            .collect()
+                    })
+                    .collect(),
+            })
+            .collect();
         Acc {
+            sets: sets.to_vec(),
+            places,
             levels: sets
                 .iter()
                 .map(|s| LevelDelta {
@@ -112,18 +149,12 @@ impl<'s> Acc<'s> {
     /// Count the indicators that turned in one delta.
     fn turned(&mut self, flipped: &[Flip]) {
         for f in flipped {
-            let Some(&i) = self.indicator_at.get(&(f.set.as_str(), f.code())) else {
-                continue;
-            };
-            let t = &mut self.indicators[i];
-            if f.after.status == Status::Pass {
-                t.up += 1;
-            } else {
-                t.down += 1;
-            }
-            if f.cause == Cause::Threshold {
-                t.threshold_only += 1;
-            }
+            let at = self.indicator_at.get(&(f.set.as_str(), f.code())).copied();
+            self.turn(
+                at,
+                f.after.status == Status::Pass,
+                f.cause == Cause::Threshold,
+            );
         }
     }
 
@@ -133,6 +164,64 @@ impl<'s> Acc<'s> {
             .into_iter()
             .filter(|t| t.up + t.down > 0)
             .collect()
+    }
+
+    /// Count a unit compared one to one (the same code, or renamed through the map): as [`Acc::add`]
+    /// counts the unit built from `b` and `a` at the count's depth, without building it: the
+    /// comparison's walk hands each change straight to the count.
+    pub fn add_pair(&mut self, chain: &[&str], b: &dyn Detailed, a: &dyn Detailed) {
+        self.changes.add(delta::level_change(chain, b, a));
+        self.both += 1;
+        if b.code() != a.code() {
+            self.renamed += 1;
+        }
+        delta::walk(
+            b,
+            a,
+            &mut Count {
+                acc: self,
+                set: None,
+            },
+        );
+    }
+
+    /// Count a level's two verdicts in set `set`.
+    fn level(&mut self, set: &str, pair: (Verdict, Verdict)) {
+        let Some(l) = self.set_at.get(set).map(|i| &mut self.levels[*i]) else {
+            return;
+        };
+        match pair {
+            (x, y) if x == y => {}
+            (Verdict::Fail, Verdict::Pass) => l.gained += 1,
+            (Verdict::Pass, Verdict::Fail) => l.lost += 1,
+            _ => l.unknown += 1,
+        }
+    }
+
+    /// Count criterion `number` of set `set` lost or gained.
+    fn criterion(&mut self, at: Option<usize>, lost: bool) {
+        if let Some(c) = at.and_then(|i| self.criteria.get_mut(i)) {
+            if lost {
+                c.lost += 1;
+            } else {
+                c.gained += 1;
+            }
+        }
+    }
+
+    /// Count an indicator that turned (`up`: to passing), the threshold alone or not.
+    fn turn(&mut self, at: Option<usize>, up: bool, threshold: bool) {
+        let Some(t) = at.and_then(|i| self.indicators.get_mut(i)) else {
+            return;
+        };
+        if up {
+            t.up += 1;
+        } else {
+            t.down += 1;
+        }
+        if threshold {
+            t.threshold_only += 1;
+        }
     }
 
     /// Count one unit of the report.
@@ -164,25 +253,14 @@ impl<'s> Acc<'s> {
         }
         // Each level on both sides: a unit compared one to one, or a merged one against the
         // verdict of all its old communes.
-        let mut level = |set: &str, pair: (Verdict, Verdict)| {
-            let Some(l) = self.set_at.get(set).map(|i| &mut self.levels[*i]) else {
-                return;
-            };
-            match pair {
-                (x, y) if x == y => {}
-                (Verdict::Fail, Verdict::Pass) => l.gained += 1,
-                (Verdict::Pass, Verdict::Fail) => l.lost += 1,
-                _ => l.unknown += 1,
-            }
-        };
         if let Some(d) = &u.delta {
             for x in &d.sets {
-                level(&x.set, (x.qualified_before, x.qualified_after));
+                self.level(&x.set, (x.qualified_before, x.qualified_after));
             }
         }
         for (id, b) in &u.merged_before {
             if let Some(a) = u.after.as_ref().and_then(|a| a.set(id)) {
-                level(id, (*b, a.qualified));
+                self.level(id, (*b, a.qualified));
             }
         }
         let Some(d) = &u.delta else {
@@ -199,14 +277,11 @@ impl<'s> Acc<'s> {
         for x in &d.sets {
             for (numbers, lost) in [(&x.criteria_lost, true), (&x.criteria_gained, false)] {
                 for n in numbers {
-                    if let Some(i) = self.criterion_at.get(&(x.set.as_str(), n.as_str())) {
-                        let c = &mut self.criteria[*i];
-                        if lost {
-                            c.lost += 1;
-                        } else {
-                            c.gained += 1;
-                        }
-                    }
+                    let at = self
+                        .criterion_at
+                        .get(&(x.set.as_str(), n.as_str()))
+                        .copied();
+                    self.criterion(at, lost);
                 }
             }
         }
@@ -274,5 +349,67 @@ impl<'s> Acc<'s> {
             renamed: self.renamed,
             threshold_only: self.threshold_only,
         }
+    }
+}
+
+/// The count of one unit compared one to one, fed by the comparison's walk ([`Acc::add_pair`]).
+struct Count<'c, 's> {
+    acc: &'c mut Acc<'s>,
+    /// The set being walked: its id, and its position in the chain when the unit was scored with
+    /// the chain's very definition of it (then its criteria and indicators count by position).
+    set: Option<(&'s str, Option<usize>)>,
+}
+
+impl Count<'_, '_> {
+    /// Where criterion `k` (`number`) of the set being walked counts.
+    fn criterion_at(&self, k: usize, number: &str) -> Option<usize> {
+        let (id, at) = self.set?;
+        match at {
+            Some(p) => self.acc.places[p].criteria.get(k).copied(),
+            None => self.acc.criterion_at.get(&(id, number)).copied(),
+        }
+    }
+
+    /// Where indicator `j` of criterion `k` (`code`) of the set being walked counts.
+    fn indicator_at(&self, (k, j): (usize, usize), code: &str) -> Option<usize> {
+        let (id, at) = self.set?;
+        match at {
+            Some(p) => self.acc.places[p].indicators.get(k)?.get(j).copied(),
+            None => self.acc.indicator_at.get(&(id, code)).copied(),
+        }
+    }
+}
+
+impl Changes for Count<'_, '_> {
+    fn set(&mut self, _: usize, def: Option<&CriteriaSet>, b: SetBrief<'_>, a: SetBrief<'_>) {
+        self.acc.level(b.id, (b.qualified, a.qualified));
+        // The set as the chain has it (its id borrowed from there), if the chain has it.
+        self.set = self.acc.set_at.get(b.id).map(|&p| {
+            let chain = self.acc.sets[p];
+            let same = def.is_some_and(|d| std::ptr::eq(d, chain));
+            (chain.id.as_str(), same.then_some(p))
+        });
+    }
+
+    fn criterion(&mut self, k: usize, number: &str, lost: bool) {
+        let at = self.criterion_at(k, number);
+        self.acc.criterion(at, lost);
+    }
+
+    fn flip(&mut self, _: &str, b: At<'_>, a: At<'_>, same: bool) {
+        self.acc.flipped += 1;
+        let (u, (i, k, j)) = b;
+        let at = self.indicator_at((k, j), u.indicator(i, k, j).0);
+        let (ua, (ia, ka, ja)) = a;
+        let up = ua.indicator(ia, ka, ja).1 == Status::Pass;
+        let threshold = delta::counted_cause(b, a, same) == Cause::Threshold;
+        if threshold {
+            self.acc.threshold_only += 1;
+        }
+        self.acc.turn(at, up, threshold);
+    }
+
+    fn one_sided(&mut self, _: &str, _: Option<At<'_>>, _: Option<At<'_>>) {
+        self.acc.not_compared += 1;
     }
 }
