@@ -665,8 +665,10 @@ pub fn compare<'s>(
     skip: &HashSet<&str>,
 ) -> Diff<'s> {
     let builder = || sets.first().map(|base| SummaryBuilder::new(base, sets));
-    let by_code: HashMap<&str, usize> = (0..old.len())
-        .filter(|i| !skip.contains(old.code(*i)))
+    // Most comparisons skip nothing: then no code is hashed to be looked for.
+    let skipped = |code: &str| !skip.is_empty() && skip.contains(code);
+    let by_code: HashMap<&str, usize, Quick> = (0..old.len())
+        .filter(|i| !skipped(old.code(*i)))
         .map(|i| (old.code(i), i))
         .collect();
     let problems = map.check(old, new, skip);
@@ -685,44 +687,87 @@ pub fn compare<'s>(
         entries: Vec::new(),
         parts: Vec::new(),
     };
-    let mut old_summary = builder();
-    let mut new_summary = builder();
-    let mut summarized = vec![false; old.len()];
-    let mut old_seen = |i: usize, year: &mut Option<i32>| {
-        if summarized[i] {
-            return;
+    let (old_summary, new_summary) = std::thread::scope(|s| {
+        // Each side's own summary, beside the tying: every unit of the new side, and of the old
+        // side every unit the tying reads (all those not skipped).
+        let summaries = s.spawn(|| {
+            let (mut o, mut n) = (builder(), builder());
+            if let Some(n) = n.as_mut() {
+                (0..new.len()).for_each(|j| n.add(&*new.unit(j)));
+            }
+            if let Some(o) = o.as_mut() {
+                (0..old.len())
+                    .filter(|i| !skipped(old.code(*i)))
+                    .for_each(|i| o.add(&*old.unit(i)));
+            }
+            (o, n)
+        });
+        tie(&mut diff, map, &by_code, &skipped);
+        match summaries.join() {
+            Ok(both) => both,
+            Err(panic) => std::panic::resume_unwind(panic),
         }
-        summarized[i] = true;
-        let b = old.unit(i);
-        if let Some(s) = old_summary.as_mut() {
-            s.add(&*b);
-        }
-        if year.is_none() && b.sets() > 0 {
-            *year = Some(b.threshold_year(0));
+    });
+    let mut acc = diff.count(sets);
+    let before = old_summary.and_then(|b| b.finish().into_iter().next());
+    let after = new_summary.and_then(|b| b.finish().into_iter().next());
+    (diff.flipped, diff.not_compared) = (acc.flipped, acc.not_compared);
+    diff.changes = acc.changes;
+    diff.turns = acc.turns();
+    let mut summary = acc.finish(before, after);
+    (summary.units_before, summary.units_after) =
+        (diff.summary.units_before, diff.summary.units_after);
+    diff.summary = summary;
+    diff
+}
+
+/// A quick hash for the codes the comparison looks up (foldhash's, with a fixed seed: the codes
+/// are the user's own, not an adversary's).
+type Quick = foldhash::fast::FixedState;
+
+/// Tie each new unit to the old side (one pair, several old communes, or none), in the new side's
+/// order, then list the old units tied to none; and find the year whose thresholds scored each side
+/// (its first unit's, in that order).
+fn tie(
+    diff: &mut Diff,
+    map: &CodeMap,
+    by_code: &HashMap<&str, usize, Quick>,
+    skipped: &dyn Fn(&str) -> bool,
+) {
+    let (old, new) = (diff.old, diff.new);
+    let mut old_year = None;
+    let mut first_old = |i: usize| {
+        if old_year.is_none() {
+            let b = old.unit(i);
+            if b.sets() > 0 {
+                old_year = Some(b.threshold_year(0));
+            }
         }
     };
-    let mut old_year = None;
+    let mut used = vec![false; old.len()];
     let mut units_after = 0;
     for j in 0..new.len() {
-        let a = new.unit(j);
-        if let Some(s) = new_summary.as_mut() {
-            s.add(&*a);
+        let code = new.code(j);
+        if diff.threshold_years.1.is_none() {
+            let a = new.unit(j);
+            if a.sets() > 0 {
+                diff.threshold_years.1 = Some(a.threshold_year(0));
+            }
         }
-        if diff.threshold_years.1.is_none() && a.sets() > 0 {
-            diff.threshold_years.1 = Some(a.threshold_year(0));
-        }
-        if skip.contains(a.code()) {
+        if skipped(code) {
             continue;
         }
         units_after += 1;
-        let e = match_new(map, &by_code, &mut diff.parts, new, j);
+        let e = match_new(map, by_code, &mut diff.parts, new, j);
         match &e {
-            Entry::Pair { old, .. } => old_seen(*old, &mut old_year),
+            Entry::Pair { old, .. } => {
+                first_old(*old);
+                used[*old] = true;
+            }
             Entry::Merged { parts, .. } => {
-                for p in &diff.parts[parts.clone()] {
-                    if let Some(i) = p.old {
-                        old_seen(i, &mut old_year);
-                    }
+                for i in diff.parts[parts.clone()].iter().filter_map(|p| p.old) {
+                    first_old(i);
+                    used[i] = true;
                 }
             }
             _ => {}
@@ -730,40 +775,19 @@ pub fn compare<'s>(
         diff.entries.push(e);
     }
     let mut units_before = 0;
-    let used: HashSet<usize> = diff
-        .entries
-        .iter()
-        .flat_map(|e| match e {
-            Entry::Pair { old, .. } => vec![*old],
-            Entry::Merged { parts, .. } => diff.parts[parts.clone()]
-                .iter()
-                .filter_map(|p| p.old)
-                .collect(),
-            _ => Vec::new(),
-        })
-        .collect();
-    for i in 0..old.len() {
-        if skip.contains(old.code(i)) {
+    for (i, used) in used.into_iter().enumerate() {
+        if skipped(old.code(i)) {
             continue;
         }
         units_before += 1;
-        if used.contains(&i) {
+        if used {
             continue;
         }
-        old_seen(i, &mut old_year);
+        first_old(i);
         diff.entries.push(Entry::Gone(i));
     }
-    let mut acc = diff.count(sets);
     diff.threshold_years.0 = old_year;
-    let before = old_summary.and_then(|b| b.finish().into_iter().next());
-    let after = new_summary.and_then(|b| b.finish().into_iter().next());
-    (diff.flipped, diff.not_compared) = (acc.flipped, acc.not_compared);
-    diff.changes = acc.changes;
-    diff.turns = acc.turns();
-    let mut summary = acc.finish(before, after);
-    (summary.units_before, summary.units_after) = (units_before, units_after);
-    diff.summary = summary;
-    diff
+    (diff.summary.units_before, diff.summary.units_after) = (units_before, units_after);
 }
 
 impl Diff<'_> {
@@ -897,7 +921,7 @@ fn parts_for(n: usize) -> usize {
 /// How a new unit is tied to the old side.
 fn match_new(
     map: &CodeMap,
-    by_code: &HashMap<&str, usize>,
+    by_code: &HashMap<&str, usize, Quick>,
     parts: &mut Vec<PartLink>,
     new: &dyn Side,
     j: usize,
@@ -957,7 +981,7 @@ fn all_of(verdicts: impl Iterator<Item = Verdict>) -> Verdict {
 
 /// The old codes of a new code: those the map sends to it, and its own code when the old side has
 /// it and the map does not send it elsewhere.
-fn old_codes(map: &CodeMap, new: &str, old_by: &HashMap<&str, usize>) -> Vec<String> {
+fn old_codes(map: &CodeMap, new: &str, old_by: &HashMap<&str, usize, Quick>) -> Vec<String> {
     let mut olds: Vec<String> = map.olds_of(new).into_iter().map(String::from).collect();
     if !map.lists_old(new) && old_by.contains_key(new) && !olds.iter().any(|o| o == new) {
         olds.insert(0, new.to_string());
@@ -1016,7 +1040,7 @@ mod tests {
     use crate::criteria::catalog::Catalog;
     use crate::criteria::select::Selection;
     use crate::eval::{Evaluator, NoDerived, Options};
-    use crate::input::Layout;
+    use crate::input::{Cell, Layout, Value};
 
     /// A row standing for a commune: its code and name, and (in `year`) its line.
     fn row(code: &str, line: usize) -> Row {
@@ -1218,18 +1242,32 @@ mod tests {
         let text = include_str!("../../samples/communes.csv");
         let ds = crate::input::read_str("communes.csv", text, version, Layout::COMMUNE, &cols);
         let ev = Evaluator::new(version, sel.communes.clone(), &ds, Options::default());
-        let store = |year: i32| {
+        // The communes of 2024 with some cells changed besides (halved, turned, emptied), so that
+        // indicators also turn inside criteria whose verdict stays.
+        let before: Vec<Row> = ds.rows.iter().filter(|r| r.year == 2023).cloned().collect();
+        let mut after: Vec<Row> = ds.rows.iter().filter(|r| r.year == 2024).cloned().collect();
+        for (n, r) in after.iter_mut().enumerate() {
+            for (c, cell) in r.cells.iter_mut().enumerate() {
+                *cell = match (*cell, (3 * n + 7 * c) % 13) {
+                    (Cell::Value(Value::Num(x)), 0 | 1) => Cell::Value(Value::Num(x / 2.0)),
+                    (Cell::Value(Value::Bool(b)), 0 | 1) => Cell::Value(Value::Bool(!b)),
+                    (_, 2) => Cell::Missing,
+                    (cell, _) => cell,
+                };
+            }
+        }
+        assert!(before.len() > 5 && after.len() > 5);
+        let store = |rows: &[Row]| {
             let mut st = store::Store::new(ds.clone(), &sel.communes);
-            for r in ds.rows.iter().filter(|r| r.year == year) {
+            for r in rows {
                 st.push_result(r, &ev.evaluate(r, &NoDerived));
             }
             st
         };
-        let (before, after) = (store(2023), store(2024));
-        assert!(before.len() > 5 && after.len() > 5);
+        let (kept_before, kept_after) = (store(&before), store(&after));
         let side =
             |st| store::StoreSide::new(st, version, sel.communes.clone(), Options::default());
-        let (old, new) = (side(&before), side(&after));
+        let (old, new) = (side(&kept_before), side(&kept_after));
         let d = compare(&sel.communes, &old, &new, &CodeMap::none(), &HashSet::new());
         assert_eq!(
             counted_walked(&d, &sel.communes),
@@ -1246,6 +1284,24 @@ mod tests {
                 .iter()
                 .any(|c| c.lost > 0 && c.gained > 0)
         );
+        // The same rows scored whole, compared criterion by criterion and indicator by indicator
+        // (by number and code, every one read): the same changes as the stores', which pass
+        // over what kept its bytes.
+        let score = |r: &Row| ev.evaluate(r, &NoDerived);
+        let (old_rows, new_rows) = (
+            RowSide::new(before.iter().collect(), &score),
+            RowSide::new(after.iter().collect(), &score),
+        );
+        let whole = compare(
+            &sel.communes,
+            &old_rows,
+            &new_rows,
+            &CodeMap::none(),
+            &HashSet::new(),
+        );
+        let deltas =
+            |d: &Diff| -> Vec<String> { d.units().map(|u| format!("{:?}", u.delta)).collect() };
+        assert_eq!(deltas(&d), deltas(&whole));
 
         // Rows scored whole (their results are not tied to a definition: the walk finds each
         // criterion and indicator by its number and code), and units merged, split, renamed,

@@ -256,6 +256,17 @@ pub trait Detailed: UnitView {
     fn definition(&self, _i: usize) -> Option<&CriteriaSet> {
         None
     }
+    /// The verdicts of the criteria of set `i`, a byte each (equal bytes for equal verdicts, in the
+    /// criteria's order), when the unit keeps them so.
+    fn criterion_bytes(&self, _i: usize) -> Option<&[u8]> {
+        None
+    }
+    /// The statuses of the indicators of criterion `k` of set `i`, a byte each (equal bytes for
+    /// equal statuses, in the indicators' order), when the unit keeps them so: a comparison of two
+    /// units scored with the same definition then reads only those that differ.
+    fn indicator_bytes(&self, _i: usize, _k: usize) -> Option<&[u8]> {
+        None
+    }
 }
 
 impl Detailed for UnitResult {
@@ -359,5 +370,11 @@ impl<T: Detailed + ?Sized> Detailed for &T {
         c: usize,
     ) -> Option<Option<crate::input::Value>> {
         (**self).input_value(i, k, j, c)
+    }
+    fn criterion_bytes(&self, i: usize) -> Option<&[u8]> {
+        (**self).criterion_bytes(i)
+    }
+    fn indicator_bytes(&self, i: usize, k: usize) -> Option<&[u8]> {
+        (**self).indicator_bytes(i, k)
     }
 }

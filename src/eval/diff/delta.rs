@@ -93,7 +93,21 @@ pub(super) fn walk(b: &dyn Detailed, a: &dyn Detailed, out: &mut dyn Changes) {
         out.set(i, db, sb, a.set(ia));
         // Both scored with the same definition: criteria and indicators at the same positions.
         let same = matches!((db, da), (Some(x), Some(y)) if std::ptr::eq(x, y));
-        for k in 0..b.criteria(i) {
+        // Then, where both keep their verdicts a byte each, a criterion whose verdict and
+        // indicators' statuses are the same bytes on both sides has nothing that changed.
+        let verdicts = same
+            .then(|| b.criterion_bytes(i).zip(a.criterion_bytes(ia)))
+            .flatten();
+        let unchanged = |k: usize| {
+            verdicts.is_some_and(|(x, y)| {
+                x.get(k) == y.get(k)
+                    && matches!(
+                        (b.indicator_bytes(i, k), a.indicator_bytes(ia, k)),
+                        (Some(x), Some(y)) if x == y
+                    )
+            })
+        };
+        for k in (0..b.criteria(i)).filter(|k| !unchanged(*k)) {
             let (number, vb) = b.criterion(i, k);
             let ka = if same {
                 Some(k)
@@ -198,7 +212,11 @@ fn same_indicators(
     (i, ia, k): (usize, usize, usize),
     out: &mut dyn Changes,
 ) {
-    for j in 0..b.indicators(i, k) {
+    let n = b.indicators(i, k);
+    // Kept a byte each on both sides: only those whose bytes differ can have changed.
+    let bytes = b.indicator_bytes(i, k).zip(a.indicator_bytes(ia, k));
+    let differ = |j: &usize| bytes.is_none_or(|(x, y)| x.get(*j) != y.get(*j));
+    for j in (0..n).filter(differ) {
         let (sb, sa) = (b.indicator_status(i, k, j), a.indicator_status(ia, k, j));
         if sb == sa || (!judged(sb) && !judged(sa)) {
             continue;

@@ -671,6 +671,16 @@ impl Detailed for StoreUnit<'_, '_> {
             _ => None,
         })
     }
+    fn criterion_bytes(&self, i: usize) -> Option<&[u8]> {
+        let start = HEAD + SET * self.side.sets.len() + self.criterion_at(i, 0);
+        self.verdicts.get(start..start + self.criteria(i))
+    }
+    fn indicator_bytes(&self, i: usize, k: usize) -> Option<&[u8]> {
+        let start = self.indicator_at(i, k, 0);
+        let base = HEAD + SET * self.side.sets.len() + self.side.store.criteria;
+        self.verdicts
+            .get(base + start..base + start + self.indicators(i, k))
+    }
     fn indicator_status(&self, i: usize, k: usize, j: usize) -> Status {
         let at = self.indicator_at(i, k, j);
         let base = HEAD + SET * self.side.sets.len() + self.side.store.criteria;
