@@ -11,4 +11,4 @@ pub mod table;
 pub mod xlsx;
 
 pub use cell::{Cell, Value};
-pub use table::{Dataset, Layout, Row, Unscored, read_file, read_str};
+pub use table::{Dataset, Layout, Row, Unscored, read_file, read_file_listing, read_str};

@@ -113,7 +113,23 @@ pub fn read_file(
     used: &[&str],
     keep: &(dyn Fn(&str, &str, i32) -> bool + Sync),
 ) -> Dataset {
-    collect(Reader::open(path, options, schema, layout, used, keep))
+    read_file_listing(path, options, schema, layout, used, keep).0
+}
+
+/// [`read_file`], with what will not be scored of it, as every report lists it: each row that could
+/// not be read, or the whole file.
+pub fn read_file_listing(
+    path: &Path,
+    options: &ReadOptions,
+    schema: &Schema,
+    layout: Layout,
+    used: &[&str],
+    keep: &(dyn Fn(&str, &str, i32) -> bool + Sync),
+) -> (Dataset, Vec<Unscored>) {
+    let reader = Reader::open(path, options, schema, layout, used, keep);
+    let mut unscored: Vec<Unscored> = reader.unreadable().into_iter().collect();
+    let ds = collect_into(reader, &mut unscored);
+    (ds, unscored)
 }
 
 /// Read data given as text (for tests).
@@ -135,12 +151,18 @@ pub fn read_str(
     ))
 }
 
-fn collect(mut reader: Reader) -> Dataset {
+fn collect(reader: Reader) -> Dataset {
+    collect_into(reader, &mut Vec::new())
+}
+
+/// Every row of `reader`, and to `unscored` each that could not be read.
+fn collect_into(mut reader: Reader, unscored: &mut Vec<Unscored>) -> Dataset {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut read = RowRead::default();
     while reader.read_into(&mut read) {
         problems.append(&mut read.problems);
+        unscored.extend(read.unscored.take());
         if let Some(row) = read.row() {
             rows.push(row.clone());
         }

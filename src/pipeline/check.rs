@@ -24,7 +24,7 @@ use crate::i18n::Text;
 use crate::input::ahead::ReadAhead;
 use crate::input::cell::fold;
 use crate::input::table::{ReadOptions, Reader, RowRead};
-use crate::input::{Dataset, Layout, Row, Unscored, read_file};
+use crate::input::{Dataset, Layout, Row, Unscored, read_file_listing};
 use crate::units::Units;
 use crate::units::audit::{Audit, Layer};
 
@@ -569,6 +569,12 @@ pub fn run(
         ..
     } = scoring;
     if let Some(d) = &districts {
+        // The district rows that will not be scored are listed after the communes', before the
+        // districts are scored.
+        for u in &d.unscored {
+            out.unscored += 1;
+            sink.unscored(u.clone())?;
+        }
         for (row, i) in &d.rows {
             let (Some(sel), version) = (&p.selections[*i], p.versions[*i]) else {
                 continue;
@@ -860,6 +866,9 @@ struct Districts {
     data: Dataset,
     rows: Vec<(Row, usize)>,
     keys: Vec<(String, i32)>,
+    /// The rows that will not be scored (not read, no version for their year, or an error of
+    /// their own), as every report lists them.
+    unscored: Vec<Unscored>,
 }
 
 /// Read the district file whole.
@@ -882,7 +891,7 @@ fn read_districts(
         cols
     };
     let of_year = |_: &str, _: &str, year: i32| job.year.is_none_or(|y| y == year);
-    let mut data = read_file(
+    let (mut data, unscored) = read_file_listing(
         path,
         &job.read,
         &p.schema,
@@ -895,7 +904,10 @@ fn read_districts(
         nearest_year: job.nearest_year,
         thresholds_of: None,
     };
-    districts_of(p, data, options, versions, diag)
+    let mut d = districts_of(p, data, options, versions, diag);
+    // The rows not read come first, in file order, as a commune file's do.
+    d.unscored.splice(0..0, unscored);
+    d
 }
 
 /// The district rows of `data` that can be scored, each with the version scoring it.
@@ -917,6 +929,7 @@ fn districts_of(
             ]
         })
         .collect();
+    let mut unscored = Vec::new();
     for row in std::mem::take(&mut data.rows) {
         let mut notes = Vec::new();
         let chosen = versions.of(row.year, &data.file, &mut notes);
@@ -924,7 +937,13 @@ fn districts_of(
         let i = match chosen {
             Ok(i) => i,
             Err(why) => {
-                diag.add([no_version(&data.file, &row, why, Layout::DISTRICT)]);
+                let problem = no_version(&data.file, &row, why, Layout::DISTRICT);
+                unscored.push(Unscored::of_row(
+                    &data.file,
+                    &row,
+                    std::slice::from_ref(&problem),
+                ));
+                diag.add([problem]);
                 continue;
             }
         };
@@ -939,13 +958,19 @@ fn districts_of(
             .collect();
         let ev = Evaluator::new(p.versions[i], districts, &data, options);
         let pre = ev.precheck_row(&data.file, &row, Layout::DISTRICT.year);
-        let bad = pre.iter().any(|p| p.is_error());
-        diag.add(pre);
-        if !bad {
+        if pre.iter().any(|p| p.is_error()) {
+            unscored.push(Unscored::of_row(&data.file, &row, &pre));
+        } else {
             rows.push((row, i));
         }
+        diag.add(pre);
     }
-    Districts { data, rows, keys }
+    Districts {
+        data,
+        rows,
+        keys,
+        unscored,
+    }
 }
 
 /// A row whose year no version scores.

@@ -595,3 +595,63 @@ fn missing_district_data_is_named_in_every_format() {
         );
     }
 }
+
+#[test]
+fn district_rows_that_cannot_be_scored_are_listed_like_communes() {
+    // H1 cannot be read (a percentage in words), H2's year has no criteria version, H3 is scored:
+    // the first two are listed with the communes' rows not scored, in every format, not only
+    // reported as errors.
+    let dir = tempfile::tempdir().unwrap();
+    let a = Commune {
+        code: "X1",
+        name: "Gia Cát",
+        year: 2024,
+        set: &[],
+    };
+    let (xa, huyen) = files(
+        &dir,
+        &[("Cao Lộc", &a)],
+        &[
+            ("H1", "Cao Lộc", 2024, &[("h8", "bốn mươi")]),
+            ("H2", "Lộc Bình", 2019, &[]),
+            ("H3", "Văn Lãng", 2024, &[]),
+        ],
+    );
+    let (code, doc) = json(&[
+        "check",
+        &xa,
+        "--districts",
+        &huyen,
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 65);
+    let unscored = doc["unscored"].as_array().unwrap();
+    let codes: Vec<&str> = unscored.iter().filter_map(|u| u["code"].as_str()).collect();
+    assert_eq!(codes, ["H1", "H2"], "{unscored:?}");
+    assert!(
+        unscored[0]["reasons"]
+            .to_string()
+            .contains("not a percentage")
+    );
+    assert!(
+        unscored[1]["reasons"].to_string().contains("2019"),
+        "{:?}",
+        unscored[1]
+    );
+    assert!(
+        doc["districts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "H3")
+    );
+    let (code, out, _) = run(&["check", &xa, "--districts", &huyen, "--lang", "en"]);
+    assert_eq!(code, 65);
+    assert!(
+        out.contains("huyen.csv:2") && out.contains("huyen.csv:3"),
+        "{out}"
+    );
+}
