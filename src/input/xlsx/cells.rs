@@ -1403,7 +1403,98 @@ mod tests {
         assert!(read_here > 10, "{read_here}");
     }
 
+    /// A cell's start tag read the long way, as the reader reads a tag [`cell_tag`] leaves to it:
+    /// its end (the first `>` outside quotes), whether it is empty, and its attributes by
+    /// [`for_attrs`]; `None` when that way would not read it as a cell.
+    #[allow(clippy::type_complexity)]
+    fn cell_tag_long_way(buf: &[u8]) -> Option<(usize, bool, [Option<&[u8]>; 3])> {
+        let mut quote = 0u8;
+        let mut end = None;
+        for (i, &b) in buf.iter().enumerate() {
+            if quote != 0 {
+                if b == quote {
+                    quote = 0;
+                }
+            } else if b == b'>' {
+                end = Some(i);
+                break;
+            } else if b == b'"' || b == b'\'' {
+                quote = b;
+            }
+        }
+        let end = end?;
+        let tag = &buf[..=end];
+        if tag.get(1) == Some(&b'/') || end < 2 {
+            return None;
+        }
+        let empty = tag[end - 1] == b'/';
+        let inner = &tag[1..if empty { end - 1 } else { end }];
+        let name_len = inner
+            .iter()
+            .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            .unwrap_or(inner.len());
+        let (name, attrs) = inner.split_at(name_len);
+        if local_name(name) != b"c" {
+            return None;
+        }
+        let mut found = [None; 3];
+        for_attrs(attrs, |k, v| cell_attr(&mut found, k, v))?;
+        Some((end, empty, found))
+    }
+
+    /// A start tag of a cell, well formed or nearly: pieces of one, in any order.
+    fn tag_like() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        let piece = proptest::sample::select(vec![
+            " ",
+            "\t",
+            "\n",
+            "r",
+            "s",
+            "t",
+            "x:y",
+            "=",
+            "\"",
+            "'",
+            "A1",
+            "12",
+            "ab",
+            ">",
+            "/",
+            "/>",
+            "&",
+            "<",
+            " r=\"B7\"",
+            " s='3'",
+            " t=\"s\"",
+            " t=\"n\"",
+            " z=\"a>b\"",
+            " t=\"a&amp;\"",
+            " r='<'",
+        ]);
+        proptest::strategy::Strategy::prop_map(proptest::collection::vec(piece, 0..10), |pieces| {
+            let mut tag = b"<c".to_vec();
+            for p in pieces {
+                tag.extend_from_slice(p.as_bytes());
+            }
+            tag
+        })
+    }
+
     proptest::proptest! {
+        /// Where the one-pass reading of a cell's start tag reads it, it reads what the long way
+        /// reads: the same end, emptiness and attributes.
+        #[test]
+        fn a_cell_tag_read_in_one_pass_is_read_as_the_long_way_reads_it(
+            tag in tag_like(),
+            rest in "[ <>/a-z\"]{0,4}",
+        ) {
+            let mut buf = tag;
+            buf.extend_from_slice(rest.as_bytes());
+            if let Some(fast) = cell_tag(&buf) {
+                proptest::prop_assert_eq!(Some(fast), cell_tag_long_way(&buf), "{}", String::from_utf8_lossy(&buf));
+            }
+        }
+
         /// The short way of reading a number (at most fifteen digits, no exponent) gives the very
         /// double the full parser gives, bit for bit, on both sides of the fifteen digits.
         #[test]
