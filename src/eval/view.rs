@@ -261,10 +261,10 @@ pub trait Detailed: UnitView {
     fn criterion_bytes(&self, _i: usize) -> Option<&[u8]> {
         None
     }
-    /// The statuses of the indicators of criterion `k` of set `i`, a byte each (equal bytes for
-    /// equal statuses, in the indicators' order), when the unit keeps them so: a comparison of two
-    /// units scored with the same definition then reads only those that differ.
-    fn indicator_bytes(&self, _i: usize, _k: usize) -> Option<&[u8]> {
+    /// The statuses of the indicators of set `i`, a byte each (equal bytes for equal statuses),
+    /// criterion after criterion in the definition's order, when the unit keeps them so: a
+    /// comparison of two units scored with the same definition then reads only those that differ.
+    fn indicator_bytes(&self, _i: usize) -> Option<&[u8]> {
         None
     }
 }
@@ -374,7 +374,7 @@ impl<T: Detailed + ?Sized> Detailed for &T {
     fn criterion_bytes(&self, i: usize) -> Option<&[u8]> {
         (**self).criterion_bytes(i)
     }
-    fn indicator_bytes(&self, i: usize, k: usize) -> Option<&[u8]> {
-        (**self).indicator_bytes(i, k)
+    fn indicator_bytes(&self, i: usize) -> Option<&[u8]> {
+        (**self).indicator_bytes(i)
     }
 }

@@ -93,21 +93,35 @@ pub(super) fn walk(b: &dyn Detailed, a: &dyn Detailed, out: &mut dyn Changes) {
         out.set(i, db, sb, a.set(ia));
         // Both scored with the same definition: criteria and indicators at the same positions.
         let same = matches!((db, da), (Some(x), Some(y)) if std::ptr::eq(x, y));
-        // Then, where both keep their verdicts a byte each, a criterion whose verdict and
-        // indicators' statuses are the same bytes on both sides has nothing that changed.
-        let verdicts = same
-            .then(|| b.criterion_bytes(i).zip(a.criterion_bytes(ia)))
-            .flatten();
-        let unchanged = |k: usize| {
-            verdicts.is_some_and(|(x, y)| {
-                x.get(k) == y.get(k)
-                    && matches!(
-                        (b.indicator_bytes(i, k), a.indicator_bytes(ia, k)),
-                        (Some(x), Some(y)) if x == y
-                    )
-            })
+        // Then, where both keep their verdicts a byte each (the set's criteria, then its
+        // indicators criterion after criterion), a criterion whose verdict and indicators'
+        // statuses are the same bytes on both sides has nothing that changed.
+        let bytes = match (db, same) {
+            (Some(def), true) => match (
+                b.criterion_bytes(i),
+                a.criterion_bytes(ia),
+                b.indicator_bytes(i),
+                a.indicator_bytes(ia),
+            ) {
+                (Some(cb), Some(ca), Some(ib), Some(ia)) => Some((def, (cb, ca), (ib, ia))),
+                _ => None,
+            },
+            _ => None,
         };
-        for k in (0..b.criteria(i)).filter(|k| !unchanged(*k)) {
+        let mut first = 0;
+        for k in 0..b.criteria(i) {
+            // Criterion k's indicators' bytes on both sides, and whether nothing of it changed.
+            let kept = bytes.map(|(def, (cb, ca), (ib, ia))| {
+                let n = def.criteria.get(k).map_or(0, |c| c.indicators.len());
+                let at = first..first + n;
+                first += n;
+                let (x, y) = (ib.get(at.clone()), ia.get(at));
+                let unchanged = cb.get(k) == ca.get(k) && x.is_some() && x == y;
+                (x.zip(y), unchanged)
+            });
+            if kept.is_some_and(|(_, unchanged)| unchanged) {
+                continue;
+            }
             let (number, vb) = b.criterion(i, k);
             let ka = if same {
                 Some(k)
@@ -123,7 +137,8 @@ pub(super) fn walk(b: &dyn Detailed, a: &dyn Detailed, out: &mut dyn Changes) {
                 _ => {}
             }
             if same {
-                same_indicators(number, (b, a), (i, ia, k), out);
+                let kept = kept.and_then(|(bytes, _)| bytes);
+                same_indicators(number, (b, a), (i, ia, k), kept, out);
             } else {
                 indicators(number, (b, i, k), (a, ia, ka), out);
             }
@@ -205,16 +220,16 @@ fn indicator(u: &dyn Detailed, (i, k, j): (usize, usize, usize), detail: Depth) 
 }
 
 /// [`indicators`] for two units scored with the same definition: indicator `j` on one side is
-/// indicator `j` on the other.
+/// indicator `j` on the other; `bytes`, their statuses a byte each when both sides keep them so.
 fn same_indicators(
     criterion: &str,
     (b, a): (&dyn Detailed, &dyn Detailed),
     (i, ia, k): (usize, usize, usize),
+    bytes: Option<(&[u8], &[u8])>,
     out: &mut dyn Changes,
 ) {
     let n = b.indicators(i, k);
-    // Kept a byte each on both sides: only those whose bytes differ can have changed.
-    let bytes = b.indicator_bytes(i, k).zip(a.indicator_bytes(ia, k));
+    // Kept a byte each on both sides (`bytes`): only those whose bytes differ can have changed.
     let differ = |j: &usize| bytes.is_none_or(|(x, y)| x.get(*j) != y.get(*j));
     for j in (0..n).filter(differ) {
         let (sb, sa) = (b.indicator_status(i, k, j), a.indicator_status(ia, k, j));

@@ -410,6 +410,8 @@ pub struct StoreSide<'a> {
     chk0: Vec<usize>,
     /// Per check (across the chain), the column it reads, if it reads one of the file's.
     columns: Vec<Option<usize>>,
+    /// Per set, where its indicators are among the chain's (start, end).
+    set_indicators: Vec<(usize, usize)>,
 }
 
 impl<'a> StoreSide<'a> {
@@ -424,8 +426,10 @@ impl<'a> StoreSide<'a> {
         let mut ind0 = Vec::new();
         let mut chk0 = Vec::new();
         let mut columns = Vec::new();
+        let mut set_indicators = Vec::new();
         let (mut c, mut k) = (0, 0);
         for s in &sets {
+            let from = k;
             crit0.push(c);
             c += s.criteria.len();
             for cr in &s.criteria {
@@ -440,6 +444,7 @@ impl<'a> StoreSide<'a> {
                     }));
                 }
             }
+            set_indicators.push((from, k));
         }
         StoreSide {
             ev: Evaluator::new(version, sets.clone(), &store.head, options),
@@ -450,6 +455,7 @@ impl<'a> StoreSide<'a> {
             ind0,
             chk0,
             columns,
+            set_indicators,
         }
     }
 
@@ -675,11 +681,10 @@ impl Detailed for StoreUnit<'_, '_> {
         let start = HEAD + SET * self.side.sets.len() + self.criterion_at(i, 0);
         self.verdicts.get(start..start + self.criteria(i))
     }
-    fn indicator_bytes(&self, i: usize, k: usize) -> Option<&[u8]> {
-        let start = self.indicator_at(i, k, 0);
+    fn indicator_bytes(&self, i: usize) -> Option<&[u8]> {
+        let (start, end) = *self.side.set_indicators.get(i)?;
         let base = HEAD + SET * self.side.sets.len() + self.side.store.criteria;
-        self.verdicts
-            .get(base + start..base + start + self.indicators(i, k))
+        self.verdicts.get(base + start..base + end)
     }
     fn indicator_status(&self, i: usize, k: usize, j: usize) -> Status {
         let at = self.indicator_at(i, k, j);
