@@ -130,24 +130,50 @@ pub fn pack(cells: &[Cell], out: &mut Vec<u8>) {
             Cell::Value(Value::Bool(false)) => out.push(FALSE),
             Cell::Value(Value::Bool(true)) => out.push(TRUE),
             Cell::Value(Value::Num(v)) => {
-                // The hundredths as an integer, kept only when they give back the same bits (not
-                // -0.0, not a value with more decimals).
-                let k = (v * 100.0).round();
-                let k = (k.abs() <= f64::from(i32::MAX)).then_some(k as i32);
-                let exact = k.filter(|k| (f64::from(*k) / 100.0).to_bits() == v.to_bits());
-                if let Some(k) = exact.and_then(|k| i16::try_from(k).ok()) {
-                    out.push(CENTI16);
-                    out.extend_from_slice(&k.to_le_bytes());
-                } else if let Some(k) = exact {
-                    out.push(CENTI32);
-                    out.extend_from_slice(&k.to_le_bytes());
-                } else {
-                    out.push(F64);
-                    out.extend_from_slice(&v.to_le_bytes());
-                }
+                let mut bytes = [0u8; 9];
+                let n = match hundredths(*v) {
+                    Some(k) if let Ok(k) = i16::try_from(k) => {
+                        bytes[0] = CENTI16;
+                        bytes[1..3].copy_from_slice(&k.to_le_bytes());
+                        3
+                    }
+                    Some(k) => {
+                        bytes[0] = CENTI32;
+                        bytes[1..5].copy_from_slice(&k.to_le_bytes());
+                        5
+                    }
+                    None => {
+                        bytes[0] = F64;
+                        bytes[1..9].copy_from_slice(&v.to_le_bytes());
+                        9
+                    }
+                };
+                out.extend_from_slice(&bytes[..n]);
             }
         }
     }
+}
+
+/// The `k` whose `k / 100` is `v`, bit for bit (not -0.0, not a value with more decimals), if
+/// there is one in an `i32`. At most one `k` can be (each step of one hundredth moves the quotient
+/// by far more than its rounding), and `v × 100` lands within a fraction of a unit of it: it is
+/// the product cut to an integer, or the next integer away from zero. (Rounding the product would
+/// find the same `k`, but costs a call where the processor has no rounding instruction.)
+fn hundredths(v: f64) -> Option<i32> {
+    let t = v * 100.0;
+    // Saturating: a NaN is 0, and what is out of range is refused below.
+    let cut = t as i64;
+    let next = if t < 0.0 {
+        cut.saturating_sub(1)
+    } else {
+        cut.saturating_add(1)
+    };
+    let gives_v = |k: i64| {
+        i32::try_from(k)
+            .ok()
+            .filter(|k| (f64::from(*k) / 100.0).to_bits() == v.to_bits())
+    };
+    gives_v(cut).or_else(|| gives_v(next))
 }
 
 /// The cells packed by [`pack`], each as it was.
@@ -298,15 +324,21 @@ impl Store {
             let met = c.met.get(i).copied().unwrap_or(0);
             self.push_set(s, q, met);
         }
-        for k in 0..self.criteria {
-            let v = c.criteria.get(k).copied().unwrap_or(Verdict::Unknown);
-            self.unit_verdicts.push(verdict_byte(v));
-        }
-        // The plan lists the criteria's indicators first, then the recognition conditions.
-        for j in 0..self.indicators {
-            let s = c.indicators.get(j).copied().unwrap_or(Status::Missing);
-            self.unit_verdicts.push(status_byte(s));
-        }
+        // Each criterion's verdict, unknown past what the plan gave.
+        let start = self.unit_verdicts.len();
+        let criteria = c.criteria.iter().take(self.criteria);
+        self.unit_verdicts
+            .extend(criteria.map(|v| verdict_byte(*v)));
+        self.unit_verdicts
+            .resize(start + self.criteria, verdict_byte(Verdict::Unknown));
+        // The plan lists the criteria's indicators first, then the recognition conditions: each
+        // indicator's status, missing past what the plan gave.
+        let start = self.unit_verdicts.len();
+        let indicators = c.indicators.iter().take(self.indicators);
+        self.unit_verdicts
+            .extend(indicators.map(|s| status_byte(*s)));
+        self.unit_verdicts
+            .resize(start + self.indicators, status_byte(Status::Missing));
         self.keep_verdicts();
     }
 
@@ -759,6 +791,31 @@ mod tests {
                 usize::from(u16::from_le_bytes([v[HEAD + 2], v[HEAD + 3]])),
                 i % 20
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// A number is kept in hundredths exactly when rounding its product by 100 gives them
+        /// back: the short way finds the same hundredths, or none, as rounding does.
+        #[test]
+        fn hundredths_are_those_rounding_finds(
+            k in proptest::num::i64::ANY,
+            scale in 0u32..6,
+            bits in proptest::num::u64::ANY,
+            nudge in -2i64..=2,
+        ) {
+            let by_rounding = |v: f64| {
+                let k = (v * 100.0).round();
+                let k = (k.abs() <= f64::from(i32::MAX)).then_some(k as i32);
+                k.filter(|k| (f64::from(*k) / 100.0).to_bits() == v.to_bits())
+            };
+            // Hundredths of every size, their neighbours one bit away, and any double at all.
+            let k = k >> (10 * scale);
+            let v = k as f64 / 100.0;
+            let near = f64::from_bits(v.to_bits().wrapping_add_signed(nudge));
+            for v in [v, -v, near, f64::from_bits(bits)] {
+                proptest::prop_assert_eq!(hundredths(v), by_rounding(v), "{:e}", v);
+            }
         }
     }
 
