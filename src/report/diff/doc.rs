@@ -238,7 +238,9 @@ impl Doc {
                     // Lines are gathered and written a block at a time.
                     let mut lines: Vec<u8> = Vec::new();
                     let (mut cells, mut wrapped) = (Vec::new(), String::new());
-                    let h = &held[kind.at()];
+                    let h = &mut held[kind.at()];
+                    h.kept();
+                    let h = &*h;
                     for r in 0..h.rows {
                         if let Some(line) = &line {
                             h.write_row(r, line, &mut lines);
@@ -453,6 +455,14 @@ impl Held {
             .map(|&id| self.cell(id))
     }
 
+    /// Every row is kept: what finds a cell by its text or key is let go (it is as large as the
+    /// table's distinct cells, and the table is written next).
+    fn kept(&mut self) {
+        self.known = HashMap::default();
+        self.keyed = Vec::new();
+        self.last = Vec::new();
+    }
+
     /// Row `r`'s line, appended to `out`.
     fn write_row(&self, r: usize, line: &grid::Line, out: &mut Vec<u8>) {
         let ids = &self.ids[r * self.columns..(r + 1) * self.columns];
@@ -574,6 +584,7 @@ mod tests {
         // row, found again on the fourth; "85,5 %" on the third.
         assert_eq!(made, 3);
         for color in [false, true] {
+            held.kept();
             let (laid, head) = grid.start(None, color);
             let (all_laid, all_head) = all.start(None, color);
             assert_eq!(head, all_head);
