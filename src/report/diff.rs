@@ -12,9 +12,10 @@ mod xlsx;
 
 use doc::{Big, Cell, Doc, Keep, Rows};
 
+use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
 use super::grid::{Grid, Tint};
@@ -117,6 +118,13 @@ impl DiffReport<'_> {
     /// Where indicator `code` of set `set` is: the set's position among [`DiffReport::all_sets`],
     /// its criterion's and its own.
     fn indicator_at(&self, set: &str, code: &str) -> Option<(usize, usize, usize)> {
+        let (n, codes) = self.set_at(set)?;
+        let (k, j) = codes.get(code)?;
+        Some((*n, *k, *j))
+    }
+
+    /// Where set `set` is among [`DiffReport::all_sets`], and where its indicators are by code.
+    fn set_at(&self, set: &str) -> Option<&SetAt> {
         let index = self.index.0.get_or_init(|| {
             let mut index = HashMap::default();
             for (n, s) in self.all_sets().enumerate() {
@@ -134,9 +142,7 @@ impl DiffReport<'_> {
             }
             index
         });
-        let (n, codes) = index.get(set)?;
-        let (k, j) = codes.get(code)?;
-        Some((*n, *k, *j))
+        index.get(set)
     }
 
     /// A file as the report names it: as given, or without its folders in a printed report.
@@ -240,22 +246,25 @@ struct UnitRows<'r, 'a> {
     lang: Lang,
     /// Rows of indicators that turned say what each is about (else a legend does: [`legend`]).
     wide: bool,
-    /// The indicators the narrow rows named, for their legend.
-    named: RefCell<BTreeSet<LegendKey>>,
+    /// The indicators the narrow rows named, for their legend (in its order when it is written: a
+    /// million rows are kept in a set cheaper to add to).
+    named: RefCell<HashSet<LegendKey, Quick>>,
 }
 
 /// A unit's code as the tables of indicators show it: `06475`, or `06470 → 06475` when renamed.
-fn shown_code(u: &UnitDiff) -> String {
+fn shown_code(u: &UnitDiff) -> Cow<'_, str> {
     u.renamed_from()
-        .map_or(u.code.clone(), |o| format!("{o} → {}", u.code))
+        .map_or(Cow::Borrowed(u.code.as_str()), |o| {
+            Cow::Owned(format!("{o} → {}", u.code))
+        })
 }
 
 /// An old commune of a merged one, as the tables of indicators show it.
-fn part_code(u: &UnitDiff, p: &Part) -> String {
+fn part_code<'u>(u: &'u UnitDiff, p: &'u Part) -> Cow<'u, str> {
     if p.code == u.code {
-        p.code.clone()
+        Cow::Borrowed(p.code.as_str())
     } else {
-        format!("{} → {}", p.code, u.code)
+        Cow::Owned(format!("{} → {}", p.code, u.code))
     }
 }
 
@@ -311,18 +320,14 @@ impl<'r, 'a> UnitRows<'r, 'a> {
 
 /// A unit's changes, with the code and name its rows show: the unit's own, then each of its parts'
 /// (a merged commune's former communes).
-fn deltas(u: &UnitDiff) -> Vec<(String, &str, &Delta)> {
-    let mut deltas: Vec<(String, &str, &Delta)> = Vec::new();
-    if let Some(d) = &u.delta {
-        deltas.push((shown_code(u), u.name(), d));
-    }
-    for p in &u.parts {
-        if let Some(d) = &p.delta {
-            let name = p.before.as_ref().map_or("", |b| b.name.as_str());
-            deltas.push((part_code(u, p), name, d));
-        }
-    }
-    deltas
+fn deltas(u: &UnitDiff) -> impl Iterator<Item = (Cow<'_, str>, &str, &Delta)> {
+    let own = u.delta.iter().map(|d| (shown_code(u), u.name(), d));
+    let parts = u.parts.iter().filter_map(|p| {
+        let d = p.delta.as_ref()?;
+        let name = p.before.as_ref().map_or("", |b| b.name.as_str());
+        Some((part_code(u, p), name, d))
+    });
+    own.chain(parts)
 }
 
 impl UnitRows<'_, '_> {
@@ -335,9 +340,20 @@ impl UnitRows<'_, '_> {
     /// [`of_unit`]: UnitRows::of_unit
     fn flip_cells(&self, u: &UnitDiff, keep: &mut dyn Keep) {
         let (rep, lang) = (self.rep, self.lang);
+        // The set of the flip before, looked for once for its flips (they come set by set).
+        let mut last: Option<(&str, Option<&SetAt>)> = None;
         for (code, name, d) in deltas(u) {
-            for fl in &d.flipped {
-                let Some((n, k, j)) = rep.indicator_at(&fl.set, fl.code()) else {
+            for (i, fl) in d.flipped.iter().enumerate() {
+                let set = match last {
+                    Some((id, at)) if id == fl.set => at,
+                    _ => {
+                        let at = rep.set_at(&fl.set);
+                        last = Some((&fl.set, at));
+                        at
+                    }
+                };
+                let found = set.and_then(|(n, codes)| Some((*n, codes.get(fl.code())?)));
+                let Some((n, &(k, j))) = found else {
                     keep.row(Big::Flips, flip_row(rep, &code, name, fl, lang, false));
                     continue;
                 };
@@ -371,9 +387,15 @@ impl UnitRows<'_, '_> {
                 let (tbk, tak) = (threshold_key(b, def), threshold_key(a, def));
                 let tbs = tbk.is_none().then(|| threshold_cell(rep, b, def, lang));
                 let tas = tak.is_none().then(|| threshold_cell(rep, a, def, lang));
+                // The rows of one unit (or part) repeat its code and name.
+                let (code, name) = if i == 0 {
+                    (Cell::Text(&code, None), Cell::Text(name, None))
+                } else {
+                    (Cell::Above, Cell::Above)
+                };
                 let mut cells = [
-                    Cell::Text(&code, None),
-                    Cell::Text(name, None),
+                    code,
+                    name,
                     Cell::Keyed([n as u64, 0, 0, 0], &mut set),
                     Cell::Keyed([indicator, fl.check as u64, 0, 0], &mut check),
                     Cell::Keyed(value_key(b, def), &mut vb),
@@ -513,9 +535,10 @@ impl Rows for UnitRows<'_, '_> {
     }
 
     fn legend(&self, kind: Big) -> Option<(String, Vec<String>, Vec<Row>)> {
-        let named = self.named.borrow();
+        let mut named: Vec<LegendKey> = self.named.borrow().iter().copied().collect();
+        named.sort_unstable();
         (kind == Big::Flips && !self.wide && !named.is_empty())
-            .then(|| legend(self.rep, named.iter().copied(), self.lang))
+            .then(|| legend(self.rep, named, self.lang))
     }
 
     fn all(&self, kinds: &[Big], keep: &mut dyn Keep) {

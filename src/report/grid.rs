@@ -252,17 +252,18 @@ impl Grid {
     /// For a measuring grid ([`Grid::measuring`]) whose first row was pushed: measure `cell` as a
     /// cell of column `j` of a later row, without the row. Measuring the same cell twice measures it
     /// once: a table whose cells repeat is measured by its distinct cells, then told how many rows
-    /// it has ([`Grid::counted`]).
-    pub fn measure(&mut self, j: usize, cell: &str) {
-        if j >= self.cols.len() {
-            return;
-        }
+    /// it has ([`Grid::counted`]). Its width, as [`cell_width`] says it once its line breaks are
+    /// spaces.
+    pub fn measure(&mut self, j: usize, cell: &str) -> usize {
         let cell = if cell.contains(['\n', '\r']) {
             std::borrow::Cow::Owned(cell.replace(['\n', '\r'], " "))
         } else {
             std::borrow::Cow::Borrowed(cell)
         };
         let (w, word) = widths(&cell);
+        if j >= self.cols.len() {
+            return w;
+        }
         self.widest[j] = self.widest[j].max(w);
         self.longest_word[j] = self.longest_word[j].max(word);
         if self.numeric[j] && !cell.is_empty() && !is_number(&cell) {
@@ -271,6 +272,7 @@ impl Grid {
         if self.rows > 0 && self.same[j] {
             self.same[j] = self.cell(0, j) == cell.as_ref();
         }
+        w
     }
 
     /// For a grid measured by [`Grid::measure`]: it has `rows` rows.
@@ -432,23 +434,22 @@ impl Grid {
         self.row_lines(laid, &cells, out);
     }
 
-    /// [`Grid::row`] for cells already without line breaks, each with its width ([`cell_width`]):
-    /// the same line, appended to `out`, without measuring the cells again. Only for a layout of one
-    /// line per row (no width, no group, not records): `false`, and nothing written, otherwise.
-    pub fn row_measured(
-        &self,
-        laid: &Laid,
-        cells: &[(&str, Option<Tint>, usize)],
-        out: &mut String,
-    ) -> bool {
+    /// The line each row is written on when the layout gives a row one line (no width, no group,
+    /// not records): what [`Line::write`] writes from cells already measured; `None` otherwise.
+    pub fn line_of(&self, laid: &Laid) -> Option<Line> {
         if laid.records || laid.width.is_some() || !laid.groups.is_empty() {
-            return false;
+            return None;
         }
-        self.write_line(out, &laid.shown, &laid.widths, true, |_, j| {
-            let (text, tint, shown) = cells.get(j).copied().unwrap_or(("", None, 0));
-            (text, tint.filter(|_| laid.color), Some(shown))
-        });
-        true
+        let cols = laid
+            .shown
+            .iter()
+            .zip(&laid.widths)
+            .map(|(&j, &w)| (j, w, self.right(j)))
+            .collect();
+        Some(Line {
+            cols,
+            color: laid.color,
+        })
     }
 
     /// What comes after the rows: the note, and the columns listed below the table.
@@ -619,8 +620,7 @@ impl Grid {
             if k > 0 {
                 spaces(out, GAP);
             }
-            // In a plain table the first column names the row (a code, a year): never to the right.
-            let right = body && (self.cols[j].right || (self.auto && self.numeric[j] && j > 0));
+            let right = body && self.right(j);
             // The last column is not padded on the right.
             let pad = if right || k != last {
                 w.saturating_sub(measured.unwrap_or_else(|| width(text)))
@@ -643,6 +643,12 @@ impl Grid {
         let kept = out[start..].trim_end_matches(' ').len();
         out.truncate(start + kept);
         out.push('\n');
+    }
+
+    /// Whether the cells of column `j` are aligned right in the rows (not in the header).
+    fn right(&self, j: usize) -> bool {
+        // In a plain table the first column names the row (a code, a year): never to the right.
+        self.cols[j].right || (self.auto && self.numeric[j] && j > 0)
     }
 
     /// The width of each shown column: each its widest cell and header when that fits; else headers
@@ -711,6 +717,69 @@ impl Grid {
     }
 }
 
+/// The line of a row of a grid laid out one line a row ([`Grid::line_of`]), written from its cells
+/// already measured: per column shown, the cell's place in the row, the column's width and whether
+/// it is aligned right. It writes what [`Grid::row`] writes, byte for byte, without going back to
+/// the grid for each cell: a table of a million rows is written with a few copies a cell.
+#[derive(Debug, Clone)]
+pub struct Line {
+    cols: Vec<(usize, usize, bool)>,
+    color: bool,
+}
+
+impl Line {
+    /// One row's line, appended to `out`: `cell(j)` gives the cell of column `j` (the bytes of its
+    /// text, without line breaks), its tint and its width ([`cell_width`]).
+    pub fn write<'t>(
+        &self,
+        out: &mut Vec<u8>,
+        mut cell: impl FnMut(usize) -> (&'t [u8], Option<Tint>, usize),
+    ) {
+        let start = out.len();
+        let last = self.cols.len().saturating_sub(1);
+        // The spaces before the next text (a gap, a padding): written in one go when a text
+        // follows, never at the end of the line (the last column is not padded on the right, and
+        // a line ends without spaces).
+        let mut pending = 0;
+        for (k, &(j, w, right)) in self.cols.iter().enumerate() {
+            let (text, tint, shown) = cell(j);
+            if k > 0 {
+                pending += GAP;
+            }
+            let pad = if right || k != last {
+                w.saturating_sub(shown)
+            } else {
+                0
+            };
+            if right {
+                pending += pad;
+            }
+            if !text.is_empty() {
+                out.resize(out.len() + pending, b' ');
+                pending = 0;
+                match tint.filter(|_| self.color) {
+                    Some(t) => {
+                        out.extend_from_slice(b"\x1b[");
+                        out.extend_from_slice(t.code().as_bytes());
+                        out.push(b'm');
+                        out.extend_from_slice(text);
+                        out.extend_from_slice(b"\x1b[0m");
+                    }
+                    None => out.extend_from_slice(text),
+                }
+            }
+            if !right && k != last {
+                pending += pad;
+            }
+        }
+        // A text may end with spaces of its own.
+        while out.len() > start && out.last() == Some(&b' ') {
+            out.pop();
+        }
+        out.push(b'\n');
+    }
+}
+
 /// `n` spaces.
 fn spaces(out: &mut String, n: usize) {
     const SPACES: &str = "                                                                ";
@@ -738,7 +807,7 @@ fn width(s: &str) -> usize {
 }
 
 /// The width of a cell without line breaks on a terminal, as a table lays it out
-/// ([`Grid::row_measured`]).
+/// ([`Line::write`]).
 pub fn cell_width(s: &str) -> usize {
     width(s)
 }
@@ -950,7 +1019,7 @@ mod tests {
     #[test]
     fn a_measured_row_is_the_row_as_written_from_its_cells() {
         // Right-aligned, numeric (auto) and left columns, tints on and off, wide characters, an
-        // empty last cell: row_measured writes what row writes, byte for byte.
+        // empty last cell: a measured line writes what row writes, byte for byte.
         let mut g = Grid::new(vec![
             Column::new("Mã"),
             Column::new("Tên xã"),
@@ -959,7 +1028,7 @@ mod tests {
             Column::new("Ghi chú"),
         ])
         .auto();
-        let rows: [[(&str, Option<Tint>); 5]; 3] = [
+        let rows: [[(&str, Option<Tint>); 5]; 4] = [
             [
                 ("06501", None),
                 ("Gia Cát", Some(Tint::Green)),
@@ -981,6 +1050,14 @@ mod tests {
                 ("3", None),
                 ("x", None),
             ],
+            // A text ending with a space, then nothing: the line ends without spaces.
+            [
+                ("06513", None),
+                ("Tân ", Some(Tint::Red)),
+                ("", None),
+                ("", None),
+                ("", None),
+            ],
         ];
         for r in &rows {
             g.push(r.iter().copied());
@@ -988,12 +1065,14 @@ mod tests {
         for color in [false, true] {
             let (laid, _) = g.start(None, color);
             for r in &rows {
-                let (mut row, mut measured) = (String::new(), String::new());
+                let (mut row, mut measured) = (String::new(), Vec::new());
                 g.row(&laid, r, &mut row);
-                let cells: Vec<(&str, Option<Tint>, usize)> =
-                    r.iter().map(|(s, t)| (*s, *t, cell_width(s))).collect();
-                assert!(g.row_measured(&laid, &cells, &mut measured));
-                assert_eq!(measured, row);
+                let line = g.line_of(&laid).unwrap();
+                line.write(&mut measured, |j| {
+                    let (s, t) = r[j];
+                    (s.as_bytes(), t, cell_width(s))
+                });
+                assert_eq!(String::from_utf8(measured).unwrap(), row);
             }
         }
         let (mut plain, mut tinted) = (String::new(), String::new());
@@ -1003,6 +1082,22 @@ mod tests {
         g.row(&laid, &rows[1], &mut tinted);
         assert_eq!(plain, "6      Xã 漢字 dài hơn   7    100  còn thiếu 2.2\n");
         assert!(tinted.contains("\x1b[32m7\x1b[0m"), "{tinted:?}");
+    }
+
+    #[test]
+    fn a_cell_measured_has_the_width_it_is_written_with() {
+        let mut g = Grid::plain(["a", "b"]).measuring();
+        g.push([("x", None), ("y", None)]);
+        for s in [
+            "",
+            "Tân Thành",
+            "≥ 42 triệu đồng/người/năm",
+            "Xã 漢字",
+            "hai\ndòng",
+        ] {
+            assert_eq!(g.measure(1, s), cell_width(&s.replace('\n', " ")), "{s:?}");
+            assert_eq!(g.measure(7, s), cell_width(&s.replace('\n', " ")), "{s:?}");
+        }
     }
 
     #[test]

@@ -64,6 +64,9 @@ pub(super) enum Cell<'a> {
     /// same key always makes the same text): a row of a million repeats its set, indicator,
     /// thresholds and most of its values, which are then neither formatted nor hashed as text again.
     Keyed([u64; 4], &'a mut dyn FnMut() -> (String, Option<Tint>)),
+    /// The cell of the row above in this column (the rows of a unit repeat its code and name),
+    /// not compared with it again; empty on a table's first row.
+    Above,
 }
 
 /// Where [`Rows::all`] puts the rows it makes.
@@ -166,11 +169,7 @@ impl Doc {
             for p in &self.0 {
                 if let Piece::Units { header, kind, .. } = p {
                     grids[kind.at()] = Some(units_grid(header.clone()));
-                    let h = &mut held[kind.at()];
-                    h.columns = header.len();
-                    h.ids
-                        .reserve_exact(rows.count(*kind).saturating_mul(header.len()));
-                    h.last = vec![None; header.len()];
+                    held[kind.at()].start(header.len(), rows.count(*kind));
                 }
             }
             let kinds: Vec<Big> = Big::ALL
@@ -234,25 +233,30 @@ impl Doc {
                     };
                     let (laid, head) = grid.start(style.width.map(usize::from), style.color);
                     out.write_all(head.as_bytes())?;
+                    // One line a row (no width): written from the cells as kept, measured.
+                    let line = grid.line_of(&laid);
                     // Lines are gathered and written a block at a time.
-                    let mut lines = String::new();
-                    let mut cells: Vec<(&str, Option<Tint>)> = Vec::new();
-                    let mut measured: Vec<(&str, Option<Tint>, usize)> = Vec::new();
-                    let h = &held[kind.at()];
+                    let mut lines: Vec<u8> = Vec::new();
+                    let (mut cells, mut wrapped) = (Vec::new(), String::new());
+                    let h = &mut held[kind.at()];
+                    h.kept();
+                    let h = &*h;
                     for r in 0..h.rows {
-                        measured.clear();
-                        measured.extend(h.measured_row(r));
-                        if !grid.row_measured(&laid, &measured, &mut lines) {
+                        if let Some(line) = &line {
+                            h.write_row(r, line, &mut lines);
+                        } else {
                             cells.clear();
-                            cells.extend(measured.iter().map(|(s, t, _)| (*s, *t)));
-                            grid.row(&laid, &cells, &mut lines);
+                            cells.extend(h.row(r));
+                            wrapped.clear();
+                            grid.row(&laid, &cells, &mut wrapped);
+                            lines.extend_from_slice(wrapped.as_bytes());
                         }
                         if lines.len() >= 1 << 16 {
-                            out.write_all(lines.as_bytes())?;
+                            out.write_all(&lines)?;
                             lines.clear();
                         }
                     }
-                    out.write_all(lines.as_bytes())?;
+                    out.write_all(&lines)?;
                     out.write_all(grid.end(&laid).as_bytes())?;
                     if let Some((t, h, r)) = rows.legend(kind) {
                         out.write_all(block(format, style, Some(&t), h, r).as_bytes())?;
@@ -267,27 +271,59 @@ impl Doc {
 /// The rows of a [`Big`] table, kept as ids of their distinct cells: a table of 100,000 communes has
 /// a million rows of indicators, whose cells (a set, an indicator, a value, a threshold, a
 /// direction) repeat. The cells of a row's first two columns (a code and a name) are kept as they
-/// come, once for the rows of a unit that repeat them.
+/// come, once for the rows of a unit that repeat them; so is a long cell (a unit's list of the
+/// indicators that turned), which seldom repeats.
 #[derive(Default)]
 struct Held {
     columns: usize,
     rows: usize,
     /// Per row, the id of each of its `columns` cells.
     ids: Vec<u32>,
-    /// Each cell's text (where it ends in `text`) and colour, by id.
+    /// Each cell's text (where it is in `text`), width on a terminal and colour, by id.
     text: String,
-    cells: Vec<(usize, Option<Tint>)>,
-    /// Each cell's width on a terminal, by id.
-    widths: Vec<usize>,
+    cells: Vec<Stored>,
     /// The distinct cells of the other columns, by column.
     known: HashMap<(usize, Option<Tint>, String), u32, Quick>,
-    /// The cells handed over by key ([`Cell::Keyed`]), by column and key; and per column the last
+    /// The cells handed over by key ([`Cell::Keyed`]), per column by key; and per column the last
     /// key met and its cell (rows of one unit or indicator repeat them).
-    keyed: HashMap<(usize, [u64; 4]), u32, Quick>,
+    keyed: Vec<HashMap<Key, u32, Quick>>,
     last: Vec<Option<([u64; 4], u32)>>,
 }
 
+/// Where a kept cell's text is in [`Held::text`], its width on a terminal ([`grid::cell_width`])
+/// and its colour.
+struct Stored {
+    start: usize,
+    end: usize,
+    width: usize,
+    tint: Option<Tint>,
+}
+
+/// The key of a [`Cell::Keyed`], hashed word by word: an array hashes as its bytes, which cost more
+/// than keeping the rest of the row.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key([u64; 4]);
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for w in self.0 {
+            state.write_u64(w);
+        }
+    }
+}
+
+/// A cell longer than this is kept as it comes, not looked for among the column's cells.
+const LONG: usize = 64;
+
 impl Held {
+    /// Ready to keep the rows of a table of `columns` columns, about `rows` of them.
+    fn start(&mut self, columns: usize, rows: usize) {
+        self.columns = columns;
+        self.ids.reserve_exact(rows.saturating_mul(columns));
+        self.last = vec![None; columns];
+        self.keyed = (0..columns).map(|_| HashMap::default()).collect();
+    }
+
     /// Keep a row handed over cell by cell: as [`Held::add`] keeps it, a keyed cell made only when its
     /// column has not met its key yet.
     fn add_cells(&mut self, grid: &mut Grid, cells: &mut [Cell<'_>]) {
@@ -298,6 +334,7 @@ impl Held {
                 .map(|c| match c {
                     Cell::Text(s, t) => (s.to_string(), *t),
                     Cell::Keyed(_, make) => make(),
+                    Cell::Above => (String::new(), None),
                 })
                 .collect();
             self.add(grid, row);
@@ -308,19 +345,21 @@ impl Held {
             let id = match cells.get_mut(j) {
                 None => self.text_id(grid, at, j, "", None),
                 Some(Cell::Text(s, t)) => self.text_id(grid, at, j, s, *t),
+                Some(Cell::Above) => self.ids[at - self.columns + j],
                 Some(Cell::Keyed(key, make)) => match self.last.get(j) {
                     Some(Some((k, id))) if k == key => *id,
                     _ => {
-                        let id = match self.keyed.get(&(j, *key)) {
+                        let id = match self.keyed.get(j).and_then(|m| m.get(&Key(*key))) {
                             Some(&id) => id,
                             None => {
                                 // Its key stands for its text: the cell is kept and measured
                                 // once, not also looked for by text (most values of a million rows
                                 // are distinct: a second table of them would double its memory).
                                 let (s, t) = make();
-                                grid.measure(j, &s);
-                                let id = self.keep(&s, t);
-                                self.keyed.insert((j, *key), id);
+                                let id = self.keep(grid, j, &s, t);
+                                if let Some(m) = self.keyed.get_mut(j) {
+                                    m.insert(Key(*key), id);
+                                }
                                 id
                             }
                         };
@@ -337,22 +376,20 @@ impl Held {
     }
 
     /// The id of cell `(s, t)` in column `j` of the row starting at `at` (not the first): as on the
-    /// row above, else a code or name kept anew, else the column's cell of that text.
+    /// row above, else a code, a name or a long cell kept anew, else the column's cell of that text.
     fn text_id(&mut self, grid: &mut Grid, at: usize, j: usize, s: &str, t: Option<Tint>) -> u32 {
         let above = self.ids[at - self.columns + j];
         if self.cell(above) == (s, t) {
             return above;
         }
-        if j < 2 {
-            grid.measure(j, s);
-            return self.keep(s, t);
+        if j < 2 || s.len() > LONG {
+            return self.keep(grid, j, s, t);
         }
         let key = (j, t, s.to_string());
         match self.known.get(&key) {
             Some(&id) => id,
             None => {
-                grid.measure(j, s);
-                let id = self.keep(s, t);
+                let id = self.keep(grid, j, s, t);
                 self.known.insert(key, id);
                 id
             }
@@ -374,16 +411,14 @@ impl Held {
                 .filter(|&id| self.cell(id) == (s.as_str(), t));
             let id = if let Some(id) = above {
                 id
-            } else if j < 2 {
-                grid.measure(j, &s);
-                self.keep(&s, t)
+            } else if j < 2 || s.len() > LONG {
+                self.keep(grid, j, &s, t)
             } else {
                 let key = (j, t, s);
                 match self.known.get(&key) {
                     Some(&id) => id,
                     None => {
-                        grid.measure(j, &key.2);
-                        let id = self.keep(&key.2, t);
+                        let id = self.keep(grid, j, &key.2, t);
                         self.known.insert(key, id);
                         id
                     }
@@ -394,35 +429,56 @@ impl Held {
         self.rows += 1;
     }
 
-    /// Keep a cell's text as a table shows it (a line break is a space, as [`Grid::row`] makes it),
-    /// with its width.
-    fn keep(&mut self, s: &str, t: Option<Tint>) -> u32 {
+    /// Keep a new cell of column `j`, measured with `grid`: its text as a table shows it (a line
+    /// break is a space, as [`Grid::row`] makes it), with its width.
+    fn keep(&mut self, grid: &mut Grid, j: usize, s: &str, t: Option<Tint>) -> u32 {
         let start = self.text.len();
         if s.contains(['\n', '\r']) {
             self.text.push_str(&s.replace(['\n', '\r'], " "));
         } else {
             self.text.push_str(s);
         }
-        self.widths.push(grid::cell_width(&self.text[start..]));
-        self.cells.push((self.text.len(), t));
+        let width = grid.measure(j, &self.text[start..]);
+        self.cells.push(Stored {
+            start,
+            end: self.text.len(),
+            width,
+            tint: t,
+        });
         u32::try_from(self.cells.len() - 1).unwrap_or(u32::MAX)
     }
 
-    /// The cells of row `r` with their widths.
-    fn measured_row(&self, r: usize) -> impl Iterator<Item = (&str, Option<Tint>, usize)> + '_ {
+    /// The cells of row `r`.
+    fn row(&self, r: usize) -> impl Iterator<Item = (&str, Option<Tint>)> + '_ {
         self.ids[r * self.columns..(r + 1) * self.columns]
             .iter()
-            .map(|&id| {
-                let (s, t) = self.cell(id);
-                (s, t, self.widths[id as usize])
-            })
+            .map(|&id| self.cell(id))
+    }
+
+    /// Every row is kept: what finds a cell by its text or key is let go (it is as large as the
+    /// table's distinct cells, and the table is written next).
+    fn kept(&mut self) {
+        self.known = HashMap::default();
+        self.keyed = Vec::new();
+        self.last = Vec::new();
+    }
+
+    /// Row `r`'s line, appended to `out`.
+    fn write_row(&self, r: usize, line: &grid::Line, out: &mut Vec<u8>) {
+        let ids = &self.ids[r * self.columns..(r + 1) * self.columns];
+        // The text's bytes: cut where cells start and end, which are a character's bounds.
+        let text = self.text.as_bytes();
+        line.write(out, |j| {
+            match ids.get(j).and_then(|&id| self.cells.get(id as usize)) {
+                Some(c) => (&text[c.start..c.end], c.tint, c.width),
+                None => (b"", None, 0),
+            }
+        });
     }
 
     fn cell(&self, id: u32) -> (&str, Option<Tint>) {
-        let id = id as usize;
-        let start = id.checked_sub(1).map_or(0, |p| self.cells[p].0);
-        let (end, t) = self.cells[id];
-        (&self.text[start..end], t)
+        let c = &self.cells[id as usize];
+        (&self.text[c.start..c.end], c.tint)
     }
 }
 
@@ -440,4 +496,105 @@ fn md_line(cells: &[String]) -> String {
     let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     let cells: Vec<String> = cells.iter().map(|c| esc(c)).collect();
     format!("| {} |\n", cells.join(" | "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows kept by their distinct cells, some handed over by key or as the row above, are written
+    /// as a grid holding every row writes them, byte for byte; a key's cell is made once.
+    #[test]
+    fn a_table_kept_by_its_distinct_cells_is_written_as_its_rows() {
+        let header = ["Mã", "Xã", "Giá trị", "Ghi chú"];
+        let long =
+            "xã NTM ↓2.1 ↑2.4 ↓4.2 ↓5 ↓6.1 ↓6.3 ↓7 ↑8.3 ↓9.2 ↓10 ↓11 ↓13.4 ↑14.1 ↓14.2 ↓15.3";
+        let rows: Vec<[(&str, Option<Tint>); 4]> = vec![
+            [
+                ("06501", None),
+                ("Gia Cát", None),
+                ("85,5 %", None),
+                ("", None),
+            ],
+            [
+                ("06501", None),
+                ("Gia Cát", None),
+                ("Đạt", Some(Tint::Green)),
+                (long, None),
+            ],
+            [
+                ("06512", None),
+                ("Công\nSơn", None),
+                ("85,5 %", None),
+                (long, None),
+            ],
+            [
+                ("06512", None),
+                ("Công\nSơn", None),
+                ("Đạt", Some(Tint::Green)),
+                ("x ", None),
+            ],
+            [
+                ("06513", None),
+                ("Tân", None),
+                ("12", None),
+                ("hai\ndòng", Some(Tint::Red)),
+            ],
+        ];
+        let mut all = Grid::plain(header);
+        all.keep(0);
+        all.keep(1);
+        for r in &rows {
+            all.push(r.iter().copied());
+        }
+        let mut grid = units_grid(header.iter().map(|h| h.to_string()).collect());
+        let mut held = Held::default();
+        held.start(header.len(), rows.len());
+        let mut made = 0;
+        for (i, r) in rows.iter().enumerate() {
+            if i == 4 {
+                // A row handed over whole.
+                let row: Row = r.iter().map(|(s, t)| (s.to_string(), *t)).collect();
+                held.add(&mut grid, row);
+                continue;
+            }
+            let (value, tint) = r[2];
+            let mut make = || {
+                made += 1;
+                (value.to_string(), tint)
+            };
+            let mut cells = [
+                if i % 2 == 1 {
+                    Cell::Above
+                } else {
+                    Cell::Text(r[0].0, None)
+                },
+                if i % 2 == 1 {
+                    Cell::Above
+                } else {
+                    Cell::Text(r[1].0, None)
+                },
+                Cell::Keyed([u64::from(tint.is_some()), 0, 0, 0], &mut make),
+                Cell::Text(r[3].0, r[3].1),
+            ];
+            held.add_cells(&mut grid, &mut cells);
+        }
+        grid.counted(held.rows);
+        // The first row is made whole (not kept by its key); then each key once: "Đạt" on the second
+        // row, found again on the fourth; "85,5 %" on the third.
+        assert_eq!(made, 3);
+        for color in [false, true] {
+            held.kept();
+            let (laid, head) = grid.start(None, color);
+            let (all_laid, all_head) = all.start(None, color);
+            assert_eq!(head, all_head);
+            let line = grid.line_of(&laid).unwrap();
+            for (r, row) in rows.iter().enumerate() {
+                let (mut want, mut got) = (String::new(), Vec::new());
+                all.row(&all_laid, row, &mut want);
+                held.write_row(r, &line, &mut got);
+                assert_eq!(String::from_utf8(got).unwrap(), want, "row {r}");
+            }
+        }
+    }
 }
