@@ -905,8 +905,9 @@ fn read_districts(
         thresholds_of: None,
     };
     let mut d = districts_of(p, data, options, versions, diag);
-    // The rows not read come first, in file order, as a commune file's do.
+    // In the file's order, as a commune file's are (a file not read at all first).
     d.unscored.splice(0..0, unscored);
+    d.unscored.sort_by_key(|u| u.line);
     d
 }
 

@@ -760,3 +760,43 @@ fn the_summary_alone_counts_the_moves_and_the_indicators_that_turned() {
     assert!(err.contains("--summary"), "{err}");
     assert!(!xlsx.exists());
 }
+
+#[test]
+fn district_notes_come_in_each_district_file_order_whatever_order_the_sides_are_read_in() {
+    // The district file lists 183, 187, 181 in 2023 and 187, 181, 183 in 2024; the comparison reads
+    // the old side in the new side's order, and two threads read the sides. Each side's notes on
+    // communes come in its rows' order, run after run.
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let xa = format!("{dir}/tests/fixtures/data/xa-ba-huyen.csv");
+    let huyen = format!("{dir}/tests/fixtures/data/huyen-doi-thu-tu.csv");
+    let order = |err: &str, year: &str| -> Vec<String> {
+        err.lines()
+            .filter(|l| l.contains(&format!("in {year}:")))
+            .filter_map(|l| l.split(" names ").nth(1))
+            .filter_map(|l| l.split(" in ").next())
+            .map(String::from)
+            .fold(Vec::new(), |mut seen, d| {
+                if seen.last() != Some(&d) {
+                    seen.push(d);
+                }
+                seen
+            })
+    };
+    let mut first = None;
+    for _ in 0..5 {
+        let (code, _, err) = run(&["diff", &xa, "--districts", &huyen, "--lang", "en"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            order(&err, "2023"),
+            ["Huyện Cao Lộc", "Huyện Chi Lăng", "Huyện Bình Gia"],
+            "{err}"
+        );
+        assert_eq!(
+            order(&err, "2024"),
+            ["Huyện Chi Lăng", "Huyện Bình Gia", "Huyện Cao Lộc"],
+            "{err}"
+        );
+        // And the same words each time.
+        assert!(first.get_or_insert_with(|| err.clone()) == &err);
+    }
+}

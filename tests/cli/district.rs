@@ -598,9 +598,9 @@ fn missing_district_data_is_named_in_every_format() {
 
 #[test]
 fn district_rows_that_cannot_be_scored_are_listed_like_communes() {
-    // H1 cannot be read (a percentage in words), H2's year has no criteria version, H3 is scored:
-    // the first two are listed with the communes' rows not scored, in every format, not only
-    // reported as errors.
+    // H2's year has no criteria version, H1 cannot be read (a percentage in words), H3 is scored:
+    // the first two are listed with the communes' rows not scored, in the file's order, in every
+    // format, not only reported as errors.
     let dir = tempfile::tempdir().unwrap();
     let a = Commune {
         code: "X1",
@@ -612,8 +612,8 @@ fn district_rows_that_cannot_be_scored_are_listed_like_communes() {
         &dir,
         &[("Cao Lộc", &a)],
         &[
-            ("H1", "Cao Lộc", 2024, &[("h8", "bốn mươi")]),
             ("H2", "Lộc Bình", 2019, &[]),
+            ("H1", "Cao Lộc", 2024, &[("h8", "bốn mươi")]),
             ("H3", "Văn Lãng", 2024, &[]),
         ],
     );
@@ -630,16 +630,16 @@ fn district_rows_that_cannot_be_scored_are_listed_like_communes() {
     assert_eq!(code, 65);
     let unscored = doc["unscored"].as_array().unwrap();
     let codes: Vec<&str> = unscored.iter().filter_map(|u| u["code"].as_str()).collect();
-    assert_eq!(codes, ["H1", "H2"], "{unscored:?}");
+    assert_eq!(codes, ["H2", "H1"], "{unscored:?}");
     assert!(
-        unscored[0]["reasons"]
+        unscored[1]["reasons"]
             .to_string()
             .contains("not a percentage")
     );
     assert!(
-        unscored[1]["reasons"].to_string().contains("2019"),
+        unscored[0]["reasons"].to_string().contains("2019"),
         "{:?}",
-        unscored[1]
+        unscored[0]
     );
     assert!(
         doc["districts"]

@@ -78,10 +78,11 @@ struct Scorer<'s, 'a> {
     base: &'s str,
     /// The set whose conditions on communes are reported; `None` when the version has no district set.
     set: Option<&'s CriteriaSet>,
-    /// Behind locks: a side may be read from several threads (each row is still scored once, by
-    /// the comparison's first pass, in order).
+    /// Behind locks: a side may be read from several threads (each row is still scored once), in
+    /// an order that depends on them; the notes are kept with their row's line and given in the
+    /// file's order ([`Scorer::notes`]).
     communes: Mutex<HashMap<usize, Communes>>,
-    notes: Mutex<Vec<Problem>>,
+    notes: Mutex<Vec<(usize, Vec<Problem>)>>,
 }
 
 impl Scorer<'_, '_> {
@@ -94,7 +95,7 @@ impl Scorer<'_, '_> {
                 .evaluate(row, &self.side.communes.count(row, over));
         };
         let d = evaluate_district(self.side.ev, row, self.side.communes, over, self.base, set);
-        lock(&self.notes).extend(d.notes);
+        lock(&self.notes).push((row.line, d.notes));
         lock(&self.communes).insert(
             row.line,
             Communes {
@@ -108,6 +109,14 @@ impl Scorer<'_, '_> {
             },
         );
         d.unit
+    }
+
+    /// The notes of every row scored, in the file's order (a row's own in the order given),
+    /// whichever thread scored it first.
+    fn notes(&self) -> Vec<Problem> {
+        let mut by_row = std::mem::take(&mut *lock(&self.notes));
+        by_row.sort_by_key(|(line, _)| *line);
+        by_row.into_iter().flat_map(|(_, notes)| notes).collect()
     }
 
     /// What was kept of a scored row (each row is asked for once).
@@ -156,8 +165,8 @@ pub fn compare_districts(
         .collect();
     let mut summary = d.summary.clone();
     (summary.before, summary.after) = (None, None);
-    let mut notes = std::mem::take(&mut *lock(&so.notes));
-    notes.extend(std::mem::take(&mut *lock(&sn.notes)));
+    let mut notes = so.notes();
+    notes.extend(sn.notes());
     DistrictsDiff {
         notes,
         levels_before: counts(sets, units.iter().filter_map(|u| u.unit.before.as_ref())),
