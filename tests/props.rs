@@ -3,7 +3,9 @@
 //!   criterion, set, qualification, level reached), and lowering one under a ≤ rule likewise;
 //! - scoring is deterministic: the same input gives byte-identical output, in every format;
 //! - every (set, indicator, year of the set's validity window) resolves to exactly one threshold,
-//!   for the bundled sets and for generated dated thresholds that the loader accepts.
+//!   for the bundled sets and for generated dated thresholds that the loader accepts;
+//! - `diff`'s stores, compared by their verdict bytes, find the same changes as the same rows
+//!   scored whole.
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -898,5 +900,61 @@ proptest! {
         let sets: Vec<Verdict> = r.sets.iter().map(|s| s.qualified).collect();
         prop_assert_eq!(&c.qualified, &sets);
         facts_agree(&plan, &row, &c, &r, &chain)?;
+    }
+}
+
+/// The codes `X0`, `X1`… on lines 2, 3…, in order: the two sides of a comparison pair by position.
+fn numbered(rows: Vec<Row>) -> Vec<Row> {
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, mut r)| {
+            r.code = format!("X{i}");
+            r.line = i + 2;
+            r
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 48, ..Config::default() })]
+
+    /// Two sides kept as `diff` keeps them (a byte per verdict; a criterion whose bytes are the
+    /// same on both sides is passed over) find the same changes, unit by unit, as the same rows
+    /// scored whole and compared criterion by criterion and indicator by indicator.
+    #[test]
+    fn stores_compared_by_their_bytes_find_what_rows_scored_whole_find(
+        before in prop::collection::vec(commune(), 1..10),
+        after in prop::collection::vec(commune(), 1..10),
+    ) {
+        use ntm::eval::diff::store::{Store, StoreSide};
+        use ntm::eval::diff::{CodeMap, Diff, RowSide, compare};
+        let v = version();
+        let chain = v.commune_chain();
+        let ev = Evaluator::new(v, chain.clone(), &HEAD, Options::default());
+        let (before, after) = (numbered(before), numbered(after));
+        let store = |rows: &[Row]| {
+            let mut st = Store::new(HEAD.clone(), &chain);
+            for r in rows {
+                st.push_result(r, &ev.evaluate(r, &NoDerived));
+            }
+            st
+        };
+        let (kept_before, kept_after) = (store(&before), store(&after));
+        let side = |st| StoreSide::new(st, v, chain.clone(), Options::default());
+        let (old, new) = (side(&kept_before), side(&kept_after));
+        let none = std::collections::HashSet::new();
+        let by_bytes = compare(&chain, &old, &new, &CodeMap::none(), &none);
+        let score = |r: &Row| ev.evaluate(r, &NoDerived);
+        let (old_rows, new_rows) = (
+            RowSide::new(before.iter().collect(), &score),
+            RowSide::new(after.iter().collect(), &score),
+        );
+        let whole = compare(&chain, &old_rows, &new_rows, &CodeMap::none(), &none);
+        let deltas = |d: &Diff| -> Vec<String> { d.units().map(|u| format!("{:?}", u.delta)).collect() };
+        prop_assert_eq!(deltas(&by_bytes), deltas(&whole));
+        prop_assert_eq!(
+            (by_bytes.flipped, by_bytes.not_compared, format!("{:?}", by_bytes.changes)),
+            (whole.flipped, whole.not_compared, format!("{:?}", whole.changes))
+        );
     }
 }
