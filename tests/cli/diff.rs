@@ -800,3 +800,80 @@ fn district_notes_come_in_each_district_file_order_whatever_order_the_sides_are_
         assert!(first.get_or_insert_with(|| err.clone()) == &err);
     }
 }
+
+/// The rows of the table titled `title` in a text report: each cell cut at its column, as the
+/// line of `─` under the header marks them (every character here takes one column).
+fn text_table(out: &str, title: &str) -> Vec<Vec<String>> {
+    let mut lines = out.lines().skip_while(|l| !l.starts_with(title)).skip(2);
+    let Some(rule) = lines.next() else {
+        return Vec::new();
+    };
+    let rule: Vec<char> = rule.chars().collect();
+    let mut columns = Vec::new();
+    let mut start = None;
+    for (i, c) in rule.iter().chain([&' ']).enumerate() {
+        match (c == &'─', start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                columns.push(s);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    lines
+        .take_while(|l| !l.is_empty())
+        .map(|l| {
+            let chars: Vec<char> = l.chars().collect();
+            columns
+                .iter()
+                .enumerate()
+                .map(|(k, &s)| {
+                    let end = columns.get(k + 1).copied().unwrap_or(chars.len());
+                    let cell: String = chars[s.min(chars.len())..end.min(chars.len())]
+                        .iter()
+                        .collect();
+                    cell.trim().to_string()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The rows of the Markdown table under the heading `### {title}`.
+fn md_table(out: &str, title: &str) -> Vec<Vec<String>> {
+    out.lines()
+        .skip_while(|l| !l.starts_with(&format!("### {title}")))
+        .skip(4)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            l.trim_start_matches("| ")
+                .trim_end_matches(" |")
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_text_table_of_indicators_that_turned_says_what_the_markdown_one_says() {
+    // The text table keeps its cells by key (set, check, value, threshold, direction, cause), the
+    // Markdown table writes each row whole: the same rows, cell for cell.
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let title = "Chỉ tiêu đổi trạng thái (Đạt ↔ Không đạt)";
+    for file in [
+        "samples/communes.csv",
+        "tests/fixtures/data/xa-ba-huyen.csv",
+    ] {
+        let path = format!("{dir}/{file}");
+        let args = ["diff", &path, "--from", "2023", "--to", "2024"];
+        let (code, text, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        let (code, md, err) = run(&[&args[..], &["--format", "md"]].concat());
+        assert_eq!(code, 0, "{err}");
+        let (t, m) = (text_table(&text, title), md_table(&md, title));
+        assert!(t.len() >= 2 && t[0].len() == 10, "{file}: {t:?}\n{text}");
+        assert_eq!(t, m, "{file}");
+    }
+}
