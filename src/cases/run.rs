@@ -26,10 +26,12 @@ pub fn run<'c>(case: &'c Case, catalog: &Catalog) -> Outcome<'c> {
         data
     };
     let (communes, district) = match &case.communes {
-        Some(rows) => (
-            with_rows(rows.clone()),
-            Some(with_rows(vec![case.unit.clone()])),
-        ),
+        Some(rows) => {
+            // The case's problems are the district table's: reported once.
+            let mut communes = with_rows(rows.clone());
+            communes.problems.clear();
+            (communes, Some(with_rows(vec![case.unit.clone()])))
+        }
         None => (with_rows(vec![case.unit.clone()]), None),
     };
     let job = Job {

@@ -335,3 +335,30 @@ fn a_row_the_pipeline_does_not_score_fails_the_case_and_says_why() {
     );
     assert!(!text.contains("Explanation"), "{text}");
 }
+
+#[test]
+fn an_error_left_in_a_commune_cases_table_fails_the_case() {
+    // What reading found in a case's table is reported by the pipeline as a file's is: an error
+    // left there (put after reading here) fails a commune case, as it already failed a district
+    // case (whose table the pipeline reads as the district's).
+    let cat = catalog();
+    let loaded = load_str(
+        &cat,
+        "[[case]]\nname = \"c\"\nexpect = { qualified = true }\n",
+    );
+    let mut case = loaded.cases[0].clone();
+    assert!(run(&case, &cat).passed());
+    let error = crate::diag::Problem::error(
+        "test",
+        "cases.toml",
+        crate::i18n::Text::new("lỗi để lại", "an error left"),
+    );
+    case.data.problems.push(error);
+    let o = run(&case, &cat);
+    assert_eq!(o.mismatches.len(), 1, "{:?}", o.mismatches);
+    assert!(
+        matches!(&o.mismatches[0].actual, Got::Scored(Some(why)) if why.en == "an error left"),
+        "{:?}",
+        o.mismatches[0]
+    );
+}

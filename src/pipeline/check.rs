@@ -554,6 +554,8 @@ pub fn run(
     match job.input {
         Input::Files { data, .. } => read_communes(job, data, units, &keep, &mut scoring, sink)?,
         Input::Rows { communes, .. } => {
+            // What reading the table found, reported as a file's is (a district table's above).
+            scoring.diag.add(communes.problems.iter().cloned());
             let mut table = scoring.table(communes);
             for row in &communes.rows {
                 if keep(&row.code, &row.name, row.year) {
