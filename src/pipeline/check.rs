@@ -505,7 +505,7 @@ pub fn run(
     let (units, no_list) = super::official_lists(job.units, &p.versions);
     diag.add(no_list);
     // The districts are few: read them whole, first.
-    let districts = match job.input {
+    let mut districts = match job.input {
         Input::Files {
             districts: Some(path),
             ..
@@ -570,12 +570,12 @@ pub fn run(
         index,
         ..
     } = scoring;
-    if let Some(d) = &districts {
+    if let Some(d) = &mut districts {
         // The district rows that will not be scored are listed after the communes', before the
         // districts are scored.
-        for u in &d.unscored {
+        for u in std::mem::take(&mut d.unscored) {
             out.unscored += 1;
-            sink.unscored(u.clone())?;
+            sink.unscored(u)?;
         }
         for (row, i) in &d.rows {
             let (Some(sel), version) = (&p.selections[*i], p.versions[*i]) else {
@@ -907,6 +907,14 @@ fn read_districts(
         thresholds_of: None,
     };
     let mut d = districts_of(p, data, options, versions, diag);
+    // A district whose row could not be read is still in the file: its communes are not told
+    // their district is missing from it (the row is listed as not scored).
+    for u in &unscored {
+        if let Some(year) = u.year {
+            d.keys
+                .extend([(district_key(&u.code), year), (district_key(&u.name), year)]);
+        }
+    }
     // In the file's order, as a commune file's are (a file not read at all first).
     d.unscored.splice(0..0, unscored);
     d.unscored.sort_by_key(|u| u.line);
