@@ -33,10 +33,11 @@ pub struct FileState {
 impl FileState {
     /// The state of the file at `path`, or `None` when it cannot be read.
     pub fn of(path: &Path) -> Option<FileState> {
+        // One look at the file: its identity, length and time from the same moment.
         let meta = std::fs::metadata(path).ok()?;
         Some(FileState {
             path: path.to_path_buf(),
-            id: FileId::of(path)?,
+            id: FileId::of_meta(path, &meta)?,
             len: meta.len(),
             modified: meta.modified().ok()?,
         })
@@ -46,14 +47,20 @@ impl FileState {
 impl FileId {
     /// The identity of an existing file (links followed), or `None` when it cannot be read.
     pub fn of(path: &Path) -> Option<FileId> {
+        FileId::of_meta(path, &std::fs::metadata(path).ok()?)
+    }
+
+    /// The identity of the file at `path`, from what `metadata` said of it.
+    fn of_meta(path: &Path, meta: &std::fs::Metadata) -> Option<FileId> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
-            let m = std::fs::metadata(path).ok()?;
-            Some(FileId(Id::Inode(m.dev(), m.ino())))
+            let _ = path;
+            Some(FileId(Id::Inode(meta.dev(), meta.ino())))
         }
         #[cfg(not(unix))]
         {
+            let _ = meta;
             path.canonicalize().ok().map(|p| FileId(Id::Path(p)))
         }
     }
