@@ -294,17 +294,8 @@ impl<'s> Cells<'s> {
         // is looked at again from its start once more have come.
         loop {
             let buf = &self.feed.buf[self.feed.pos..];
-            let mut quote = 0u8;
-            for (i, &b) in buf.iter().enumerate().skip(from) {
-                if quote != 0 {
-                    if b == quote {
-                        quote = 0;
-                    }
-                } else if b == b'>' {
-                    return Some(i);
-                } else if b == b'"' || b == b'\'' {
-                    quote = b;
-                }
+            if let Some(end) = tag_end_in(buf, from) {
+                return Some(end);
             }
             if buf.len() > MAX_UNIT || !self.feed.more() {
                 return None;
@@ -362,13 +353,7 @@ impl<'s> Cells<'s> {
                 }
                 return None;
             }
-            let empty = tag[end - 1] == b'/';
-            let inner = &tag[1..if empty { end - 1 } else { end }];
-            let name_len = inner
-                .iter()
-                .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-                .unwrap_or(inner.len());
-            let (name, attrs) = inner.split_at(name_len);
+            let (empty, name, attrs) = start_tag(tag);
             match local_name(name) {
                 b"row" => {
                     let mut r = None;
@@ -833,6 +818,40 @@ fn cell_tag(buf: &[u8]) -> Option<(usize, bool, [Option<&[u8]>; 3])> {
             return None;
         }
     }
+}
+
+/// Where the tag at the start of `buf` ends (its `>`, outside quotes), looking from `from`; `None`
+/// when it does not end in `buf`.
+fn tag_end_in(buf: &[u8], from: usize) -> Option<usize> {
+    let mut quote = 0u8;
+    for (i, &b) in buf.iter().enumerate().skip(from) {
+        if quote != 0 {
+            if b == quote {
+                quote = 0;
+            }
+        } else if b == b'>' {
+            return Some(i);
+        } else if b == b'"' || b == b'\'' {
+            quote = b;
+        }
+    }
+    None
+}
+
+/// A start tag `<name attrs>` or `<name attrs/>`, whole: whether it is empty, its name, and its
+/// attributes (from the whitespace after the name, as [`for_attrs`] reads them).
+fn start_tag(tag: &[u8]) -> (bool, &[u8], &[u8]) {
+    let body = tag.get(1..tag.len().saturating_sub(1)).unwrap_or_default();
+    let (empty, inner) = match body.strip_suffix(b"/") {
+        Some(inner) => (true, inner),
+        None => (false, body),
+    };
+    let name_len = inner
+        .iter()
+        .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .unwrap_or(inner.len());
+    let (name, attrs) = inner.split_at(name_len);
+    (empty, name, attrs)
 }
 
 /// Each `key="value"` of a tag's attributes, strictly: a key of name characters, `=`, a quoted
@@ -1408,32 +1427,12 @@ mod tests {
     /// [`for_attrs`]; `None` when that way would not read it as a cell.
     #[allow(clippy::type_complexity)]
     fn cell_tag_long_way(buf: &[u8]) -> Option<(usize, bool, [Option<&[u8]>; 3])> {
-        let mut quote = 0u8;
-        let mut end = None;
-        for (i, &b) in buf.iter().enumerate() {
-            if quote != 0 {
-                if b == quote {
-                    quote = 0;
-                }
-            } else if b == b'>' {
-                end = Some(i);
-                break;
-            } else if b == b'"' || b == b'\'' {
-                quote = b;
-            }
-        }
-        let end = end?;
+        let end = tag_end_in(buf, 0)?;
         let tag = &buf[..=end];
         if tag.get(1) == Some(&b'/') || end < 2 {
             return None;
         }
-        let empty = tag[end - 1] == b'/';
-        let inner = &tag[1..if empty { end - 1 } else { end }];
-        let name_len = inner
-            .iter()
-            .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-            .unwrap_or(inner.len());
-        let (name, attrs) = inner.split_at(name_len);
+        let (empty, name, attrs) = start_tag(tag);
         if local_name(name) != b"c" {
             return None;
         }
