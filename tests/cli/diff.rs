@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::common::{Commune, commune, csv, json, run, write};
+use crate::common::{Commune, commune, csv, json, md_cells, run, write};
 
 mod bad_input;
 mod district;
@@ -846,13 +846,7 @@ fn md_table(out: &str, title: &str) -> Vec<Vec<String>> {
         .skip_while(|l| !l.starts_with(&format!("### {title}")))
         .skip(4)
         .take_while(|l| l.starts_with('|'))
-        .map(|l| {
-            l.trim_start_matches("| ")
-                .trim_end_matches(" |")
-                .split(" | ")
-                .map(|c| c.trim().to_string())
-                .collect()
-        })
+        .map(md_cells)
         .collect()
 }
 
