@@ -369,7 +369,7 @@ impl Output {
     /// most [`AHEAD`] of them waiting. What the thread could not write is given by its handle:
     /// join it once the writer is dropped (dropping it hands over what it holds), before
     /// [`Output::commit`].
-    pub fn write_behind<'scope, 'env>(
+    fn write_behind<'scope, 'env>(
         &'env mut self,
         scope: &'scope std::thread::Scope<'scope, 'env>,
     ) -> (

@@ -37,6 +37,7 @@ pub use status::{LevelStatus, label};
 use super::summary::{Summary, SummaryBuilder};
 use super::view::{Detailed, UnitView};
 use super::{IndicatorResult, SetResult, UnitResult, Verdict};
+use crate::Quick;
 use crate::criteria::CriteriaSet;
 use crate::diag::Problem;
 use crate::input::Row;
@@ -467,9 +468,9 @@ impl<'s> Diff<'s> {
         self.unit(&self.entries[k], detail.into())
     }
 
-    /// The old side's units in the order the comparison first reads them (the new side's order,
-    /// each new unit's old communes in map order, then those only in the old side), then the rest
-    /// (units left out of the matching), in the side's order.
+    /// The old side's units in the report's order (the new side's order, each new unit's old
+    /// communes in map order, then those only in the old side), then the rest (units left out of
+    /// the matching), in the side's order.
     pub fn old_order(&self) -> Vec<usize> {
         let mut seen = vec![false; self.old.len()];
         let mut out = Vec::with_capacity(self.old.len());
@@ -720,10 +721,6 @@ pub fn compare<'s>(
     diff.summary = summary;
     diff
 }
-
-/// A quick hash for the codes the comparison looks up (foldhash's, with a fixed seed: the codes
-/// are the user's own, not an adversary's).
-type Quick = foldhash::fast::FixedState;
 
 /// Tie each new unit to the old side (one pair, several old communes, or none), in the new side's
 /// order, then list the old units tied to none; and find the year whose thresholds scored each side
@@ -1149,10 +1146,10 @@ mod tests {
         );
     }
 
-    #[test]
-    fn counted_in_parts_and_built_ahead_as_in_one_pass() {
-        // Sixty communes before, their levels drawn from their line (so a code moves between the
-        // sides): two merged into one, one split in two, one renamed, some on one side only.
+    /// Sixty communes before, their levels drawn from their line (so a code moves between the
+    /// sides): two merged into one, one split in two, one renamed, one skipped, some on one side
+    /// only; the comparison handed to `check`.
+    fn with_every_move(check: impl FnOnce(&Diff, &[&CriteriaSet])) {
         let old: Vec<String> = (0..60).map(|i| format!("O{i}")).collect();
         let mut new: Vec<String> = (5..63).map(|i| format!("O{i}")).collect();
         new.extend(["M", "S1", "S2", "R"].map(String::from));
@@ -1163,7 +1160,12 @@ mod tests {
             old.iter().map(String::as_str).collect(),
             new.iter().map(String::as_str).collect(),
         );
-        compared_by(&old, &new, &of, map, &["O9"], |d, sets| {
+        compared_by(&old, &new, &of, map, &["O9"], check);
+    }
+
+    #[test]
+    fn counted_in_parts_and_built_ahead_as_in_one_pass() {
+        with_every_move(|d, sets| {
             let whole = format!("{:?}", d.count_in(sets, 1).finish(None, None));
             for parts in [2, 3, 7, 200] {
                 let mut acc = d.count_in(sets, parts);
@@ -1306,17 +1308,7 @@ mod tests {
         // Rows scored whole (their results are not tied to a definition: the walk finds each
         // criterion and indicator by its number and code), and units merged, split, renamed,
         // new and gone.
-        let old: Vec<String> = (0..60).map(|i| format!("O{i}")).collect();
-        let mut new: Vec<String> = (5..63).map(|i| format!("O{i}")).collect();
-        new.extend(["M", "S1", "S2", "R"].map(String::from));
-        let map = "ma_xa_cu,ma_xa_moi\nO0,M\nO1,M\nO2,S1\nO2,S2\nO3,R\n";
-        let letters = ["PPF", "PFF", "FFF", "UUU", "PPP", "PUF", "FUU"];
-        let of = |r: &Row| verdicts("", &[("", letters[(r.line * 5 + r.code.len()) % 7])]);
-        let (old, new): (Vec<&str>, Vec<&str>) = (
-            old.iter().map(String::as_str).collect(),
-            new.iter().map(String::as_str).collect(),
-        );
-        compared_by(&old, &new, &of, map, &["O9"], |d, sets| {
+        with_every_move(|d, sets| {
             assert_eq!(counted_walked(d, sets), counted_built(d, sets));
             assert!(d.summary.renamed > 0 && d.summary.both > 0);
         });

@@ -207,9 +207,8 @@ pub struct Options {
 pub struct Evaluator<'a> {
     version: &'a Version,
     sets: Vec<&'a CriteriaSet>,
-    /// Each column's position, by name: looked up for every check explained (foldhash's quick
-    /// hash with a fixed seed; the names are the criteria's and the file's own).
-    columns: HashMap<&'a str, usize, foldhash::fast::FixedState>,
+    /// Each column's position, by name: looked up for every check explained.
+    columns: HashMap<&'a str, usize, crate::Quick>,
     column_names: Vec<&'a str>,
     present: Vec<bool>,
     options: Options,

@@ -74,10 +74,7 @@ type SetAt = (usize, HashMap<String, (usize, usize), Quick>);
 /// in Vietnamese.
 type ThresholdKey = (usize, &'static str, u64, Option<i32>, bool);
 
-/// A quick hash for the report's own tables of short keys (set ids, indicator codes, the distinct
-/// cells of a table): foldhash's, with a fixed seed, where the standard one's flooding resistance
-/// costs a tenth of a table's writing.
-pub(super) type Quick = foldhash::fast::FixedState;
+pub(super) use crate::Quick;
 
 impl DiffReport<'_> {
     /// A commune or district set compared.

@@ -177,10 +177,9 @@ impl Changes for Build {
     }
 
     fn flip(&mut self, criterion: &str, b: At<'_>, a: At<'_>, same: bool) {
-        // For the summary's count, an indicator is explained only when the threshold alone may
-        // have turned it, and only when both sides read its checks at the same positions.
+        // For the summary's count, an indicator is explained only to find its cause.
         let detail = match self.detail {
-            Depth::Causes if same && may_be_threshold(b, a) => Depth::Full,
+            Depth::Causes if explains_cause(b, a, same) => Depth::Full,
             Depth::Causes => Depth::Brief,
             d => d,
         };
@@ -263,10 +262,9 @@ pub(super) fn may_be_threshold((b, (i, k, j)): At<'_>, (a, (ia, _, _)): At<'_>) 
 fn flip(set: &str, criterion: &str, (b, at_b): At<'_>, (a, at_a): At<'_>, detail: Depth) -> Flip {
     let ib = indicator(b, at_b, detail);
     let ia = indicator(a, at_a, detail);
-    let check = turning_check(&ib, &ia);
-    let cause = match detail {
-        Depth::Full => cause(ib.checks.get(check), ia.checks.get(check)),
-        Depth::Brief | Depth::Causes => Cause::Data,
+    let (check, cause) = match detail {
+        Depth::Full => turning_and_cause(&ib, &ia),
+        Depth::Brief | Depth::Causes => (turning_check(&ib, &ia), Cause::Data),
     };
     Flip {
         set: set.to_string(),
@@ -281,15 +279,23 @@ fn flip(set: &str, criterion: &str, (b, at_b): At<'_>, (a, at_a): At<'_>, detail
 /// The cause of an indicator that turned, as the summary counts it (what [`Build`] makes of it
 /// at [`Depth::Causes`]): the threshold alone, or not, without keeping what explains it.
 pub(super) fn counted_cause(b: At<'_>, a: At<'_>, same: bool) -> Cause {
-    if !(same && may_be_threshold(b, a)) {
+    if !explains_cause(b, a, same) {
         return Cause::Data;
     }
-    let (ib, ia) = (
-        b.0.explain(b.1.0, b.1.1, b.1.2),
-        a.0.explain(a.1.0, a.1.1, a.1.2),
-    );
-    let check = turning_check(&ib, &ia);
-    cause(ib.checks.get(check), ia.checks.get(check))
+    let ((ub, (i, k, j)), (ua, (ia, ka, ja))) = (b, a);
+    turning_and_cause(&ub.explain(i, k, j), &ua.explain(ia, ka, ja)).1
+}
+
+/// Whether the summary's count explains an indicator that turned to find its cause: only when
+/// the threshold alone may have turned it, and both sides read its checks at the same positions.
+fn explains_cause(b: At<'_>, a: At<'_>, same: bool) -> bool {
+    same && may_be_threshold(b, a)
+}
+
+/// The check that turned an explained indicator, and why it turned.
+fn turning_and_cause(b: &IndicatorResult, a: &IndicatorResult) -> (usize, Cause) {
+    let check = turning_check(b, a);
+    (check, cause(b.checks.get(check), a.checks.get(check)))
 }
 
 /// The flips and one-sided changes among the indicators of one criterion.

@@ -109,6 +109,13 @@ fn index_byte(i: Option<usize>) -> u8 {
         .unwrap_or(NONE)
 }
 
+/// Exactly `n` bytes to `out`: the first `n` of `bytes`, then `pad` for those it lacks.
+fn push_run(out: &mut Vec<u8>, bytes: impl Iterator<Item = u8>, n: usize, pad: u8) {
+    let start = out.len();
+    out.extend(bytes.take(n));
+    out.resize(start + n, pad);
+}
+
 /// The tags of a packed cell.
 const MISSING: u8 = 0;
 const NOT_APPLICABLE: u8 = 1;
@@ -131,13 +138,13 @@ pub fn pack(cells: &[Cell], out: &mut Vec<u8>) {
             Cell::Value(Value::Bool(true)) => out.push(TRUE),
             Cell::Value(Value::Num(v)) => {
                 let mut bytes = [0u8; 9];
-                let n = match hundredths(*v) {
-                    Some(k) if let Ok(k) = i16::try_from(k) => {
+                let n = match hundredths(*v).map(|k| (k, i16::try_from(k))) {
+                    Some((_, Ok(k))) => {
                         bytes[0] = CENTI16;
                         bytes[1..3].copy_from_slice(&k.to_le_bytes());
                         3
                     }
-                    Some(k) => {
+                    Some((k, Err(_))) => {
                         bytes[0] = CENTI32;
                         bytes[1..5].copy_from_slice(&k.to_le_bytes());
                         5
@@ -324,21 +331,23 @@ impl Store {
             let met = c.met.get(i).copied().unwrap_or(0);
             self.push_set(s, q, met);
         }
-        // Each criterion's verdict, unknown past what the plan gave.
-        let start = self.unit_verdicts.len();
-        let criteria = c.criteria.iter().take(self.criteria);
-        self.unit_verdicts
-            .extend(criteria.map(|v| verdict_byte(*v)));
-        self.unit_verdicts
-            .resize(start + self.criteria, verdict_byte(Verdict::Unknown));
-        // The plan lists the criteria's indicators first, then the recognition conditions: each
-        // indicator's status, missing past what the plan gave.
-        let start = self.unit_verdicts.len();
-        let indicators = c.indicators.iter().take(self.indicators);
-        self.unit_verdicts
-            .extend(indicators.map(|s| status_byte(*s)));
-        self.unit_verdicts
-            .resize(start + self.indicators, status_byte(Status::Missing));
+        // Each criterion's verdict, unknown past what the plan gave; the plan lists the criteria's
+        // indicators first, then the recognition conditions: each indicator's status, missing
+        // past what the plan gave.
+        let criteria = c.criteria.iter().map(|v| verdict_byte(*v));
+        push_run(
+            &mut self.unit_verdicts,
+            criteria,
+            self.criteria,
+            verdict_byte(Verdict::Unknown),
+        );
+        let indicators = c.indicators.iter().map(|s| status_byte(*s));
+        push_run(
+            &mut self.unit_verdicts,
+            indicators,
+            self.indicators,
+            status_byte(Status::Missing),
+        );
         self.keep_verdicts();
     }
 
@@ -546,6 +555,16 @@ impl StoreUnit<'_, '_> {
         ]))
     }
 
+    /// Where the criteria's verdicts start among the unit's bytes (after the head and the sets').
+    fn criteria_base(&self) -> usize {
+        HEAD + SET * self.side.sets.len()
+    }
+
+    /// Where the indicators' statuses start (after the criteria's verdicts).
+    fn indicators_base(&self) -> usize {
+        self.criteria_base() + self.side.store.criteria
+    }
+
     fn criterion_at(&self, i: usize, k: usize) -> usize {
         self.side.crit0[i] + k
     }
@@ -577,7 +596,7 @@ impl StoreUnit<'_, '_> {
     }
 
     fn criterion_verdict(&self, c: usize) -> Verdict {
-        verdict_of(self.verdicts[HEAD + SET * self.side.sets.len() + c])
+        verdict_of(self.verdicts[self.criteria_base() + c])
     }
 
     fn qualified_at(&self, id: &str) -> Option<Verdict> {
@@ -710,17 +729,17 @@ impl Detailed for StoreUnit<'_, '_> {
         })
     }
     fn criterion_bytes(&self, i: usize) -> Option<&[u8]> {
-        let start = HEAD + SET * self.side.sets.len() + self.criterion_at(i, 0);
+        let start = self.criteria_base() + self.criterion_at(i, 0);
         self.verdicts.get(start..start + self.criteria(i))
     }
     fn indicator_bytes(&self, i: usize) -> Option<&[u8]> {
         let (start, end) = *self.side.set_indicators.get(i)?;
-        let base = HEAD + SET * self.side.sets.len() + self.side.store.criteria;
+        let base = self.indicators_base();
         self.verdicts.get(base + start..base + end)
     }
     fn indicator_status(&self, i: usize, k: usize, j: usize) -> Status {
         let at = self.indicator_at(i, k, j);
-        let base = HEAD + SET * self.side.sets.len() + self.side.store.criteria;
+        let base = self.indicators_base();
         status_of(self.verdicts[base + at])
     }
     fn explain(&self, i: usize, k: usize, j: usize) -> IndicatorResult {

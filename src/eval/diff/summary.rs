@@ -13,10 +13,7 @@ use crate::eval::Verdict;
 use crate::eval::summary::Summary;
 use crate::eval::view::{Detailed, SetBrief};
 
-/// A quick hash for the accumulator's keys (set ids, criterion numbers, indicator codes), looked
-/// up for every unit and every indicator that turned: foldhash's, with a fixed seed, where the
-/// standard hasher's flooding resistance is not needed.
-type Quick = foldhash::fast::FixedState;
+use crate::Quick;
 
 /// The summary counted unit by unit, as the comparison builds each unit (none is kept).
 pub(super) struct Acc<'s> {
