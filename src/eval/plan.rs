@@ -105,6 +105,31 @@ pub struct Compact {
 }
 
 impl Compact {
+    /// Become a copy of `o`, reusing this one's allocations.
+    pub fn copy_from(&mut self, o: &Compact) {
+        // Every field named: a field added to `Compact` must be copied here too.
+        let Compact {
+            checks,
+            indicators,
+            criteria,
+            status,
+            qualified,
+            met,
+            level,
+            readiness,
+            set_criteria,
+        } = o;
+        self.checks.clone_from(checks);
+        self.indicators.clone_from(indicators);
+        self.criteria.clone_from(criteria);
+        self.status.clone_from(status);
+        self.qualified.clone_from(qualified);
+        self.met.clone_from(met);
+        self.level = *level;
+        self.readiness = *readiness;
+        self.set_criteria.clone_from(set_criteria);
+    }
+
     /// Where these verdicts differ from the explained result of the same row (`chain`: the sets
     /// compiled, in order), if anywhere: the first difference, named. The compiled plan and the
     /// explained evaluation are two roads to one verdict; `ntm test` and the property tests hold

@@ -665,3 +665,47 @@ fn district_rows_that_cannot_be_scored_are_listed_like_communes() {
     // district is missing from the file.
     assert!(!err.contains("counts for no district"), "{err}");
 }
+
+#[test]
+fn json_communes_written_in_batches_stay_in_file_order_before_the_districts() {
+    // 2,000 communes: more than the JSON writer's batches in flight (256 × 3), so that they are
+    // written by its thread in several rounds; every seventh fails xã NTM on 2.2 (66 % < 70 %).
+    // The communes must come back whole, in the file's order, each with its own verdict, and the
+    // district after all of them (the last batch written before it).
+    let dir = tempfile::tempdir().unwrap();
+    let codes: Vec<String> = (0..2000).map(|i| format!("X{i:04}")).collect();
+    let names: Vec<String> = (0..2000).map(|i| format!("Xã số {i}")).collect();
+    let communes: Vec<Commune> = (0..2000)
+        .map(|i| Commune {
+            code: &codes[i],
+            name: &names[i],
+            year: 2024,
+            set: if i % 7 == 0 { &[("2.2", "66")] } else { &[] },
+        })
+        .collect();
+    let placed: Vec<(&str, &Commune)> = communes.iter().map(|c| ("Cao Lộc", c)).collect();
+    let (xa, huyen) = files(&dir, &placed, &[("H1", "Huyện Cao Lộc", 2024, &[])]);
+    // Read as written (not spelled out by `json`, which takes long for 2,000 communes).
+    let (_, out, _) = run(&[
+        "check",
+        &xa,
+        "--districts",
+        &huyen,
+        "--level",
+        "huyen-ntm",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let got = doc["communes"].as_array().expect("communes");
+    assert_eq!(got.len(), 2000);
+    for (i, c) in got.iter().enumerate() {
+        assert_eq!(c["code"], codes[i].as_str(), "commune {i}");
+        assert_eq!(c["name"], names[i].as_str(), "commune {i}");
+        assert_eq!(c["line"], i + 2, "commune {i}");
+        assert_eq!(c["sets"]["xa-ntm"]["qualified"], i % 7 != 0, "commune {i}");
+    }
+    let d = district(&doc, "H1");
+    assert_eq!(d["communes_total"], 2000);
+    assert_eq!(d["communes_ntm"], 2000 - 2000usize.div_ceil(7));
+}

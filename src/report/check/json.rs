@@ -14,7 +14,10 @@
 //! escaped once per chain, numbers are formatted without allocating, and only the strings from the
 //! data (codes, names, districts) are escaped as they come.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
+use std::ops::Range;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender};
 
 use serde::Serialize;
 use serde_json::{Map, Value as Json, json};
@@ -223,11 +226,21 @@ impl Chain {
     }
 }
 
-/// The writer: a large buffer, and the small writes a unit is made of.
-struct Out<W: Write> {
-    w: BufWriter<W>,
+/// The writer: a buffer in memory, and the small writes a unit is made of.
+struct Out<W: Write = Vec<u8>> {
+    w: W,
     ryu: ryu::Buffer,
     itoa: itoa::Buffer,
+}
+
+impl Out {
+    fn new(w: Vec<u8>) -> Out {
+        Out {
+            w,
+            ryu: ryu::Buffer::new(),
+            itoa: itoa::Buffer::new(),
+        }
+    }
 }
 
 impl<W: Write> Out<W> {
@@ -261,12 +274,12 @@ impl<W: Write> Out<W> {
         let a = v.abs();
         if a < 1e12 && v != 0.0 || v.to_bits() == 0 {
             for (scale, digits) in [(1.0, 0), (10.0, 1), (100.0, 2)] {
-                let n = (a * scale).round();
-                if n / scale == a {
+                // The nearest integer (below 1e14, exact as a u64), without a call to `round`.
+                let n = (a * scale + 0.5) as u64;
+                if n as f64 / scale == a {
                     if v < 0.0 {
                         self.w.write_all(b"-")?;
                     }
-                    let n = n as u64;
                     let (int, frac) = match digits {
                         0 => (n, 0),
                         1 => (n / 10, n % 10),
@@ -349,29 +362,190 @@ struct Unit<'u> {
     open: &'u [usize],
 }
 
+/// Communes waiting to be written, and then written: what each needs, in flat buffers that are
+/// reused from batch to batch.
+#[derive(Default)]
+struct Batch {
+    /// The chains the communes are written by (shared, as they were when the batch was handed
+    /// over).
+    chains: Vec<Arc<Chain>>,
+    /// The codes, names, districts and groups of the communes, one after the other.
+    text: String,
+    communes: Vec<Queued>,
+    /// Each commune's compact verdicts, by its position in `communes` (kept beyond it, for their
+    /// allocations).
+    compacts: Vec<Compact>,
+    facts: Vec<Fact>,
+    open: Vec<usize>,
+    /// What the writing thread wrote of them, or why it could not.
+    bytes: Vec<u8>,
+    failed: Option<io::Error>,
+}
+
+/// A commune of a [`Batch`]: its place in the batch's buffers.
+struct Queued {
+    chain: usize,
+    /// The first commune of the document (written without a comma before it).
+    first: bool,
+    code: Range<usize>,
+    name: Range<usize>,
+    district: Range<usize>,
+    group: Option<Range<usize>>,
+    year: i32,
+    line: usize,
+    facts: Range<usize>,
+    next: Option<usize>,
+    open: Range<usize>,
+}
+
+/// Communes in a batch, at most.
+const BATCH: usize = 256;
+/// Batches handed to the writing thread and not yet taken back, at most.
+const AHEAD: usize = 3;
+
+impl Batch {
+    fn clear(&mut self) {
+        self.chains.clear();
+        self.text.clear();
+        self.communes.clear();
+        self.facts.clear();
+        self.open.clear();
+        self.bytes.clear();
+        self.failed = None;
+    }
+
+    /// `s` appended to `text`: where it is there.
+    fn push_text(&mut self, s: &str) -> Range<usize> {
+        let at = self.text.len();
+        self.text.push_str(s);
+        at..self.text.len()
+    }
+
+    /// Write every commune of the batch into `bytes`.
+    fn write(&mut self, o: &mut Out) {
+        o.w = std::mem::take(&mut self.bytes);
+        o.w.clear();
+        let written = self.communes.iter().enumerate().try_for_each(|(i, q)| {
+            let unit = Unit {
+                compact: &self.compacts[i],
+                facts: &self.facts[q.facts.clone()],
+                year: q.year,
+                next: q.next,
+                open: &self.open[q.open.clone()],
+            };
+            write_commune(o, &self.chains[q.chain], q, &self.text, &unit)
+        });
+        self.failed = written.err();
+        self.bytes = std::mem::take(&mut o.w);
+    }
+}
+
+/// The thread that writes the communes of each batch handed to it, and hands it back written, in
+/// the order they came: scoring a row and writing its commune take about as long, so that two cores
+/// share them.
+struct Writer {
+    to: Option<SyncSender<Batch>>,
+    back: Receiver<Batch>,
+    /// Batches handed over and not yet taken back.
+    out: usize,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Writer {
+    fn start() -> io::Result<Writer> {
+        let (to, from) = std::sync::mpsc::sync_channel::<Batch>(AHEAD);
+        let (give_back, back) = std::sync::mpsc::sync_channel(AHEAD);
+        let thread = std::thread::Builder::new()
+            .name("json".into())
+            .spawn(move || {
+                let mut o = Out::new(Vec::new());
+                for mut batch in from {
+                    batch.write(&mut o);
+                    if give_back.send(batch).is_err() {
+                        return;
+                    }
+                }
+            })?;
+        Ok(Writer {
+            to: Some(to),
+            back,
+            out: 0,
+            thread: Some(thread),
+        })
+    }
+
+    fn hand_over(&mut self, batch: Batch) -> io::Result<()> {
+        let stopped = || io::Error::other("the JSON report's writing thread stopped");
+        self.to
+            .as_ref()
+            .ok_or_else(stopped)?
+            .send(batch)
+            .map_err(|_| stopped())?;
+        self.out += 1;
+        Ok(())
+    }
+
+    /// The next batch written: waiting for it when `wait`, else only if it is there.
+    fn take_back(&mut self, wait: bool) -> io::Result<Option<Batch>> {
+        if self.out == 0 {
+            return Ok(None);
+        }
+        let batch = if wait {
+            Some(
+                self.back
+                    .recv()
+                    .map_err(|_| io::Error::other("the JSON report's writing thread stopped"))?,
+            )
+        } else {
+            self.back.try_recv().ok()
+        };
+        if batch.is_some() {
+            self.out -= 1;
+        }
+        Ok(batch)
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        // Both channels closed end the thread, whichever it waits on.
+        self.to = None;
+        let (_, closed) = std::sync::mpsc::sync_channel(0);
+        drop(std::mem::replace(&mut self.back, closed));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 /// Streams the document: communes and districts as they come; the summaries and the rows not
-/// scored at the end.
+/// scored at the end. The communes are written by a thread of their own ([`Writer`]), in batches;
+/// the rest on the run's thread, into `out`, which goes to `dest` in large writes.
 pub(super) struct JsonSink<'a, W: Write> {
     rep: &'a CheckReport<'a>,
-    out: Out<W>,
+    dest: W,
+    out: Out,
     gathered: Gathered,
     communes: usize,
     districts: usize,
-    chains: Vec<Chain>,
+    chains: Vec<Arc<Chain>>,
     compact: Compact,
     facts: Vec<Fact>,
     scratch: Vec<(usize, Status, f64, usize)>,
     open: Vec<usize>,
+    /// The batch being filled, and the batches written and given back, to fill again.
+    batch: Batch,
+    spare: Vec<Batch>,
+    writer: Option<Writer>,
 }
 
+/// What `out` may hold before it goes to the destination.
+const OUT_AT_MOST: usize = 1 << 18;
+
 impl<'a, W: Write> JsonSink<'a, W> {
-    pub(super) fn new(rep: &'a CheckReport<'a>, out: W) -> io::Result<Self> {
+    pub(super) fn new(rep: &'a CheckReport<'a>, dest: W) -> io::Result<Self> {
         let gathered = Gathered::new(rep)?;
-        let mut out = Out {
-            w: BufWriter::with_capacity(1 << 18, out),
-            ryu: ryu::Buffer::new(),
-            itoa: itoa::Buffer::new(),
-        };
+        let mut out = Out::new(Vec::with_capacity(OUT_AT_MOST));
         let sets: Vec<SetHead> = rep
             .all_sets()
             .map(|s| SetHead {
@@ -400,6 +574,7 @@ impl<'a, W: Write> JsonSink<'a, W> {
         out.raw(b",\"communes\":[")?;
         Ok(JsonSink {
             rep,
+            dest,
             out,
             gathered,
             communes: 0,
@@ -409,6 +584,9 @@ impl<'a, W: Write> JsonSink<'a, W> {
             facts: Vec::new(),
             scratch: Vec::new(),
             open: Vec::new(),
+            batch: Batch::default(),
+            spare: Vec::new(),
+            writer: None,
         })
     }
 
@@ -429,8 +607,54 @@ impl<'a, W: Write> JsonSink<'a, W> {
             return i;
         }
         self.chains
-            .push(Chain::new(version, districts, sets, target));
+            .push(Arc::new(Chain::new(version, districts, sets, target)));
         self.chains.len() - 1
+    }
+
+    /// Send what `out` holds to the destination.
+    fn drain_out(&mut self) -> io::Result<()> {
+        self.dest.write_all(&self.out.w)?;
+        self.out.w.clear();
+        Ok(())
+    }
+
+    /// A batch the writing thread gave back: its communes go to the destination (after what
+    /// `out` holds, which came before them), and it is kept to be filled again.
+    fn written(&mut self, mut batch: Batch) -> io::Result<()> {
+        if let Some(e) = batch.failed.take() {
+            return Err(e);
+        }
+        self.drain_out()?;
+        self.dest.write_all(&batch.bytes)?;
+        self.spare.push(batch);
+        Ok(())
+    }
+
+    /// Hand the batch being filled to the writing thread (started the first time), taking back
+    /// what it has written; with `all`, wait until it has written everything.
+    fn hand_over(&mut self, all: bool) -> io::Result<()> {
+        if !self.batch.communes.is_empty() {
+            if self.writer.is_none() {
+                self.writer = Some(Writer::start()?);
+            }
+            let next = self.spare.pop().unwrap_or_default();
+            let mut full = std::mem::replace(&mut self.batch, next);
+            self.batch.clear();
+            full.chains.clone_from(&self.chains);
+            if let Some(w) = self.writer.as_mut() {
+                w.hand_over(full)?;
+            }
+        }
+        loop {
+            let Some(w) = self.writer.as_mut() else {
+                return Ok(());
+            };
+            let wait = all || w.out >= AHEAD;
+            match w.take_back(wait)? {
+                Some(batch) => self.written(batch)?,
+                None => return Ok(()),
+            }
+        }
     }
 }
 
@@ -475,59 +699,43 @@ impl<W: Write> Sink for JsonSink<'_, W> {
             &mut self.scratch,
             &mut self.open,
         );
-        let unit = Unit {
-            compact,
-            facts: &self.facts,
-            year: scored.row.year,
+        // Queued for the writing thread: everything the commune's text is made of.
+        let b = &mut self.batch;
+        let n = b.communes.len();
+        if b.compacts.len() == n {
+            b.compacts.push(Compact::default());
+        }
+        b.compacts[n].copy_from(compact);
+        let row = scored.row;
+        let facts = b.facts.len()..b.facts.len() + self.facts.len();
+        b.facts.extend_from_slice(&self.facts);
+        let open = b.open.len()..b.open.len() + self.open.len();
+        b.open.extend_from_slice(&self.open);
+        let queued = Queued {
+            chain: ci,
+            first: self.communes == 0,
+            code: b.push_text(&row.code),
+            name: b.push_text(&row.name),
+            district: b.push_text(&row.parent),
+            group: row.group.as_deref().map(|g| b.push_text(g)),
+            year: row.year,
+            line: row.line,
+            facts,
             next,
-            open: &self.open,
+            open,
         };
-        let chain = &self.chains[ci];
-        let o = &mut self.out;
-        o.raw(if self.communes == 0 { b"\n" } else { b",\n" })?;
+        b.communes.push(queued);
         self.communes += 1;
-        o.raw(b"{\"criteria_version\":")?;
-        o.raw(&chain.version)?;
-        o.raw(b",\"code\":")?;
-        o.str(&scored.row.code)?;
-        o.raw(b",\"name\":")?;
-        o.str(&scored.row.name)?;
-        o.raw(b",\"district\":")?;
-        o.str(&scored.row.parent)?;
-        o.raw(b",\"year\":")?;
-        o.int(scored.row.year)?;
-        o.raw(b",\"line\":")?;
-        o.int(scored.row.line)?;
-        if let Some(g) = &scored.row.group {
-            o.raw(b",\"group\":")?;
-            o.str(g)?;
+        if b.communes.len() >= BATCH {
+            self.hand_over(false)?;
         }
-        if let Some(key) = compact.level.and_then(|l| chain.keys.get(l)) {
-            o.raw(b",\"level_reached\":")?;
-            o.raw(&key.id)?;
-        }
-        if let Some(t) = chain.target
-            && let Some(key) = chain.keys.get(t)
-            && let Some(met) = compact.met.get(t)
-        {
-            if let Some(q) = compact.qualified.get(t).and_then(|q| q.as_bool()) {
-                o.raw(if q {
-                    b",\"qualified\":true"
-                } else {
-                    b",\"qualified\":false"
-                })?;
-            }
-            o.raw(b",\"criteria_met\":")?;
-            o.int(*met)?;
-            o.raw(b",\"criteria_total\":")?;
-            o.int(key.criteria.len())?;
-        }
-        write_body(o, chain, &unit)?;
-        o.raw(b"}")
+        Ok(())
     }
 
     fn district(&mut self, d: DistrictResult) -> io::Result<()> {
         if self.districts == 0 {
+            // Every commune written before the first district.
+            self.hand_over(true)?;
             self.out.raw(b"\n],\"districts\":[")?;
         }
         let r = &d.unit;
@@ -603,7 +811,11 @@ impl<W: Write> Sink for JsonSink<'_, W> {
         o.raw(b",\"missing_communes\":")?;
         o.serde(&d.missing_communes)?;
         write_body(o, chain, &unit)?;
-        o.raw(b"}")
+        o.raw(b"}")?;
+        if o.w.len() >= OUT_AT_MOST {
+            self.drain_out()?;
+        }
+        Ok(())
     }
 
     fn unscored(&mut self, u: Unscored) -> io::Result<()> {
@@ -612,6 +824,7 @@ impl<W: Write> Sink for JsonSink<'_, W> {
     }
 
     fn finish(&mut self, problems: &[Problem], _outcome: &Outcome) -> io::Result<()> {
+        self.hand_over(true)?;
         let o = &mut self.out;
         // Close the array open: the districts', if any came, else the communes'.
         let n = if self.districts > 0 {
@@ -631,8 +844,59 @@ impl<W: Write> Sink for JsonSink<'_, W> {
         o.raw(b",\"problems\":")?;
         o.serde(problems)?;
         o.raw(b"}\n")?;
-        o.w.flush()
+        self.drain_out()?;
+        self.dest.flush()
     }
+}
+
+/// A commune of `batch`, `q`, with its identity from `text`.
+fn write_commune(
+    o: &mut Out,
+    chain: &Chain,
+    q: &Queued,
+    text: &str,
+    unit: &Unit,
+) -> io::Result<()> {
+    let compact = unit.compact;
+    o.raw(if q.first { b"\n" } else { b",\n" })?;
+    o.raw(b"{\"criteria_version\":")?;
+    o.raw(&chain.version)?;
+    o.raw(b",\"code\":")?;
+    o.str(&text[q.code.clone()])?;
+    o.raw(b",\"name\":")?;
+    o.str(&text[q.name.clone()])?;
+    o.raw(b",\"district\":")?;
+    o.str(&text[q.district.clone()])?;
+    o.raw(b",\"year\":")?;
+    o.int(q.year)?;
+    o.raw(b",\"line\":")?;
+    o.int(q.line)?;
+    if let Some(g) = &q.group {
+        o.raw(b",\"group\":")?;
+        o.str(&text[g.clone()])?;
+    }
+    if let Some(key) = compact.level.and_then(|l| chain.keys.get(l)) {
+        o.raw(b",\"level_reached\":")?;
+        o.raw(&key.id)?;
+    }
+    if let Some(t) = chain.target
+        && let Some(key) = chain.keys.get(t)
+        && let Some(met) = compact.met.get(t)
+    {
+        if let Some(q) = compact.qualified.get(t).and_then(|q| q.as_bool()) {
+            o.raw(if q {
+                b",\"qualified\":true"
+            } else {
+                b",\"qualified\":false"
+            })?;
+        }
+        o.raw(b",\"criteria_met\":")?;
+        o.int(*met)?;
+        o.raw(b",\"criteria_total\":")?;
+        o.int(key.criteria.len())?;
+    }
+    write_body(o, chain, unit)?;
+    o.raw(b"}")
 }
 
 /// What every unit has after its identity: `values`, `sets`, `still_needed`, `recognition`.
@@ -1061,13 +1325,9 @@ mod tests {
     use super::*;
 
     fn written(v: f64) -> String {
-        let mut o = Out {
-            w: BufWriter::new(Vec::new()),
-            ryu: ryu::Buffer::new(),
-            itoa: itoa::Buffer::new(),
-        };
+        let mut o = Out::new(Vec::new());
         o.num(v).unwrap();
-        String::from_utf8(o.w.into_inner().unwrap()).unwrap()
+        String::from_utf8(o.w).unwrap()
     }
 
     #[test]
@@ -1083,6 +1343,13 @@ mod tests {
             52.8,
             1.1 * 48.0,
             3.2,
+            // Next to halves, where rounding by adding a half could go wrong.
+            0.499_999_999_999_999_94,
+            0.5,
+            2.5,
+            0.049_999_999_999_999_996,
+            999_999_999_999.99,
+            999_999_999_999.5,
         ];
         // Every figure with up to three decimals up to 1,000, and a few large and negative ones.
         all.extend((0..1_000_000).map(|n| f64::from(n) / 1000.0));
