@@ -68,6 +68,29 @@ struct CheckKey {
     cases: Vec<Vec<u8>>,
 }
 
+/// Where among a list of checks are the few that may carry more than a status: a threshold of the
+/// unit's own, a conditional threshold's case. Every unit's checks are looked at only there.
+struct Special {
+    own: Vec<usize>,
+    cased: Vec<usize>,
+}
+
+impl Special {
+    fn of(keys: &[CheckKey]) -> Special {
+        let at = |f: fn(&CheckKey) -> bool| {
+            keys.iter()
+                .enumerate()
+                .filter(|(_, k)| f(k))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        Special {
+            own: at(|k| k.own),
+            cased: at(|k| !k.cases.is_empty()),
+        }
+    }
+}
+
 /// One set of a chain, its names quoted once.
 struct SetKeys {
     id: Vec<u8>,
@@ -75,8 +98,10 @@ struct SetKeys {
     criteria: Vec<Vec<u8>>,
     indicators: Vec<Vec<u8>>,
     checks: Vec<CheckKey>,
+    checks_special: Special,
     recognition_indicators: Vec<Vec<u8>>,
     recognition: Vec<CheckKey>,
+    recognition_special: Special,
     /// Prerequisites of the same level: the set (quoted) and its position in the chain.
     prerequisites: Vec<(Vec<u8>, Option<usize>)>,
     /// The recognition checks whose value the unit's `values` do not hold yet (by their position).
@@ -182,6 +207,8 @@ impl Chain {
                 recognition.push(check_key(set, ind, c, version));
             }
             keys.push(SetKeys {
+                checks_special: Special::of(&checks),
+                recognition_special: Special::of(&recognition),
                 id: quoted(&set.id),
                 valid: (set.valid_from, set.valid_to),
                 criteria: set.criteria.iter().map(|c| quoted(&c.number)).collect(),
@@ -978,7 +1005,7 @@ fn write_body<W: Write>(o: &mut Out<W>, chain: &Chain, u: &Unit) -> io::Result<(
         ind_at += keys.indicators.len();
         let start = checks_at[i];
         let facts = u.facts.get(start..).unwrap_or(&[]);
-        write_checks(o, &keys.checks, facts)?;
+        write_checks(o, &keys.checks, &keys.checks_special, facts)?;
         o.raw(b"}")?;
     }
     o.raw(b"}")?;
@@ -1017,7 +1044,7 @@ fn write_body<W: Write>(o: &mut Out<W>, chain: &Chain, u: &Unit) -> io::Result<(
         let inds = c.indicators.get(ind_at..).unwrap_or(&[]);
         write_indicators(o, &keys.recognition_indicators, inds)?;
         let facts = u.facts.get(recognition_at..).unwrap_or(&[]);
-        write_checks(o, &keys.recognition, facts)?;
+        write_checks(o, &keys.recognition, &keys.recognition_special, facts)?;
         o.raw(b"}")?;
     }
     Ok(())
@@ -1052,31 +1079,47 @@ fn write_indicators<W: Write>(
 
 /// `"checks":{…}}` closing `not_passed` (the checks that did not pass), then the `gaps`,
 /// `thresholds` and `threshold_cases` there are.
-fn write_checks<W: Write>(o: &mut Out<W>, keys: &[CheckKey], facts: &[Fact]) -> io::Result<()> {
+fn write_checks<W: Write>(
+    o: &mut Out<W>,
+    keys: &[CheckKey],
+    special: &Special,
+    facts: &[Fact],
+) -> io::Result<()> {
     o.raw(b"\"checks\":{")?;
     let mut first = true;
+    let mut gaps = false;
     for (key, f) in keys.iter().zip(facts) {
+        gaps |= f.gap.is_some();
         if f.status != Status::Pass {
             o.key(&mut first, &key.key)?;
             o.status(f.status)?;
         }
     }
     o.raw(b"}}")?;
-    let both = || keys.iter().zip(facts);
-    member(
-        o,
-        b"gaps",
-        both().filter_map(|(k, f)| Some((k, f.gap?))),
-        Out::num,
-    )?;
+    if gaps {
+        let gaps = keys
+            .iter()
+            .zip(facts)
+            .filter_map(|(k, f)| Some((k, f.gap?)));
+        member(o, b"gaps", gaps, Out::num)?;
+    }
+    let at = |i: &usize| Some((keys.get(*i)?, facts.get(*i)?));
     // A threshold of the commune's own that did not resolve (its condition's cell empty) is
     // `null`: the definition's threshold for the year is not the one it was judged against.
-    let own = both().filter(|(k, _)| k.own).map(|(k, f)| (k, f.threshold));
+    let own = special
+        .own
+        .iter()
+        .filter_map(at)
+        .map(|(k, f)| (k, f.threshold));
     member(o, b"thresholds", own, |o, t| match t {
         Some(t) => o.num(t),
         None => o.raw(b"null"),
     })?;
-    let cases = both().filter_map(|(k, f)| Some((k, f.case.and_then(|n| k.cases.get(n))?)));
+    let cases = special
+        .cased
+        .iter()
+        .filter_map(at)
+        .filter_map(|(k, f)| Some((k, f.case.and_then(|n| k.cases.get(n))?)));
     member(o, b"threshold_cases", cases, |o, case| o.raw(case))
 }
 
