@@ -431,7 +431,7 @@ impl Plan {
         status
     }
 
-    #[inline]
+    #[inline(always)]
     fn check(&self, k: usize, optional: bool, row: &Row, out: &Compact) -> Status {
         let c = &self.checks[k];
         let context = matches!(c.rule, Rule::Context);
