@@ -10,14 +10,15 @@
 //! needs no explained evaluation; a unit scored the explained way only (a district, a chain the
 //! plan cannot compile) is read back into the same form. Nothing here decides a verdict or a gap.
 //!
-//! Written straight to one large buffer: the names of sets, criteria, indicators and checks are
-//! escaped once per chain, numbers are formatted without allocating, and only the strings from the
-//! data (codes, names, districts) are escaped as they come.
+//! Written into buffers in memory: the names of sets, criteria, indicators and checks are escaped
+//! once per chain, numbers are formatted without allocating, and only the strings from the data
+//! (codes, names, districts) are escaped as they come. The communes are written by a thread of
+//! the sink's own, in batches ([`Writer`]), while the run scores the next rows.
 
 use std::io::{self, Write};
 use std::ops::Range;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError};
 
 use serde::Serialize;
 use serde_json::{Map, Value as Json, json};
@@ -426,7 +427,7 @@ struct Queued {
 }
 
 /// Communes in a batch, at most.
-const BATCH: usize = 256;
+const BATCH: usize = 128;
 /// Batches handed to the writing thread and not yet taken back, at most.
 const AHEAD: usize = 3;
 
@@ -467,14 +468,14 @@ impl Batch {
     }
 }
 
-/// The thread that writes the communes of each batch handed to it, and hands it back written, in
+/// The thread that writes the communes of each batch sent to it, and gives it back written, in
 /// the order they came: scoring a row and writing its commune take about as long, so that two cores
 /// share them.
 struct Writer {
     to: Option<SyncSender<Batch>>,
     back: Receiver<Batch>,
-    /// Batches handed over and not yet taken back.
-    out: usize,
+    /// Batches sent and not yet taken back.
+    in_flight: usize,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -496,40 +497,49 @@ impl Writer {
         Ok(Writer {
             to: Some(to),
             back,
-            out: 0,
+            in_flight: 0,
             thread: Some(thread),
         })
     }
 
-    fn hand_over(&mut self, batch: Batch) -> io::Result<()> {
-        let stopped = || io::Error::other("the JSON report's writing thread stopped");
-        self.to
-            .as_ref()
-            .ok_or_else(stopped)?
-            .send(batch)
-            .map_err(|_| stopped())?;
-        self.out += 1;
+    fn send(&mut self, batch: Batch) -> io::Result<()> {
+        let sent = self.to.as_ref().is_some_and(|to| to.send(batch).is_ok());
+        if !sent {
+            return Err(self.stopped());
+        }
+        self.in_flight += 1;
         Ok(())
     }
 
     /// The next batch written: waiting for it when `wait`, else only if it is there.
     fn take_back(&mut self, wait: bool) -> io::Result<Option<Batch>> {
-        if self.out == 0 {
+        if self.in_flight == 0 {
             return Ok(None);
         }
-        let batch = if wait {
-            Some(
-                self.back
-                    .recv()
-                    .map_err(|_| io::Error::other("the JSON report's writing thread stopped"))?,
-            )
+        let got = if wait {
+            self.back.recv().map_err(|_| TryRecvError::Disconnected)
         } else {
-            self.back.try_recv().ok()
+            self.back.try_recv()
         };
-        if batch.is_some() {
-            self.out -= 1;
+        match got {
+            Ok(batch) => {
+                self.in_flight -= 1;
+                Ok(Some(batch))
+            }
+            Err(TryRecvError::Empty) => Ok(None),
+            Err(TryRecvError::Disconnected) => Err(self.stopped()),
         }
-        Ok(batch)
+    }
+
+    /// The thread has stopped (its channels closed): a panic there goes on here, as it would have
+    /// had the communes been written on this thread; else it says so.
+    fn stopped(&mut self) -> io::Error {
+        if let Some(t) = self.thread.take()
+            && let Err(panic) = t.join()
+        {
+            std::panic::resume_unwind(panic);
+        }
+        io::Error::other("the JSON report's writing thread stopped")
     }
 }
 
@@ -566,7 +576,7 @@ pub(super) struct JsonSink<'a, W: Write> {
     writer: Option<Writer>,
 }
 
-/// What `out` may hold before it goes to the destination.
+/// What `out` holds before it is passed on to the destination (a district may take it past).
 const OUT_AT_MOST: usize = 1 << 18;
 
 impl<'a, W: Write> JsonSink<'a, W> {
@@ -647,7 +657,7 @@ impl<'a, W: Write> JsonSink<'a, W> {
 
     /// A batch the writing thread gave back: its communes go to the destination (after what
     /// `out` holds, which came before them), and it is kept to be filled again.
-    fn written(&mut self, mut batch: Batch) -> io::Result<()> {
+    fn pass_on(&mut self, mut batch: Batch) -> io::Result<()> {
         if let Some(e) = batch.failed.take() {
             return Err(e);
         }
@@ -657,9 +667,9 @@ impl<'a, W: Write> JsonSink<'a, W> {
         Ok(())
     }
 
-    /// Hand the batch being filled to the writing thread (started the first time), taking back
+    /// Send the batch being filled to the writing thread (started the first time), and pass on
     /// what it has written; with `all`, wait until it has written everything.
-    fn hand_over(&mut self, all: bool) -> io::Result<()> {
+    fn send_batch(&mut self, all: bool) -> io::Result<()> {
         if !self.batch.communes.is_empty() {
             if self.writer.is_none() {
                 self.writer = Some(Writer::start()?);
@@ -669,16 +679,16 @@ impl<'a, W: Write> JsonSink<'a, W> {
             self.batch.clear();
             full.chains.clone_from(&self.chains);
             if let Some(w) = self.writer.as_mut() {
-                w.hand_over(full)?;
+                w.send(full)?;
             }
         }
         loop {
             let Some(w) = self.writer.as_mut() else {
                 return Ok(());
             };
-            let wait = all || w.out >= AHEAD;
+            let wait = all || w.in_flight >= AHEAD;
             match w.take_back(wait)? {
-                Some(batch) => self.written(batch)?,
+                Some(batch) => self.pass_on(batch)?,
                 None => return Ok(()),
             }
         }
@@ -754,7 +764,7 @@ impl<W: Write> Sink for JsonSink<'_, W> {
         b.communes.push(queued);
         self.communes += 1;
         if b.communes.len() >= BATCH {
-            self.hand_over(false)?;
+            self.send_batch(false)?;
         }
         Ok(())
     }
@@ -762,7 +772,7 @@ impl<W: Write> Sink for JsonSink<'_, W> {
     fn district(&mut self, d: DistrictResult) -> io::Result<()> {
         if self.districts == 0 {
             // Every commune written before the first district.
-            self.hand_over(true)?;
+            self.send_batch(true)?;
             self.out.raw(b"\n],\"districts\":[")?;
         }
         let r = &d.unit;
@@ -851,7 +861,7 @@ impl<W: Write> Sink for JsonSink<'_, W> {
     }
 
     fn finish(&mut self, problems: &[Problem], _outcome: &Outcome) -> io::Result<()> {
-        self.hand_over(true)?;
+        self.send_batch(true)?;
         let o = &mut self.out;
         // Close the array open: the districts', if any came, else the communes'.
         let n = if self.districts > 0 {
@@ -876,7 +886,7 @@ impl<W: Write> Sink for JsonSink<'_, W> {
     }
 }
 
-/// A commune of `batch`, `q`, with its identity from `text`.
+/// The commune `q` of a batch, its code, name, district and group in `text`.
 fn write_commune(
     o: &mut Out,
     chain: &Chain,
