@@ -282,10 +282,9 @@ struct Held {
     rows: usize,
     /// Per row, the id of each of its `columns` cells.
     ids: Ids,
-    /// Each cell's text (where it is in `text`), width on a terminal and colour, by id. Once laid
-    /// out for a line ([`Held::lay`]), where its piece of a line is in `pieces` instead.
-    text: String,
-    cells: Vec<Stored>,
+    /// Each cell's text, width on a terminal and colour, by id. Once laid out for a line
+    /// ([`Held::lay`]), where its piece of a line is in `pieces` instead.
+    texts: Texts,
     pieces: Vec<u8>,
     /// The columns a line shows, in order (once laid out).
     order: Vec<usize>,
@@ -299,8 +298,7 @@ impl Default for Held {
             columns: 0,
             rows: 0,
             ids: Ids::Narrow(Vec::new(), u32::MAX),
-            text: String::new(),
-            cells: Vec::new(),
+            texts: Texts::default(),
             pieces: Vec::new(),
             order: Vec::new(),
             found: Vec::new(),
@@ -337,19 +335,27 @@ impl Ids {
         }
     }
 
+    #[inline]
     fn push(&mut self, id: usize) {
         match self {
             Ids::Narrow(v, most) => match u32::try_from(id) {
                 Ok(narrow) if narrow <= *most => v.push(narrow),
-                // Too many distinct cells for four bytes: every id takes eight from now on.
-                _ => {
-                    let mut wide = Vec::with_capacity(v.capacity().max(v.len() + 1));
-                    wide.extend(v.iter().map(|&id| id as usize));
-                    wide.push(id);
-                    *self = Ids::Wide(wide);
-                }
+                _ => self.widen(id),
             },
             Ids::Wide(v) => v.push(id),
+        }
+    }
+
+    /// Too many distinct cells for four bytes: every id takes eight from `id` on.
+    #[cold]
+    fn widen(&mut self, id: usize) {
+        if let Ids::Narrow(v, _) = self {
+            let mut wide = Vec::with_capacity(v.capacity().max(v.len() + 1));
+            wide.extend(v.iter().map(|&id| id as usize));
+            *self = Ids::Wide(wide);
+        }
+        if let Ids::Wide(v) = self {
+            v.push(id);
         }
     }
 }
@@ -373,15 +379,66 @@ fn tint_at(t: Option<Tint>) -> usize {
     }
 }
 
-/// Where a kept cell's text is in [`Held::text`] (or its piece in [`Held::pieces`]), its width
-/// on a terminal ([`grid::cell_width`]), its column and its colour.
+/// Whether two keys are the same, word by word without a branch.
+fn same_key(a: &[u64; 4], b: &[u64; 4]) -> bool {
+    ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == 0
+}
+
+/// Where a kept cell's text starts in [`Held::text`] (or its piece in [`Held::pieces`]; each ends
+/// where the next cell's starts), its width on a terminal ([`grid::cell_width`]), its column and
+/// its colour.
 struct Stored {
     start: usize,
-    end: usize,
     width: usize,
     /// A table has a handful of columns.
     column: u32,
     tint: Option<Tint>,
+}
+
+/// The texts of the kept cells, one after another, and where each is ([`Stored`]).
+#[derive(Default)]
+struct Texts {
+    text: String,
+    cells: Vec<Stored>,
+}
+
+impl Texts {
+    /// Where cell `id` is in `of` (its text, or its piece once laid out).
+    fn span<'t>(&self, id: usize, of: &'t [u8]) -> &'t [u8] {
+        let start = self.cells.get(id).map_or(of.len(), |c| c.start);
+        let end = self.cells.get(id + 1).map_or(of.len(), |c| c.start);
+        of.get(start..end).unwrap_or_default()
+    }
+
+    /// Cell `id`, before it is laid out.
+    fn cell(&self, id: usize) -> (&str, Option<Tint>) {
+        let Some(c) = self.cells.get(id) else {
+            return ("", None);
+        };
+        let end = self.cells.get(id + 1).map_or(self.text.len(), |c| c.start);
+        (self.text.get(c.start..end).unwrap_or_default(), c.tint)
+    }
+
+    /// Keep a new cell of column `j`, measured with `grid` (once): its text as a table shows it (a
+    /// line break is a space, as [`Grid::row`] makes it), with its width.
+    fn keep(&mut self, grid: &mut Grid, j: usize, s: &str, t: Option<Tint>) -> usize {
+        let start = self.text.len();
+        if memchr::memchr2(b'\n', b'\r', s.as_bytes()).is_some() {
+            self.text.push_str(&s.replace(['\n', '\r'], " "));
+        } else {
+            self.text.push_str(s);
+        }
+        let text = &self.text[start..];
+        let (width, word) = grid::cell_widths(text);
+        grid.measured(j, text, width, word);
+        self.cells.push(Stored {
+            start,
+            width,
+            column: u32::try_from(j).unwrap_or(u32::MAX),
+            tint: t,
+        });
+        self.cells.len() - 1
+    }
 }
 
 /// The key of a [`Cell::Keyed`], hashed word by word: an array hashes as its bytes, which cost more
@@ -435,32 +492,33 @@ impl Held {
                 None => self.text_id(grid, at, j, "", None),
                 Some(Cell::Text(s, t)) => self.text_id(grid, at, j, s, *t),
                 Some(Cell::Above) => self.above(at, j),
-                Some(Cell::Keyed(key, make)) => match self.found.get(j) {
-                    Some(Found {
-                        last: Some((k, id)),
-                        ..
-                    }) if k == key => *id,
-                    found => {
-                        let id = match found.and_then(|f| f.keyed.get(&Key(*key))) {
-                            Some(&id) => id,
-                            None => {
-                                // Its key stands for its text: the cell is kept and measured
-                                // once, not also looked for by text (most values of a million rows
-                                // are distinct: a second table of them would double its memory).
-                                let (s, t) = make();
-                                let id = self.keep(grid, j, &s, t);
-                                if let Some(f) = self.found.get_mut(j) {
-                                    f.keyed.insert(Key(*key), id);
+                Some(Cell::Keyed(key, make)) => {
+                    let Some(found) = self.found.get_mut(j) else {
+                        let (s, t) = make();
+                        self.ids.push(self.texts.keep(grid, j, &s, t));
+                        continue;
+                    };
+                    match found.last {
+                        Some((k, id)) if same_key(&k, key) => id,
+                        _ => {
+                            let id = match found.keyed.get(&Key(*key)) {
+                                Some(&id) => id,
+                                None => {
+                                    // Its key stands for its text: the cell is kept and measured
+                                    // once, not also looked for by text (most values of a million
+                                    // rows are distinct: a second table of them would double its
+                                    // memory).
+                                    let (s, t) = make();
+                                    let id = self.texts.keep(grid, j, &s, t);
+                                    found.keyed.insert(Key(*key), id);
+                                    id
                                 }
-                                id
-                            }
-                        };
-                        if let Some(f) = self.found.get_mut(j) {
-                            f.last = Some((*key, id));
+                            };
+                            found.last = Some((*key, id));
+                            id
                         }
-                        id
                     }
-                },
+                }
             };
             self.ids.push(id);
         }
@@ -471,19 +529,21 @@ impl Held {
     /// row above, else a code, a name or a long cell kept anew, else the column's cell of that text.
     fn text_id(&mut self, grid: &mut Grid, at: usize, j: usize, s: &str, t: Option<Tint>) -> usize {
         let above = self.above(at, j);
-        if self.cell(above) == (s, t) {
+        if self.texts.cell(above) == (s, t) {
             return above;
         }
         if j < 2 || s.len() > LONG {
-            return self.keep(grid, j, s, t);
+            return self.texts.keep(grid, j, s, t);
         }
-        if let Some(&id) = self.found.get(j).and_then(|f| f.known[tint_at(t)].get(s)) {
+        let Some(found) = self.found.get_mut(j) else {
+            return self.texts.keep(grid, j, s, t);
+        };
+        let known = &mut found.known[tint_at(t)];
+        if let Some(&id) = known.get(s) {
             return id;
         }
-        let id = self.keep(grid, j, s, t);
-        if let Some(f) = self.found.get_mut(j) {
-            f.known[tint_at(t)].insert(s.to_string(), id);
-        }
+        let id = self.texts.keep(grid, j, s, t);
+        known.insert(s.to_string(), id);
         id
     }
 
@@ -499,54 +559,33 @@ impl Held {
             // As on the row above (a unit's rows repeat its code and name, often its set), or new.
             let above = (self.rows > 0)
                 .then(|| self.above(at, j))
-                .filter(|&id| self.cell(id) == (s.as_str(), t));
+                .filter(|&id| self.texts.cell(id) == (s.as_str(), t));
             let id = if let Some(id) = above {
                 id
             } else if j < 2 || s.len() > LONG {
-                self.keep(grid, j, &s, t)
-            } else {
-                match self.found.get(j).and_then(|f| f.known[tint_at(t)].get(&s)) {
+                self.texts.keep(grid, j, &s, t)
+            } else if let Some(found) = self.found.get_mut(j) {
+                let known = &mut found.known[tint_at(t)];
+                match known.get(&s) {
                     Some(&id) => id,
                     None => {
-                        let id = self.keep(grid, j, &s, t);
-                        if let Some(f) = self.found.get_mut(j) {
-                            f.known[tint_at(t)].insert(s, id);
-                        }
+                        let id = self.texts.keep(grid, j, &s, t);
+                        known.insert(s, id);
                         id
                     }
                 }
+            } else {
+                self.texts.keep(grid, j, &s, t)
             };
             self.ids.push(id);
         }
         self.rows += 1;
     }
 
-    /// Keep a new cell of column `j`, measured with `grid` (once): its text as a table shows it (a
-    /// line break is a space, as [`Grid::row`] makes it), with its width.
-    fn keep(&mut self, grid: &mut Grid, j: usize, s: &str, t: Option<Tint>) -> usize {
-        let start = self.text.len();
-        if memchr::memchr2(b'\n', b'\r', s.as_bytes()).is_some() {
-            self.text.push_str(&s.replace(['\n', '\r'], " "));
-        } else {
-            self.text.push_str(s);
-        }
-        let text = &self.text[start..];
-        let (width, word) = grid::cell_widths(text);
-        grid.measured(j, text, width, word);
-        self.cells.push(Stored {
-            start,
-            end: self.text.len(),
-            width,
-            column: u32::try_from(j).unwrap_or(u32::MAX),
-            tint: t,
-        });
-        self.cells.len() - 1
-    }
-
     /// The cells of row `r`.
     fn row(&self, r: usize) -> impl Iterator<Item = (&str, Option<Tint>)> + '_ {
         (r * self.columns..(r + 1) * self.columns)
-            .map(|k| self.cell(self.ids.get(k).unwrap_or_default()))
+            .map(|k| self.texts.cell(self.ids.get(k).unwrap_or_default()))
     }
 
     /// Every row is kept: what finds a cell by its text or key is let go (it is as large as the
@@ -560,23 +599,27 @@ impl Held {
     fn lay(&mut self, line: &grid::Line) {
         let place: Vec<Option<usize>> = (0..self.columns).map(|j| line.place(j)).collect();
         let place = |c: &Stored| place.get(c.column as usize).copied().flatten();
-        let size = self
-            .cells
-            .iter()
-            .map(|c| place(c).map_or(0, |k| line.piece_len(k, c.end - c.start, c.tint, c.width)))
+        let texts = &mut self.texts;
+        let text = std::mem::take(&mut texts.text).into_bytes();
+        let size = (0..texts.cells.len())
+            .map(|id| {
+                let c = &texts.cells[id];
+                place(c).map_or(0, |k| {
+                    line.piece_len(k, texts.span(id, &text).len(), c.tint, c.width)
+                })
+            })
             .sum();
         let mut pieces = Vec::with_capacity(size);
-        let text = self.text.as_bytes();
-        for c in &mut self.cells {
+        for id in 0..texts.cells.len() {
+            let s = texts.span(id, &text);
+            let c = &texts.cells[id];
             let start = pieces.len();
             if let Some(k) = place(c) {
-                let s = text.get(c.start..c.end).unwrap_or_default();
                 line.piece(k, s, c.tint, c.width, &mut pieces);
             }
-            c.start = start;
-            c.end = pieces.len();
+            // The next cell's text is found from its own start, not yet changed.
+            texts.cells[id].start = start;
         }
-        self.text = String::new();
         self.pieces = pieces;
         self.order = line.shown().collect();
     }
@@ -585,22 +628,25 @@ impl Held {
     fn write_row(&self, r: usize, out: &mut Vec<u8>) {
         let start = out.len();
         let at = r * self.columns;
-        for &j in &self.order {
-            let piece = self
-                .ids
-                .get(at + j)
-                .and_then(|id| self.cells.get(id))
-                .and_then(|c| self.pieces.get(c.start..c.end));
-            out.extend_from_slice(piece.unwrap_or_default());
+        match &self.ids {
+            Ids::Narrow(ids, _) => {
+                if let Some(ids) = ids.get(at..at + self.columns) {
+                    for &j in &self.order {
+                        let id = ids.get(j).map_or(usize::MAX, |&id| id as usize);
+                        out.extend_from_slice(self.texts.span(id, &self.pieces));
+                    }
+                }
+            }
+            Ids::Wide(ids) => {
+                if let Some(ids) = ids.get(at..at + self.columns) {
+                    for &j in &self.order {
+                        let id = ids.get(j).copied().unwrap_or(usize::MAX);
+                        out.extend_from_slice(self.texts.span(id, &self.pieces));
+                    }
+                }
+            }
         }
         grid::Line::end(out, start);
-    }
-
-    fn cell(&self, id: usize) -> (&str, Option<Tint>) {
-        match self.cells.get(id) {
-            Some(c) => (self.text.get(c.start..c.end).unwrap_or_default(), c.tint),
-            None => ("", None),
-        }
     }
 }
 
