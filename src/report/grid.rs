@@ -261,18 +261,24 @@ impl Grid {
             std::borrow::Cow::Borrowed(cell)
         };
         let (w, word) = widths(&cell);
+        self.measured(j, &cell, w, word);
+        w
+    }
+
+    /// [`Grid::measure`] for a cell without line breaks whose widths are known: `w` its width
+    /// ([`cell_width`]) and `word` its widest word's, as [`cell_widths`] gives them.
+    pub fn measured(&mut self, j: usize, cell: &str, w: usize, word: usize) {
         if j >= self.cols.len() {
-            return w;
+            return;
         }
         self.widest[j] = self.widest[j].max(w);
         self.longest_word[j] = self.longest_word[j].max(word);
-        if self.numeric[j] && !cell.is_empty() && !is_number(&cell) {
+        if self.numeric[j] && !cell.is_empty() && !is_number(cell) {
             self.numeric[j] = false;
         }
         if self.rows > 0 && self.same[j] {
-            self.same[j] = self.cell(0, j) == cell.as_ref();
+            self.same[j] = self.cell(0, j) == cell;
         }
-        w
     }
 
     /// For a grid measured by [`Grid::measure`]: it has `rows` rows.
@@ -778,6 +784,92 @@ impl Line {
         }
         out.push(b'\n');
     }
+
+    /// The columns shown, in the order of the line.
+    pub fn shown(&self) -> impl Iterator<Item = usize> + '_ {
+        self.cols.iter().map(|c| c.0)
+    }
+
+    /// The place of column `j` among the columns shown, if it is shown.
+    pub fn place(&self, j: usize) -> Option<usize> {
+        self.cols.iter().position(|c| c.0 == j)
+    }
+
+    /// What a cell adds to a row's line as the `k`th column shown (the bytes of its text, without
+    /// line breaks, its tint and its width, [`cell_width`]): the gap before it, its padding and its
+    /// text, coloured. A row's line is the pieces of its cells one after another, ended by
+    /// [`Line::end`]: what [`Line::write`] writes, byte for byte (spaces [`Line::write`] would
+    /// leave pending are written, and those that end the line taken back).
+    pub fn piece(
+        &self,
+        k: usize,
+        text: &[u8],
+        tint: Option<Tint>,
+        shown: usize,
+        out: &mut Vec<u8>,
+    ) {
+        let Some(&(_, w, right)) = self.cols.get(k) else {
+            return;
+        };
+        let padded = right || k + 1 != self.cols.len();
+        let pad = if padded { w.saturating_sub(shown) } else { 0 };
+        if k > 0 {
+            blanks(out, GAP);
+        }
+        if right {
+            blanks(out, pad);
+        }
+        match tint.filter(|_| self.color) {
+            Some(t) if !text.is_empty() => {
+                out.extend_from_slice(b"\x1b[");
+                out.extend_from_slice(t.code().as_bytes());
+                out.push(b'm');
+                out.extend_from_slice(text);
+                out.extend_from_slice(b"\x1b[0m");
+            }
+            _ => out.extend_from_slice(text),
+        }
+        if !right {
+            blanks(out, pad);
+        }
+    }
+
+    /// The length of [`Line::piece`] for a text of `len` bytes.
+    pub fn piece_len(&self, k: usize, len: usize, tint: Option<Tint>, shown: usize) -> usize {
+        let Some(&(_, w, right)) = self.cols.get(k) else {
+            return 0;
+        };
+        let padded = right || k + 1 != self.cols.len();
+        let pad = if padded { w.saturating_sub(shown) } else { 0 };
+        let codes = match tint.filter(|_| self.color) {
+            Some(t) if len > 0 => 2 + t.code().len() + 1 + 4,
+            _ => 0,
+        };
+        let gap = if k > 0 { GAP } else { 0 };
+        gap + pad + codes + len
+    }
+
+    /// End the line of pieces ([`Line::piece`]) that starts at `start` in `out`: without the
+    /// spaces it ends with, then a line break.
+    pub fn end(out: &mut Vec<u8>, start: usize) {
+        let kept = out
+            .get(start..)
+            .and_then(|line| line.iter().rposition(|&b| b != b' '))
+            .map_or(start, |p| start + p + 1);
+        out.truncate(kept);
+        out.push(b'\n');
+    }
+}
+
+/// `n` spaces, appended to `out`.
+fn blanks(out: &mut Vec<u8>, n: usize) {
+    const SPACES: &[u8; 64] = b"                                                                ";
+    let mut n = n;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.extend_from_slice(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 /// `n` spaces.
@@ -812,26 +904,62 @@ pub fn cell_width(s: &str) -> usize {
     width(s)
 }
 
-/// The width of `s` and of its widest word (words are split at each space), in one pass.
+/// The width of a cell without line breaks on a terminal and of its widest word (words are split
+/// at each space), as [`cell_width`] says them.
+pub fn cell_widths(s: &str) -> (usize, usize) {
+    widths(s)
+}
+
+/// The width of `s` and of its widest word (words are split at each space), in one pass over its
+/// bytes: a character is decoded only when it is not ASCII.
 fn widths(s: &str) -> (usize, usize) {
+    let b = s.as_bytes();
     let (mut all, mut word, mut longest) = (0, 0, 0);
-    for c in s.chars() {
-        if c == ' ' {
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        if x == b' ' {
             longest = longest.max(word);
             word = 0;
-            all += 1;
-        } else if one_column(c) {
+            i += 1;
+        } else if x.is_ascii() {
+            if !(0x21..0x7F).contains(&x) {
+                return widths_of_any(s);
+            }
             word += 1;
-            all += 1;
+            i += 1;
         } else {
-            return (s.width(), s.split(' ').map(width).max().unwrap_or(0));
+            // The character's code from its two or three bytes (`s` is UTF-8); none of four is
+            // one column here.
+            let next = |k: usize| b.get(i + k).map_or(0, |&y| u32::from(y & 0x3F));
+            let (c, n) = if x < 0xE0 {
+                ((u32::from(x & 0x1F) << 6) | next(1), 2)
+            } else if x < 0xF0 {
+                ((u32::from(x & 0x0F) << 12) | (next(1) << 6) | next(2), 3)
+            } else {
+                return widths_of_any(s);
+            };
+            if !one_column_code(c) {
+                return widths_of_any(s);
+            }
+            word += 1;
+            i += n;
         }
+        all += 1;
     }
     (all, longest.max(word))
 }
 
+/// [`widths`] of a text with a character that is not one column.
+fn widths_of_any(s: &str) -> (usize, usize) {
+    (s.width(), s.split(' ').map(width).max().unwrap_or(0))
+}
+
 fn one_column(c: char) -> bool {
-    matches!(c as u32,
+    one_column_code(c as u32)
+}
+
+fn one_column_code(c: u32) -> bool {
+    matches!(c,
         0x20..=0x7E | 0xA0..=0xAC | 0xAE..=0x2FF | 0x1E00..=0x1EFF
         | 0x2010..=0x2027 | 0x2190..=0x21FF | 0x2200..=0x22FF | 0x2500..=0x257F)
 }
@@ -1073,6 +1201,20 @@ mod tests {
                     (s.as_bytes(), t, cell_width(s))
                 });
                 assert_eq!(String::from_utf8(measured).unwrap(), row);
+                // The same line from its cells' pieces, each made on its own.
+                let mut pieces = b"before".to_vec();
+                for (k, j) in line.shown().enumerate() {
+                    let (s, t) = r[j];
+                    assert_eq!(line.place(j), Some(k));
+                    let at = pieces.len();
+                    line.piece(k, s.as_bytes(), t, cell_width(s), &mut pieces);
+                    assert_eq!(
+                        pieces.len() - at,
+                        line.piece_len(k, s.len(), t, cell_width(s))
+                    );
+                }
+                Line::end(&mut pieces, 6);
+                assert_eq!(String::from_utf8(pieces).unwrap(), format!("before{row}"));
             }
         }
         let (mut plain, mut tinted) = (String::new(), String::new());
