@@ -76,7 +76,7 @@ fn facts_agree(
                 .iter()
                 .flat_map(|c| c.indicators.iter())
                 .flat_map(|i| i.checks.iter())
-                .map(|c| (s.set.clone(), c.input.clone()))
+                .map(|c| (s.set.clone(), c.input.to_string()))
         })
         .collect();
     let needs = still_needed(r);

@@ -36,7 +36,7 @@ pub use status::{LevelStatus, label};
 
 use super::summary::{Summary, SummaryBuilder};
 use super::view::{Detailed, UnitView};
-use super::{IndicatorResult, SetResult, UnitResult, Verdict};
+use super::{IndicatorResult, Name, SetResult, UnitResult, Verdict};
 use crate::Quick;
 use crate::criteria::CriteriaSet;
 use crate::diag::Problem;
@@ -103,8 +103,8 @@ pub enum Cause {
 /// An indicator judged on both sides, passing on one and failing on the other.
 #[derive(Debug, Clone)]
 pub struct Flip {
-    pub set: String,
-    pub criterion: String,
+    pub set: Name,
+    pub criterion: Name,
     pub before: IndicatorResult,
     pub after: IndicatorResult,
     /// The check (index in both indicators' checks) whose turn explains the flip.
@@ -130,7 +130,7 @@ impl Flip {
 /// applicable on the other, or absent from it): not a flip.
 #[derive(Debug, Clone)]
 pub struct NotCompared {
-    pub set: String,
+    pub set: Name,
     pub code: String,
     pub before: Option<IndicatorResult>,
     pub after: Option<IndicatorResult>,

@@ -4,6 +4,7 @@
 pub mod diff;
 pub mod district;
 pub mod facts;
+pub mod name;
 pub mod needs;
 pub mod plan;
 pub mod summary;
@@ -18,6 +19,7 @@ use crate::criteria::{Check, CriteriaSet, Indicator, Input, Kind, Op, Resolved, 
 use crate::diag::Problem;
 use crate::i18n::Text;
 use crate::input::{Cell, Dataset, Row, Value};
+pub use name::Name;
 
 /// The status of a check or an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -79,7 +81,7 @@ impl Verdict {
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckResult {
     /// The column read, or what was derived (`meets:nang-cao`).
-    pub input: String,
+    pub input: Name,
     pub status: Status,
     pub value: Option<Value>,
     pub kind: Kind,
@@ -92,7 +94,7 @@ pub struct CheckResult {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorResult {
-    pub code: String,
+    pub code: Name,
     pub status: Status,
     pub verified: bool,
     pub checks: Vec<CheckResult>,
@@ -201,6 +203,24 @@ pub struct Options {
     pub nearest_year: bool,
     /// Score every row with this year's thresholds instead of its own year's (`diff --same-year`).
     pub thresholds_of: Option<i32>,
+}
+
+/// A unit's cell at each position of its file's columns (`None` past its cells).
+pub type CellAt<'a> = &'a dyn Fn(usize) -> Option<Cell>;
+
+/// What explaining one indicator needs of its definition for every unit ([`Evaluator::prepare`]):
+/// its code's name, and per check its input's name and the column it reads, if the file has it.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    code: Name,
+    inputs: Vec<(Name, Option<usize>)>,
+}
+
+impl Prepared {
+    /// The indicator's code.
+    pub fn code(&self) -> &Name {
+        &self.code
+    }
 }
 
 /// Evaluates rows of one dataset against a list of sets (given in chain order: prerequisites first).
@@ -364,11 +384,22 @@ impl<'a> Evaluator<'a> {
     }
 
     fn cell(&self, row: &Row, col: &str) -> Cell {
+        self.cell_in(&|i| row.cells.get(i).copied(), col)
+    }
+
+    /// The cell of column `col` among a row's cells, `cell_at` giving the cell at each position
+    /// (missing when the file has no such column).
+    fn cell_in(&self, cell_at: CellAt<'_>, col: &str) -> Cell {
         self.columns
             .get(col)
-            .and_then(|i| row.cells.get(*i))
-            .copied()
+            .and_then(|i| cell_at(*i))
             .unwrap_or(Cell::Missing)
+    }
+
+    /// Where this evaluator reads column `col` among a row's cells, if the file has it: what
+    /// [`Evaluator::explain_cells`] is given for each check that reads a column.
+    pub fn column(&self, col: &str) -> Option<usize> {
+        self.columns.get(col).copied()
     }
 
     /// Evaluate one unit against every set, in order.
@@ -415,6 +446,57 @@ impl<'a> Evaluator<'a> {
     ) -> IndicatorResult {
         let year = self.threshold_year(set, row.year);
         self.indicator(ind, row, year, derived, meets)
+    }
+
+    /// What [`Evaluator::explain_cells`] needs of indicator `ind` for every unit, found once: its
+    /// code's and its checks' input names, and the column each check reads.
+    pub fn prepare(&self, ind: &Indicator) -> Prepared {
+        Prepared {
+            code: Name::from(ind.code.as_str()),
+            inputs: ind
+                .checks
+                .iter()
+                .map(|c| {
+                    let column = c.input.column().and_then(|col| self.column(col));
+                    (Name::from(input_name(&c.input)), column)
+                })
+                .collect(),
+        }
+    }
+
+    /// [`Evaluator::explain_indicator`] for a unit known by its cells alone (`cell_at` gives the
+    /// cell at each position of this evaluator's columns), its data `year` and its commune
+    /// `group`, deriving nothing ([`NoDerived`]); `prepared` is what [`Evaluator::prepare`] found
+    /// of `ind`. Only the cells the indicator reads are asked for. Its names are shared by every
+    /// result, and no column is looked for by its name but those a threshold's condition reads.
+    #[allow(clippy::too_many_arguments)]
+    pub fn explain_cells(
+        &self,
+        set: &CriteriaSet,
+        ind: &Indicator,
+        prepared: &Prepared,
+        cell_at: CellAt<'_>,
+        year: i32,
+        group: Option<&str>,
+        meets: &dyn Fn(&str) -> Option<Verdict>,
+    ) -> IndicatorResult {
+        let year = self.threshold_year(set, year);
+        let checks = ind
+            .checks
+            .iter()
+            .zip(&prepared.inputs)
+            .map(|(c, (name, col))| {
+                let cell = match &c.input {
+                    Input::Column(_) => col.and_then(cell_at),
+                    Input::Meets(set) => Some(meets_cell(meets(set))),
+                    // What `NoDerived` gives: nothing.
+                    Input::MinOverCommunes(_) | Input::ShareOfCommunesMeeting(_) => None,
+                };
+                let cell = cell.unwrap_or(Cell::Missing);
+                self.judge(c, ind.optional, name.clone(), cell, year, group, cell_at)
+            })
+            .collect();
+        indicator_result(ind, prepared.code.clone(), checks)
     }
 
     /// The year whose thresholds score `set` for a row of `year`.
@@ -502,24 +584,7 @@ impl<'a> Evaluator<'a> {
             .iter()
             .map(|c| self.check(c, ind.optional, row, year, derived, meets))
             .collect();
-        // The statuses judged (context values are not).
-        let has = |s: Status| checks.iter().any(|c| c.status == s);
-        let status = if has(Status::Fail) {
-            Status::Fail
-        } else if ind.optional && has(Status::NotApplicable) {
-            Status::NotApplicable
-        } else if has(Status::Missing) || has(Status::NotApplicable) {
-            // KAD on an indicator that cannot be not applicable is reported by `precheck`.
-            Status::Missing
-        } else {
-            Status::Pass
-        };
-        IndicatorResult {
-            code: ind.code.clone(),
-            status,
-            verified: ind.verified(),
-            checks,
-        }
+        indicator_result(ind, Name::from(ind.code.as_str()), checks)
     }
 
     fn check(
@@ -531,33 +596,41 @@ impl<'a> Evaluator<'a> {
         derived: &dyn Derived,
         meets: &dyn Fn(&str) -> Option<Verdict>,
     ) -> CheckResult {
-        let (input, cell) = match &check.input {
-            Input::Column(c) => (c.clone(), self.cell(row, c)),
-            Input::Meets(set) => {
-                let cell = match meets(set) {
-                    Some(Verdict::Pass) => Cell::Value(Value::Bool(true)),
-                    Some(Verdict::Fail) => Cell::Value(Value::Bool(false)),
-                    _ => Cell::Missing,
-                };
-                (format!("meets:{set}"), cell)
-            }
-            Input::MinOverCommunes(col) => (
-                format!("min_over_communes:{col}"),
-                derived
-                    .min_over_communes(row, col)
-                    .map_or(Cell::Missing, |v| Cell::Value(Value::Num(v))),
-            ),
-            Input::ShareOfCommunesMeeting(set) => {
-                let name = format!("share_of_communes_meeting:{set}");
-                match derived.share_meeting(row, set) {
-                    None => (name, Cell::Missing),
-                    Some((low, high)) if (high - low).abs() < 1e-9 => {
-                        (name, Cell::Value(Value::Num(low)))
-                    }
-                    Some((low, high)) => return self.share_range(check, name, low, high, year),
-                }
-            }
+        let name = || match &check.input {
+            Input::Column(c) => Name::from(c.as_str()),
+            other => Name::from(input_name(other)),
         };
+        let cell = match &check.input {
+            Input::Column(c) => self.cell(row, c),
+            Input::Meets(set) => meets_cell(meets(set)),
+            Input::MinOverCommunes(col) => derived
+                .min_over_communes(row, col)
+                .map_or(Cell::Missing, |v| Cell::Value(Value::Num(v))),
+            Input::ShareOfCommunesMeeting(set) => match derived.share_meeting(row, set) {
+                None => Cell::Missing,
+                Some((low, high)) if (high - low).abs() < 1e-9 => Cell::Value(Value::Num(low)),
+                Some((low, high)) => return self.share_range(check, name(), low, high, year),
+            },
+        };
+        let group = row.group.as_deref();
+        self.judge(check, optional, name(), cell, year, group, &|i| {
+            row.cells.get(i).copied()
+        })
+    }
+
+    /// A check whose input (named `input`) holds `cell`, judged for a unit of commune `group`
+    /// whose row's cells `cell_at` gives (read by the thresholds that depend on another column).
+    #[allow(clippy::too_many_arguments)]
+    fn judge(
+        &self,
+        check: &Check,
+        optional: bool,
+        input: Name,
+        cell: Cell,
+        year: i32,
+        group: Option<&str>,
+        cell_at: CellAt<'_>,
+    ) -> CheckResult {
         let mut out = CheckResult {
             input,
             status: Status::Missing,
@@ -569,9 +642,8 @@ impl<'a> Evaluator<'a> {
             verified: check.verified,
         };
         // The threshold is shown even when the value is missing.
-        let group = row.group.as_deref();
         if let (Some(t), false) = (&check.threshold, check.context) {
-            let lookup = |col: &str| match self.cell(row, col) {
+            let lookup = |col: &str| match self.cell_in(cell_at, col) {
                 Cell::Value(v) => v.as_num(),
                 _ => None,
             };
@@ -651,7 +723,7 @@ impl<'a> Evaluator<'a> {
     fn share_range(
         &self,
         check: &Check,
-        input: String,
+        input: Name,
         low: f64,
         high: f64,
         year: i32,
@@ -731,4 +803,41 @@ impl<'a> Evaluator<'a> {
             indicators,
         })
     }
+}
+
+/// An indicator's result from its checks': failed when one fails, not applicable when an «if any»
+/// indicator's check is, missing when one is missing (context values are not judged), else passed.
+fn indicator_result(ind: &Indicator, code: Name, checks: Vec<CheckResult>) -> IndicatorResult {
+    // The statuses judged (context values are not).
+    let has = |s: Status| checks.iter().any(|c| c.status == s);
+    let status = if has(Status::Fail) {
+        Status::Fail
+    } else if ind.optional && has(Status::NotApplicable) {
+        Status::NotApplicable
+    } else if has(Status::Missing) || has(Status::NotApplicable) {
+        // KAD on an indicator that cannot be not applicable is reported by `precheck`.
+        Status::Missing
+    } else {
+        Status::Pass
+    };
+    IndicatorResult {
+        code,
+        status,
+        verified: ind.verified(),
+        checks,
+    }
+}
+
+/// What a `meets:` input reads: whether the unit qualifies at the set, missing when not known.
+fn meets_cell(v: Option<Verdict>) -> Cell {
+    match v {
+        Some(Verdict::Pass) => Cell::Value(Value::Bool(true)),
+        Some(Verdict::Fail) => Cell::Value(Value::Bool(false)),
+        _ => Cell::Missing,
+    }
+}
+
+/// The name a check's result gives its input: the column, or what is derived (`meets:xa-ntm`).
+pub fn input_name(input: &Input) -> String {
+    crate::criteria::diff::input_name(input)
 }

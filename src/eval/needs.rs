@@ -62,8 +62,8 @@ pub fn still_needed(r: &UnitResult) -> Needs {
                 items.push(Need {
                     set: next.set.clone(),
                     criterion: c.number.clone(),
-                    indicator: ind.code.clone(),
-                    input: check.input.clone(),
+                    indicator: ind.code.to_string(),
+                    input: check.input.to_string(),
                     status: check.status,
                     gap: check.gap,
                     relative_gap,

@@ -4,7 +4,7 @@
 //! computed the same way on the fast path and on the explained one.
 
 use super::plan::{Compact, Plan};
-use super::{UnitResult, Verdict};
+use super::{Name, UnitResult, Verdict};
 use crate::criteria::{CriteriaSet, Version};
 use crate::input::{Cell, Row, Value};
 
@@ -235,6 +235,17 @@ pub trait Detailed: UnitView {
     fn indicator_status(&self, i: usize, k: usize, j: usize) -> super::Status {
         self.indicator(i, k, j).1
     }
+    /// Set `i`'s id, criterion `k`'s number and indicator `j`'s code, as the names a comparison's
+    /// results hold: a unit that keeps them shared hands out a reference, not a copy.
+    fn set_name(&self, i: usize) -> Name {
+        Name::from(self.set(i).id)
+    }
+    fn criterion_name(&self, i: usize, k: usize) -> Name {
+        Name::from(self.criterion(i, k).0)
+    }
+    fn indicator_name(&self, i: usize, k: usize, j: usize) -> Name {
+        Name::from(self.indicator(i, k, j).0)
+    }
     /// The number of checks of that indicator, when known without explaining it (0: not known).
     fn checks(&self, _i: usize, _k: usize, _j: usize) -> usize {
         0
@@ -285,6 +296,9 @@ impl Detailed for UnitResult {
     }
     fn explain(&self, i: usize, k: usize, j: usize) -> super::IndicatorResult {
         self.sets[i].criteria[k].indicators[j].clone()
+    }
+    fn indicator_name(&self, i: usize, k: usize, j: usize) -> Name {
+        self.sets[i].criteria[k].indicators[j].code.clone()
     }
 }
 
@@ -358,6 +372,15 @@ impl<T: Detailed + ?Sized> Detailed for &T {
     }
     fn indicator_status(&self, i: usize, k: usize, j: usize) -> super::Status {
         (**self).indicator_status(i, k, j)
+    }
+    fn set_name(&self, i: usize) -> Name {
+        (**self).set_name(i)
+    }
+    fn criterion_name(&self, i: usize, k: usize) -> Name {
+        (**self).criterion_name(i, k)
+    }
+    fn indicator_name(&self, i: usize, k: usize, j: usize) -> Name {
+        (**self).indicator_name(i, k, j)
     }
     fn checks(&self, i: usize, k: usize, j: usize) -> usize {
         (**self).checks(i, k, j)

@@ -26,7 +26,7 @@ impl From<Detail> for Depth {
     }
 }
 use crate::eval::view::{Detailed, SetBrief, UnitView};
-use crate::eval::{CheckResult, IndicatorResult, Status, Verdict};
+use crate::eval::{CheckResult, IndicatorResult, Name, Status, Verdict};
 
 /// Compare one old result with one new result. Only what changed is copied out of them.
 pub fn delta(chain: &[&str], b: &dyn Detailed, a: &dyn Detailed) -> Delta {
@@ -176,21 +176,27 @@ impl Changes for Build {
         }
     }
 
-    fn flip(&mut self, criterion: &str, b: At<'_>, a: At<'_>, same: bool) {
+    fn flip(&mut self, _: &str, b: At<'_>, a: At<'_>, same: bool) {
         // For the summary's count, an indicator is explained only to find its cause.
         let detail = match self.detail {
             Depth::Causes if explains_cause(b, a, same) => Depth::Full,
             Depth::Causes => Depth::Brief,
             d => d,
         };
-        let set = self.out.sets.last().map_or("", |s| s.set.as_str());
+        // The set and the criterion (numbered as the walk names it) as the old side names them.
+        let (u, (i, k, _)) = b;
+        let (set, criterion) = (u.set_name(i), u.criterion_name(i, k));
         self.out.flipped.push(flip(set, criterion, b, a, detail));
     }
 
     fn one_sided(&mut self, code: &str, b: Option<At<'_>>, a: Option<At<'_>>) {
-        let set = self.out.sets.last().map_or("", |s| s.set.as_str());
+        // The set as the old side names it (the new side's set of the same id, found by it).
+        let set = match (b, a) {
+            (Some((u, (i, _, _))), _) | (None, Some((u, (i, _, _)))) => u.set_name(i),
+            (None, None) => Name::from(self.out.sets.last().map_or("", |s| s.set.as_str())),
+        };
         self.out.not_compared.push(NotCompared {
-            set: set.to_string(),
+            set,
             code: code.to_string(),
             before: b.map(|(u, at)| indicator(u, at, self.detail)),
             after: a.map(|(u, at)| indicator(u, at, self.detail)),
@@ -206,15 +212,12 @@ fn judged(s: Status) -> bool {
 fn indicator(u: &dyn Detailed, (i, k, j): (usize, usize, usize), detail: Depth) -> IndicatorResult {
     match detail {
         Depth::Full => u.explain(i, k, j),
-        Depth::Brief | Depth::Causes => {
-            let (code, status) = u.indicator(i, k, j);
-            IndicatorResult {
-                code: code.to_string(),
-                status,
-                verified: true,
-                checks: Vec::new(),
-            }
-        }
+        Depth::Brief | Depth::Causes => IndicatorResult {
+            code: u.indicator_name(i, k, j),
+            status: u.indicator_status(i, k, j),
+            verified: true,
+            checks: Vec::new(),
+        },
     }
 }
 
@@ -259,7 +262,7 @@ pub(super) fn may_be_threshold((b, (i, k, j)): At<'_>, (a, (ia, _, _)): At<'_>) 
 }
 
 /// An indicator judged on both sides, passing on one and failing on the other, with `detail`.
-fn flip(set: &str, criterion: &str, (b, at_b): At<'_>, (a, at_a): At<'_>, detail: Depth) -> Flip {
+fn flip(set: Name, criterion: Name, (b, at_b): At<'_>, (a, at_a): At<'_>, detail: Depth) -> Flip {
     let ib = indicator(b, at_b, detail);
     let ia = indicator(a, at_a, detail);
     let (check, cause) = match detail {
@@ -267,8 +270,8 @@ fn flip(set: &str, criterion: &str, (b, at_b): At<'_>, (a, at_a): At<'_>, detail
         Depth::Brief | Depth::Causes => (turning_check(&ib, &ia), Cause::Data),
     };
     Flip {
-        set: set.to_string(),
-        criterion: criterion.to_string(),
+        set,
+        criterion,
         before: ib,
         after: ia,
         check,

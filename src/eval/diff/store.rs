@@ -9,13 +9,13 @@
 //! explained evaluation's (a property test checks it), or from the explained result when the plan
 //! cannot compile.
 
-use std::cell::OnceCell;
-
 use super::Side;
 use crate::criteria::{CriteriaSet, Version};
 use crate::eval::plan::Compact;
 use crate::eval::view::{Detailed, SetBrief, UnitView};
-use crate::eval::{Evaluator, IndicatorResult, NoDerived, Options, Status, UnitResult, Verdict};
+use crate::eval::{
+    Evaluator, IndicatorResult, Name, Options, Prepared, Status, UnitResult, Verdict,
+};
 use crate::input::{Cell, Dataset, Row, Value};
 
 /// The units of one side, compactly.
@@ -191,6 +191,30 @@ pub fn unpack(mut bytes: &[u8], out: &mut Vec<Cell>) {
         bytes = rest;
     }
 }
+
+/// Where packed cell `c` starts, going on from cell `from` (which starts at byte `at`) when
+/// `from <= c`, else from the first: each cell is [`CELL_SIZE`] bytes after the one before, so
+/// reaching a cell unpacks none of those before it. `None` past the cells.
+fn cell_start(bytes: &[u8], c: usize, (from, at): (usize, usize)) -> Option<usize> {
+    let (mut k, mut at) = if from <= c { (from, at) } else { (0, 0) };
+    while k < c {
+        at += usize::from(CELL_SIZE[usize::from(*bytes.get(at)?)]);
+        k += 1;
+    }
+    (at < bytes.len()).then_some(at)
+}
+
+/// The bytes of a packed cell by its tag (the tag's and its number's): what [`next_cell`] reads.
+const CELL_SIZE: [u8; 256] = {
+    let mut size = [9; 256];
+    size[MISSING as usize] = 1;
+    size[NOT_APPLICABLE as usize] = 1;
+    size[FALSE as usize] = 1;
+    size[TRUE as usize] = 1;
+    size[CENTI16 as usize] = 3;
+    size[CENTI32 as usize] = 5;
+    size
+};
 
 fn next_cell(bytes: &[u8]) -> Option<(Cell, &[u8])> {
     let (&tag, rest) = bytes.split_first()?;
@@ -451,8 +475,18 @@ pub struct StoreSide<'a> {
     chk0: Vec<usize>,
     /// Per check (across the chain), the column it reads, if it reads one of the file's.
     columns: Vec<Option<usize>>,
+    /// Per indicator (across the chain), what [`Evaluator::explain_cells`] needs of it, found once
+    /// for every unit.
+    prepared: Vec<Prepared>,
+    /// The names the results hold, shared by every unit: per set its id, per criterion (across the
+    /// chain) its number.
+    set_names: Vec<Name>,
+    criterion_names: Vec<Name>,
     /// Per set, where its indicators are among the chain's (start, end).
     set_indicators: Vec<(usize, usize)>,
+    /// Per set, its prerequisites of the same level, each with its position in the chain if
+    /// there (what [`UnitView::prerequisites`] reads, found once).
+    prerequisites: Vec<Vec<(&'a str, Option<usize>)>>,
 }
 
 impl<'a> StoreSide<'a> {
@@ -487,8 +521,35 @@ impl<'a> StoreSide<'a> {
             }
             set_indicators.push((from, k));
         }
+        let ev = Evaluator::new(version, sets.clone(), &store.head, options);
+        let prepared = sets
+            .iter()
+            .flat_map(|s| s.indicators())
+            .map(|i| ev.prepare(i))
+            .collect();
+        let set_names = sets.iter().map(|s| Name::from(s.id.as_str())).collect();
+        let criterion_names = sets
+            .iter()
+            .flat_map(|s| &s.criteria)
+            .map(|c| Name::from(c.number.as_str()))
+            .collect();
+        let prerequisites = sets
+            .iter()
+            .enumerate()
+            .map(|(i, set)| {
+                set.requires
+                    .iter()
+                    .filter(|r| version.set(r).is_some_and(|p| p.level == set.level))
+                    .map(|r| (r.as_str(), sets[..i].iter().position(|s| &s.id == r)))
+                    .collect()
+            })
+            .collect();
         StoreSide {
-            ev: Evaluator::new(version, sets.clone(), &store.head, options),
+            ev,
+            prepared,
+            set_names,
+            criterion_names,
+            prerequisites,
             store,
             version,
             sets,
@@ -523,7 +584,7 @@ impl Side for StoreSide<'_> {
             side: self,
             i,
             verdicts: self.store.verdicts_of(i),
-            row: OnceCell::new(),
+            last: std::cell::Cell::new((0, 0)),
         })
     }
 }
@@ -533,9 +594,10 @@ pub struct StoreUnit<'s, 'a> {
     side: &'s StoreSide<'a>,
     i: usize,
     verdicts: &'s [u8],
-    /// The row as the evaluator reads it (its cells, year and group), made the first time a cell is
-    /// read or an indicator explained.
-    row: OnceCell<Row>,
+    /// The last cell read of the row's packed cells, and where it starts: a cell is unpacked
+    /// only when read (an indicator explained reads a few of the row's, mostly in the columns'
+    /// order), the next one found going on from there.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl StoreUnit<'_, '_> {
@@ -573,26 +635,22 @@ impl StoreUnit<'_, '_> {
         self.side.ind0[self.criterion_at(i, k)] + j
     }
 
-    fn cells(&self) -> &[Cell] {
-        &self.row().cells
+    /// The row's cell at position `c` of the file's columns (`None` past its cells), as the
+    /// evaluator reads it.
+    fn cell(&self, c: usize) -> Option<Cell> {
+        let bytes = self.side.store.packed(self.i);
+        let at = cell_start(bytes, c, self.last.get())?;
+        self.last.set((c, at));
+        next_cell(bytes.get(at..)?).map(|(cell, _)| cell)
     }
 
-    /// The row as the evaluator reads it (its cells unpacked once, its year and group), made the
-    /// first time a cell is read or an indicator explained.
-    fn row(&self) -> &Row {
-        self.row.get_or_init(|| {
-            let store = self.side.store;
-            let g = store.groups[self.i];
-            let mut cells = Vec::with_capacity(store.head.columns.len());
-            unpack(store.packed(self.i), &mut cells);
-            Row {
-                line: store.line(self.i),
-                year: store.year(self.i),
-                group: (g > 0).then(|| store.group_names[usize::from(g) - 1].clone()),
-                cells,
-                ..Row::default()
-            }
-        })
+    /// The unit's commune group, when its row gives one.
+    fn group(&self) -> Option<&str> {
+        let store = self.side.store;
+        let g = usize::from(store.groups[self.i]);
+        g.checked_sub(1)
+            .and_then(|g| store.group_names.get(g))
+            .map(String::as_str)
     }
 
     fn criterion_verdict(&self, c: usize) -> Verdict {
@@ -648,21 +706,11 @@ impl UnitView for StoreUnit<'_, '_> {
         )
     }
     fn prerequisites(&self, i: usize) -> Vec<(&str, Verdict)> {
-        let set = self.side.sets[i];
-        set.requires
+        self.side.prerequisites[i]
             .iter()
-            .filter(|r| {
-                self.side
-                    .version
-                    .set(r)
-                    .is_some_and(|p| p.level == set.level)
-            })
-            .map(|r| {
-                let v = self.side.sets[..i]
-                    .iter()
-                    .position(|s| &s.id == r)
-                    .map_or(Verdict::Unknown, |j| self.set_verdicts(j).1);
-                (r.as_str(), v)
+            .map(|(r, at)| {
+                let v = at.map_or(Verdict::Unknown, |j| self.set_verdicts(j).1);
+                (*r, v)
             })
             .filter(|(_, v)| *v != Verdict::Pass)
             .collect()
@@ -692,8 +740,8 @@ impl UnitView for StoreUnit<'_, '_> {
     }
     fn value(&self, column: &str) -> Option<f64> {
         let col = self.side.store.head.column_index(column)?;
-        match self.cells().get(col) {
-            Some(Cell::Value(Value::Num(n))) => Some(*n),
+        match self.cell(col) {
+            Some(Cell::Value(Value::Num(n))) => Some(n),
             _ => None,
         }
     }
@@ -723,8 +771,8 @@ impl Detailed for StoreUnit<'_, '_> {
             return None;
         }
         let col = self.side.columns[self.side.chk0[self.indicator_at(i, k, j)] + c]?;
-        Some(match self.cells().get(col) {
-            Some(Cell::Value(v)) => Some(*v),
+        Some(match self.cell(col) {
+            Some(Cell::Value(v)) => Some(v),
             _ => None,
         })
     }
@@ -742,14 +790,28 @@ impl Detailed for StoreUnit<'_, '_> {
         let base = self.indicators_base();
         status_of(self.verdicts[base + at])
     }
+    fn set_name(&self, i: usize) -> Name {
+        self.side.set_names[i].clone()
+    }
+    fn criterion_name(&self, i: usize, k: usize) -> Name {
+        self.side.criterion_names[self.criterion_at(i, k)].clone()
+    }
+    fn indicator_name(&self, i: usize, k: usize, j: usize) -> Name {
+        self.side.prepared[self.indicator_at(i, k, j)]
+            .code()
+            .clone()
+    }
     fn explain(&self, i: usize, k: usize, j: usize) -> IndicatorResult {
-        let row = self.row();
         let set = self.side.sets[i];
-        self.side.ev.explain_indicator(
+        let ind = &set.criteria[k].indicators[j];
+        let prepared = &self.side.prepared[self.indicator_at(i, k, j)];
+        self.side.ev.explain_cells(
             set,
-            &set.criteria[k].indicators[j],
-            row,
-            &NoDerived,
+            ind,
+            prepared,
+            &|c| self.cell(c),
+            self.year(),
+            self.group(),
             &|id| self.qualified_at(id),
         )
     }
@@ -871,6 +933,30 @@ mod tests {
         let mut back = Vec::new();
         unpack(&packed, &mut back);
         assert_eq!(back.len(), cells.len());
+        // Each cell read alone, found from the first or from any cell before it, is the one
+        // unpacked in order; there is none past the last.
+        let n = cells.len();
+        let read = |c: usize, from: (usize, usize)| {
+            let at = cell_start(&packed, c, from);
+            format!(
+                "{:?}",
+                at.and_then(|at| next_cell(&packed[at..])).map(|x| x.0)
+            )
+        };
+        for (c, cell) in back.iter().enumerate() {
+            let expect = format!("{:?}", Some(cell));
+            assert_eq!(read(c, (0, 0)), expect, "cell {c}");
+            for from in [0, c / 2, c.saturating_sub(1), c] {
+                let at = cell_start(&packed, from, (0, 0)).expect("a cell");
+                assert_eq!(read(c, (from, at)), expect, "cell {c} from {from}");
+            }
+            // From a cell after it: from the first again.
+            if let Some(at) = cell_start(&packed, c + 1, (0, 0)) {
+                assert_eq!(read(c, (c + 1, at)), expect, "cell {c} from {}", c + 1);
+            }
+        }
+        assert_eq!(read(n, (0, 0)), "None");
+        assert_eq!(read(n + 3, (0, 0)), "None");
         for (a, b) in cells.iter().zip(&back) {
             match (a, b) {
                 (Cell::Value(Value::Num(x)), Cell::Value(Value::Num(y))) => {

@@ -510,7 +510,7 @@ fn detail_unit(
                     String::new()
                 },
                 if row.k == 0 {
-                    row.indicator.code.clone()
+                    row.indicator.code.to_string()
                 } else {
                     String::new()
                 },
