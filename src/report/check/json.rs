@@ -255,8 +255,8 @@ impl Chain {
 }
 
 /// The writer: a buffer in memory, and the small writes a unit is made of.
-struct Out<W: Write = Vec<u8>> {
-    w: W,
+struct Out {
+    w: Vec<u8>,
     ryu: ryu::Buffer,
     itoa: itoa::Buffer,
 }
@@ -269,9 +269,7 @@ impl Out {
             itoa: itoa::Buffer::new(),
         }
     }
-}
 
-impl<W: Write> Out<W> {
     #[inline]
     fn raw(&mut self, b: &[u8]) -> io::Result<()> {
         self.w.write_all(b)
@@ -937,7 +935,7 @@ fn write_commune(
 }
 
 /// What every unit has after its identity: `values`, `sets`, `still_needed`, `recognition`.
-fn write_body<W: Write>(o: &mut Out<W>, chain: &Chain, u: &Unit) -> io::Result<()> {
+fn write_body(o: &mut Out, chain: &Chain, u: &Unit) -> io::Result<()> {
     let c = u.compact;
     // Each value once, by the input it is read from.
     o.raw(b",\"values\":{")?;
@@ -1071,11 +1069,7 @@ fn chain_check_key<'c>(chain: &'c Chain, checks_at: &[usize], k: usize) -> &'c [
 }
 
 /// `"indicators":{…},` of `not_passed`: those that did not pass.
-fn write_indicators<W: Write>(
-    o: &mut Out<W>,
-    keys: &[Vec<u8>],
-    statuses: &[Status],
-) -> io::Result<()> {
+fn write_indicators(o: &mut Out, keys: &[Vec<u8>], statuses: &[Status]) -> io::Result<()> {
     o.raw(b"\"indicators\":{")?;
     let mut first = true;
     for (key, s) in keys.iter().zip(statuses) {
@@ -1089,8 +1083,8 @@ fn write_indicators<W: Write>(
 
 /// `"checks":{…}}` closing `not_passed` (the checks that did not pass), then the `gaps`,
 /// `thresholds` and `threshold_cases` there are.
-fn write_checks<W: Write>(
-    o: &mut Out<W>,
+fn write_checks(
+    o: &mut Out,
     keys: &[CheckKey],
     special: &Special,
     facts: &[Fact],
@@ -1135,11 +1129,11 @@ fn write_checks<W: Write>(
 
 /// `,"name":{"check":value,…}` for the checks `items` lists, each value written by `write`; nothing
 /// when it lists none.
-fn member<'k, W: Write, T>(
-    o: &mut Out<W>,
+fn member<'k, T>(
+    o: &mut Out,
     name: &[u8],
     items: impl Iterator<Item = (&'k CheckKey, T)>,
-    mut write: impl FnMut(&mut Out<W>, T) -> io::Result<()>,
+    mut write: impl FnMut(&mut Out, T) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut first = true;
     for (key, v) in items {
