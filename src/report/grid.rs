@@ -254,6 +254,7 @@ impl Grid {
     /// once: a table whose cells repeat is measured by its distinct cells, then told how many rows
     /// it has ([`Grid::counted`]). Its width, as [`cell_width`] says it once its line breaks are
     /// spaces.
+    #[cfg(test)]
     pub fn measure(&mut self, j: usize, cell: &str) -> usize {
         let cell = if cell.contains(['\n', '\r']) {
             std::borrow::Cow::Owned(cell.replace(['\n', '\r'], " "))
@@ -734,57 +735,6 @@ pub struct Line {
 }
 
 impl Line {
-    /// One row's line, appended to `out`: `cell(j)` gives the cell of column `j` (the bytes of its
-    /// text, without line breaks), its tint and its width ([`cell_width`]).
-    pub fn write<'t>(
-        &self,
-        out: &mut Vec<u8>,
-        mut cell: impl FnMut(usize) -> (&'t [u8], Option<Tint>, usize),
-    ) {
-        let start = out.len();
-        let last = self.cols.len().saturating_sub(1);
-        // The spaces before the next text (a gap, a padding): written in one go when a text
-        // follows, never at the end of the line (the last column is not padded on the right, and
-        // a line ends without spaces).
-        let mut pending = 0;
-        for (k, &(j, w, right)) in self.cols.iter().enumerate() {
-            let (text, tint, shown) = cell(j);
-            if k > 0 {
-                pending += GAP;
-            }
-            let pad = if right || k != last {
-                w.saturating_sub(shown)
-            } else {
-                0
-            };
-            if right {
-                pending += pad;
-            }
-            if !text.is_empty() {
-                out.resize(out.len() + pending, b' ');
-                pending = 0;
-                match tint.filter(|_| self.color) {
-                    Some(t) => {
-                        out.extend_from_slice(b"\x1b[");
-                        out.extend_from_slice(t.code().as_bytes());
-                        out.push(b'm');
-                        out.extend_from_slice(text);
-                        out.extend_from_slice(b"\x1b[0m");
-                    }
-                    None => out.extend_from_slice(text),
-                }
-            }
-            if !right && k != last {
-                pending += pad;
-            }
-        }
-        // A text may end with spaces of its own.
-        while out.len() > start && out.last() == Some(&b' ') {
-            out.pop();
-        }
-        out.push(b'\n');
-    }
-
     /// The columns shown, in the order of the line.
     pub fn shown(&self) -> impl Iterator<Item = usize> + '_ {
         self.cols.iter().map(|c| c.0)
@@ -1193,19 +1143,13 @@ mod tests {
         for color in [false, true] {
             let (laid, _) = g.start(None, color);
             for r in &rows {
-                let (mut row, mut measured) = (String::new(), Vec::new());
+                let mut row = String::new();
                 g.row(&laid, r, &mut row);
                 let line = g.line_of(&laid).unwrap();
-                line.write(&mut measured, |j| {
-                    let (s, t) = r[j];
-                    (s.as_bytes(), t, cell_width(s))
-                });
-                assert_eq!(String::from_utf8(measured).unwrap(), row);
-                // The same line from its cells' pieces, each made on its own.
+                // The line from its cells' pieces, each made on its own.
                 let mut pieces = b"before".to_vec();
                 for (k, j) in line.shown().enumerate() {
                     let (s, t) = r[j];
-                    assert_eq!(line.place(j), Some(k));
                     let at = pieces.len();
                     line.piece(k, s.as_bytes(), t, cell_width(s), &mut pieces);
                     assert_eq!(

@@ -184,6 +184,7 @@ fn hundredths(v: f64) -> Option<i32> {
 }
 
 /// The cells packed by [`pack`], each as it was.
+#[cfg(test)]
 pub fn unpack(mut bytes: &[u8], out: &mut Vec<Cell>) {
     out.clear();
     while let Some((cell, rest)) = next_cell(bytes) {
@@ -193,50 +194,44 @@ pub fn unpack(mut bytes: &[u8], out: &mut Vec<Cell>) {
 }
 
 /// Where packed cell `c` starts, going on from cell `from` (which starts at byte `at`) when
-/// `from <= c`, else from the first: each cell is [`CELL_SIZE`] bytes after the one before, so
+/// `from <= c`, else from the first: each cell is [`cell_len`] bytes after the one before, so
 /// reaching a cell unpacks none of those before it. `None` past the cells.
 fn cell_start(bytes: &[u8], c: usize, (from, at): (usize, usize)) -> Option<usize> {
     let (mut k, mut at) = if from <= c { (from, at) } else { (0, 0) };
     while k < c {
-        at += usize::from(CELL_SIZE[usize::from(*bytes.get(at)?)]);
+        at += cell_len(*bytes.get(at)?);
         k += 1;
     }
     (at < bytes.len()).then_some(at)
 }
 
-/// The bytes of a packed cell by its tag (the tag's and its number's): what [`next_cell`] reads.
-const CELL_SIZE: [u8; 256] = {
-    let mut size = [9; 256];
-    size[MISSING as usize] = 1;
-    size[NOT_APPLICABLE as usize] = 1;
-    size[FALSE as usize] = 1;
-    size[TRUE as usize] = 1;
-    size[CENTI16 as usize] = 3;
-    size[CENTI32 as usize] = 5;
-    size
-};
+/// The bytes of a packed cell whose tag is `tag`: the tag's and its number's. [`next_cell`]
+/// reads that many, and [`cell_start`] steps over that many.
+fn cell_len(tag: u8) -> usize {
+    match tag {
+        MISSING | NOT_APPLICABLE | FALSE | TRUE => 1,
+        CENTI16 => 3,
+        CENTI32 => 5,
+        _ => 9,
+    }
+}
 
 fn next_cell(bytes: &[u8]) -> Option<(Cell, &[u8])> {
     let (&tag, rest) = bytes.split_first()?;
+    let (b, rest) = rest.split_at_checked(cell_len(tag) - 1)?;
     let num = |v: f64| Cell::Value(Value::Num(v));
-    Some(match tag {
-        MISSING => (Cell::Missing, rest),
-        NOT_APPLICABLE => (Cell::NotApplicable, rest),
-        FALSE => (Cell::Value(Value::Bool(false)), rest),
-        TRUE => (Cell::Value(Value::Bool(true)), rest),
-        CENTI16 => {
-            let (b, rest) = rest.split_first_chunk::<2>()?;
-            (num(f64::from(i16::from_le_bytes(*b)) / 100.0), rest)
-        }
-        CENTI32 => {
-            let (b, rest) = rest.split_first_chunk::<4>()?;
-            (num(f64::from(i32::from_le_bytes(*b)) / 100.0), rest)
-        }
-        _ => {
-            let (b, rest) = rest.split_first_chunk::<8>()?;
-            (num(f64::from_le_bytes(*b)), rest)
-        }
-    })
+    Some((
+        match tag {
+            MISSING => Cell::Missing,
+            NOT_APPLICABLE => Cell::NotApplicable,
+            FALSE => Cell::Value(Value::Bool(false)),
+            TRUE => Cell::Value(Value::Bool(true)),
+            CENTI16 => num(f64::from(i16::from_le_bytes(b.try_into().ok()?)) / 100.0),
+            CENTI32 => num(f64::from(i32::from_le_bytes(b.try_into().ok()?)) / 100.0),
+            _ => num(f64::from_le_bytes(b.try_into().ok()?)),
+        },
+        rest,
+    ))
 }
 
 impl Store {
