@@ -77,7 +77,7 @@ pub(super) trait Changes {
     fn criterion(&mut self, k: usize, number: &str, lost: bool);
     /// An indicator judged on both sides, passing on one and failing on the other. `same`: both
     /// sides scored it with the same definition (its checks at the same positions).
-    fn flip(&mut self, criterion: &str, b: At<'_>, a: At<'_>, same: bool);
+    fn flip(&mut self, b: At<'_>, a: At<'_>, same: bool);
     /// An indicator judged on one side only, or found on one side only (`None` on the other).
     fn one_sided(&mut self, code: &str, b: Option<At<'_>>, a: Option<At<'_>>);
 }
@@ -138,9 +138,9 @@ pub(super) fn walk(b: &dyn Detailed, a: &dyn Detailed, out: &mut dyn Changes) {
             }
             if same {
                 let kept = kept.and_then(|(bytes, _)| bytes);
-                same_indicators(number, (b, a), (i, ia, k), kept, out);
+                same_indicators((b, a), (i, ia, k), kept, out);
             } else {
-                indicators(number, (b, i, k), (a, ia, ka), out);
+                indicators((b, i, k), (a, ia, ka), out);
             }
         }
     }
@@ -176,7 +176,7 @@ impl Changes for Build {
         }
     }
 
-    fn flip(&mut self, _: &str, b: At<'_>, a: At<'_>, same: bool) {
+    fn flip(&mut self, b: At<'_>, a: At<'_>, same: bool) {
         // For the summary's count, an indicator is explained only to find its cause.
         let detail = match self.detail {
             Depth::Causes if explains_cause(b, a, same) => Depth::Full,
@@ -224,7 +224,6 @@ fn indicator(u: &dyn Detailed, (i, k, j): (usize, usize, usize), detail: Depth) 
 /// [`indicators`] for two units scored with the same definition: indicator `j` on one side is
 /// indicator `j` on the other; `bytes`, their statuses a byte each when both sides keep them so.
 fn same_indicators(
-    criterion: &str,
     (b, a): (&dyn Detailed, &dyn Detailed),
     (i, ia, k): (usize, usize, usize),
     bytes: Option<(&[u8], &[u8])>,
@@ -240,7 +239,7 @@ fn same_indicators(
         }
         let (at_b, at_a) = ((b, (i, k, j)), (a, (ia, k, j)));
         if judged(sb) && judged(sa) {
-            out.flip(criterion, at_b, at_a, true);
+            out.flip(at_b, at_a, true);
         } else {
             out.one_sided(b.indicator(i, k, j).0, Some(at_b), Some(at_a));
         }
@@ -303,7 +302,6 @@ fn turning_and_cause(b: &IndicatorResult, a: &IndicatorResult) -> (usize, Cause)
 
 /// The flips and one-sided changes among the indicators of one criterion.
 fn indicators(
-    criterion: &str,
     (b, i, k): (&dyn Detailed, usize, usize),
     (a, ia, ka): (&dyn Detailed, usize, usize),
     out: &mut dyn Changes,
@@ -316,7 +314,7 @@ fn indicators(
         match (ja, sa) {
             (Some(_), Some(sa)) if sb == sa => {}
             (Some(ja), Some(sa)) if judged(sb) && judged(sa) => {
-                out.flip(criterion, (b, (i, k, j)), (a, (ia, ka, ja)), false);
+                out.flip((b, (i, k, j)), (a, (ia, ka, ja)), false);
             }
             (Some(_), Some(sa)) if !judged(sb) && !judged(sa) => {}
             _ => out.one_sided(code, Some((b, (i, k, j))), ja.map(|x| (a, (ia, ka, x)))),

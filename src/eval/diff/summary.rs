@@ -393,7 +393,7 @@ impl Changes for Count<'_, '_> {
         self.acc.criterion(at, lost);
     }
 
-    fn flip(&mut self, _: &str, b: At<'_>, a: At<'_>, same: bool) {
+    fn flip(&mut self, b: At<'_>, a: At<'_>, same: bool) {
         self.acc.flipped += 1;
         let (u, (i, k, j)) = b;
         let at = self.indicator_at((k, j), u.indicator(i, k, j).0);
