@@ -208,6 +208,23 @@ fn cell_start(bytes: &[u8], c: usize, (from, at): (usize, usize)) -> Option<usiz
 /// The bytes of a packed cell whose tag is `tag`: the tag's and its number's. [`next_cell`]
 /// reads that many, and [`cell_start`] steps over that many.
 fn cell_len(tag: u8) -> usize {
+    usize::from(CELL_LEN[usize::from(tag)])
+}
+
+/// [`cell_len`] of each tag, built from [`tag_len`]: stepping over cells is one of the diff's
+/// hottest loops, and there a lookup costs a third fewer instructions than the `match`.
+const CELL_LEN: [u8; 256] = {
+    let mut len = [0; 256];
+    let mut tag = 0;
+    while tag < 256 {
+        len[tag] = tag_len(tag as u8);
+        tag += 1;
+    }
+    len
+};
+
+/// The bytes of a packed cell by its tag: the one place that says it.
+const fn tag_len(tag: u8) -> u8 {
     match tag {
         MISSING | NOT_APPLICABLE | FALSE | TRUE => 1,
         CENTI16 => 3,
