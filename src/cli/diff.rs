@@ -145,10 +145,7 @@ pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
         map: args.map.as_deref(),
         units: &units,
     };
-    let prepared = match diff::prepare(&job) {
-        Ok(p) => p,
-        Err(e) => return fail(ctx, e),
-    };
+    // What the command line asks is checked before any file is read.
     let format = Output::format(args.format, args.output.as_deref());
     if args.summary && !ntm::report::diff::has_summary(format) {
         ctx.error(
@@ -157,6 +154,10 @@ pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
         );
         return ntm::exit::USAGE;
     }
+    let prepared = match diff::prepare(&job) {
+        Ok(p) => p,
+        Err(e) => return fail(ctx, e),
+    };
     // A report to print and file is dated.
     let date = match format {
         ntm::report::Format::Html | ntm::report::Format::Xlsx => match ctx.run_date() {

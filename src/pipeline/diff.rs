@@ -20,9 +20,10 @@ mod sources;
 pub use prepare::prepare;
 use sources::Scope;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::criteria::catalog::Catalog;
 use crate::criteria::{CriteriaSet, Schema, Version};
@@ -79,6 +80,8 @@ pub struct FileRead {
     pub skipped: Vec<Vec<String>>,
     /// The check of the file's readable rows against the official lists, when they are known.
     pub audit: Option<audit::Outcome>,
+    /// Every year the file's rows give, of a side or not.
+    pub years: BTreeSet<i32>,
 }
 
 /// Read `path` for `sides` (each the rows of its own year): every row checked, scored with the
@@ -86,7 +89,11 @@ pub struct FileRead {
 pub fn read(path: &Path, spec: &ReadSpec, sides: &[SideSpec]) -> FileRead {
     let years: Vec<i32> = sides.iter().map(|s| s.year).collect();
     let side_of = |year: i32| years.iter().position(|y| *y == year);
-    let keep = |_: &str, _: &str, year: i32| years.contains(&year);
+    let seen = Mutex::new(BTreeSet::new());
+    let keep = |_: &str, _: &str, year: i32| {
+        seen.lock().unwrap_or_else(|e| e.into_inner()).insert(year);
+        years.contains(&year)
+    };
     let layout = Layout::COMMUNE;
     let mut reader = Reader::open(path, spec.read, spec.schema, layout, spec.used, &keep);
     let mut problems = std::mem::take(&mut reader.head.problems);
@@ -178,6 +185,7 @@ pub fn read(path: &Path, spec: &ReadSpec, sides: &[SideSpec]) -> FileRead {
         kept,
         skipped,
         audit: audit.map(Audit::finish),
+        years: seen.into_inner().unwrap_or_else(|e| e.into_inner()),
     }
 }
 
@@ -202,6 +210,10 @@ pub struct Prepared<'v> {
     pub schema: Schema,
     pub from: i32,
     pub to: i32,
+    /// Whether `from` and `to` were read from each file's first row that gives a year (two files,
+    /// neither year given): the read that scores a file then confirms it holds no other year, and
+    /// refuses it as [`prepare`] refuses a file of several years.
+    pub years_to_confirm: bool,
     pub options: Options,
     pub read: ReadOptions,
 }
@@ -301,6 +313,8 @@ impl From<io::Error> for Error {
 
 /// Why reading a side stopped: its file unreadable, or without a row of its year.
 enum Stop {
+    /// Refused as [`prepare`] refuses: a file whose year was read from its first row holds others.
+    Refused(Error),
     Unreadable,
     NoRows {
         file: String,
@@ -313,6 +327,7 @@ impl Stop {
     /// The error said: for a readable file, the years it holds.
     fn error(self, p: &Prepared) -> Error {
         match self {
+            Stop::Refused(e) => e,
             Stop::Unreadable => Error::Data {
                 problems: Vec::new(),
                 why: None,
@@ -585,10 +600,20 @@ fn commune_files(
             vec![prepare::joined(first), second]
         }),
     };
+    let last = reads.len() - 1;
+    if p.years_to_confirm
+        && let Some(new) = job.new
+    {
+        // Before any problem is said: the file is refused, as when its years are read first.
+        let scope = p.scope(Layout::COMMUNE);
+        prepare::confirm_year(job.old, "--from", p.from, &reads[0].years, scope)
+            .map_err(Stop::Refused)?;
+        prepare::confirm_year(new, "--to", p.to, &reads[last].years, scope)
+            .map_err(Stop::Refused)?;
+    }
     for r in &reads {
         problems.extend(r.problems.iter().cloned());
     }
-    let last = reads.len() - 1;
     for (r, k, year) in [
         (&reads[0], 0, p.from),
         (&reads[last], reads[last].kept.len() - 1, p.to),

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::sources::{Scope, Years, years_in};
+use super::sources::{Scope, Years, first_year_in, years_in};
 use super::{Error, Job, OldSide, Prepared};
 use crate::criteria::select::Selection;
 use crate::criteria::{CriteriaSet, Schema, Version};
@@ -45,13 +45,6 @@ pub fn prepare<'v>(job: &Job<'v>) -> Result<Prepared<'v>, Error> {
     if let Some(first) = candidates.first() {
         level_sets(first, job.level, with_districts).map_err(|msg| usage(&msg))?;
     }
-    let version_of = |year: i32| -> Result<&'v Version, Error> {
-        match named {
-            Some(_) => Ok(candidates[0]),
-            None if catalog.versions.len() == 1 => Ok(&catalog.versions[0]),
-            None => catalog.for_year(year).map_err(|m| usage(&m)),
-        }
-    };
     // The years first (read with the columns of every version), then each side's version.
     let years_scope_sets: Vec<&CriteriaSet> = Vec::new();
     let all_used: Vec<&str> = candidates.iter().flat_map(|v| v.all_columns()).collect();
@@ -66,7 +59,18 @@ pub fn prepare<'v>(job: &Job<'v>) -> Result<Prepared<'v>, Error> {
             (0, candidates[0], &years_scope_sets),
         ],
     };
-    let (from, to) = match job.new {
+    // Two files, neither year given: each file's year is read from its first row that gives one,
+    // and the read that scores the file confirms it holds no other ([`Prepared::years_to_confirm`]),
+    // so that each file is read once, not twice. Whatever that would settle differently (a year no
+    // version covers…) is settled again from every row's year, as when the years are not guessed.
+    if let (Some(new), None, None) = (job.new, job.from, job.to)
+        && let Some(old_year) = first_year_in(job.old, discovery)
+        && let Some(new_year) = first_year_in(new, discovery)
+        && let Ok(p) = settle(job, &candidates, &schema, (old_year, new_year), true)
+    {
+        return Ok(p);
+    }
+    let years = match job.new {
         None => years_of_one_file(job, discovery)?,
         Some(new) => {
             // Neither year given: both files' years are read at once.
@@ -83,6 +87,28 @@ pub fn prepare<'v>(job: &Job<'v>) -> Result<Prepared<'v>, Error> {
                 year_of(job.old, job.from, "--from", discovery, a)?,
                 year_of(new, job.to, "--to", discovery, b)?,
             )
+        }
+    };
+    settle(job, &candidates, &schema, years, false)
+}
+
+/// The comparison of `job` between the years `(from, to)`, read against `candidates` (`schema`):
+/// each side's version and sets, and the columns read. `years_to_confirm`: the years were read from
+/// each file's first row ([`Prepared::years_to_confirm`]).
+fn settle<'v>(
+    job: &Job<'v>,
+    candidates: &[&'v Version],
+    schema: &Schema,
+    (from, to): (i32, i32),
+    years_to_confirm: bool,
+) -> Result<Prepared<'v>, Error> {
+    let catalog = job.catalog;
+    let with_districts = !job.districts.is_empty();
+    let version_of = |year: i32| -> Result<&'v Version, Error> {
+        match job.version {
+            Some(_) => Ok(candidates[0]),
+            None if catalog.versions.len() == 1 => Ok(&catalog.versions[0]),
+            None => catalog.for_year(year).map_err(|m| usage(&m)),
         }
     };
     let (old_version, new_version) = match job.same_year {
@@ -148,9 +174,10 @@ pub fn prepare<'v>(job: &Job<'v>) -> Result<Prepared<'v>, Error> {
         },
         used,
         district_used,
-        schema,
+        schema: schema.clone(),
         from,
         to,
+        years_to_confirm,
         options: Options {
             nearest_year: job.nearest_year,
             thresholds_of: job.same_year,
@@ -218,15 +245,57 @@ fn year_of(
     if let Some(y) = given {
         return Ok(y);
     }
-    let ys = years_found(path, scope, read)?;
-    match (ys.first(), ys.len()) {
+    only_year(path, flag, &years_found(path, scope, read)?)
+}
+
+/// The only year of `years`, a file's: else the file is refused, with the years it holds.
+fn only_year(path: &Path, flag: &str, years: &BTreeSet<i32>) -> Result<i32, Error> {
+    match (years.first(), years.len()) {
         (Some(&y), 1) => Ok(y),
         _ => {
-            let (p, l) = (path.display(), list(&ys));
+            let (p, l) = (path.display(), list(years));
             Err(usage(&Text::new(
                 format!("tệp {p} có các năm {l}: chọn một năm bằng {flag}"),
                 format!("{p} holds the years {l}: pick one with {flag}"),
             )))
+        }
+    }
+}
+
+/// Confirm the side's `year`, read from the first row of the file at `path` that gives one
+/// ([`super::Prepared::years_to_confirm`]), by `read`: every year its rows gave the read that scored
+/// it. A file of several years is refused as [`year_of`] refuses it. (A read that found no year,
+/// the file's header refused, is confirmed by reading the file's years again, as [`year_of`] does.)
+pub(super) fn confirm_year(
+    path: &Path,
+    flag: &str,
+    year: i32,
+    read: &BTreeSet<i32>,
+    scope: Scope,
+) -> Result<(), Error> {
+    let again;
+    let years = if read.is_empty() {
+        again = years_found(path, scope, None)?;
+        &again
+    } else {
+        read
+    };
+    match only_year(path, flag, years)? {
+        y if y == year => Ok(()),
+        // The first row said another year than every row now says: the file changed as it was read.
+        y => {
+            let p = path.display();
+            Err(Error::Data {
+                problems: Vec::new(),
+                why: Some(Text::new(
+                    format!(
+                        "tệp {p} đã thay đổi trong khi đọc: dòng đầu tiên năm {year}, các dòng năm {y}; hãy chạy lại"
+                    ),
+                    format!(
+                        "{p} changed while it was read: its first row gave the year {year}, its rows {y}; run again"
+                    ),
+                )),
+            })
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::diag::Problem;
 use crate::eval::diff::{CodeMap, Presence};
 use crate::eval::{Evaluator, Options};
 use crate::i18n::Text;
-use crate::input::table::ReadOptions;
+use crate::input::table::{ReadOptions, Reader, RowRead};
 use crate::input::{Dataset, Layout, Row, read_file};
 
 /// What a file is read as: the columns of both sides' versions, its layout, the columns the sets
@@ -60,6 +60,35 @@ pub fn years_in(path: &Path, scope: Scope) -> Years {
     );
     let errors = ds.problems.into_iter().filter(Problem::is_error).collect();
     (seen.into_inner().unwrap_or_else(|e| e.into_inner()), errors)
+}
+
+/// A year of a file's rows, read as [`years_in`] reads them but only up to the first row that gives
+/// one: one of the file's [`Years`] (its only one, when it holds one), without reading the rest.
+/// `None` when no row gives one, and for what is not a regular file (a pipe cannot be read twice).
+pub fn first_year_in(path: &Path, scope: Scope) -> Option<i32> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let first = Mutex::new(None);
+    let keep = |_: &str, _: &str, y: i32| {
+        *first.lock().unwrap_or_else(|e| e.into_inner()) = Some(y);
+        true
+    };
+    let mut reader = Reader::open(
+        path,
+        scope.read,
+        scope.schema,
+        scope.layout,
+        scope.used,
+        &keep,
+    );
+    let mut row = RowRead::default();
+    while reader.read_into(&mut row) {
+        if let Some(y) = *first.lock().unwrap_or_else(|e| e.into_inner()) {
+            return Some(y);
+        }
+    }
+    None
 }
 
 /// Read a file's rows of `years`, then the evaluation's own checks on them.

@@ -98,3 +98,63 @@ fn usage_errors_say_what_to_give() {
     assert!(err.contains("lỗi: không có tệp «"), "{err}");
     assert!(err.contains("none.csv»"), "{err}");
 }
+
+/// Two files, neither year given: each side's year is read from its file's first row, and the read
+/// that scores the file confirms that no later row gives another. A file whose last row is of
+/// another year is refused as a file of two years is, on either side, and nothing else is said.
+#[test]
+fn a_file_whose_later_rows_give_another_year_is_refused_on_either_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = two_years();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap().to_string();
+    let (mut y2023, mut y2024) = (header.clone() + "\n", header + "\n");
+    for l in lines {
+        let side = if l.contains(";2023;") {
+            &mut y2023
+        } else {
+            &mut y2024
+        };
+        side.push_str(l);
+        side.push('\n');
+    }
+    let last_2023 = y2023.lines().last().unwrap().to_string() + "\n";
+    let last_2024 = y2024.lines().last().unwrap().to_string() + "\n";
+    let (o, n) = (
+        write(dir.path(), "xa-2023.csv", &y2023),
+        write(dir.path(), "xa-2024.csv", &y2024),
+    );
+    let o_late = write(dir.path(), "cu.csv", &(y2023.clone() + &last_2024));
+    let n_late = write(dir.path(), "moi.csv", &(y2024.clone() + &last_2023));
+    // The two files as they are compare.
+    let (code, _, err) = run(&["diff", &o, &n, "--summary"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(&["diff", &o_late, &n]);
+    assert_eq!((code, out.as_str()), (64, ""));
+    assert_eq!(
+        err.trim_end(),
+        format!("ntm: lỗi: tệp {o_late} có các năm 2023, 2024: chọn một năm bằng --from")
+    );
+    let (code, out, err) = run(&["diff", &o, &n_late, "--lang", "en"]);
+    assert_eq!((code, out.as_str()), (64, ""));
+    assert_eq!(
+        err.trim_end(),
+        format!("ntm: error: {n_late} holds the years 2023, 2024: pick one with --to")
+    );
+    // The year given keeps that year's rows of the file, as before.
+    let (code, _, err) = run(&["diff", &o, &n_late, "--to", "2024", "--summary"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_summary_in_a_format_without_one_is_refused_before_any_file_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let none = dir.path().join("none.csv");
+    let none = none.to_str().unwrap();
+    let (code, _, err) = run(&["diff", none, none, "--summary", "--format", "csv"]);
+    assert_eq!(code, 64);
+    assert!(
+        err.contains("--summary chỉ có ở dạng table, md hoặc json"),
+        "{err}"
+    );
+}
