@@ -75,6 +75,8 @@ pub fn prepare<'v>(job: &Job<'v>) -> Result<Prepared<'v>, Error> {
         Some(new) => {
             // Neither year given: both files' years are read at once.
             let (a, b) = if job.from.is_none() && job.to.is_none() {
+                read_twice(job.old, "--from")?;
+                read_twice(new, "--to")?;
                 std::thread::scope(|s| {
                     let old = s.spawn(|| years_in(job.old, discovery));
                     let new = years_in(new, discovery);
@@ -205,6 +207,7 @@ fn years_of_one_file(job: &Job, scope: Scope) -> Result<(i32, i32), Error> {
     let (from, to) = match (job.from, job.to) {
         (Some(f), Some(t)) => (f, t),
         (f, t) => {
+            read_twice(job.old, "--from, --to")?;
             let ys = years_found(job.old, scope, None)?;
             let (Some(&lo), Some(&hi), 2) = (ys.first(), ys.last(), ys.len()) else {
                 let (p, l) = (job.old.display(), list(&ys));
@@ -245,7 +248,33 @@ fn year_of(
     if let Some(y) = given {
         return Ok(y);
     }
+    if read.is_none() {
+        read_twice(path, flag)?;
+    }
     only_year(path, flag, &years_found(path, scope, read)?)
+}
+
+/// Refuse to read the years of what can be read only once (a pipe, standard input): its rows would
+/// then be gone when the comparison reads them. `flags`: how to give its years instead. A path that
+/// is a regular file, a folder or nothing passes (the last two are refused by [`years_found`]).
+fn read_twice(path: &Path, flags: &str) -> Result<(), Error> {
+    if !read_once(path) {
+        return Ok(());
+    }
+    let p = path.display();
+    Err(usage(&Text::new(
+        format!(
+            "«{p}» không phải tệp thường (ống dẫn, đầu vào chuẩn…) nên chỉ đọc được một lần: không đọc trước năm của nó được, hãy cho năm bằng {flags}"
+        ),
+        format!(
+            "«{p}» is not a regular file (a pipe, standard input…) and can be read only once: its years cannot be read beforehand, give them with {flags}"
+        ),
+    )))
+}
+
+/// Whether `path` can be read only once: something that is neither a regular file nor a folder.
+fn read_once(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// The only year of `years`, a file's: else the file is refused, with the years it holds.
@@ -327,6 +356,13 @@ fn list(years: &BTreeSet<i32>) -> String {
 
 /// No row of `year` in a readable file: say which years it holds.
 pub(super) fn no_rows(scope: Scope, file: &str, year: i32) -> Error {
+    // What can be read only once is not read again to list its years.
+    if read_once(Path::new(file)) {
+        return usage(&Text::new(
+            format!("{file}: không có dòng nào năm {year}"),
+            format!("{file}: no row of year {year}"),
+        ));
+    }
     match years_found(Path::new(file), scope, None) {
         Ok(ys) => usage(&Text::new(
             format!("{file}: không có dòng nào năm {year} (có: {})", list(&ys)),

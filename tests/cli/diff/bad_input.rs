@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::two_years;
-use crate::common::{Commune, commune, csv, run, write};
+use crate::common::{Commune, commune, csv, ntm, run, write};
 
 #[test]
 fn an_unreadable_row_is_reported_and_its_commune_not_shown_as_one_sided() {
@@ -157,4 +157,63 @@ fn a_summary_in_a_format_without_one_is_refused_before_any_file_is_read() {
         err.contains("--summary chỉ có ở dạng table, md hoặc json"),
         "{err}"
     );
+}
+
+/// Standard input (a pipe) can be read only once: its years are not read beforehand, which would
+/// leave nothing for the comparison ("empty file"). It is refused with what to give, and compared
+/// when its year is given.
+#[test]
+fn standard_input_is_compared_when_its_year_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = two_years();
+    let y2024: String = text
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l.contains(";2024;"))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let n = write(dir.path(), "xa-2024.csv", &y2024);
+    let stdin = |args: &[&str]| {
+        let out = ntm().args(args).write_stdin(text.clone()).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = stdin(&["diff", "/dev/stdin", &n]);
+    assert_eq!((code, out.as_str()), (Some(64), ""), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        "ntm: lỗi: «/dev/stdin» không phải tệp thường (ống dẫn, đầu vào chuẩn…) nên chỉ đọc được một lần: không đọc trước năm của nó được, hãy cho năm bằng --from"
+    );
+    let (code, _, err) = stdin(&["diff", "/dev/stdin", "--lang", "en"]);
+    assert_eq!(code, Some(64));
+    assert!(err.contains("give them with --from, --to"), "{err}");
+    // With its year, it is read once and compared.
+    let (code, out, err) = stdin(&[
+        "diff",
+        "/dev/stdin",
+        &n,
+        "--from",
+        "2023",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(commune(&doc, "06001")["change"], "gained");
+    let (code, out, err) = stdin(&[
+        "diff",
+        "/dev/stdin",
+        "--from",
+        "2023",
+        "--to",
+        "2024",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(commune(&doc, "06002")["change"], "lost");
 }
