@@ -14,6 +14,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::criteria::diff::input_name;
 use crate::criteria::threshold::Unresolved;
 use crate::criteria::{Check, CriteriaSet, Indicator, Input, Kind, Op, Resolved, Version};
 use crate::diag::Problem;
@@ -835,9 +836,4 @@ fn meets_cell(v: Option<Verdict>) -> Cell {
         Some(Verdict::Fail) => Cell::Value(Value::Bool(false)),
         _ => Cell::Missing,
     }
-}
-
-/// The name a check's result gives its input: the column, or what is derived (`meets:xa-ntm`).
-pub fn input_name(input: &Input) -> String {
-    crate::criteria::diff::input_name(input)
 }
