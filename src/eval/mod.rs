@@ -222,6 +222,12 @@ impl Prepared {
     pub fn code(&self) -> &Name {
         &self.code
     }
+
+    /// Where check `c` of the indicator reads its column among a unit's cells ([`Evaluator::column`]),
+    /// if it reads one the file has.
+    pub fn column(&self, c: usize) -> Option<usize> {
+        self.inputs.get(c).and_then(|(_, col)| *col)
+    }
 }
 
 /// Evaluates rows of one dataset against a list of sets (given in chain order: prerequisites first).
@@ -245,12 +251,12 @@ impl<'a> Evaluator<'a> {
         ds: &'a Dataset,
         options: Options,
     ) -> Self {
-        let columns = ds
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.as_str(), i))
-            .collect();
+        // The first column of a name, as `Dataset::column_index` finds it (the reader refuses a
+        // header that repeats one).
+        let mut columns: HashMap<&str, usize, crate::Quick> = HashMap::default();
+        for (i, c) in ds.columns.iter().enumerate() {
+            columns.entry(c.as_str()).or_insert(i);
+        }
         let column_names: Vec<&str> = ds.columns.iter().map(String::as_str).collect();
         let mut na_forbidden: Vec<Option<&str>> = vec![None; column_names.len()];
         let mut optional = vec![false; column_names.len()];
@@ -397,8 +403,9 @@ impl<'a> Evaluator<'a> {
             .unwrap_or(Cell::Missing)
     }
 
-    /// Where this evaluator reads column `col` among a row's cells, if the file has it: what
-    /// [`Evaluator::explain_cells`] is given for each check that reads a column.
+    /// Where this evaluator reads column `col` among a row's cells, if the file has it (its first
+    /// column of that name, as `Dataset::column_index` finds it): what [`Prepared::column`] gives
+    /// for each check that reads a column.
     pub fn column(&self, col: &str) -> Option<usize> {
         self.columns.get(col).copied()
     }
@@ -835,5 +842,49 @@ fn meets_cell(v: Option<Verdict>) -> Cell {
         Some(Verdict::Pass) => Cell::Value(Value::Bool(true)),
         Some(Verdict::Fail) => Cell::Value(Value::Bool(false)),
         _ => Cell::Missing,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The evaluator finds a column where the file's dataset does, the first of its name, even in
+    /// a header that repeats one (which the reader refuses): the store reads a check's cell where
+    /// the explained evaluation does.
+    #[test]
+    fn a_column_is_found_where_the_dataset_finds_it() {
+        let catalog = crate::criteria::catalog::Catalog::bundled().expect("bundled criteria");
+        let version = catalog.for_year(2024).expect("a version for 2024");
+        let columns: Vec<String> = ["5n", "10", "5n", "10", "2.2"]
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let ds = Dataset {
+            file: "x.csv".into(),
+            present: vec![true; columns.len()],
+            columns,
+            specs: Vec::new(),
+            rows: Vec::new(),
+            problems: Vec::new(),
+        };
+        let ev = Evaluator::new(version, version.commune_chain(), &ds, Options::default());
+        for c in ["5n", "10", "2.2", "nc2.2"] {
+            assert_eq!(ev.column(c), ds.column_index(c), "{c}");
+        }
+        let ind = version
+            .commune_chain()
+            .iter()
+            .flat_map(|s| s.indicators())
+            .find(|i| i.checks.iter().any(|c| c.input.column() == Some("5n")))
+            .expect("an indicator reading 5n");
+        let prepared = ev.prepare(ind);
+        let at = ind
+            .checks
+            .iter()
+            .position(|c| c.input.column() == Some("5n"))
+            .expect("its check");
+        assert_eq!(prepared.column(at), Some(0));
+        assert_eq!(prepared.column(ind.checks.len()), None);
     }
 }

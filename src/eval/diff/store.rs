@@ -463,15 +463,11 @@ pub struct StoreSide<'a> {
     version: &'a Version,
     sets: Vec<&'a CriteriaSet>,
     ev: Evaluator<'a>,
-    /// Per set, its first criterion; per criterion (across the chain), its first indicator; per
-    /// indicator, its first check.
+    /// Per set, its first criterion; per criterion (across the chain), its first indicator.
     crit0: Vec<usize>,
     ind0: Vec<usize>,
-    chk0: Vec<usize>,
-    /// Per check (across the chain), the column it reads, if it reads one of the file's.
-    columns: Vec<Option<usize>>,
     /// Per indicator (across the chain), what [`Evaluator::explain_cells`] needs of it, found once
-    /// for every unit.
+    /// for every unit: among it, the column each of its checks reads ([`Prepared::column`]).
     prepared: Vec<Prepared>,
     /// The names the results hold, shared by every unit: per set its id, per criterion (across the
     /// chain) its number.
@@ -494,8 +490,6 @@ impl<'a> StoreSide<'a> {
     ) -> Self {
         let mut crit0 = Vec::new();
         let mut ind0 = Vec::new();
-        let mut chk0 = Vec::new();
-        let mut columns = Vec::new();
         let mut set_indicators = Vec::new();
         let (mut c, mut k) = (0, 0);
         for s in &sets {
@@ -505,14 +499,6 @@ impl<'a> StoreSide<'a> {
             for cr in &s.criteria {
                 ind0.push(k);
                 k += cr.indicators.len();
-                for ind in &cr.indicators {
-                    chk0.push(columns.len());
-                    columns.extend(ind.checks.iter().map(|ch| {
-                        ch.input
-                            .column()
-                            .and_then(|col| store.head.column_index(col))
-                    }));
-                }
             }
             set_indicators.push((from, k));
         }
@@ -550,8 +536,6 @@ impl<'a> StoreSide<'a> {
             sets,
             crit0,
             ind0,
-            chk0,
-            columns,
             set_indicators,
         }
     }
@@ -734,8 +718,7 @@ impl UnitView for StoreUnit<'_, '_> {
         self.qualified_at(id).unwrap_or(Verdict::Unknown)
     }
     fn value(&self, column: &str) -> Option<f64> {
-        let col = self.side.store.head.column_index(column)?;
-        match self.cell(col) {
+        match self.cell(self.side.ev.column(column)?) {
             Some(Cell::Value(Value::Num(n))) => Some(n),
             _ => None,
         }
@@ -765,7 +748,7 @@ impl Detailed for StoreUnit<'_, '_> {
         if c >= self.checks(i, k, j) {
             return None;
         }
-        let col = self.side.columns[self.side.chk0[self.indicator_at(i, k, j)] + c]?;
+        let col = self.side.prepared[self.indicator_at(i, k, j)].column(c)?;
         Some(match self.cell(col) {
             Some(Cell::Value(v)) => Some(v),
             _ => None,
