@@ -14,7 +14,7 @@ use crate::criteria::{CriteriaSet, Version};
 use crate::eval::plan::Compact;
 use crate::eval::view::{Detailed, SetBrief, UnitView};
 use crate::eval::{
-    Evaluator, IndicatorResult, Name, Options, Prepared, Status, UnitResult, Verdict,
+    Cells, Evaluator, IndicatorResult, Name, Options, Prepared, Status, UnitResult, Verdict,
 };
 use crate::input::{Cell, Dataset, Row, Value};
 
@@ -783,15 +783,13 @@ impl Detailed for StoreUnit<'_, '_> {
         let set = self.side.sets[i];
         let ind = &set.criteria[k].indicators[j];
         let prepared = &self.side.prepared[self.indicator_at(i, k, j)];
-        self.side.ev.explain_cells(
-            set,
-            ind,
-            prepared,
-            &|c| self.cell(c),
-            self.year(),
-            self.group(),
-            &|id| self.qualified_at(id),
-        )
+        let cells = Cells {
+            at: &|c| self.cell(c),
+            year: self.year(),
+            group: self.group(),
+            meets: &|id| self.qualified_at(id),
+        };
+        self.side.ev.explain_cells(set, ind, prepared, &cells)
     }
     fn definition(&self, i: usize) -> Option<&CriteriaSet> {
         Some(self.side.sets[i])
