@@ -334,39 +334,19 @@ impl Store {
     /// Keep a row scored by a compiled plan (`c`: its compact verdicts along the store's chain).
     pub fn push_compact(&mut self, row: &Row, c: &Compact) {
         self.push_row(row);
-        let (at, conditions, ready) = match c.readiness {
+        let readiness = match c.readiness {
             Some((at, conditions, ready)) => (Some(at), conditions, ready),
             None => (None, None, None),
         };
-        self.unit_verdicts.extend([
-            index_byte(c.level),
-            index_byte(at),
-            opt_verdict_byte(conditions),
-            opt_verdict_byte(ready),
-        ]);
+        self.push_head(c.level, readiness);
         for i in 0..self.sets {
             let s = c.status.get(i).copied().unwrap_or(Verdict::Unknown);
             let q = c.qualified.get(i).copied().unwrap_or(Verdict::Unknown);
             let met = c.met.get(i).copied().unwrap_or(0);
             self.push_set(s, q, met);
         }
-        // Each criterion's verdict, unknown past what the plan gave; the plan lists the criteria's
-        // indicators first, then the recognition conditions: each indicator's status, missing
-        // past what the plan gave.
-        let criteria = c.criteria.iter().map(|v| verdict_byte(*v));
-        push_run(
-            &mut self.unit_verdicts,
-            criteria,
-            self.criteria,
-            verdict_byte(Verdict::Unknown),
-        );
-        let indicators = c.indicators.iter().map(|s| status_byte(*s));
-        push_run(
-            &mut self.unit_verdicts,
-            indicators,
-            self.indicators,
-            status_byte(Status::Missing),
-        );
+        // The plan lists the criteria's indicators first, then the recognition conditions (cut).
+        self.push_verdicts(c.criteria.iter().copied(), c.indicators.iter().copied());
         self.keep_verdicts();
     }
 
@@ -377,7 +357,7 @@ impl Store {
             .level_reached
             .as_deref()
             .and_then(|l| r.sets.iter().position(|s| s.set == l));
-        let (at, conditions, ready) = match &r.readiness {
+        let readiness = match &r.readiness {
             Some(x) => (
                 r.sets.iter().position(|s| s.set == x.set),
                 x.conditions,
@@ -385,28 +365,55 @@ impl Store {
             ),
             None => (None, None, None),
         };
+        self.push_head(level, readiness);
+        for s in &r.sets {
+            self.push_set(s.status, s.qualified, s.criteria_met);
+        }
+        let criteria = || r.sets.iter().flat_map(|s| &s.criteria);
+        self.push_verdicts(
+            criteria().map(|c| c.status),
+            criteria().flat_map(|c| &c.indicators).map(|i| i.status),
+        );
+        self.keep_verdicts();
+    }
+
+    /// The bytes before the sets': the level reached (its position in the chain), and the
+    /// readiness (the set checked, the conditions, ready), [`NONE`] for what there is not.
+    fn push_head(
+        &mut self,
+        level: Option<usize>,
+        (at, conditions, ready): (Option<usize>, Option<Verdict>, Option<Verdict>),
+    ) {
         self.unit_verdicts.extend([
             index_byte(level),
             index_byte(at),
             opt_verdict_byte(conditions),
             opt_verdict_byte(ready),
         ]);
-        for s in &r.sets {
-            self.push_set(s.status, s.qualified, s.criteria_met);
-        }
-        for s in &r.sets {
-            for c in &s.criteria {
-                self.unit_verdicts.push(verdict_byte(c.status));
-            }
-        }
-        for s in &r.sets {
-            for c in &s.criteria {
-                for i in &c.indicators {
-                    self.unit_verdicts.push(status_byte(i.status));
-                }
-            }
-        }
-        self.keep_verdicts();
+    }
+
+    /// The bytes after the sets': each criterion's verdict along the chain, then each of its
+    /// criteria's indicators' status, exactly as many as the chain has: cut, or padded with
+    /// unknown verdicts and missing statuses past what is given.
+    fn push_verdicts(
+        &mut self,
+        criteria: impl Iterator<Item = Verdict>,
+        indicators: impl Iterator<Item = Status>,
+    ) {
+        let (nc, ni) = (self.criteria, self.indicators);
+        let out = &mut self.unit_verdicts;
+        push_run(
+            out,
+            criteria.map(verdict_byte),
+            nc,
+            verdict_byte(Verdict::Unknown),
+        );
+        push_run(
+            out,
+            indicators.map(status_byte),
+            ni,
+            status_byte(Status::Missing),
+        );
     }
 
     fn push_set(&mut self, status: Verdict, qualified: Verdict, met: usize) {
@@ -848,6 +855,46 @@ mod tests {
                 usize::from(u16::from_le_bytes([v[HEAD + 2], v[HEAD + 3]])),
                 i % 20
             );
+        }
+    }
+
+    /// A unit kept from the compiled plan's verdicts and the same unit kept from its explained
+    /// result are the same bytes: both ways fill the same layout.
+    #[test]
+    fn a_unit_kept_from_its_plan_is_kept_as_from_its_result() {
+        use crate::criteria::Version;
+        use crate::eval::NoDerived;
+        use crate::eval::plan::Plan;
+        use crate::input::Layout;
+        let catalog = crate::criteria::catalog::Catalog::bundled().expect("bundled criteria");
+        let version = catalog.for_year(2024).expect("a version for 2024");
+        let sel = crate::criteria::select::Selection::of(version, "all", false).expect("all");
+        let cols = Version::columns_of(&sel.communes);
+        let text = include_str!("../../../samples/communes.csv");
+        let ds = crate::input::read_str("communes.csv", text, version, Layout::COMMUNE, &cols);
+        let ev = Evaluator::new(version, sel.communes.clone(), &ds, Options::default());
+        let (mut planned, mut explained) = (
+            Store::new(ds.clone(), &sel.communes),
+            Store::new(ds.clone(), &sel.communes),
+        );
+        let mut c = Compact::default();
+        for row in &ds.rows {
+            let plan = Plan::compile(
+                version,
+                &sel.communes,
+                &ds.columns,
+                &ds.present,
+                row.year,
+                row.group.as_deref(),
+            )
+            .expect("the plan compiles");
+            plan.score(row, &mut c);
+            planned.push_compact(row, &c);
+            explained.push_result(row, &ev.evaluate(row, &NoDerived));
+        }
+        assert!(planned.len() > 5);
+        for i in 0..planned.len() {
+            assert_eq!(planned.verdicts_of(i), explained.verdicts_of(i), "unit {i}");
         }
     }
 
