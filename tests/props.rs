@@ -935,7 +935,7 @@ proptest! {
         let store = |rows: &[Row]| {
             let mut st = Store::new(HEAD.clone(), &chain);
             for r in rows {
-                st.push_result(r, &ev.evaluate(r, &NoDerived));
+                assert_eq!(st.push_result(r, &ev.evaluate(r, &NoDerived)), Ok(()));
             }
             st
         };

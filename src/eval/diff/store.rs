@@ -33,8 +33,9 @@ pub struct Store {
     ends: Vec<u32>,
     lines: Vec<usize>,
     years: Vec<i32>,
-    /// 0: no commune group; else 1 + its index in `group_names`.
-    groups: Vec<u16>,
+    /// 0: no commune group; else 1 + its index in `group_names` (4 bytes a unit: a file may name
+    /// as many groups as its criteria define, and none is ever dropped).
+    groups: Vec<u32>,
     group_names: Vec<String>,
     /// Per unit, [`Store::stride`] bytes: the level reached, the readiness (set, conditions, ready),
     /// each set's status and qualified verdict, each criterion's verdict, each indicator's status;
@@ -48,6 +49,17 @@ pub struct Store {
     /// A row's cells packed, and its verdicts, before they are copied to their blocks.
     scratch: Vec<u8>,
     unit_verdicts: Vec<u8>,
+}
+
+/// A unit a store cannot keep: its commune group would be one past the `u32::MAX` groups a store
+/// tells apart (never silently kept without it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManyGroups;
+
+/// The number a unit keeps for the group at `index` among a store's groups (0 is no group), if
+/// there is one.
+fn group_number(index: usize) -> Option<u32> {
+    index.checked_add(1).and_then(|n| u32::try_from(n).ok())
 }
 
 /// The size of a block of a store's bytes.
@@ -295,7 +307,28 @@ impl Store {
         self.lines.is_empty()
     }
 
-    fn push_row(&mut self, row: &Row) {
+    /// The number a unit of commune `group` keeps: 0 for none, else [`group_number`] of the
+    /// group's index (a group not seen before added); [`TooManyGroups`], the store as it was, when
+    /// there is none.
+    fn group_of(&mut self, group: Option<&str>) -> Result<u32, TooManyGroups> {
+        let Some(g) = group else {
+            return Ok(0);
+        };
+        let (i, new) = match self.group_names.iter().position(|n| n == g) {
+            Some(i) => (i, false),
+            None => (self.group_names.len(), true),
+        };
+        let n = group_number(i).ok_or(TooManyGroups)?;
+        if new {
+            self.group_names.push(g.to_string());
+        }
+        Ok(n)
+    }
+
+    /// Keep a row's code, name, district, line, year, group and cells; [`TooManyGroups`] (nothing
+    /// kept) when its group cannot be.
+    fn push_row(&mut self, row: &Row) -> Result<(), TooManyGroups> {
+        let group = self.group_of(row.group.as_deref())?;
         for s in [&row.code, &row.name, &row.parent] {
             self.text.push_str(s);
             self.ends
@@ -303,16 +336,6 @@ impl Store {
         }
         self.lines.push(row.line);
         self.years.push(row.year);
-        let group = row.group.as_ref().map_or(0, |g| {
-            let i = match self.group_names.iter().position(|n| n == g) {
-                Some(i) => i,
-                None => {
-                    self.group_names.push(g.clone());
-                    self.group_names.len() - 1
-                }
-            };
-            u16::try_from(i + 1).unwrap_or(0)
-        });
         self.groups.push(group);
         self.scratch.clear();
         pack(&row.cells, &mut self.scratch);
@@ -329,11 +352,13 @@ impl Store {
         let start = block.len();
         block.extend_from_slice(&self.scratch);
         self.cell_spans.push((at, start, block.len()));
+        Ok(())
     }
 
-    /// Keep a row scored by a compiled plan (`c`: its compact verdicts along the store's chain).
-    pub fn push_compact(&mut self, row: &Row, c: &Compact) {
-        self.push_row(row);
+    /// Keep a row scored by a compiled plan (`c`: its compact verdicts along the store's chain);
+    /// [`TooManyGroups`] (nothing kept) when its group cannot be.
+    pub fn push_compact(&mut self, row: &Row, c: &Compact) -> Result<(), TooManyGroups> {
+        self.push_row(row)?;
         let readiness = match c.readiness {
             Some((at, conditions, ready)) => (Some(at), conditions, ready),
             None => (None, None, None),
@@ -348,11 +373,13 @@ impl Store {
         // The plan lists the criteria's indicators first, then the recognition conditions (cut).
         self.push_verdicts(c.criteria.iter().copied(), c.indicators.iter().copied());
         self.keep_verdicts();
+        Ok(())
     }
 
-    /// Keep a row scored by the explained evaluation (when its chain has no compiled plan).
-    pub fn push_result(&mut self, row: &Row, r: &UnitResult) {
-        self.push_row(row);
+    /// Keep a row scored by the explained evaluation (when its chain has no compiled plan);
+    /// [`TooManyGroups`] (nothing kept) when its group cannot be.
+    pub fn push_result(&mut self, row: &Row, r: &UnitResult) -> Result<(), TooManyGroups> {
+        self.push_row(row)?;
         let level = r
             .level_reached
             .as_deref()
@@ -375,6 +402,7 @@ impl Store {
             criteria().flat_map(|c| &c.indicators).map(|i| i.status),
         );
         self.keep_verdicts();
+        Ok(())
     }
 
     /// The bytes before the sets': the level reached (its position in the chain), and the
@@ -450,6 +478,14 @@ impl Store {
 
     pub fn year(&self, i: usize) -> i32 {
         self.years[i]
+    }
+
+    /// Unit `i`'s commune group, when its row gives one.
+    pub fn group(&self, i: usize) -> Option<&str> {
+        let g = usize::try_from(self.groups[i]).ok()?;
+        g.checked_sub(1)
+            .and_then(|g| self.group_names.get(g))
+            .map(String::as_str)
     }
 
     fn packed(&self, i: usize) -> &[u8] {
@@ -632,11 +668,7 @@ impl StoreUnit<'_, '_> {
 
     /// The unit's commune group, when its row gives one.
     fn group(&self) -> Option<&str> {
-        let store = self.side.store;
-        let g = usize::from(store.groups[self.i]);
-        g.checked_sub(1)
-            .and_then(|g| store.group_names.get(g))
-            .map(String::as_str)
+        self.side.store.group(self.i)
     }
 
     fn criterion_verdict(&self, c: usize) -> Verdict {
@@ -837,7 +869,7 @@ mod tests {
                 met: vec![i % 20; sel.communes.len()],
                 ..Compact::default()
             };
-            store.push_compact(&row, &c);
+            assert_eq!(store.push_compact(&row, &c), Ok(()));
         }
         assert!(store.verdicts.len() > 3, "{}", store.verdicts.len());
         assert!(store.cells.len() > 2, "{}", store.cells.len());
@@ -856,6 +888,49 @@ mod tests {
                 i % 20
             );
         }
+    }
+
+    /// A store tells apart more commune groups than a `u16` holds: the unit whose group is the
+    /// 65,536th keeps it (a store of 2 bytes a unit made it «no group»); past `u32::MAX` groups a
+    /// unit is refused, never kept without its group.
+    #[test]
+    fn a_unit_keeps_its_group_past_65535_groups() {
+        let head = Dataset {
+            file: "x.csv".into(),
+            columns: Vec::new(),
+            specs: Vec::new(),
+            present: Vec::new(),
+            rows: Vec::new(),
+            problems: Vec::new(),
+        };
+        let mut store = Store::new(head, &[]);
+        let c = Compact::default();
+        // 65,535 groups seen before (filled in directly: looking each up among the others as
+        // rows bring them would take long), then rows of a new group, of the last seen, and of none.
+        store.group_names = (0..usize::from(u16::MAX))
+            .map(|g| format!("g{g}"))
+            .collect();
+        for (i, group) in [Some("new"), Some("g65534"), Some("new"), None]
+            .into_iter()
+            .enumerate()
+        {
+            let row = Row {
+                line: i + 2,
+                code: i.to_string(),
+                group: group.map(String::from),
+                ..Row::default()
+            };
+            assert_eq!(store.push_compact(&row, &c), Ok(()));
+        }
+        assert_eq!(store.group_names.len(), 65_536);
+        assert_eq!(store.groups, [65_536, 65_535, 65_536, 0]);
+        let groups: Vec<Option<&str>> = (0..store.len()).map(|i| store.group(i)).collect();
+        assert_eq!(groups, [Some("new"), Some("g65534"), Some("new"), None]);
+        // The last number a store has, and none past it.
+        let last = usize::try_from(u32::MAX).expect("a usize holds a u32");
+        assert_eq!(group_number(last - 1), Some(u32::MAX));
+        assert_eq!(group_number(last), None);
+        assert_eq!(group_number(usize::MAX), None);
     }
 
     /// A unit kept from the compiled plan's verdicts and the same unit kept from its explained
@@ -889,8 +964,11 @@ mod tests {
             )
             .expect("the plan compiles");
             plan.score(row, &mut c);
-            planned.push_compact(row, &c);
-            explained.push_result(row, &ev.evaluate(row, &NoDerived));
+            assert_eq!(planned.push_compact(row, &c), Ok(()));
+            assert_eq!(
+                explained.push_result(row, &ev.evaluate(row, &NoDerived)),
+                Ok(())
+            );
         }
         assert!(planned.len() > 5);
         for i in 0..planned.len() {
