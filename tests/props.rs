@@ -915,46 +915,82 @@ fn numbered(rows: Vec<Row>) -> Vec<Row> {
         .collect()
 }
 
+/// Two sides kept as `diff` keeps them (a byte per verdict; a criterion whose bytes are the same
+/// on both sides is passed over; an indicator explained again from the packed cells, the year and
+/// the commune group kept) find the same changes, unit by unit, as the same rows scored whole and
+/// compared criterion by criterion and indicator by indicator.
+fn stores_find_what_rows_find(
+    v: &Version,
+    head: &Dataset,
+    options: Options,
+    before: Vec<Row>,
+    after: Vec<Row>,
+) -> Result<(), TestCaseError> {
+    use ntm::eval::diff::store::{Store, StoreSide};
+    use ntm::eval::diff::{CodeMap, Diff, RowSide, compare};
+    let chain = v.commune_chain();
+    let ev = Evaluator::new(v, chain.clone(), head, options);
+    let (before, after) = (numbered(before), numbered(after));
+    let store = |rows: &[Row]| {
+        let mut st = Store::new(head.clone(), &chain);
+        for r in rows {
+            assert_eq!(st.push_result(r, &ev.evaluate(r, &NoDerived)), Ok(()));
+        }
+        st
+    };
+    let (kept_before, kept_after) = (store(&before), store(&after));
+    let side = |st| StoreSide::new(st, v, chain.clone(), options);
+    let (old, new) = (side(&kept_before), side(&kept_after));
+    let none = std::collections::HashSet::new();
+    let by_bytes = compare(&chain, &old, &new, &CodeMap::none(), &none);
+    let score = |r: &Row| ev.evaluate(r, &NoDerived);
+    let (old_rows, new_rows) = (
+        RowSide::new(before.iter().collect(), &score),
+        RowSide::new(after.iter().collect(), &score),
+    );
+    let whole = compare(&chain, &old_rows, &new_rows, &CodeMap::none(), &none);
+    let deltas =
+        |d: &Diff| -> Vec<String> { d.units().map(|u| format!("{:?}", u.delta)).collect() };
+    prop_assert_eq!(deltas(&by_bytes), deltas(&whole));
+    prop_assert_eq!(
+        (
+            by_bytes.flipped,
+            by_bytes.not_compared,
+            format!("{:?}", by_bytes.changes)
+        ),
+        (
+            whole.flipped,
+            whole.not_compared,
+            format!("{:?}", whole.changes)
+        )
+    );
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(Config { cases: 48, ..Config::default() })]
 
-    /// Two sides kept as `diff` keeps them (a byte per verdict; a criterion whose bytes are the
-    /// same on both sides is passed over) find the same changes, unit by unit, as the same rows
-    /// scored whole and compared criterion by criterion and indicator by indicator.
+    /// [`stores_find_what_rows_find`] on the bundled criteria's communes (no commune group).
     #[test]
     fn stores_compared_by_their_bytes_find_what_rows_scored_whole_find(
         before in prop::collection::vec(commune(), 1..10),
         after in prop::collection::vec(commune(), 1..10),
     ) {
-        use ntm::eval::diff::store::{Store, StoreSide};
-        use ntm::eval::diff::{CodeMap, Diff, RowSide, compare};
-        let v = version();
-        let chain = v.commune_chain();
-        let ev = Evaluator::new(v, chain.clone(), &HEAD, Options::default());
-        let (before, after) = (numbered(before), numbered(after));
-        let store = |rows: &[Row]| {
-            let mut st = Store::new(HEAD.clone(), &chain);
-            for r in rows {
-                st.push_result(r, &ev.evaluate(r, &NoDerived));
-            }
-            st
-        };
-        let (kept_before, kept_after) = (store(&before), store(&after));
-        let side = |st| StoreSide::new(st, v, chain.clone(), Options::default());
-        let (old, new) = (side(&kept_before), side(&kept_after));
-        let none = std::collections::HashSet::new();
-        let by_bytes = compare(&chain, &old, &new, &CodeMap::none(), &none);
-        let score = |r: &Row| ev.evaluate(r, &NoDerived);
-        let (old_rows, new_rows) = (
-            RowSide::new(before.iter().collect(), &score),
-            RowSide::new(after.iter().collect(), &score),
-        );
-        let whole = compare(&chain, &old_rows, &new_rows, &CodeMap::none(), &none);
-        let deltas = |d: &Diff| -> Vec<String> { d.units().map(|u| format!("{:?}", u.delta)).collect() };
-        prop_assert_eq!(deltas(&by_bytes), deltas(&whole));
-        prop_assert_eq!(
-            (by_bytes.flipped, by_bytes.not_compared, format!("{:?}", by_bytes.changes)),
-            (whole.flipped, whole.not_compared, format!("{:?}", whole.changes))
-        );
+        stores_find_what_rows_find(version(), &HEAD, Options::default(), before, after)?;
+    }
+
+    /// [`stores_find_what_rows_find`] on the group fixture's communes, of groups 1, 2, 3 or none:
+    /// an indicator whose threshold depends on the group is explained from the store with the
+    /// group it kept, as from the row.
+    #[test]
+    fn stores_of_grouped_communes_find_what_rows_scored_whole_find(
+        before in prop::collection::vec(grouped_row(), 1..10),
+        after in prop::collection::vec(grouped_row(), 1..10),
+    ) {
+        let v = &GROUPED.versions[0];
+        let head = before[0].1.clone();
+        let options = Options { nearest_year: true, thresholds_of: None };
+        let rows = |units: Vec<(Row, Dataset)>| -> Vec<Row> { units.into_iter().map(|u| u.0).collect() };
+        stores_find_what_rows_find(v, &head, options, rows(before), rows(after))?;
     }
 }

@@ -1262,7 +1262,7 @@ mod tests {
         let store = |rows: &[Row]| {
             let mut st = store::Store::new(ds.clone(), &sel.communes);
             for r in rows {
-                st.push_result(r, &ev.evaluate(r, &NoDerived));
+                assert_eq!(st.push_result(r, &ev.evaluate(r, &NoDerived)), Ok(()));
             }
             st
         };

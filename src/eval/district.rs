@@ -544,7 +544,7 @@ impl CommuneIndex {
 }
 
 impl Derived for Counted<'_> {
-    fn share_meeting(&self, _: &Row, set: &str) -> Option<(f64, f64)> {
+    fn share_meeting(&self, set: &str) -> Option<(f64, f64)> {
         let n = self.communes.len() + self.missing.len();
         if n == 0 {
             return None;
@@ -564,7 +564,7 @@ impl Derived for Counted<'_> {
         Some((100.0 * pass / n, 100.0 * (pass + open as f64) / n))
     }
 
-    fn min_over_communes(&self, _: &Row, column: &str) -> Option<f64> {
+    fn min_over_communes(&self, column: &str) -> Option<f64> {
         // A xã without a row may hold the lowest value.
         if !self.missing.is_empty() || !self.columns.iter().any(|c| c == column) {
             return None;
@@ -812,7 +812,7 @@ mod tests {
             ("06250", "Xã Tân Thành")
         );
         // 19/20 meet it; the missing one may or may not: unknown between 95 and 100 %.
-        assert_eq!(c.share_meeting(&d, "xa-ntm"), Some((95.0, 100.0)));
+        assert_eq!(c.share_meeting("xa-ntm"), Some((95.0, 100.0)));
         assert_eq!(c.over.listed_xa, Some(20));
         assert!(
             c.over.before_list,
@@ -827,7 +827,7 @@ mod tests {
         };
         let c = index.count(&d, own.over(&d));
         assert_eq!((c.communes.len(), c.missing.len()), (20, 0));
-        assert_eq!(c.share_meeting(&d, "xa-ntm"), Some((95.0, 95.0)));
+        assert_eq!(c.share_meeting("xa-ntm"), Some((95.0, 95.0)));
     }
 
     #[test]
@@ -856,7 +856,7 @@ mod tests {
         assert_eq!(c.communes.len(), 21, "the 20 xã and the unknown code");
         assert!(c.missing.is_empty());
         assert_eq!(
-            c.share_meeting(&d, "xa-ntm"),
+            c.share_meeting("xa-ntm"),
             Some((2000.0 / 21.0, 2000.0 / 21.0))
         );
         assert_eq!(c.notes.len(), 2);

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::criteria::diff::input_name;
 use crate::criteria::threshold::Unresolved;
 use crate::criteria::{Check, CriteriaSet, Indicator, Input, Kind, Op, Resolved, Version};
 use crate::diag::Problem;
@@ -174,16 +175,17 @@ impl UnitResult {
     }
 }
 
-/// Values the engine derives rather than reads: for a district, its communes' results.
+/// Values the engine derives rather than reads, for the unit evaluated: for a district, its
+/// communes' results.
 pub trait Derived {
     /// The share (%) of the unit's communes meeting `set`, as the range `(lowest, highest)` that the
     /// communes with missing data leave open (equal when every commune is known); `None` when the unit
     /// has no commune.
-    fn share_meeting(&self, unit: &Row, set: &str) -> Option<(f64, f64)>;
+    fn share_meeting(&self, set: &str) -> Option<(f64, f64)>;
 
     /// The lowest value of `column` among the unit's communes, or `None` when it has no commune or
     /// one of them has no value.
-    fn min_over_communes(&self, _unit: &Row, _column: &str) -> Option<f64> {
+    fn min_over_communes(&self, _column: &str) -> Option<f64> {
         None
     }
 }
@@ -192,7 +194,7 @@ pub trait Derived {
 pub struct NoDerived;
 
 impl Derived for NoDerived {
-    fn share_meeting(&self, _: &Row, _: &str) -> Option<(f64, f64)> {
+    fn share_meeting(&self, _: &str) -> Option<(f64, f64)> {
         None
     }
 }
@@ -208,6 +210,50 @@ pub struct Options {
 /// A unit's cell at each position of its file's columns (`None` past its cells).
 pub type CellAt<'a> = &'a dyn Fn(usize) -> Option<Cell>;
 
+/// A unit as the checks of an indicator read it, known by its cells: the cell at each position of
+/// the evaluator's columns, its data year, its commune group, and whether it qualifies at a set of
+/// the chain (what the `meets:` inputs read; `None` when not known).
+pub struct Cells<'r> {
+    pub at: CellAt<'r>,
+    pub year: i32,
+    pub group: Option<&'r str>,
+    pub meets: &'r dyn Fn(&str) -> Option<Verdict>,
+}
+
+/// A unit's cells read for one set: with the year whose thresholds score it, and what is derived
+/// for the unit.
+struct Reading<'r> {
+    cells: &'r Cells<'r>,
+    year: i32,
+    derived: &'r dyn Derived,
+}
+
+/// What a check's input holds for a unit: a cell, or a share that the communes with missing data
+/// leave open between two ends.
+enum Held {
+    Cell(Cell),
+    Range(f64, f64),
+}
+
+/// What the input of a check holds for the unit `r` reads, `column` being where the check reads
+/// its column among the unit's cells ([`Evaluator::column`]), if it reads one the file has.
+fn input_cell(input: &Input, column: Option<usize>, r: &Reading<'_>) -> Held {
+    let cell = match input {
+        Input::Column(_) => column.and_then(r.cells.at),
+        Input::Meets(set) => Some(meets_cell((r.cells.meets)(set))),
+        Input::MinOverCommunes(col) => r
+            .derived
+            .min_over_communes(col)
+            .map(|v| Cell::Value(Value::Num(v))),
+        Input::ShareOfCommunesMeeting(set) => match r.derived.share_meeting(set) {
+            None => None,
+            Some((low, high)) if (high - low).abs() < 1e-9 => Some(Cell::Value(Value::Num(low))),
+            Some((low, high)) => return Held::Range(low, high),
+        },
+    };
+    Held::Cell(cell.unwrap_or(Cell::Missing))
+}
+
 /// What explaining one indicator needs of its definition for every unit ([`Evaluator::prepare`]):
 /// its code's name, and per check its input's name and the column it reads, if the file has it.
 #[derive(Debug, Clone)]
@@ -220,6 +266,12 @@ impl Prepared {
     /// The indicator's code.
     pub fn code(&self) -> &Name {
         &self.code
+    }
+
+    /// Where check `c` of the indicator reads its column among a unit's cells ([`Evaluator::column`]),
+    /// if it reads one the file has.
+    pub fn column(&self, c: usize) -> Option<usize> {
+        self.inputs.get(c).and_then(|(_, col)| *col)
     }
 }
 
@@ -244,12 +296,12 @@ impl<'a> Evaluator<'a> {
         ds: &'a Dataset,
         options: Options,
     ) -> Self {
-        let columns = ds
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.as_str(), i))
-            .collect();
+        // The first column of a name, as `Dataset::column_index` finds it (the reader refuses a
+        // header that repeats one).
+        let mut columns: HashMap<&str, usize, crate::Quick> = HashMap::default();
+        for (i, c) in ds.columns.iter().enumerate() {
+            columns.entry(c.as_str()).or_insert(i);
+        }
         let column_names: Vec<&str> = ds.columns.iter().map(String::as_str).collect();
         let mut na_forbidden: Vec<Option<&str>> = vec![None; column_names.len()];
         let mut optional = vec![false; column_names.len()];
@@ -396,8 +448,9 @@ impl<'a> Evaluator<'a> {
             .unwrap_or(Cell::Missing)
     }
 
-    /// Where this evaluator reads column `col` among a row's cells, if the file has it: what
-    /// [`Evaluator::explain_cells`] is given for each check that reads a column.
+    /// Where this evaluator reads column `col` among a row's cells, if the file has it (its first
+    /// column of that name, as `Dataset::column_index` finds it): what [`Prepared::column`] gives
+    /// for each check that reads a column.
     pub fn column(&self, col: &str) -> Option<usize> {
         self.columns.get(col).copied()
     }
@@ -444,8 +497,18 @@ impl<'a> Evaluator<'a> {
         derived: &dyn Derived,
         meets: &dyn Fn(&str) -> Option<Verdict>,
     ) -> IndicatorResult {
-        let year = self.threshold_year(set, row.year);
-        self.indicator(ind, row, year, derived, meets)
+        let cells = Cells {
+            at: &|i| row.cells.get(i).copied(),
+            year: row.year,
+            group: row.group.as_deref(),
+            meets,
+        };
+        let r = Reading {
+            cells: &cells,
+            year: self.threshold_year(set, row.year),
+            derived,
+        };
+        self.indicator(ind, &r)
     }
 
     /// What [`Evaluator::explain_cells`] needs of indicator `ind` for every unit, found once: its
@@ -464,37 +527,27 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// [`Evaluator::explain_indicator`] for a unit known by its cells alone (`cell_at` gives the
-    /// cell at each position of this evaluator's columns), its data `year` and its commune
-    /// `group`, deriving nothing ([`NoDerived`]); `prepared` is what [`Evaluator::prepare`] found
-    /// of `ind`. Only the cells the indicator reads are asked for. Its names are shared by every
-    /// result, and no column is looked for by its name but those a threshold's condition reads.
-    #[allow(clippy::too_many_arguments)]
+    /// [`Evaluator::explain_indicator`] for a unit known by its cells alone, deriving nothing
+    /// ([`NoDerived`]); `prepared` is what [`Evaluator::prepare`] found of `ind`. Only the cells
+    /// the indicator reads are asked for. Its names are shared by every result, and no column is
+    /// looked for by its name but those a threshold's condition reads.
     pub fn explain_cells(
         &self,
         set: &CriteriaSet,
         ind: &Indicator,
         prepared: &Prepared,
-        cell_at: CellAt<'_>,
-        year: i32,
-        group: Option<&str>,
-        meets: &dyn Fn(&str) -> Option<Verdict>,
+        cells: &Cells<'_>,
     ) -> IndicatorResult {
-        let year = self.threshold_year(set, year);
+        let r = Reading {
+            cells,
+            year: self.threshold_year(set, cells.year),
+            derived: &NoDerived,
+        };
         let checks = ind
             .checks
             .iter()
             .zip(&prepared.inputs)
-            .map(|(c, (name, col))| {
-                let cell = match &c.input {
-                    Input::Column(_) => col.and_then(cell_at),
-                    Input::Meets(set) => Some(meets_cell(meets(set))),
-                    // What `NoDerived` gives: nothing.
-                    Input::MinOverCommunes(_) | Input::ShareOfCommunesMeeting(_) => None,
-                };
-                let cell = cell.unwrap_or(Cell::Missing);
-                self.judge(c, ind.optional, name.clone(), cell, year, group, cell_at)
-            })
+            .map(|(c, (name, col))| self.check(c, ind.optional, name.clone(), *col, &r))
             .collect();
         indicator_result(ind, prepared.code.clone(), checks)
     }
@@ -516,15 +569,23 @@ impl<'a> Evaluator<'a> {
     ) -> SetResult {
         let year = self.threshold_year(set, row.year);
         let meets = |id: &str| done.iter().find(|s| s.set == id).map(|s| s.qualified);
+        let cells = Cells {
+            at: &|i| row.cells.get(i).copied(),
+            year: row.year,
+            group: row.group.as_deref(),
+            meets: &meets,
+        };
+        let r = Reading {
+            cells: &cells,
+            year,
+            derived,
+        };
         let criteria: Vec<CriterionResult> = set
             .criteria
             .iter()
             .map(|c| {
-                let indicators: Vec<IndicatorResult> = c
-                    .indicators
-                    .iter()
-                    .map(|i| self.indicator(i, row, year, derived, &meets))
-                    .collect();
+                let indicators: Vec<IndicatorResult> =
+                    c.indicators.iter().map(|i| self.indicator(i, &r)).collect();
                 let status = Verdict::all(indicators.iter().map(|i| match i.status {
                     Status::Fail => Verdict::Fail,
                     Status::Missing => Verdict::Unknown,
@@ -571,66 +632,51 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn indicator(
-        &self,
-        ind: &Indicator,
-        row: &Row,
-        year: i32,
-        derived: &dyn Derived,
-        meets: &dyn Fn(&str) -> Option<Verdict>,
-    ) -> IndicatorResult {
+    /// Indicator `ind` explained for the unit `r` reads.
+    fn indicator(&self, ind: &Indicator, r: &Reading<'_>) -> IndicatorResult {
         let checks: Vec<CheckResult> = ind
             .checks
             .iter()
-            .map(|c| self.check(c, ind.optional, row, year, derived, meets))
+            .map(|c| {
+                let name = match &c.input {
+                    Input::Column(col) => Name::from(col.as_str()),
+                    other => Name::from(input_name(other)),
+                };
+                let column = c.input.column().and_then(|col| self.column(col));
+                self.check(c, ind.optional, name, column, r)
+            })
             .collect();
         indicator_result(ind, Name::from(ind.code.as_str()), checks)
     }
 
+    /// A check (of an «if any» indicator when `optional`) explained for the unit `r` reads: its
+    /// input, named `input`, read at `column` when it reads one of the file's columns
+    /// ([`input_cell`]).
     fn check(
         &self,
         check: &Check,
         optional: bool,
-        row: &Row,
-        year: i32,
-        derived: &dyn Derived,
-        meets: &dyn Fn(&str) -> Option<Verdict>,
+        input: Name,
+        column: Option<usize>,
+        r: &Reading<'_>,
     ) -> CheckResult {
-        let name = || match &check.input {
-            Input::Column(c) => Name::from(c.as_str()),
-            other => Name::from(input_name(other)),
-        };
-        let cell = match &check.input {
-            Input::Column(c) => self.cell(row, c),
-            Input::Meets(set) => meets_cell(meets(set)),
-            Input::MinOverCommunes(col) => derived
-                .min_over_communes(row, col)
-                .map_or(Cell::Missing, |v| Cell::Value(Value::Num(v))),
-            Input::ShareOfCommunesMeeting(set) => match derived.share_meeting(row, set) {
-                None => Cell::Missing,
-                Some((low, high)) if (high - low).abs() < 1e-9 => Cell::Value(Value::Num(low)),
-                Some((low, high)) => return self.share_range(check, name(), low, high, year),
-            },
-        };
-        let group = row.group.as_deref();
-        self.judge(check, optional, name(), cell, year, group, &|i| {
-            row.cells.get(i).copied()
-        })
+        match input_cell(&check.input, column, r) {
+            Held::Cell(cell) => self.judge(check, optional, input, cell, r),
+            Held::Range(low, high) => self.share_range(check, input, low, high, r.year),
+        }
     }
 
-    /// A check whose input (named `input`) holds `cell`, judged for a unit of commune `group`
-    /// whose row's cells `cell_at` gives (read by the thresholds that depend on another column).
-    #[allow(clippy::too_many_arguments)]
+    /// A check whose input (named `input`) holds `cell`, judged for the unit `r` reads (its other
+    /// cells read by the thresholds that depend on another column).
     fn judge(
         &self,
         check: &Check,
         optional: bool,
         input: Name,
         cell: Cell,
-        year: i32,
-        group: Option<&str>,
-        cell_at: CellAt<'_>,
+        r: &Reading<'_>,
     ) -> CheckResult {
+        let (year, group, cell_at) = (r.year, r.cells.group, r.cells.at);
         let mut out = CheckResult {
             input,
             status: Status::Missing,
@@ -779,15 +825,22 @@ impl<'a> Evaluator<'a> {
                     .is_some_and(|i| self.present.get(*i) == Some(&true))
                     && self.cell(row, c) != Cell::Missing
             });
-        let year = self.threshold_year(set, row.year);
+        let meets = |id: &str| sets.iter().find(|s| s.set == id).map(|s| s.qualified);
+        let cells = Cells {
+            at: &|i| row.cells.get(i).copied(),
+            year: row.year,
+            group: row.group.as_deref(),
+            meets: &meets,
+        };
+        let r = Reading {
+            cells: &cells,
+            year: self.threshold_year(set, row.year),
+            derived,
+        };
         let indicators: Vec<IndicatorResult> = set
             .recognition
             .iter()
-            .map(|i| {
-                self.indicator(i, row, year, derived, &|id: &str| {
-                    sets.iter().find(|s| s.set == id).map(|s| s.qualified)
-                })
-            })
+            .map(|i| self.indicator(i, &r))
             .collect();
         let conditions = any_present.then(|| {
             Verdict::all(indicators.iter().map(|i| match i.status {
@@ -837,7 +890,46 @@ fn meets_cell(v: Option<Verdict>) -> Cell {
     }
 }
 
-/// The name a check's result gives its input: the column, or what is derived (`meets:xa-ntm`).
-pub fn input_name(input: &Input) -> String {
-    crate::criteria::diff::input_name(input)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The evaluator finds a column where the file's dataset does, the first of its name, even in
+    /// a header that repeats one (which the reader refuses): the store reads a check's cell where
+    /// the explained evaluation does.
+    #[test]
+    fn a_column_is_found_where_the_dataset_finds_it() {
+        let catalog = crate::criteria::catalog::Catalog::bundled().expect("bundled criteria");
+        let version = catalog.for_year(2024).expect("a version for 2024");
+        let columns: Vec<String> = ["5n", "10", "5n", "10", "2.2"]
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let ds = Dataset {
+            file: "x.csv".into(),
+            present: vec![true; columns.len()],
+            columns,
+            specs: Vec::new(),
+            rows: Vec::new(),
+            problems: Vec::new(),
+        };
+        let ev = Evaluator::new(version, version.commune_chain(), &ds, Options::default());
+        for c in ["5n", "10", "2.2", "nc2.2"] {
+            assert_eq!(ev.column(c), ds.column_index(c), "{c}");
+        }
+        let ind = version
+            .commune_chain()
+            .iter()
+            .flat_map(|s| s.indicators())
+            .find(|i| i.checks.iter().any(|c| c.input.column() == Some("5n")))
+            .expect("an indicator reading 5n");
+        let prepared = ev.prepare(ind);
+        let at = ind
+            .checks
+            .iter()
+            .position(|c| c.input.column() == Some("5n"))
+            .expect("its check");
+        assert_eq!(prepared.column(at), Some(0));
+        assert_eq!(prepared.column(ind.checks.len()), None);
+    }
 }

@@ -3,7 +3,6 @@
 //! one copy ([`Name`]), and cloning it copies no text. It reads, compares, prints and serializes as
 //! the text itself.
 
-use std::borrow::Borrow;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -27,18 +26,6 @@ impl Deref for Name {
     }
 }
 
-impl AsRef<str> for Name {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Borrow<str> for Name {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
 impl From<&str> for Name {
     fn from(s: &str) -> Self {
         Name(Arc::from(s))
@@ -48,12 +35,6 @@ impl From<&str> for Name {
 impl From<String> for Name {
     fn from(s: String) -> Self {
         Name(Arc::from(s))
-    }
-}
-
-impl From<Name> for String {
-    fn from(n: Name) -> Self {
-        n.as_str().to_string()
     }
 }
 
@@ -75,12 +56,6 @@ impl Serialize for Name {
     }
 }
 
-impl PartialEq<str> for Name {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
 impl PartialEq<&str> for Name {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
@@ -90,12 +65,6 @@ impl PartialEq<&str> for Name {
 impl PartialEq<String> for Name {
     fn eq(&self, other: &String) -> bool {
         self.as_str() == other.as_str()
-    }
-}
-
-impl PartialEq<Name> for str {
-    fn eq(&self, other: &Name) -> bool {
-        self == other.as_str()
     }
 }
 
@@ -124,9 +93,10 @@ mod tests {
         assert_eq!(n, "5n");
         assert_eq!("5n", n);
         assert_eq!(n, String::from("5n"));
+        assert_eq!(String::from("5n"), n);
+        assert_eq!(Name::from(String::from("5n")), n);
         assert_ne!(n, Name::from("5"));
         assert_eq!(format!("{n} {n:?}"), "5n \"5n\"");
         assert_eq!(serde_json::to_string(&n).ok().as_deref(), Some("\"5n\""));
-        assert_eq!(String::from(n), "5n");
     }
 }

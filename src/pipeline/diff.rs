@@ -26,9 +26,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::criteria::catalog::Catalog;
-use crate::criteria::{CriteriaSet, Schema, Version};
+use crate::criteria::{CriteriaSet, GROUP_COLUMN, Schema, Version};
 use crate::diag::Problem;
-use crate::eval::diff::store::{Store, StoreSide};
+use crate::eval::diff::store::{Store, StoreSide, TooManyGroups};
 use crate::eval::diff::{CodeMap, Diff, Presence, Side, compare};
 use crate::eval::diff::{DistrictInfo, SideInfo};
 use crate::eval::plan::{Compact, Plan};
@@ -153,13 +153,17 @@ pub fn read(path: &Path, spec: &ReadSpec, sides: &[SideSpec]) -> FileRead {
                     row.group.as_deref(),
                 )
             });
-        match plan {
+        let kept = match plan {
             Some(plan) => {
                 plan.score(row, &mut compact);
-                stores[s].push_compact(row, &compact);
+                stores[s].push_compact(row, &compact)
             }
             // A chain the plan cannot compile is scored the explained way.
             None => stores[s].push_result(row, &evaluators[s].evaluate(row, &NoDerived)),
+        };
+        if let Err(TooManyGroups) = kept {
+            pre.push(too_many_groups(&head.file, row.line));
+            unscored[s].push(row.code.clone());
         }
     }
     let read_errors = problems.iter().any(Problem::is_error);
@@ -187,6 +191,21 @@ pub fn read(path: &Path, spec: &ReadSpec, sides: &[SideSpec]) -> FileRead {
         audit: audit.map(Audit::finish),
         years: seen.into_inner().unwrap_or_else(|e| e.into_inner()),
     }
+}
+
+/// A row the store cannot keep with its commune group: refused, never compared without it.
+fn too_many_groups(file: &str, line: usize) -> Problem {
+    let most = u32::MAX;
+    Problem::error(
+        "too-many-groups",
+        file,
+        Text::new(
+            format!("quá nhiều nhóm xã khác nhau: ntm chỉ phân biệt được {most} nhóm trong một tệp; xã này không được so sánh"),
+            format!("too many distinct commune groups: ntm tells at most {most} apart in one file; this commune is not compared"),
+        ),
+    )
+    .at(line, None)
+    .field(GROUP_COLUMN)
 }
 
 /// The comparison to run, settled from the command line and the files' years.

@@ -65,6 +65,39 @@ pub(super) fn delta_with(
 /// An indicator of one unit: the unit, and the indicator's set, criterion and position there.
 pub(super) type At<'u> = (&'u dyn Detailed, (usize, usize, usize));
 
+/// Where an indicator judged on one side only is: found on both sides, or on one side only. It is
+/// always on at least one side.
+#[derive(Clone, Copy)]
+pub(super) enum Sides<'u> {
+    Both(At<'u>, At<'u>),
+    Old(At<'u>),
+    New(At<'u>),
+}
+
+impl<'u> Sides<'u> {
+    pub(super) fn before(self) -> Option<At<'u>> {
+        match self {
+            Sides::Both(b, _) | Sides::Old(b) => Some(b),
+            Sides::New(_) => None,
+        }
+    }
+
+    pub(super) fn after(self) -> Option<At<'u>> {
+        match self {
+            Sides::Both(_, a) | Sides::New(a) => Some(a),
+            Sides::Old(_) => None,
+        }
+    }
+
+    /// The old side's, when the indicator is there; else the new side's.
+    fn first(self) -> At<'u> {
+        match self {
+            Sides::Both(b, _) | Sides::Old(b) => b,
+            Sides::New(a) => a,
+        }
+    }
+}
+
 /// What [`walk`] finds changed between an old unit and a new one, handed over as it is found, in
 /// the sets', criteria's and indicators' order: [`Build`] makes the [`Delta`] the reports show of it,
 /// and the summary counts it without making anything (`summary::Acc::add_pair`).
@@ -78,8 +111,8 @@ pub(super) trait Changes {
     /// An indicator judged on both sides, passing on one and failing on the other. `same`: both
     /// sides scored it with the same definition (its checks at the same positions).
     fn flip(&mut self, b: At<'_>, a: At<'_>, same: bool);
-    /// An indicator judged on one side only, or found on one side only (`None` on the other).
-    fn one_sided(&mut self, code: &str, b: Option<At<'_>>, a: Option<At<'_>>);
+    /// An indicator judged on one side only, or found on one side only.
+    fn one_sided(&mut self, code: &str, sides: Sides<'_>);
 }
 
 /// Walk the sets found on both sides, their criteria and indicators, and hand what changed to `out`.
@@ -189,17 +222,14 @@ impl Changes for Build {
         self.out.flipped.push(flip(set, criterion, b, a, detail));
     }
 
-    fn one_sided(&mut self, code: &str, b: Option<At<'_>>, a: Option<At<'_>>) {
+    fn one_sided(&mut self, code: &str, sides: Sides<'_>) {
         // The set as the old side names it (the new side's set of the same id, found by it).
-        let set = match (b, a) {
-            (Some((u, (i, _, _))), _) | (None, Some((u, (i, _, _)))) => u.set_name(i),
-            (None, None) => Name::from(self.out.sets.last().map_or("", |s| s.set.as_str())),
-        };
+        let (u, (i, _, _)) = sides.first();
         self.out.not_compared.push(NotCompared {
-            set,
+            set: u.set_name(i),
             code: code.to_string(),
-            before: b.map(|(u, at)| indicator(u, at, self.detail)),
-            after: a.map(|(u, at)| indicator(u, at, self.detail)),
+            before: sides.before().map(|(u, at)| indicator(u, at, self.detail)),
+            after: sides.after().map(|(u, at)| indicator(u, at, self.detail)),
         });
     }
 }
@@ -241,7 +271,7 @@ fn same_indicators(
         if judged(sb) && judged(sa) {
             out.flip(at_b, at_a, true);
         } else {
-            out.one_sided(b.indicator(i, k, j).0, Some(at_b), Some(at_a));
+            out.one_sided(b.indicator(i, k, j).0, Sides::Both(at_b, at_a));
         }
     }
 }
@@ -317,13 +347,20 @@ fn indicators(
                 out.flip((b, (i, k, j)), (a, (ia, ka, ja)), false);
             }
             (Some(_), Some(sa)) if !judged(sb) && !judged(sa) => {}
-            _ => out.one_sided(code, Some((b, (i, k, j))), ja.map(|x| (a, (ia, ka, x)))),
+            _ => {
+                let at_b = (b, (i, k, j));
+                let sides = match ja {
+                    Some(x) => Sides::Both(at_b, (a, (ia, ka, x))),
+                    None => Sides::Old(at_b),
+                };
+                out.one_sided(code, sides);
+            }
         }
     }
     for x in 0..na {
         let (code, _) = a.indicator(ia, ka, x);
         if find(nb, x, |j| b.indicator(i, k, j).0 == code).is_none() {
-            out.one_sided(code, None, Some((a, (ia, ka, x))));
+            out.one_sided(code, Sides::New((a, (ia, ka, x))));
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::criteria::{CriteriaSet, Version};
 use crate::eval::plan::Compact;
 use crate::eval::view::{Detailed, SetBrief, UnitView};
 use crate::eval::{
-    Evaluator, IndicatorResult, Name, Options, Prepared, Status, UnitResult, Verdict,
+    Cells, Evaluator, IndicatorResult, Name, Options, Prepared, Status, UnitResult, Verdict,
 };
 use crate::input::{Cell, Dataset, Row, Value};
 
@@ -33,8 +33,9 @@ pub struct Store {
     ends: Vec<u32>,
     lines: Vec<usize>,
     years: Vec<i32>,
-    /// 0: no commune group; else 1 + its index in `group_names`.
-    groups: Vec<u16>,
+    /// 0: no commune group; else 1 + its index in `group_names` (4 bytes a unit: a file may name
+    /// as many groups as its criteria define, and none is ever dropped).
+    groups: Vec<u32>,
     group_names: Vec<String>,
     /// Per unit, [`Store::stride`] bytes: the level reached, the readiness (set, conditions, ready),
     /// each set's status and qualified verdict, each criterion's verdict, each indicator's status;
@@ -48,6 +49,17 @@ pub struct Store {
     /// A row's cells packed, and its verdicts, before they are copied to their blocks.
     scratch: Vec<u8>,
     unit_verdicts: Vec<u8>,
+}
+
+/// A unit a store cannot keep: its commune group would be one past the `u32::MAX` groups a store
+/// tells apart (never silently kept without it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManyGroups;
+
+/// The number a unit keeps for the group at `index` among a store's groups (0 is no group), if
+/// there is one.
+fn group_number(index: usize) -> Option<u32> {
+    index.checked_add(1).and_then(|n| u32::try_from(n).ok())
 }
 
 /// The size of a block of a store's bytes.
@@ -312,7 +324,28 @@ impl Store {
         self.lines.is_empty()
     }
 
-    fn push_row(&mut self, row: &Row) {
+    /// The number a unit of commune `group` keeps: 0 for none, else [`group_number`] of the
+    /// group's index (a group not seen before added); [`TooManyGroups`], the store as it was, when
+    /// there is none.
+    fn group_of(&mut self, group: Option<&str>) -> Result<u32, TooManyGroups> {
+        let Some(g) = group else {
+            return Ok(0);
+        };
+        let (i, new) = match self.group_names.iter().position(|n| n == g) {
+            Some(i) => (i, false),
+            None => (self.group_names.len(), true),
+        };
+        let n = group_number(i).ok_or(TooManyGroups)?;
+        if new {
+            self.group_names.push(g.to_string());
+        }
+        Ok(n)
+    }
+
+    /// Keep a row's code, name, district, line, year, group and cells; [`TooManyGroups`] (nothing
+    /// kept) when its group cannot be.
+    fn push_row(&mut self, row: &Row) -> Result<(), TooManyGroups> {
+        let group = self.group_of(row.group.as_deref())?;
         for s in [&row.code, &row.name, &row.parent] {
             self.text.push_str(s);
             self.ends
@@ -320,16 +353,6 @@ impl Store {
         }
         self.lines.push(row.line);
         self.years.push(row.year);
-        let group = row.group.as_ref().map_or(0, |g| {
-            let i = match self.group_names.iter().position(|n| n == g) {
-                Some(i) => i,
-                None => {
-                    self.group_names.push(g.clone());
-                    self.group_names.len() - 1
-                }
-            };
-            u16::try_from(i + 1).unwrap_or(0)
-        });
         self.groups.push(group);
         self.scratch.clear();
         pack(&row.cells, &mut self.scratch);
@@ -346,55 +369,39 @@ impl Store {
         let start = block.len();
         block.extend_from_slice(&self.scratch);
         self.cell_spans.push((at, start, block.len()));
+        Ok(())
     }
 
-    /// Keep a row scored by a compiled plan (`c`: its compact verdicts along the store's chain).
-    pub fn push_compact(&mut self, row: &Row, c: &Compact) {
-        self.push_row(row);
-        let (at, conditions, ready) = match c.readiness {
+    /// Keep a row scored by a compiled plan (`c`: its compact verdicts along the store's chain);
+    /// [`TooManyGroups`] (nothing kept) when its group cannot be.
+    pub fn push_compact(&mut self, row: &Row, c: &Compact) -> Result<(), TooManyGroups> {
+        self.push_row(row)?;
+        let readiness = match c.readiness {
             Some((at, conditions, ready)) => (Some(at), conditions, ready),
             None => (None, None, None),
         };
-        self.unit_verdicts.extend([
-            index_byte(c.level),
-            index_byte(at),
-            opt_verdict_byte(conditions),
-            opt_verdict_byte(ready),
-        ]);
+        self.push_head(c.level, readiness);
         for i in 0..self.sets {
             let s = c.status.get(i).copied().unwrap_or(Verdict::Unknown);
             let q = c.qualified.get(i).copied().unwrap_or(Verdict::Unknown);
             let met = c.met.get(i).copied().unwrap_or(0);
             self.push_set(s, q, met);
         }
-        // Each criterion's verdict, unknown past what the plan gave; the plan lists the criteria's
-        // indicators first, then the recognition conditions: each indicator's status, missing
-        // past what the plan gave.
-        let criteria = c.criteria.iter().map(|v| verdict_byte(*v));
-        push_run(
-            &mut self.unit_verdicts,
-            criteria,
-            self.criteria,
-            verdict_byte(Verdict::Unknown),
-        );
-        let indicators = c.indicators.iter().map(|s| status_byte(*s));
-        push_run(
-            &mut self.unit_verdicts,
-            indicators,
-            self.indicators,
-            status_byte(Status::Missing),
-        );
+        // The plan lists the criteria's indicators first, then the recognition conditions (cut).
+        self.push_verdicts(c.criteria.iter().copied(), c.indicators.iter().copied());
         self.keep_verdicts();
+        Ok(())
     }
 
-    /// Keep a row scored by the explained evaluation (when its chain has no compiled plan).
-    pub fn push_result(&mut self, row: &Row, r: &UnitResult) {
-        self.push_row(row);
+    /// Keep a row scored by the explained evaluation (when its chain has no compiled plan);
+    /// [`TooManyGroups`] (nothing kept) when its group cannot be.
+    pub fn push_result(&mut self, row: &Row, r: &UnitResult) -> Result<(), TooManyGroups> {
+        self.push_row(row)?;
         let level = r
             .level_reached
             .as_deref()
             .and_then(|l| r.sets.iter().position(|s| s.set == l));
-        let (at, conditions, ready) = match &r.readiness {
+        let readiness = match &r.readiness {
             Some(x) => (
                 r.sets.iter().position(|s| s.set == x.set),
                 x.conditions,
@@ -402,28 +409,56 @@ impl Store {
             ),
             None => (None, None, None),
         };
+        self.push_head(level, readiness);
+        for s in &r.sets {
+            self.push_set(s.status, s.qualified, s.criteria_met);
+        }
+        let criteria = || r.sets.iter().flat_map(|s| &s.criteria);
+        self.push_verdicts(
+            criteria().map(|c| c.status),
+            criteria().flat_map(|c| &c.indicators).map(|i| i.status),
+        );
+        self.keep_verdicts();
+        Ok(())
+    }
+
+    /// The bytes before the sets': the level reached (its position in the chain), and the
+    /// readiness (the set checked, the conditions, ready), [`NONE`] for what there is not.
+    fn push_head(
+        &mut self,
+        level: Option<usize>,
+        (at, conditions, ready): (Option<usize>, Option<Verdict>, Option<Verdict>),
+    ) {
         self.unit_verdicts.extend([
             index_byte(level),
             index_byte(at),
             opt_verdict_byte(conditions),
             opt_verdict_byte(ready),
         ]);
-        for s in &r.sets {
-            self.push_set(s.status, s.qualified, s.criteria_met);
-        }
-        for s in &r.sets {
-            for c in &s.criteria {
-                self.unit_verdicts.push(verdict_byte(c.status));
-            }
-        }
-        for s in &r.sets {
-            for c in &s.criteria {
-                for i in &c.indicators {
-                    self.unit_verdicts.push(status_byte(i.status));
-                }
-            }
-        }
-        self.keep_verdicts();
+    }
+
+    /// The bytes after the sets': each criterion's verdict along the chain, then each of its
+    /// criteria's indicators' status, exactly as many as the chain has: cut, or padded with
+    /// unknown verdicts and missing statuses past what is given.
+    fn push_verdicts(
+        &mut self,
+        criteria: impl Iterator<Item = Verdict>,
+        indicators: impl Iterator<Item = Status>,
+    ) {
+        let (nc, ni) = (self.criteria, self.indicators);
+        let out = &mut self.unit_verdicts;
+        push_run(
+            out,
+            criteria.map(verdict_byte),
+            nc,
+            verdict_byte(Verdict::Unknown),
+        );
+        push_run(
+            out,
+            indicators.map(status_byte),
+            ni,
+            status_byte(Status::Missing),
+        );
     }
 
     fn push_set(&mut self, status: Verdict, qualified: Verdict, met: usize) {
@@ -462,6 +497,14 @@ impl Store {
         self.years[i]
     }
 
+    /// Unit `i`'s commune group, when its row gives one.
+    pub fn group(&self, i: usize) -> Option<&str> {
+        let g = usize::try_from(self.groups[i]).ok()?;
+        g.checked_sub(1)
+            .and_then(|g| self.group_names.get(g))
+            .map(String::as_str)
+    }
+
     fn packed(&self, i: usize) -> &[u8] {
         let (block, start, end) = self.cell_spans[i];
         &self.cells[block][start..end]
@@ -480,15 +523,11 @@ pub struct StoreSide<'a> {
     version: &'a Version,
     sets: Vec<&'a CriteriaSet>,
     ev: Evaluator<'a>,
-    /// Per set, its first criterion; per criterion (across the chain), its first indicator; per
-    /// indicator, its first check.
+    /// Per set, its first criterion; per criterion (across the chain), its first indicator.
     crit0: Vec<usize>,
     ind0: Vec<usize>,
-    chk0: Vec<usize>,
-    /// Per check (across the chain), the column it reads, if it reads one of the file's.
-    columns: Vec<Option<usize>>,
     /// Per indicator (across the chain), what [`Evaluator::explain_cells`] needs of it, found once
-    /// for every unit.
+    /// for every unit: among it, the column each of its checks reads ([`Prepared::column`]).
     prepared: Vec<Prepared>,
     /// The names the results hold, shared by every unit: per set its id, per criterion (across the
     /// chain) its number.
@@ -511,8 +550,6 @@ impl<'a> StoreSide<'a> {
     ) -> Self {
         let mut crit0 = Vec::new();
         let mut ind0 = Vec::new();
-        let mut chk0 = Vec::new();
-        let mut columns = Vec::new();
         let mut set_indicators = Vec::new();
         let (mut c, mut k) = (0, 0);
         for s in &sets {
@@ -522,14 +559,6 @@ impl<'a> StoreSide<'a> {
             for cr in &s.criteria {
                 ind0.push(k);
                 k += cr.indicators.len();
-                for ind in &cr.indicators {
-                    chk0.push(columns.len());
-                    columns.extend(ind.checks.iter().map(|ch| {
-                        ch.input
-                            .column()
-                            .and_then(|col| store.head.column_index(col))
-                    }));
-                }
             }
             set_indicators.push((from, k));
         }
@@ -567,8 +596,6 @@ impl<'a> StoreSide<'a> {
             sets,
             crit0,
             ind0,
-            chk0,
-            columns,
             set_indicators,
         }
     }
@@ -658,11 +685,7 @@ impl StoreUnit<'_, '_> {
 
     /// The unit's commune group, when its row gives one.
     fn group(&self) -> Option<&str> {
-        let store = self.side.store;
-        let g = usize::from(store.groups[self.i]);
-        g.checked_sub(1)
-            .and_then(|g| store.group_names.get(g))
-            .map(String::as_str)
+        self.side.store.group(self.i)
     }
 
     fn criterion_verdict(&self, c: usize) -> Verdict {
@@ -751,8 +774,7 @@ impl UnitView for StoreUnit<'_, '_> {
         self.qualified_at(id).unwrap_or(Verdict::Unknown)
     }
     fn value(&self, column: &str) -> Option<f64> {
-        let col = self.side.store.head.column_index(column)?;
-        match self.cell(col) {
+        match self.cell(self.side.ev.column(column)?) {
             Some(Cell::Value(Value::Num(n))) => Some(n),
             _ => None,
         }
@@ -782,7 +804,7 @@ impl Detailed for StoreUnit<'_, '_> {
         if c >= self.checks(i, k, j) {
             return None;
         }
-        let col = self.side.columns[self.side.chk0[self.indicator_at(i, k, j)] + c]?;
+        let col = self.side.prepared[self.indicator_at(i, k, j)].column(c)?;
         Some(match self.cell(col) {
             Some(Cell::Value(v)) => Some(v),
             _ => None,
@@ -817,15 +839,13 @@ impl Detailed for StoreUnit<'_, '_> {
         let set = self.side.sets[i];
         let ind = &set.criteria[k].indicators[j];
         let prepared = &self.side.prepared[self.indicator_at(i, k, j)];
-        self.side.ev.explain_cells(
-            set,
-            ind,
-            prepared,
-            &|c| self.cell(c),
-            self.year(),
-            self.group(),
-            &|id| self.qualified_at(id),
-        )
+        let cells = Cells {
+            at: &|c| self.cell(c),
+            year: self.year(),
+            group: self.group(),
+            meets: &|id| self.qualified_at(id),
+        };
+        self.side.ev.explain_cells(set, ind, prepared, &cells)
     }
     fn definition(&self, i: usize) -> Option<&CriteriaSet> {
         Some(self.side.sets[i])
@@ -866,7 +886,7 @@ mod tests {
                 met: vec![i % 20; sel.communes.len()],
                 ..Compact::default()
             };
-            store.push_compact(&row, &c);
+            assert_eq!(store.push_compact(&row, &c), Ok(()));
         }
         assert!(store.verdicts.len() > 3, "{}", store.verdicts.len());
         assert!(store.cells.len() > 2, "{}", store.cells.len());
@@ -884,6 +904,92 @@ mod tests {
                 usize::from(u16::from_le_bytes([v[HEAD + 2], v[HEAD + 3]])),
                 i % 20
             );
+        }
+    }
+
+    /// A store tells apart more commune groups than a `u16` holds: the unit whose group is the
+    /// 65,536th keeps it (a store of 2 bytes a unit made it «no group»); past `u32::MAX` groups a
+    /// unit is refused, never kept without its group.
+    #[test]
+    fn a_unit_keeps_its_group_past_65535_groups() {
+        let head = Dataset {
+            file: "x.csv".into(),
+            columns: Vec::new(),
+            specs: Vec::new(),
+            present: Vec::new(),
+            rows: Vec::new(),
+            problems: Vec::new(),
+        };
+        let mut store = Store::new(head, &[]);
+        let c = Compact::default();
+        // 65,535 groups seen before (filled in directly: looking each up among the others as
+        // rows bring them would take long), then rows of a new group, of the last seen, and of none.
+        store.group_names = (0..usize::from(u16::MAX))
+            .map(|g| format!("g{g}"))
+            .collect();
+        for (i, group) in [Some("new"), Some("g65534"), Some("new"), None]
+            .into_iter()
+            .enumerate()
+        {
+            let row = Row {
+                line: i + 2,
+                code: i.to_string(),
+                group: group.map(String::from),
+                ..Row::default()
+            };
+            assert_eq!(store.push_compact(&row, &c), Ok(()));
+        }
+        assert_eq!(store.group_names.len(), 65_536);
+        assert_eq!(store.groups, [65_536, 65_535, 65_536, 0]);
+        let groups: Vec<Option<&str>> = (0..store.len()).map(|i| store.group(i)).collect();
+        assert_eq!(groups, [Some("new"), Some("g65534"), Some("new"), None]);
+        // The last number a store has, and none past it.
+        let last = usize::try_from(u32::MAX).expect("a usize holds a u32");
+        assert_eq!(group_number(last - 1), Some(u32::MAX));
+        assert_eq!(group_number(last), None);
+        assert_eq!(group_number(usize::MAX), None);
+    }
+
+    /// A unit kept from the compiled plan's verdicts and the same unit kept from its explained
+    /// result are the same bytes: both ways fill the same layout.
+    #[test]
+    fn a_unit_kept_from_its_plan_is_kept_as_from_its_result() {
+        use crate::criteria::Version;
+        use crate::eval::NoDerived;
+        use crate::eval::plan::Plan;
+        use crate::input::Layout;
+        let catalog = crate::criteria::catalog::Catalog::bundled().expect("bundled criteria");
+        let version = catalog.for_year(2024).expect("a version for 2024");
+        let sel = crate::criteria::select::Selection::of(version, "all", false).expect("all");
+        let cols = Version::columns_of(&sel.communes);
+        let text = include_str!("../../../samples/communes.csv");
+        let ds = crate::input::read_str("communes.csv", text, version, Layout::COMMUNE, &cols);
+        let ev = Evaluator::new(version, sel.communes.clone(), &ds, Options::default());
+        let (mut planned, mut explained) = (
+            Store::new(ds.clone(), &sel.communes),
+            Store::new(ds.clone(), &sel.communes),
+        );
+        let mut c = Compact::default();
+        for row in &ds.rows {
+            let plan = Plan::compile(
+                version,
+                &sel.communes,
+                &ds.columns,
+                &ds.present,
+                row.year,
+                row.group.as_deref(),
+            )
+            .expect("the plan compiles");
+            plan.score(row, &mut c);
+            assert_eq!(planned.push_compact(row, &c), Ok(()));
+            assert_eq!(
+                explained.push_result(row, &ev.evaluate(row, &NoDerived)),
+                Ok(())
+            );
+        }
+        assert!(planned.len() > 5);
+        for i in 0..planned.len() {
+            assert_eq!(planned.verdicts_of(i), explained.verdicts_of(i), "unit {i}");
         }
     }
 

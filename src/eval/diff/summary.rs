@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::delta::{self, At, Changes};
+use super::delta::{self, At, Changes, Sides};
 use super::{
     Cause, ChangeCounts, CriterionDelta, DiffSummary, Flip, IndicatorTurns, LevelDelta, Presence,
     UnitDiff,
@@ -406,7 +406,7 @@ impl Changes for Count<'_, '_> {
         self.acc.turn(at, up, threshold);
     }
 
-    fn one_sided(&mut self, _: &str, _: Option<At<'_>>, _: Option<At<'_>>) {
+    fn one_sided(&mut self, _: &str, _: Sides<'_>) {
         self.acc.not_compared += 1;
     }
 }
