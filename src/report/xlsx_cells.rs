@@ -5,14 +5,34 @@
 //! the dated year and the unverified mark are text of the format, never of the cell. Also the print
 //! setup every sheet shares.
 
-use rust_xlsxwriter::{Format, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use super::model::{Figure, Gap, Requirement, Unit};
+use super::print::RunDate;
 use super::text;
 use crate::criteria::{Check, Op, Resolved};
 use crate::eval::CheckResult;
 use crate::i18n::Lang;
 use crate::input::Value;
+
+/// A report's workbook, its document properties saying it was created on the run's date (at
+/// midnight, UTC) rather than at the clock's time: made again with the same `NTM_DATE` or
+/// `SOURCE_DATE_EPOCH`, a report is the same bytes. Without a date (or one Excel cannot hold), the
+/// clock's time.
+pub(crate) fn dated_workbook(date: Option<RunDate>) -> Workbook {
+    let mut wb = Workbook::new();
+    if let Some(d) = date
+        && let (Ok(y), Ok(m), Ok(day)) = (
+            u16::try_from(d.year),
+            u8::try_from(d.month),
+            u8::try_from(d.day),
+        )
+        && let Ok(t) = ExcelDateTime::from_ymd(y, m, day)
+    {
+        wb.set_properties(&DocProperties::new().set_creation_datetime(&t));
+    }
+    wb
+}
 
 /// A cell: a number with its number format, or text.
 #[derive(Debug, Clone, PartialEq)]

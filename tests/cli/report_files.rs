@@ -269,3 +269,44 @@ fn the_diff_workbook_holds_numbers() {
     assert_eq!(s.get((row, 1)), Some(&Data::Float(9.0)));
     assert_eq!(s.get((row, 2)), Some(&Data::Float(7.0)));
 }
+
+/// The workbook's document properties say it was created on the run's date, not at the clock's
+/// time: a report made again with the same `NTM_DATE` is the same bytes (README), for `check` and
+/// `diff` alike.
+#[test]
+fn an_xlsx_report_made_again_on_the_same_date_is_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = data(&dir);
+    let samples = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/communes.csv");
+    let created = |path: &std::path::Path| {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("docProps/core.xml").unwrap(), &mut xml)
+            .unwrap();
+        xml
+    };
+    for (name, args) in [
+        ("check", vec!["check", f.as_str()]),
+        (
+            "diff",
+            vec!["diff", samples, "--from", "2023", "--to", "2024"],
+        ),
+    ] {
+        let out = |k: usize| dir.path().join(format!("{name}-{k}.xlsx"));
+        for k in [1, 2] {
+            let path = out(k);
+            let (code, _, err) = run(&[&args[..], &["-o", path.to_str().unwrap()]].concat());
+            assert!(code == 0 || code == 1, "{name}: {err}");
+        }
+        let xml = created(&out(1));
+        assert!(
+            xml.contains(">2025-07-01T00:00:00Z</dcterms:created>"),
+            "{name}: {xml}"
+        );
+        assert_eq!(
+            std::fs::read(out(1)).unwrap(),
+            std::fs::read(out(2)).unwrap(),
+            "{name}"
+        );
+    }
+}

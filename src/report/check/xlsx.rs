@@ -5,7 +5,7 @@
 //! numbers (see [`super::xlsx_cells`]); every sheet prints on A4, its header rows repeated, with the
 //! date of the run, the criteria version and the page number in the footer.
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Color, Format, FormatAlign, Worksheet, XlsxError};
 
 use std::io;
 
@@ -95,7 +95,7 @@ fn render(
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
     let st = Styles::new();
-    let mut wb = Workbook::new();
+    let mut wb = xlsx_cells::dated_workbook(rep.date);
     let footer = footer(rep, lang);
     let mut used_names: Vec<String> = Vec::new();
     // With --commune, the communes' own sheets: a summary of one commune says nothing more.

@@ -6,7 +6,7 @@
 //! landscape with its header row repeated and the date, criteria versions and page number in the
 //! footer.
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Color, Format, FormatAlign, Worksheet, XlsxError};
 
 use super::doc::{Doc, Piece, Rows};
 use super::{
@@ -143,7 +143,7 @@ pub(super) fn workbook(rep: &DiffReport, diff: &Diff, lang: Lang) -> Result<Vec<
     let st = Styles::new();
     let rows = UnitRows::new(rep, diff, lang, true);
     let footer = footer(rep, lang);
-    let mut wb = Workbook::new();
+    let mut wb = xlsx_cells::dated_workbook(rep.date);
     let ws = wb.add_worksheet();
     let head = communes_sheet(ws, rep, diff, lang, &st)?;
     print_setup(ws, true, Some((head, head)), &footer, lang)?;
