@@ -145,7 +145,8 @@ pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
         map: args.map.as_deref(),
         units: &units,
     };
-    // What the command line asks is checked before any file is read.
+    // What the command line asks (the format, the date, the output file, the inputs) is checked
+    // before any file is read: the same refusal comes first, whatever the files hold.
     let format = Output::format(args.format, args.output.as_deref());
     if args.summary && !ntm::report::diff::has_summary(format) {
         ctx.error(
@@ -154,10 +155,6 @@ pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
         );
         return ntm::exit::USAGE;
     }
-    let prepared = match diff::prepare(&job) {
-        Ok(p) => p,
-        Err(e) => return fail(ctx, e),
-    };
     // A report to print and file is dated.
     let date = match format {
         ntm::report::Format::Html | ntm::report::Format::Xlsx => match ctx.run_date() {
@@ -191,6 +188,11 @@ pub(crate) fn run(ctx: &Ctx, args: DiffArgs) -> i32 {
     if let Err(code) = ctx.inputs(&expected) {
         return code;
     }
+    // Then the files: their years, each side's version and sets.
+    let prepared = match diff::prepare(&job) {
+        Ok(p) => p,
+        Err(e) => return fail(ctx, e),
+    };
     // The report is written by a thread of its own while the comparison goes on.
     let outcome = output.run_behind(
         |e| matches!(e, diff::Error::Io(_)),

@@ -60,6 +60,10 @@ pub struct ReadSpec<'a> {
     pub options: Options,
     /// The official lists each file's codes and names are checked against, if any.
     pub units: Option<&'a Units>,
+    /// Whether each file must hold one year, its side's, guessed from its first row
+    /// ([`Prepared::years_to_confirm`]): once a row gives a second year, the file will be refused,
+    /// and no row is kept any more, only the years noted.
+    pub one_year: bool,
 }
 
 /// A commune file read for one side or both.
@@ -91,8 +95,9 @@ pub fn read(path: &Path, spec: &ReadSpec, sides: &[SideSpec]) -> FileRead {
     let side_of = |year: i32| years.iter().position(|y| *y == year);
     let seen = Mutex::new(BTreeSet::new());
     let keep = |_: &str, _: &str, year: i32| {
-        seen.lock().unwrap_or_else(|e| e.into_inner()).insert(year);
-        years.contains(&year)
+        let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+        seen.insert(year);
+        !(spec.one_year && seen.len() > 1) && years.contains(&year)
     };
     let layout = Layout::COMMUNE;
     let mut reader = Reader::open(path, spec.read, spec.schema, layout, spec.used, &keep);
@@ -609,6 +614,7 @@ fn commune_files(
         used: &p.used,
         options: p.options,
         units,
+        one_year: p.years_to_confirm,
     };
     let reads = match job.new {
         None => vec![read(job.old, &spec, &[old, new])],

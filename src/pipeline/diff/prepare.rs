@@ -254,9 +254,9 @@ fn year_of(
     only_year(path, flag, &years_found(path, scope, read)?)
 }
 
-/// Refuse to read the years of what can be read only once (a pipe, standard input): its rows would
-/// then be gone when the comparison reads them. `flags`: how to give its years instead. A path that
-/// is a regular file, a folder or nothing passes (the last two are refused by [`years_found`]).
+/// Refuse to read the years of what can be read only once ([`read_once`]: a pipe, standard input
+/// from one): its rows would then be gone when the comparison reads them. `flags`: how to give its
+/// years instead. Anything else passes (a folder or nothing is refused by [`years_found`]).
 fn read_twice(path: &Path, flags: &str) -> Result<(), Error> {
     if !read_once(path) {
         return Ok(());
@@ -272,9 +272,18 @@ fn read_twice(path: &Path, flags: &str) -> Result<(), Error> {
     )))
 }
 
-/// Whether `path` can be read only once: something that is neither a regular file nor a folder.
+/// Whether `path` can be read only once: a pipe (named or not, standard input from one) or a
+/// socket. A device such as `/dev/null` reads the same again.
 fn read_once(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo() || m.file_type().is_socket())
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+    }
 }
 
 /// The only year of `years`, a file's: else the file is refused, with the years it holds.

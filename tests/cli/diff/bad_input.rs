@@ -144,6 +144,17 @@ fn a_file_whose_later_rows_give_another_year_is_refused_on_either_side() {
     // The year given keeps that year's rows of the file, as before.
     let (code, _, err) = run(&["diff", &o, &n_late, "--to", "2024", "--summary"]);
     assert_eq!(code, 0, "{err}");
+    // The command line is checked before the files are read: an output file that exists is
+    // refused first, whatever years the files hold.
+    let exists = write(dir.path(), "ra.json", "{}");
+    let (code, _, err) = run(&["diff", &o_late, &n, "-o", &exists]);
+    assert_eq!(code, 64);
+    assert!(
+        err.contains("ra.json đã có: thêm --force để thay thế"),
+        "{err}"
+    );
+    assert!(!err.contains("có các năm"), "{err}");
+    assert_eq!(std::fs::read_to_string(&exists).unwrap(), "{}");
 }
 
 #[test]
@@ -187,6 +198,13 @@ fn standard_input_is_compared_when_its_year_is_given() {
         err.trim_end(),
         "ntm: lỗi: «/dev/stdin» không phải tệp thường (ống dẫn, đầu vào chuẩn…) nên chỉ đọc được một lần: không đọc trước năm của nó được, hãy cho năm bằng --from"
     );
+    // A device reads the same again: /dev/null is an empty file, not a pipe.
+    #[cfg(unix)]
+    {
+        let (code, _, err) = run(&["diff", "/dev/null", &n]);
+        assert_eq!(code, 65, "{err}");
+        assert!(err.contains("/dev/null: lỗi: tệp rỗng"), "{err}");
+    }
     let (code, _, err) = stdin(&["diff", "/dev/stdin", "--lang", "en"]);
     assert_eq!(code, Some(64));
     assert!(err.contains("give them with --from, --to"), "{err}");
