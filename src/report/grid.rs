@@ -221,13 +221,8 @@ impl Grid {
                 None => (None, None),
             };
             let s = s.as_ref().map_or("", |s| s.as_ref());
-            // Line breaks inside a cell would break the row: they are spaces here.
             let start = self.text.len();
-            if s.contains(['\n', '\r']) {
-                self.text.push_str(&s.replace(['\n', '\r'], " "));
-            } else {
-                self.text.push_str(s);
-            }
+            self.text.push_str(&one_line(s));
             let cell = &self.text[start..];
             let (w, word) = widths(cell);
             self.widest[j] = self.widest[j].max(w);
@@ -256,11 +251,7 @@ impl Grid {
     /// spaces.
     #[cfg(test)]
     pub fn measure(&mut self, j: usize, cell: &str) -> usize {
-        let cell = if cell.contains(['\n', '\r']) {
-            std::borrow::Cow::Owned(cell.replace(['\n', '\r'], " "))
-        } else {
-            std::borrow::Cow::Borrowed(cell)
-        };
+        let cell = one_line(cell);
         let (w, word) = widths(&cell);
         self.measured(j, &cell, w, word);
         w
@@ -429,12 +420,7 @@ impl Grid {
         let mut fixed: Vec<(std::borrow::Cow<str>, Option<Tint>)> = Vec::with_capacity(n);
         for j in 0..n {
             let (s, t) = cells.get(j).map_or(("", None), |(s, t)| (s.as_ref(), *t));
-            let s = if s.contains(['\n', '\r']) {
-                std::borrow::Cow::Owned(s.replace(['\n', '\r'], " "))
-            } else {
-                std::borrow::Cow::Borrowed(s)
-            };
-            fixed.push((s, t));
+            fixed.push((one_line(s), t));
         }
         let cells: Vec<(&str, Option<Tint>)> =
             fixed.iter().map(|(s, t)| (s.as_ref(), *t)).collect();
@@ -830,6 +816,24 @@ fn spaces(out: &mut String, n: usize) {
         let k = n.min(SPACES.len());
         out.push_str(&SPACES[..k]);
         n -= k;
+    }
+}
+
+/// `s` as a cell of a table shows it: a line break inside a cell would break the row, so each is a
+/// space (a copy only when there is one).
+#[inline]
+pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    let b = s.as_bytes();
+    // Most cells are a few bytes, looked at faster one by one than by memchr's setup.
+    let broken = if b.len() < 32 {
+        b.iter().any(|&c| c == b'\n' || c == b'\r')
+    } else {
+        memchr::memchr2(b'\n', b'\r', b).is_some()
+    };
+    if broken {
+        std::borrow::Cow::Owned(s.replace(['\n', '\r'], " "))
+    } else {
+        std::borrow::Cow::Borrowed(s)
     }
 }
 

@@ -420,14 +420,10 @@ impl Texts {
     }
 
     /// Keep a new cell of column `j`, measured with `grid` (once): its text as a table shows it (a
-    /// line break is a space, as [`Grid::row`] makes it), with its width.
+    /// line break is a space, [`grid::one_line`]), with its width.
     fn keep(&mut self, grid: &mut Grid, j: usize, s: &str, t: Option<Tint>) -> usize {
         let start = self.text.len();
-        if memchr::memchr2(b'\n', b'\r', s.as_bytes()).is_some() {
-            self.text.push_str(&s.replace(['\n', '\r'], " "));
-        } else {
-            self.text.push_str(s);
-        }
+        self.text.push_str(&grid::one_line(s));
         let text = &self.text[start..];
         let (width, word) = grid::cell_widths(text);
         grid.measured(j, text, width, word);
