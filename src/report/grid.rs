@@ -220,25 +220,13 @@ impl Grid {
                 Some((s, t)) => (Some(s), t),
                 None => (None, None),
             };
-            let s = s.as_ref().map_or("", |s| s.as_ref());
-            let start = self.text.len();
-            self.text.push_str(&one_line(s));
-            let cell = &self.text[start..];
-            let (w, word) = widths(cell);
-            self.widest[j] = self.widest[j].max(w);
-            self.longest_word[j] = self.longest_word[j].max(word);
-            if self.numeric[j] && !cell.is_empty() && !is_number(cell) {
-                self.numeric[j] = false;
-            }
-            if self.rows > 0 && self.same[j] {
-                let first = self.cell(0, j);
-                self.same[j] = first == &self.text[start..];
-            }
+            let cell = one_line(s.as_ref().map_or("", |s| s.as_ref()));
+            let (w, word) = widths(&cell);
+            self.measured(j, &cell, w, word);
             if self.hold || self.rows == 0 {
+                self.text.push_str(&cell);
                 self.ends.push(self.text.len());
                 self.tints.push(tint);
-            } else {
-                self.text.truncate(start);
             }
         }
         self.rows += 1;
