@@ -829,15 +829,7 @@ pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
 /// take one column each and join no other (printable ASCII, Latin letters with their diacritics
 /// precomposed as Vietnamese writes them, dashes, arrows, operators); else as `unicode-width` says.
 fn width(s: &str) -> usize {
-    let mut n = 0;
-    for c in s.chars() {
-        if one_column(c) {
-            n += 1;
-        } else {
-            return s.width();
-        }
-    }
-    n
+    scan::<false>(s).0
 }
 
 /// The width of a cell without line breaks on a terminal, as a table lays it out
@@ -855,6 +847,13 @@ pub fn cell_widths(s: &str) -> (usize, usize) {
 /// The width of `s` and of its widest word (words are split at each space), in one pass over its
 /// bytes: a character is decoded only when it is not ASCII.
 fn widths(s: &str) -> (usize, usize) {
+    scan::<true>(s)
+}
+
+/// [`widths`], the widest word's only with `WORDS` (else 0): without it, what counts words is left
+/// out of the pass.
+#[inline]
+fn scan<const WORDS: bool>(s: &str) -> (usize, usize) {
     let b = s.as_bytes();
     let (mut all, mut word, mut longest) = (0, 0, 0);
     let mut i = 0;
@@ -865,7 +864,7 @@ fn widths(s: &str) -> (usize, usize) {
             i += 1;
         } else if x.is_ascii() {
             if !(0x21..0x7F).contains(&x) {
-                return widths_of_any(s);
+                return widths_of_any::<WORDS>(s);
             }
             word += 1;
             i += 1;
@@ -878,10 +877,10 @@ fn widths(s: &str) -> (usize, usize) {
             } else if x < 0xF0 {
                 ((u32::from(x & 0x0F) << 12) | (next(1) << 6) | next(2), 3)
             } else {
-                return widths_of_any(s);
+                return widths_of_any::<WORDS>(s);
             };
             if !one_column_code(c) {
-                return widths_of_any(s);
+                return widths_of_any::<WORDS>(s);
             }
             word += 1;
             i += n;
@@ -891,15 +890,13 @@ fn widths(s: &str) -> (usize, usize) {
     (all, longest.max(word))
 }
 
-/// [`widths`] of a text with a character that is not one column.
-fn widths_of_any(s: &str) -> (usize, usize) {
-    (s.width(), s.split(' ').map(width).max().unwrap_or(0))
+/// [`scan`] of a text with a character that is not one column.
+fn widths_of_any<const WORDS: bool>(s: &str) -> (usize, usize) {
+    let word = || s.split(' ').map(str::width).max().unwrap_or(0);
+    (s.width(), if WORDS { word() } else { 0 })
 }
 
-fn one_column(c: char) -> bool {
-    one_column_code(c as u32)
-}
-
+/// Whether the character of code `c` is one column wide and joins no other ([`width`]).
 fn one_column_code(c: u32) -> bool {
     matches!(c,
         0x20..=0x7E | 0xA0..=0xAC | 0xAE..=0x2FF | 0x1E00..=0x1EFF
@@ -1227,7 +1224,7 @@ mod tests {
     fn a_character_counted_as_one_column_is_one_column() {
         let simple: Vec<char> = (0..0x3000u32)
             .filter_map(char::from_u32)
-            .filter(|c| one_column(*c))
+            .filter(|c| one_column_code(*c as u32))
             .collect();
         for c in &simple {
             assert_eq!(c.to_string().width(), 1, "U+{:04X}", *c as u32);
