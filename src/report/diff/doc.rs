@@ -403,8 +403,15 @@ struct Texts {
 }
 
 impl Texts {
-    /// Where cell `id` is in `of` (its text, or its piece once laid out).
+    /// Where cell `id` is in `of` (its piece once laid out).
     fn span<'t>(&self, id: usize, of: &'t [u8]) -> &'t [u8] {
+        let start = self.cells.get(id).map_or(of.len(), |c| c.start);
+        let end = self.cells.get(id + 1).map_or(of.len(), |c| c.start);
+        of.get(start..end).unwrap_or_default()
+    }
+
+    /// Cell `id`'s text in `of` (the texts, taken out of `self` to be laid out).
+    fn text_span<'t>(&self, id: usize, of: &'t str) -> &'t str {
         let start = self.cells.get(id).map_or(of.len(), |c| c.start);
         let end = self.cells.get(id + 1).map_or(of.len(), |c| c.start);
         of.get(start..end).unwrap_or_default()
@@ -596,18 +603,18 @@ impl Held {
         let place: Vec<Option<usize>> = (0..self.columns).map(|j| line.place(j)).collect();
         let place = |c: &Stored| place.get(c.column as usize).copied().flatten();
         let texts = &mut self.texts;
-        let text = std::mem::take(&mut texts.text).into_bytes();
+        let text = std::mem::take(&mut texts.text);
         let size = (0..texts.cells.len())
             .map(|id| {
                 let c = &texts.cells[id];
                 place(c).map_or(0, |k| {
-                    line.piece_len(k, texts.span(id, &text).len(), c.tint, c.width)
+                    line.piece_len(k, texts.text_span(id, &text).len(), c.tint, c.width)
                 })
             })
             .sum();
         let mut pieces = Vec::with_capacity(size);
         for id in 0..texts.cells.len() {
-            let s = texts.span(id, &text);
+            let s = texts.text_span(id, &text);
             let c = &texts.cells[id];
             let start = pieces.len();
             if let Some(k) = place(c) {
@@ -763,7 +770,7 @@ mod tests {
             let kept: Vec<Vec<(String, Option<Tint>)>> = (0..rows.len())
                 .map(|r| held.row(r).map(|(s, t)| (s.to_string(), t)).collect())
                 .collect();
-            held.lay(&line);
+            held.lay(line);
             for (r, row) in rows.iter().enumerate() {
                 let (mut want, mut got, mut again) = (String::new(), Vec::new(), String::new());
                 all.row(&all_laid, row, &mut want);
