@@ -493,7 +493,7 @@ impl Held {
         for j in 0..self.columns {
             let id = match cells.get_mut(j) {
                 None => self.text_id(grid, at, j, "", None),
-                Some(Cell::Text(s, t)) => self.text_id(grid, at, j, s, *t),
+                Some(Cell::Text(s, t)) => self.text_id(grid, at, j, *s, *t),
                 Some(Cell::Above) => self.above(at, j),
                 Some(Cell::Keyed(key, make)) => {
                     let Some(found) = self.found.get_mut(j) else {
@@ -528,25 +528,32 @@ impl Held {
         self.rows += 1;
     }
 
-    /// The id of cell `(s, t)` in column `j` of the row starting at `at` (not the first): as on the
-    /// row above, else a code, a name or a long cell kept anew, else the column's cell of that text.
-    fn text_id(&mut self, grid: &mut Grid, at: usize, j: usize, s: &str, t: Option<Tint>) -> usize {
-        let above = self.above(at, j);
-        if self.texts.cell(above) == (s, t) {
-            return above;
+    /// The id of cell `(s, t)` in column `j` of the row starting at `at`: as on the row above (a
+    /// unit's rows repeat its code and name, often its set), else a code, a name or a long cell
+    /// kept anew, else the column's cell of that text (kept and measured with `grid` when new).
+    fn text_id<S>(&mut self, grid: &mut Grid, at: usize, j: usize, s: S, t: Option<Tint>) -> usize
+    where
+        S: AsRef<str> + Into<String>,
+    {
+        let text = s.as_ref();
+        if self.rows > 0 {
+            let above = self.above(at, j);
+            if self.texts.cell(above) == (text, t) {
+                return above;
+            }
         }
-        if j < 2 || s.len() > LONG {
-            return self.texts.keep(grid, j, s, t);
+        if j < 2 || text.len() > LONG {
+            return self.texts.keep(grid, j, text, t);
         }
         let Some(found) = self.found.get_mut(j) else {
-            return self.texts.keep(grid, j, s, t);
+            return self.texts.keep(grid, j, text, t);
         };
         let known = &mut found.known[tint_at(t)];
-        if let Some(&id) = known.get(s) {
+        if let Some(&id) = known.get(text) {
             return id;
         }
-        let id = self.texts.keep(grid, j, s, t);
-        known.insert(s.to_string(), id);
+        let id = self.texts.keep(grid, j, text, t);
+        known.insert(s.into(), id);
         id
     }
 
@@ -559,27 +566,7 @@ impl Held {
         let mut row = row.into_iter();
         for j in 0..self.columns {
             let (s, t) = row.next().unwrap_or_default();
-            // As on the row above (a unit's rows repeat its code and name, often its set), or new.
-            let above = (self.rows > 0)
-                .then(|| self.above(at, j))
-                .filter(|&id| self.texts.cell(id) == (s.as_str(), t));
-            let id = if let Some(id) = above {
-                id
-            } else if j < 2 || s.len() > LONG {
-                self.texts.keep(grid, j, &s, t)
-            } else if let Some(found) = self.found.get_mut(j) {
-                let known = &mut found.known[tint_at(t)];
-                match known.get(&s) {
-                    Some(&id) => id,
-                    None => {
-                        let id = self.texts.keep(grid, j, &s, t);
-                        known.insert(s, id);
-                        id
-                    }
-                }
-            } else {
-                self.texts.keep(grid, j, &s, t)
-            };
+            let id = self.text_id(grid, at, j, s, t);
             self.ids.push(id);
         }
         self.rows += 1;
