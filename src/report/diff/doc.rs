@@ -323,8 +323,8 @@ impl Ids {
 
     fn get(&self, k: usize) -> Option<usize> {
         match self {
-            Ids::Narrow(v, _) => v.get(k).map(|&id| id as usize),
-            Ids::Wide(v) => v.get(k).copied(),
+            Ids::Narrow(v, _) => v.get(k).map(|&id| id.at()),
+            Ids::Wide(v) => v.get(k).map(|&id| id.at()),
         }
     }
 
@@ -351,12 +351,31 @@ impl Ids {
     fn widen(&mut self, id: usize) {
         if let Ids::Narrow(v, _) = self {
             let mut wide = Vec::with_capacity(v.capacity().max(v.len() + 1));
-            wide.extend(v.iter().map(|&id| id as usize));
+            wide.extend(v.iter().map(|&id| id.at()));
             *self = Ids::Wide(wide);
         }
         if let Ids::Wide(v) = self {
             v.push(id);
         }
+    }
+}
+
+/// An id as [`Ids`] keeps it.
+trait Id: Copy {
+    fn at(self) -> usize;
+}
+
+impl Id for u32 {
+    #[inline]
+    fn at(self) -> usize {
+        self as usize
+    }
+}
+
+impl Id for usize {
+    #[inline]
+    fn at(self) -> usize {
+        self
     }
 }
 
@@ -617,26 +636,23 @@ impl Held {
     /// Row `r`'s line, appended to `out`, from its cells' pieces ([`Held::lay`]).
     fn write_row(&self, r: usize, out: &mut Vec<u8>) {
         let start = out.len();
-        let at = r * self.columns;
         match &self.ids {
-            Ids::Narrow(ids, _) => {
-                if let Some(ids) = ids.get(at..at + self.columns) {
-                    for &j in &self.order {
-                        let id = ids.get(j).map_or(usize::MAX, |&id| id as usize);
-                        out.extend_from_slice(self.texts.span(id, &self.pieces));
-                    }
-                }
-            }
-            Ids::Wide(ids) => {
-                if let Some(ids) = ids.get(at..at + self.columns) {
-                    for &j in &self.order {
-                        let id = ids.get(j).copied().unwrap_or(usize::MAX);
-                        out.extend_from_slice(self.texts.span(id, &self.pieces));
-                    }
-                }
-            }
+            Ids::Narrow(ids, _) => self.write_pieces(ids, r, out),
+            Ids::Wide(ids) => self.write_pieces(ids, r, out),
         }
         grid::Line::end(out, start);
+    }
+
+    /// The pieces of row `r`'s cells, their ids in `ids` (four or eight bytes each).
+    #[inline]
+    fn write_pieces<I: Id>(&self, ids: &[I], r: usize, out: &mut Vec<u8>) {
+        let at = r * self.columns;
+        if let Some(ids) = ids.get(at..at + self.columns) {
+            for &j in &self.order {
+                let id = ids.get(j).map_or(usize::MAX, |&id| id.at());
+                out.extend_from_slice(self.texts.span(id, &self.pieces));
+            }
+        }
     }
 }
 
