@@ -233,31 +233,34 @@ impl Doc {
                     };
                     let (laid, head) = grid.start(style.width.map(usize::from), style.color);
                     out.write_all(head.as_bytes())?;
-                    // One line a row (no width): written from the cells as kept, measured and
-                    // laid out once.
-                    let line = grid.line_of(&laid);
                     // Lines are gathered and written a block at a time.
                     let mut lines: Vec<u8> = Vec::new();
-                    let (mut cells, mut wrapped) = (Vec::new(), String::new());
-                    let h = &mut held[kind.at()];
+                    let mut flush = |lines: &mut Vec<u8>| -> io::Result<()> {
+                        if lines.len() >= 1 << 16 {
+                            out.write_all(lines)?;
+                            lines.clear();
+                        }
+                        Ok(())
+                    };
+                    let mut h = std::mem::take(&mut held[kind.at()]);
                     h.kept();
-                    if let Some(line) = &line {
-                        h.lay(line);
-                    }
-                    let h = &*h;
-                    for r in 0..h.rows {
-                        if line.is_some() {
+                    if let Some(line) = grid.line_of(&laid) {
+                        // One line a row (no width): written from the cells as kept, measured and
+                        // laid out once.
+                        let h = h.lay(line);
+                        for r in 0..h.rows {
                             h.write_row(r, &mut lines);
-                        } else {
+                            flush(&mut lines)?;
+                        }
+                    } else {
+                        let (mut cells, mut wrapped) = (Vec::new(), String::new());
+                        for r in 0..h.rows {
                             cells.clear();
                             cells.extend(h.row(r));
                             wrapped.clear();
                             grid.row(&laid, &cells, &mut wrapped);
                             lines.extend_from_slice(wrapped.as_bytes());
-                        }
-                        if lines.len() >= 1 << 16 {
-                            out.write_all(&lines)?;
-                            lines.clear();
+                            flush(&mut lines)?;
                         }
                     }
                     out.write_all(&lines)?;
@@ -282,14 +285,25 @@ struct Held {
     rows: usize,
     /// Per row, the id of each of its `columns` cells.
     ids: Ids,
-    /// Each cell's text, width on a terminal and colour, by id. Once laid out for a line
-    /// ([`Held::lay`]), where its piece of a line is in `pieces` instead.
+    /// Each cell's text, width on a terminal and colour, by id.
     texts: Texts,
-    pieces: Vec<u8>,
-    /// The columns a line shows, in order (once laid out).
-    order: Vec<usize>,
     /// What finds a column's cells again, by column.
     found: Vec<Found>,
+}
+
+/// The rows of a [`Held`] table laid out for a line ([`Held::lay`]): each distinct cell is its
+/// piece of a row's line, and a row's line is its cells' pieces ([`LaidRows::write_row`]).
+struct LaidRows {
+    columns: usize,
+    rows: usize,
+    /// Per row, the id of each of its `columns` cells (as [`Held::ids`]).
+    ids: Ids,
+    /// Every cell's piece, one after another, and where each starts, by id (each ends where the
+    /// next starts).
+    pieces: Vec<u8>,
+    starts: Vec<usize>,
+    /// The columns a line shows, in order.
+    order: Vec<usize>,
 }
 
 impl Default for Held {
@@ -299,8 +313,6 @@ impl Default for Held {
             rows: 0,
             ids: Ids::Narrow(Vec::new(), u32::MAX),
             texts: Texts::default(),
-            pieces: Vec::new(),
-            order: Vec::new(),
             found: Vec::new(),
         }
     }
@@ -403,8 +415,8 @@ fn same_key(a: &[u64; 4], b: &[u64; 4]) -> bool {
     ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == 0
 }
 
-/// Where a kept cell's text starts in [`Held::text`] (or its piece in [`Held::pieces`]; each ends
-/// where the next cell's starts), its width on a terminal ([`grid::cell_width`]), its column and
+/// Where a kept cell's text starts in [`Texts::text`] (each ends where the next cell's starts), its
+/// width on a terminal ([`grid::cell_width`]), its column and
 /// its colour.
 struct Stored {
     start: usize,
@@ -422,21 +434,7 @@ struct Texts {
 }
 
 impl Texts {
-    /// Where cell `id` is in `of` (its piece once laid out).
-    fn span<'t>(&self, id: usize, of: &'t [u8]) -> &'t [u8] {
-        let start = self.cells.get(id).map_or(of.len(), |c| c.start);
-        let end = self.cells.get(id + 1).map_or(of.len(), |c| c.start);
-        of.get(start..end).unwrap_or_default()
-    }
-
-    /// Cell `id`'s text in `of` (the texts, taken out of `self` to be laid out).
-    fn text_span<'t>(&self, id: usize, of: &'t str) -> &'t str {
-        let start = self.cells.get(id).map_or(of.len(), |c| c.start);
-        let end = self.cells.get(id + 1).map_or(of.len(), |c| c.start);
-        of.get(start..end).unwrap_or_default()
-    }
-
-    /// Cell `id`, before it is laid out.
+    /// Cell `id`.
     fn cell(&self, id: usize) -> (&str, Option<Tint>) {
         let Some(c) = self.cells.get(id) else {
             return ("", None);
@@ -604,36 +602,40 @@ impl Held {
     }
 
     /// Lay every kept cell out for `line`, once: each becomes its piece of a row's line
-    /// ([`grid::Line::piece`]), which [`Held::write_row`] copies. The texts are let go.
-    fn lay(&mut self, line: &grid::Line) {
+    /// ([`grid::Line::piece`]), which [`LaidRows::write_row`] copies. The texts are let go.
+    fn lay(self, line: &grid::Line) -> LaidRows {
         let place: Vec<Option<usize>> = (0..self.columns).map(|j| line.place(j)).collect();
         let place = |c: &Stored| place.get(c.column as usize).copied().flatten();
-        let texts = &mut self.texts;
-        let text = std::mem::take(&mut texts.text);
+        let texts = &self.texts;
         let size = (0..texts.cells.len())
             .map(|id| {
                 let c = &texts.cells[id];
                 place(c).map_or(0, |k| {
-                    line.piece_len(k, texts.text_span(id, &text).len(), c.tint, c.width)
+                    line.piece_len(k, texts.cell(id).0.len(), c.tint, c.width)
                 })
             })
             .sum();
         let mut pieces = Vec::with_capacity(size);
-        for id in 0..texts.cells.len() {
-            let s = texts.text_span(id, &text);
-            let c = &texts.cells[id];
-            let start = pieces.len();
+        let mut starts = Vec::with_capacity(texts.cells.len());
+        for (id, c) in texts.cells.iter().enumerate() {
+            starts.push(pieces.len());
             if let Some(k) = place(c) {
-                line.piece(k, s, c.tint, c.width, &mut pieces);
+                line.piece(k, texts.cell(id).0, c.tint, c.width, &mut pieces);
             }
-            // The next cell's text is found from its own start, not yet changed.
-            texts.cells[id].start = start;
         }
-        self.pieces = pieces;
-        self.order = line.shown().collect();
+        LaidRows {
+            columns: self.columns,
+            rows: self.rows,
+            ids: self.ids,
+            pieces,
+            starts,
+            order: line.shown().collect(),
+        }
     }
+}
 
-    /// Row `r`'s line, appended to `out`, from its cells' pieces ([`Held::lay`]).
+impl LaidRows {
+    /// Row `r`'s line, appended to `out`, from its cells' pieces.
     fn write_row(&self, r: usize, out: &mut Vec<u8>) {
         let start = out.len();
         match &self.ids {
@@ -650,9 +652,18 @@ impl Held {
         if let Some(ids) = ids.get(at..at + self.columns) {
             for &j in &self.order {
                 let id = ids.get(j).map_or(usize::MAX, |&id| id.at());
-                out.extend_from_slice(self.texts.span(id, &self.pieces));
+                out.extend_from_slice(self.piece(id));
             }
         }
+    }
+
+    /// Cell `id`'s piece (none for an id not kept).
+    #[inline]
+    fn piece(&self, id: usize) -> &[u8] {
+        let end = self.pieces.len();
+        let start = self.starts.get(id).map_or(end, |&s| s);
+        let end = self.starts.get(id + 1).map_or(end, |&s| s);
+        self.pieces.get(start..end).unwrap_or_default()
     }
 }
 
@@ -773,11 +784,11 @@ mod tests {
             let kept: Vec<Vec<(String, Option<Tint>)>> = (0..rows.len())
                 .map(|r| held.row(r).map(|(s, t)| (s.to_string(), t)).collect())
                 .collect();
-            held.lay(line);
+            let laid_rows = held.lay(line);
             for (r, row) in rows.iter().enumerate() {
                 let (mut want, mut got, mut again) = (String::new(), Vec::new(), String::new());
                 all.row(&all_laid, row, &mut want);
-                held.write_row(r, &mut got);
+                laid_rows.write_row(r, &mut got);
                 assert_eq!(String::from_utf8(got).unwrap(), want, "row {r}");
                 all.row(&all_laid, &kept[r], &mut again);
                 assert_eq!(again, want, "row {r}");
