@@ -280,7 +280,10 @@ impl Doc {
 /// direction) repeat. The cells of a row's first two columns (a code and a name) are kept as they
 /// come, once for the rows of a unit that repeat them; so is a long cell (a unit's list of the
 /// indicators that turned), which seldom repeats.
-struct Held {
+///
+/// Its ids take four bytes each up to the id `MOST`, eight from the first id past it ([`Ids`]): up
+/// to the largest four bytes hold, except in a test that makes them outgrow four bytes sooner.
+struct Held<const MOST: u32 = { u32::MAX }> {
     columns: usize,
     rows: usize,
     /// Per row, the id of each of its `columns` cells.
@@ -306,52 +309,52 @@ struct LaidRows {
     order: Vec<usize>,
 }
 
-impl Default for Held {
+impl<const MOST: u32> Default for Held<MOST> {
     fn default() -> Self {
         Held {
             columns: 0,
             rows: 0,
-            ids: Ids::Narrow(Vec::new(), u32::MAX),
+            ids: Ids::Narrow(Vec::new()),
             texts: Texts::default(),
             found: Vec::new(),
         }
     }
 }
 
-/// The ids of the rows' cells: four bytes each while every id fits (the id most held up to then),
-/// eight once one does not.
+/// The ids of the rows' cells: four bytes each while every id fits, eight once one does not.
 enum Ids {
-    Narrow(Vec<u32>, u32),
+    Narrow(Vec<u32>),
     Wide(Vec<usize>),
 }
 
 impl Ids {
     fn len(&self) -> usize {
         match self {
-            Ids::Narrow(v, _) => v.len(),
+            Ids::Narrow(v) => v.len(),
             Ids::Wide(v) => v.len(),
         }
     }
 
     fn get(&self, k: usize) -> Option<usize> {
         match self {
-            Ids::Narrow(v, _) => v.get(k).map(|&id| id.at()),
+            Ids::Narrow(v) => v.get(k).map(|&id| id.at()),
             Ids::Wide(v) => v.get(k).map(|&id| id.at()),
         }
     }
 
     fn reserve_exact(&mut self, n: usize) {
         match self {
-            Ids::Narrow(v, _) => v.reserve_exact(n),
+            Ids::Narrow(v) => v.reserve_exact(n),
             Ids::Wide(v) => v.reserve_exact(n),
         }
     }
 
+    /// Add `id`: in four bytes while it is at most `MOST` ([`Held`]).
     #[inline]
-    fn push(&mut self, id: usize) {
+    fn push<const MOST: u32>(&mut self, id: usize) {
         match self {
-            Ids::Narrow(v, most) => match u32::try_from(id) {
-                Ok(narrow) if narrow <= *most => v.push(narrow),
+            Ids::Narrow(v) => match u32::try_from(id) {
+                Ok(narrow) if narrow <= MOST => v.push(narrow),
                 _ => self.widen(id),
             },
             Ids::Wide(v) => v.push(id),
@@ -361,7 +364,7 @@ impl Ids {
     /// Too many distinct cells for four bytes: every id takes eight from `id` on.
     #[cold]
     fn widen(&mut self, id: usize) {
-        if let Ids::Narrow(v, _) = self {
+        if let Ids::Narrow(v) = self {
             let mut wide = Vec::with_capacity(v.capacity().max(v.len() + 1));
             wide.extend(v.iter().map(|&id| id.at()));
             *self = Ids::Wide(wide);
@@ -477,7 +480,7 @@ impl std::hash::Hash for Key {
 /// A cell longer than this is kept as it comes, not looked for among the column's cells.
 const LONG: usize = 64;
 
-impl Held {
+impl<const MOST: u32> Held<MOST> {
     /// Ready to keep the rows of a table of `columns` columns, about `rows` of them.
     fn start(&mut self, columns: usize, rows: usize) {
         self.columns = columns;
@@ -515,7 +518,7 @@ impl Held {
                 Some(Cell::Keyed(key, make)) => {
                     let Some(found) = self.found.get_mut(j) else {
                         let (s, t) = make();
-                        self.ids.push(self.texts.keep(grid, j, &s, t));
+                        self.ids.push::<MOST>(self.texts.keep(grid, j, &s, t));
                         continue;
                     };
                     match found.last {
@@ -540,7 +543,7 @@ impl Held {
                     }
                 }
             };
-            self.ids.push(id);
+            self.ids.push::<MOST>(id);
         }
         self.rows += 1;
     }
@@ -584,7 +587,7 @@ impl Held {
         for j in 0..self.columns {
             let (s, t) = row.next().unwrap_or_default();
             let id = self.text_id(grid, at, j, s, t);
-            self.ids.push(id);
+            self.ids.push::<MOST>(id);
         }
         self.rows += 1;
     }
@@ -639,7 +642,7 @@ impl LaidRows {
     fn write_row(&self, r: usize, out: &mut Vec<u8>) {
         let start = out.len();
         match &self.ids {
-            Ids::Narrow(ids, _) => self.write_pieces(ids, r, out),
+            Ids::Narrow(ids) => self.write_pieces(ids, r, out),
             Ids::Wide(ids) => self.write_pieces(ids, r, out),
         }
         grid::Line::end(out, start);
@@ -732,59 +735,17 @@ mod tests {
         for r in &rows {
             all.push(r.iter().copied());
         }
-        // Ids of four bytes, and ids that outgrow them (here past the id 3: a table of more than
-        // four billion distinct cells would): the same lines.
-        for (color, most) in [(false, u32::MAX), (true, u32::MAX), (false, 3), (true, 0)] {
-            let mut grid = units_grid(header.iter().map(|h| h.to_string()).collect());
-            let mut held = Held {
-                ids: Ids::Narrow(Vec::new(), most),
-                ..Held::default()
-            };
-            held.start(header.len(), rows.len());
-            let mut made = 0;
-            for (i, r) in rows.iter().enumerate() {
-                if i == 4 {
-                    // A row handed over whole.
-                    let row: Row = r.iter().map(|(s, t)| (s.to_string(), *t)).collect();
-                    held.add(&mut grid, row);
-                    continue;
-                }
-                let (value, tint) = r[2];
-                let mut make = || {
-                    made += 1;
-                    (value.to_string(), tint)
-                };
-                let mut cells = [
-                    if i % 2 == 1 {
-                        Cell::Above
-                    } else {
-                        Cell::Text(r[0].0, None)
-                    },
-                    if i % 2 == 1 {
-                        Cell::Above
-                    } else {
-                        Cell::Text(r[1].0, None)
-                    },
-                    Cell::Keyed([u64::from(tint.is_some()), 0, 0, 0], &mut make),
-                    Cell::Text(r[3].0, r[3].1),
-                ];
-                held.add_cells(&mut grid, &mut cells);
-            }
-            grid.counted(held.rows);
-            // The first row is made whole (not kept by its key); then each key once: "Đạt" on the
-            // second row, found again on the fourth; "85,5 %" on the third.
-            assert_eq!(made, 3);
-            assert_eq!(matches!(held.ids, Ids::Wide(_)), most < u32::MAX);
-            held.kept();
-            let (laid, head) = grid.start(None, color);
+        // Ids of four bytes, and ids that outgrow them (here past the id 3, or 0: a table of more
+        // than four billion distinct cells would): the same lines.
+        for (color, wide, (head, kept, laid_rows, widened)) in [
+            (false, false, keep::<{ u32::MAX }>(&header, &rows, false)),
+            (true, false, keep::<{ u32::MAX }>(&header, &rows, true)),
+            (false, true, keep::<3>(&header, &rows, false)),
+            (true, true, keep::<0>(&header, &rows, true)),
+        ] {
+            assert_eq!(widened, wide);
             let (all_laid, all_head) = all.start(None, color);
             assert_eq!(head, all_head);
-            let line = grid.line_of(&laid).unwrap();
-            // The cells as kept, then laid out as pieces of a line.
-            let kept: Vec<Vec<(String, Option<Tint>)>> = (0..rows.len())
-                .map(|r| held.row(r).map(|(s, t)| (s.to_string(), t)).collect())
-                .collect();
-            let laid_rows = held.lay(line);
             for (r, row) in rows.iter().enumerate() {
                 let (mut want, mut got, mut again) = (String::new(), Vec::new(), String::new());
                 all.row(&all_laid, row, &mut want);
@@ -794,5 +755,63 @@ mod tests {
                 assert_eq!(again, want, "row {r}");
             }
         }
+    }
+
+    /// Each row's cells, as kept.
+    type KeptCells = Vec<Vec<(String, Option<Tint>)>>;
+
+    /// The rows kept by a [`Held`] whose ids outgrow four bytes past the id `MOST`, some handed
+    /// over by key or as the row above, laid out with colours or not: the header, the cells as
+    /// kept, the rows laid out, and whether the ids outgrew four bytes.
+    fn keep<const MOST: u32>(
+        header: &[&str],
+        rows: &[[(&str, Option<Tint>); 4]],
+        color: bool,
+    ) -> (String, KeptCells, LaidRows, bool) {
+        let mut grid = units_grid(header.iter().map(|h| h.to_string()).collect());
+        let mut held = Held::<MOST>::default();
+        held.start(header.len(), rows.len());
+        let mut made = 0;
+        for (i, r) in rows.iter().enumerate() {
+            if i == 4 {
+                // A row handed over whole.
+                let row: Row = r.iter().map(|(s, t)| (s.to_string(), *t)).collect();
+                held.add(&mut grid, row);
+                continue;
+            }
+            let (value, tint) = r[2];
+            let mut make = || {
+                made += 1;
+                (value.to_string(), tint)
+            };
+            let mut cells = [
+                if i % 2 == 1 {
+                    Cell::Above
+                } else {
+                    Cell::Text(r[0].0, None)
+                },
+                if i % 2 == 1 {
+                    Cell::Above
+                } else {
+                    Cell::Text(r[1].0, None)
+                },
+                Cell::Keyed([u64::from(tint.is_some()), 0, 0, 0], &mut make),
+                Cell::Text(r[3].0, r[3].1),
+            ];
+            held.add_cells(&mut grid, &mut cells);
+        }
+        grid.counted(held.rows);
+        // The first row is made whole (not kept by its key); then each key once: "Đạt" on the
+        // second row, found again on the fourth; "85,5 %" on the third.
+        assert_eq!(made, 3);
+        let widened = matches!(held.ids, Ids::Wide(_));
+        held.kept();
+        let (laid, head) = grid.start(None, color);
+        let line = grid.line_of(&laid).unwrap();
+        // The cells as kept, then laid out as pieces of a line.
+        let kept = (0..rows.len())
+            .map(|r| held.row(r).map(|(s, t)| (s.to_string(), t)).collect())
+            .collect();
+        (head, kept, held.lay(line), widened)
     }
 }
