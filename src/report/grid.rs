@@ -138,6 +138,9 @@ pub struct Laid {
     spilled: Vec<usize>,
     /// Too many columns for the width: each row as a block.
     records: bool,
+    /// The lines of the header (plain, every cell to the left) and of the rows.
+    head: Line,
+    body: Line,
 }
 
 impl Grid {
@@ -220,30 +223,13 @@ impl Grid {
                 Some((s, t)) => (Some(s), t),
                 None => (None, None),
             };
-            let s = s.as_ref().map_or("", |s| s.as_ref());
-            // Line breaks inside a cell would break the row: they are spaces here.
-            let start = self.text.len();
-            if s.contains(['\n', '\r']) {
-                self.text.push_str(&s.replace(['\n', '\r'], " "));
-            } else {
-                self.text.push_str(s);
-            }
-            let cell = &self.text[start..];
-            let (w, word) = widths(cell);
-            self.widest[j] = self.widest[j].max(w);
-            self.longest_word[j] = self.longest_word[j].max(word);
-            if self.numeric[j] && !cell.is_empty() && !is_number(cell) {
-                self.numeric[j] = false;
-            }
-            if self.rows > 0 && self.same[j] {
-                let first = self.cell(0, j);
-                self.same[j] = first == &self.text[start..];
-            }
+            let cell = one_line(s.as_ref().map_or("", |s| s.as_ref()));
+            let (w, word) = widths(&cell);
+            self.measured(j, &cell, w, word);
             if self.hold || self.rows == 0 {
+                self.text.push_str(&cell);
                 self.ends.push(self.text.len());
                 self.tints.push(tint);
-            } else {
-                self.text.truncate(start);
             }
         }
         self.rows += 1;
@@ -256,11 +242,7 @@ impl Grid {
     /// spaces.
     #[cfg(test)]
     pub fn measure(&mut self, j: usize, cell: &str) -> usize {
-        let cell = if cell.contains(['\n', '\r']) {
-            std::borrow::Cow::Owned(cell.replace(['\n', '\r'], " "))
-        } else {
-            std::borrow::Cow::Borrowed(cell)
-        };
+        let cell = one_line(cell);
         let (w, word) = widths(&cell);
         self.measured(j, &cell, w, word);
         w
@@ -390,6 +372,15 @@ impl Grid {
         let records = width.is_some_and(|w| {
             widths.iter().sum::<usize>() + GAP * widths.len().saturating_sub(1) > w
         });
+        let line = |right: &dyn Fn(usize) -> bool, color| Line {
+            cols: shown
+                .iter()
+                .zip(&widths)
+                .map(|(&j, &w)| (j, w, right(j)))
+                .collect(),
+            color,
+        };
+        let (head, body) = (line(&|_| false, false), line(&|j| self.right(j), color));
         let laid = Laid {
             width,
             color,
@@ -398,6 +389,8 @@ impl Grid {
             widths,
             spilled,
             records,
+            head,
+            body,
         };
         if records {
             return (laid, out);
@@ -411,11 +404,9 @@ impl Grid {
             .collect();
         let height = heads.iter().map(Vec::len).max().unwrap_or(1);
         for line in 0..height {
-            let cells: Vec<(String, Option<Tint>)> = heads
-                .iter()
-                .map(|h| (h.get(line).cloned().unwrap_or_default(), None))
-                .collect();
-            self.line(&mut out, &laid.shown, &laid.widths, &cells, false);
+            laid.head.write(&mut out, |k, _| {
+                (heads[k].get(line).map_or("", String::as_str), None)
+            });
         }
         let rule: Vec<String> = laid.widths.iter().map(|w| "─".repeat(*w)).collect();
         let _ = writeln!(out, "{}", rule.join(&" ".repeat(GAP)));
@@ -429,12 +420,7 @@ impl Grid {
         let mut fixed: Vec<(std::borrow::Cow<str>, Option<Tint>)> = Vec::with_capacity(n);
         for j in 0..n {
             let (s, t) = cells.get(j).map_or(("", None), |(s, t)| (s.as_ref(), *t));
-            let s = if s.contains(['\n', '\r']) {
-                std::borrow::Cow::Owned(s.replace(['\n', '\r'], " "))
-            } else {
-                std::borrow::Cow::Borrowed(s)
-            };
-            fixed.push((s, t));
+            fixed.push((one_line(s), t));
         }
         let cells: Vec<(&str, Option<Tint>)> =
             fixed.iter().map(|(s, t)| (s.as_ref(), *t)).collect();
@@ -442,21 +428,12 @@ impl Grid {
     }
 
     /// The line each row is written on when the layout gives a row one line (no width, no group,
-    /// not records): what [`Line::write`] writes from cells already measured; `None` otherwise.
-    pub fn line_of(&self, laid: &Laid) -> Option<Line> {
+    /// not records), to write it from cells already measured ([`Line::piece`]); `None` otherwise.
+    pub fn line_of<'l>(&self, laid: &'l Laid) -> Option<&'l Line> {
         if laid.records || laid.width.is_some() || !laid.groups.is_empty() {
             return None;
         }
-        let cols = laid
-            .shown
-            .iter()
-            .zip(&laid.widths)
-            .map(|(&j, &w)| (j, w, self.right(j)))
-            .collect();
-        Some(Line {
-            cols,
-            color: laid.color,
-        })
+        Some(&laid.body)
     }
 
     /// What comes after the rows: the note, and the columns listed below the table.
@@ -524,12 +501,7 @@ impl Grid {
         }
         // Without a width, each row is one line.
         if width.is_none() {
-            let line: Vec<(&str, Option<Tint>)> = laid
-                .shown
-                .iter()
-                .map(|&j| (cells[j].0, color.then_some(cells[j].1).flatten()))
-                .collect();
-            self.line(out, &laid.shown, &laid.widths, &line, true);
+            laid.body.write(out, |_, j| cells[j]);
             return;
         }
         let wrapped: Vec<Vec<String>> = laid
@@ -540,17 +512,9 @@ impl Grid {
             .collect();
         let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
         for line in 0..height {
-            let cells: Vec<(String, Option<Tint>)> = wrapped
-                .iter()
-                .zip(&laid.shown)
-                .map(|(c, &j)| {
-                    (
-                        c.get(line).cloned().unwrap_or_default(),
-                        color.then(|| cells[j].1).flatten(),
-                    )
-                })
-                .collect();
-            self.line(out, &laid.shown, &laid.widths, &cells, true);
+            laid.body.write(out, |k, j| {
+                (wrapped[k].get(line).map_or("", String::as_str), cells[j].1)
+            });
         }
     }
 
@@ -591,65 +555,6 @@ impl Grid {
                 fit(&format!("  - {}: {v}", self.cols[j].header), width)
             );
         }
-    }
-
-    /// One line of the table: each cell padded to its column, the last one not padded on the right
-    /// (`cells`: one per shown column, with its tint, `None` to write it plain).
-    fn line<S: AsRef<str>>(
-        &self,
-        out: &mut String,
-        shown: &[usize],
-        widths: &[usize],
-        cells: &[(S, Option<Tint>)],
-        body: bool,
-    ) {
-        let n = shown.len().min(cells.len());
-        self.write_line(out, &shown[..n], widths, body, |k, _| {
-            let (text, tint) = &cells[k];
-            (text.as_ref(), *tint, None)
-        });
-    }
-
-    /// [`Grid::line`], each cell given by `cell(k, j)` for the `k`th column shown (column `j`): its
-    /// text, its tint (`None`: plain) and its width when already measured ([`cell_width`]).
-    fn write_line<'t>(
-        &self,
-        out: &mut String,
-        shown: &[usize],
-        widths: &[usize],
-        body: bool,
-        mut cell: impl FnMut(usize, usize) -> (&'t str, Option<Tint>, Option<usize>),
-    ) {
-        let start = out.len();
-        let last = shown.len().saturating_sub(1);
-        for (k, (&j, &w)) in shown.iter().zip(widths).enumerate() {
-            let (text, tint, measured) = cell(k, j);
-            if k > 0 {
-                spaces(out, GAP);
-            }
-            let right = body && self.right(j);
-            // The last column is not padded on the right.
-            let pad = if right || k != last {
-                w.saturating_sub(measured.unwrap_or_else(|| width(text)))
-            } else {
-                0
-            };
-            if right {
-                spaces(out, pad);
-            }
-            match tint {
-                Some(t) if !text.is_empty() => {
-                    let _ = write!(out, "\x1b[{}m{text}\x1b[0m", t.code());
-                }
-                _ => out.push_str(text),
-            }
-            if !right && k != last {
-                spaces(out, pad);
-            }
-        }
-        let kept = out[start..].trim_end_matches(' ').len();
-        out.truncate(start + kept);
-        out.push('\n');
     }
 
     /// Whether the cells of column `j` are aligned right in the rows (not in the header).
@@ -745,91 +650,187 @@ impl Line {
         self.cols.iter().position(|c| c.0 == j)
     }
 
-    /// What a cell adds to a row's line as the `k`th column shown (the bytes of its text, without
-    /// line breaks, its tint and its width, [`cell_width`]): the gap before it, its padding and its
-    /// text, coloured. A row's line is the pieces of its cells one after another, ended by
-    /// [`Line::end`]: what [`Line::write`] writes, byte for byte (spaces [`Line::write`] would
-    /// leave pending are written, and those that end the line taken back).
+    /// A whole line, appended to `out`: the `k`th column shown (column `j`) has the cell (its text,
+    /// without line breaks, and its tint) that `cell(k, j)` gives.
+    pub fn write<'t>(
+        &self,
+        out: &mut impl Sink,
+        mut cell: impl FnMut(usize, usize) -> (&'t str, Option<Tint>),
+    ) {
+        let start = out.written();
+        for (k, &(j, _, _)) in self.cols.iter().enumerate() {
+            let (text, tint) = cell(k, j);
+            self.put(k, text, tint, || width(text), out);
+        }
+        Line::end(out, start);
+    }
+
+    /// What a cell adds to a row's line as the `k`th column shown (its text, without line breaks,
+    /// its tint and its width, [`cell_width`]): the gap before it, its padding and its text,
+    /// coloured. A row's line is the pieces of its cells one after another, ended by
+    /// [`Line::end`]: what [`Line::write`] writes, byte for byte.
     pub fn piece(
         &self,
         k: usize,
-        text: &[u8],
+        text: &str,
         tint: Option<Tint>,
         shown: usize,
-        out: &mut Vec<u8>,
+        out: &mut impl Sink,
     ) {
-        let Some(&(_, w, right)) = self.cols.get(k) else {
+        self.put(k, text, tint, || shown, out);
+    }
+
+    /// [`Line::piece`], the text's width measured only when the column pads it.
+    #[inline]
+    fn put(
+        &self,
+        k: usize,
+        text: &str,
+        tint: Option<Tint>,
+        shown: impl FnOnce() -> usize,
+        out: &mut impl Sink,
+    ) {
+        let Some((before, after)) = self.room(k, shown) else {
             return;
         };
-        let padded = right || k + 1 != self.cols.len();
-        let pad = if padded { w.saturating_sub(shown) } else { 0 };
-        if k > 0 {
-            blanks(out, GAP);
-        }
-        if right {
-            blanks(out, pad);
-        }
-        match tint.filter(|_| self.color) {
-            Some(t) if !text.is_empty() => {
-                out.extend_from_slice(b"\x1b[");
-                out.extend_from_slice(t.code().as_bytes());
-                out.push(b'm');
-                out.extend_from_slice(text);
-                out.extend_from_slice(b"\x1b[0m");
+        spaces(out, before);
+        match self.code(tint, text.len()) {
+            Some(code) => {
+                out.put("\x1b[");
+                out.put(code);
+                out.put("m");
+                out.put(text);
+                out.put(RESET);
             }
-            _ => out.extend_from_slice(text),
+            None => out.put(text),
         }
-        if !right {
-            blanks(out, pad);
-        }
+        spaces(out, after);
     }
 
     /// The length of [`Line::piece`] for a text of `len` bytes.
     pub fn piece_len(&self, k: usize, len: usize, tint: Option<Tint>, shown: usize) -> usize {
-        let Some(&(_, w, right)) = self.cols.get(k) else {
+        let Some((before, after)) = self.room(k, || shown) else {
             return 0;
         };
-        let padded = right || k + 1 != self.cols.len();
-        let pad = if padded { w.saturating_sub(shown) } else { 0 };
-        let codes = match tint.filter(|_| self.color) {
-            Some(t) if len > 0 => 2 + t.code().len() + 1 + 4,
-            _ => 0,
-        };
+        let codes = self.code(tint, len).map_or(0, |code| {
+            "\x1b[".len() + code.len() + "m".len() + RESET.len()
+        });
+        before + codes + len + after
+    }
+
+    /// The spaces before and after the text of a cell `shown()` wide as the `k`th column shown: the
+    /// gap between columns, and the padding to the column's width (before the text when aligned
+    /// right; none after the last column's).
+    #[inline]
+    fn room(&self, k: usize, shown: impl FnOnce() -> usize) -> Option<(usize, usize)> {
+        let &(_, w, right) = self.cols.get(k)?;
         let gap = if k > 0 { GAP } else { 0 };
-        gap + pad + codes + len
+        let padded = right || k + 1 != self.cols.len();
+        let pad = if padded { w.saturating_sub(shown()) } else { 0 };
+        Some(if right { (gap + pad, 0) } else { (gap, pad) })
+    }
+
+    /// The colour code a cell of `len` bytes is written in, if any (on a terminal, not empty).
+    fn code(&self, tint: Option<Tint>, len: usize) -> Option<&'static str> {
+        tint.filter(|_| self.color && len > 0).map(Tint::code)
     }
 
     /// End the line of pieces ([`Line::piece`]) that starts at `start` in `out`: without the
     /// spaces it ends with, then a line break.
-    pub fn end(out: &mut Vec<u8>, start: usize) {
-        let kept = out
-            .get(start..)
-            .and_then(|line| line.iter().rposition(|&b| b != b' '))
-            .map_or(start, |p| start + p + 1);
-        out.truncate(kept);
-        out.push(b'\n');
+    #[inline]
+    pub fn end(out: &mut impl Sink, start: usize) {
+        out.end_line(start);
+    }
+}
+
+/// What ends a coloured cell: back to the terminal's colours.
+const RESET: &str = "\x1b[0m";
+
+/// What the lines of a table are written to: a `String`, or bytes gathered to be written.
+pub trait Sink {
+    /// How many bytes are written.
+    fn written(&self) -> usize;
+    /// Append `s`.
+    fn put(&mut self, s: &str);
+    /// End the line that starts at `start`: without the spaces it ends with ([`kept`]), then a
+    /// line break.
+    fn end_line(&mut self, start: usize);
+}
+
+/// Where the line that starts at `start` in `text` ends without the spaces it ends with.
+#[inline]
+fn kept(text: &[u8], start: usize) -> usize {
+    text.get(start..)
+        .and_then(|line| line.iter().rposition(|&b| b != b' '))
+        .map_or(start, |p| start + p + 1)
+}
+
+impl Sink for String {
+    #[inline]
+    fn written(&self) -> usize {
+        self.len()
+    }
+
+    #[inline]
+    fn put(&mut self, s: &str) {
+        self.push_str(s);
+    }
+
+    #[inline]
+    fn end_line(&mut self, start: usize) {
+        // Right after a character that is not a space: a character's end.
+        let kept = kept(self.as_bytes(), start);
+        self.truncate(kept);
+        self.push('\n');
+    }
+}
+
+impl Sink for Vec<u8> {
+    #[inline]
+    fn written(&self) -> usize {
+        self.len()
+    }
+
+    #[inline]
+    fn put(&mut self, s: &str) {
+        self.extend_from_slice(s.as_bytes());
+    }
+
+    #[inline]
+    fn end_line(&mut self, start: usize) {
+        let kept = kept(self, start);
+        self.truncate(kept);
+        self.push(b'\n');
     }
 }
 
 /// `n` spaces, appended to `out`.
-fn blanks(out: &mut Vec<u8>, n: usize) {
-    const SPACES: &[u8; 64] = b"                                                                ";
-    let mut n = n;
-    while n > 0 {
-        let k = n.min(SPACES.len());
-        out.extend_from_slice(&SPACES[..k]);
-        n -= k;
-    }
-}
-
-/// `n` spaces.
-fn spaces(out: &mut String, n: usize) {
+#[inline]
+fn spaces(out: &mut impl Sink, n: usize) {
     const SPACES: &str = "                                                                ";
     let mut n = n;
     while n > 0 {
         let k = n.min(SPACES.len());
-        out.push_str(&SPACES[..k]);
+        out.put(&SPACES[..k]);
         n -= k;
+    }
+}
+
+/// `s` as a cell of a table shows it: a line break inside a cell would break the row, so each is a
+/// space (a copy only when there is one).
+#[inline]
+pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    let b = s.as_bytes();
+    // Most cells are a few bytes, looked at faster one by one than by memchr's setup.
+    let broken = if b.len() < 32 {
+        b.iter().any(|&c| c == b'\n' || c == b'\r')
+    } else {
+        memchr::memchr2(b'\n', b'\r', b).is_some()
+    };
+    if broken {
+        std::borrow::Cow::Owned(s.replace(['\n', '\r'], " "))
+    } else {
+        std::borrow::Cow::Borrowed(s)
     }
 }
 
@@ -837,15 +838,7 @@ fn spaces(out: &mut String, n: usize) {
 /// take one column each and join no other (printable ASCII, Latin letters with their diacritics
 /// precomposed as Vietnamese writes them, dashes, arrows, operators); else as `unicode-width` says.
 fn width(s: &str) -> usize {
-    let mut n = 0;
-    for c in s.chars() {
-        if one_column(c) {
-            n += 1;
-        } else {
-            return s.width();
-        }
-    }
-    n
+    scan::<false>(s).0
 }
 
 /// The width of a cell without line breaks on a terminal, as a table lays it out
@@ -863,6 +856,13 @@ pub fn cell_widths(s: &str) -> (usize, usize) {
 /// The width of `s` and of its widest word (words are split at each space), in one pass over its
 /// bytes: a character is decoded only when it is not ASCII.
 fn widths(s: &str) -> (usize, usize) {
+    scan::<true>(s)
+}
+
+/// [`widths`], the widest word's only with `WORDS` (else 0): without it, what counts words is left
+/// out of the pass.
+#[inline]
+fn scan<const WORDS: bool>(s: &str) -> (usize, usize) {
     let b = s.as_bytes();
     let (mut all, mut word, mut longest) = (0, 0, 0);
     let mut i = 0;
@@ -873,7 +873,7 @@ fn widths(s: &str) -> (usize, usize) {
             i += 1;
         } else if x.is_ascii() {
             if !(0x21..0x7F).contains(&x) {
-                return widths_of_any(s);
+                return widths_of_any::<WORDS>(s);
             }
             word += 1;
             i += 1;
@@ -886,10 +886,10 @@ fn widths(s: &str) -> (usize, usize) {
             } else if x < 0xF0 {
                 ((u32::from(x & 0x0F) << 12) | (next(1) << 6) | next(2), 3)
             } else {
-                return widths_of_any(s);
+                return widths_of_any::<WORDS>(s);
             };
             if !one_column_code(c) {
-                return widths_of_any(s);
+                return widths_of_any::<WORDS>(s);
             }
             word += 1;
             i += n;
@@ -899,15 +899,13 @@ fn widths(s: &str) -> (usize, usize) {
     (all, longest.max(word))
 }
 
-/// [`widths`] of a text with a character that is not one column.
-fn widths_of_any(s: &str) -> (usize, usize) {
-    (s.width(), s.split(' ').map(width).max().unwrap_or(0))
+/// [`scan`] of a text with a character that is not one column.
+fn widths_of_any<const WORDS: bool>(s: &str) -> (usize, usize) {
+    let word = || s.split(' ').map(str::width).max().unwrap_or(0);
+    (s.width(), if WORDS { word() } else { 0 })
 }
 
-fn one_column(c: char) -> bool {
-    one_column_code(c as u32)
-}
-
+/// Whether the character of code `c` is one column wide and joins no other ([`width`]).
 fn one_column_code(c: u32) -> bool {
     matches!(c,
         0x20..=0x7E | 0xA0..=0xAC | 0xAE..=0x2FF | 0x1E00..=0x1EFF
@@ -1151,7 +1149,7 @@ mod tests {
                 for (k, j) in line.shown().enumerate() {
                     let (s, t) = r[j];
                     let at = pieces.len();
-                    line.piece(k, s.as_bytes(), t, cell_width(s), &mut pieces);
+                    line.piece(k, s, t, cell_width(s), &mut pieces);
                     assert_eq!(
                         pieces.len() - at,
                         line.piece_len(k, s.len(), t, cell_width(s))
@@ -1235,7 +1233,7 @@ mod tests {
     fn a_character_counted_as_one_column_is_one_column() {
         let simple: Vec<char> = (0..0x3000u32)
             .filter_map(char::from_u32)
-            .filter(|c| one_column(*c))
+            .filter(|c| one_column_code(*c as u32))
             .collect();
         for c in &simple {
             assert_eq!(c.to_string().width(), 1, "U+{:04X}", *c as u32);

@@ -233,31 +233,34 @@ impl Doc {
                     };
                     let (laid, head) = grid.start(style.width.map(usize::from), style.color);
                     out.write_all(head.as_bytes())?;
-                    // One line a row (no width): written from the cells as kept, measured and
-                    // laid out once.
-                    let line = grid.line_of(&laid);
                     // Lines are gathered and written a block at a time.
                     let mut lines: Vec<u8> = Vec::new();
-                    let (mut cells, mut wrapped) = (Vec::new(), String::new());
-                    let h = &mut held[kind.at()];
+                    let mut flush = |lines: &mut Vec<u8>| -> io::Result<()> {
+                        if lines.len() >= 1 << 16 {
+                            out.write_all(lines)?;
+                            lines.clear();
+                        }
+                        Ok(())
+                    };
+                    let mut h = std::mem::take(&mut held[kind.at()]);
                     h.kept();
-                    if let Some(line) = &line {
-                        h.lay(line);
-                    }
-                    let h = &*h;
-                    for r in 0..h.rows {
-                        if line.is_some() {
+                    if let Some(line) = grid.line_of(&laid) {
+                        // One line a row (no width): written from the cells as kept, measured and
+                        // laid out once.
+                        let h = h.lay(line);
+                        for r in 0..h.rows {
                             h.write_row(r, &mut lines);
-                        } else {
+                            flush(&mut lines)?;
+                        }
+                    } else {
+                        let (mut cells, mut wrapped) = (Vec::new(), String::new());
+                        for r in 0..h.rows {
                             cells.clear();
                             cells.extend(h.row(r));
                             wrapped.clear();
                             grid.row(&laid, &cells, &mut wrapped);
                             lines.extend_from_slice(wrapped.as_bytes());
-                        }
-                        if lines.len() >= 1 << 16 {
-                            out.write_all(&lines)?;
-                            lines.clear();
+                            flush(&mut lines)?;
                         }
                     }
                     out.write_all(&lines)?;
@@ -277,69 +280,81 @@ impl Doc {
 /// direction) repeat. The cells of a row's first two columns (a code and a name) are kept as they
 /// come, once for the rows of a unit that repeat them; so is a long cell (a unit's list of the
 /// indicators that turned), which seldom repeats.
-struct Held {
+///
+/// Its ids take four bytes each up to the id `MOST`, eight from the first id past it ([`Ids`]): up
+/// to the largest four bytes hold, except in a test that makes them outgrow four bytes sooner.
+struct Held<const MOST: u32 = { u32::MAX }> {
     columns: usize,
     rows: usize,
     /// Per row, the id of each of its `columns` cells.
     ids: Ids,
-    /// Each cell's text, width on a terminal and colour, by id. Once laid out for a line
-    /// ([`Held::lay`]), where its piece of a line is in `pieces` instead.
+    /// Each cell's text, width on a terminal and colour, by id.
     texts: Texts,
-    pieces: Vec<u8>,
-    /// The columns a line shows, in order (once laid out).
-    order: Vec<usize>,
     /// What finds a column's cells again, by column.
     found: Vec<Found>,
 }
 
-impl Default for Held {
+/// The rows of a [`Held`] table laid out for a line ([`Held::lay`]): each distinct cell is its
+/// piece of a row's line, and a row's line is its cells' pieces ([`LaidRows::write_row`]).
+struct LaidRows {
+    columns: usize,
+    rows: usize,
+    /// Per row, the id of each of its `columns` cells (as [`Held::ids`]).
+    ids: Ids,
+    /// Every cell's piece, one after another, and where each starts, by id (each ends where the
+    /// next starts).
+    pieces: Vec<u8>,
+    starts: Vec<usize>,
+    /// The columns a line shows, in order.
+    order: Vec<usize>,
+}
+
+impl<const MOST: u32> Default for Held<MOST> {
     fn default() -> Self {
         Held {
             columns: 0,
             rows: 0,
-            ids: Ids::Narrow(Vec::new(), u32::MAX),
+            ids: Ids::Narrow(Vec::new()),
             texts: Texts::default(),
-            pieces: Vec::new(),
-            order: Vec::new(),
             found: Vec::new(),
         }
     }
 }
 
-/// The ids of the rows' cells: four bytes each while every id fits (the id most held up to then),
-/// eight once one does not.
+/// The ids of the rows' cells: four bytes each while every id fits, eight once one does not.
 enum Ids {
-    Narrow(Vec<u32>, u32),
+    Narrow(Vec<u32>),
     Wide(Vec<usize>),
 }
 
 impl Ids {
     fn len(&self) -> usize {
         match self {
-            Ids::Narrow(v, _) => v.len(),
+            Ids::Narrow(v) => v.len(),
             Ids::Wide(v) => v.len(),
         }
     }
 
     fn get(&self, k: usize) -> Option<usize> {
         match self {
-            Ids::Narrow(v, _) => v.get(k).map(|&id| id as usize),
-            Ids::Wide(v) => v.get(k).copied(),
+            Ids::Narrow(v) => v.get(k).map(|&id| id.at()),
+            Ids::Wide(v) => v.get(k).map(|&id| id.at()),
         }
     }
 
     fn reserve_exact(&mut self, n: usize) {
         match self {
-            Ids::Narrow(v, _) => v.reserve_exact(n),
+            Ids::Narrow(v) => v.reserve_exact(n),
             Ids::Wide(v) => v.reserve_exact(n),
         }
     }
 
+    /// Add `id`: in four bytes while it is at most `MOST` ([`Held`]).
     #[inline]
-    fn push(&mut self, id: usize) {
+    fn push<const MOST: u32>(&mut self, id: usize) {
         match self {
-            Ids::Narrow(v, most) => match u32::try_from(id) {
-                Ok(narrow) if narrow <= *most => v.push(narrow),
+            Ids::Narrow(v) => match u32::try_from(id) {
+                Ok(narrow) if narrow <= MOST => v.push(narrow),
                 _ => self.widen(id),
             },
             Ids::Wide(v) => v.push(id),
@@ -349,14 +364,33 @@ impl Ids {
     /// Too many distinct cells for four bytes: every id takes eight from `id` on.
     #[cold]
     fn widen(&mut self, id: usize) {
-        if let Ids::Narrow(v, _) = self {
+        if let Ids::Narrow(v) = self {
             let mut wide = Vec::with_capacity(v.capacity().max(v.len() + 1));
-            wide.extend(v.iter().map(|&id| id as usize));
+            wide.extend(v.iter().map(|&id| id.at()));
             *self = Ids::Wide(wide);
         }
         if let Ids::Wide(v) = self {
             v.push(id);
         }
+    }
+}
+
+/// An id as [`Ids`] keeps it.
+trait Id: Copy {
+    fn at(self) -> usize;
+}
+
+impl Id for u32 {
+    #[inline]
+    fn at(self) -> usize {
+        self as usize
+    }
+}
+
+impl Id for usize {
+    #[inline]
+    fn at(self) -> usize {
+        self
     }
 }
 
@@ -384,8 +418,8 @@ fn same_key(a: &[u64; 4], b: &[u64; 4]) -> bool {
     ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == 0
 }
 
-/// Where a kept cell's text starts in [`Held::text`] (or its piece in [`Held::pieces`]; each ends
-/// where the next cell's starts), its width on a terminal ([`grid::cell_width`]), its column and
+/// Where a kept cell's text starts in [`Texts::text`] (each ends where the next cell's starts), its
+/// width on a terminal ([`grid::cell_width`]), its column and
 /// its colour.
 struct Stored {
     start: usize,
@@ -403,14 +437,7 @@ struct Texts {
 }
 
 impl Texts {
-    /// Where cell `id` is in `of` (its text, or its piece once laid out).
-    fn span<'t>(&self, id: usize, of: &'t [u8]) -> &'t [u8] {
-        let start = self.cells.get(id).map_or(of.len(), |c| c.start);
-        let end = self.cells.get(id + 1).map_or(of.len(), |c| c.start);
-        of.get(start..end).unwrap_or_default()
-    }
-
-    /// Cell `id`, before it is laid out.
+    /// Cell `id`.
     fn cell(&self, id: usize) -> (&str, Option<Tint>) {
         let Some(c) = self.cells.get(id) else {
             return ("", None);
@@ -420,14 +447,10 @@ impl Texts {
     }
 
     /// Keep a new cell of column `j`, measured with `grid` (once): its text as a table shows it (a
-    /// line break is a space, as [`Grid::row`] makes it), with its width.
+    /// line break is a space, [`grid::one_line`]), with its width.
     fn keep(&mut self, grid: &mut Grid, j: usize, s: &str, t: Option<Tint>) -> usize {
         let start = self.text.len();
-        if memchr::memchr2(b'\n', b'\r', s.as_bytes()).is_some() {
-            self.text.push_str(&s.replace(['\n', '\r'], " "));
-        } else {
-            self.text.push_str(s);
-        }
+        self.text.push_str(&grid::one_line(s));
         let text = &self.text[start..];
         let (width, word) = grid::cell_widths(text);
         grid.measured(j, text, width, word);
@@ -457,7 +480,7 @@ impl std::hash::Hash for Key {
 /// A cell longer than this is kept as it comes, not looked for among the column's cells.
 const LONG: usize = 64;
 
-impl Held {
+impl<const MOST: u32> Held<MOST> {
     /// Ready to keep the rows of a table of `columns` columns, about `rows` of them.
     fn start(&mut self, columns: usize, rows: usize) {
         self.columns = columns;
@@ -490,12 +513,12 @@ impl Held {
         for j in 0..self.columns {
             let id = match cells.get_mut(j) {
                 None => self.text_id(grid, at, j, "", None),
-                Some(Cell::Text(s, t)) => self.text_id(grid, at, j, s, *t),
+                Some(Cell::Text(s, t)) => self.text_id(grid, at, j, *s, *t),
                 Some(Cell::Above) => self.above(at, j),
                 Some(Cell::Keyed(key, make)) => {
                     let Some(found) = self.found.get_mut(j) else {
                         let (s, t) = make();
-                        self.ids.push(self.texts.keep(grid, j, &s, t));
+                        self.ids.push::<MOST>(self.texts.keep(grid, j, &s, t));
                         continue;
                     };
                     match found.last {
@@ -520,30 +543,37 @@ impl Held {
                     }
                 }
             };
-            self.ids.push(id);
+            self.ids.push::<MOST>(id);
         }
         self.rows += 1;
     }
 
-    /// The id of cell `(s, t)` in column `j` of the row starting at `at` (not the first): as on the
-    /// row above, else a code, a name or a long cell kept anew, else the column's cell of that text.
-    fn text_id(&mut self, grid: &mut Grid, at: usize, j: usize, s: &str, t: Option<Tint>) -> usize {
-        let above = self.above(at, j);
-        if self.texts.cell(above) == (s, t) {
-            return above;
+    /// The id of cell `(s, t)` in column `j` of the row starting at `at`: as on the row above (a
+    /// unit's rows repeat its code and name, often its set), else a code, a name or a long cell
+    /// kept anew, else the column's cell of that text (kept and measured with `grid` when new).
+    fn text_id<S>(&mut self, grid: &mut Grid, at: usize, j: usize, s: S, t: Option<Tint>) -> usize
+    where
+        S: AsRef<str> + Into<String>,
+    {
+        let text = s.as_ref();
+        if self.rows > 0 {
+            let above = self.above(at, j);
+            if self.texts.cell(above) == (text, t) {
+                return above;
+            }
         }
-        if j < 2 || s.len() > LONG {
-            return self.texts.keep(grid, j, s, t);
+        if j < 2 || text.len() > LONG {
+            return self.texts.keep(grid, j, text, t);
         }
         let Some(found) = self.found.get_mut(j) else {
-            return self.texts.keep(grid, j, s, t);
+            return self.texts.keep(grid, j, text, t);
         };
         let known = &mut found.known[tint_at(t)];
-        if let Some(&id) = known.get(s) {
+        if let Some(&id) = known.get(text) {
             return id;
         }
-        let id = self.texts.keep(grid, j, s, t);
-        known.insert(s.to_string(), id);
+        let id = self.texts.keep(grid, j, text, t);
+        known.insert(s.into(), id);
         id
     }
 
@@ -556,28 +586,8 @@ impl Held {
         let mut row = row.into_iter();
         for j in 0..self.columns {
             let (s, t) = row.next().unwrap_or_default();
-            // As on the row above (a unit's rows repeat its code and name, often its set), or new.
-            let above = (self.rows > 0)
-                .then(|| self.above(at, j))
-                .filter(|&id| self.texts.cell(id) == (s.as_str(), t));
-            let id = if let Some(id) = above {
-                id
-            } else if j < 2 || s.len() > LONG {
-                self.texts.keep(grid, j, &s, t)
-            } else if let Some(found) = self.found.get_mut(j) {
-                let known = &mut found.known[tint_at(t)];
-                match known.get(&s) {
-                    Some(&id) => id,
-                    None => {
-                        let id = self.texts.keep(grid, j, &s, t);
-                        known.insert(s, id);
-                        id
-                    }
-                }
-            } else {
-                self.texts.keep(grid, j, &s, t)
-            };
-            self.ids.push(id);
+            let id = self.text_id(grid, at, j, s, t);
+            self.ids.push::<MOST>(id);
         }
         self.rows += 1;
     }
@@ -595,58 +605,68 @@ impl Held {
     }
 
     /// Lay every kept cell out for `line`, once: each becomes its piece of a row's line
-    /// ([`grid::Line::piece`]), which [`Held::write_row`] copies. The texts are let go.
-    fn lay(&mut self, line: &grid::Line) {
+    /// ([`grid::Line::piece`]), which [`LaidRows::write_row`] copies. The texts are let go.
+    fn lay(self, line: &grid::Line) -> LaidRows {
         let place: Vec<Option<usize>> = (0..self.columns).map(|j| line.place(j)).collect();
         let place = |c: &Stored| place.get(c.column as usize).copied().flatten();
-        let texts = &mut self.texts;
-        let text = std::mem::take(&mut texts.text).into_bytes();
+        let texts = &self.texts;
         let size = (0..texts.cells.len())
             .map(|id| {
                 let c = &texts.cells[id];
                 place(c).map_or(0, |k| {
-                    line.piece_len(k, texts.span(id, &text).len(), c.tint, c.width)
+                    line.piece_len(k, texts.cell(id).0.len(), c.tint, c.width)
                 })
             })
             .sum();
         let mut pieces = Vec::with_capacity(size);
-        for id in 0..texts.cells.len() {
-            let s = texts.span(id, &text);
-            let c = &texts.cells[id];
-            let start = pieces.len();
+        let mut starts = Vec::with_capacity(texts.cells.len());
+        for (id, c) in texts.cells.iter().enumerate() {
+            starts.push(pieces.len());
             if let Some(k) = place(c) {
-                line.piece(k, s, c.tint, c.width, &mut pieces);
+                line.piece(k, texts.cell(id).0, c.tint, c.width, &mut pieces);
             }
-            // The next cell's text is found from its own start, not yet changed.
-            texts.cells[id].start = start;
         }
-        self.pieces = pieces;
-        self.order = line.shown().collect();
+        LaidRows {
+            columns: self.columns,
+            rows: self.rows,
+            ids: self.ids,
+            pieces,
+            starts,
+            order: line.shown().collect(),
+        }
     }
+}
 
-    /// Row `r`'s line, appended to `out`, from its cells' pieces ([`Held::lay`]).
+impl LaidRows {
+    /// Row `r`'s line, appended to `out`, from its cells' pieces.
     fn write_row(&self, r: usize, out: &mut Vec<u8>) {
         let start = out.len();
-        let at = r * self.columns;
         match &self.ids {
-            Ids::Narrow(ids, _) => {
-                if let Some(ids) = ids.get(at..at + self.columns) {
-                    for &j in &self.order {
-                        let id = ids.get(j).map_or(usize::MAX, |&id| id as usize);
-                        out.extend_from_slice(self.texts.span(id, &self.pieces));
-                    }
-                }
-            }
-            Ids::Wide(ids) => {
-                if let Some(ids) = ids.get(at..at + self.columns) {
-                    for &j in &self.order {
-                        let id = ids.get(j).copied().unwrap_or(usize::MAX);
-                        out.extend_from_slice(self.texts.span(id, &self.pieces));
-                    }
-                }
-            }
+            Ids::Narrow(ids) => self.write_pieces(ids, r, out),
+            Ids::Wide(ids) => self.write_pieces(ids, r, out),
         }
         grid::Line::end(out, start);
+    }
+
+    /// The pieces of row `r`'s cells, their ids in `ids` (four or eight bytes each).
+    #[inline]
+    fn write_pieces<I: Id>(&self, ids: &[I], r: usize, out: &mut Vec<u8>) {
+        let at = r * self.columns;
+        if let Some(ids) = ids.get(at..at + self.columns) {
+            for &j in &self.order {
+                let id = ids.get(j).map_or(usize::MAX, |&id| id.at());
+                out.extend_from_slice(self.piece(id));
+            }
+        }
+    }
+
+    /// Cell `id`'s piece (none for an id not kept).
+    #[inline]
+    fn piece(&self, id: usize) -> &[u8] {
+        let end = self.pieces.len();
+        let start = self.starts.get(id).map_or(end, |&s| s);
+        let end = self.starts.get(id + 1).map_or(end, |&s| s);
+        self.pieces.get(start..end).unwrap_or_default()
     }
 }
 
@@ -715,67 +735,83 @@ mod tests {
         for r in &rows {
             all.push(r.iter().copied());
         }
-        // Ids of four bytes, and ids that outgrow them (here past the id 3: a table of more than
-        // four billion distinct cells would): the same lines.
-        for (color, most) in [(false, u32::MAX), (true, u32::MAX), (false, 3), (true, 0)] {
-            let mut grid = units_grid(header.iter().map(|h| h.to_string()).collect());
-            let mut held = Held {
-                ids: Ids::Narrow(Vec::new(), most),
-                ..Held::default()
-            };
-            held.start(header.len(), rows.len());
-            let mut made = 0;
-            for (i, r) in rows.iter().enumerate() {
-                if i == 4 {
-                    // A row handed over whole.
-                    let row: Row = r.iter().map(|(s, t)| (s.to_string(), *t)).collect();
-                    held.add(&mut grid, row);
-                    continue;
-                }
-                let (value, tint) = r[2];
-                let mut make = || {
-                    made += 1;
-                    (value.to_string(), tint)
-                };
-                let mut cells = [
-                    if i % 2 == 1 {
-                        Cell::Above
-                    } else {
-                        Cell::Text(r[0].0, None)
-                    },
-                    if i % 2 == 1 {
-                        Cell::Above
-                    } else {
-                        Cell::Text(r[1].0, None)
-                    },
-                    Cell::Keyed([u64::from(tint.is_some()), 0, 0, 0], &mut make),
-                    Cell::Text(r[3].0, r[3].1),
-                ];
-                held.add_cells(&mut grid, &mut cells);
-            }
-            grid.counted(held.rows);
-            // The first row is made whole (not kept by its key); then each key once: "Đạt" on the
-            // second row, found again on the fourth; "85,5 %" on the third.
-            assert_eq!(made, 3);
-            assert_eq!(matches!(held.ids, Ids::Wide(_)), most < u32::MAX);
-            held.kept();
-            let (laid, head) = grid.start(None, color);
+        // Ids of four bytes, and ids that outgrow them (here past the id 3, or 0: a table of more
+        // than four billion distinct cells would): the same lines.
+        for (color, wide, (head, kept, laid_rows, widened)) in [
+            (false, false, keep::<{ u32::MAX }>(&header, &rows, false)),
+            (true, false, keep::<{ u32::MAX }>(&header, &rows, true)),
+            (false, true, keep::<3>(&header, &rows, false)),
+            (true, true, keep::<0>(&header, &rows, true)),
+        ] {
+            assert_eq!(widened, wide);
             let (all_laid, all_head) = all.start(None, color);
             assert_eq!(head, all_head);
-            let line = grid.line_of(&laid).unwrap();
-            // The cells as kept, then laid out as pieces of a line.
-            let kept: Vec<Vec<(String, Option<Tint>)>> = (0..rows.len())
-                .map(|r| held.row(r).map(|(s, t)| (s.to_string(), t)).collect())
-                .collect();
-            held.lay(&line);
             for (r, row) in rows.iter().enumerate() {
                 let (mut want, mut got, mut again) = (String::new(), Vec::new(), String::new());
                 all.row(&all_laid, row, &mut want);
-                held.write_row(r, &mut got);
+                laid_rows.write_row(r, &mut got);
                 assert_eq!(String::from_utf8(got).unwrap(), want, "row {r}");
                 all.row(&all_laid, &kept[r], &mut again);
                 assert_eq!(again, want, "row {r}");
             }
         }
+    }
+
+    /// Each row's cells, as kept.
+    type KeptCells = Vec<Vec<(String, Option<Tint>)>>;
+
+    /// The rows kept by a [`Held`] whose ids outgrow four bytes past the id `MOST`, some handed
+    /// over by key or as the row above, laid out with colours or not: the header, the cells as
+    /// kept, the rows laid out, and whether the ids outgrew four bytes.
+    fn keep<const MOST: u32>(
+        header: &[&str],
+        rows: &[[(&str, Option<Tint>); 4]],
+        color: bool,
+    ) -> (String, KeptCells, LaidRows, bool) {
+        let mut grid = units_grid(header.iter().map(|h| h.to_string()).collect());
+        let mut held = Held::<MOST>::default();
+        held.start(header.len(), rows.len());
+        let mut made = 0;
+        for (i, r) in rows.iter().enumerate() {
+            if i == 4 {
+                // A row handed over whole.
+                let row: Row = r.iter().map(|(s, t)| (s.to_string(), *t)).collect();
+                held.add(&mut grid, row);
+                continue;
+            }
+            let (value, tint) = r[2];
+            let mut make = || {
+                made += 1;
+                (value.to_string(), tint)
+            };
+            let mut cells = [
+                if i % 2 == 1 {
+                    Cell::Above
+                } else {
+                    Cell::Text(r[0].0, None)
+                },
+                if i % 2 == 1 {
+                    Cell::Above
+                } else {
+                    Cell::Text(r[1].0, None)
+                },
+                Cell::Keyed([u64::from(tint.is_some()), 0, 0, 0], &mut make),
+                Cell::Text(r[3].0, r[3].1),
+            ];
+            held.add_cells(&mut grid, &mut cells);
+        }
+        grid.counted(held.rows);
+        // The first row is made whole (not kept by its key); then each key once: "Đạt" on the
+        // second row, found again on the fourth; "85,5 %" on the third.
+        assert_eq!(made, 3);
+        let widened = matches!(held.ids, Ids::Wide(_));
+        held.kept();
+        let (laid, head) = grid.start(None, color);
+        let line = grid.line_of(&laid).unwrap();
+        // The cells as kept, then laid out as pieces of a line.
+        let kept = (0..rows.len())
+            .map(|r| held.row(r).map(|(s, t)| (s.to_string(), t)).collect())
+            .collect();
+        (head, kept, held.lay(line), widened)
     }
 }
