@@ -560,14 +560,17 @@ impl<'a> Evaluator<'a> {
             .clamp(set.valid_from, set.valid_to)
     }
 
-    fn evaluate_set(
+    /// `row` read for `set` ([`Reading`]: its cells, the year whose thresholds score the set, what
+    /// is derived), handed to `f`; `done`: the sets scored before, for the inputs that say whether
+    /// one is met.
+    fn reading_row<T>(
         &self,
         set: &CriteriaSet,
         row: &Row,
         derived: &dyn Derived,
         done: &[SetResult],
-    ) -> SetResult {
-        let year = self.threshold_year(set, row.year);
+        f: impl FnOnce(&Reading) -> T,
+    ) -> T {
         let meets = |id: &str| done.iter().find(|s| s.set == id).map(|s| s.qualified);
         let cells = Cells {
             at: &|i| row.cells.get(i).copied(),
@@ -575,29 +578,34 @@ impl<'a> Evaluator<'a> {
             group: row.group.as_deref(),
             meets: &meets,
         };
-        let r = Reading {
+        f(&Reading {
             cells: &cells,
-            year,
+            year: self.threshold_year(set, row.year),
             derived,
-        };
-        let criteria: Vec<CriterionResult> = set
-            .criteria
-            .iter()
-            .map(|c| {
-                let indicators: Vec<IndicatorResult> =
-                    c.indicators.iter().map(|i| self.indicator(i, &r)).collect();
-                let status = Verdict::all(indicators.iter().map(|i| match i.status {
-                    Status::Fail => Verdict::Fail,
-                    Status::Missing => Verdict::Unknown,
-                    _ => Verdict::Pass,
-                }));
-                CriterionResult {
-                    number: c.number.clone(),
-                    status,
-                    indicators,
-                }
-            })
-            .collect();
+        })
+    }
+
+    fn evaluate_set(
+        &self,
+        set: &CriteriaSet,
+        row: &Row,
+        derived: &dyn Derived,
+        done: &[SetResult],
+    ) -> SetResult {
+        let criteria: Vec<CriterionResult> = self.reading_row(set, row, derived, done, |r| {
+            set.criteria
+                .iter()
+                .map(|c| {
+                    let indicators: Vec<IndicatorResult> =
+                        c.indicators.iter().map(|i| self.indicator(i, r)).collect();
+                    CriterionResult {
+                        number: c.number.clone(),
+                        status: verdict_of(&indicators),
+                        indicators,
+                    }
+                })
+                .collect()
+        });
         let status = Verdict::all(criteria.iter().map(|c| c.status));
         // Prerequisites on the same unit; a district set's commune sets are its share conditions.
         let prerequisites: Vec<(String, Verdict)> = set
@@ -628,7 +636,7 @@ impl<'a> Evaluator<'a> {
                 .count(),
             criteria_total: criteria.len(),
             criteria,
-            threshold_year: year,
+            threshold_year: self.threshold_year(set, row.year),
         }
     }
 
@@ -825,30 +833,13 @@ impl<'a> Evaluator<'a> {
                     .is_some_and(|i| self.present.get(*i) == Some(&true))
                     && self.cell(row, c) != Cell::Missing
             });
-        let meets = |id: &str| sets.iter().find(|s| s.set == id).map(|s| s.qualified);
-        let cells = Cells {
-            at: &|i| row.cells.get(i).copied(),
-            year: row.year,
-            group: row.group.as_deref(),
-            meets: &meets,
-        };
-        let r = Reading {
-            cells: &cells,
-            year: self.threshold_year(set, row.year),
-            derived,
-        };
-        let indicators: Vec<IndicatorResult> = set
-            .recognition
-            .iter()
-            .map(|i| self.indicator(i, &r))
-            .collect();
-        let conditions = any_present.then(|| {
-            Verdict::all(indicators.iter().map(|i| match i.status {
-                Status::Fail => Verdict::Fail,
-                Status::Missing => Verdict::Unknown,
-                _ => Verdict::Pass,
-            }))
+        let indicators: Vec<IndicatorResult> = self.reading_row(set, row, derived, sets, |r| {
+            set.recognition
+                .iter()
+                .map(|i| self.indicator(i, r))
+                .collect()
         });
+        let conditions = any_present.then(|| verdict_of(&indicators));
         Some(Readiness {
             set: id.to_string(),
             conditions,
@@ -856,6 +847,16 @@ impl<'a> Evaluator<'a> {
             indicators,
         })
     }
+}
+
+/// The verdict of indicators taken together: failed when one fails, unknown when one is missing,
+/// else met.
+fn verdict_of(indicators: &[IndicatorResult]) -> Verdict {
+    Verdict::all(indicators.iter().map(|i| match i.status {
+        Status::Fail => Verdict::Fail,
+        Status::Missing => Verdict::Unknown,
+        _ => Verdict::Pass,
+    }))
 }
 
 /// An indicator's result from its checks': failed when one fails, not applicable when an «if any»

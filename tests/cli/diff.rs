@@ -22,6 +22,24 @@ const NC9: (&str, &str) = ("nc9", "70");
 /// C (06003) keeps xã NTM while nâng cao 17.2 turns: 17.10 = 55 → 45 (≥ 30 for xã NTM, < 50 for nâng cao).
 /// D (06004) is only in 2024, E (06005) only in 2023, both xã NTM.
 /// F (06006) has the same income 40,5 in both years: ≥ 39 (2023), < 42 (2024).
+/// `text` (a header, then rows of 2023 and 2024) as two files' texts: its rows of 2023, its rows of
+/// 2024, each under the header.
+fn by_year(text: &str) -> (String, String) {
+    let mut lines = text.lines();
+    let header = lines.next().unwrap().to_string();
+    let (mut y2023, mut y2024) = (header.clone() + "\n", header + "\n");
+    for l in lines {
+        let side = if l.contains(";2023;") {
+            &mut y2023
+        } else {
+            &mut y2024
+        };
+        side.push_str(l);
+        side.push('\n');
+    }
+    (y2023, y2024)
+}
+
 fn two_years() -> String {
     csv(&[
         Commune {
@@ -455,19 +473,7 @@ fn the_summary_counts_levels_groups_and_averages_then_and_now() {
 fn two_files_compare_like_one_file_with_two_years() {
     let dir = tempfile::tempdir().unwrap();
     let f = fixture(&dir);
-    let text = two_years();
-    let mut lines = text.lines();
-    let header = lines.next().unwrap().to_string();
-    let (mut old, mut new) = (header.clone() + "\n", header + "\n");
-    for l in lines {
-        let side = if l.contains(";2023;") {
-            &mut old
-        } else {
-            &mut new
-        };
-        side.push_str(l);
-        side.push('\n');
-    }
+    let (old, new) = by_year(&two_years());
     let o = write(dir.path(), "xa-2023.csv", &old);
     let n = write(dir.path(), "xa-2024.csv", &new);
     let one = diff_json(&[&f]);

@@ -856,19 +856,24 @@ impl Detailed for StoreUnit<'_, '_> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn units_kept_across_several_blocks_come_back_each_as_kept() {
-        let catalog = crate::criteria::catalog::Catalog::bundled().expect("bundled criteria");
-        let version = catalog.for_year(2024).expect("a version for 2024");
-        let sel = crate::criteria::select::Selection::of(version, "all", false).expect("all");
-        let head = Dataset {
+    /// The header of a file of no columns and no rows.
+    fn empty_head() -> Dataset {
+        Dataset {
             file: "x.csv".into(),
             columns: Vec::new(),
             specs: Vec::new(),
             present: Vec::new(),
             rows: Vec::new(),
             problems: Vec::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn units_kept_across_several_blocks_come_back_each_as_kept() {
+        let catalog = crate::criteria::catalog::Catalog::bundled().expect("bundled criteria");
+        let version = catalog.for_year(2024).expect("a version for 2024");
+        let sel = crate::criteria::select::Selection::of(version, "all", false).expect("all");
+        let head = empty_head();
         let mut store = Store::new(head, &sel.communes);
         // Enough units for three blocks of verdicts and more, and cells (9 bytes each) for three
         // blocks of cells.
@@ -912,14 +917,7 @@ mod tests {
     /// unit is refused, never kept without its group.
     #[test]
     fn a_unit_keeps_its_group_past_65535_groups() {
-        let head = Dataset {
-            file: "x.csv".into(),
-            columns: Vec::new(),
-            specs: Vec::new(),
-            present: Vec::new(),
-            rows: Vec::new(),
-            problems: Vec::new(),
-        };
+        let head = empty_head();
         let mut store = Store::new(head, &[]);
         let c = Compact::default();
         // 65,535 groups seen before (filled in directly: looking each up among the others as

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::two_years;
+use super::{by_year, two_years};
 use crate::common::{Commune, commune, csv, ntm, run, write};
 
 #[test]
@@ -105,19 +105,7 @@ fn usage_errors_say_what_to_give() {
 #[test]
 fn a_file_whose_later_rows_give_another_year_is_refused_on_either_side() {
     let dir = tempfile::tempdir().unwrap();
-    let text = two_years();
-    let mut lines = text.lines();
-    let header = lines.next().unwrap().to_string();
-    let (mut y2023, mut y2024) = (header.clone() + "\n", header + "\n");
-    for l in lines {
-        let side = if l.contains(";2023;") {
-            &mut y2023
-        } else {
-            &mut y2024
-        };
-        side.push_str(l);
-        side.push('\n');
-    }
+    let (y2023, y2024) = by_year(&two_years());
     let last_2023 = y2023.lines().last().unwrap().to_string() + "\n";
     let last_2024 = y2024.lines().last().unwrap().to_string() + "\n";
     let (o, n) = (
@@ -177,12 +165,7 @@ fn a_summary_in_a_format_without_one_is_refused_before_any_file_is_read() {
 fn standard_input_is_compared_when_its_year_is_given() {
     let dir = tempfile::tempdir().unwrap();
     let text = two_years();
-    let y2024: String = text
-        .lines()
-        .enumerate()
-        .filter(|(i, l)| *i == 0 || l.contains(";2024;"))
-        .map(|(_, l)| format!("{l}\n"))
-        .collect();
+    let (_, y2024) = by_year(&text);
     let n = write(dir.path(), "xa-2024.csv", &y2024);
     let stdin = |args: &[&str]| {
         let out = ntm().args(args).write_stdin(text.clone()).output().unwrap();
