@@ -485,32 +485,6 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// One indicator of `set` (a set of this evaluator's chain) explained for `row`: its checks'
-    /// values, thresholds and statuses, as [`Evaluator::evaluate`] gives them. `meets` says whether
-    /// the unit qualifies at a set of the chain (the `meets:` inputs), `None` when not known. What a
-    /// comparison shows of an indicator that changed, without evaluating the rest of the row.
-    pub fn explain_indicator(
-        &self,
-        set: &CriteriaSet,
-        ind: &Indicator,
-        row: &Row,
-        derived: &dyn Derived,
-        meets: &dyn Fn(&str) -> Option<Verdict>,
-    ) -> IndicatorResult {
-        let cells = Cells {
-            at: &|i| row.cells.get(i).copied(),
-            year: row.year,
-            group: row.group.as_deref(),
-            meets,
-        };
-        let r = Reading {
-            cells: &cells,
-            year: self.threshold_year(set, row.year),
-            derived,
-        };
-        self.indicator(ind, &r)
-    }
-
     /// What [`Evaluator::explain_cells`] needs of indicator `ind` for every unit, found once: its
     /// code's and its checks' input names, and the column each check reads.
     pub fn prepare(&self, ind: &Indicator) -> Prepared {
@@ -527,7 +501,8 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// [`Evaluator::explain_indicator`] for a unit known by its cells alone, deriving nothing
+    /// One indicator of `set` explained (its checks' values, thresholds and statuses, as
+    /// [`Evaluator::evaluate`] gives them) for a unit known by its cells alone, deriving nothing
     /// ([`NoDerived`]); `prepared` is what [`Evaluator::prepare`] found of `ind`. Only the cells
     /// the indicator reads are asked for. Its names are shared by every result, and no column is
     /// looked for by its name but those a threshold's condition reads.

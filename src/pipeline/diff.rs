@@ -630,11 +630,8 @@ fn commune_files(
         && let Some(new) = job.new
     {
         // Before any problem is said: the file is refused, as when its years are read first.
-        let scope = p.scope(Layout::COMMUNE);
-        prepare::confirm_year(job.old, "--from", p.from, &reads[0].years, scope)
-            .map_err(Stop::Refused)?;
-        prepare::confirm_year(new, "--to", p.to, &reads[last].years, scope)
-            .map_err(Stop::Refused)?;
+        prepare::confirm_year(job.old, "--from", p.from, &reads[0].years).map_err(Stop::Refused)?;
+        prepare::confirm_year(new, "--to", p.to, &reads[last].years).map_err(Stop::Refused)?;
     }
     for r in &reads {
         problems.extend(r.problems.iter().cloned());

@@ -410,10 +410,14 @@ impl Store {
             None => (None, None, None),
         };
         self.push_head(level, readiness);
-        for s in &r.sets {
-            self.push_set(s.status, s.qualified, s.criteria_met);
+        // One block a set of the chain, as push_compact keeps them: a unit's bytes never shift.
+        for i in 0..self.sets {
+            match r.sets.get(i) {
+                Some(s) => self.push_set(s.status, s.qualified, s.criteria_met),
+                None => self.push_set(Verdict::Unknown, Verdict::Unknown, 0),
+            }
         }
-        let criteria = || r.sets.iter().flat_map(|s| &s.criteria);
+        let criteria = || r.sets.iter().take(self.sets).flat_map(|s| &s.criteria);
         self.push_verdicts(
             criteria().map(|c| c.status),
             criteria().flat_map(|c| &c.indicators).map(|i| i.status),

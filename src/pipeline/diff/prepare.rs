@@ -274,7 +274,7 @@ fn read_twice(path: &Path, flags: &str) -> Result<(), Error> {
 
 /// Whether `path` can be read only once: a pipe (named or not, standard input from one) or a
 /// socket. A device such as `/dev/null` reads the same again.
-fn read_once(path: &Path) -> bool {
+pub(super) fn read_once(path: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -302,23 +302,19 @@ fn only_year(path: &Path, flag: &str, years: &BTreeSet<i32>) -> Result<i32, Erro
 
 /// Confirm the side's `year`, read from the first row of the file at `path` that gives one
 /// ([`super::Prepared::years_to_confirm`]), by `read`: every year its rows gave the read that scored
-/// it. A file of several years is refused as [`year_of`] refuses it. (A read that found no year,
-/// the file's header refused, is confirmed by reading the file's years again, as [`year_of`] does.)
+/// it. A file of several years is refused as [`year_of`] refuses it.
 pub(super) fn confirm_year(
     path: &Path,
     flag: &str,
     year: i32,
     read: &BTreeSet<i32>,
-    scope: Scope,
 ) -> Result<(), Error> {
-    let again;
-    let years = if read.is_empty() {
-        again = years_found(path, scope, None)?;
-        &again
-    } else {
-        read
-    };
-    match only_year(path, flag, years)? {
+    // A read that kept no year found the file unreadable (its header refused) or empty: that is
+    // said as when the years are given (`Stop::Unreadable`, `Stop::NoRows`).
+    if read.is_empty() {
+        return Ok(());
+    }
+    match only_year(path, flag, read)? {
         y if y == year => Ok(()),
         // The first row said another year than every row now says: the file changed as it was read.
         y => {

@@ -64,9 +64,9 @@ pub fn years_in(path: &Path, scope: Scope) -> Years {
 
 /// A year of a file's rows, read as [`years_in`] reads them but only up to the first row that gives
 /// one: one of the file's [`Years`] (its only one, when it holds one), without reading the rest.
-/// `None` when no row gives one, and for what is not a regular file (a pipe cannot be read twice).
+/// `None` when no row gives one, and for what can be read only once ([`super::prepare::read_once`]).
 pub fn first_year_in(path: &Path, scope: Scope) -> Option<i32> {
-    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+    if super::prepare::read_once(path) {
         return None;
     }
     let first = Mutex::new(None);
