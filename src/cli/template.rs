@@ -92,8 +92,16 @@ pub(crate) fn run(ctx: &Ctx, args: TemplateArgs) -> i32 {
         _ => Format::Csv,
     };
     let cols = template::columns(version, &sets, layout, year, ctx.lang);
+    // A workbook is dated (its properties say when it was made): by NTM_DATE when given.
+    let date = match format {
+        Format::Xlsx => match ctx.run_date() {
+            Ok(d) => Some(d),
+            Err(code) => return code,
+        },
+        _ => None,
+    };
     let bytes = match format {
-        Format::Xlsx => match template::xlsx(&cols, ctx.lang) {
+        Format::Xlsx => match template::xlsx(&cols, ctx.lang, date) {
             Ok(b) => b,
             Err(e) => {
                 ctx.error(

@@ -6,9 +6,7 @@
 //! the labels alone is read like one headed by the ids. Excel: a row of labels above the id header (the reader skips title rows), a note on
 //! each id, and data validation: a list for Đạt/Không đạt cells, 0–100 for percentages, ≥ 0 for numbers.
 
-use rust_xlsxwriter::{
-    DataValidation, DataValidationRule, Format, FormatAlign, Note, Workbook, XlsxError,
-};
+use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, FormatAlign, Note, XlsxError};
 
 use super::text;
 use crate::criteria::{CriteriaSet, GROUP_COLUMN, Kind, Version};
@@ -117,9 +115,14 @@ pub fn csv(cols: &[Column]) -> String {
     String::from_utf8(w.into_inner()).unwrap_or_default()
 }
 
-/// The Excel template's bytes.
-pub fn xlsx(cols: &[Column], lang: Lang) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
+/// The Excel template's bytes, created on `date` (see [`super::xlsx_cells::dated_workbook`]): the
+/// same template with the same `NTM_DATE` is the same bytes.
+pub fn xlsx(
+    cols: &[Column],
+    lang: Lang,
+    date: Option<super::print::RunDate>,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = super::xlsx_cells::dated_workbook(date);
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("Số liệu", "Data"))?;
     let label_fmt = Format::new()

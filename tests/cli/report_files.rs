@@ -271,8 +271,8 @@ fn the_diff_workbook_holds_numbers() {
 }
 
 /// The workbook's document properties say it was created on the run's date, not at the clock's
-/// time: a report made again with the same `NTM_DATE` is the same bytes (README), for `check` and
-/// `diff` alike.
+/// time: a report made again with the same `NTM_DATE` is the same bytes (README), for `check`,
+/// `diff` and the Excel template alike.
 #[test]
 fn an_xlsx_report_made_again_on_the_same_date_is_the_same_bytes() {
     let dir = tempfile::tempdir().unwrap();
@@ -291,6 +291,7 @@ fn an_xlsx_report_made_again_on_the_same_date_is_the_same_bytes() {
             "diff",
             vec!["diff", samples, "--from", "2023", "--to", "2024"],
         ),
+        ("template", vec!["template"]),
     ] {
         let out = |k: usize| dir.path().join(format!("{name}-{k}.xlsx"));
         for k in [1, 2] {

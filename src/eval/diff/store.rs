@@ -30,7 +30,7 @@ pub struct Store {
     indicators: usize,
     /// Code, name and district of each unit, one after another.
     text: String,
-    ends: Vec<u32>,
+    ends: Vec<usize>,
     lines: Vec<usize>,
     years: Vec<i32>,
     /// 0: no commune group; else 1 + its index in `group_names` (4 bytes a unit: a file may name
@@ -67,9 +67,9 @@ const BLOCK: usize = 1 << 20;
 
 const NONE: u8 = u8::MAX;
 /// The bytes before the sets' (level reached, readiness), and per set (status, qualified, criteria
-/// met in two bytes).
+/// met in four bytes: exact for any set a criteria file can hold, never saturated).
 const HEAD: usize = 4;
-const SET: usize = 4;
+const SET: usize = 6;
 
 fn verdict_byte(v: Verdict) -> u8 {
     match v {
@@ -348,8 +348,7 @@ impl Store {
         let group = self.group_of(row.group.as_deref())?;
         for s in [&row.code, &row.name, &row.parent] {
             self.text.push_str(s);
-            self.ends
-                .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+            self.ends.push(self.text.len());
         }
         self.lines.push(row.line);
         self.years.push(row.year);
@@ -466,19 +465,18 @@ impl Store {
     }
 
     fn push_set(&mut self, status: Verdict, qualified: Verdict, met: usize) {
-        let met = u16::try_from(met).unwrap_or(u16::MAX).to_le_bytes();
-        self.unit_verdicts.extend([
-            verdict_byte(status),
-            verdict_byte(qualified),
-            met[0],
-            met[1],
-        ]);
+        // A set's criteria are counted in a `usize`; more than `u32::MAX` of them would not fit
+        // in memory as definitions, so the count is kept whole.
+        let met = u32::try_from(met).unwrap_or(u32::MAX).to_le_bytes();
+        self.unit_verdicts
+            .extend([verdict_byte(status), verdict_byte(qualified)]);
+        self.unit_verdicts.extend(met);
     }
 
     fn text_of(&self, i: usize, field: usize) -> &str {
         let k = 3 * i + field;
-        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
-        self.text.get(start..self.ends[k] as usize).unwrap_or("")
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        self.text.get(start..self.ends[k]).unwrap_or("")
     }
 
     pub fn code(&self, i: usize) -> &str {
@@ -654,10 +652,10 @@ impl StoreUnit<'_, '_> {
 
     fn set_met(&self, i: usize) -> usize {
         let at = HEAD + SET * i + 2;
-        usize::from(u16::from_le_bytes([
-            self.verdicts[at],
-            self.verdicts[at + 1],
-        ]))
+        let met = self.verdicts[at..at + 4]
+            .try_into()
+            .map_or(0, u32::from_le_bytes);
+        usize::try_from(met).unwrap_or(usize::MAX)
     }
 
     /// Where the criteria's verdicts start among the unit's bytes (after the head and the sets').
@@ -910,7 +908,7 @@ mod tests {
             let v = store.verdicts_of(i);
             assert_eq!(v.len(), store.stride());
             assert_eq!(
-                usize::from(u16::from_le_bytes([v[HEAD + 2], v[HEAD + 3]])),
+                u32::from_le_bytes([v[HEAD + 2], v[HEAD + 3], v[HEAD + 4], v[HEAD + 5]]) as usize,
                 i % 20
             );
         }
