@@ -518,11 +518,27 @@ impl<'a> Evaluator<'a> {
             year: self.threshold_year(set, cells.year),
             derived: &NoDerived,
         };
+        self.indicator_with(ind, prepared, &r)
+    }
+
+    /// Indicator `ind` explained for the unit `r` reads.
+    fn indicator(&self, ind: &Indicator, r: &Reading<'_>) -> IndicatorResult {
+        self.indicator_with(ind, &self.prepare(ind), r)
+    }
+
+    /// Indicator `ind` explained for the unit `r` reads, given what [`Evaluator::prepare`] found
+    /// of it.
+    fn indicator_with(
+        &self,
+        ind: &Indicator,
+        prepared: &Prepared,
+        r: &Reading<'_>,
+    ) -> IndicatorResult {
         let checks = ind
             .checks
             .iter()
             .zip(&prepared.inputs)
-            .map(|(c, (name, col))| self.check(c, ind.optional, name.clone(), *col, &r))
+            .map(|(c, (name, col))| self.check(c, ind.optional, name.clone(), *col, r))
             .collect();
         indicator_result(ind, prepared.code.clone(), checks)
     }
@@ -567,8 +583,9 @@ impl<'a> Evaluator<'a> {
         derived: &dyn Derived,
         done: &[SetResult],
     ) -> SetResult {
-        let criteria: Vec<CriterionResult> = self.reading_row(set, row, derived, done, |r| {
-            set.criteria
+        let (criteria, threshold_year) = self.reading_row(set, row, derived, done, |r| {
+            let criteria: Vec<CriterionResult> = set
+                .criteria
                 .iter()
                 .map(|c| {
                     let indicators: Vec<IndicatorResult> =
@@ -579,7 +596,8 @@ impl<'a> Evaluator<'a> {
                         indicators,
                     }
                 })
-                .collect()
+                .collect();
+            (criteria, r.year)
         });
         let status = Verdict::all(criteria.iter().map(|c| c.status));
         // Prerequisites on the same unit; a district set's commune sets are its share conditions.
@@ -611,25 +629,8 @@ impl<'a> Evaluator<'a> {
                 .count(),
             criteria_total: criteria.len(),
             criteria,
-            threshold_year: self.threshold_year(set, row.year),
+            threshold_year,
         }
-    }
-
-    /// Indicator `ind` explained for the unit `r` reads.
-    fn indicator(&self, ind: &Indicator, r: &Reading<'_>) -> IndicatorResult {
-        let checks: Vec<CheckResult> = ind
-            .checks
-            .iter()
-            .map(|c| {
-                let name = match &c.input {
-                    Input::Column(col) => Name::from(col.as_str()),
-                    other => Name::from(input_name(other)),
-                };
-                let column = c.input.column().and_then(|col| self.column(col));
-                self.check(c, ind.optional, name, column, r)
-            })
-            .collect();
-        indicator_result(ind, Name::from(ind.code.as_str()), checks)
     }
 
     /// A check (of an «if any» indicator when `optional`) explained for the unit `r` reads: its
