@@ -73,7 +73,10 @@ pub struct SummaryBuilder {
 struct Last {
     year: i32,
     version: String,
-    slots: [usize; 2],
+    /// The whole file's slot, and the district's when the unit names one: a unit of no district
+    /// (an empty cell, or a file of after 1 July 2025, when districts were abolished) is counted
+    /// once, in the whole file.
+    slots: (usize, Option<usize>),
     base: Option<usize>,
     levels: Vec<Option<usize>>,
 }
@@ -150,12 +153,14 @@ impl SummaryBuilder {
             None => {
                 let key = (year, super::district::district_key(parent));
                 let whole = self.slot((year, String::new()), None, year);
-                let district = self.slot(key, Some(parent.to_string()), year);
+                // The key "" is the whole file's: a district of no name has no slot of its own.
+                let district =
+                    (!key.1.is_empty()).then(|| self.slot(key, Some(parent.to_string()), year));
                 let find = |id: &str| (0..r.sets()).find(|i| r.set(*i).id == id);
                 self.lasts.push(Last {
                     year,
                     version: version.to_string(),
-                    slots: [whole, district],
+                    slots: (whole, district),
                     base: find(&self.base),
                     levels: self.chain.iter().map(|l| find(l)).collect(),
                 });
@@ -172,7 +177,7 @@ impl SummaryBuilder {
                 .extend((0..b.total).map(|k| r.criterion(i, k).1 == Verdict::Pass));
             b
         });
-        for slot in last.slots {
+        for slot in std::iter::once(last.slots.0).chain(last.slots.1) {
             let (s, met_total) = &mut self.slots[slot];
             s.units += 1;
             if let Some(b) = &base {

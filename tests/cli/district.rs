@@ -709,3 +709,63 @@ fn json_communes_written_in_batches_stay_in_file_order_before_the_districts() {
     assert_eq!(d["communes_total"], 2000);
     assert_eq!(d["communes_ntm"], 2000 - 2000usize.div_ceil(7));
 }
+
+/// A commune whose district cell is empty (a file of after 1 July 2025, when districts were
+/// abolished, or a cell left blank) is counted once in the summary, by `check` and `diff` alike;
+/// it was counted twice, its empty district taken for the whole file.
+#[test]
+fn communes_of_no_district_are_counted_once_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let commune = |code, name, year| Commune {
+        code,
+        name,
+        year,
+        set: &[],
+    };
+    let (a, b, c) = (
+        commune("Y1", "Hợp Thành", 2024),
+        commune("Y2", "Vân An", 2024),
+        commune("Y3", "Gia Cát", 2024),
+    );
+    let none = write(dir.path(), "none.csv", &csv_in(&[("", &a), ("", &b)]));
+    let (_, doc) = json(&["check", &none, "--summary", "--format", "json"]);
+    let summaries = doc["summaries"].as_array().unwrap();
+    assert_eq!(summaries.len(), 1, "{}", doc["summaries"]);
+    assert_eq!(summaries[0]["units"], 2, "{}", doc["summaries"]);
+    let xa_ntm = &summaries[0]["levels"][0];
+    assert_eq!(xa_ntm["qualified"], 2, "{}", doc["summaries"]);
+    // Some with a district, some without: the whole file counts each once.
+    let mixed = write(
+        dir.path(),
+        "mixed.csv",
+        &csv_in(&[("", &a), ("Cao Lộc", &b), ("Chi Lăng", &c)]),
+    );
+    let (_, doc) = json(&["check", &mixed, "--summary", "--format", "json"]);
+    let summaries = doc["summaries"].as_array().unwrap();
+    assert_eq!(summaries[0]["district"], serde_json::Value::Null);
+    assert_eq!(summaries[0]["units"], 3, "{}", doc["summaries"]);
+    assert_eq!(
+        summaries.len(),
+        3,
+        "the whole file, then Cao Lộc and Chi Lăng: {}",
+        doc["summaries"]
+    );
+    // diff: each side's summary counts its communes once.
+    let before: Vec<Commune> = [&a, &b]
+        .iter()
+        .map(|c| Commune {
+            year: 2023,
+            ..commune(c.code, c.name, 2023)
+        })
+        .collect();
+    let placed: Vec<(&str, &Commune)> = before.iter().map(|c| ("", c)).collect();
+    let old = write(dir.path(), "old.csv", &csv_in(&placed));
+    let (_, doc) = json(&["diff", &old, &none, "--format", "json"]);
+    let s = &doc["summary"];
+    assert_eq!(
+        (s["units_before"].as_u64(), s["units_after"].as_u64()),
+        (Some(2), Some(2))
+    );
+    let side = |k: &str| s[k]["units"].as_u64();
+    assert_eq!((side("before"), side("after")), (Some(2), Some(2)), "{s}");
+}
