@@ -321,8 +321,10 @@ fn missing_data_on_either_side_makes_the_change_unknown_never_kept() {
     assert_eq!(standing("06103"), own("unknown", "unknown"));
     assert_eq!(standing("06104"), own("reached_higher_unknown", "reached"));
     assert_eq!(commune(&doc, "06104")["level_before"], "xa-ntm");
-    // Per level: xã NTM unknown → fail and fail → unknown (06101, 06102); nâng cao unknown → fail (06104).
-    assert_eq!(doc["summary"]["levels"][0]["unknown"], 2);
+    // Per level: xã NTM unknown → fail, fail → unknown and unknown on both sides (06101, 06102,
+    // 06103: whether it gained or lost the level is not known, as its change «Chưa rõ» says);
+    // nâng cao unknown → fail (06104).
+    assert_eq!(doc["summary"]["levels"][0]["unknown"], 3);
     assert_eq!(doc["summary"]["levels"][1]["unknown"], 1);
     let (code, out, _) = run(&["diff", &f, "--format", "md"]);
     assert_eq!(code, 0);

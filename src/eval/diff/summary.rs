@@ -17,7 +17,8 @@ use crate::Quick;
 
 /// The summary counted unit by unit, as the comparison builds each unit (none is kept).
 pub(super) struct Acc<'s> {
-    /// Per set of the chain: who gained, lost, or moved unknown.
+    /// Per set of the chain: who gained, lost, or is unknown on a side (whether it gained or lost
+    /// the set is not known).
     levels: Vec<LevelDelta>,
     /// Per set id, its position; per (set, criterion number), its position in `criteria`.
     set_at: HashMap<&'s str, usize, Quick>,
@@ -182,13 +183,15 @@ impl<'s> Acc<'s> {
         );
     }
 
-    /// Count a level's two verdicts in set `set`.
+    /// Count a level's two verdicts in set `set`. Unknown on either side, even on both, is
+    /// unknown: whether the unit gained or lost the set is not known, as the change it is counted
+    /// under says (README: «Chưa rõ»).
     fn level(&mut self, set: &str, pair: (Verdict, Verdict)) {
         let Some(l) = self.set_at.get(set).map(|i| &mut self.levels[*i]) else {
             return;
         };
         match pair {
-            (x, y) if x == y => {}
+            (x, y) if x == y && x != Verdict::Unknown => {}
             (Verdict::Fail, Verdict::Pass) => l.gained += 1,
             (Verdict::Pass, Verdict::Fail) => l.lost += 1,
             _ => l.unknown += 1,
