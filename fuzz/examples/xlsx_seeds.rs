@@ -29,7 +29,7 @@ fn summary(path: &Path) {
     let version = &catalog.versions[0];
     let used = Version::columns_of(&version.commune_chain());
     let schema = Schema::of(version);
-    let keep = |_: &str, _: &str, _: i32| true;
+    let keep = |_: usize, _: &str, _: &str, _: i32| true;
     let options = ReadOptions::default();
     let mut reader = Reader::open(path, &options, &schema, Layout::COMMUNE, &used, &keep);
     let mut problems: Vec<String> = reader

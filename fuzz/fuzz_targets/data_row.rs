@@ -81,7 +81,7 @@ fuzz_target!(|data: &[u8]| {
         b.extend_from_slice(rest);
         b
     };
-    let keep = |_: &str, _: &str, _: i32| true;
+    let keep = |_: usize, _: &str, _: &str, _: i32| true;
     let mut reader = Reader::from_reader(
         "fuzz.csv",
         Box::new(Cursor::new(bytes)),

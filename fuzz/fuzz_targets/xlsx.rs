@@ -129,7 +129,7 @@ fn read(options: &ReadOptions) {
     let version = version();
     let sets = version.commune_chain();
     let used = Version::columns_of(&sets);
-    let keep = |_: &str, _: &str, _: i32| true;
+    let keep = |_: usize, _: &str, _: &str, _: i32| true;
     let mut reader = Reader::open(&PATH, options, &SCHEMA, Layout::COMMUNE, &used, &keep);
     let head = reader.head.clone();
     for p in &head.problems {

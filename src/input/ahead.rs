@@ -214,7 +214,7 @@ mod tests {
         let catalog = Catalog::bundled().expect("bundled criteria");
         let version = catalog.version("lang-son-2024").expect("version");
         let schema = Schema::of(version);
-        let all = |_: &str, _: &str, y: i32| y == 2024;
+        let all = |_: usize, _: &str, _: &str, y: i32| y == 2024;
         for n in [0, 1, BATCH - 1, BATCH, BATCH + 1, 3 * BATCH * AHEAD + 7] {
             let text = file(n);
             let open = || {
@@ -251,7 +251,7 @@ mod tests {
         let schema = Schema::of(version);
         // Every row the reading thread reads passes through the filter: count them.
         let read = std::sync::atomic::AtomicUsize::new(0);
-        let all = |_: &str, _: &str, _: i32| {
+        let all = |_: usize, _: &str, _: &str, _: i32| {
             read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             true
         };

@@ -111,7 +111,7 @@ pub fn read_file(
     schema: &Schema,
     layout: Layout,
     used: &[&str],
-    keep: &(dyn Fn(&str, &str, i32) -> bool + Sync),
+    keep: &(dyn Fn(usize, &str, &str, i32) -> bool + Sync),
 ) -> Dataset {
     read_file_listing(path, options, schema, layout, used, keep).0
 }
@@ -124,7 +124,7 @@ pub fn read_file_listing(
     schema: &Schema,
     layout: Layout,
     used: &[&str],
-    keep: &(dyn Fn(&str, &str, i32) -> bool + Sync),
+    keep: &(dyn Fn(usize, &str, &str, i32) -> bool + Sync),
 ) -> (Dataset, Vec<Unscored>) {
     let reader = Reader::open(path, options, schema, layout, used, keep);
     let mut unscored: Vec<Unscored> = reader.unreadable().into_iter().collect();
@@ -140,7 +140,7 @@ pub fn read_str(
     layout: Layout,
     used: &[&str],
 ) -> Dataset {
-    let all = |_: &str, _: &str, _: i32| true;
+    let all = |_: usize, _: &str, _: &str, _: i32| true;
     collect(Reader::from_reader(
         file,
         Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
@@ -277,7 +277,7 @@ pub struct Reader<'k> {
     records: Option<Records>,
     map: Option<HeaderMap>,
     layout: Layout,
-    keep: &'k (dyn Fn(&str, &str, i32) -> bool + Sync),
+    keep: &'k (dyn Fn(usize, &str, &str, i32) -> bool + Sync),
     /// The (code, year) keys read so far, with the line of each: at most 16 bytes a row, and no
     /// allocation per row.
     seen: Seen,
@@ -303,7 +303,7 @@ impl<'k> Reader<'k> {
         schema: &Schema,
         layout: Layout,
         used: &[&str],
-        keep: &'k (dyn Fn(&str, &str, i32) -> bool + Sync),
+        keep: &'k (dyn Fn(usize, &str, &str, i32) -> bool + Sync),
     ) -> Self {
         let shown = path.display().to_string();
         // A pipe or a device is read once, as text: its first bytes cannot be looked at and read again.
@@ -416,7 +416,7 @@ impl<'k> Reader<'k> {
         file: &str,
         schema: &Schema,
         layout: Layout,
-        keep: &'k (dyn Fn(&str, &str, i32) -> bool + Sync),
+        keep: &'k (dyn Fn(usize, &str, &str, i32) -> bool + Sync),
         why: Text,
     ) -> Self {
         let mut r = Reader::empty(file, schema, layout, keep);
@@ -428,7 +428,7 @@ impl<'k> Reader<'k> {
         file: &str,
         schema: &Schema,
         layout: Layout,
-        keep: &'k (dyn Fn(&str, &str, i32) -> bool + Sync),
+        keep: &'k (dyn Fn(usize, &str, &str, i32) -> bool + Sync),
     ) -> Self {
         Reader {
             head: empty_dataset(file, schema),
@@ -451,7 +451,7 @@ impl<'k> Reader<'k> {
         schema: &Schema,
         layout: Layout,
         used: &[&str],
-        keep: &'k (dyn Fn(&str, &str, i32) -> bool + Sync),
+        keep: &'k (dyn Fn(usize, &str, &str, i32) -> bool + Sync),
     ) -> Self {
         let mut r = Reader::empty(file, schema, layout, keep);
         match csv_source(file, source) {
@@ -573,7 +573,7 @@ impl<'k> Reader<'k> {
         schema: &Schema,
         layout: Layout,
         used: &[&str],
-        keep: &'k (dyn Fn(&str, &str, i32) -> bool + Sync),
+        keep: &'k (dyn Fn(usize, &str, &str, i32) -> bool + Sync),
     ) -> Self {
         let mut r = Reader::empty(file, schema, layout, keep);
         match records {
@@ -659,7 +659,7 @@ impl Reader<'_> {
             .filter(|y| (1900..=2200).contains(y));
         let (code, name) = (field(map.code), field(map.name));
         if let Some(y) = year
-            && !(self.keep)(code, name, y)
+            && !(self.keep)(line, code, name, y)
         {
             return false;
         }

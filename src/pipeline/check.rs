@@ -498,7 +498,7 @@ pub fn run(
         chosen: Vec::new(),
     };
     let wanted: Vec<String> = job.communes.iter().map(|c| fold(c)).collect();
-    let keep = |code: &str, name: &str, year: i32| {
+    let keep = |_: usize, code: &str, name: &str, year: i32| {
         job.year.is_none_or(|y| y == year)
             && (wanted.is_empty() || wanted.iter().any(|w| *w == fold(code) || *w == fold(name)))
     };
@@ -558,7 +558,7 @@ pub fn run(
             scoring.diag.add(communes.problems.iter().cloned());
             let mut table = scoring.table(communes);
             for row in &communes.rows {
-                if keep(&row.code, &row.name, row.year) {
+                if keep(row.line, &row.code, &row.name, row.year) {
                     scoring.row(&mut table, row, sink)?;
                 }
             }
@@ -608,7 +608,7 @@ fn read_communes(
     job: &Job,
     data: &[PathBuf],
     units: Option<&Units>,
-    keep: &(dyn Fn(&str, &str, i32) -> bool + Sync),
+    keep: &(dyn Fn(usize, &str, &str, i32) -> bool + Sync),
     scoring: &mut Scoring,
     sink: &mut dyn Sink,
 ) -> Result<(), Error> {
@@ -892,7 +892,7 @@ fn read_districts(
         }
         cols
     };
-    let of_year = |_: &str, _: &str, year: i32| job.year.is_none_or(|y| y == year);
+    let of_year = |_: usize, _: &str, _: &str, year: i32| job.year.is_none_or(|y| y == year);
     let (mut data, unscored) = read_file_listing(
         path,
         &job.read,

@@ -20,7 +20,7 @@ mod sources;
 pub use prepare::prepare;
 use sources::Scope;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -94,10 +94,18 @@ pub fn read(path: &Path, spec: &ReadSpec, sides: &[SideSpec]) -> FileRead {
     let years: Vec<i32> = sides.iter().map(|s| s.year).collect();
     let side_of = |year: i32| years.iter().position(|y| *y == year);
     let seen = Mutex::new(BTreeSet::new());
-    let keep = |_: &str, _: &str, year: i32| {
+    // The rows of a year no side of this file compares, by year: said, never dropped in silence
+    // (a file whose year was guessed is refused instead when it holds another).
+    let others: Mutex<BTreeMap<i32, Others>> = Mutex::new(BTreeMap::new());
+    let keep = |line: usize, code: &str, name: &str, year: i32| {
         let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
         seen.insert(year);
-        !(spec.one_year && seen.len() > 1) && years.contains(&year)
+        let ours = years.contains(&year);
+        if !ours && !spec.one_year {
+            let mut others = others.lock().unwrap_or_else(|e| e.into_inner());
+            others.entry(year).or_default().add(line, code, name);
+        }
+        !(spec.one_year && seen.len() > 1) && ours
     };
     let layout = Layout::COMMUNE;
     let mut reader = Reader::open(path, spec.read, spec.schema, layout, spec.used, &keep);
@@ -124,6 +132,16 @@ pub fn read(path: &Path, spec: &ReadSpec, sides: &[SideSpec]) -> FileRead {
         problems.append(&mut read.problems);
         // A row of a side's year, readable or not (an unreadable year keeps no row).
         if read.state == RowState::Unreadable {
+            // Its year unread, the row may be of any side of the file: its commune is not
+            // compared on a side that has no other row of it, rather than taken for absent there
+            // (a commune «new» only because its old row's year was mistyped).
+            if let Some(code) = read.unscored.as_ref().map(|u| &u.code)
+                && !code.is_empty()
+            {
+                for codes in &mut unscored {
+                    codes.push(code.clone());
+                }
+            }
             continue;
         }
         let Some(s) = side_of(read.row.year) else {
@@ -173,6 +191,12 @@ pub fn read(path: &Path, spec: &ReadSpec, sides: &[SideSpec]) -> FileRead {
     }
     let read_errors = problems.iter().any(Problem::is_error);
     problems.extend(pre);
+    let others = others.into_inner().unwrap_or_else(|e| e.into_inner());
+    problems.extend(
+        others
+            .into_iter()
+            .map(|(year, o)| o.problem(&head.file, year, &years)),
+    );
     let skipped = unscored
         .into_iter()
         .zip(&stores)
@@ -195,6 +219,69 @@ pub fn read(path: &Path, spec: &ReadSpec, sides: &[SideSpec]) -> FileRead {
         skipped,
         audit: audit.map(Audit::finish),
         years: seen.into_inner().unwrap_or_else(|e| e.into_inner()),
+    }
+}
+
+/// The rows of one year that no side of their file compares: how many, and the first few.
+#[derive(Default)]
+struct Others {
+    count: usize,
+    first: Vec<(usize, String, String)>,
+}
+
+impl Others {
+    /// The rows named in the warning; the others are counted.
+    const NAMED: usize = 3;
+
+    fn add(&mut self, line: usize, code: &str, name: &str) {
+        self.count += 1;
+        if self.first.len() < Self::NAMED {
+            self.first.push((line, code.to_string(), name.to_string()));
+        }
+    }
+
+    /// The warning (`other-year`, at the first row's line) that these rows of `year` are not
+    /// compared: `file` is read for `years`.
+    fn problem(&self, file: &str, year: i32, years: &[i32]) -> Problem {
+        let list = |and: &str| {
+            let years: Vec<String> = years.iter().map(i32::to_string).collect();
+            years.join(and)
+        };
+        let rows = |line: &str| {
+            let mut named: Vec<String> = self
+                .first
+                .iter()
+                .map(|(l, code, name)| format!("{line} {l} ({code} {name})"))
+                .collect();
+            if self.count > self.first.len() {
+                named.push("…".to_string());
+            }
+            named.join(", ")
+        };
+        let n = self.count;
+        Problem::warning(
+            "other-year",
+            file,
+            Text::new(
+                format!(
+                    "{n} dòng năm {year} không được so sánh: tệp này được đọc cho năm {}: {}; nếu là năm gõ nhầm, sửa cột năm",
+                    list(" và "),
+                    rows("dòng")
+                ),
+                format!(
+                    "{n} row(s) of year {year} not compared: this file is read for {}: {}; if the year is a typo, correct the year column",
+                    list(" and "),
+                    rows("line")
+                ),
+            ),
+        )
+        .at(self.first.first().map_or(0, |f| f.0), None)
+        .field(Layout::COMMUNE.year)
+        .found(year.to_string())
+        .expected(Text::new(
+            format!("năm {}", list(" hoặc ")),
+            format!("year {}", list(" or ")),
+        ))
     }
 }
 

@@ -53,7 +53,7 @@ pub fn years_in(path: &Path, scope: Scope) -> Years {
         scope.schema,
         scope.layout,
         scope.used,
-        &|_, _, y| {
+        &|_, _, _, y| {
             seen.lock().unwrap_or_else(|e| e.into_inner()).insert(y);
             false
         },
@@ -70,7 +70,7 @@ pub fn first_year_in(path: &Path, scope: Scope) -> Option<i32> {
         return None;
     }
     let first = Mutex::new(None);
-    let keep = |_: &str, _: &str, y: i32| {
+    let keep = |_: usize, _: &str, _: &str, y: i32| {
         *first.lock().unwrap_or_else(|e| e.into_inner()) = Some(y);
         true
     };
@@ -100,7 +100,7 @@ fn load(path: &Path, years: &[i32], scope: Scope, problems: &mut Vec<Problem>) -
         scope.schema,
         scope.layout,
         scope.used,
-        &|code, name, y| {
+        &|_, code, name, y| {
             let keep = years.contains(&y);
             if keep {
                 kept.lock().unwrap_or_else(|e| e.into_inner()).push(Kept {

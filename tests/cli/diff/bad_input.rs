@@ -218,3 +218,82 @@ fn standard_input_is_compared_when_its_year_is_given() {
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(commune(&doc, "06002")["change"], "lost");
 }
+
+/// Two files, each one side: a row of another year (a year mistyped) is not compared, and the
+/// warning names its file, line, code and what year was expected; never dropped in silence.
+#[test]
+fn a_row_of_another_year_in_a_sides_file_is_named_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let (y2023, y2024) = by_year(&two_years());
+    // Thạch Đạn's 2023 row says 2024 (line 3 of the old file).
+    let typo = y2023.replacen(
+        "06002;Thạch Đạn;Cao Lộc;2023;",
+        "06002;Thạch Đạn;Cao Lộc;2024;",
+        1,
+    );
+    assert_ne!(typo, y2023);
+    let old = write(dir.path(), "cu.csv", &typo);
+    let new = write(dir.path(), "moi.csv", &y2024);
+    let (code, out, err) = run(&[
+        "diff", &old, &new, "--from", "2023", "--to", "2024", "--format", "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("cu.csv:3: lưu ý: cột nam: 1 dòng năm 2024 không được so sánh: tệp này được đọc cho năm 2023: dòng 3 (06002 Thạch Đạn)"),
+        "{err}"
+    );
+    assert!(err.contains("cần năm 2023"), "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let warned: Vec<&Value> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["kind"] == "other-year")
+        .collect();
+    assert_eq!(warned.len(), 1, "{doc}");
+    assert_eq!(warned[0]["line"], 3);
+    assert_eq!(warned[0]["found"], "2024");
+    assert!(
+        warned[0]["file"].as_str().unwrap().ends_with("cu.csv"),
+        "{doc}"
+    );
+    // Not compared: Thạch Đạn is only on the new side.
+    assert_eq!(commune(&doc, "06002")["change"], "new");
+}
+
+/// A row whose year cannot be read may be of either side: its commune is not compared, never
+/// shown as «new» because its old row went unread.
+#[test]
+fn a_row_whose_year_is_unreadable_keeps_its_commune_out_of_the_comparison() {
+    let dir = tempfile::tempdir().unwrap();
+    let (y2023, y2024) = by_year(&two_years());
+    let bad = y2023.replacen(
+        "06002;Thạch Đạn;Cao Lộc;2023;",
+        "06002;Thạch Đạn;Cao Lộc;2O23;",
+        1,
+    );
+    assert_ne!(bad, y2023);
+    let old = write(dir.path(), "cu.csv", &bad);
+    let new = write(dir.path(), "moi.csv", &y2024);
+    let (code, out, err) = run(&[
+        "diff", &old, &new, "--from", "2023", "--to", "2024", "--format", "json",
+    ]);
+    assert_eq!(code, 65, "{err}");
+    assert!(
+        err.contains("cu.csv:3: lỗi: cột nam: năm đánh giá không hợp lệ; gặp «2O23»"),
+        "{err}"
+    );
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        doc["communes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["code"] != "06002"),
+        "{doc}"
+    );
+    // 06004 alone is new (it has no 2023 row); 06002 is not.
+    assert_eq!(doc["summary"]["only_new"], 1, "{}", doc["summary"]);
+    assert_eq!(doc["skipped"][0]["code"], "06002");
+    assert_eq!(doc["skipped"][0]["side"], "old");
+}
