@@ -39,7 +39,47 @@ pub fn fold(s: &str) -> String {
     plain.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Folded (see [`fold`]): `–` folds to `-`, `—` to `--`.
+/// The word a Đạt/Không đạt or «not applicable» cell says, as the lists below hold it (see
+/// [`fold`]). Its Vietnamese marks are taken off only when it is written with none of them, or
+/// with every one of the word it is: `Không Đạt` and `khong dat` say `khong dat`, while `Đất`
+/// (land), `Đặt`, `Dạt`, `cỏ` or `❌` (which a transliteration makes `x`, a pass) say nothing the
+/// lists hold, and are refused rather than read as a verdict.
+fn cell_word(text: &str) -> String {
+    let lower = text
+        .trim()
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if lower.is_ascii() {
+        return lower;
+    }
+    match lower.as_str() {
+        "–" => "-".to_string(),
+        "—" => "--".to_string(),
+        w if MARKED.contains(&w) => fold(w),
+        _ => lower,
+    }
+}
+
+/// The words of the lists below that carry Vietnamese marks, lower-case, each composed (as typed)
+/// and decomposed (a letter then its marks, as some programs save them).
+const MARKED: &[&str] = &[
+    "đạt",
+    "đa\u{323}t",
+    "không đạt",
+    "kho\u{302}ng đa\u{323}t",
+    "chưa đạt",
+    "chu\u{31b}a đa\u{323}t",
+    "có",
+    "co\u{301}",
+    "không",
+    "kho\u{302}ng",
+    "không áp dụng",
+    "kho\u{302}ng a\u{301}p du\u{323}ng",
+];
+
+/// Words as [`cell_word`] gives them: `–` is `-`, `—` is `--`.
 const NOT_APPLICABLE: &[&str] = &[
     "kad",
     "-",
@@ -314,7 +354,7 @@ pub fn parse(raw: Raw, spec: &ColumnSpec, decimal: &Decimal) -> Result<Read, Box
         }
         (Kind::Pct | Kind::Num, _) if text.as_bytes()[0].is_ascii_digit() => {}
         _ => {
-            let folded = fold(text);
+            let folded = cell_word(text);
             if NOT_APPLICABLE.contains(&folded.as_str()) {
                 return Ok(Cell::NotApplicable.into());
             }
@@ -771,6 +811,48 @@ mod tests {
                 "{no}"
             );
         }
+    }
+
+    /// A word is read when written with all its Vietnamese marks or with none: a word of other
+    /// marks is another word (`Đất` is land), and a symbol is not turned into a letter (`❌` made
+    /// `x` read as a pass). Decomposed marks (a letter then its marks) are the same word.
+    #[test]
+    fn a_word_of_other_marks_or_a_symbol_is_refused_never_a_verdict() {
+        for other in [
+            "❌",
+            "✗",
+            "✘",
+            "⨯",
+            "ⓧ",
+            "✓",
+            "Đất",
+            "Đặt",
+            "Dạt",
+            "dát",
+            "cô",
+            "cỏ",
+            "cố",
+            "khòng",
+            "Khong đạt",
+            "đat",
+        ] {
+            assert!(read(other, Kind::Bool).is_err(), "{other}");
+        }
+        for other in ["Không ap dung", "–-"] {
+            assert!(read(other, Kind::Pct).is_err(), "{other}");
+        }
+        assert_eq!(
+            read("\u{110}a\u{323}t", Kind::Bool),
+            Ok(Cell::Value(Value::Bool(true)))
+        );
+        assert_eq!(
+            read("Kho\u{302}ng \u{111}a\u{323}t", Kind::Bool),
+            Ok(Cell::Value(Value::Bool(false)))
+        );
+        assert_eq!(
+            read("kho\u{302}ng a\u{301}p du\u{323}ng", Kind::Num),
+            Ok(Cell::NotApplicable)
+        );
     }
 
     #[test]
