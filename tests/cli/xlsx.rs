@@ -304,3 +304,57 @@ fn a_cell_reference_calamine_cannot_count_refuses_the_sheet_without_a_panic() {
         );
     }
 }
+
+/// A number shown with a percent sign its format quotes or escapes (`0.0 "%"`, `0.0\%`) is shown
+/// as it is, not times 100: 0.9 so formatted reads 0,9 %, never 90 % (a false Đạt at ≥ 70 %). It
+/// cannot be told from a fraction typed for 90 %, so it is refused with that question.
+#[test]
+fn a_quoted_percent_sign_in_a_format_is_not_a_percentage() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, format) in [
+        ("quoted", "0.0 \"%\""),
+        ("escaped", "0.0\\%"),
+        ("real", "0.0%"),
+    ] {
+        let x = dir.path().join(format!("{name}.xlsx"));
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        let header: Vec<&str> = ["ma_xa", "ten_xa", "huyen", "nam"]
+            .into_iter()
+            .chain(BASE.iter().map(|(c, _)| *c))
+            .collect();
+        for (j, h) in header.iter().enumerate() {
+            ws.write_string(0, j as u16, *h).unwrap();
+        }
+        for (j, v) in ["06235", "Gia Cát", "Cao Lộc", "2024"].iter().enumerate() {
+            ws.write_string(1, j as u16, *v).unwrap();
+        }
+        for (j, (col, v)) in BASE.iter().enumerate() {
+            let cell = 4 + j as u16;
+            if *col == "2.2" {
+                let f = Format::new().set_num_format(format);
+                ws.write_number_with_format(1, cell, 0.9, &f).unwrap();
+            } else {
+                ws.write_string(1, cell, *v).unwrap();
+            }
+        }
+        wb.save(&x).unwrap();
+        let (code, doc) = json(&[
+            "check",
+            x.to_str().unwrap(),
+            "--level",
+            "xa-ntm",
+            "--format",
+            "json",
+        ]);
+        if name == "real" {
+            // 0.9 under 0.0% is 90 %: read, and 2.2 (≥ 70 %) passes.
+            assert_eq!(code, 0, "{name}: {}", doc["problems"]);
+            assert_eq!(doc["communes"][0]["qualified"], true, "{name}");
+        } else {
+            assert_eq!(code, 65, "{name}: {}", doc["problems"]);
+            assert_eq!(doc["communes"].as_array().map(Vec::len), Some(0), "{name}");
+            assert_eq!(doc["unscored"][0]["code"], "06235", "{name}");
+        }
+    }
+}

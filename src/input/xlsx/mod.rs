@@ -424,7 +424,7 @@ fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Ou
                         .map(|st| {
                             st.number_format
                                 .as_ref()
-                                .is_some_and(|f| f.format_code.contains('%'))
+                                .is_some_and(|f| parts::scales_by_100(&f.format_code))
                         })
                         .collect::<Vec<bool>>(),
                     styles

@@ -539,6 +539,27 @@ pub fn custom_is_date(format: &str) -> IsDate {
     None
 }
 
+/// Whether a number format shows its number times 100 (Excel's percent): a `%` of the format
+/// itself, not one quoted (`0.0 "%"`), escaped (`0.0\%`), after `_` or `*` (a space as wide as it,
+/// a fill), or within brackets: those show the number as it is, followed by a percent sign, and
+/// `0.9` so formatted is 0,9 %, not 90 %.
+pub fn scales_by_100(format: &str) -> bool {
+    let (mut escaped, mut quoted, mut brackets) = (false, false, 0u32);
+    for c in format.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '"' => quoted = !quoted,
+            _ if quoted => {}
+            '\\' | '_' | '*' => escaped = true,
+            '[' => brackets += 1,
+            ']' => brackets = brackets.saturating_sub(1),
+            '%' if brackets == 0 => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// calamine's `builtin_format_by_id` (by the attribute's text, as calamine compares it).
 fn builtin_is_date(id: &str) -> IsDate {
     if id == "46" {
@@ -616,4 +637,26 @@ fn builtin_code(id: u32) -> Option<&'static str> {
         49 => "@",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_percent_sign_of_the_format_scales_by_100_a_quoted_or_escaped_one_does_not() {
+        for yes in ["0%", "0.00%", "0.0 %", "#,##0.0%;[Red]-0.0%", "[Blue]0%"] {
+            assert!(super::scales_by_100(yes), "{yes}");
+        }
+        for no in [
+            "0.0 \"%\"",
+            "0.0\\%",
+            "0.0_%",
+            "0*%",
+            "[$%-409]0.0",
+            "General",
+            "0.0 \"a%b\"",
+            "",
+        ] {
+            assert!(!super::scales_by_100(no), "{no}");
+        }
+    }
 }
