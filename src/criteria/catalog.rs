@@ -200,13 +200,14 @@ impl Catalog {
         // The folder's own periods.toml, else the bundled one.
         let own = path.join("periods.toml");
         let periods = match std::fs::read_to_string(&own) {
-            Ok(src) => match periods(&own.display().to_string(), &src) {
-                Ok(p) => p,
-                Err(p) => {
+            Ok(src) => {
+                // Read, so never written over by a report.
+                read.push(own.clone());
+                periods(&own.display().to_string(), &src).unwrap_or_else(|p| {
                     problems.push(*p);
                     Vec::new()
-                }
-            },
+                })
+            }
             Err(_) => bundled_periods(),
         };
         if problems.is_empty() {

@@ -372,6 +372,14 @@ fn no_file_the_run_reads_is_written_over_under_any_name() {
         let e = e.unwrap();
         std::fs::copy(e.path(), version.join(e.file_name())).unwrap();
     }
+    // The folder's periods.toml is read too (which version scores which year).
+    let periods = criteria.join("periods.toml");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("criteria/periods.toml"),
+        &periods,
+    )
+    .unwrap();
+    let periods_before = std::fs::read(&periods).unwrap();
     let toml = version.join("xa-ntm.toml");
     let toml_before = std::fs::read(&toml).unwrap();
     let link = dir.path().join("tc.toml");
@@ -382,7 +390,11 @@ fn no_file_the_run_reads_is_written_over_under_any_name() {
         vec!["diff", SAMPLES, "--from", "2023", "--to", "2024"],
         vec!["template"],
     ] {
-        for out in [toml.to_str().unwrap(), link.to_str().unwrap()] {
+        for out in [
+            toml.to_str().unwrap(),
+            link.to_str().unwrap(),
+            periods.to_str().unwrap(),
+        ] {
             let mut a = vec!["--criteria", c];
             a.extend(&args);
             a.extend(["-o", out, "--format", "csv"]);
@@ -392,8 +404,14 @@ fn no_file_the_run_reads_is_written_over_under_any_name() {
                 err.contains(&format!("{out} is an input file")),
                 "{a:?}: {err}"
             );
-            assert!(err.contains("xa-ntm.toml"), "the file is named: {err}");
+            let name = if out.ends_with("periods.toml") {
+                "periods.toml"
+            } else {
+                "xa-ntm.toml"
+            };
+            assert!(err.contains(name), "the file is named: {err}");
             assert_eq!(std::fs::read(&toml).unwrap(), toml_before);
+            assert_eq!(std::fs::read(&periods).unwrap(), periods_before);
         }
     }
     assert_eq!(temps(dir.path()), Vec::<String>::new());
