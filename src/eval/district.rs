@@ -1,7 +1,7 @@
 //! Districts: which communes belong to which district, the shares of communes meeting each commune
 //! set (the district set's conditions on its communes), and the communes that hold a district back.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -89,6 +89,10 @@ pub struct CommuneIndex {
     files: Vec<(String, bool)>,
     /// The file the communes added now come from.
     current: usize,
+    /// The (district key, year) of every row of the district file, when there is one: a commune
+    /// naming none of them (a misspelt district, an empty cell) may be of any district counted
+    /// over the file's communes, so no such district qualifies without it.
+    district_keys: Option<HashSet<(String, i32)>>,
 }
 
 impl CommuneIndex {
@@ -109,6 +113,34 @@ impl CommuneIndex {
             columns,
             ..CommuneIndex::default()
         }
+    }
+
+    /// The districts of the district file, by (key, year) as [`district_key`] gives them.
+    pub fn set_district_keys(&mut self, keys: HashSet<(String, i32)>) {
+        self.district_keys = Some(keys);
+    }
+
+    /// The communes of `year` that name no district of the district file (see
+    /// [`CommuneIndex::set_district_keys`]); none when there is no district file.
+    fn unplaced(&self, year: i32) -> Vec<&CommuneRef> {
+        let Some(keys) = &self.district_keys else {
+            return Vec::new();
+        };
+        let mut out: Vec<&CommuneRef> = self
+            .by
+            .iter()
+            .filter(|((k, y), _)| *y == year && !keys.contains(&(k.clone(), year)))
+            .flat_map(|(_, c)| c)
+            .chain(
+                self.any_year
+                    .iter()
+                    .filter(|(k, _)| !keys.contains(&((*k).clone(), year)))
+                    .flat_map(|(_, c)| c),
+            )
+            .collect();
+        // In file order, whatever the map's.
+        out.sort_by_key(|c| (c.file, c.line));
+        out
     }
 
     /// The communes added from now on come from `file`.
@@ -309,6 +341,10 @@ pub struct MissingCommune {
 pub struct Counted<'a> {
     pub communes: Vec<&'a CommuneRef>,
     pub missing: Vec<MissingCommune>,
+    /// Counted over the file's communes: those of the year that name no district of the district
+    /// file, any of which may be this district's (so a share is known only if it holds, or fails,
+    /// with or without them).
+    pub unplaced: Vec<&'a CommuneRef>,
     pub over: CountedOver,
     /// Communes naming the district that are not counted (a thị trấn, a code not in its list…).
     pub notes: Vec<Problem>,
@@ -321,9 +357,14 @@ impl CommuneIndex {
         let found = self.communes(district);
         let (pick, official) = match over {
             Over::File { listed } => {
+                let unplaced = self.unplaced(district.year);
+                let notes = unplaced_note(district, &unplaced, |c| self.file_name(c))
+                    .into_iter()
+                    .collect();
                 return Counted {
                     communes: found,
                     missing: Vec::new(),
+                    unplaced,
                     over: CountedOver {
                         basis: "file",
                         list: None,
@@ -332,7 +373,7 @@ impl CommuneIndex {
                         listed_xa: None,
                         code_not_in_list: listed,
                     },
-                    notes: Vec::new(),
+                    notes,
                     columns: &self.columns,
                 };
             }
@@ -449,6 +490,7 @@ impl CommuneIndex {
         Counted {
             communes,
             missing,
+            unplaced: Vec::new(),
             over: CountedOver {
                 basis: "official_list",
                 list: Some(pick.edition.id.clone()),
@@ -543,11 +585,49 @@ impl CommuneIndex {
     }
 }
 
+/// The warning that communes naming no district of the district file may be `district`'s
+/// (`unplaced-communes`), naming the first few; none when there are none.
+fn unplaced_note<'a>(
+    district: &Row,
+    unplaced: &[&'a CommuneRef],
+    file_of: impl Fn(&'a CommuneRef) -> &'a str,
+) -> Option<Problem> {
+    let first = unplaced.first()?;
+    let mut named: Vec<String> = unplaced
+        .iter()
+        .take(3)
+        .map(|c| format!("{} ({})", c.code, c.name))
+        .collect();
+    if unplaced.len() > 3 {
+        named.push("…".to_string());
+    }
+    let named = named.join(", ");
+    let (n, d, y) = (unplaced.len(), district.name.as_str(), district.year);
+    Some(
+        Problem::warning(
+            "unplaced-communes",
+            file_of(first),
+            Text::new(
+                format!(
+                    "{n} xã năm {y} ghi huyện không có trong tệp huyện (hoặc để trống): {named}; {d} được tính trên các xã có trong tệp số liệu xã, nên các xã này có thể là của {d}: tỷ lệ xã của huyện chỉ được coi là đạt nếu vẫn đạt khi tính cả chúng (chưa đạt); sửa cột huyen của các xã này"
+                ),
+                format!(
+                    "{n} commune(s) of {y} name a district not in the district file (or none): {named}; {d} is counted over the communes of the commune file, so they may be of {d}: its shares of communes hold only if they hold with them counted (not meeting); correct their huyen column"
+                ),
+            ),
+        )
+        .at(first.line, None)
+        .field("huyen"),
+    )
+}
+
 impl Derived for Counted<'_> {
     fn share_meeting(&self, set: &str) -> Option<(f64, f64)> {
         let n = self.communes.len() + self.missing.len();
+        let u = self.unplaced.len() as f64;
         if n == 0 {
-            return None;
+            // Only communes that may be of it: anything.
+            return (u > 0.0).then_some((0.0, 100.0));
         }
         let n = n as f64;
         let pass = self
@@ -561,7 +641,12 @@ impl Derived for Counted<'_> {
             .filter(|c| c.verdict(set) == Verdict::Unknown)
             .count()
             + self.missing.len();
-        Some((100.0 * pass / n, 100.0 * (pass + open as f64) / n))
+        let open = open as f64;
+        // The communes that may be of it: all of it and failing at worst, none of it or all of it
+        // and meeting at best.
+        let low = 100.0 * pass / (n + u);
+        let high = (100.0 * (pass + open) / n).max(100.0 * (pass + open + u) / (n + u));
+        Some((low, high))
     }
 
     fn min_over_communes(&self, column: &str) -> Option<f64> {
@@ -569,16 +654,23 @@ impl Derived for Counted<'_> {
         if !self.missing.is_empty() || !self.columns.iter().any(|c| c == column) {
             return None;
         }
-        let mut low: Option<f64> = None;
-        for c in &self.communes {
-            let v = c
-                .values
+        let value = |c: &CommuneRef| {
+            c.values
                 .iter()
                 .find(|(k, _)| k == column)
-                .and_then(|(_, v)| *v)?;
+                .and_then(|(_, v)| *v)
+        };
+        let mut low: Option<f64> = None;
+        for c in &self.communes {
+            let v = value(c)?;
             low = Some(low.map_or(v, |l: f64| l.min(v)));
         }
-        low
+        // A commune that may be of it and may hold a lower value: unknown.
+        let low = low?;
+        self.unplaced
+            .iter()
+            .all(|c| value(c).is_some_and(|v| v >= low))
+            .then_some(low)
     }
 }
 
@@ -677,7 +769,8 @@ pub fn evaluate_district(
                 .iter()
                 .filter(|c| c.verdict(target) == Verdict::Unknown)
                 .count()
-                + missing;
+                + missing
+                + counted.unplaced.len();
             let required = ((threshold / 100.0) * total as f64 - 1e-9).ceil().max(0.0) as usize;
             let needed_more = required.saturating_sub(meeting);
             // Every commune must meet it: name the ones that do not (the xã without a row are

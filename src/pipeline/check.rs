@@ -545,7 +545,13 @@ pub fn run(
         versions,
         diag,
         out,
-        index: CommuneIndex::for_sets(&district_sets),
+        index: {
+            let mut index = CommuneIndex::for_sets(&district_sets);
+            if let Some(d) = &districts {
+                index.set_district_keys(d.keys.iter().cloned().collect());
+            }
+            index
+        },
         compact: Compact::default(),
         seen: HashMap::new(),
         across: false,

@@ -769,3 +769,72 @@ fn communes_of_no_district_are_counted_once_in_the_summary() {
     let side = |k: &str| s[k]["units"].as_u64();
     assert_eq!((side("before"), side("after")), (Some(2), Some(2)), "{s}");
 }
+
+/// A district counted over the commune file (its code not an official one): a commune naming no
+/// district of the district file (a misspelt name, an empty cell) may be its, so the district does
+/// not qualify without it: unknown, with a warning naming the commune, never Đạt.
+#[test]
+fn a_commune_of_a_misspelt_district_keeps_a_district_counted_over_the_file_from_qualifying() {
+    let dir = tempfile::tempdir().unwrap();
+    let commune = |code, name, set| Commune {
+        code,
+        name,
+        year: 2024,
+        set,
+    };
+    let (a, b, c) = (
+        commune("V1", "Tri Lễ", &[]),
+        commune("V2", "Văn An", &[]),
+        // Income below xã NTM's: it fails xã NTM.
+        commune("V3", "Yên Phúc", &[("10", "20")]),
+    );
+    let args = |xa: &str, huyen: &str| {
+        let (code, doc) = json(&[
+            "check",
+            xa,
+            "--districts",
+            huyen,
+            "--level",
+            "huyen-ntm",
+            "--format",
+            "json",
+        ]);
+        (code, doc)
+    };
+    for (place, qualified) in [
+        ("Văn Quan.", serde_json::Value::Null),
+        ("", serde_json::Value::Null),
+        ("Văn Quan", serde_json::Value::Bool(false)),
+    ] {
+        let (xa, huyen) = files(
+            &dir,
+            &[("Văn Quan", &a), ("Văn Quan", &b), (place, &c)],
+            &[("H4", "Văn Quan", 2024, &[])],
+        );
+        let (code, doc) = args(&xa, &huyen);
+        let d = district(&doc, "H4");
+        assert_eq!(d["qualified"], qualified, "«{place}»: {d}");
+        let warned: Vec<&serde_json::Value> = doc["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["kind"] == "unplaced-communes")
+            .collect();
+        if place == "Văn Quan" {
+            assert_eq!(code, 1);
+            assert!(warned.is_empty(), "{warned:?}");
+        } else {
+            assert_eq!(code, 2, "«{place}»");
+            assert_eq!(warned.len(), 1, "«{place}»: {}", doc["problems"]);
+            assert_eq!(warned[0]["line"], 4);
+            assert!(
+                warned[0]["message"]["vi"]
+                    .as_str()
+                    .unwrap()
+                    .contains("V3 (Yên Phúc)"),
+                "{}",
+                warned[0]
+            );
+        }
+    }
+}

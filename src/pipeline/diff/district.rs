@@ -51,6 +51,7 @@ impl Gathered {
             }
         }
         let mut index = CommuneIndex::for_sets(sets);
+        index.set_district_keys(keys.clone());
         index.begin_file(file);
         index.set_official_codes(file, official);
         Gathered {
