@@ -353,6 +353,21 @@ pub fn parse(raw: Raw, spec: &ColumnSpec, decimal: &Decimal) -> Result<Read, Box
             return Ok(Cell::Value(Value::Bool(false)).into());
         }
         (Kind::Pct | Kind::Num, _) if text.as_bytes()[0].is_ascii_digit() => {}
+        // A hyphen alone in a number's column is how Excel's accounting format shows 0, and a CSV
+        // it saves keeps it: 0 or «not applicable» cannot be told apart, and the two give different
+        // verdicts. Refused (a dash `–`, `—` or `KAD` is not what Excel writes for 0).
+        (Kind::Pct | Kind::Num, "-") => {
+            return Err(CellError::new(
+                Text::new(
+                    "«-» trong cột số: có thể là số 0 (Excel định dạng kế toán ghi 0 thành «-») hoặc không áp dụng",
+                    "«-» in a number column: it may be 0 (Excel's accounting format shows 0 as «-») or not applicable",
+                ),
+                Text::new(
+                    "0 nếu là số 0, hoặc KAD nếu không áp dụng",
+                    "0 if it is zero, or KAD when not applicable",
+                ),
+            ));
+        }
         _ => {
             let folded = cell_word(text);
             if NOT_APPLICABLE.contains(&folded.as_str()) {
@@ -862,7 +877,6 @@ mod tests {
         for na in [
             "KAD",
             "kad",
-            "-",
             "–",
             "—",
             "N/A",
@@ -871,6 +885,14 @@ mod tests {
         ] {
             assert_eq!(read(na, Kind::Bool), Ok(Cell::NotApplicable), "{na}");
             assert_eq!(read(na, Kind::Pct), Ok(Cell::NotApplicable), "{na}");
+        }
+        // A hyphen is «not applicable» in a Đạt/Không đạt column; in a number's it may be Excel's
+        // accounting 0: refused.
+        assert_eq!(read("-", Kind::Bool), Ok(Cell::NotApplicable));
+        assert_eq!(read(" - ", Kind::Bool), Ok(Cell::NotApplicable));
+        for kind in [Kind::Pct, Kind::Num] {
+            let e = read(" -   ", kind).unwrap_err();
+            assert!(e.message.vi.contains("định dạng kế toán"), "{e:?}");
         }
     }
 

@@ -303,7 +303,7 @@ fn a_second_header_row_under_the_ids_is_skipped_with_a_note() {
 
 #[test]
 fn a_not_applicable_where_none_is_allowed_is_quoted_as_typed() {
-    for typed in ["N/A", "-", "–", "—"] {
+    for typed in ["N/A", "–", "—"] {
         let dir = tempfile::tempdir().unwrap();
         let text = format!("ma_xa;ten_xa;huyen;nam;2.2\nX01;Gia Cát;Cao Lộc;2024;{typed}\n");
         let f = write(dir.path(), "kad.csv", &text);
@@ -314,6 +314,21 @@ fn a_not_applicable_where_none_is_allowed_is_quoted_as_typed() {
                 "kad.csv:2: error: column 2.2: indicator 2.2 cannot be marked not applicable (only «if any» indicators can); found «{typed}»"
             )),
             "{typed}: {err}"
+        );
+    }
+    // A hyphen alone in a number's column may be Excel's accounting 0: refused as such, whether
+    // the indicator may be not applicable or not.
+    let dir = tempfile::tempdir().unwrap();
+    for (col, value) in [("2.2", " - "), ("11", "-")] {
+        let text = format!("ma_xa;ten_xa;huyen;nam;{col}\nX01;Gia Cát;Cao Lộc;2024;{value}\n");
+        let f = write(dir.path(), "kad.csv", &text);
+        let (code, _, err) = run(&["check", &f, "--level", "xa-ntm", "--lang", "en"]);
+        assert_eq!(code, 65, "{err}");
+        assert!(
+            err.contains(&format!(
+                "kad.csv:2: error: column {col}: «-» in a number column: it may be 0 (Excel's accounting format shows 0 as «-») or not applicable; found «-»; expected 0 if it is zero, or KAD when not applicable"
+            )),
+            "{col}: {err}"
         );
     }
 }
