@@ -456,6 +456,62 @@ impl<'s> Diff<'s> {
         self.entries.iter().map(|e| self.unit(e, Depth::Full))
     }
 
+    /// The units tied one to one under the same code whose names differ on the two sides, case,
+    /// marks, punctuation and a leading type aside, as (old index, new index): a file's own codes given to other
+    /// communes another year compare two communes as one.
+    pub fn names_differ(&self) -> Vec<(usize, usize)> {
+        let (old, new) = (self.old, self.new);
+        self.entries
+            .iter()
+            .filter_map(|e| match *e {
+                Entry::Pair { old: i, new: j } => Some((i, j)),
+                _ => None,
+            })
+            .filter(|&(i, j)| {
+                let (a, b) = (old.name(i), new.name(j));
+                old.code(i) == new.code(j)
+                    && a != b
+                    && !a.trim().is_empty()
+                    && !b.trim().is_empty()
+                    && !crate::units::names::same_name(a, b)
+            })
+            .collect()
+    }
+
+    /// A unit only in the old side and one only in the new whose codes differ only by leading
+    /// zeros (`6235`, `06235`: a spreadsheet that stored the code as a number), as (old index, new
+    /// index): never compared as one (a code is read as written), said instead.
+    pub fn zeros_apart(&self) -> Vec<(usize, usize)> {
+        use crate::units::names::{padded, zeros_missing};
+        let (old, new) = (self.old, self.new);
+        let gone: Vec<usize> = self
+            .entries
+            .iter()
+            .filter_map(|e| match *e {
+                Entry::Gone(i) => Some(i),
+                _ => None,
+            })
+            .collect();
+        let came: Vec<usize> = self
+            .entries
+            .iter()
+            .filter_map(|e| match *e {
+                Entry::New(j) => Some(j),
+                _ => None,
+            })
+            .collect();
+        // Most comparisons have no code short of its zeros: nothing is padded then.
+        let short = |side: &dyn Side, k: &[usize]| k.iter().any(|&i| zeros_missing(side.code(i)));
+        if gone.is_empty() || came.is_empty() || !(short(old, &gone) || short(new, &came)) {
+            return Vec::new();
+        }
+        let by_padded: HashMap<String, usize> =
+            gone.iter().map(|&i| (padded(old.code(i)), i)).collect();
+        came.iter()
+            .filter_map(|&j| by_padded.get(&padded(new.code(j))).map(|&i| (i, j)))
+            .collect()
+    }
+
     /// The units with `detail`.
     pub fn units_with(&self, detail: Detail) -> impl Iterator<Item = UnitDiff> + '_ {
         self.entries

@@ -222,6 +222,82 @@ pub fn read(path: &Path, spec: &ReadSpec, sides: &[SideSpec]) -> FileRead {
     }
 }
 
+/// What may make two communes one, or one commune two, in a comparison: the same code under
+/// names that differ (`same-code-other-name`, one warning per pair, at the new side's row), and
+/// codes that differ only by leading zeros (`code-zeros`, one warning naming the first pairs).
+fn identity_warnings(
+    diff: &Diff,
+    sides: (&dyn Side, &dyn Side),
+    files: (&str, &str),
+) -> Vec<Problem> {
+    let (old, new) = sides;
+    let mut out: Vec<Problem> = diff
+        .names_differ()
+        .into_iter()
+        .map(|(i, j)| {
+            let (code, a, b) = (new.code(j), old.name(i), new.name(j));
+            Problem::warning(
+                "same-code-other-name",
+                files.1,
+                Text::new(
+                    format!(
+                        "mã {code} là «{a}» ở {}:{} nhưng «{b}» ở đây: hai dòng được so sánh như một xã; nếu là hai xã khác nhau (mã riêng của tệp đặt lại), sửa mã",
+                        files.0,
+                        old.line(i)
+                    ),
+                    format!(
+                        "code {code} is «{a}» at {}:{} but «{b}» here: the two rows are compared as one commune; if they are two communes (a file's own codes given again), correct the code",
+                        files.0,
+                        old.line(i)
+                    ),
+                ),
+            )
+            .at(new.line(j), None)
+            .field(Layout::COMMUNE.name)
+            .found(b.to_string())
+            .expected(Text::new(format!("«{a}»"), format!("«{a}»")))
+        })
+        .collect();
+    let zeros = diff.zeros_apart();
+    if let Some(&(i, j)) = zeros.first() {
+        let mut named: Vec<String> = zeros
+            .iter()
+            .take(3)
+            .map(|&(i, j)| format!("{} ↔ {}", old.code(i), new.code(j)))
+            .collect();
+        if zeros.len() > 3 {
+            named.push("…".to_string());
+        }
+        let (n, named) = (zeros.len(), named.join(", "));
+        out.push(
+            Problem::warning(
+                "code-zeros",
+                files.1,
+                Text::new(
+                    format!(
+                        "{n} xã có mã chỉ khác nhau ở số 0 đầu giữa hai bên ({named}), nên không được so sánh với nhau (bên cũ: {}:{}): bảng tính lưu mã dạng số thì mất số 0; định dạng cột mã là Văn bản (Text) rồi nhập lại mã cho đúng",
+                        files.0,
+                        old.line(i)
+                    ),
+                    format!(
+                        "{n} commune(s) have codes that differ only by leading zeros between the sides ({named}), so they are not compared with each other (old side: {}:{}): a spreadsheet storing the code as a number drops its zeros; format the code column as Text and type the codes again",
+                        files.0,
+                        old.line(i)
+                    ),
+                ),
+            )
+            .at(new.line(j), None)
+            .field(Layout::COMMUNE.code)
+            .found(new.code(j).to_string())
+            .expected(Text::new(
+                format!("mã như bên kia: {}", old.code(i)),
+                format!("the code as on the other side: {}", old.code(i)),
+            )),
+        );
+    }
+    out
+}
+
 /// The rows of one year that no side of their file compares: how many, and the first few.
 #[derive(Default)]
 struct Others {
@@ -607,6 +683,8 @@ where
     let skip: HashSet<&str> = skipped.iter().map(|(c, _)| c.as_str()).collect();
     let mut diff = compare(&p.sets, &old, &new, &map, &skip);
     problems.extend(diff.problems.iter().cloned());
+    let files = (old_store.head.file.as_str(), new_store.head.file.as_str());
+    problems.extend(identity_warnings(&diff, (&old, &new), files));
     let mut info = None;
     if let Some(d) = &dsources {
         // Each side's communes gathered by district, in the order the comparison read them.

@@ -12,7 +12,7 @@
 
 pub mod audit;
 mod load;
-mod names;
+pub(crate) mod names;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -63,6 +63,13 @@ pub fn fold(s: &str) -> String {
         .join(" ")
 }
 
+/// Whether two names as data files give them are one name: folded ([`fold`]), a leading type
+/// (`Xã`, `TT.`) aside on either (`Xã Gia Cát` and `gia cat` are one).
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    let bare = |s: &str| fold(split_type(s).1);
+    fold(a) == fold(b) || bare(a) == bare(b)
+}
+
 /// Whether `written` (a name as a data file gives it, with or without its type) is the unit's name:
 /// compared folded ([`fold`]: no case, diacritics or punctuation); a type written before the name
 /// (`Xã`, `TT.`) must be the unit's.
@@ -80,7 +87,7 @@ pub fn name_matches(unit: &Unit, written: &str) -> bool {
 }
 
 /// The code as it would be written with its leading zeros: `6475` → `06475`.
-pub(super) fn padded(code: &str) -> String {
+pub(crate) fn padded(code: &str) -> String {
     let c = code.trim();
     if zeros_missing(c) {
         format!("{c:0>5}")
@@ -90,7 +97,7 @@ pub(super) fn padded(code: &str) -> String {
 }
 
 /// Whether `code` (trimmed) lacks leading zeros [`padded`] would put back: a short code of digits.
-pub(super) fn zeros_missing(code: &str) -> bool {
+pub(crate) fn zeros_missing(code: &str) -> bool {
     !code.is_empty() && code.len() < 5 && code.bytes().all(|b| b.is_ascii_digit())
 }
 
@@ -173,6 +180,13 @@ mod tests {
         assert_eq!(fold("Đồng  Đăng"), "dong dang");
         assert_eq!(fold("Bằng Mạc"), fold("bang-mac"));
         assert_eq!(exact_key("  Gia   LỘC "), "gia lộc");
+    }
+
+    #[test]
+    fn names_are_one_whatever_their_case_marks_or_type() {
+        assert!(super::same_name("Xã Gia Cát", "gia cat"));
+        assert!(super::same_name("TT. Đồng Đăng", "Thị trấn Đồng Đăng"));
+        assert!(!super::same_name("Gia Cát", "Hợp Thành"));
     }
 
     #[test]

@@ -297,3 +297,60 @@ fn a_row_whose_year_is_unreadable_keeps_its_commune_out_of_the_comparison() {
     assert_eq!(doc["skipped"][0]["code"], "06002");
     assert_eq!(doc["skipped"][0]["side"], "old");
 }
+
+/// Codes that differ only by leading zeros (a spreadsheet kept the code as a number on one side)
+/// are read as written, so not compared; a warning says which and how to mend the file.
+#[test]
+fn codes_apart_only_by_leading_zeros_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (y2023, y2024) = by_year(&two_years());
+    let stripped = y2023.replace("\n06", "\n6");
+    assert_ne!(stripped, y2023);
+    let old = write(dir.path(), "cu.csv", &stripped);
+    let new = write(dir.path(), "moi.csv", &y2024);
+    let (code, out, err) = run(&["diff", &old, &new, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("xã có mã chỉ khác nhau ở số 0 đầu giữa hai bên (6001 ↔ 06001"),
+        "{err}"
+    );
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let warned: Vec<&Value> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["kind"] == "code-zeros")
+        .collect();
+    assert_eq!(warned.len(), 1, "{}", doc["problems"]);
+    assert_eq!(warned[0]["expected"]["vi"], "mã như bên kia: 6001");
+    // The same files with their zeros: no warning.
+    let (_, _, err) = run(&["diff", &write(dir.path(), "cu2.csv", &y2023), &new]);
+    assert!(!err.contains("số 0 đầu"), "{err}");
+}
+
+/// The same code under two names (a file's own codes given to other communes another year):
+/// compared as one, and said, at the new side's row; a name written with its type, another case
+/// or without marks is the same name.
+#[test]
+fn the_same_code_under_another_name_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (y2023, y2024) = by_year(&two_years());
+    let renamed =
+        y2024
+            .replacen(";Phú Xá;", ";Hợp Thành;", 1)
+            .replacen(";Thạch Đạn;", ";XÃ THACH DAN;", 1);
+    let old = write(dir.path(), "cu.csv", &y2023);
+    let new = write(dir.path(), "moi.csv", &renamed);
+    let (code, _, err) = run(&["diff", &old, &new]);
+    assert_eq!(code, 0, "{err}");
+    let warned: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("hai dòng được so sánh như một xã"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{err}");
+    assert!(
+        warned[0].contains("moi.csv:2: lưu ý: cột ten_xa: mã 06001 là «Phú Xá» ở ")
+            && warned[0].contains("cu.csv:2 nhưng «Hợp Thành» ở đây"),
+        "{err}"
+    );
+}
