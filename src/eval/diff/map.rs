@@ -265,6 +265,10 @@ impl CodeMap {
             return (map, problems);
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // Lines end in \n for the reader's count: one saved by Excel on Windows (\r\n) or an old
+        // Mac (\r) would otherwise be numbered one short.
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let text = text.as_str();
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter(text))
             .has_headers(false)
@@ -426,7 +430,18 @@ mod tests {
 
     #[test]
     fn a_map_is_read_with_its_lines_and_problems() {
-        let text = "# sáp nhập 2025\nMa xa cu;ma_xa_moi;ghi chú\n06501;20001;Gia Cát\n06502;20001;\n;20002;\n06501;20001;\n";
+        let lf = "# sáp nhập 2025\nMa xa cu;ma_xa_moi;ghi chú\n06501;20001;Gia Cát\n06502;20001;\n;20002;\n06501;20001;\n";
+        // Saved by Excel on Windows (CRLF) or an old Mac (CR): the same lines, the same numbers.
+        for text in [
+            lf.to_string(),
+            lf.replace('\n', "\r\n"),
+            lf.replace('\n', "\r"),
+        ] {
+            lines_and_problems(&text);
+        }
+    }
+
+    fn lines_and_problems(text: &str) {
         let (map, problems) = CodeMap::parse("map.csv", text.as_bytes());
         assert_eq!(map.entries.len(), 2);
         assert_eq!(map.entries[0].line, 3);
