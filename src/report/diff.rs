@@ -633,8 +633,18 @@ fn heading(rep: &DiffReport, lang: Lang, printed: bool, doc: &mut Doc) {
                 "Xã sáp nhập, tách, đổi mã theo tệp",
                 "Merged, split and renamed communes followed through"
             ),
-            rep.shown(map, printed)
+            shown_map(rep, map, printed)
         ));
+    }
+}
+
+/// The map as the report names it: a file, or a shipped conversion with the file it is read from
+/// (`lang-son-2025 (units/…/conversion-2025-07-01.toml)`), whose file alone loses its folders in a
+/// printed report.
+fn shown_map(rep: &DiffReport, map: &str, printed: bool) -> String {
+    match map.strip_suffix(')').and_then(|m| m.split_once(" (")) {
+        Some((name, path)) => format!("{name} ({})", rep.shown(path, printed)),
+        None => rep.shown(map, printed),
     }
 }
 

@@ -541,6 +541,22 @@ fn bang_mac_2025_against_its_four_former_xa_through_the_shipped_conversion() {
         "{}",
         doc["map"]
     );
+    // A printed report names the conversion and its file, without the file's folders.
+    let html = dir.path().join("so-sanh.html");
+    let (_, _, err) = run(&[
+        "diff",
+        &old,
+        &new,
+        "--map",
+        "lang-son-2025",
+        "-o",
+        html.to_str().unwrap(),
+    ]);
+    let page = std::fs::read_to_string(&html).unwrap_or_else(|e| panic!("{e}: {err}"));
+    assert!(
+        page.contains("theo tệp: lang-son-2025 (conversion-2025-07-01.toml)"),
+        "{page}"
+    );
     // The table names each former xã with its level.
     let (_, table, _) = run(&["diff", &old, &new, "--map", "lang-son-2025"]);
     assert!(
