@@ -44,6 +44,31 @@ impl Text {
     }
 }
 
+/// Why a file operation failed, in both languages: the common reasons in words (the system's
+/// message is English, and a temporary file's error names the temporary file), else the system's
+/// message as it is.
+pub fn io_reason(e: &std::io::Error) -> Text {
+    use std::io::ErrorKind as K;
+    let (vi, en) = match e.kind() {
+        K::NotFound => ("không có thư mục hay tệp đó", "no such folder or file"),
+        K::PermissionDenied => ("không có quyền", "permission denied"),
+        K::StorageFull => ("ổ đĩa đã đầy", "no space left on the disk"),
+        K::ReadOnlyFilesystem => ("ổ đĩa chỉ cho đọc", "the disk is read-only"),
+        K::IsADirectory => ("đó là một thư mục", "it is a folder"),
+        K::NotADirectory => (
+            "một phần của đường dẫn không phải thư mục",
+            "a part of the path is not a folder",
+        ),
+        K::QuotaExceeded => ("đã hết hạn mức dung lượng", "the disk quota is used up"),
+        K::FileTooLarge => ("tệp quá lớn", "the file is too large"),
+        _ => {
+            let os = e.to_string();
+            return Text::new(os.clone(), os);
+        }
+    };
+    Text::new(vi, en)
+}
+
 /// Format a number the way the user's language writes it: `85,5` in Vietnamese, `85.5` in English.
 /// At most three decimals, trailing zeros dropped (so that 69,999 % never reads as 70 %).
 pub fn num(value: f64, lang: Lang) -> String {
@@ -104,6 +129,16 @@ pub fn derived(value: f64, lang: Lang) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_file_error_is_said_in_words_without_the_temporary_file() {
+        let e = std::io::Error::new(std::io::ErrorKind::NotFound, "at path /x/.a.csv.ntm-tmp-1");
+        let r = super::io_reason(&e);
+        assert_eq!(r.vi, "không có thư mục hay tệp đó");
+        assert!(!r.en.contains("tmp"), "{r:?}");
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        assert_eq!(super::io_reason(&full).vi, "ổ đĩa đã đầy");
+    }
+
     use super::*;
 
     #[test]

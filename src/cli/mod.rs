@@ -252,10 +252,12 @@ pub fn run() -> i32 {
                 && let Err(w) = printed
                 && w.kind() != std::io::ErrorKind::BrokenPipe
             {
+                let why = ntm::i18n::io_reason(&w);
                 let _ = writeln!(
                     std::io::stderr(),
-                    "ntm: {}: {w}",
-                    lang.pick("lỗi: không ghi được", "error: cannot write")
+                    "ntm: {}: {}",
+                    lang.pick("lỗi: không ghi được", "error: cannot write"),
+                    lang.pick(&why.vi, &why.en)
                 );
                 return exit::IO;
             }

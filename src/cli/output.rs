@@ -12,6 +12,7 @@
 //! - never over a file the run reads (data, districts, map, criteria; compared by identity, so a
 //!   second name or a link is caught), never into a directory, a socket, a block device.
 
+use ntm::i18n::io_reason;
 use std::fs::{File, Metadata};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -197,8 +198,8 @@ impl Output {
             }
             Err(e) => {
                 return Err(refuse(
-                    format!("không xem được {shown}: {e}"),
-                    format!("cannot look at {shown}: {e}"),
+                    format!("không xem được {shown}: {}", io_reason(&e).vi),
+                    format!("cannot look at {shown}: {}", io_reason(&e).en),
                 ));
             }
         };
@@ -300,8 +301,16 @@ impl Output {
             Err(e) => {
                 drop(slot);
                 ctx.error(
-                    &format!("không tạo được tệp trong {}: {e}", dir.display()),
-                    &format!("cannot create a file in {}: {e}", dir.display()),
+                    &format!(
+                        "không tạo được tệp trong {}: {}",
+                        dir.display(),
+                        io_reason(&e).vi
+                    ),
+                    &format!(
+                        "cannot create a file in {}: {}",
+                        dir.display(),
+                        io_reason(&e).en
+                    ),
                 );
                 return Err(exit::USAGE);
             }
@@ -343,8 +352,8 @@ impl Output {
             }
             Err(e) => {
                 ctx.error(
-                    &format!("không mở được {shown} để ghi: {e}"),
-                    &format!("cannot open {shown} for writing: {e}"),
+                    &format!("không mở được {shown} để ghi: {}", io_reason(&e).vi),
+                    &format!("cannot open {shown} for writing: {}", io_reason(&e).en),
                 );
                 Err(exit::USAGE)
             }
@@ -543,8 +552,8 @@ pub(crate) fn write_failed(ctx: &Ctx, e: &io::Error) -> i32 {
         return exit::USAGE;
     }
     ctx.error(
-        &format!("không ghi được kết quả: {e}"),
-        &format!("cannot write the report: {e}"),
+        &format!("không ghi được kết quả: {}", io_reason(e).vi),
+        &format!("cannot write the report: {}", io_reason(e).en),
     );
     exit::IO
 }

@@ -133,7 +133,7 @@ fn dev_null_and_dev_full_are_written_through_and_stay_devices() {
     let (code, _, err) = run(&["check", SAMPLES, "-o", "/dev/full", "--lang", "en"]);
     assert_eq!(code, 74, "{err}");
     assert!(
-        err.contains("cannot write the report: No space left on device"),
+        err.contains("cannot write the report: no space left on the disk"),
         "{err}"
     );
     assert!(is_char_device("/dev/full"));
@@ -599,7 +599,7 @@ fn a_full_disk_on_standard_output_is_exit_74() {
         a.extend(["--lang", "en"]);
         let (code, err) = to_full_disk(&a);
         assert_eq!(code, 74, "{args:?}: {err}");
-        assert!(err.contains("No space left on device"), "{args:?}: {err}");
+        assert!(err.contains("no space left on the disk"), "{args:?}: {err}");
     }
 }
 
