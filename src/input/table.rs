@@ -784,52 +784,73 @@ impl Reader<'_> {
         // The CSV fields walked once in order (`positions` go left to right), not looked up one by one.
         let mut fields = rec.csv_fields();
         let mut next = 0;
-        for &(pos, idx, ref quick) in positions {
+        // The columns whose value this row refuses already (a cell not read, copies that differ).
+        let mut refused: Vec<usize> = Vec::new();
+        for &(pos, idx, ref quick, copy) in positions {
             let text = fields.as_mut().and_then(|f| {
                 let t = f.nth(pos.checked_sub(next)?);
                 next = pos + 1;
                 t
             });
-            if let Some(r) = text.and_then(|text| cell::quick(text, quick, self.decimal.mark)) {
+            let cell = if let Some(r) =
+                text.and_then(|text| cell::quick(text, quick, self.decimal.mark))
+            {
                 if let (Some(m), None) = (r.shows, self.decimal.mark) {
                     self.decimal = shown_at(m, rec, pos);
                 }
-                row.cells[idx] = r.cell;
+                r.cell
+            } else {
+                let spec = &self.head.specs[idx];
+                let raw = rec.raw(pos);
+                let mut read = cell::parse(raw, spec, &self.decimal);
+                if matches!(&read, Err(e) if e.ambiguous) && self.decimal.mark.is_none() {
+                    // A number that reads two ways before any has shown the file's decimal mark: look
+                    // for the first that shows it, anywhere in the file.
+                    if let Some(rescan) = self.rescan.take()
+                        && let Some(found) = find_mark(rescan(), map, &self.head.specs)
+                    {
+                        self.decimal = found;
+                    }
+                    read = cell::parse(raw, spec, &self.decimal);
+                }
+                match read {
+                    Ok(r) => {
+                        if let (Some(m), None) = (r.shows, self.decimal.mark) {
+                            self.decimal = shown_at(m, rec, pos);
+                        }
+                        if r.cell == Cell::NotApplicable && copy.is_none() {
+                            row.written.push((idx, raw.shown()));
+                        }
+                        r.cell
+                    }
+                    Err(e) => {
+                        let mut p = Problem::error("bad-cell", file, e.message)
+                            .at(line, None)
+                            .field(self.head.columns[idx].clone())
+                            .found(raw.shown())
+                            .expected(e.expected);
+                        p.cell = rec.cell_ref(pos);
+                        problems.push(p);
+                        ok = false;
+                        if !refused.contains(&idx) {
+                            refused.push(idx);
+                        }
+                        continue;
+                    }
+                }
+            };
+            let Some(c) = copy.and_then(|c| map.copies.get(c)) else {
+                row.cells[idx] = cell;
                 continue;
-            }
-            let spec = &self.head.specs[idx];
-            let raw = rec.raw(pos);
-            let mut read = cell::parse(raw, spec, &self.decimal);
-            if matches!(&read, Err(e) if e.ambiguous) && self.decimal.mark.is_none() {
-                // A number that reads two ways before any has shown the file's decimal mark: look for
-                // the first that shows it, anywhere in the file.
-                if let Some(rescan) = self.rescan.take()
-                    && let Some(found) = find_mark(rescan(), map, &self.head.specs)
-                {
-                    self.decimal = found;
-                }
-                read = cell::parse(raw, spec, &self.decimal);
-            }
-            match read {
-                Ok(r) => {
-                    if let (Some(m), None) = (r.shows, self.decimal.mark) {
-                        self.decimal = shown_at(m, rec, pos);
-                    }
-                    if r.cell == Cell::NotApplicable {
-                        row.written.push((idx, raw.shown()));
-                    }
-                    row.cells[idx] = r.cell;
-                }
-                Err(e) => {
-                    let mut p = Problem::error("bad-cell", file, e.message)
-                        .at(line, None)
-                        .field(self.head.columns[idx].clone())
-                        .found(raw.shown())
-                        .expected(e.expected);
-                    p.cell = rec.cell_ref(pos);
-                    problems.push(p);
-                    ok = false;
-                }
+            };
+            // A later copy of a column named twice: it must say what the first says, or neither is
+            // believed. Once per column and row: a copy that could not be read, or copies found to
+            // differ, were reported already.
+            if cell != row.cells[idx] && !refused.contains(&idx) {
+                let column = &self.head.columns[idx];
+                problems.push(copies_differ(rec, pos, c, column, file));
+                refused.push(idx);
+                ok = false;
             }
         }
         if ok {
@@ -840,6 +861,35 @@ impl Reader<'_> {
         }
         true
     }
+}
+
+/// A row whose two copies of `column` (the later at field `pos`, `copy`) hold different values: which
+/// is right cannot be told, so the row is not scored.
+fn copies_differ(rec: &Rec, pos: usize, copy: &ColumnCopy, column: &str, file: &str) -> Problem {
+    let first = rec.raw(copy.first).shown();
+    let this = rec.raw(pos).shown();
+    let (a, b) = (&copy.first_place, &copy.place);
+    let mut p = Problem::error(
+        "duplicate-column",
+        file,
+        Text::new(
+            format!(
+                "cột có hai bản ghi khác nhau: cột {a} ghi «{first}», cột {b} ghi «{this}»; không biết giá trị nào đúng nên dòng không được chấm"
+            ),
+            format!(
+                "the column is in the file twice with different values: column {a} holds «{first}», column {b} holds «{this}»; which is right cannot be told, so the row is not scored"
+            ),
+        ),
+    )
+    .at(rec.line, None)
+    .field(column)
+    .found(this)
+    .expected(Text::new(
+        format!("«{first}» như ở cột {a}: hai bản của một cột phải ghi như nhau"),
+        format!("«{first}» as in column {a}: both copies of a column must agree"),
+    ));
+    p.cell = rec.cell_ref(pos);
+    p
 }
 
 /// The row's commune group from its `nhom_xa` cell, when the version declares groups (`groups`): a
@@ -927,8 +977,8 @@ fn find_mark(records: Option<Records>, map: &HeaderMap, specs: &[ColumnSpec]) ->
     let numeric: Vec<usize> = map
         .slots
         .iter()
-        .filter(|(_, idx, _)| specs[*idx].kind != Kind::Bool)
-        .map(|(pos, _, _)| *pos)
+        .filter(|(_, idx, _, _)| specs[*idx].kind != Kind::Bool)
+        .map(|(pos, _, _, _)| *pos)
         .collect();
     for rec in records?.map_while(Result::ok) {
         if rec.line <= map.line {
@@ -1013,6 +1063,15 @@ pub(crate) fn empty_dataset(file: &str, schema: &Schema) -> Dataset {
     }
 }
 
+/// A later copy of a column named twice in the header.
+struct ColumnCopy {
+    /// The field position of the column's first copy.
+    first: usize,
+    /// Where the first copy and this one stand, as the user sees them (Excel letter or field number).
+    first_place: String,
+    place: String,
+}
+
 /// Where each header field goes.
 struct HeaderMap {
     /// Where the identifying columns are (looked up once here, not per row).
@@ -1023,8 +1082,12 @@ struct HeaderMap {
     group: Option<usize>,
     /// The version's commune groups (empty when its thresholds do not vary by group).
     groups: Vec<Group>,
-    /// (field position, dataset column index, what [`cell::quick`] needs of the column's spec)
-    slots: Vec<(usize, usize, cell::QuickSpec)>,
+    /// (field position, dataset column index, what [`cell::quick`] needs of the column's spec, and
+    /// for a column's second or later copy its place in `copies`)
+    slots: Vec<(usize, usize, cell::QuickSpec, Option<usize>)>,
+    /// The later copies of a column the header names more than once: each is read and must agree
+    /// with the first, or the row is not scored.
+    copies: Vec<ColumnCopy>,
     width: usize,
     /// The header's own line.
     line: usize,
@@ -1048,6 +1111,7 @@ fn map_header(
     };
     let mut meta = HashMap::new();
     let mut cells = Vec::new();
+    let mut copies: Vec<ColumnCopy> = Vec::new();
     let mut unknown: Vec<String> = Vec::new();
     let mut unused = Vec::new();
     let mut duplicate_meta = false;
@@ -1114,36 +1178,50 @@ fn map_header(
             }
         };
         if let Some(&first) = first_at.get(&idx) {
-            problems.push(
-                Problem::error(
-                    "duplicate-column",
-                    &file,
-                    Text::new(
-                        format!(
-                            "cột xuất hiện hai lần trong dòng tiêu đề (cột {} và cột {}): chỉ cột {} được đọc",
-                            place(first),
-                            place(pos),
-                            place(first)
-                        ),
-                        format!(
-                            "the column appears twice in the header (columns {} and {}): only column {} is read",
-                            place(first),
-                            place(pos),
-                            place(first)
-                        ),
+            let (a, b) = (place(first), place(pos));
+            // Which copy would be read is an accident of the file's order: both are read, and a row
+            // whose copies differ is not scored (see `Reader::read_row`).
+            let read = used.contains(&ds.columns[idx].as_str());
+            let message = if read {
+                Text::new(
+                    format!(
+                        "cột xuất hiện hai lần trong dòng tiêu đề (cột {a} và cột {b}): cả hai được đọc, dòng nào hai cột ghi khác nhau thì không được chấm"
+                    ),
+                    format!(
+                        "the column appears twice in the header (columns {a} and {b}): both are read, and a row where they differ is not scored"
                     ),
                 )
-                .at(hline, None)
-                .field(ds.columns[idx].clone())
-                .found(raw.trim())
-                .expected(Text::new("mỗi mã cột một lần", "each column id once")),
+            } else {
+                Text::new(
+                    format!(
+                        "cột xuất hiện hai lần trong dòng tiêu đề (cột {a} và cột {b}); cột không dùng ở mức đánh giá đã chọn"
+                    ),
+                    format!(
+                        "the column appears twice in the header (columns {a} and {b}); it is not used at the chosen level"
+                    ),
+                )
+            };
+            problems.push(
+                Problem::error("duplicate-column", &file, message)
+                    .at(hline, None)
+                    .field(ds.columns[idx].clone())
+                    .found(raw.trim())
+                    .expected(Text::new("mỗi mã cột một lần", "each column id once")),
             );
+            if read {
+                copies.push(ColumnCopy {
+                    first,
+                    first_place: a,
+                    place: b,
+                });
+                cells.push((pos, idx, Some(copies.len() - 1)));
+            }
             continue;
         }
         first_at.insert(idx, pos);
         ds.present[idx] = true;
         if used.contains(&ds.columns[idx].as_str()) {
-            cells.push((pos, idx));
+            cells.push((pos, idx, None));
         } else {
             unused.push(ds.columns[idx].clone());
         }
@@ -1282,8 +1360,9 @@ fn map_header(
         groups,
         slots: cells
             .iter()
-            .map(|&(pos, idx)| (pos, idx, cell::QuickSpec::of(&ds.specs[idx])))
+            .map(|&(pos, idx, copy)| (pos, idx, cell::QuickSpec::of(&ds.specs[idx]), copy))
             .collect(),
+        copies,
         width: header.len(),
         line: hline,
     })

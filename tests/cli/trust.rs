@@ -230,6 +230,106 @@ fn a_repeated_identifying_column_is_an_error() {
     assert_eq!(doc["unscored"][0]["line"], 1);
 }
 
+/// `xa.csv` with column 10 given a second time at the end of the header, holding `second[i]` on
+/// commune `i`'s row (A, B, C: first copy 56,84 on every row, the commune's income).
+fn with_income_twice(dir: &std::path::Path, second: &[&str]) -> (String, usize, usize) {
+    let set = [("10", "56,84")];
+    let codes = ["A", "B", "C"];
+    let communes: Vec<Commune> = codes[..second.len()]
+        .iter()
+        .map(|c| commune(c, &set))
+        .collect();
+    let text = csv(&communes);
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let first = header.split(';').position(|h| h == "10").unwrap() + 1;
+    let last = header.split(';').count() + 1;
+    let mut out = format!("{header};10\n");
+    for (row, v) in lines.zip(second) {
+        out.push_str(&format!("{row};{v}\n"));
+    }
+    (write(dir, "xa.csv", &out), first, last)
+}
+
+#[test]
+fn a_repeated_indicator_column_whose_copies_disagree_leaves_the_row_unscored() {
+    let dir = tempfile::tempdir().unwrap();
+    // A's copies agree, B's disagree, C's second is empty.
+    let (f, first, last) = with_income_twice(dir.path(), &[" 56,84 ", "30", ""]);
+    let (code, doc) = json(&["check", &f, "--format", "json"]);
+    assert_eq!(code, 65, "{doc}");
+    assert_eq!(scored(&doc), ["A"]);
+    assert_eq!(unscored(&doc), [("B".to_string(), 3), ("C".to_string(), 4)]);
+    let reason = doc["unscored"][0]["reasons"][0]["en"].as_str().unwrap();
+    assert_eq!(
+        reason,
+        format!(
+            "10: the column is in the file twice with different values: column {first} holds «56,84», column {last} holds «30»; which is right cannot be told, so the row is not scored"
+        )
+    );
+    let (_, _, err) = run(&["check", &f, "--lang", "en"]);
+    assert!(
+        err.contains(&format!("xa.csv:3: error: column 10: the column is in the file twice with different values: column {first} holds «56,84», column {last} holds «30»; which is right cannot be told, so the row is not scored; found «30»; expected «56,84» as in column {first}: both copies of a column must agree")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("xa.csv:1: error: column 10: the column appears twice in the header (columns {first} and {last}): both are read, and a row where they differ is not scored")),
+        "{err}"
+    );
+    // Every report lists B as not scored, with the reason, and never as a commune that passes.
+    for ext in ["csv", "html"] {
+        let out = dir.path().join(format!("out.{ext}"));
+        let (code, _, _) = run(&["check", &f, "--lang", "en", "-o", out.to_str().unwrap()]);
+        assert_eq!(code, 65);
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            text.contains(&format!("column {last} holds «30»")),
+            "{ext}: {text}"
+        );
+    }
+    let x = dir.path().join("out.xlsx");
+    let (code, _, _) = run(&["check", &f, "-o", x.to_str().unwrap()]);
+    assert_eq!(code, 65);
+    use calamine::{Reader as _, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(&x).unwrap();
+    let sheet = wb.worksheet_range("Không chấm được").unwrap();
+    let cells: Vec<String> = sheet.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.contains(&format!("cột {first} ghi «56,84», cột {last} ghi «30»"))),
+        "{cells:?}"
+    );
+}
+
+#[test]
+fn a_repeated_indicator_column_in_a_workbook_names_the_cells_of_both_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, first, last) = with_income_twice(dir.path(), &["56,84", "30"]);
+    // The Excel letters of a 1-based field number: 30 → AD.
+    let letters = |n: usize| {
+        let (mut n, mut out) = (n, String::new());
+        while n > 0 {
+            out.insert(0, char::from(b'A' + ((n - 1) % 26) as u8));
+            n = (n - 1) / 26;
+        }
+        out
+    };
+    let (a, b) = (letters(first), letters(last));
+    assert_eq!(a, "AD");
+    let x = dir.path().join("xa.xlsx");
+    workbook_from(&x, "Xã", &std::fs::read_to_string(&f).unwrap(), |_| {});
+    let (code, doc) = json(&["check", x.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 65, "{doc}");
+    assert_eq!(scored(&doc), ["A"]);
+    assert_eq!(unscored(&doc), [("B".to_string(), 3)]);
+    let (_, _, err) = run(&["check", x.to_str().unwrap(), "--lang", "en"]);
+    assert!(
+        err.contains(&format!("xa.xlsx:3: error: cell Xã!{b}3, column 10: the column is in the file twice with different values: column {a} holds «56.84», column {b} holds «30»; which is right cannot be told, so the row is not scored; found «30»; expected «56.84» as in column {a}")),
+        "{err}"
+    );
+}
+
 #[test]
 fn the_same_file_given_twice_is_read_once() {
     let dir = tempfile::tempdir().unwrap();
