@@ -231,6 +231,11 @@ fn a_stray_cell_far_away_does_not_blow_up_the_sheet() {
 /// The workbook at `from` with every occurrence of `what` in its sheet's XML replaced by `with`,
 /// written to `to` (a sheet no Excel writes, for the cases Excel's own writer cannot make).
 fn edit_sheet(from: &std::path::Path, to: &std::path::Path, what: &str, with: &str) {
+    edit_sheet_all(from, to, &[(what, with)]);
+}
+
+/// The same, with each replacement of `edits` made in turn.
+fn edit_sheet_all(from: &std::path::Path, to: &std::path::Path, edits: &[(&str, &str)]) {
     use std::io::{Read, Write};
     let mut zin = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
     let mut zout = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
@@ -242,10 +247,11 @@ fn edit_sheet(from: &std::path::Path, to: &std::path::Path, what: &str, with: &s
         let mut data = Vec::new();
         part.read_to_end(&mut data).unwrap();
         if name == "xl/worksheets/sheet1.xml" {
-            data = String::from_utf8(data)
-                .unwrap()
-                .replace(what, with)
-                .into_bytes();
+            let mut text = String::from_utf8(data).unwrap();
+            for (what, with) in edits {
+                text = text.replace(what, with);
+            }
+            data = text.into_bytes();
         }
         zout.start_file(name, options).unwrap();
         zout.write_all(&data).unwrap();
@@ -357,4 +363,232 @@ fn a_quoted_percent_sign_in_a_format_is_not_a_percentage() {
             assert_eq!(doc["unscored"][0]["code"], "06235", "{name}");
         }
     }
+}
+
+/// The communes of `csv` text written cell by cell as text, each row at the row `at` gives for its
+/// line (the header is line 0).
+fn sheet_of(text: &str, at: impl Fn(usize) -> u32) -> Workbook {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (i, line) in text.lines().enumerate() {
+        for (c, f) in line.split(';').enumerate() {
+            ws.write_string(at(i), c as u16, f).unwrap();
+        }
+    }
+    wb
+}
+
+const GIA_CAT: Commune = Commune {
+    code: "06235",
+    name: "Gia Cát",
+    year: 2024,
+    set: &[],
+};
+const HOP_THANH: Commune = Commune {
+    code: "06226",
+    name: "Hợp Thành",
+    year: 2024,
+    set: &[],
+};
+const TAN_LIEN: Commune = Commune {
+    code: "06229",
+    name: "Tân Liên",
+    year: 2024,
+    set: &[],
+};
+
+/// Each row not scored as (row, its reasons in English).
+fn unscored(doc: &serde_json::Value) -> Vec<(u64, String)> {
+    doc["unscored"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            let reasons: Vec<&str> = u["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["en"].as_str().unwrap())
+                .collect();
+            (u["line"].as_u64().unwrap(), reasons.join(" | "))
+        })
+        .collect()
+}
+
+fn scored(doc: &serde_json::Value) -> Vec<(String, u64)> {
+    doc["communes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["code"].as_str().unwrap().to_string(),
+                c["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// A commune's row above the header (its code and year filled) is listed as not scored, with its
+/// place; the titles above the header (merged, or in two cells, or with «Năm 2024») stay quiet.
+#[test]
+fn a_communes_row_above_the_header_is_listed_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = csv(&[HOP_THANH, GIA_CAT]);
+    // Titles on rows 1–2, Hợp Thành on row 3, the header on row 4, Gia Cát on row 5.
+    let mut wb = sheet_of(&text, |i| [3, 2, 4][i]);
+    let ws = wb.worksheet_from_index(0).unwrap();
+    ws.merge_range(0, 0, 0, 2, "UBND HUYỆN CAO LỘC", &Format::new())
+        .unwrap();
+    ws.write_string(0, 4, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+        .unwrap();
+    ws.write_string(1, 0, "Mã số: 01").unwrap();
+    ws.write_string(1, 3, "Năm 2024").unwrap();
+    // The year as Excel stores a number typed in.
+    ws.write_number(2, 3, 2024.0).unwrap();
+    let x = dir.path().join("above.xlsx");
+    wb.save(&x).unwrap();
+    let (code, doc) = json(&["check", x.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 65, "{}", doc["problems"]);
+    assert_eq!(scored(&doc), [("06235".to_string(), 5)]);
+    let un = unscored(&doc);
+    assert_eq!(un.len(), 1, "{un:?}");
+    assert_eq!(un[0].0, 3);
+    assert!(
+        un[0].1.contains(
+            "row 3 is above the header row (row 4) but holds a unit's data (cell Sheet1!A3 code «06226», cell Sheet1!D3 year 2024): it is not scored"
+        ),
+        "{un:?}"
+    );
+    let (_, _, err) = run(&["check", x.to_str().unwrap()]);
+    assert!(
+        err.contains("above.xlsx:3: lỗi: dòng 3 nằm trên dòng tiêu đề (dòng 4) nhưng có số liệu của một đơn vị (ô Sheet1!A3 mã «06226», ô Sheet1!D3 năm 2024)"),
+        "{err}"
+    );
+
+    // The titles alone, the commune below: nothing to say.
+    let mut wb = sheet_of(&csv(&[GIA_CAT]), |i| [3, 4][i]);
+    let ws = wb.worksheet_from_index(0).unwrap();
+    ws.merge_range(0, 0, 0, 2, "UBND HUYỆN CAO LỘC", &Format::new())
+        .unwrap();
+    ws.write_string(0, 4, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+        .unwrap();
+    ws.write_string(1, 0, "Mã số: 01").unwrap();
+    ws.write_string(1, 3, "Năm 2024").unwrap();
+    let t = dir.path().join("titles.xlsx");
+    wb.save(&t).unwrap();
+    let (code, doc) = json(&["check", t.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{}", doc["problems"]);
+    assert_eq!(scored(&doc), [("06235".to_string(), 5)]);
+    assert_eq!(unscored(&doc), []);
+}
+
+/// Two `<row r="2">`, or two cells of one address: the row is refused (neither value taken), its
+/// cell named; the rows after it are read. A row met again after a later one is refused too.
+#[test]
+fn a_row_or_cell_written_twice_is_refused_not_picked() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.xlsx");
+    sheet_of(&csv(&[GIA_CAT, HOP_THANH, TAN_LIEN]), |i| i as u32)
+        .save(&good)
+        .unwrap();
+    let (code, doc) = json(&["check", good.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{}", doc["problems"]);
+    assert_eq!(scored(&doc).len(), 3);
+
+    // Row 3 (Hợp Thành) written as a second row 2.
+    let duprow = dir.path().join("duprow.xlsx");
+    edit_sheet_all(
+        &good,
+        &duprow,
+        &[
+            ("<row r=\"3\"", "<row r=\"2\""),
+            ("3\" t=\"s\"", "2\" t=\"s\""),
+        ],
+    );
+    // Gia Cát's 2.1 (column G) written again over its 1.2 (column F).
+    let dupcell = dir.path().join("dupcell.xlsx");
+    edit_sheet(&good, &dupcell, "r=\"G2\"", "r=\"F2\"");
+    // Tân Liên's row 4 written as row 2, after row 3.
+    let back = dir.path().join("back.xlsx");
+    edit_sheet_all(
+        &good,
+        &back,
+        &[
+            ("<row r=\"4\"", "<row r=\"2\""),
+            ("4\" t=\"s\"", "2\" t=\"s\""),
+        ],
+    );
+    for (file, left, line, words) in [
+        (
+            &duprow,
+            vec![("06229".to_string(), 4)],
+            2,
+            "sheet «Sheet1» is damaged: cell Sheet1!A2 appears twice («06235», then «06226»; two cells with one address, or row 2 written twice): row 2 is not scored, neither value is taken",
+        ),
+        (
+            &dupcell,
+            vec![("06226".to_string(), 3), ("06229".to_string(), 4)],
+            2,
+            "cell Sheet1!F2 appears twice («Đạt», then «100»",
+        ),
+        (
+            &back,
+            vec![("06235".to_string(), 2), ("06226".to_string(), 3)],
+            2,
+            "sheet «Sheet1» is damaged: row 2 (cell Sheet1!A2) comes after row 3, rows must come in order, each once (row 2 written twice?): row 2 at this place is not scored",
+        ),
+    ] {
+        let (code, doc) = json(&["check", file.to_str().unwrap(), "--format", "json"]);
+        assert_eq!(code, 65, "{file:?}: {}", doc["problems"]);
+        assert_eq!(scored(&doc), left, "{file:?}");
+        let un = unscored(&doc);
+        assert_eq!(un.len(), 1, "{file:?}: {un:?}");
+        assert_eq!(un[0].0, line, "{file:?}");
+        assert!(un[0].1.contains(words), "{file:?}: {un:?}");
+    }
+    let (_, _, err) = run(&["check", dupcell.to_str().unwrap()]);
+    assert!(
+        err.contains("trang tính «Sheet1» hỏng: ô Sheet1!F2 có hai lần («Đạt» rồi «100»"),
+        "{err}"
+    );
+}
+
+/// A code stored as a number under a format of zeros (6235 shown as 06235 by `00000`) is read as
+/// Excel shows it, so that it is the commune 06235 of every other file; under another format, and
+/// in any column but the code's, a number is read as it stands.
+#[test]
+fn a_code_stored_as_a_number_is_read_as_its_zeros_format_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = sheet_of(&csv(&[GIA_CAT, HOP_THANH, TAN_LIEN]), |i| i as u32);
+    let ws = wb.worksheet_from_index(0).unwrap();
+    let zeros = Format::new().set_num_format("00000");
+    ws.write_number_with_format(1, 0, 6235.0, &zeros).unwrap();
+    ws.write_number(2, 0, 6226.0).unwrap();
+    ws.write_number_with_format(3, 0, 6229.0, &Format::new().set_num_format("0"))
+        .unwrap();
+    // 2.2 (≥ 70 %) holds 90 under `00000`: a scored value, read as the number 90.
+    let at = 4 + BASE.iter().position(|(c, _)| *c == "2.2").unwrap() as u16;
+    ws.write_number_with_format(1, at, 90.0, &zeros).unwrap();
+    let x = dir.path().join("zeros.xlsx");
+    wb.save(&x).unwrap();
+    let (code, doc) = json(&["check", x.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(
+        scored(&doc),
+        [
+            ("06235".to_string(), 2),
+            ("6226".to_string(), 3),
+            ("6229".to_string(), 4)
+        ],
+        "{}",
+        doc["problems"]
+    );
+    let gia_cat = crate::common::commune(&doc, "06235");
+    assert_eq!(
+        crate::common::indicator(gia_cat, "xa-ntm", "2.2")["value"],
+        90.0
+    );
+    assert_eq!(gia_cat["level_reached"], "kieu-mau");
+    // The codes not padded are not in the list of units (a note), nothing else.
+    assert_eq!(code, 0, "{}", doc["problems"]);
 }

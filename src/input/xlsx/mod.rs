@@ -381,6 +381,172 @@ pub const READER_THREAD: &str = "ntm-xlsx-reader";
 /// One row of cells as read: (column, type, text).
 type Cells = Vec<(u32, Typed, String)>;
 
+/// A row as read, or why it is refused (its cells not each in their own place).
+type Row = Result<Cells, Box<Problem>>;
+
+/// The most rows held above the header until it is found (`input::table` takes a header within the
+/// first 21 rows): past them, rows go on without waiting for one.
+const ABOVE: usize = 32;
+
+/// The identifying columns of the header row: its code columns and its year column, and its
+/// non-empty cells.
+#[derive(Default)]
+struct Named {
+    code: Vec<u32>,
+    year: Option<u32>,
+    filled: usize,
+}
+
+impl Named {
+    fn of(cells: &Cells) -> Self {
+        let text = |(_, t, _): &&(u32, Typed, String)| *t == Typed::Text;
+        Named {
+            code: cells
+                .iter()
+                .filter(|c| text(c) && is_code_header(&c.2))
+                .map(|c| c.0)
+                .collect(),
+            year: cells
+                .iter()
+                .find(|c| text(c) && super::header::is_year(&c.2))
+                .map(|c| c.0),
+            filled: cells.iter().filter(|c| !c.2.trim().is_empty()).count(),
+        }
+    }
+}
+
+/// A cell as a message shows it.
+fn shown(t: &Typed, v: &str) -> String {
+    match t {
+        Typed::Number { value, .. } => super::record::number_text(*value),
+        _ => v.to_string(),
+    }
+}
+
+/// Why row `r` (0-based), above the header row `h`, is refused, if it holds a unit's data.
+///
+/// The rule: a row above the header holds a unit's data when it has a cell in a code column and,
+/// - the header having a year column, a year (a whole number from 1900 to 2200) in that column;
+/// - else, cells under at least half of the header's named columns (and at least three).
+///
+/// A title, merged or not, fills one cell or two and never holds a bare year: it goes on, and the
+/// table skips it as before. A commune's row there would be skipped with it, in silence.
+fn above_header(
+    cells: &Cells,
+    r: u32,
+    h: u32,
+    named: &Named,
+    sheet: &str,
+    file: &str,
+) -> Option<Box<Problem>> {
+    let at = |c: u32| {
+        cells
+            .iter()
+            .find(|x| x.0 == c)
+            .filter(|x| x.1 != Typed::Text || !x.2.trim().is_empty())
+    };
+    let code = named.code.iter().find_map(|&c| at(c))?;
+    let cell = |c: u32| format!("{sheet}!{}{}", column_letters(c as usize), r + 1);
+    let (vi_year, en_year) = match named.year {
+        Some(y) => {
+            let year = at(y).and_then(|(_, t, v)| match t {
+                Typed::Number { value, .. } => Some(*value),
+                Typed::Text => v.trim().parse::<f64>().ok(),
+                _ => None,
+            });
+            let year = year.filter(|y| y.fract() == 0.0 && (1900.0..=2200.0).contains(y))?;
+            (
+                format!(", ô {} năm {year}", cell(y)),
+                format!(", cell {} year {year}", cell(y)),
+            )
+        }
+        None => {
+            let filled = cells
+                .iter()
+                .filter(|c| !shown(&c.1, &c.2).trim().is_empty());
+            if filled.count() * 2 < named.filled.max(6) {
+                return None;
+            }
+            (String::new(), String::new())
+        }
+    };
+    let found = shown(&code.1, &code.2);
+    Some(Box::new(
+        Problem::error(
+            "above-header",
+            file,
+            Text::new(
+                format!(
+                    "dòng {} nằm trên dòng tiêu đề (dòng {}) nhưng có số liệu của một đơn vị (ô {} mã «{found}»{vi_year}): dòng này không được chấm; hãy chuyển nó xuống dưới dòng tiêu đề",
+                    r + 1,
+                    h + 1,
+                    cell(code.0)
+                ),
+                format!(
+                    "row {} is above the header row (row {}) but holds a unit's data (cell {} code «{found}»{en_year}): it is not scored; move it below the header row",
+                    r + 1,
+                    h + 1,
+                    cell(code.0)
+                ),
+            ),
+        )
+        .at(r as usize + 1, None)
+        .found(found),
+    ))
+}
+
+/// The refusal of the row of the cell at `pos`: met again (`earlier`: what the first one held), or
+/// after a later row (`earlier` `None`; `last`: the row met before).
+fn misplaced_cell(
+    pos: (u32, u32),
+    last: Option<(u32, u32)>,
+    earlier: Option<String>,
+    now: String,
+    sheet: &str,
+    file: &str,
+) -> Box<Problem> {
+    let r = pos.0 + 1;
+    let cell = format!("{sheet}!{}{r}", column_letters(pos.1 as usize));
+    let (vi, en) = match earlier {
+        Some(first) => (
+            format!(
+                "trang tính «{sheet}» hỏng: ô {cell} có hai lần («{first}» rồi «{now}»; hai ô cùng một địa chỉ, hoặc dòng {r} được ghi hai lần): dòng {r} không được chấm, không lấy giá trị nào trong hai; hãy sửa tệp"
+            ),
+            format!(
+                "sheet «{sheet}» is damaged: cell {cell} appears twice («{first}», then «{now}»; two cells with one address, or row {r} written twice): row {r} is not scored, neither value is taken; fix the file"
+            ),
+        ),
+        None => {
+            let after = last.map_or(0, |l| l.0 + 1);
+            (
+                format!(
+                    "trang tính «{sheet}» hỏng: dòng {r} (ô {cell}) đứng sau dòng {after}, các dòng phải theo thứ tự, mỗi dòng một lần (dòng {r} được ghi hai lần?): dòng {r} ở chỗ này không được chấm; hãy sửa tệp"
+                ),
+                format!(
+                    "sheet «{sheet}» is damaged: row {r} (cell {cell}) comes after row {after}, rows must come in order, each once (row {r} written twice?): row {r} at this place is not scored; fix the file"
+                ),
+            )
+        }
+    };
+    Box::new(
+        Problem::error("xlsx-cell", file, Text::new(vi, en))
+            .at(r as usize, None)
+            .found(now),
+    )
+}
+
+/// The digits of a number format made of zeros only (`00000`: 5), the format Excel shows a code's
+/// leading zeros with.
+fn zeros_format(code: &str) -> Option<usize> {
+    (!code.is_empty() && code.len() <= 30 && code.bytes().all(|b| b == b'0')).then_some(code.len())
+}
+
+/// A whole number from 0 as Excel shows it under a format of `digits` zeros (6235 under `00000`:
+/// `06235`); `None` for any other number, read as it stands.
+fn padded(f: f64, digits: usize) -> Option<String> {
+    (f.fract() == 0.0 && (0.0..1e15).contains(&f)).then(|| format!("{:0digits$}", f as u64))
+}
+
 /// Read the sheet's cells in order and send its rows to `tx` (until the receiver stops asking).
 ///
 /// Rows go as soon as they are complete, with two exceptions, so that they still go in order and each
@@ -405,7 +571,17 @@ fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Ou
     };
     let sheet: Arc<str> = name.as_str().into();
     let mut header: Option<(u32, u32)> = None; // (row, width)
-    let mut waiting: Vec<(u32, Cells)> = Vec::new();
+    // The header's code columns (`ma_xa`, `ma_huyen`) and year column, once it is known.
+    let mut named = Named::default();
+    // Rows above the header, held until it is known (at most `ABOVE` of them, `None` once they no
+    // longer are): a row of a unit's data there is refused, not left for a title (see `above_header`).
+    let mut above: Option<Vec<(u32, Row)>> = Some(Vec::new());
+    let mut refused_above: Vec<Box<Problem>> = Vec::new();
+    let mut waiting: Vec<(u32, Row)> = Vec::new();
+    // Where the cells stand: the last row met and its rightmost cell so far, and the refusal of a row
+    // whose cells are not each in their own place (see `misplaced`).
+    let mut last_at: Option<(u32, u32)> = None;
+    let mut misplaced: Option<(u32, Box<Problem>)> = None;
     let mut blank: Vec<(u32, u32)> = Vec::new();
     let mut wait = false;
     let mut count = 0usize;
@@ -445,6 +621,11 @@ fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Ou
             }
         };
         let offsets = seeks.record(false);
+        // For each style, the digits of its number format when it is only zeros (`00000`).
+        let zeros: Vec<Option<usize>> = calamine_styles
+            .iter()
+            .map(|f| f.as_ref().and_then(|(_, code)| zeros_format(code)))
+            .collect();
         // The sheet is unpacked by a thread of its own, its bytes going to the fast cell reader here.
         let (merges_tx, merges) = std::sync::mpsc::sync_channel(1);
         let (piece_tx, pieces) = std::sync::mpsc::sync_channel(AHEAD);
@@ -538,20 +719,47 @@ fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Ou
                 && let Some((r, cells)) = row.take()
             {
                 last = cells.len();
-                if header.is_none()
-                    && cells
-                        .iter()
-                        .any(|(_, t, v)| *t == Typed::Text && is_code_header(v))
-                {
+                let row_read: Row = match misplaced.take() {
+                    Some((mr, p)) if mr == r => Err(p),
+                    _ => Ok(cells),
+                };
+                let is_header = header.is_none()
+                    && row_read.as_ref().is_ok_and(|cells| {
+                        cells
+                            .iter()
+                            .any(|(_, t, v)| *t == Typed::Text && is_code_header(v))
+                    });
+                if let (true, Ok(cells)) = (is_header, &row_read) {
                     let width = cells.iter().map(|(c, _, _)| c + 1).max().unwrap_or(0);
                     header = Some((r, width));
+                    named = Named::of(cells);
+                    // The rows held above it: a unit's data is refused there, titles go on.
+                    for (a, held) in above.take().unwrap_or_default() {
+                        match held {
+                            Ok(cells) => match above_header(&cells, a, r, &named, &name, file) {
+                                Some(p) => refused_above.push(p),
+                                None => waiting.push((a, Ok(cells))),
+                            },
+                            Err(p) => waiting.push((a, Err(p))),
+                        }
+                    }
                 }
                 let past_header = header.is_some_and(|(h, _)| r > h);
                 // This row's empty cells, if any, are the last ones met.
                 if past_header && blank.last().is_some_and(|(br, _)| *br == r) {
                     wait = true;
                 }
-                waiting.push((r, cells));
+                match above.as_mut() {
+                    Some(held) if header.is_none() && held.len() < ABOVE => {
+                        held.push((r, row_read));
+                    }
+                    Some(_) if header.is_none() => {
+                        // No header in sight: the rows held go on as they would have.
+                        waiting.extend(above.take().unwrap_or_default());
+                        waiting.push((r, row_read));
+                    }
+                    _ => waiting.push((r, row_read)),
+                }
                 if let Some(rx) = &pending {
                     // Past a few hundred rows, wait for the merged ranges rather than hold more rows
                     // (and leave the core to the thread that looks for them).
@@ -573,8 +781,8 @@ fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Ou
                     }
                 }
                 if pending.is_none() && !wait {
-                    for (r, cells) in waiting.drain(..) {
-                        if !tx.send(Ok(record(&sheet, r, cells, header))) {
+                    for (r, row) in waiting.drain(..) {
+                        if !tx.send(row.map(|cells| record(&sheet, r, cells, header))) {
                             return;
                         }
                     }
@@ -600,21 +808,72 @@ fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Ou
                 )));
                 return;
             }
-            let pct = percent.get(style).copied().unwrap_or(false);
-            let (typed, text) = match value {
-                DataRef::Empty => {
-                    blank.push(pos);
-                    continue;
+            // Each cell in its own place: rows in order, and a cell once. A row met after a later
+            // one, or a cell met twice (two cells of one address, or one row written twice), leave
+            // a row whose value cannot be told without picking one: that row is refused.
+            let again = match last_at {
+                Some((lr, _)) if pos.0 < lr => Some(None),
+                Some((lr, lc)) if pos.0 == lr && pos.1 <= lc => {
+                    let earlier = row
+                        .as_ref()
+                        .filter(|(r, _)| *r == pos.0)
+                        .and_then(|(_, cells)| cells.iter().find(|c| c.0 == pos.1))
+                        .map(|(_, t, v)| shown(t, v))
+                        .or_else(|| {
+                            blank
+                                .iter()
+                                .rev()
+                                .take_while(|b| b.0 == pos.0)
+                                .any(|b| *b == pos)
+                                .then(String::new)
+                        });
+                    earlier.map(Some)
                 }
+                _ => None,
+            };
+            last_at = Some(match last_at {
+                Some((lr, lc)) if pos.0 == lr => (lr, lc.max(pos.1)),
+                Some((lr, lc)) if pos.0 < lr => (lr, lc),
+                _ => pos,
+            });
+            let pct = percent.get(style).copied().unwrap_or(false);
+            // A number in a code column shown with a format of zeros only (`00000`) is the code
+            // Excel shows, leading zeros and all: 6235 under `00000` is 06235. Only there: a code is
+            // text, whatever the cell stores; every other number is read as it stands.
+            let code_digits = named
+                .code
+                .contains(&pos.1)
+                .then(|| zeros.get(style).copied().flatten())
+                .flatten()
+                .filter(|_| header.is_some_and(|(h, _)| pos.0 > h));
+            let empty = matches!(value, DataRef::Empty);
+            let (typed, text) = match value {
+                DataRef::Empty => (Typed::Text, String::new()),
                 DataRef::String(s) => (Typed::Text, s),
                 DataRef::SharedString(s) => (Typed::Text, s.to_string()),
                 DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => (Typed::Text, s),
-                DataRef::Float(f) => number(f, pct),
-                DataRef::Int(i) => number(i as f64, pct),
+                DataRef::Float(f) => code_digits
+                    .and_then(|n| padded(f, n))
+                    .map_or_else(|| number(f, pct), |t| (Typed::Text, t)),
+                DataRef::Int(i) => code_digits
+                    .and_then(|n| padded(i as f64, n))
+                    .map_or_else(|| number(i as f64, pct), |t| (Typed::Text, t)),
                 DataRef::Bool(b) => (Typed::Bool(b), (if b { "TRUE" } else { "FALSE" }).into()),
                 DataRef::DateTime(d) => (Typed::Date(d.as_f64()), d.as_f64().to_string()),
                 DataRef::Error(e) => (Typed::Error, e.to_string()),
             };
+            if let Some(earlier) = again
+                && misplaced.as_ref().is_none_or(|(mr, _)| *mr != pos.0)
+            {
+                misplaced = Some((
+                    pos.0,
+                    misplaced_cell(pos, last_at, earlier, shown(&typed, &text), &name, file),
+                ));
+            }
+            if empty {
+                blank.push(pos);
+                continue;
+            }
             if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
                 tx.send(Err(Box::new(
                     Problem::error(
@@ -661,6 +920,8 @@ fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Ou
             }
         }
     }
+    // Rows held for a header that never came go on as they would have.
+    waiting.splice(0..0, above.take().unwrap_or_default());
     // Merged cells in the header row cannot be told apart: refuse them with their place.
     if let Some(rx) = pending
         && let Err(p) = header_unmerged(rx.recv().ok().flatten(), header, &name, file)
@@ -681,14 +942,22 @@ fn stream(mut wb: Xlsx<Tracked>, how: How, name: String, file: &str, tx: &mut Ou
             if f.get_value().is_empty() || waiting_blank.binary_search(&pos).is_err() {
                 continue;
             }
-            if let Some((_, cells)) = waiting.iter_mut().find(|(r, _)| *r == pos.0) {
+            if let Some((_, Ok(cells))) = waiting.iter_mut().find(|(r, _)| *r == pos.0) {
                 cells.push((pos.1, Typed::Formula, f.get_value().clone()));
                 cells.sort_by_key(|c| c.0);
             }
         }
     }
-    for (r, cells) in waiting {
-        if !tx.send(Ok(record(&sheet, r, cells, header))) {
+    for (r, row) in waiting {
+        if !tx.send(row.map(|cells| record(&sheet, r, cells, header))) {
+            return;
+        }
+    }
+    // The rows of a unit's data above the header, last: each is listed as a row not scored. Before
+    // the header they would stop the file at its start, and right after it stand where a second
+    // header row is looked for.
+    for p in refused_above {
+        if !tx.send(Err(p)) {
             return;
         }
     }
@@ -1152,6 +1421,59 @@ mod tests {
         let (b, a) = (&before.state, &after.state);
         assert_eq!((b.len, b.modified), (a.len, a.modified));
         assert!(before != after);
+    }
+
+    #[test]
+    fn only_a_format_of_zeros_pads_a_whole_number() {
+        assert_eq!(zeros_format("00000"), Some(5));
+        for other in ["", "0.0", "#,##0", "00000;-00000", "@", "0%"] {
+            assert_eq!(zeros_format(other), None, "{other}");
+        }
+        assert_eq!(padded(6235.0, 5).as_deref(), Some("06235"));
+        assert_eq!(padded(123456.0, 5).as_deref(), Some("123456"));
+        for not in [6235.5, -6235.0, 1e16, f64::NAN] {
+            assert_eq!(padded(not, 5), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn above_the_header_a_units_data_is_refused_and_a_title_is_not() {
+        let text = |c: u32, v: &str| (c, Typed::Text, v.to_string());
+        let num = |c: u32, v: f64| {
+            (
+                c,
+                Typed::Number {
+                    value: v,
+                    percent: false,
+                },
+                String::new(),
+            )
+        };
+        let head: Cells = ["ma_xa", "ten_xa", "huyen", "Năm", "1.1", "1.2"]
+            .iter()
+            .enumerate()
+            .map(|(c, h)| text(c as u32, h))
+            .collect();
+        let named = Named::of(&head);
+        assert_eq!((named.code.as_slice(), named.year), (&[0][..], Some(3)));
+        let refused = |cells: Cells| above_header(&cells, 0, 1, &named, "S", "f.xlsx").is_some();
+        assert!(refused(vec![text(0, "06226"), num(3, 2024.0)]));
+        assert!(refused(vec![num(0, 6226.0), text(3, " 2024 ")]));
+        // Titles: one cell, two, a year in words, a code with no year.
+        assert!(!refused(vec![text(0, "BẢNG TỰ ĐÁNH GIÁ")]));
+        assert!(!refused(vec![text(0, "UBND HUYỆN"), text(3, "CỘNG HÒA")]));
+        assert!(!refused(vec![text(0, "Mã số: 01"), text(3, "Năm 2024")]));
+        assert!(!refused(vec![text(0, "06226"), text(1, "Hợp Thành")]));
+        assert!(!refused(vec![text(1, "Hợp Thành"), num(3, 2024.0)]));
+        // No year column: a row filling half the named columns, its code among them.
+        let named = Named::of(&head[..3].to_vec());
+        let refused = |cells: Cells| above_header(&cells, 0, 1, &named, "S", "f.xlsx").is_some();
+        assert!(refused(vec![
+            text(0, "06226"),
+            text(1, "Hợp Thành"),
+            text(2, "Cao Lộc")
+        ]));
+        assert!(!refused(vec![text(0, "UBND HUYỆN"), text(2, "CỘNG HÒA")]));
     }
 
     #[test]
