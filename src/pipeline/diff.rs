@@ -229,10 +229,16 @@ fn identity_warnings(
     diff: &Diff,
     sides: (&dyn Side, &dyn Side),
     files: (&str, &str),
+    reused_said: bool,
 ) -> Vec<Problem> {
     let (old, new) = sides;
-    let mut out: Vec<Problem> = diff
-        .names_differ()
+    // Across the merger without --map, the warning of reused codes says it for every one.
+    let differ = if reused_said {
+        Vec::new()
+    } else {
+        diff.names_differ()
+    };
+    let mut out: Vec<Problem> = differ
         .into_iter()
         .map(|(i, j)| {
             let (code, a, b) = (new.code(j), old.name(i), new.name(j));
@@ -636,6 +642,7 @@ where
         new_read.skipped.len() - 1,
         Presence::New,
     ));
+    let mut reused_said = false;
     let (map, map_shown) = match job.map {
         // A file of that name wins; else a shipped conversion (`lang-son-2025`).
         Some(path) => match (!path.exists())
@@ -667,6 +674,7 @@ where
         },
         None => {
             if let Some(c) = units.and_then(|u| audit::conversion_between(u, p.from, p.to)) {
+                reused_said = true;
                 let o: Vec<&str> = (0..old.len()).map(|i| old.code(i)).collect();
                 let n: Vec<&str> = (0..new.len()).map(|i| new.code(i)).collect();
                 problems.push(audit::codes_reused_warning(
@@ -684,7 +692,7 @@ where
     let mut diff = compare(&p.sets, &old, &new, &map, &skip);
     problems.extend(diff.problems.iter().cloned());
     let files = (old_store.head.file.as_str(), new_store.head.file.as_str());
-    problems.extend(identity_warnings(&diff, (&old, &new), files));
+    problems.extend(identity_warnings(&diff, (&old, &new), files, reused_said));
     let mut info = None;
     if let Some(d) = &dsources {
         // Each side's communes gathered by district, in the order the comparison read them.
