@@ -52,13 +52,17 @@ pub enum Op {
 impl Op {
     #[inline]
     pub fn holds(self, value: f64, threshold: f64) -> bool {
-        const EPS: f64 = 1e-9;
+        // What computing a value or a threshold in floating point may leave (0.29 × 100 is
+        // 28.999999999999996, 1.1 × 48 is 52.800000000000004): a few dozen units in the last place
+        // of the larger, relative. Never more: a value typed 69,99999999999 is under 70 %, and an
+        // absolute 1e-9 made it pass.
+        let eps = 64.0 * f64::EPSILON * threshold.abs().max(value.abs()).max(1.0);
         match self {
-            Op::Ge => value >= threshold - EPS,
-            Op::Le => value <= threshold + EPS,
-            Op::Gt => value > threshold + EPS,
-            Op::Lt => value < threshold - EPS,
-            Op::Eq => (value - threshold).abs() <= EPS,
+            Op::Ge => value >= threshold - eps,
+            Op::Le => value <= threshold + eps,
+            Op::Gt => value > threshold + eps,
+            Op::Lt => value < threshold - eps,
+            Op::Eq => (value - threshold).abs() <= eps,
         }
     }
 
@@ -686,6 +690,18 @@ impl Version {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Floating point's own error is forgiven, a value typed short of the threshold never is.
+    #[test]
+    fn only_floating_points_error_is_forgiven() {
+        assert!(Op::Ge.holds(0.29 * 100.0, 29.0));
+        assert!(Op::Ge.holds(52.8, 1.1 * 48.0));
+        assert!(Op::Eq.holds(0.1 + 0.2, 0.3));
+        assert!(!Op::Ge.holds(69.999_999_999_99, 70.0));
+        assert!(!Op::Ge.holds(41.999_999_999_5, 42.0));
+        assert!(!Op::Le.holds(13.000_000_000_01, 13.0));
+        assert!(!Op::Eq.holds(0.000_000_000_1, 0.0));
+    }
 
     #[test]
     fn comparisons_hold_at_the_threshold() {
