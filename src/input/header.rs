@@ -257,10 +257,17 @@ impl<'s> Names<'s> {
             }
             if !by_code.is_empty() {
                 let by_label = self.by_label(rest);
-                // The column id, when the label after it is that column's or none.
+                // The column id, when the label after it is that column's or none; a label that
+                // is plainly another column's (`10 Tỷ lệ nghèo đa chiều`, 11's) is a conflict, not
+                // the id's column read with another's values.
                 if let Some(i) = by_id
                     && (by_label.is_empty() || by_label.contains(&i))
                 {
+                    if by_label.is_empty()
+                        && let Some(j) = self.label_elsewhere(rest, i)
+                    {
+                        return Named::Conflict(vec![i], vec![j]);
+                    }
                     return Named::Column(i);
                 }
                 if !by_label.is_empty() {
@@ -286,6 +293,38 @@ impl<'s> Names<'s> {
             0 => Named::Unknown,
             1 => Named::Column(by_label[0]),
             _ => Named::Ambiguous(by_label),
+        }
+    }
+
+    /// The one column other than `own` whose labels hold (nearly) every word of `text`, when
+    /// `own`'s hold few of them: the text names that column, not `own`. Three words at least, so
+    /// that a short or generic label (`Tỷ lệ`) points nowhere.
+    fn label_elsewhere(&self, text: &str, own: usize) -> Option<usize> {
+        let mut header = words(&deunicode::deunicode(text));
+        header.sort();
+        header.dedup();
+        if header.len() < 3 {
+            return None;
+        }
+        let share = |i: usize| {
+            let names = self.schema.names.get(i)?;
+            let label: Vec<String> = names
+                .labels
+                .iter()
+                .flat_map(|l| words(&deunicode::deunicode(l)))
+                .collect();
+            let held = header.iter().filter(|w| label.contains(w)).count();
+            Some(held as f64 / header.len() as f64)
+        };
+        if share(own).is_none_or(|s| s > 1.0 / 3.0) {
+            return None;
+        }
+        let strong: Vec<usize> = (0..self.schema.names.len())
+            .filter(|&i| i != own && share(i).is_some_and(|s| s >= 0.8))
+            .collect();
+        match strong.as_slice() {
+            [one] => Some(*one),
+            _ => None,
         }
     }
 

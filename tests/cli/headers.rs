@@ -332,3 +332,28 @@ fn a_not_applicable_where_none_is_allowed_is_quoted_as_typed() {
         );
     }
 }
+
+/// A header whose code names one column and whose label is plainly another's (`10` followed by
+/// 11's name, a column shifted when the sheet was edited) is not read as the code's column with
+/// the other's values: refused, the column not read. A label in other words for the code's own
+/// column is read.
+#[test]
+fn a_code_followed_by_another_columns_label_is_refused_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    for (header, conflict) in [
+        ("10 Tỷ lệ nghèo đa chiều", true),
+        ("10 - Thu nhập bình quân đầu người", false),
+        ("10 Thu nhập (triệu đồng)", false),
+    ] {
+        let text = format!("ma_xa;ten_xa;huyen;nam;{header}\nX01;Gia Cát;Cao Lộc;2024;12\n");
+        let f = write(dir.path(), "nhan.csv", &text);
+        let (code, _, err) = run(&["check", &f, "--level", "xa-ntm", "--lang", "en"]);
+        let said = err.contains(
+            "the code at the start of the header names column 10 but the label after it is the name of column 11",
+        );
+        assert_eq!(said, conflict, "{header}: {err}");
+        if conflict {
+            assert_eq!(code, 65, "{header}: {err}");
+        }
+    }
+}
