@@ -191,6 +191,23 @@ impl Output {
             ctx.error(&vi, &en);
             exit::USAGE
         };
+        // A file whose name says another format than the one written would be opened by the wrong
+        // program (Markdown in a .xlsx): refused. Text of any kind may go to a .txt.
+        if let Some(named) = Format::from_path(path)
+            && named != format
+            && !(named == Format::Table
+                && matches!(format, Format::Md | Format::Csv | Format::Json))
+        {
+            let (n, f) = (named.name(), format.name());
+            return Err(refuse(
+                format!(
+                    "tệp kết quả {shown} có đuôi của định dạng {n} nhưng định dạng ghi là {f}: đổi đuôi tệp, hoặc bỏ --format để ghi theo đuôi tệp"
+                ),
+                format!(
+                    "the output file {shown} has the extension of the {n} format but the format written is {f}: change the extension, or leave out --format to write what the extension says"
+                ),
+            ));
+        }
         let meta = match std::fs::symlink_metadata(path) {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {

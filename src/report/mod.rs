@@ -43,6 +43,18 @@ impl Format {
         }
     }
 
+    /// The format's name as `--format` takes it (`table` for the text table).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
     /// Binary formats cannot go to a terminal.
     pub fn is_binary(self) -> bool {
         self == Format::Xlsx

@@ -311,3 +311,32 @@ fn an_xlsx_report_made_again_on_the_same_date_is_the_same_bytes() {
         );
     }
 }
+
+/// A file whose extension names another format than the one written is refused, nothing written:
+/// Markdown in a .xlsx would open as a broken workbook. Any text may go to a .txt.
+#[test]
+fn an_output_file_named_for_another_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = data(&dir);
+    for (name, format) in [
+        ("bao-cao.xlsx", "md"),
+        ("bao-cao.json", "csv"),
+        ("mau.json", ""),
+    ] {
+        let out = dir.path().join(name);
+        let mut args = if name.starts_with("mau") {
+            vec!["template"]
+        } else {
+            vec!["check", f.as_str(), "--format", format]
+        };
+        args.extend(["-o", out.to_str().unwrap(), "--lang", "en"]);
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 64, "{name}: {err}");
+        assert!(err.contains("has the extension of the"), "{name}: {err}");
+        assert!(!out.exists(), "{name}");
+    }
+    let txt = dir.path().join("bao-cao.txt");
+    let (code, _, err) = run(&["check", &f, "--format", "md", "-o", txt.to_str().unwrap()]);
+    assert!(code <= 2, "{err}");
+    assert!(std::fs::read_to_string(&txt).unwrap().contains('|'));
+}
