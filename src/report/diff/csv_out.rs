@@ -3,7 +3,8 @@
 //! of its own (its before in `before_communes`: each old commune with its level), then its parts'
 //! rows with `part_of` set (`relation` = `split_part` for a part of a split commune). With
 //! `--districts`, the districts follow in the same columns, and [`DISTRICT_COLUMNS`] are added at the
-//! end (`unit` = commune or district).
+//! end (`unit` = commune or district). A commune not compared because a row of it could not be read
+//! has one row after the others: its code, `in` the side of that row, `change` = `not_compared`.
 
 use std::io::{self, Write};
 
@@ -377,6 +378,18 @@ pub(super) fn write(rep: &DiffReport, diff: &Diff, out: &mut impl Write) -> io::
         }
         Ok::<_, csv::Error>(())
     })?;
+    // A commune not compared because a row of it could not be read (listed with its error): one
+    // row, `change` = `not_compared`, `in` = the side of that row; never left out.
+    for (code, side) in &rep.skipped {
+        let mut r = vec![String::new(); header.len()];
+        r[0] = code.clone();
+        r[2] = presence(*side).to_string();
+        r[7] = "not_compared".to_string();
+        if districts.is_some() {
+            r[HEADER.len()] = "commune".into();
+        }
+        w.write_record(&r)?;
+    }
     if let Some((info, dd)) = districts {
         for d in &dd.units {
             district_rows(info, d, &mut rows);

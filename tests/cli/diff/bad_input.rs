@@ -354,3 +354,29 @@ fn the_same_code_under_another_name_is_named() {
         "{err}"
     );
 }
+
+/// The CSV lists a commune not compared because a row of it could not be read, as every other
+/// format does: one row, `change` = `not_compared`, `in` the side of that row.
+#[test]
+fn the_csv_lists_a_commune_not_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = two_years().replacen(
+        "06002;Thạch Đạn;Cao Lộc;2024;Đạt",
+        "06002;Thạch Đạn;Cao Lộc;2024;có lẽ",
+        1,
+    );
+    let f = write(dir.path(), "xa.csv", &text);
+    let (code, out, err) = run(&["diff", &f, "--format", "csv"]);
+    assert_eq!(code, 65, "{err}");
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let header = r.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = r
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[0] == "06002")
+        .collect();
+    assert_eq!(rows.len(), 1, "{out}");
+    assert_eq!(&rows[0][at("change")], "not_compared");
+    assert_eq!(&rows[0][at("in")], "new");
+}
