@@ -743,3 +743,30 @@ fn an_open_conditional_threshold_is_null_in_json_not_the_definitions() {
         "{b}"
     );
 }
+
+/// With several files, a row not scored names its file in the CSV too (its line alone would not
+/// say which).
+#[test]
+fn the_csv_names_the_file_of_a_row_not_scored_when_there_are_several() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = |code: &'static str| {
+        csv(&[Commune {
+            code,
+            name: "Gia Cát",
+            year: 2024,
+            set: &[("2.2", "nhiều")],
+        }])
+    };
+    let a = write(dir.path(), "xa-a.csv", &bad("A1"));
+    let b = write(dir.path(), "xa-b.csv", &bad("B1"));
+    let (code, out, _) = run(&["check", &a, &b, "--format", "csv"]);
+    assert_eq!(code, 65);
+    for (code, file) in [("A1", &a), ("B1", &b)] {
+        let line = out.lines().find(|l| l.starts_with(code)).unwrap();
+        assert!(line.contains(&format!("{file}: ")), "{line}");
+    }
+    // One file: its rows' reasons as before.
+    let (_, out, _) = run(&["check", &a, "--format", "csv"]);
+    let line = out.lines().find(|l| l.starts_with("A1")).unwrap();
+    assert!(!line.contains("xa-a.csv"), "{line}");
+}

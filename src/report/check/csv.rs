@@ -184,7 +184,15 @@ fn csv_unscored_row(rep: &CheckReport, u: &Unscored, lang: Lang) -> Vec<String> 
     for _ in rep.sets.iter().chain(&rep.district_sets) {
         row.extend([String::new(), String::new(), String::new()]);
     }
-    row.push(words::reasons(u, lang));
+    // Its line is in one of several files (the data files, the district file): which one leads its
+    // reasons, as the file:line of a message.
+    let one_file = matches!(rep.files.as_slice(), [only] if *only == u.file);
+    let reasons = words::reasons(u, lang);
+    row.push(if one_file {
+        reasons
+    } else {
+        format!("{}: {reasons}", u.file)
+    });
     row.push(String::new());
     row
 }
