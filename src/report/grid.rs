@@ -281,7 +281,7 @@ impl Grid {
 
     /// The table as Markdown: every column, one line per row.
     pub fn markdown(&self) -> String {
-        let esc = |s: &str| s.replace('|', "\\|");
+        let esc = super::md_cell;
         let mut out = String::new();
         let shown: Vec<usize> = (0..self.cols.len()).filter(|&j| !self.hidden[j]).collect();
         let header: Vec<String> = shown.iter().map(|&j| esc(&self.cols[j].header)).collect();

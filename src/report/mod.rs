@@ -109,9 +109,32 @@ pub(crate) fn criterion_json(
     serde_json::Value::Object(out)
 }
 
+/// A cell of a Markdown table as its text reads: a `|` escaped (it would end the cell), a line
+/// break made a space, and a `<` that would open a tag (`<script>`, `</b>`, `<!--`) written `&lt;`,
+/// so that a viewer rendering HTML in Markdown shows a name holding markup, never runs it. A `<`
+/// or `>` of a comparison (`5n > 3`, `< 13 %`) stays as it is.
+pub(crate) fn md_cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' => out.push(' '),
+            '<' if chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) =>
+            {
+                out.push_str("&lt;");
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A Markdown table.
 pub(crate) fn md_table(header: &[String], rows: &[Vec<String>]) -> String {
-    let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let esc = |s: &str| md_cell(s);
     let mut out = format!(
         "| {} |\n",
         header
@@ -211,6 +234,18 @@ impl CsvWriter<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_markdown_cell_shows_markup_and_never_ends_early() {
+        assert_eq!(
+            super::md_cell("<script>a|b</script>\nR&D"),
+            "&lt;script>a\\|b&lt;/script> R&D"
+        );
+        assert_eq!(super::md_cell("<!-- x -->"), "&lt;!-- x -->");
+        for plain in ["Gia Cát ≥ 70 %", "¬(5n > 3)", "< 13 %", "a<1"] {
+            assert_eq!(super::md_cell(plain), plain);
+        }
+    }
+
     use super::*;
 
     #[test]

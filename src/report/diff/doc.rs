@@ -681,8 +681,7 @@ fn units_grid(header: Vec<String>) -> Grid {
 
 /// One line of a Markdown table, as [`crate::report::md_table`] writes it.
 fn md_line(cells: &[String]) -> String {
-    let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-    let cells: Vec<String> = cells.iter().map(|c| esc(c)).collect();
+    let cells: Vec<String> = cells.iter().map(|c| crate::report::md_cell(c)).collect();
     format!("| {} |\n", cells.join(" | "))
 }
 
