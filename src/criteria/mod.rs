@@ -147,7 +147,7 @@ pub struct Plausible {
     pub max: f64,
     /// Counts: whole numbers only.
     pub whole: bool,
-    /// The likely mistake, said when a value falls outside (`có vẻ đã ghi bằng đồng…`).
+    /// The likely mistake of a value above the range, said then (`có vẻ đã ghi bằng đồng…`).
     pub hint: Option<Text>,
 }
 

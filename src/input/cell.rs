@@ -532,7 +532,9 @@ fn in_range(v: f64, spec: &ColumnSpec) -> Result<(), Box<CellError>> {
             format!("nằm ngoài khoảng giá trị hợp lý của cột ({lo}–{hi}{unit})"),
             format!("outside the column's plausible values ({lo_en}–{hi_en}{unit_en})"),
         );
-        if let Some(hint) = &p.hint {
+        // The criteria's hint is the likely mistake of a value too large (đồng for millions, a
+        // rate for a count): said only above the range.
+        if let Some(hint) = p.hint.as_ref().filter(|_| v > p.max) {
             vi.push_str(&format!(": {}", hint.vi));
             en.push_str(&format!(": {}", hint.get(Lang::En)));
         }

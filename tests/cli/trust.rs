@@ -73,6 +73,18 @@ fn an_income_typed_in_dong_is_refused_never_passed() {
         err.contains("xa.csv:3: error: column 10: outside the column's plausible values (1–1000 million VND/person/year): looks like đồng"),
         "{err}"
     );
+    // Below the range the hint (a value written in đồng) is not the likely mistake: not said.
+    let low = write(
+        dir.path(),
+        "thap.csv",
+        &csv(&[commune("D", &[("10", "0,5")])]),
+    );
+    let (code, _, err) = run(&["check", &low]);
+    assert_eq!(code, 65);
+    assert!(
+        err.contains("thap.csv:2: lỗi: cột 10: nằm ngoài khoảng giá trị hợp lý của cột (1–1000 triệu đồng/người/năm); gặp «0,5»"),
+        "{err}"
+    );
 }
 
 #[test]
