@@ -375,6 +375,10 @@ const AFTER_HELP: &[(&str, &str)] = &[
     (super::diff::EXIT_CODES_EN, super::diff::EXIT_CODES_VI),
     (super::test::EXIT_CODES_EN, super::test::EXIT_CODES_VI),
     (
+        super::template::EXIT_CODES_EN,
+        super::template::EXIT_CODES_VI,
+    ),
+    (
         super::criteria::DIFF_EXIT_CODES_EN,
         super::criteria::DIFF_EXIT_CODES_VI,
     ),

@@ -94,7 +94,7 @@ enum Command {
     #[command(subcommand, after_help = exit::TABLE_EN)]
     Criteria(criteria::CriteriaCmd),
     /// An empty data-entry file (CSV or Excel) with the columns the chosen level reads.
-    #[command(after_help = exit::TABLE_EN)]
+    #[command(after_help = template::EXIT_CODES_EN)]
     Template(template::TemplateArgs),
     /// Score communes, and with --districts their districts, from data files (CSV or Excel) against
     /// the criteria.

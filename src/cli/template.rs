@@ -20,6 +20,27 @@ pub(crate) enum TemplateFormat {
     Xlsx,
 }
 
+/// The exit codes of `template` (after its help): it scores nothing, so no 1 or 2.
+pub(crate) const EXIT_CODES_EN: &str = "\
+Exit codes:
+  0   the template was written
+  64  usage error, or the output file refused
+  66  a --criteria folder does not exist or cannot be opened
+  74  the output cannot be written (disk full…)
+  78  bad criteria file
+  130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): interrupted, temporary file
+      removed";
+
+/// [`EXIT_CODES_EN`] in Vietnamese.
+pub(crate) const EXIT_CODES_VI: &str = "\
+Mã thoát:
+  0   đã ghi mẫu nhập
+  64  sai cú pháp lệnh, hoặc tệp kết quả bị từ chối
+  66  không có thư mục --criteria, hoặc không mở được
+  74  không ghi được kết quả (đĩa đầy…)
+  78  tệp tiêu chí sai
+  130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP): bị ngắt, tệp tạm đã xoá";
+
 #[derive(Args)]
 pub(crate) struct TemplateArgs {
     /// The level: xa-ntm, nang-cao, kieu-mau, all (every commune level), or huyen-ntm (a district file).

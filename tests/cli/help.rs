@@ -379,3 +379,17 @@ fn a_pdf_output_is_refused_pointing_to_html() {
         .collect();
     assert_eq!(left, ["xa.csv"]);
 }
+
+/// `template` scores nothing: its help lists no verdict exit codes (1, 2), and the ones it has.
+#[test]
+fn the_template_help_lists_its_own_exit_codes() {
+    let (code, out, _) = run(&["template", "--help", "--lang", "en"]);
+    assert_eq!(code, 0);
+    let table = out
+        .split("Exit codes:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(table.contains("0   the template was written"), "{table}");
+    assert!(!table.contains("does not qualify"), "{table}");
+    assert!(!table.contains("\n  2 "), "{table}");
+}
