@@ -128,11 +128,15 @@ impl Raw<'_> {
     pub fn shown(&self) -> String {
         match self {
             Raw::Text(t) => t.trim().to_string(),
-            Raw::Number { value, percent } => {
-                let v = if *percent { value * 100.0 } else { *value };
-                let v = (v * 1e9).round() / 1e9;
-                format!("{v}{}", if *percent { "%" } else { "" })
+            // A percentage as Excel shows it (0.855 × 100 leaves 85.49999999999999: rounded);
+            // any other number exactly (0.9999999999 is not 1).
+            Raw::Number {
+                value,
+                percent: true,
+            } => {
+                format!("{}%", (value * 100.0 * 1e9).round() / 1e9)
             }
+            Raw::Number { value, .. } => format!("{value}"),
             Raw::Bool(b) => (if *b { "TRUE" } else { "FALSE" }).to_string(),
             Raw::Date(serial) => excel_date(*serial),
             Raw::Error(e) => e.to_string(),
@@ -647,9 +651,14 @@ pub fn excel_date(serial: f64) -> String {
     if !(1.0..2_958_466.0).contains(&serial) {
         return format!("{serial}");
     }
-    // Days since 1899-12-30 (Excel's day 0 once its 1900 leap-year bug is accounted for).
-    let days = serial.floor() as i64 - 25_569; // to days since 1970-01-01
-    let (y, m, d) = civil_from_days(days);
+    let day = serial.floor() as i64;
+    // Excel counts a 29 February 1900 that never was (serial 60): before it, day 1 is 1 January
+    // 1900; from 61 on, days since 1899-12-30.
+    let (y, m, d) = match day {
+        60 => (1900, 2, 29),
+        ..60 => civil_from_days(day - 25_568),
+        _ => civil_from_days(day - 25_569), // to days since 1970-01-01
+    };
     format!("{d:02}/{m:02}/{y}")
 }
 
@@ -870,6 +879,28 @@ mod tests {
             read("kho\u{302}ng a\u{301}p du\u{323}ng", Kind::Num),
             Ok(Cell::NotApplicable)
         );
+    }
+
+    /// A date is quoted as Excel shows it, its 29 February 1900 included.
+    #[test]
+    fn excel_dates_are_quoted_as_excel_shows_them() {
+        for (serial, shown) in [
+            (1.0, "01/01/1900"),
+            (59.0, "28/02/1900"),
+            (60.0, "29/02/1900"),
+            (61.0, "01/03/1900"),
+            (45_474.0, "01/07/2024"),
+        ] {
+            assert_eq!(excel_date(serial), shown, "{serial}");
+        }
+    }
+
+    /// A number is quoted exactly: 0.9999999999 is not «1»; a percentage as Excel shows it.
+    #[test]
+    fn a_number_is_quoted_exactly() {
+        let n = |value, percent| Raw::Number { value, percent }.shown();
+        assert_eq!(n(0.999_999_999_9, false), "0.9999999999");
+        assert_eq!(n(0.855, true), "85.5%");
     }
 
     #[test]
