@@ -38,10 +38,23 @@ impl RunDate {
     ) -> Result<RunDate, Text> {
         if let Some(s) = ntm_date {
             let s = s.trim();
-            return s.parse::<jiff::civil::Date>().map(RunDate::of).map_err(|_| {
+            // Exactly a date (not a date and time), of a year a workbook can hold.
+            let shaped = s.len() == 10
+                && s.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            let date = s
+                .parse::<jiff::civil::Date>()
+                .ok()
+                .filter(|d| shaped && d.year() >= 1900);
+            return date.map(RunDate::of).ok_or_else(|| {
                 Text::new(
-                    format!("NTM_DATE «{s}» không phải một ngày: cần dạng NĂM-THÁNG-NGÀY, ví dụ 2025-07-01"),
-                    format!("NTM_DATE «{s}» is not a date: expected YEAR-MONTH-DAY, e.g. 2025-07-01"),
+                    format!("NTM_DATE «{s}» không phải một ngày: cần dạng NĂM-THÁNG-NGÀY, năm từ 1900, ví dụ 2025-07-01"),
+                    format!("NTM_DATE «{s}» is not a date: expected YEAR-MONTH-DAY, a year from 1900, e.g. 2025-07-01"),
                 )
             });
         }
@@ -158,6 +171,10 @@ mod tests {
         let e = RunDate::from_settings(Some("1/7/2025"), None).unwrap_err();
         assert!(e.vi.contains("NTM_DATE «1/7/2025»"), "{}", e.vi);
         assert!(RunDate::from_settings(Some("2025-02-30"), None).is_err());
+        // A date and time, or a year no workbook holds, is not taken for a date.
+        for not in ["2025-07-01T00:00", "0000-01-01", "1899-12-31", "2025-7-1"] {
+            assert!(RunDate::from_settings(Some(not), None).is_err(), "{not}");
+        }
         assert!(RunDate::from_settings(None, Some("hôm qua")).is_err());
         assert!(RunDate::from_settings(None, None).is_ok());
     }
