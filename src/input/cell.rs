@@ -422,7 +422,8 @@ pub fn parse(raw: Raw, spec: &ColumnSpec, decimal: &Decimal) -> Result<Read, Box
             ),
         ));
     }
-    let digits = text.trim_end_matches('%').trim_end();
+    // One percent sign: «93,8%%» is a typo whose meaning is not read into.
+    let digits = text.strip_suffix('%').unwrap_or(text).trim_end();
     let reading = number::read(digits).map_err(|r| refusal(r, digits, spec, decimal))?;
     let value = reading
         .under(decimal.mark)
@@ -939,6 +940,8 @@ mod tests {
         assert!(read("85%", Kind::Num).is_err());
         assert!(read("1e400", Kind::Num).is_err());
         assert!(read("NaN", Kind::Num).is_err());
+        assert!(read("93,8%%", Kind::Pct).is_err());
+        assert!(read("93,8 % %", Kind::Pct).is_err());
     }
 
     proptest::proptest! {
