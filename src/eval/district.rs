@@ -93,6 +93,43 @@ pub struct CommuneIndex {
     /// naming none of them (a misspelt district, an empty cell) may be of any district counted
     /// over the file's communes, so no such district qualifies without it.
     district_keys: Option<HashSet<(String, i32)>>,
+    /// The names (keys, by year) that two district rows of other codes share: a commune naming one
+    /// may be of either, so it is counted as placed in neither (see [`CommuneIndex::unplaced`]).
+    ambiguous: HashSet<(String, i32)>,
+}
+
+/// What a district file's rows are named by, as (key, year) ([`district_key`]).
+#[derive(Debug, Clone, Default)]
+pub struct DistrictKeys {
+    /// Every row's code and name, empty ones left out.
+    pub keys: HashSet<(String, i32)>,
+    /// The names shared by rows of different codes in one year (two districts of one name, e.g.
+    /// in two provinces), not themselves a row's code.
+    pub ambiguous: HashSet<(String, i32)>,
+}
+
+/// The keys of a district file's rows (code, name, year): see [`DistrictKeys`].
+pub fn district_keys<'r>(rows: impl IntoIterator<Item = (&'r str, &'r str, i32)>) -> DistrictKeys {
+    let mut keys = HashSet::new();
+    let mut codes: HashSet<(String, i32)> = HashSet::new();
+    let mut named: HashMap<(String, i32), HashSet<String>> = HashMap::new();
+    for (code, name, year) in rows {
+        let (c, n) = (district_key(code), district_key(name));
+        if !c.is_empty() {
+            keys.insert((c.clone(), year));
+            codes.insert((c.clone(), year));
+        }
+        if !n.is_empty() {
+            keys.insert((n.clone(), year));
+            named.entry((n, year)).or_default().insert(c);
+        }
+    }
+    let ambiguous = named
+        .into_iter()
+        .filter(|(k, codes_of)| codes_of.len() > 1 && !codes.contains(k))
+        .map(|(k, _)| k)
+        .collect();
+    DistrictKeys { keys, ambiguous }
 }
 
 impl CommuneIndex {
@@ -116,8 +153,10 @@ impl CommuneIndex {
     }
 
     /// The districts of the district file, by (key, year) as [`district_key`] gives them.
-    pub fn set_district_keys(&mut self, keys: HashSet<(String, i32)>) {
-        self.district_keys = Some(keys);
+    /// `ambiguous`: the name keys two districts share (see [`district_keys`]).
+    pub fn set_district_keys(&mut self, keys: DistrictKeys) {
+        self.district_keys = Some(keys.keys);
+        self.ambiguous = keys.ambiguous;
     }
 
     /// The communes of `year` that name no district of the district file (see
@@ -129,18 +168,25 @@ impl CommuneIndex {
         let mut out: Vec<&CommuneRef> = self
             .by
             .iter()
-            .filter(|((k, y), _)| *y == year && !keys.contains(&(k.clone(), year)))
+            .filter(|((k, y), _)| *y == year && self.places_nowhere(k, year, keys))
             .flat_map(|(_, c)| c)
             .chain(
                 self.any_year
                     .iter()
-                    .filter(|(k, _)| !keys.contains(&((*k).clone(), year)))
+                    .filter(|(k, _)| self.places_nowhere(k, year, keys))
                     .flat_map(|(_, c)| c),
             )
             .collect();
         // In file order, whatever the map's.
         out.sort_by_key(|c| (c.file, c.line));
         out
+    }
+
+    /// Whether a commune naming `key` in `year` is placed in no district: none has that key, or
+    /// two share it.
+    fn places_nowhere(&self, key: &str, year: i32, keys: &HashSet<(String, i32)>) -> bool {
+        let k = (key.to_string(), year);
+        !keys.contains(&k) || self.ambiguous.contains(&k)
     }
 
     /// The communes added from now on come from `file`.
@@ -241,7 +287,8 @@ impl CommuneIndex {
     /// by its name (a file may mix both).
     pub fn communes(&self, district: &Row) -> Vec<&CommuneRef> {
         let mut keys = vec![district_key(&district.code), district_key(&district.name)];
-        keys.retain(|k| !k.is_empty());
+        // A name two districts share places no commune in either (they are unplaced).
+        keys.retain(|k| !k.is_empty() && !self.ambiguous.contains(&(k.clone(), district.year)));
         keys.dedup();
         let mut out: Vec<&CommuneRef> = Vec::new();
         for k in keys {
@@ -609,10 +656,10 @@ fn unplaced_note<'a>(
             file_of(first),
             Text::new(
                 format!(
-                    "{n} xã năm {y} ghi huyện không có trong tệp huyện (hoặc để trống): {named}; {d} được tính trên các xã có trong tệp số liệu xã, nên các xã này có thể là của {d}: tỷ lệ xã của huyện chỉ được coi là đạt nếu vẫn đạt khi tính cả chúng (chưa đạt); sửa cột huyen của các xã này"
+                    "{n} xã năm {y} ghi huyện không có trong tệp huyện, để trống, hoặc ghi tên mà hai huyện trong tệp cùng mang: {named}; {d} được tính trên các xã có trong tệp số liệu xã, nên các xã này có thể là của {d}: tỷ lệ xã của huyện chỉ được coi là đạt nếu vẫn đạt khi tính cả chúng (chưa đạt); sửa cột huyen của các xã này"
                 ),
                 format!(
-                    "{n} commune(s) of {y} name a district not in the district file (or none): {named}; {d} is counted over the communes of the commune file, so they may be of {d}: its shares of communes hold only if they hold with them counted (not meeting); correct their huyen column"
+                    "{n} commune(s) of {y} name a district not in the district file, none, or a name two districts of the file share: {named}; {d} is counted over the communes of the commune file, so they may be of {d}: its shares of communes hold only if they hold with them counted (not meeting); correct their huyen column"
                 ),
             ),
         )

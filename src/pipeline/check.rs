@@ -14,7 +14,8 @@ use crate::criteria::select::Selection;
 use crate::criteria::{CriteriaSet, Level, Schema, Version};
 use crate::diag::Problem;
 use crate::eval::district::{
-    CommuneIndex, Lists, district_key, evaluate_district, unknown_district,
+    CommuneIndex, DistrictKeys, Lists, district_key, district_keys, evaluate_district,
+    unknown_district,
 };
 use crate::eval::plan::{Compact, Plan};
 use crate::eval::view::{Scored, UnitView};
@@ -548,7 +549,7 @@ pub fn run(
         index: {
             let mut index = CommuneIndex::for_sets(&district_sets);
             if let Some(d) = &districts {
-                index.set_district_keys(d.keys.iter().cloned().collect());
+                index.set_district_keys(d.keys.clone());
             }
             index
         },
@@ -808,7 +809,7 @@ impl<'s, 'a: 's> Scoring<'s, 'a, '_> {
             return Ok(());
         }
         if let Some(d) = self.districts
-            && !d.keys.contains(&(district_key(&row.parent), row.year))
+            && !d.keys.keys.contains(&(district_key(&row.parent), row.year))
         {
             self.diag.add([unmatched(&head.file, &d.data.file, row)]);
         }
@@ -873,7 +874,7 @@ impl<'s, 'a: 's> Scoring<'s, 'a, '_> {
 struct Districts {
     data: Dataset,
     rows: Vec<(Row, usize)>,
-    keys: Vec<(String, i32)>,
+    keys: DistrictKeys,
     /// The rows that will not be scored (not read, no version for their year, or an error of
     /// their own), as every report lists them.
     unscored: Vec<Unscored>,
@@ -917,8 +918,8 @@ fn read_districts(
     // their district is missing from it (the row is listed as not scored).
     for u in &unscored {
         if let Some(year) = u.year {
-            d.keys
-                .extend([(district_key(&u.code), year), (district_key(&u.name), year)]);
+            let row = district_keys([(u.code.as_str(), u.name.as_str(), year)]);
+            d.keys.keys.extend(row.keys);
         }
     }
     // In the file's order, as a commune file's are (a file not read at all first).
@@ -936,16 +937,11 @@ fn districts_of(
     diag: &mut Diagnostics,
 ) -> Districts {
     let mut rows = Vec::new();
-    let keys = data
-        .rows
-        .iter()
-        .flat_map(|r| {
-            [
-                (district_key(&r.code), r.year),
-                (district_key(&r.name), r.year),
-            ]
-        })
-        .collect();
+    let keys = district_keys(
+        data.rows
+            .iter()
+            .map(|r| (r.code.as_str(), r.name.as_str(), r.year)),
+    );
     let mut unscored = Vec::new();
     for row in std::mem::take(&mut data.rows) {
         let mut notes = Vec::new();

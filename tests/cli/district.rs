@@ -838,3 +838,53 @@ fn a_commune_of_a_misspelt_district_keeps_a_district_counted_over_the_file_from_
         }
     }
 }
+
+/// Two district rows of one name and other codes (two Châu Thành): a commune naming that name may
+/// be of either, so neither counts it as its own, and neither qualifies without it; naming a code
+/// places it.
+#[test]
+fn communes_naming_a_name_two_districts_share_are_counted_by_neither() {
+    let dir = tempfile::tempdir().unwrap();
+    let commune = |code| Commune {
+        code,
+        name: "Gia Cát",
+        year: 2024,
+        set: &[],
+    };
+    let (a, b) = (commune("V1"), commune("V2"));
+    let rows: &[DistrictRow] = &[("H4", "Văn Quan", 2024, &[]), ("H5", "Văn Quan", 2024, &[])];
+    for (places, qualified) in [
+        (["Văn Quan", "Văn Quan"], serde_json::Value::Null),
+        (["H4", "H4"], serde_json::Value::Bool(true)),
+    ] {
+        let (xa, huyen) = files(&dir, &[(places[0], &a), (places[1], &b)], rows);
+        let (_, doc) = json(&[
+            "check",
+            &xa,
+            "--districts",
+            &huyen,
+            "--level",
+            "huyen-ntm",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(
+            district(&doc, "H4")["qualified"],
+            qualified,
+            "{places:?}: {}",
+            doc["districts"]
+        );
+        if qualified.is_null() {
+            assert_eq!(district(&doc, "H5")["qualified"], serde_json::Value::Null);
+            assert!(
+                doc["problems"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p["kind"] == "unplaced-communes"),
+                "{}",
+                doc["problems"]
+            );
+        }
+    }
+}

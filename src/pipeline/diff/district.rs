@@ -10,7 +10,7 @@ use crate::eval::Evaluator;
 use crate::eval::diff::DistrictInfo;
 use crate::eval::diff::Presence;
 use crate::eval::diff::district::{DistrictSide, DistrictsDiff, compare_districts};
-use crate::eval::district::{CommuneIndex, Lists, district_key, unknown_district};
+use crate::eval::district::{CommuneIndex, Lists, district_key, district_keys, unknown_district};
 use crate::eval::view::UnitView;
 use crate::i18n::Text;
 use crate::input::Row;
@@ -44,14 +44,16 @@ impl Gathered {
     ) -> Self {
         // Every district row of the year, readable or not: a commune of an unreadable district is
         // not "in no district".
-        let mut keys = HashSet::new();
-        for r in districts.kept.iter().filter(|k| k.year == year) {
-            for k in [&r.code, &r.name].into_iter().filter(|k| !k.is_empty()) {
-                keys.insert((district_key(k), year));
-            }
-        }
+        let named = district_keys(
+            districts
+                .kept
+                .iter()
+                .filter(|k| k.year == year)
+                .map(|r| (r.code.as_str(), r.name.as_str(), year)),
+        );
         let mut index = CommuneIndex::for_sets(sets);
-        index.set_district_keys(keys.clone());
+        let keys = named.keys.clone();
+        index.set_district_keys(named);
         index.begin_file(file);
         index.set_official_codes(file, official);
         Gathered {
