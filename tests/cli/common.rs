@@ -422,6 +422,16 @@ pub fn districts_csv(rows: &[DistrictRow]) -> String {
     out
 }
 
+/// The problems of a JSON report of `kind`.
+pub fn problems_of<'a>(doc: &'a Value, kind: &str) -> Vec<&'a Value> {
+    doc["problems"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["kind"] == kind)
+        .collect()
+}
+
 pub fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
     std::fs::write(&p, text).expect("write test file");

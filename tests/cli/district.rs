@@ -5,7 +5,7 @@
 //! The district codes here are the files' own (`H1`…), not official ones: the shares are over the
 //! communes in the commune file. Counting over a district's xã in the official list is in `units.rs`.
 
-use crate::common::{Commune, DistrictRow, csv_in, districts_csv, json, run, write};
+use crate::common::{Commune, DistrictRow, csv_in, districts_csv, json, problems_of, run, write};
 
 const NC_FAILS: &[(&str, &str)] = &[("nc5", "40")]; // nâng cao criterion 5: 40 % < 50 %
 
@@ -710,22 +710,26 @@ fn json_communes_written_in_batches_stay_in_file_order_before_the_districts() {
     assert_eq!(d["communes_ntm"], 2000 - 2000usize.div_ceil(7));
 }
 
+/// A commune of 2024 (or `year`) with the values that differ from the base.
+fn xa<'a>(code: &'a str, name: &'a str, year: i32, set: &'a [(&'a str, &'a str)]) -> Commune<'a> {
+    Commune {
+        code,
+        name,
+        year,
+        set,
+    }
+}
+
 /// A commune whose district cell is empty (a file of after 1 July 2025, when districts were
 /// abolished, or a cell left blank) is counted once in the summary, by `check` and `diff` alike;
 /// it was counted twice, its empty district taken for the whole file.
 #[test]
 fn communes_of_no_district_are_counted_once_in_the_summary() {
     let dir = tempfile::tempdir().unwrap();
-    let commune = |code, name, year| Commune {
-        code,
-        name,
-        year,
-        set: &[],
-    };
     let (a, b, c) = (
-        commune("Y1", "Hợp Thành", 2024),
-        commune("Y2", "Vân An", 2024),
-        commune("Y3", "Gia Cát", 2024),
+        xa("Y1", "Hợp Thành", 2024, &[]),
+        xa("Y2", "Vân An", 2024, &[]),
+        xa("Y3", "Gia Cát", 2024, &[]),
     );
     let none = write(dir.path(), "none.csv", &csv_in(&[("", &a), ("", &b)]));
     let (_, doc) = json(&["check", &none, "--summary", "--format", "json"]);
@@ -753,10 +757,7 @@ fn communes_of_no_district_are_counted_once_in_the_summary() {
     // diff: each side's summary counts its communes once.
     let before: Vec<Commune> = [&a, &b]
         .iter()
-        .map(|c| Commune {
-            year: 2023,
-            ..commune(c.code, c.name, 2023)
-        })
+        .map(|c| xa(c.code, c.name, 2023, &[]))
         .collect();
     let placed: Vec<(&str, &Commune)> = before.iter().map(|c| ("", c)).collect();
     let old = write(dir.path(), "old.csv", &csv_in(&placed));
@@ -776,17 +777,11 @@ fn communes_of_no_district_are_counted_once_in_the_summary() {
 #[test]
 fn a_commune_of_a_misspelt_district_keeps_a_district_counted_over_the_file_from_qualifying() {
     let dir = tempfile::tempdir().unwrap();
-    let commune = |code, name, set| Commune {
-        code,
-        name,
-        year: 2024,
-        set,
-    };
     let (a, b, c) = (
-        commune("V1", "Tri Lễ", &[]),
-        commune("V2", "Văn An", &[]),
+        xa("V1", "Tri Lễ", 2024, &[]),
+        xa("V2", "Văn An", 2024, &[]),
         // Income below xã NTM's: it fails xã NTM.
-        commune("V3", "Yên Phúc", &[("10", "20")]),
+        xa("V3", "Yên Phúc", 2024, &[("10", "20")]),
     );
     let args = |xa: &str, huyen: &str| {
         let (code, doc) = json(&[
@@ -814,12 +809,7 @@ fn a_commune_of_a_misspelt_district_keeps_a_district_counted_over_the_file_from_
         let (code, doc) = args(&xa, &huyen);
         let d = district(&doc, "H4");
         assert_eq!(d["qualified"], qualified, "«{place}»: {d}");
-        let warned: Vec<&serde_json::Value> = doc["problems"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|p| p["kind"] == "unplaced-communes")
-            .collect();
+        let warned = problems_of(&doc, "unplaced-communes");
         if place == "Văn Quan" {
             assert_eq!(code, 1);
             assert!(warned.is_empty(), "{warned:?}");
@@ -845,13 +835,10 @@ fn a_commune_of_a_misspelt_district_keeps_a_district_counted_over_the_file_from_
 #[test]
 fn communes_naming_a_name_two_districts_share_are_counted_by_neither() {
     let dir = tempfile::tempdir().unwrap();
-    let commune = |code| Commune {
-        code,
-        name: "Gia Cát",
-        year: 2024,
-        set: &[],
-    };
-    let (a, b) = (commune("V1"), commune("V2"));
+    let (a, b) = (
+        xa("V1", "Gia Cát", 2024, &[]),
+        xa("V2", "Gia Cát", 2024, &[]),
+    );
     let rows: &[DistrictRow] = &[("H4", "Văn Quan", 2024, &[]), ("H5", "Văn Quan", 2024, &[])];
     for (places, qualified) in [
         (["Văn Quan", "Văn Quan"], serde_json::Value::Null),

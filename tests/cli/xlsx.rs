@@ -429,6 +429,19 @@ fn scored(doc: &serde_json::Value) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// Rows 1–2 of the first sheet made the titles offices print above a table (a merged cell, a
+/// heading, a form number, a year in words); the sheet, to write on.
+fn titled(wb: &mut Workbook) -> &mut rust_xlsxwriter::Worksheet {
+    let ws = wb.worksheet_from_index(0).unwrap();
+    ws.merge_range(0, 0, 0, 2, "UBND HUYỆN CAO LỘC", &Format::new())
+        .unwrap();
+    ws.write_string(0, 4, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+        .unwrap();
+    ws.write_string(1, 0, "Mã số: 01").unwrap();
+    ws.write_string(1, 3, "Năm 2024").unwrap();
+    ws
+}
+
 /// A commune's row above the header (its code and year filled) is listed as not scored, with its
 /// place; the titles above the header (merged, or in two cells, or with «Năm 2024») stay quiet.
 #[test]
@@ -437,13 +450,7 @@ fn a_communes_row_above_the_header_is_listed_not_dropped() {
     let text = csv(&[HOP_THANH, GIA_CAT]);
     // Titles on rows 1–2, Hợp Thành on row 3, the header on row 4, Gia Cát on row 5.
     let mut wb = sheet_of(&text, |i| [3, 2, 4][i]);
-    let ws = wb.worksheet_from_index(0).unwrap();
-    ws.merge_range(0, 0, 0, 2, "UBND HUYỆN CAO LỘC", &Format::new())
-        .unwrap();
-    ws.write_string(0, 4, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-        .unwrap();
-    ws.write_string(1, 0, "Mã số: 01").unwrap();
-    ws.write_string(1, 3, "Năm 2024").unwrap();
+    let ws = titled(&mut wb);
     // The year as Excel stores a number typed in.
     ws.write_number(2, 3, 2024.0).unwrap();
     let x = dir.path().join("above.xlsx");
@@ -468,13 +475,7 @@ fn a_communes_row_above_the_header_is_listed_not_dropped() {
 
     // The titles alone, the commune below: nothing to say.
     let mut wb = sheet_of(&csv(&[GIA_CAT]), |i| [3, 4][i]);
-    let ws = wb.worksheet_from_index(0).unwrap();
-    ws.merge_range(0, 0, 0, 2, "UBND HUYỆN CAO LỘC", &Format::new())
-        .unwrap();
-    ws.write_string(0, 4, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-        .unwrap();
-    ws.write_string(1, 0, "Mã số: 01").unwrap();
-    ws.write_string(1, 3, "Năm 2024").unwrap();
+    titled(&mut wb);
     let t = dir.path().join("titles.xlsx");
     wb.save(&t).unwrap();
     let (code, doc) = json(&["check", t.to_str().unwrap(), "--format", "json"]);

@@ -3,17 +3,23 @@
 use serde_json::Value;
 
 use super::{by_year, two_years};
-use crate::common::{Commune, commune, csv, ntm, run, write};
+use crate::common::{Commune, commune, csv, ntm, problems_of, run, write};
 
-#[test]
-fn an_unreadable_row_is_reported_and_its_commune_not_shown_as_one_sided() {
-    let dir = tempfile::tempdir().unwrap();
+/// [`two_years`] with Thạch Đạn's 2024 row unreadable (1.1 holds «có lẽ», line 5), written in
+/// `dir`.
+fn with_an_unreadable_row(dir: &tempfile::TempDir) -> String {
     let text = two_years().replacen(
         "06002;Thạch Đạn;Cao Lộc;2024;Đạt",
         "06002;Thạch Đạn;Cao Lộc;2024;có lẽ",
         1,
     );
-    let f = write(dir.path(), "xa.csv", &text);
+    write(dir.path(), "xa.csv", &text)
+}
+
+#[test]
+fn an_unreadable_row_is_reported_and_its_commune_not_shown_as_one_sided() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = with_an_unreadable_row(&dir);
     let (code, out, err) = run(&["diff", &f, "--format", "json"]);
     assert_eq!(code, 65);
     assert!(
@@ -219,37 +225,37 @@ fn standard_input_is_compared_when_its_year_is_given() {
     assert_eq!(commune(&doc, "06002")["change"], "lost");
 }
 
+/// Two side files of [`two_years`], Thạch Đạn's 2023 row (line 3 of the old file) giving `year`,
+/// compared 2023 → 2024 as JSON: exit code, report, messages.
+fn thach_dan_in(dir: &tempfile::TempDir, year: &str) -> (i32, Value, String) {
+    let (y2023, y2024) = by_year(&two_years());
+    let changed = y2023.replacen(
+        "06002;Thạch Đạn;Cao Lộc;2023;",
+        &format!("06002;Thạch Đạn;Cao Lộc;{year};"),
+        1,
+    );
+    assert_ne!(changed, y2023);
+    let old = write(dir.path(), "cu.csv", &changed);
+    let new = write(dir.path(), "moi.csv", &y2024);
+    let (code, out, err) = run(&[
+        "diff", &old, &new, "--from", "2023", "--to", "2024", "--format", "json",
+    ]);
+    (code, serde_json::from_str(&out).unwrap(), err)
+}
+
 /// Two files, each one side: a row of another year (a year mistyped) is not compared, and the
 /// warning names its file, line, code and what year was expected; never dropped in silence.
 #[test]
 fn a_row_of_another_year_in_a_sides_file_is_named_not_dropped() {
     let dir = tempfile::tempdir().unwrap();
-    let (y2023, y2024) = by_year(&two_years());
-    // Thạch Đạn's 2023 row says 2024 (line 3 of the old file).
-    let typo = y2023.replacen(
-        "06002;Thạch Đạn;Cao Lộc;2023;",
-        "06002;Thạch Đạn;Cao Lộc;2024;",
-        1,
-    );
-    assert_ne!(typo, y2023);
-    let old = write(dir.path(), "cu.csv", &typo);
-    let new = write(dir.path(), "moi.csv", &y2024);
-    let (code, out, err) = run(&[
-        "diff", &old, &new, "--from", "2023", "--to", "2024", "--format", "json",
-    ]);
+    let (code, doc, err) = thach_dan_in(&dir, "2024");
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("cu.csv:3: lưu ý: cột nam: 1 dòng năm 2024 không được so sánh: tệp này được đọc cho năm 2023: dòng 3 (06002 Thạch Đạn)"),
         "{err}"
     );
     assert!(err.contains("cần năm 2023"), "{err}");
-    let doc: Value = serde_json::from_str(&out).unwrap();
-    let warned: Vec<&Value> = doc["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["kind"] == "other-year")
-        .collect();
+    let warned = problems_of(&doc, "other-year");
     assert_eq!(warned.len(), 1, "{doc}");
     assert_eq!(warned[0]["line"], 3);
     assert_eq!(warned[0]["found"], "2024");
@@ -266,24 +272,12 @@ fn a_row_of_another_year_in_a_sides_file_is_named_not_dropped() {
 #[test]
 fn a_row_whose_year_is_unreadable_keeps_its_commune_out_of_the_comparison() {
     let dir = tempfile::tempdir().unwrap();
-    let (y2023, y2024) = by_year(&two_years());
-    let bad = y2023.replacen(
-        "06002;Thạch Đạn;Cao Lộc;2023;",
-        "06002;Thạch Đạn;Cao Lộc;2O23;",
-        1,
-    );
-    assert_ne!(bad, y2023);
-    let old = write(dir.path(), "cu.csv", &bad);
-    let new = write(dir.path(), "moi.csv", &y2024);
-    let (code, out, err) = run(&[
-        "diff", &old, &new, "--from", "2023", "--to", "2024", "--format", "json",
-    ]);
+    let (code, doc, err) = thach_dan_in(&dir, "2O23");
     assert_eq!(code, 65, "{err}");
     assert!(
         err.contains("cu.csv:3: lỗi: cột nam: năm đánh giá không hợp lệ; gặp «2O23»"),
         "{err}"
     );
-    let doc: Value = serde_json::from_str(&out).unwrap();
     assert!(
         doc["communes"]
             .as_array()
@@ -315,12 +309,7 @@ fn codes_apart_only_by_leading_zeros_are_named() {
         "{err}"
     );
     let doc: Value = serde_json::from_str(&out).unwrap();
-    let warned: Vec<&Value> = doc["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["kind"] == "code-zeros")
-        .collect();
+    let warned = problems_of(&doc, "code-zeros");
     assert_eq!(warned.len(), 1, "{}", doc["problems"]);
     assert_eq!(warned[0]["expected"]["vi"], "mã như bên kia: 6001");
     // The same files with their zeros: no warning.
@@ -360,12 +349,7 @@ fn the_same_code_under_another_name_is_named() {
 #[test]
 fn the_csv_lists_a_commune_not_compared() {
     let dir = tempfile::tempdir().unwrap();
-    let text = two_years().replacen(
-        "06002;Thạch Đạn;Cao Lộc;2024;Đạt",
-        "06002;Thạch Đạn;Cao Lộc;2024;có lẽ",
-        1,
-    );
-    let f = write(dir.path(), "xa.csv", &text);
+    let f = with_an_unreadable_row(&dir);
     let (code, out, err) = run(&["diff", &f, "--format", "csv"]);
     assert_eq!(code, 65, "{err}");
     let mut r = csv::Reader::from_reader(out.as_bytes());
