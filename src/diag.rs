@@ -131,6 +131,18 @@ impl Problem {
         out
     }
 }
+/// How many of a list a message names ([`first_few`]).
+pub const FEW: usize = 3;
+
+/// The first [`FEW`] of `count` things as `shown` gives them, joined, then `…` when there are more:
+/// what a message names of a long list.
+pub fn first_few(shown: impl IntoIterator<Item = String>, count: usize) -> String {
+    let mut named: Vec<String> = shown.into_iter().take(FEW).collect();
+    if count > named.len() {
+        named.push("…".to_string());
+    }
+    named.join(", ")
+}
 
 /// 1-based line and character column of a byte offset.
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {

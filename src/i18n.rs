@@ -129,17 +129,17 @@ pub fn derived(value: f64, lang: Lang) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_file_error_is_said_in_words_without_the_temporary_file() {
         let e = std::io::Error::new(std::io::ErrorKind::NotFound, "at path /x/.a.csv.ntm-tmp-1");
-        let r = super::io_reason(&e);
+        let r = io_reason(&e);
         assert_eq!(r.vi, "không có thư mục hay tệp đó");
         assert!(!r.en.contains("tmp"), "{r:?}");
         let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
-        assert_eq!(super::io_reason(&full).vi, "ổ đĩa đã đầy");
+        assert_eq!(io_reason(&full).vi, "ổ đĩa đã đầy");
     }
-
-    use super::*;
 
     #[test]
     fn thousandths_are_written_as_the_exact_formatting_writes_them() {

@@ -461,21 +461,20 @@ impl<'s> Diff<'s> {
     /// communes another year compare two communes as one.
     pub fn names_differ(&self) -> Vec<(usize, usize)> {
         let (old, new) = (self.old, self.new);
-        self.entries
-            .iter()
-            .filter_map(|e| match *e {
-                Entry::Pair { old: i, new: j } => Some((i, j)),
-                _ => None,
-            })
-            .filter(|&(i, j)| {
-                let (a, b) = (old.name(i), new.name(j));
-                old.code(i) == new.code(j)
-                    && a != b
-                    && !a.trim().is_empty()
-                    && !b.trim().is_empty()
-                    && !crate::units::names::same_name(a, b)
-            })
-            .collect()
+        self.picked(|e| match *e {
+            Entry::Pair { old: i, new: j } => Some((i, j)),
+            _ => None,
+        })
+        .into_iter()
+        .filter(|&(i, j)| {
+            let (a, b) = (old.name(i), new.name(j));
+            old.code(i) == new.code(j)
+                && a != b
+                && !a.trim().is_empty()
+                && !b.trim().is_empty()
+                && !crate::units::names::same_name(a, b)
+        })
+        .collect()
     }
 
     /// A unit only in the old side and one only in the new whose codes differ only by leading
@@ -484,22 +483,14 @@ impl<'s> Diff<'s> {
     pub fn zeros_apart(&self) -> Vec<(usize, usize)> {
         use crate::units::names::{padded, zeros_missing};
         let (old, new) = (self.old, self.new);
-        let gone: Vec<usize> = self
-            .entries
-            .iter()
-            .filter_map(|e| match *e {
-                Entry::Gone(i) => Some(i),
-                _ => None,
-            })
-            .collect();
-        let came: Vec<usize> = self
-            .entries
-            .iter()
-            .filter_map(|e| match *e {
-                Entry::New(j) => Some(j),
-                _ => None,
-            })
-            .collect();
+        let gone = self.picked(|e| match *e {
+            Entry::Gone(i) => Some(i),
+            _ => None,
+        });
+        let came = self.picked(|e| match *e {
+            Entry::New(j) => Some(j),
+            _ => None,
+        });
         // Most comparisons have no code short of its zeros: nothing is padded then.
         let short = |side: &dyn Side, k: &[usize]| k.iter().any(|&i| zeros_missing(side.code(i)));
         if gone.is_empty() || came.is_empty() || !(short(old, &gone) || short(new, &came)) {
@@ -510,6 +501,11 @@ impl<'s> Diff<'s> {
         came.iter()
             .filter_map(|&j| by_padded.get(&padded(new.code(j))).map(|&i| (i, j)))
             .collect()
+    }
+
+    /// What `pick` takes of each entry of the report, in order.
+    fn picked<T>(&self, pick: impl Fn(&Entry) -> Option<T>) -> Vec<T> {
+        self.entries.iter().filter_map(pick).collect()
     }
 
     /// The units with `detail`.

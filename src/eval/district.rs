@@ -640,15 +640,10 @@ fn unplaced_note<'a>(
     file_of: impl Fn(&'a CommuneRef) -> &'a str,
 ) -> Option<Problem> {
     let first = unplaced.first()?;
-    let mut named: Vec<String> = unplaced
-        .iter()
-        .take(3)
-        .map(|c| format!("{} ({})", c.code, c.name))
-        .collect();
-    if unplaced.len() > 3 {
-        named.push("…".to_string());
-    }
-    let named = named.join(", ");
+    let named = crate::diag::first_few(
+        unplaced.iter().map(|c| format!("{} ({})", c.code, c.name)),
+        unplaced.len(),
+    );
     let (n, d, y) = (unplaced.len(), district.name.as_str(), district.year);
     Some(
         Problem::warning(

@@ -27,7 +27,7 @@ use std::sync::Mutex;
 
 use crate::criteria::catalog::Catalog;
 use crate::criteria::{CriteriaSet, GROUP_COLUMN, Schema, Version};
-use crate::diag::Problem;
+use crate::diag::{FEW, Problem, first_few};
 use crate::eval::diff::store::{Store, StoreSide, TooManyGroups};
 use crate::eval::diff::{CodeMap, Diff, Presence, Side, compare};
 use crate::eval::diff::{DistrictInfo, SideInfo};
@@ -266,15 +266,13 @@ fn identity_warnings(
         .collect();
     let zeros = diff.zeros_apart();
     if let Some(&(i, j)) = zeros.first() {
-        let mut named: Vec<String> = zeros
-            .iter()
-            .take(3)
-            .map(|&(i, j)| format!("{} ↔ {}", old.code(i), new.code(j)))
-            .collect();
-        if zeros.len() > 3 {
-            named.push("…".to_string());
-        }
-        let (n, named) = (zeros.len(), named.join(", "));
+        let n = zeros.len();
+        let named = first_few(
+            zeros
+                .iter()
+                .map(|&(i, j)| format!("{} ↔ {}", old.code(i), new.code(j))),
+            n,
+        );
         out.push(
             Problem::warning(
                 "code-zeros",
@@ -304,6 +302,25 @@ fn identity_warnings(
     out
 }
 
+/// The `--map` a comparison followed: a file, or a shipped conversion (by its name) and the file it
+/// is read from.
+#[derive(Debug, Clone)]
+pub struct MapFollowed {
+    pub file: String,
+    pub conversion: Option<String>,
+}
+
+impl MapFollowed {
+    /// As a report names it, its file as `file` shows it: `lang-son-2025
+    /// (units/lang-son/conversion-2025-07-01.toml)`, or the file.
+    pub fn named(&self, file: impl Fn(&str) -> String) -> String {
+        match &self.conversion {
+            Some(name) => format!("{name} ({})", file(&self.file)),
+            None => file(&self.file),
+        }
+    }
+}
+
 /// The rows of one year that no side of their file compares: how many, and the first few.
 #[derive(Default)]
 struct Others {
@@ -312,12 +329,10 @@ struct Others {
 }
 
 impl Others {
-    /// The rows named in the warning; the others are counted.
-    const NAMED: usize = 3;
-
     fn add(&mut self, line: usize, code: &str, name: &str) {
         self.count += 1;
-        if self.first.len() < Self::NAMED {
+        // The rows the warning names; the others are counted.
+        if self.first.len() < FEW {
             self.first.push((line, code.to_string(), name.to_string()));
         }
     }
@@ -330,15 +345,12 @@ impl Others {
             years.join(and)
         };
         let rows = |line: &str| {
-            let mut named: Vec<String> = self
-                .first
-                .iter()
-                .map(|(l, code, name)| format!("{line} {l} ({code} {name})"))
-                .collect();
-            if self.count > self.first.len() {
-                named.push("…".to_string());
-            }
-            named.join(", ")
+            first_few(
+                self.first
+                    .iter()
+                    .map(|(l, code, name)| format!("{line} {l} ({code} {name})")),
+                self.count,
+            )
         };
         let n = self.count;
         Problem::warning(
@@ -537,8 +549,8 @@ pub struct Compared<'s, 'v> {
     pub problems: Vec<Problem>,
     pub before: SideInfo,
     pub after: SideInfo,
-    /// The `--map` followed, as the report names it.
-    pub map: Option<String>,
+    /// The `--map` followed.
+    pub map: Option<MapFollowed>,
     /// The codes left out of the comparison (rows that give no result), with their side.
     pub skipped: Vec<(String, Presence)>,
     pub districts: Option<DistrictInfo<'v>>,
@@ -657,8 +669,14 @@ where
                     (p.from, p.to),
                     &new_store.head.file,
                 ));
-                let shown = format!("{name} ({})", c.file);
-                (CodeMap::from_conversion(&name, c, &old, &new), Some(shown))
+                let followed = MapFollowed {
+                    file: c.file.clone(),
+                    conversion: Some(name.clone()),
+                };
+                (
+                    CodeMap::from_conversion(&name, c, &old, &new),
+                    Some(followed),
+                )
             }
             None => {
                 let known: Vec<String> = loaded
@@ -668,7 +686,10 @@ where
                     .collect();
                 (
                     sources::read_map(path, &known, &mut problems),
-                    Some(path.display().to_string()),
+                    Some(MapFollowed {
+                        file: path.display().to_string(),
+                        conversion: None,
+                    }),
                 )
             }
         },

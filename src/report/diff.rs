@@ -45,7 +45,7 @@ pub struct DiffReport<'a> {
     pub after: SideInfo,
     /// `--same-year Y`: both sides scored with year Y's thresholds.
     pub same_year: Option<i32>,
-    pub map: Option<String>,
+    pub map: Option<crate::pipeline::diff::MapFollowed>,
     /// Units left out because their row on one side could not be read: `(code, side)`.
     pub skipped: Vec<(String, Presence)>,
     /// The district files compared (`--districts`), if any.
@@ -633,18 +633,8 @@ fn heading(rep: &DiffReport, lang: Lang, printed: bool, doc: &mut Doc) {
                 "Xã sáp nhập, tách, đổi mã theo tệp",
                 "Merged, split and renamed communes followed through"
             ),
-            shown_map(rep, map, printed)
+            map.named(|file| rep.shown(file, printed))
         ));
-    }
-}
-
-/// The map as the report names it: a file, or a shipped conversion with the file it is read from
-/// (`lang-son-2025 (units/…/conversion-2025-07-01.toml)`), whose file alone loses its folders in a
-/// printed report.
-fn shown_map(rep: &DiffReport, map: &str, printed: bool) -> String {
-    match map.strip_suffix(')').and_then(|m| m.split_once(" (")) {
-        Some((name, path)) => format!("{name} ({})", rep.shown(path, printed)),
-        None => rep.shown(map, printed),
     }
 }
 

@@ -134,12 +134,11 @@ pub(crate) fn md_cell(s: &str) -> String {
 
 /// A Markdown table.
 pub(crate) fn md_table(header: &[String], rows: &[Vec<String>]) -> String {
-    let esc = |s: &str| md_cell(s);
     let mut out = format!(
         "| {} |\n",
         header
             .iter()
-            .map(|h| esc(h))
+            .map(|h| md_cell(h))
             .collect::<Vec<_>>()
             .join(" | ")
     );
@@ -147,7 +146,7 @@ pub(crate) fn md_table(header: &[String], rows: &[Vec<String>]) -> String {
     for r in rows {
         out.push_str(&format!(
             "| {} |\n",
-            r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+            r.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | ")
         ));
     }
     out

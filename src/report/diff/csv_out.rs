@@ -381,13 +381,16 @@ pub(super) fn write(rep: &DiffReport, diff: &Diff, out: &mut impl Write) -> io::
     // A commune not compared because a row of it could not be read (listed with its error): one
     // row, `change` = `not_compared`, `in` = the side of that row; never left out.
     for (code, side) in &rep.skipped {
-        let mut r = vec![String::new(); header.len()];
-        r[0] = code.clone();
-        r[2] = presence(*side).to_string();
-        r[7] = "not_compared".to_string();
-        if districts.is_some() {
-            r[HEADER.len()] = "commune".into();
-        }
+        let r: Vec<&str> = header
+            .iter()
+            .map(|h| match *h {
+                "code" => code.as_str(),
+                "in" => presence(*side),
+                "change" => "not_compared",
+                "unit" => "commune",
+                _ => "",
+            })
+            .collect();
         w.write_record(&r)?;
     }
     if let Some((info, dd)) = districts {

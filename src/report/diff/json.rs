@@ -34,7 +34,7 @@ struct Doc<'a> {
     threshold_year_after: i32,
     before: SideOut<'a>,
     after: SideOut<'a>,
-    map: Option<&'a str>,
+    map: Option<String>,
     /// How a merged commune is compared: always `part_by_part` (each old commune against the new
     /// one, never added up).
     merged_compared: &'static str,
@@ -558,7 +558,7 @@ pub(super) fn write(
             threshold_year: rep.after.threshold_year,
             criteria_version: &rep.after.version,
         },
-        map: rep.map.as_deref(),
+        map: rep.map.as_ref().map(|m| m.named(str::to_string)),
         merged_compared: "part_by_part",
         merged_before: "lowest",
         sets: set_infos(&rep.sets),
